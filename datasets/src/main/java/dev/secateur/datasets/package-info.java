@@ -1,0 +1,2 @@
+/** Secateur datasets. */
+package dev.secateur.datasets;

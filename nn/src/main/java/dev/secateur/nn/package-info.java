@@ -1,0 +1,2 @@
+/** Secateur nn. */
+package dev.secateur.nn;

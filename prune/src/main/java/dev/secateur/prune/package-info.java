@@ -1,0 +1,2 @@
+/** Secateur prune. */
+package dev.secateur.prune;
