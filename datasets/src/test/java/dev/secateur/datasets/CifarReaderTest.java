@@ -64,7 +64,9 @@ class CifarReaderTest {
     void cifar10LoadsSixFilesFromADirectory() throws Exception {
         Path root = dir.resolve("data");
         Path d = root.resolve("cifar-10-batches-bin");
-        for (int b = 1; b <= 5; b++) TestFiles.write(d.resolve("data_batch_" + b + ".bin"), TestFiles.cifar(TestFiles.cyclicLabels(4, 10), b));
+        for (int b = 1; b <= 5; b++) {
+            TestFiles.write(d.resolve("data_batch_" + b + ".bin"), TestFiles.cifar(TestFiles.cyclicLabels(4, 10), b));
+        }
         TestFiles.write(d.resolve("test_batch.bin.gz"), TestFiles.gzip(TestFiles.cifar(TestFiles.cyclicLabels(3, 10), 9)));
         TrainTest tt = Cifar10.load(root);
         assertEquals(20, tt.train().size());

@@ -52,7 +52,7 @@ class IdxReaderTest {
         var e = assertThrows(DatasetFormatException.class, () -> IdxReader.readImages(p));
         assertTrue(e.getMessage().contains(p.toString()), e.getMessage());
         assertTrue(e.getMessage().contains("offset " + file.length), e.getMessage());
-        assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+        assertTrue(e.getMessage().contains("truncated") && e.getMessage().contains("inside image 5 of 10"), e.getMessage());
         assertEquals(file.length, e.offset());
     }
 
@@ -103,6 +103,13 @@ class IdxReaderTest {
         Path cut = TestFiles.write(dir.resolve("cut-header"), TestFiles.truncate(TestFiles.imagesIdx(2, 2, 2, 1), 10));
         var c = assertThrows(DatasetFormatException.class, () -> IdxReader.readImages(cut));
         assertTrue(c.getMessage().contains("offset 10") && c.getMessage().contains("dimension 1"), c.getMessage());
+    }
+
+    @Test
+    void dimensionsWhoseProductOverflowsAnArrayAreRejectedAtTheDimensionThatOverflows() {
+        Path p = TestFiles.write(dir.resolve("wide"), TestFiles.idx(IdxReader.IMAGES_MAGIC, new int[] {70000, 40000, 28}, new byte[9]));
+        var e = assertThrows(DatasetFormatException.class, () -> IdxReader.readImages(p));
+        assertTrue(e.getMessage().contains("offset 8") && e.getMessage().contains("70000x40000 declare more than"), e.getMessage());
     }
 
     @Test
