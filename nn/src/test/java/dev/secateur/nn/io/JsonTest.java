@@ -117,6 +117,8 @@ class JsonTest {
         "`[1] 2`|4",
         "`// c`|0",
         "`'a'`|0",
+        "`[1e400]`|1",
+        "`-1e999`|0",
     })
     void malformedInputIsRejectedWithItsOffset(String text, long offset) {
         JsonException e = assertThrows(JsonException.class, () -> Json.parse(text));

@@ -156,6 +156,19 @@ class SafetensorsRoundTripTest {
     }
 
     @Test
+    void streamsAndByteArraysReadLikeFiles(@TempDir Path dir) throws Exception {
+        SafetensorsWriter w = new SafetensorsWriter().putI32("i", new int[] {2}, new int[] {-1, 7}).putMetadata("k", "v");
+        byte[] bytes = w.toBytes();
+        SafetensorsFile fromStream = SafetensorsFile.read(new java.io.ByteArrayInputStream(bytes), "resource:m");
+        assertArrayEquals(new int[] {-1, 7}, fromStream.i32("i"));
+        assertEquals("resource:m", fromStream.source());
+        SafetensorsFile fromArray = SafetensorsFile.parse(bytes, "array");
+        java.util.Arrays.fill(bytes, (byte) 0);
+        assertArrayEquals(new int[] {-1, 7}, fromArray.i32("i"), "parse keeps its own copy");
+        assertEquals(Map.of("k", "v"), fromArray.metadata());
+    }
+
+    @Test
     void writerCopiesDataAtPutTime() {
         float[] a = {1, 2, 3};
         SafetensorsWriter w = new SafetensorsWriter().putF32("a", new int[] {3}, a);
