@@ -115,6 +115,18 @@ class GemmTest {
     }
 
     @Test
+    void gemmCalledFromInsideAPoolTaskRunsInlineAndAgrees() {
+        int m = 150, n = 170, k = 90;
+        float[] a = random(m * k, 6), b = random(k * n, 7);
+        float[] expected = new float[m * n];
+        Gemm.sgemm(Workers.single(), false, true, m, n, k, 1f, a, 0, k, b, 0, k, 0f, expected, 0, n);
+        float[][] out = new float[3][m * n];
+        Workers pool = POOLS[1];
+        pool.forEach(3, t -> Gemm.sgemm(pool, false, true, m, n, k, 1f, a, 0, k, b, 0, k, 0f, out[t], 0, n));
+        for (float[] o : out) assertArrayEquals(expected, o);
+    }
+
+    @Test
     void badInputIsRejectedWithShapes() {
         float[] x = new float[100];
         assertBad(() -> Gemm.sgemm(false, false, -1, 2, 2, 1f, x, 0, 2, x, 0, 2, 0f, x, 0, 2), "negative");
