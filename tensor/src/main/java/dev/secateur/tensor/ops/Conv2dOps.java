@@ -130,14 +130,19 @@ public final class Conv2dOps {
      */
     public static void forward(Workers workers, ConvGeometry g, int batch, float[] x, int xOff,
                                float[] weight, int wOff, float[] bias, float[] y, int yOff, float[] workspace) {
-        String ctx = "conv forward " + g + " batch " + batch;
-        checkBatch(ctx, g, batch);
-        Checks.range("x", x, xOff, (long) batch * g.inputSize(), ctx);
-        Checks.range("weight", weight, wOff, g.weightSize(), ctx);
-        if (bias != null) Checks.range("bias", bias, 0, g.outC(), ctx);
-        Checks.range("y", y, yOff, (long) batch * g.outputSize(), ctx);
+        if (!(batchOk(workers, g, batch) && Checks.in(x, xOff, (long) batch * g.inputSize())
+                && Checks.in(weight, wOff, g.weightSize()) && (bias == null || Checks.in(bias, 0, g.outC()))
+                && Checks.in(y, yOff, (long) batch * g.outputSize()) && length(workspace) >= workspaceSize(g))) {
+            String ctx = "conv forward " + g + " batch " + batch;
+            checkBatch(ctx, workers, g, batch);
+            Checks.range("x", x, xOff, (long) batch * g.inputSize(), ctx);
+            Checks.range("weight", weight, wOff, g.weightSize(), ctx);
+            if (bias != null) Checks.range("bias", bias, 0, g.outC(), ctx);
+            Checks.range("y", y, yOff, (long) batch * g.outputSize(), ctx);
+            checkWorkspace(ctx, workspace, workspaceSize(g));
+        }
         int per = workspaceSize(g);
-        int slices = slices(workers, batch, workspace, per, per, ctx);
+        int slices = slices(workers, batch, workspace, per);
         if (batch == 0) return;
         if (slices <= 1) {
             for (int n = 0; n < batch; n++) forwardImage(workers, g, x, xOff, weight, wOff, bias, y, yOff, workspace, 0, n);
@@ -176,14 +181,19 @@ public final class Conv2dOps {
      */
     public static void backwardWeights(Workers workers, ConvGeometry g, int batch, float[] x, int xOff,
                                        float[] dy, int dyOff, float[] dW, int dwOff, float[] db, float[] workspace) {
-        String ctx = "conv backwardWeights " + g + " batch " + batch;
-        checkBatch(ctx, g, batch);
-        Checks.range("x", x, xOff, (long) batch * g.inputSize(), ctx);
-        Checks.range("dy", dy, dyOff, (long) batch * g.outputSize(), ctx);
-        Checks.range("dW", dW, dwOff, g.weightSize(), ctx);
-        if (db != null) Checks.range("db", db, 0, g.outC(), ctx);
+        if (!(batchOk(workers, g, batch) && Checks.in(x, xOff, (long) batch * g.inputSize())
+                && Checks.in(dy, dyOff, (long) batch * g.outputSize()) && Checks.in(dW, dwOff, g.weightSize())
+                && (db == null || Checks.in(db, 0, g.outC())) && length(workspace) >= workspaceSize(g))) {
+            String ctx = "conv backwardWeights " + g + " batch " + batch;
+            checkBatch(ctx, workers, g, batch);
+            Checks.range("x", x, xOff, (long) batch * g.inputSize(), ctx);
+            Checks.range("dy", dy, dyOff, (long) batch * g.outputSize(), ctx);
+            Checks.range("dW", dW, dwOff, g.weightSize(), ctx);
+            if (db != null) Checks.range("db", db, 0, g.outC(), ctx);
+            checkWorkspace(ctx, workspace, workspaceSize(g));
+        }
         int col = workspaceSize(g), per = col + g.weightSize();
-        int slices = slices(workers, batch, workspace, col, per, ctx);
+        int slices = slices(workers, batch, workspace, per);
         if (batch == 0) return;
         if (slices <= 1) {
             for (int n = 0; n < batch; n++) weightGradImage(workers, g, x, xOff, dy, dyOff, dW, dwOff, 1f, workspace, 0, n);
@@ -225,13 +235,18 @@ public final class Conv2dOps {
      */
     public static void backwardInput(Workers workers, ConvGeometry g, int batch, float[] dy, int dyOff,
                                      float[] weight, int wOff, float[] dx, int dxOff, float[] workspace) {
-        String ctx = "conv backwardInput " + g + " batch " + batch;
-        checkBatch(ctx, g, batch);
-        Checks.range("dy", dy, dyOff, (long) batch * g.outputSize(), ctx);
-        Checks.range("weight", weight, wOff, g.weightSize(), ctx);
-        Checks.range("dx", dx, dxOff, (long) batch * g.inputSize(), ctx);
+        if (!(batchOk(workers, g, batch) && Checks.in(dy, dyOff, (long) batch * g.outputSize())
+                && Checks.in(weight, wOff, g.weightSize()) && Checks.in(dx, dxOff, (long) batch * g.inputSize())
+                && length(workspace) >= workspaceSize(g))) {
+            String ctx = "conv backwardInput " + g + " batch " + batch;
+            checkBatch(ctx, workers, g, batch);
+            Checks.range("dy", dy, dyOff, (long) batch * g.outputSize(), ctx);
+            Checks.range("weight", weight, wOff, g.weightSize(), ctx);
+            Checks.range("dx", dx, dxOff, (long) batch * g.inputSize(), ctx);
+            checkWorkspace(ctx, workspace, workspaceSize(g));
+        }
         int per = workspaceSize(g);
-        int slices = slices(workers, batch, workspace, per, per, ctx);
+        int slices = slices(workers, batch, workspace, per);
         if (batch == 0) return;
         if (slices <= 1) {
             for (int n = 0; n < batch; n++) inputGradImage(workers, g, dy, dyOff, weight, wOff, dx, dxOff, workspace, 0, n);
@@ -259,25 +274,35 @@ public final class Conv2dOps {
 
     // ---------------------------------------------------------------- helpers
 
-    private static void checkBatch(String ctx, ConvGeometry g, int batch) {
+    private static boolean batchOk(Workers workers, ConvGeometry g, int batch) {
+        return workers != null && g != null && Checks.fits(batch, Math.max(g.inputSize(), g.outputSize()));
+    }
+
+    private static void checkBatch(String ctx, Workers workers, ConvGeometry g, int batch) {
+        if (workers == null) throw new IllegalArgumentException("workers is null in " + ctx);
         if (g == null) throw new IllegalArgumentException("geometry is null in " + ctx);
         if (batch < 0) throw new IllegalArgumentException("batch must be >= 0 in " + ctx);
         Checks.size(ctx, batch, Math.max(g.inputSize(), g.outputSize()));
     }
 
-    /**
-     * How many per-image slices fit the workspace and are worth running in parallel: a lone slice
-     * needs {@code one} floats, each of several slices needs {@code each} floats.
-     */
-    private static int slices(Workers workers, int batch, float[] ws, int one, int each, String ctx) {
-        if (workers == null) throw new IllegalArgumentException("workers is null in " + ctx);
-        int have = ws == null ? 0 : ws.length;
-        if (have < one) {
-            throw new IllegalArgumentException("workspace has " + have + " floats, needs at least " + one + " in " + ctx);
+    private static int length(float[] a) {
+        return a == null ? 0 : a.length;
+    }
+
+    private static void checkWorkspace(String ctx, float[] ws, int need) {
+        if (length(ws) < need) {
+            throw new IllegalArgumentException("workspace has " + length(ws) + " floats, needs at least " + need + " in " + ctx);
         }
+    }
+
+    /**
+     * How many per-image slices are worth running in parallel: at most one per thread and image,
+     * and as many as the workspace holds at {@code each} floats per slice (0: no workspace needed).
+     */
+    private static int slices(Workers workers, int batch, float[] ws, int each) {
         int max = Math.min(workers.threads(), batch);
         if (max < 2) return 1;
-        int fit = each == 0 ? max : have / each;
+        int fit = each == 0 ? max : length(ws) / each;
         return Math.max(1, Math.min(max, fit));
     }
 }

@@ -33,18 +33,22 @@ public final class Magnitude {
 
     /** The norm of {@code x[off, off+n)}. */
     public static double of(Norm norm, float[] x, int off, int n) {
-        String ctx = "Magnitude.of(" + norm + ", n=" + n + ")";
-        checkNorm(norm, ctx);
-        Checks.nonNegative("n", n, ctx);
-        Checks.range("x", x, off, n, ctx);
+        if (norm == null || n < 0 || !Checks.in(x, off, n)) {
+            String ctx = "Magnitude.of(" + norm + ", n=" + n + ")";
+            checkNorm(norm, ctx);
+            Checks.nonNegative("n", n, ctx);
+            Checks.range("x", x, off, n, ctx);
+        }
         return finish(norm, raw(norm, x, off, n));
     }
 
     /** Σ x² over {@code x[off, off+n)}. */
     public static double sumOfSquares(float[] x, int off, int n) {
-        String ctx = "Magnitude.sumOfSquares(n=" + n + ")";
-        Checks.nonNegative("n", n, ctx);
-        Checks.range("x", x, off, n, ctx);
+        if (n < 0 || !Checks.in(x, off, n)) {
+            String ctx = "Magnitude.sumOfSquares(n=" + n + ")";
+            Checks.nonNegative("n", n, ctx);
+            Checks.range("x", x, off, n, ctx);
+        }
         return raw(Norm.L2, x, off, n);
     }
 
@@ -56,10 +60,13 @@ public final class Magnitude {
      * @param bias {@code rows} values from index 0, or null
      */
     public static void perRow(Norm norm, float[] x, int off, int rows, int cols, float[] bias, double[] out, int outOff) {
-        String ctx = "Magnitude.perRow(" + norm + ", rows=" + rows + ", cols=" + cols + ")";
-        checkMatrix(norm, x, off, rows, cols, ctx);
-        if (bias != null) Checks.range("bias", bias, 0, rows, ctx);
-        Checks.range("out", out, outOff, rows, ctx);
+        if (norm == null || !Checks.fits(rows, cols) || !Checks.in(x, off, (long) rows * cols)
+                || (bias != null && !Checks.in(bias, 0, rows)) || !Checks.in(out, outOff, rows)) {
+            String ctx = "Magnitude.perRow(" + norm + ", rows=" + rows + ", cols=" + cols + ")";
+            checkMatrix(norm, x, off, rows, cols, ctx);
+            if (bias != null) Checks.range("bias", bias, 0, rows, ctx);
+            Checks.range("out", out, outOff, rows, ctx);
+        }
         for (int r = 0; r < rows; r++) {
             double v = finish(norm, raw(norm, x, off + r * cols, cols));
             out[outOff + r] = bias == null ? v : v + Math.abs(bias[r]);
@@ -72,8 +79,10 @@ public final class Magnitude {
      */
     public static void perFilter(Norm norm, float[] w, int off, int filters, int channels, int kH, int kW,
                                  float[] bias, double[] out, int outOff) {
-        int cols = Checks.size("Magnitude.perFilter(channels=" + channels + ", kernel=" + kH + "x" + kW + ")", channels, kH, kW);
-        perRow(norm, w, off, filters, cols, bias, out, outOff);
+        if (!Checks.fits(channels, kH, kW)) {
+            Checks.size("Magnitude.perFilter(channels=" + channels + ", kernel=" + kH + "x" + kW + ")", channels, kH, kW);
+        }
+        perRow(norm, w, off, filters, channels * kH * kW, bias, out, outOff);
     }
 
     /**
