@@ -27,14 +27,14 @@ class Conv2dOpsTest {
             @ForAll @IntRange(min = 1, max = 5) int kH, @ForAll @IntRange(min = 1, max = 5) int kW,
             @ForAll @IntRange(min = 1, max = 3) int stride, @ForAll @IntRange(min = 0, max = 2) int pad,
             @ForAll @IntRange(min = 0, max = 5) int batch, @ForAll @IntRange(min = 1, max = 4) int threads,
-            @ForAll boolean withBias, @ForAll boolean fullWorkspace) {
+            @ForAll boolean withBias, @ForAll @IntRange(min = 0, max = 2) int workspaceKind) {
         ConvGeometry g = geometry(inC, inH, inW, outC, kH, kW, stride, pad);
         Workers w = POOLS[threads - 1];
         int xOff = 3, yOff = 5, wOff = 1;
         float[] x = random(1, xOff + batch * g.inputSize()), wt = random(2, wOff + g.weightSize());
         float[] b = withBias ? random(3, g.outC()) : null;
         float[] y = random(4, yOff + batch * g.outputSize() + 2);
-        float[] ws = new float[fullWorkspace ? Conv2dOps.workspaceSize(g, threads) : Conv2dOps.workspaceSize(g)];
+        float[] ws = workspace(g, threads, workspaceKind);
         Conv2dOps.forward(w, g, batch, x, xOff, wt, wOff, b, y, yOff, ws);
         float[] xs = Arrays.copyOfRange(x, xOff, x.length), ws0 = Arrays.copyOfRange(wt, wOff, wt.length);
         double[] ref = ReferenceConv.forward(g, batch, xs, ws0, b);
@@ -93,12 +93,12 @@ class Conv2dOpsTest {
             @ForAll @IntRange(min = 1, max = 4) int kH, @ForAll @IntRange(min = 1, max = 4) int kW,
             @ForAll @IntRange(min = 1, max = 2) int stride, @ForAll @IntRange(min = 0, max = 2) int pad,
             @ForAll @IntRange(min = 0, max = 5) int batch, @ForAll @IntRange(min = 1, max = 4) int threads,
-            @ForAll boolean fullWorkspace) {
+            @ForAll @IntRange(min = 0, max = 2) int workspaceKind) {
         ConvGeometry g = geometry(inC, inH, inW, outC, kH, kW, stride, pad);
         Workers w = POOLS[threads - 1];
         float[] x = random(21, batch * g.inputSize()), wt = random(22, g.weightSize());
         float[] dy = random(23, batch * g.outputSize());
-        float[] ws = new float[fullWorkspace ? Conv2dOps.workspaceSize(g, threads) : Conv2dOps.workspaceSize(g)];
+        float[] ws = workspace(g, threads, workspaceKind);
 
         float[] dW0 = random(24, g.weightSize()), dW = dW0.clone();
         float[] db0 = random(25, g.outC()), db = db0.clone();
@@ -190,6 +190,16 @@ class Conv2dOpsTest {
         Conv2dOps.backwardWeights(POOLS[1], g, batch, x, 0, dy, 0, dW1, 0, null, ws);
         Conv2dOps.backwardWeights(POOLS[1], g, batch, x, 0, dy, 0, dW2, 0, null, ws);
         assertArrayEquals(dW1, dW2);
+    }
+
+    /** Workspace of kind 0: the minimum, 1: the full plan for {@code threads}, 2: something in between. */
+    static float[] workspace(ConvGeometry g, int threads, int kind) {
+        int min = Conv2dOps.workspaceSize(g), full = Conv2dOps.workspaceSize(g, threads);
+        return new float[switch (kind) {
+            case 0 -> min;
+            case 1 -> full;
+            default -> min + (int) ((full - (long) min) * 3 / 5);
+        }];
     }
 
     static void checkForward(ConvGeometry g, int batch, Workers w) {
