@@ -107,10 +107,27 @@ public final class Conv2d implements Layer {
         weight.grad().fill(0f);
         bias.grad().fill(0f);
         Conv2dOps.backwardWeights(workers, geo, n, input.data(), input.offset(), g.data(), g.offset(),
-                weight.grad().data(), 0, bias.grad().data(), workspace);
+                weight.grad().data(), 0, null, workspace);
+        sumChannels(g, n, geo.outH() * geo.outW(), bias.grad().data());
         gradIn = Buffers.ensure(gradIn, input.shape());
         Conv2dOps.backwardInput(workers, geo, n, g.data(), g.offset(), weight.value().data(), 0, gradIn.data(), 0, workspace);
         return gradIn;
+    }
+
+    /**
+     * Bias gradient with a fixed summation order. (Elementwise.sumChannels ends in a lane
+     * reduction whose rounding differs between interpreted and compiled code, which broke
+     * run-to-run reproducibility of training.)
+     */
+    private void sumChannels(Tensor g, int n, int spatial, float[] db) {
+        float[] d = g.data();
+        for (int s = 0; s < n; s++) {
+            for (int o = 0; o < outC; o++) {
+                float acc = 0f;
+                for (int i = g.offset() + (s * outC + o) * spatial, e = i + spatial; i < e; i++) acc += d[i];
+                db[o] += acc;
+            }
+        }
     }
 
     @Override public List<Parameter> parameters() { return List.of(weight, bias); }
