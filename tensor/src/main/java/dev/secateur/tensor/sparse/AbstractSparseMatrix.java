@@ -39,7 +39,7 @@ abstract class AbstractSparseMatrix {
         vectorRange(x, xOff, y, yOff, bias, relu, 0, partition.units());
     }
 
-    public final void multiplyBatch(Workers workers, float[] x, int xOff, int batch, float[] y, int yOff,
+    public void multiplyBatch(Workers workers, float[] x, int xOff, int batch, float[] y, int yOff,
                                     float[] bias, boolean relu) {
         if (workers == null) throw new IllegalArgumentException("workers is null");
         if (batch < 0) throw new IllegalArgumentException("batch must be >= 0, got " + batch);
@@ -61,7 +61,7 @@ abstract class AbstractSparseMatrix {
         else batchRange(x, xOff, batch, y, yOff, bias, relu, u0, u1);
     }
 
-    private void check(float[] x, int xOff, int batch, float[] y, int yOff, float[] bias) {
+    final void check(float[] x, int xOff, int batch, float[] y, int yOff, float[] bias) {
         checkOperand("x", x, xOff, (long) cols * batch, batch);
         checkOperand("y", y, yOff, (long) rows * batch, batch);
         if (bias != null && bias.length < rows) {

@@ -8,9 +8,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The dense weight behind the same interface, so a layer (or {@link SparseSelector}) can pick
- * "dense" like any format. Batch 1 is a Vector API GEMV (four rows at a time share each load of
- * x; memory-bandwidth bound on large layers); batch N calls {@link Gemm#sgemm} on each thread's
- * row slab, then applies bias and ReLU.
+ * "dense" like any format. Products are our packed {@link Gemm#sgemm} (its GEMV path for batch 1,
+ * memory-bandwidth bound on large layers), which splits the work over the pool itself, followed
+ * by the bias and ReLU epilogue.
  */
 public final class DenseMatrix extends AbstractSparseMatrix implements SparseMatrix {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -56,53 +56,31 @@ public final class DenseMatrix extends AbstractSparseMatrix implements SparseMat
 
     @Override public float[] toDense() { return w.clone(); }
 
+    /** Whole-matrix GEMM (GEMV for batch 1) on {@code workers}: the dense kernel splits the work itself. */
+    @Override public void multiplyBatch(Workers workers, float[] x, int xOff, int batch, float[] y, int yOff,
+                                        float[] bias, boolean relu) {
+        if (workers == null) throw new IllegalArgumentException("workers is null");
+        if (batch < 0) throw new IllegalArgumentException("batch must be >= 0, got " + batch);
+        check(x, xOff, batch, y, yOff, bias);
+        if (batch == 0 || rows == 0) return;
+        product(workers, x, xOff, batch, y, yOff, bias, relu, 0, rows);
+    }
+
     @Override void vectorRange(float[] x, int xOff, float[] y, int yOff, float[] bias, boolean relu, int r0, int r1) {
-        int k = cols;
-        int r = r0;
-        for (; r + 3 < r1; r += 4) {
-            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-            int o0 = r * k, o1 = o0 + k, o2 = o1 + k, o3 = o2 + k;
-            int c = 0;
-            for (; c + L <= k; c += L) {
-                FloatVector xv = FloatVector.fromArray(S, x, xOff + c);
-                a0 = FloatVector.fromArray(S, w, o0 + c).fma(xv, a0);
-                a1 = FloatVector.fromArray(S, w, o1 + c).fma(xv, a1);
-                a2 = FloatVector.fromArray(S, w, o2 + c).fma(xv, a2);
-                a3 = FloatVector.fromArray(S, w, o3 + c).fma(xv, a3);
-            }
-            if (c < k) {
-                VectorMask<Float> t = S.indexInRange(c, k);
-                FloatVector xv = FloatVector.fromArray(S, x, xOff + c, t);
-                a0 = FloatVector.fromArray(S, w, o0 + c, t).fma(xv, a0);
-                a1 = FloatVector.fromArray(S, w, o1 + c, t).fma(xv, a1);
-                a2 = FloatVector.fromArray(S, w, o2 + c, t).fma(xv, a2);
-                a3 = FloatVector.fromArray(S, w, o3 + c, t).fma(xv, a3);
-            }
-            y[yOff + r] = Epilogue.scalar(a0.reduceLanes(jdk.incubator.vector.VectorOperators.ADD), bias, r, relu);
-            y[yOff + r + 1] = Epilogue.scalar(a1.reduceLanes(jdk.incubator.vector.VectorOperators.ADD), bias, r + 1, relu);
-            y[yOff + r + 2] = Epilogue.scalar(a2.reduceLanes(jdk.incubator.vector.VectorOperators.ADD), bias, r + 2, relu);
-            y[yOff + r + 3] = Epilogue.scalar(a3.reduceLanes(jdk.incubator.vector.VectorOperators.ADD), bias, r + 3, relu);
-        }
-        for (; r < r1; r++) {
-            FloatVector a0 = FloatVector.zero(S);
-            int o0 = r * k, c = 0;
-            for (; c + L <= k; c += L) {
-                a0 = FloatVector.fromArray(S, w, o0 + c).fma(FloatVector.fromArray(S, x, xOff + c), a0);
-            }
-            if (c < k) {
-                VectorMask<Float> t = S.indexInRange(c, k);
-                a0 = FloatVector.fromArray(S, w, o0 + c, t).fma(FloatVector.fromArray(S, x, xOff + c, t), a0);
-            }
-            y[yOff + r] = Epilogue.scalar(a0.reduceLanes(jdk.incubator.vector.VectorOperators.ADD), bias, r, relu);
-        }
+        product(Workers.single(), x, xOff, 1, y, yOff, bias, relu, r0, r1);
     }
 
     @Override void batchRange(float[] x, int xOff, int n, float[] y, int yOff, float[] bias, boolean relu, int r0, int r1) {
-        int m = r1 - r0;
+        product(Workers.single(), x, xOff, n, y, yOff, bias, relu, r0, r1);
+    }
+
+    private void product(Workers workers, float[] x, int xOff, int n, float[] y, int yOff, float[] bias, boolean relu,
+                         int r0, int r1) {
+        if (r0 >= r1) return;
         if (cols == 0) {
             java.util.Arrays.fill(y, yOff + r0 * n, yOff + r1 * n, 0f);
         } else {
-            Gemm.sgemm(Workers.single(), false, false, m, n, cols, 1f, w, r0 * cols, cols, x, xOff, n,
+            Gemm.sgemm(workers, false, false, r1 - r0, n, cols, 1f, w, r0 * cols, cols, x, xOff, n,
                     0f, y, yOff + r0 * n, n);
         }
         if (bias == null && !relu) return;
