@@ -7,6 +7,7 @@ import dev.secateur.tensor.sparse.CsrMatrix;
 import dev.secateur.tensor.sparse.DenseMatrix;
 import dev.secateur.tensor.sparse.Int8CsrMatrix;
 import dev.secateur.tensor.sparse.NmMatrix;
+import dev.secateur.tensor.sparse.SellMatrix;
 import dev.secateur.tensor.sparse.SparseMatrix;
 import dev.secateur.tensor.sparse.SparseSelector;
 import java.util.SplittableRandom;
@@ -53,7 +54,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class SpmmBenchmark {
-    @Param({"dense", "csr", "bsr4x1", "bsr8x1", "bitmap16", "nm24", "auto", "int8csr"})
+    @Param({"dense", "csr", "bsr4x1", "bsr8x1", "bitmap16", "nm24", "auto", "int8csr", "sell16"})
     public String format;
 
     @Param({"0.0", "0.5", "0.7", "0.8", "0.9", "0.95", "0.98"})
@@ -93,6 +94,7 @@ public class SpmmBenchmark {
             case "bsr4x1" -> BsrMatrix.from(w, m, k, keep, 4);
             case "bsr8x1" -> BsrMatrix.from(w, m, k, keep, 8);
             case "bitmap16" -> BitmapMatrix.from(w, m, k, keep);
+            case "sell16" -> SellMatrix.from(w, m, k, keep);
             case "nm24" -> nm(w, m, k, keep);
             case "auto" -> {
                 var sel = SparseSelector.choose(w, m, k, keep, batch, workers);

@@ -7,11 +7,12 @@ import java.util.SplittableRandom;
 
 /**
  * Picks the fastest representation of one weight matrix by measuring: builds every candidate
- * format (dense, CSR, BSR 4×1 and 8×1, bitmap, N:M when the mask allows it), times each on
+ * format (dense, CSR, BSR 4×1 and 8×1, bitmap, SELL-16, N:M when the mask allows it), times each on
  * random activations of the real shape and batch for a short bounded budget, and keeps the
  * fastest. Dense wins unless a sparse format is faster by more than {@link #MARGIN}, so a
  * layer is never made slower by noise. A block format is not tried when its padding would store
- * more than 3× the kept weights (it cannot win there and would cost build time and memory).
+ * more than 3× the kept weights, nor SELL-16 when its padding doubles them (they cannot win
+ * there and would cost build time and memory). Int8 is never chosen: it changes the numbers.
  */
 public final class SparseSelector {
     /** A sparse candidate must beat dense by this fraction to be chosen. */
@@ -55,6 +56,8 @@ public final class SparseSelector {
         candidates.add(denseMatrix);
         candidates.add(CsrMatrix.from(dense, rows, cols, mask));
         candidates.add(BitmapMatrix.from(dense, rows, cols, mask));
+        SellMatrix sell = SellMatrix.from(dense, rows, cols, mask);
+        if (sell.values.length <= 2 * kept + 16L * SellMatrix.SLICE) candidates.add(sell);
         for (int r : new int[] {4, 8}) {
             BsrMatrix b = BsrMatrix.from(dense, rows, cols, mask, r);
             if ((long) b.blocks() * r <= 3 * kept) candidates.add(b);
