@@ -1,0 +1,134 @@
+package dev.secateur.tensor.sparse;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * CSR with int8 weights and one float scale per output row (symmetric, {@code w ≈ q · scale},
+ * {@code scale = max|w| / 127} over the row's kept weights): 3 bytes per entry instead of 6,
+ * for the bandwidth-bound batch-1 case. The sum runs on the integer values converted in
+ * registers and is scaled once per row. {@link #toDense()} returns the dequantized weights.
+ */
+public final class Int8CsrMatrix extends AbstractSparseMatrix implements SparseMatrix {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    final byte[] values;
+    final float[] scales;
+    final char[] deltas;
+    final int[] rowPtr;
+
+    private Int8CsrMatrix(CsrMatrix csr, byte[] values, float[] scales) {
+        super(csr.rows, csr.cols, csr.nonZeros, Partition.ofPointers(csr.rowPtr, 1));
+        this.values = values;
+        this.scales = scales;
+        this.deltas = csr.deltas;
+        this.rowPtr = csr.rowPtr;
+    }
+
+    /** Quantizes the non-zero entries of the dense row-major {@code rows×cols} weight. */
+    public static Int8CsrMatrix from(float[] dense, int rows, int cols) {
+        return from(dense, rows, cols, null);
+    }
+
+    /** Quantizes the entries where {@code mask} is true (null: the non-zeros); weights must be finite. */
+    public static Int8CsrMatrix from(float[] dense, int rows, int cols, boolean[] mask) {
+        CsrMatrix csr = CsrMatrix.from(dense, rows, cols, mask);
+        byte[] q = new byte[csr.values.length];
+        float[] scales = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            float max = 0f;
+            for (int p = csr.rowPtr[r]; p < csr.rowPtr[r + 1]; p++) {
+                float w = csr.values[p];
+                if (!Float.isFinite(w)) {
+                    throw new IllegalArgumentException("int8csr: weight at row " + r + " is " + w + ", not finite");
+                }
+                max = Math.max(max, Math.abs(w));
+            }
+            float scale = max / 127f;
+            scales[r] = scale;
+            for (int p = csr.rowPtr[r]; p < csr.rowPtr[r + 1]; p++) {
+                q[p] = scale == 0f ? 0 : (byte) Math.max(-127, Math.min(127, Math.round(csr.values[p] / scale)));
+            }
+        }
+        return new Int8CsrMatrix(csr, q, scales);
+    }
+
+    @Override public long byteSize() {
+        return values.length + 4L * scales.length + 2L * deltas.length + 4L * rowPtr.length;
+    }
+
+    @Override public String format() { return "int8csr"; }
+
+    @Override public float[] toDense() {
+        float[] d = new float[rows * cols];
+        int[] c = new int[CsrMatrix.CHAINS];
+        for (int r = 0; r < rows; r++) {
+            java.util.Arrays.fill(c, 0);
+            for (int p = rowPtr[r]; p < rowPtr[r + 1]; p++) {
+                int chain = (p - rowPtr[r]) % CsrMatrix.CHAINS;
+                c[chain] += deltas[p];
+                if (values[p] != 0) d[r * cols + c[chain]] = values[p] * scales[r];
+            }
+        }
+        return d;
+    }
+
+    @Override void vectorRange(float[] x, int xOff, float[] y, int yOff, float[] bias, boolean relu, int r0, int r1) {
+        byte[] v = values;
+        char[] d = deltas;
+        int[] ptr = rowPtr;
+        for (int r = r0; r < r1; r++) {
+            int p = ptr[r], e = ptr[r + 1];
+            int c0 = xOff, c1 = xOff, c2 = xOff, c3 = xOff;
+            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+            for (; p + 3 < e; p += 4) {
+                c0 += d[p];
+                c1 += d[p + 1];
+                c2 += d[p + 2];
+                c3 += d[p + 3];
+                s0 = Math.fma(v[p], x[c0], s0);
+                s1 = Math.fma(v[p + 1], x[c1], s1);
+                s2 = Math.fma(v[p + 2], x[c2], s2);
+                s3 = Math.fma(v[p + 3], x[c3], s3);
+            }
+            if (p < e) s0 = Math.fma(v[p], x[c0 + d[p]], s0);
+            if (p + 1 < e) s1 = Math.fma(v[p + 1], x[c1 + d[p + 1]], s1);
+            if (p + 2 < e) s2 = Math.fma(v[p + 2], x[c2 + d[p + 2]], s2);
+            y[yOff + r] = Epilogue.scalar(((s0 + s1) + (s2 + s3)) * scales[r], bias, r, relu);
+        }
+    }
+
+    /** Batch N: one (masked when partial) vector at a time; the int8 form is for batch 1. */
+    @Override void batchRange(float[] x, int xOff, int n, float[] y, int yOff, float[] bias, boolean relu, int r0, int r1) {
+        byte[] v = values;
+        char[] d = deltas;
+        int[] ptr = rowPtr;
+        float lo = relu ? 0f : Float.NEGATIVE_INFINITY;
+        for (int r = r0; r < r1; r++) {
+            float b = bias == null ? 0f : bias[r], scale = scales[r];
+            int yo = yOff + r * n;
+            for (int j = 0; j < n; j += L) {
+                VectorMask<Float> t = S.indexInRange(j, n);
+                FloatVector a0 = FloatVector.zero(S);
+                int k0 = 0, k1 = 0, k2 = 0, k3 = 0, xo = xOff + j;
+                int p = ptr[r], e = ptr[r + 1];
+                for (; p + 3 < e; p += 4) {
+                    k0 += d[p];
+                    k1 += d[p + 1];
+                    k2 += d[p + 2];
+                    k3 += d[p + 3];
+                    a0 = FloatVector.fromArray(S, x, xo + k0 * n, t).fma(FloatVector.broadcast(S, v[p]), a0);
+                    a0 = FloatVector.fromArray(S, x, xo + k1 * n, t).fma(FloatVector.broadcast(S, v[p + 1]), a0);
+                    a0 = FloatVector.fromArray(S, x, xo + k2 * n, t).fma(FloatVector.broadcast(S, v[p + 2]), a0);
+                    a0 = FloatVector.fromArray(S, x, xo + k3 * n, t).fma(FloatVector.broadcast(S, v[p + 3]), a0);
+                }
+                if (p < e) a0 = FloatVector.fromArray(S, x, xo + (k0 + d[p]) * n, t).fma(FloatVector.broadcast(S, v[p]), a0);
+                if (p + 1 < e) a0 = FloatVector.fromArray(S, x, xo + (k1 + d[p + 1]) * n, t).fma(FloatVector.broadcast(S, v[p + 1]), a0);
+                if (p + 2 < e) a0 = FloatVector.fromArray(S, x, xo + (k2 + d[p + 2]) * n, t).fma(FloatVector.broadcast(S, v[p + 2]), a0);
+                a0.mul(scale).add(b).max(lo).intoArray(y, yo + j, t);
+            }
+        }
+    }
+}
