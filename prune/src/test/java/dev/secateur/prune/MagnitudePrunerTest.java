@@ -9,7 +9,6 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.DoubleRange;
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -125,6 +124,5 @@ class MagnitudePrunerTest {
         assertEquals(0.0, p.prune(layer, 1).density());
         LayerWeights empty = LayerWeights.of("e", Shape.of(0, 3), new float[0]);
         assertEquals(0, new MagnitudePruner(Criterion.L1, Granularity.FILTER).prune(empty, 0.5).prunedUnits());
-        assertEquals(List.of(), List.of());
     }
 }
