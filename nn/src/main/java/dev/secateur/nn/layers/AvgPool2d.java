@@ -1,0 +1,96 @@
+package dev.secateur.nn.layers;
+
+import dev.secateur.nn.Layer;
+import dev.secateur.nn.LayerSpec;
+import dev.secateur.tensor.Shape;
+import dev.secateur.tensor.Tensor;
+
+import java.util.Arrays;
+
+/**
+ * Average pooling over {@code k×k} windows with the given stride, no padding (floor mode).
+ * {@link #global(String)} makes the global average pool a ResNet ends with (window = whole map).
+ */
+public final class AvgPool2d implements Layer {
+    private final String name;
+    private final int k, stride;
+    private Tensor output, gradIn;
+    private Shape inShape;
+
+    /** @param k window size; 0 means global (the whole feature map) */
+    public AvgPool2d(String name, int k, int stride) {
+        if (k < 0 || stride <= 0) throw new IllegalArgumentException("avgpool " + name + ": invalid kernel " + k + " / stride " + stride);
+        this.name = name;
+        this.k = k;
+        this.stride = stride;
+    }
+
+    /** Global average pooling: [C, H, W] to [C, 1, 1]. */
+    public static AvgPool2d global(String name) { return new AvgPool2d(name, 0, 1); }
+
+    @Override public String name() { return name; }
+
+    private int kh(int h) { return k == 0 ? h : k; }
+
+    private int out(int size, int win) {
+        if (size < win) throw new IllegalArgumentException("avgpool " + name + ": input size " + size + " smaller than window " + win);
+        return (size - win) / stride + 1;
+    }
+
+    @Override public Tensor forward(Tensor x, boolean training) {
+        Buffers.requireRank("avgpool " + name, x, 4);
+        inShape = x.shape();
+        int n = x.dim(0), c = x.dim(1), h = x.dim(2), w = x.dim(3);
+        int kh = kh(h), kw = k == 0 ? w : k;
+        int oh = out(h, kh), ow = out(w, kw);
+        output = Buffers.ensure(output, n, c, oh, ow);
+        float[] src = x.data(), dst = output.data();
+        int xo = x.offset();
+        float inv = 1f / (kh * kw);
+        for (int plane = 0, o = 0; plane < n * c; plane++) {
+            int base = xo + plane * h * w;
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++, o++) {
+                    float s = 0f;
+                    for (int i = 0; i < kh; i++) {
+                        int row = base + (oy * stride + i) * w + ox * stride;
+                        for (int j = 0; j < kw; j++) s += src[row + j];
+                    }
+                    dst[o] = s * inv;
+                }
+            }
+        }
+        return output;
+    }
+
+    @Override public Tensor backward(Tensor g) {
+        gradIn = Buffers.ensure(gradIn, inShape);
+        int n = inShape.dim(0), c = inShape.dim(1), h = inShape.dim(2), w = inShape.dim(3);
+        int kh = kh(h), kw = k == 0 ? w : k;
+        int oh = output.dim(2), ow = output.dim(3);
+        float[] dx = gradIn.data(), gd = g.data();
+        Arrays.fill(dx, 0f);
+        float inv = 1f / (kh * kw);
+        for (int plane = 0, o = g.offset(); plane < n * c; plane++) {
+            int base = plane * h * w;
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++, o++) {
+                    float v = gd[o] * inv;
+                    for (int i = 0; i < kh; i++) {
+                        int row = base + (oy * stride + i) * w + ox * stride;
+                        for (int j = 0; j < kw; j++) dx[row + j] += v;
+                    }
+                }
+            }
+        }
+        return gradIn;
+    }
+
+    @Override public Shape outputShape(Shape in) {
+        if (in.rank() != 3) throw new IllegalArgumentException("avgpool " + name + ": expected [C, H, W], got " + in);
+        int kh = kh(in.dim(1)), kw = k == 0 ? in.dim(2) : k;
+        return Shape.of(in.dim(0), out(in.dim(1), kh), out(in.dim(2), kw));
+    }
+
+    @Override public LayerSpec spec() { return LayerSpec.of("avgpool2d", name, "kernel", k, "stride", stride); }
+}
