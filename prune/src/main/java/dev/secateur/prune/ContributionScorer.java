@@ -1,12 +1,16 @@
 package dev.secateur.prune;
 
+import dev.secateur.tensor.ops.Magnitude;
+import dev.secateur.tensor.ops.Norm;
+
 import java.util.SplittableRandom;
 
 /**
  * Scores the contribution of every pruning unit of a layer (see {@link Criterion} for the
- * formulas and {@link Granularity} for the units). Masked-out weights count as zero. Scores are
- * computed once per layer and then only sorted, so the selection never depends on float ties
- * between different kernels.
+ * formulas and {@link Granularity} for the units). Masked-out weights count as zero. Filter,
+ * channel and block reductions run on the SIMD {@link Magnitude} kernels. Scores are computed
+ * once per layer and then only sorted, so the selection never depends on float ties between
+ * different kernels.
  */
 public final class ContributionScorer {
     private final Criterion criterion;
@@ -43,18 +47,29 @@ public final class ContributionScorer {
             for (int u = 0; u < scores.length; u++) scores[u] = (float) r.nextDouble();
             return scores;
         }
-        Accumulator acc = new Accumulator(w);
+        float[] x = effectiveWeights(w);
+        double[] raw = new double[layout.units()];
+        Norm norm = switch (criterion) {
+            case L2 -> Norm.L2;
+            case SEED_MAX -> Norm.MAX_ABS;
+            default -> Norm.L1;
+        };
+        int rows = layout.rows(), cols = layout.cols();
+        switch (g) {
+            case Granularity.Unstructured u -> perWeight(x, raw);
+            case Granularity.NOfM u -> perWeight(x, raw);
+            // Magnitude.perRow adds |bias[r]| itself: exactly the seed's per-filter term.
+            case Granularity.Filter f -> Magnitude.perRow(norm, x, 0, rows, cols, criterion.usesBias() ? w.bias() : null, raw, 0);
+            // [F, C, taps] seen as a conv with a taps×1 kernel.
+            case Granularity.Channel c -> Magnitude.perInputChannel(norm, x, 0, rows, w.inputs(), w.taps(), 1, raw, 0);
+            case Granularity.Block b -> Magnitude.perBlock(norm, x, 0, rows, cols, b.rows(), b.cols(), raw, 0);
+        }
+        boolean biasAddedByKernel = g instanceof Granularity.Filter;
         for (int u = 0; u < scores.length; u++) {
-            acc.reset();
-            layout.forEachRun(u, acc);
-            double s = switch (criterion) {
-                case L1 -> acc.l1;
-                case L2 -> Math.sqrt(acc.sumSquares);
-                case SEED -> acc.l1 + biasSum(w, layout, u);
-                case SEED_MAX -> acc.maxAbs + biasMax(w, layout, u);
-                case TAYLOR -> acc.taylor;
-                case RANDOM -> throw new AssertionError("handled above");
-            };
+            double s = raw[u];
+            if (criterion.usesBias() && !biasAddedByKernel) {
+                s += criterion == Criterion.SEED ? biasSum(w, layout, u) : biasMax(w, layout, u);
+            }
             float f = (float) s + 0f; // + 0f turns -0 into +0 so that bit patterns sort like values
             if (!(f >= 0f) || Float.isInfinite(f)) {
                 throw new IllegalArgumentException("layer '" + w.name() + "': score of unit " + u + " is " + s
@@ -63,6 +78,24 @@ public final class ContributionScorer {
             scores[u] = f;
         }
         return scores;
+    }
+
+    /** The values whose magnitudes are reduced: weights (or |w·g| for Taylor) with masked ones zeroed. */
+    private float[] effectiveWeights(LayerWeights w) {
+        float[] x = w.weights();
+        float[] m = w.mask();
+        if (criterion != Criterion.TAYLOR && m == null) return x;
+        float[] out = new float[x.length];
+        float[] grad = w.gradients();
+        for (int i = 0; i < x.length; i++) {
+            if (m != null && m[i] == 0f) continue;
+            out[i] = criterion == Criterion.TAYLOR ? (float) Math.abs((double) x[i] * grad[i]) : x[i];
+        }
+        return out;
+    }
+
+    private static void perWeight(float[] x, double[] out) {
+        for (int i = 0; i < x.length; i++) out[i] = Math.abs(x[i]);
     }
 
     private static double biasSum(LayerWeights w, UnitLayout layout, int u) {
@@ -79,40 +112,5 @@ public final class ContributionScorer {
         int r0 = layout.firstRow(u);
         for (int r = r0; r < r0 + layout.rowCount(u); r++) m = Math.max(m, Math.abs(w.bias()[r]));
         return m;
-    }
-
-    /** Float64 sums over the runs of one unit, skipping masked weights. */
-    private static final class Accumulator implements UnitLayout.RunVisitor {
-        private final float[] x;
-        private final float[] g;
-        private final float[] mask;
-        double l1;
-        double sumSquares;
-        double maxAbs;
-        double taylor;
-
-        Accumulator(LayerWeights w) {
-            this.x = w.weights();
-            this.g = w.gradients();
-            this.mask = w.mask();
-        }
-
-        void reset() {
-            l1 = 0;
-            sumSquares = 0;
-            maxAbs = 0;
-            taylor = 0;
-        }
-
-        @Override public void run(int start, int length) {
-            for (int i = start; i < start + length; i++) {
-                if (mask != null && mask[i] == 0f) continue;
-                double a = Math.abs((double) x[i]);
-                l1 += a;
-                sumSquares += a * a;
-                if (a > maxAbs || Double.isNaN(a)) maxAbs = a;
-                if (g != null) taylor += Math.abs((double) x[i] * g[i]);
-            }
-        }
     }
 }
