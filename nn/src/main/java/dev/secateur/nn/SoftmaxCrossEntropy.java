@@ -1,11 +1,12 @@
 package dev.secateur.nn;
 
 import dev.secateur.tensor.Tensor;
+import dev.secateur.tensor.ops.Softmax;
 
 /**
  * Softmax cross-entropy, averaged over the batch. {@link #compute} returns the mean loss and
  * fills {@link #gradient()} with dLoss/dLogits = (softmax - onehot) / N, computed with the
- * max-subtracted (stable) softmax. Also counts correct argmax predictions.
+ * max-subtracted (stable) softmax of {@link Softmax}. Also counts correct argmax predictions.
  */
 public final class SoftmaxCrossEntropy {
     private Tensor grad;
@@ -22,31 +23,15 @@ public final class SoftmaxCrossEntropy {
             throw new IllegalArgumentException("labels [" + labelOffset + ", " + (labelOffset + n) + ") out of range for " + labels.length + " labels");
         }
         if (grad == null || !grad.shape().equals(logits.shape())) grad = Tensor.zeros(logits.shape());
-        float[] x = logits.data(), g = grad.data();
-        int off = logits.offset();
-        double total = 0;
-        int right = 0;
-        float invN = 1f / Math.max(n, 1);
+        float[] x = logits.data();
+        int off = logits.offset(), right = 0;
         for (int i = 0; i < n; i++) {
-            int base = off + i * c, y = labels[labelOffset + i];
-            if (y < 0 || y >= c) throw new IllegalArgumentException("label " + y + " at " + (labelOffset + i) + " outside [0, " + c + ")");
-            float max = x[base];
-            int arg = 0;
-            for (int j = 1; j < c; j++) if (x[base + j] > max) { max = x[base + j]; arg = j; }
-            if (arg == y) right++;
-            double sum = 0;
-            for (int j = 0; j < c; j++) {
-                float e = (float) Math.exp(x[base + j] - max);
-                g[i * c + j] = e;
-                sum += e;
-            }
-            total += Math.log(sum) - (x[base + y] - max);
-            float inv = (float) (1.0 / sum) * invN;
-            for (int j = 0; j < c; j++) g[i * c + j] *= inv;
-            g[i * c + y] -= invN;
+            int base = off + i * c, arg = 0;
+            for (int j = 1; j < c; j++) if (x[base + j] > x[base + arg]) arg = j;
+            if (arg == labels[labelOffset + i]) right++;
         }
         correct = right;
-        return (float) (total / Math.max(n, 1));
+        return (float) Softmax.softmaxCrossEntropy(x, off, labels, labelOffset, n, c, grad.data(), 0);
     }
 
     /** dLoss/dLogits of the last {@link #compute} call (a reused buffer). */

@@ -5,7 +5,9 @@ import dev.secateur.nn.LayerSpec;
 import dev.secateur.tensor.Shape;
 import dev.secateur.tensor.Tensor;
 
-import java.util.Arrays;
+import dev.secateur.tensor.Workers;
+import dev.secateur.tensor.ops.PoolGeometry;
+import dev.secateur.tensor.ops.Pooling;
 
 /**
  * Average pooling over {@code k×k} windows with the given stride, no padding (floor mode).
@@ -16,6 +18,8 @@ public final class AvgPool2d implements Layer {
     private final int k, stride;
     private Tensor output, gradIn;
     private Shape inShape;
+    private PoolGeometry geometry;
+    private Workers workers = Workers.shared();
 
     /** @param k window size; 0 means global (the whole feature map) */
     public AvgPool2d(String name, int k, int stride) {
@@ -42,49 +46,23 @@ public final class AvgPool2d implements Layer {
         inShape = x.shape();
         int n = x.dim(0), c = x.dim(1), h = x.dim(2), w = x.dim(3);
         int kh = kh(h), kw = k == 0 ? w : k;
-        int oh = out(h, kh), ow = out(w, kw);
-        output = Buffers.ensure(output, n, c, oh, ow);
-        float[] src = x.data(), dst = output.data();
-        int xo = x.offset();
-        float inv = 1f / (kh * kw);
-        for (int plane = 0, o = 0; plane < n * c; plane++) {
-            int base = xo + plane * h * w;
-            for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox++, o++) {
-                    float s = 0f;
-                    for (int i = 0; i < kh; i++) {
-                        int row = base + (oy * stride + i) * w + ox * stride;
-                        for (int j = 0; j < kw; j++) s += src[row + j];
-                    }
-                    dst[o] = s * inv;
-                }
-            }
+        out(h, kh);
+        out(w, kw);
+        if (geometry == null || geometry.channels() != c || geometry.inH() != h || geometry.inW() != w) {
+            geometry = new PoolGeometry(c, h, w, kh, kw, stride, 0);
         }
+        output = Buffers.ensure(output, n, c, geometry.outH(), geometry.outW());
+        Pooling.avgPool2dForward(workers, geometry, n, x.data(), x.offset(), output.data(), 0);
         return output;
     }
 
     @Override public Tensor backward(Tensor g) {
         gradIn = Buffers.ensure(gradIn, inShape);
-        int n = inShape.dim(0), c = inShape.dim(1), h = inShape.dim(2), w = inShape.dim(3);
-        int kh = kh(h), kw = k == 0 ? w : k;
-        int oh = output.dim(2), ow = output.dim(3);
-        float[] dx = gradIn.data(), gd = g.data();
-        Arrays.fill(dx, 0f);
-        float inv = 1f / (kh * kw);
-        for (int plane = 0, o = g.offset(); plane < n * c; plane++) {
-            int base = plane * h * w;
-            for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox++, o++) {
-                    float v = gd[o] * inv;
-                    for (int i = 0; i < kh; i++) {
-                        int row = base + (oy * stride + i) * w + ox * stride;
-                        for (int j = 0; j < kw; j++) dx[row + j] += v;
-                    }
-                }
-            }
-        }
+        Pooling.avgPool2dBackward(workers, geometry, inShape.dim(0), g.data(), g.offset(), gradIn.data(), 0);
         return gradIn;
     }
+
+    @Override public void useWorkers(Workers w) { this.workers = w; }
 
     @Override public Shape outputShape(Shape in) {
         if (in.rank() != 3) throw new IllegalArgumentException("avgpool " + name + ": expected [C, H, W], got " + in);

@@ -7,6 +7,7 @@ import dev.secateur.tensor.Gemm;
 import dev.secateur.tensor.Shape;
 import dev.secateur.tensor.Tensor;
 import dev.secateur.tensor.Workers;
+import dev.secateur.tensor.ops.Elementwise;
 
 import java.util.List;
 import java.util.SplittableRandom;
@@ -70,13 +71,9 @@ public final class Dense implements Layer {
         // dW = gᵀ·x  ([out, N]·[N, in])
         Gemm.sgemm(workers, true, false, out, in, n, 1f, g.data(), g.offset(), out,
                 input.data(), input.offset(), in, 0f, weight.grad().data(), 0, in);
-        float[] db = bias.grad().data();
-        java.util.Arrays.fill(db, 0f);
         float[] gd = g.data();
-        for (int r = 0; r < n; r++) {
-            int base = g.offset() + r * out;
-            for (int j = 0; j < out; j++) db[j] += gd[base + j];
-        }
+        bias.grad().fill(0f);
+        Elementwise.sumRows(gd, g.offset(), n, out, bias.grad().data(), 0);
         // dx = g·W  ([N, out]·[out, in])
         gradIn = Buffers.ensure(gradIn, input.shape());
         Gemm.sgemm(workers, false, false, n, in, out, 1f, gd, g.offset(), out,

@@ -5,12 +5,14 @@ import dev.secateur.nn.LayerSpec;
 import dev.secateur.tensor.Shape;
 import dev.secateur.tensor.Tensor;
 
-import java.util.Arrays;
+import dev.secateur.tensor.Workers;
+import dev.secateur.tensor.ops.PoolGeometry;
+import dev.secateur.tensor.ops.Pooling;
 
 /**
  * Max pooling over {@code k×k} windows with the given stride, no padding (floor mode). Remembers
  * the argmax of every window so backward routes each gradient to exactly one input (the first
- * maximum on ties).
+ * maximum on ties). Kernels: {@link Pooling}.
  */
 public final class MaxPool2d implements Layer {
     private final String name;
@@ -18,6 +20,8 @@ public final class MaxPool2d implements Layer {
     private Tensor output, gradIn;
     private Shape inShape;
     private int[] argmax = new int[0];
+    private PoolGeometry geometry;
+    private Workers workers = Workers.shared();
 
     public MaxPool2d(String name, int k, int stride) {
         if (k <= 0 || stride <= 0) throw new IllegalArgumentException("maxpool " + name + ": kernel and stride must be positive, got " + k + ", " + stride);
@@ -31,31 +35,18 @@ public final class MaxPool2d implements Layer {
     @Override public Tensor forward(Tensor x, boolean training) {
         Buffers.requireRank("maxpool " + name, x, 4);
         inShape = x.shape();
-        int n = x.dim(0), c = x.dim(1), h = x.dim(2), w = x.dim(3);
-        int oh = out(h), ow = out(w);
-        output = Buffers.ensure(output, n, c, oh, ow);
+        int n = x.dim(0);
+        geometry = geometry(x.dim(1), x.dim(2), x.dim(3));
+        output = Buffers.ensure(output, n, x.dim(1), geometry.outH(), geometry.outW());
         if (argmax.length != output.size()) argmax = new int[output.size()];
-        float[] src = x.data(), dst = output.data();
-        int xo = x.offset();
-        for (int plane = 0, o = 0; plane < n * c; plane++) {
-            int base = plane * h * w;
-            for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox++, o++) {
-                    int best = base + oy * stride * w + ox * stride;
-                    float m = src[xo + best];
-                    for (int i = 0; i < k; i++) {
-                        int row = base + (oy * stride + i) * w + ox * stride;
-                        for (int j = 0; j < k; j++) {
-                            float v = src[xo + row + j];
-                            if (v > m) { m = v; best = row + j; }
-                        }
-                    }
-                    dst[o] = m;
-                    argmax[o] = best;
-                }
-            }
-        }
+        Pooling.maxPool2dForward(workers, geometry, n, x.data(), x.offset(), output.data(), 0, argmax, 0);
         return output;
+    }
+
+    private PoolGeometry geometry(int c, int h, int w) {
+        if (h < k || w < k) throw new IllegalArgumentException("maxpool " + name + ": input " + h + "x" + w + " smaller than window " + k);
+        PoolGeometry g = geometry;
+        return g != null && g.channels() == c && g.inH() == h && g.inW() == w ? g : PoolGeometry.of(c, h, w, k, stride, 0);
     }
 
     private int out(int size) {
@@ -65,12 +56,11 @@ public final class MaxPool2d implements Layer {
 
     @Override public Tensor backward(Tensor g) {
         gradIn = Buffers.ensure(gradIn, inShape);
-        float[] dx = gradIn.data(), gd = g.data();
-        Arrays.fill(dx, 0f);
-        int go = g.offset();
-        for (int o = 0; o < output.size(); o++) dx[argmax[o]] += gd[go + o];
+        Pooling.maxPool2dBackward(workers, geometry, inShape.dim(0), g.data(), g.offset(), argmax, 0, gradIn.data(), 0);
         return gradIn;
     }
+
+    @Override public void useWorkers(Workers w) { this.workers = w; }
 
     @Override public Shape outputShape(Shape in) {
         if (in.rank() != 3) throw new IllegalArgumentException("maxpool " + name + ": expected [C, H, W], got " + in);

@@ -4,6 +4,7 @@ import dev.secateur.nn.Layer;
 import dev.secateur.nn.LayerSpec;
 import dev.secateur.tensor.Shape;
 import dev.secateur.tensor.Tensor;
+import dev.secateur.tensor.ops.Elementwise;
 
 /** {@code max(0, x)} elementwise; backward passes the gradient where the output was positive. */
 public final class ReLU implements Layer {
@@ -16,17 +17,13 @@ public final class ReLU implements Layer {
 
     @Override public Tensor forward(Tensor x, boolean training) {
         output = Buffers.ensure(output, x.shape());
-        float[] src = x.data(), dst = output.data();
-        int off = x.offset(), n = x.size();
-        for (int i = 0; i < n; i++) dst[i] = Math.max(src[off + i], 0f);
+        Elementwise.relu(x.data(), x.offset(), output.data(), 0, x.size());
         return output;
     }
 
     @Override public Tensor backward(Tensor g) {
         gradIn = Buffers.ensure(gradIn, output.shape());
-        float[] y = output.data(), gd = g.data(), dst = gradIn.data();
-        int off = g.offset(), n = output.size();
-        for (int i = 0; i < n; i++) dst[i] = y[i] > 0f ? gd[off + i] : 0f;
+        Elementwise.reluBackward(output.data(), 0, g.data(), g.offset(), gradIn.data(), 0, output.size());
         return gradIn;
     }
 
