@@ -13,9 +13,25 @@ import java.util.List;
  * {@link PrunableLayer#install}).
  */
 public final class ModelPruner {
+    private final java.util.function.Consumer<Model> prepareGradients;
+
+    /** A pruner for criteria that need no gradients. */
+    public ModelPruner() { this(null); }
+
+    /**
+     * @param prepareGradients fills the weight gradients before every scoring (for
+     *                         {@link Criterion#TAYLOR}); null when not needed
+     */
+    public ModelPruner(java.util.function.Consumer<Model> prepareGradients) {
+        this.prepareGradients = prepareGradients;
+    }
 
     /** Prunes {@code model} in place; returns the mask of every prunable layer. */
     public List<LayerMask> apply(Model model, PruningPlan plan) {
+        if (plan.criterion().needsGradients()) {
+            if (prepareGradients == null) throw new IllegalArgumentException("criterion " + plan.criterion() + " needs gradients: give the pruner a gradient source");
+            prepareGradients.accept(model);
+        }
         List<PrunableLayer> layers = PrunableLayer.findAll(model);
         if (layers.isEmpty()) throw new IllegalArgumentException("model " + model.architecture() + " has no dense or conv layer to prune");
         for (String ex : plan.excluded()) {
