@@ -9,7 +9,10 @@ import picocli.CommandLine.Command;
         subcommands = {JmhCommand.class,
                 TrainCommand.class,
                 EvalCommand.class,
-                InspectCommand.class})
+                InspectCommand.class,
+                PruneCommand.class,
+                QuantizeCommand.class,
+                ReportCommand.class})
 public final class SecateurCli implements Runnable {
     @Override public void run() {
         new CommandLine(this).usage(System.out);
