@@ -26,7 +26,7 @@ public final class PackedSgemm {
     static final int KC = 256;
     /** Rows of a packed A block: MC×KC (192·256·4 B = 192 KiB) stays in the 1 MiB L2 beside B panels. */
     static final int MC = 192;
-    /** Columns of a packed B block: KC×NC (256·4096·4 B = 4 MiB per thread) stays in the 32 MiB L3. */
+    /** Columns of a packed B block: KC×NC (256·4096·4 B = 4 MiB, one block shared by all threads) stays in the 32 MiB L3. */
     static final int NC = 4096;
     /**
      * Below this many multiply-adds (about 160³, some 20 µs on one core) a call runs on the calling
