@@ -72,7 +72,36 @@ public final class ModelPruner {
         }
         boolean structured = plan.granularity() instanceof Granularity.Filter;
         for (int i = 0; i < included.size(); i++) included.get(i).install(masks.get(i).mask(), structured);
+        if (structured) silenceBatchNorms(model, included);
         return masks;
+    }
+
+    /**
+     * Masks γ and β of the BatchNorm right after each fully removed filter, so the removed
+     * channel is exactly zero downstream (not the constant BN(0) = β − γ·μ/σ). Models whose
+     * layers the {@link ChannelGraph} cannot analyse keep their BatchNorms as they are.
+     */
+    private static void silenceBatchNorms(Model model, List<PrunableLayer> layers) {
+        ChannelGraph graph;
+        try {
+            graph = ChannelGraph.of(model);
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        for (PrunableLayer l : layers) {
+            var bn = graph.batchNormAfter(l.layer());
+            if (bn == null || l.bias() == null || l.bias().maskArray() == null) continue;
+            float[] dead = l.bias().maskArray();
+            maskChannels(bn.gamma(), dead);
+            maskChannels(bn.beta(), dead);
+        }
+    }
+
+    private static void maskChannels(dev.secateur.nn.Parameter p, float[] keep) {
+        float[] m = p.maskArray() == null ? new float[keep.length] : p.maskArray().clone();
+        if (p.maskArray() == null) java.util.Arrays.fill(m, 1f);
+        for (int i = 0; i < keep.length; i++) if (keep[i] == 0f) m[i] = 0f;
+        p.setMask(dev.secateur.tensor.Tensor.wrap(m, keep.length));
     }
 
     private static long sumSizes(List<PrunableLayer> layers, PruningPlan plan, boolean excludedOnly) {
