@@ -10,7 +10,8 @@ import java.util.List;
  * per-layer, global or N:M pruners, and installs them on the weight parameters. Existing masks
  * are respected (never regrown), so repeated calls with decreasing densities continue from the
  * recorded state. Whole pruned filters also get their bias masked (see
- * {@link PrunableLayer#install}).
+ * {@link PrunableLayer#install}). Under filter granularity the layer that produces the model's
+ * output (its filters are the classes) is always left out.
  */
 public final class ModelPruner {
     private final java.util.function.Consumer<Model> prepareGradients;
@@ -36,6 +37,11 @@ public final class ModelPruner {
         if (layers.isEmpty()) throw new IllegalArgumentException("model " + model.architecture() + " has no dense or conv layer to prune");
         for (String ex : plan.excluded()) {
             if (layers.stream().noneMatch(l -> l.name().equals(ex))) throw new IllegalArgumentException("excluded layer '" + ex + "' is not a prunable layer of the model");
+        }
+        if (plan.granularity() instanceof Granularity.Filter && !plan.excluded().contains(layers.getLast().name())) {
+            java.util.Set<String> ex = new java.util.HashSet<>(plan.excluded());
+            ex.add(layers.getLast().name());
+            plan = new PruningPlan(plan.criterion(), plan.granularity(), plan.scope(), plan.density(), plan.perLayer(), plan.caps(), ex, plan.seed());
         }
         long total = 0, excludedKept = 0;
         List<PrunableLayer> included = new ArrayList<>();

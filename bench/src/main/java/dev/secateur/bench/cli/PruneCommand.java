@@ -82,8 +82,12 @@ public final class PruneCommand implements Callable<Integer> {
     }
 
     private int prune() throws IOException {
-        if ((sparsity == null) == (compression == null)) throw new IllegalArgumentException("give exactly one of --sparsity and --compression");
-        double density = sparsity != null ? 1 - sparsity : 1 / compression;
+        Granularity g = Granularity.parse(granularity);
+        if (sparsity != null && compression != null) throw new IllegalArgumentException("give only one of --sparsity and --compression");
+        if (sparsity == null && compression == null && !(g instanceof Granularity.NOfM)) {
+            throw new IllegalArgumentException("give --sparsity or --compression");
+        }
+        double density = sparsity != null ? 1 - sparsity : compression != null ? 1 / compression : 1 - ((Granularity.NOfM) g).sparsity();
         if (compression != null && compression < 1) throw new IllegalArgumentException("--compression must be >= 1, got " + compression);
         CompressedModelFile.Loaded loaded = CompressedModelFile.load(model);
         Model m = loaded.model();
@@ -91,7 +95,7 @@ public final class PruneCommand implements Callable<Integer> {
         CompressionHistory history = loaded.history();
         TrainTest tt = EvaluationData.load(m.inputShape(), data);
         System.err.println(EvaluationData.describe(tt));
-        PruningPlan plan = new PruningPlan(Criterion.parse(criterion), Granularity.parse(granularity), Scope.parse(scope), density,
+        PruningPlan plan = new PruningPlan(Criterion.parse(criterion), g, Scope.parse(scope), density,
                 layerDensity, DensityCaps.atLeast(minDensity), exclude, seed);
         System.err.printf("model %s (%s): %,d parameters, density %.4f; target density %.4f (%.1fx), %s %s %s, schedule %s%n",
                 model, m.architecture(), m.parameterCount(), ModelPruner.density(m), density, 1 / density, plan.criterion(),
