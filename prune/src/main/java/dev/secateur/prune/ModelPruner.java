@@ -71,9 +71,12 @@ public final class ModelPruner {
             double uniform = includedSize == 0 ? 1.0
                     : Math.max(0, Math.min(1, (plan.density() * total - excludedKept) / includedSize));
             MagnitudePruner p = new MagnitudePruner(plan.criterion(), plan.granularity(), plan.seed());
+            java.util.Map<PrunableLayer, LayerMask> tied = plan.granularity() instanceof Granularity.Filter
+                    ? TiedFilterPruner.masks(model, included, plan, uniform) : java.util.Map.of();
             for (PrunableLayer l : included) {
                 double d = plan.perLayer().getOrDefault(l.name(), uniform);
-                masks.add(p.prune(l.view(), 1.0 - d));
+                LayerMask t = tied.get(l);
+                masks.add(t != null ? t : p.prune(l.view(), 1.0 - d));
             }
         }
         boolean structured = plan.granularity() instanceof Granularity.Filter;
