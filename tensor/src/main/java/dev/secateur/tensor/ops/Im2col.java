@@ -18,7 +18,6 @@ final class Im2col {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static final FloatVector ZERO = FloatVector.zero(S);
 
     static void im2col(ConvGeometry g, float[] x, int xOff, float[] col, int colOff, int ld) {
         if (g.stride() == 1) im2colStride1(g, x, xOff, col, colOff, ld);
@@ -41,14 +40,16 @@ final class Im2col {
                 for (int j = 0; j < kW; j++, row += ld) {
                     int owLo = firstInside(j, 1, pad), owHi = endInside(j, 1, pad, inW, outW);
                     for (int c0 = 0; c0 < outW; c0 += L) {
-                        VectorMask<Float> load = S.indexInRange(c0 - owLo, owHi - owLo);
-                        VectorMask<Float> store = S.indexInRange(c0, outW);
+                        VectorMask<Float> load = lanes(owLo - c0, owHi - c0);
+                        VectorMask<Float> store = lanes(0, outW - c0);
                         for (int oh = 0, dst = row + c0; oh < outH; oh++, dst += outW) {
                             int ih = oh - pad + i;
-                            FloatVector v = ih >= 0 && ih < inH
-                                    ? FloatVector.fromArray(S, x, plane + ih * inW - pad + j + c0, load)
-                                    : ZERO;
-                            v.intoArray(col, dst, store);
+                            // Two separate stores: merging the two vectors in one variable would box them.
+                            if (ih >= 0 && ih < inH) {
+                                FloatVector.fromArray(S, x, plane + ih * inW - pad + j + c0, load).intoArray(col, dst, store);
+                            } else {
+                                FloatVector.zero(S).intoArray(col, dst, store);
+                            }
                         }
                     }
                 }
@@ -56,23 +57,31 @@ final class Im2col {
         }
     }
 
+    /**
+     * Stride-1 adjoint, organised by input row: each chunk of a dx row is loaded once, gets the
+     * kW shifted col rows that land on it added in registers, and is stored once (a loop per
+     * col row instead would re-load dx rows just stored one element away, stalling on store
+     * forwarding).
+     */
     private static void col2imStride1(ConvGeometry g, float[] col, int colOff, int ld, float[] dx, int dxOff) {
         int inH = g.inH(), inW = g.inW(), kH = g.kH(), kW = g.kW(), pad = g.pad();
         int outH = g.outH(), outW = g.outW();
-        int row = colOff;
         for (int c = 0; c < g.inC(); c++) {
             int plane = dxOff + c * inH * inW;
             for (int i = 0; i < kH; i++) {
-                for (int j = 0; j < kW; j++, row += ld) {
-                    int owLo = firstInside(j, 1, pad), owHi = endInside(j, 1, pad, inW, outW);
-                    int ohLo = Math.max(0, pad - i), ohHi = Math.min(outH, inH + pad - i);
-                    for (int c0 = 0; c0 < outW; c0 += L) {
-                        VectorMask<Float> m = S.indexInRange(c0 - owLo, owHi - owLo);
-                        for (int oh = ohLo; oh < ohHi; oh++) {
-                            int d = plane + (oh - pad + i) * inW - pad + j + c0;
-                            int src = row + oh * outW + c0;
-                            FloatVector.fromArray(S, dx, d, m).add(FloatVector.fromArray(S, col, src, m)).intoArray(dx, d, m);
+                int rows = colOff + (c * kH + i) * kW * ld;
+                int ohLo = Math.max(0, pad - i), ohHi = Math.min(outH, inH + pad - i);
+                for (int oh = ohLo; oh < ohHi; oh++) {
+                    int d = plane + (oh - pad + i) * inW;
+                    for (int iw0 = 0; iw0 < inW; iw0 += L) {
+                        VectorMask<Float> dm = lanes(0, inW - iw0);
+                        FloatVector acc = FloatVector.fromArray(S, dx, d + iw0, dm);
+                        for (int j = 0; j < kW; j++) {
+                            int ow0 = iw0 + pad - j; // output column of lane 0
+                            VectorMask<Float> m = lanes(-ow0, Math.min(outW - ow0, inW - iw0));
+                            acc = acc.add(FloatVector.fromArray(S, col, rows + j * ld + oh * outW + ow0, m));
                         }
+                        acc.intoArray(dx, d + iw0, dm);
                     }
                 }
             }
@@ -123,6 +132,17 @@ final class Im2col {
                 }
             }
         }
+    }
+
+    /**
+     * The mask of lanes {@code [lo, hi)} (clipped to the vector), built from a bit pattern (a
+     * mask-register move).
+     */
+    private static VectorMask<Float> lanes(int lo, int hi) {
+        lo = Math.max(lo, 0);
+        hi = Math.min(hi, L);
+        long bits = hi <= lo ? 0L : (-1L >>> (64 - hi)) & (-1L << lo);
+        return VectorMask.fromLong(S, bits);
     }
 
     /** First output column whose input column {@code ow*s-pad+j} is >= 0. */

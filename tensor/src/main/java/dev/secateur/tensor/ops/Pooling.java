@@ -92,6 +92,10 @@ public final class Pooling {
     }
 
     private static void maxPlane(PoolGeometry g, int p, float[] x, int xOff, float[] y, int yOff, int[] argmax, int argOff) {
+        if (Pool2x2.applies(g)) {
+            Pool2x2.max(g, p, x, xOff, y, yOff, argmax, argOff);
+            return;
+        }
         int inH = g.inH(), inW = g.inW(), outH = g.outH(), outW = g.outW(), s = g.stride(), pad = g.pad();
         int planeRel = p * inH * inW, planeAbs = xOff + planeRel, o = p * outH * outW;
         for (int oh = 0; oh < outH; oh++) {
@@ -116,6 +120,10 @@ public final class Pooling {
     }
 
     private static void avgPlane(PoolGeometry g, int p, float[] x, int xOff, float[] y, int yOff) {
+        if (Pool2x2.applies(g)) {
+            Pool2x2.avg(g, p, x, xOff, y, yOff);
+            return;
+        }
         int inH = g.inH(), inW = g.inW(), outH = g.outH(), outW = g.outW(), s = g.stride(), pad = g.pad();
         int plane = xOff + p * inH * inW, o = yOff + p * outH * outW;
         float inv = 1f / (g.kH() * g.kW());
@@ -133,6 +141,10 @@ public final class Pooling {
     }
 
     private static void avgPlaneBackward(PoolGeometry g, int p, float[] dy, int dyOff, float[] dx, int dxOff) {
+        if (Pool2x2.applies(g)) {
+            Pool2x2.avgBackward(g, p, dy, dyOff, dx, dxOff);
+            return;
+        }
         int inH = g.inH(), inW = g.inW(), outH = g.outH(), outW = g.outW(), s = g.stride(), pad = g.pad();
         int plane = dxOff + p * inH * inW, o = dyOff + p * outH * outW;
         Arrays.fill(dx, plane, plane + inH * inW, 0f);

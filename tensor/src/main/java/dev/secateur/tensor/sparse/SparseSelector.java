@@ -3,7 +3,9 @@ package dev.secateur.tensor.sparse;
 import dev.secateur.tensor.Workers;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Picks the fastest representation of one weight matrix by measuring: builds every candidate
@@ -35,39 +37,25 @@ public final class SparseSelector {
         }
     }
 
-    /** {@link #choose(float[], int, int, boolean[], int, Workers, long)} with a 40 ms budget per candidate. */
+    /** {@link #choose(float[], int, int, boolean[], int, Workers, long)} with a 40 ms budget. */
     public static Selection choose(float[] dense, int rows, int cols, boolean[] mask, int batch, Workers workers) {
         return choose(dense, rows, cols, mask, batch, workers, DEFAULT_BUDGET_NANOS);
     }
 
     /**
-     * Measures the candidates on {@code batch} columns of activations with {@code workers}, each
-     * for about {@code budgetNanos} (half warm-up, half timed; at least 3 timed calls), and
-     * returns the fastest.
+     * Measures the candidates on {@code batch} columns of activations with {@code workers}: each
+     * runs until its best call time has been stable for {@code budgetNanos} (so the JIT has
+     * compiled it; at most 50 budgets), and the fastest is returned.
      */
     public static Selection choose(float[] dense, int rows, int cols, boolean[] mask, int batch, Workers workers,
                                    long budgetNanos) {
         if (batch < 1) throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         if (budgetNanos < 0) throw new IllegalArgumentException("budget must be >= 0 ns, got " + budgetNanos);
         if (workers == null) throw new IllegalArgumentException("workers is null");
-        DenseMatrix denseMatrix = DenseMatrix.from(dense, rows, cols, mask);
-        long kept = Math.max(1, denseMatrix.nonZeros());
-        List<SparseMatrix> candidates = new ArrayList<>();
-        candidates.add(denseMatrix);
-        candidates.add(CsrMatrix.from(dense, rows, cols, mask));
-        candidates.add(BitmapMatrix.from(dense, rows, cols, mask));
-        SellMatrix sell = SellMatrix.from(dense, rows, cols, mask);
-        if (sell.values.length <= 2 * kept + 16L * SellMatrix.SLICE) candidates.add(sell);
-        for (int r : new int[] {4, 8}) {
-            BsrMatrix b = BsrMatrix.from(dense, rows, cols, mask, r);
-            if ((long) b.blocks() * r <= 3 * kept) candidates.add(b);
-        }
-        for (int[] nm : new int[][] {{1, 4}, {2, 4}}) {
-            if (NmMatrix.satisfies(dense, rows, cols, mask, nm[0], nm[1])) {
-                candidates.add(NmMatrix.from(dense, rows, cols, mask, nm[0], nm[1]));
-                break;
-            }
-        }
+        List<SparseMatrix> candidates = candidates(dense, rows, cols, mask);
+        SparseMatrix denseMatrix = candidates.getFirst();
+        warmUp(candidates, (double) denseMatrix.nonZeros() / Math.max(1L, (long) rows * cols), batch, workers,
+                8 * budgetNanos);
         SplittableRandom rnd = new SplittableRandom(0x5eca7e);
         float[] x = new float[cols * batch];
         for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextDouble(-1, 1);
@@ -89,18 +77,89 @@ public final class SparseSelector {
         return new Selection(best, List.copyOf(timings));
     }
 
+    private static List<SparseMatrix> candidates(float[] dense, int rows, int cols, boolean[] mask) {
+        DenseMatrix denseMatrix = DenseMatrix.from(dense, rows, cols, mask);
+        long kept = Math.max(1, denseMatrix.nonZeros());
+        List<SparseMatrix> candidates = new ArrayList<>();
+        candidates.add(denseMatrix);
+        candidates.add(CsrMatrix.from(dense, rows, cols, mask));
+        candidates.add(BitmapMatrix.from(dense, rows, cols, mask));
+        SellMatrix sell = SellMatrix.from(dense, rows, cols, mask);
+        if (sell.values.length <= 2 * kept + 16L * SellMatrix.SLICE) candidates.add(sell);
+        for (int r : new int[] {4, 8}) {
+            BsrMatrix b = BsrMatrix.from(dense, rows, cols, mask, r);
+            if ((long) b.blocks() * r <= 3 * kept) candidates.add(b);
+        }
+        for (int[] nm : new int[][] {{1, 4}, {2, 4}}) {
+            if (NmMatrix.satisfies(dense, rows, cols, mask, nm[0], nm[1])) {
+                candidates.add(NmMatrix.from(dense, rows, cols, mask, nm[0], nm[1]));
+                break;
+            }
+        }
+        return candidates;
+    }
+
+    /** Kernels already compiled in this JVM, by format and batch kind ("csr/1", "csr/n"). */
+    private static final Set<String> WARM = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Gets each candidate's kernel JIT-compiled before it is timed: a fresh kernel runs
+     * interpreted, then half-compiled, for far longer than a short budget. A small proxy matrix
+     * (64×512 at the same density, same batch) makes the calls cheap; once per JVM per format.
+     */
+    private static void warmUp(List<SparseMatrix> real, double density, int batch, Workers workers, long nanos) {
+        int rows = 64, cols = 512;
+        SplittableRandom rnd = new SplittableRandom(0x3a7);
+        float[] w = new float[rows * cols];
+        boolean[] keep = new boolean[rows * cols];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) rnd.nextDouble(-1, 1);
+            keep[i] = rnd.nextDouble() < Math.max(0.02, density);
+        }
+        float[] x = new float[cols * batch];
+        float[] y = new float[rows * batch];
+        for (SparseMatrix m : real) {
+            String key = m.format() + (batch == 1 ? "/1" : "/n");
+            if (WARM.contains(key)) continue;
+            SparseMatrix proxy = switch (m) {
+                case DenseMatrix d -> DenseMatrix.from(w, rows, cols, keep);
+                case CsrMatrix c -> CsrMatrix.from(w, rows, cols, keep);
+                case Int8CsrMatrix c -> Int8CsrMatrix.from(w, rows, cols, keep);
+                case BsrMatrix b -> BsrMatrix.from(w, rows, cols, keep, b.blockHeight());
+                case BitmapMatrix b -> BitmapMatrix.from(w, rows, cols, keep);
+                case SellMatrix c -> SellMatrix.from(w, rows, cols, keep);
+                case NmMatrix nm -> NmMatrix.from(w, rows, cols, firstOfEachGroup(rows, cols, nm.n(), nm.m()), nm.n(), nm.m());
+            };
+            long end = System.nanoTime() + nanos;
+            do {
+                proxy.multiplyBatch(workers, x, 0, batch, y, 0, null, false);
+            } while (System.nanoTime() < end);
+            WARM.add(key);
+        }
+    }
+
+    private static boolean[] firstOfEachGroup(int rows, int cols, int n, int m) {
+        boolean[] keep = new boolean[rows * cols];
+        for (int i = 0; i < keep.length; i++) keep[i] = (i % cols) % m < n;
+        return keep;
+    }
+
+    /**
+     * Best time of one call. The first calls of a fresh kernel run interpreted or half-compiled
+     * (many times slower), so calls repeat until the best time has not improved by 3% for
+     * {@code budget} ns (at least 5 calls), or until 50 budgets have passed.
+     */
     private static long time(SparseMatrix m, float[] x, int batch, float[] y, Workers workers, long budget) {
-        long warmEnd = System.nanoTime() + budget / 2;
-        do {
-            m.multiplyBatch(workers, x, 0, batch, y, 0, null, false);
-        } while (System.nanoTime() < warmEnd);
+        long start = System.nanoTime(), deadline = start + 50 * budget, stableSince = start;
         long best = Long.MAX_VALUE;
-        long end = System.nanoTime() + budget / 2;
-        for (int i = 0; i < 3 || System.nanoTime() < end; i++) {
+        for (int calls = 1; ; calls++) {
             long t0 = System.nanoTime();
             m.multiplyBatch(workers, x, 0, batch, y, 0, null, false);
-            best = Math.min(best, System.nanoTime() - t0);
+            long now = System.nanoTime(), t = now - t0;
+            if (t < best - best / 32) stableSince = now;
+            best = Math.min(best, t);
+            if (calls >= 5 && now - stableSince >= budget) return best;
+            if (calls >= 3 && now >= deadline) return best;
         }
-        return best;
     }
 }

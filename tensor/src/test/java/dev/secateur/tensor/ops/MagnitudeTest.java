@@ -77,6 +77,26 @@ class MagnitudeTest {
     }
 
     @Example
+    void tallMatricesCrossTheFloat32FlushBoundaries() {
+        int rows = 601, cols = 37;
+        float[] x = random(77, rows * cols);
+        for (Norm norm : Norm.values()) {
+            double[] outC = new double[cols];
+            Magnitude.perColumn(norm, x, 0, rows, cols, outC, 0);
+            assertClose("perColumn " + norm, ReferenceMagnitude.perColumn(norm, x, rows, cols), outC, 0, tol(norm, rows), 1e-30);
+            int nb = Magnitude.blockCount(rows, 300) * Magnitude.blockCount(cols, 5);
+            double[] outB = new double[nb];
+            Magnitude.perBlock(norm, x, 0, rows, cols, 300, 5, outB, 0);
+            assertClose("perBlock " + norm, ReferenceMagnitude.perBlock(norm, x, rows, cols, 300, 5), outB, 0,
+                    tol(norm, 1500), 1e-30);
+            double[] outCh = new double[cols];
+            Magnitude.perInputChannel(norm, x, 0, rows, cols, 1, 1, outCh, 0);
+            assertClose("perInputChannel " + norm, ReferenceMagnitude.perColumn(norm, x, rows, cols), outCh, 0,
+                    tol(norm, rows), 1e-30);
+        }
+    }
+
+    @Example
     void seedScoreAddsAbsoluteBias() {
         float[] w = {1, -2, 3, -4};
         double[] out = new double[2];

@@ -55,6 +55,33 @@ class PoolingTest {
                 (g.kH() * g.kW() + 2) * EPS);
     }
 
+    @Property(tries = 100)
+    void twoByTwoVectorPathMatchesItsDefinition(
+            @ForAll @IntRange(min = 1, max = 3) int c, @ForAll @IntRange(min = 2, max = 9) int h,
+            @ForAll @IntRange(min = 2, max = 75) int w, @ForAll @IntRange(min = 1, max = 3) int batch,
+            @ForAll boolean ties) {
+        PoolGeometry g = PoolGeometry.of(c, h, w, 2, 2, 0);
+        int in = batch * g.inputSize(), out = batch * g.outputSize();
+        float[] x = random(h * 100L + w, in + 1);
+        if (ties) for (int i = 0; i < x.length; i++) x[i] = Math.round(x[i] * 2); // many equal values
+        float[] xs = java.util.Arrays.copyOfRange(x, 1, x.length);
+        float[] y = new float[out];
+        int[] arg = new int[out];
+        Pooling.maxPool2dForward(Workers.single(), g, batch, x, 1, y, 0, arg, 0);
+        double[] refMax = ReferencePooling.maxForward(g, batch, xs);
+        float[] dy = random(5, out);
+        float[] dx = random(6, in);
+        Pooling.maxPool2dBackward(Workers.single(), g, batch, dy, 0, arg, 0, dx, 0);
+        double[] refDx = ReferencePooling.maxBackward(g, batch, xs, dy);
+        for (int i = 0; i < out; i++) assertEquals(refMax[i], y[i], 0.0, "max " + i + " of " + g);
+        for (int i = 0; i < in; i++) assertEquals(refDx[i], dx[i], 0.0, "max backward " + i + " (first max wins) of " + g);
+        Pooling.avgPool2dForward(Workers.single(), g, batch, x, 1, y, 0);
+        assertClose("avg forward " + g, ReferencePooling.avgForward(g, batch, xs), ReferencePooling.avgForward(g, batch, absOf(xs)),
+                y, 0, 6 * EPS);
+        Pooling.avgPool2dBackward(Workers.single(), g, batch, dy, 0, dx, 0);
+        assertClose("avg backward " + g, ReferencePooling.avgBackward(g, batch, dy), dx, 0, 0);
+    }
+
     @Example
     void paddingNeverWinsMaxPooling() {
         PoolGeometry g = PoolGeometry.of(1, 2, 2, 2, 1, 1);
