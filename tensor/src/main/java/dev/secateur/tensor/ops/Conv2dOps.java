@@ -31,6 +31,8 @@ public final class Conv2dOps {
 
     /** GEMM columns a group aims for: below a few hundred the packed kernel's edges and call costs dominate. */
     private static final int TARGET_COLUMNS = 384;
+    /** Below this many filters the weight gradient uses {@link RowDots} (the GEMM tile is 8 rows tall). */
+    private static final int FEW_FILTERS = 8;
     /** Upper bound on images per group (keeps grouped workspaces within L2-sized blocks). */
     private static final int MAX_GROUP = 16;
 
@@ -182,16 +184,30 @@ public final class Conv2dOps {
             int gn = Math.min(step, to - n), cols = gn * hw;
             int xi = xOff + n * g.inputSize(), yi = dyOff + n * g.outputSize();
             if (g.isPointwise()) {
-                Gemm.sgemm(w, false, true, outC, k, hw, 1f, dy, yi, hw, x, xi, hw, beta, dW, dwOff, k);
+                addGradient(w, outC, k, hw, dy, yi, x, xi, beta, dW, dwOff);
             } else if (gn == 1) {
                 Im2col.im2col(g, x, xi, ws, wsOff, hw);
-                Gemm.sgemm(w, false, true, outC, k, hw, 1f, dy, yi, hw, ws, wsOff, hw, beta, dW, dwOff, k);
+                addGradient(w, outC, k, hw, dy, yi, ws, wsOff, beta, dW, dwOff);
             } else {
                 int dyg = wsOff + gn * g.colSize();
                 for (int i = 0; i < gn; i++) Im2col.im2col(g, x, xi + i * g.inputSize(), ws, wsOff + i * hw, cols);
                 toGrouped(dy, yi, gn, outC, hw, ws, dyg);
-                Gemm.sgemm(w, false, true, outC, k, cols, 1f, ws, dyg, cols, ws, wsOff, cols, beta, dW, dwOff, k);
+                addGradient(w, outC, k, cols, ws, dyg, ws, wsOff, beta, dW, dwOff);
             }
+        }
+    }
+
+    /**
+     * {@code dW = beta·dW + dY·colᵀ} with dY {@code [outC, cols]} and col {@code [k, cols]}. With
+     * fewer filters than the GEMM micro-tile has rows, plain row dot products win (no packing, no
+     * padded tile rows).
+     */
+    private static void addGradient(Workers w, int outC, int k, int cols, float[] dy, int dyOff, float[] col, int colOff,
+                                    float beta, float[] dW, int dwOff) {
+        if (outC < FEW_FILTERS) {
+            RowDots.abt(outC, k, cols, dy, dyOff, cols, col, colOff, cols, beta, dW, dwOff, k);
+        } else {
+            Gemm.sgemm(w, false, true, outC, k, cols, 1f, dy, dyOff, cols, col, colOff, cols, beta, dW, dwOff, k);
         }
     }
 
