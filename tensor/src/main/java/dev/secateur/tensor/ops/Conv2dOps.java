@@ -44,8 +44,9 @@ public final class Conv2dOps {
     /** Floats of workspace that let every op use {@code threads} slices with full-size image groups. */
     public static int workspaceSize(ConvGeometry g, int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads + " for " + g);
-        long slot = groupFloats(g, idealGroup(g)) + (threads > 1 ? g.weightSize() : 0);
-        return Checks.size(g + " workspace for " + threads + " threads", threads, Math.max(slot, workspaceSize(g)));
+        long slot = Math.max(groupFloats(g, idealGroup(g)) + (threads > 1 ? g.weightSize() : 0), workspaceSize(g));
+        if (!Checks.fits(threads, slot)) Checks.size(g + " workspace for " + threads + " threads", threads, slot);
+        return (int) (threads * slot);
     }
 
     // ---------------------------------------------------------------- im2col / col2im
