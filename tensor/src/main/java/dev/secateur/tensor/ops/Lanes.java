@@ -16,22 +16,27 @@ final class Lanes {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static final VectorShuffle<Float>[] ROTATIONS = rotations();
+    // One constant shuffle per tree level (AVX-512 has 16 lanes, SVE up to 64; narrower vectors
+    // skip the top levels).
+    private static final VectorShuffle<Float> ROT32 = rotation(32);
+    private static final VectorShuffle<Float> ROT16 = rotation(16);
+    private static final VectorShuffle<Float> ROT8 = rotation(8);
+    private static final VectorShuffle<Float> ROT4 = rotation(4);
+    private static final VectorShuffle<Float> ROT2 = rotation(2);
+    private static final VectorShuffle<Float> ROT1 = rotation(1);
 
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] rotations() {
-        int steps = Integer.numberOfTrailingZeros(L);
-        VectorShuffle<Float>[] r = new VectorShuffle[steps];
-        for (int s = 0, half = L / 2; s < steps; s++, half /= 2) {
-            final int h = half;
-            r[s] = VectorShuffle.fromOp(S, i -> (i + h) % L);
-        }
-        return r;
+    private static VectorShuffle<Float> rotation(int h) {
+        return VectorShuffle.fromOp(S, i -> (i + h) % L);
     }
 
-    /** Sum of all lanes: lane i is added to lane i + L/2, then i + L/4, ... (a fixed tree). */
+    /** Sum of all lanes: lane i gets lane i + L/2, then i + L/4, ... (a fixed tree, L <= 64). */
     static float sum(FloatVector v) {
-        for (VectorShuffle<Float> r : ROTATIONS) v = v.add(v.rearrange(r));
+        if (L > 32) v = v.add(v.rearrange(ROT32));
+        if (L > 16) v = v.add(v.rearrange(ROT16));
+        if (L > 8) v = v.add(v.rearrange(ROT8));
+        if (L > 4) v = v.add(v.rearrange(ROT4));
+        if (L > 2) v = v.add(v.rearrange(ROT2));
+        if (L > 1) v = v.add(v.rearrange(ROT1));
         return v.lane(0);
     }
 }
