@@ -5,12 +5,17 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@code C = beta·C + A·Bᵀ} for short, wide operands (A is m×k, B is n×k, both row-major, k
+ * Products with very few rows, for convolutions with few filters (LeNet's first layer has 6), where
+ * a packed GEMM spends its time packing and filling an 8-row tile with 6 rows.
+ *
+ * <p>{@link #abt}: {@code C = beta·C + A·Bᵀ} for short, wide operands (A is m×k, B is n×k, both row-major, k
  * large): each C entry is a dot product of two contiguous k-long rows. This is the weight
- * gradient of a convolution with few filters (LeNet's first layer: 6 filters × 25 taps, k = 576
- * output pixels), where a packed GEMM spends its time packing and filling an 8-row tile with 6
- * rows. Blocks of 2 A rows × 4 B rows keep 8 accumulators in registers (6 loads per 8 FMAs); the
- * lanes are summed in a fixed order ({@link Lanes#sum}), so results are deterministic.
+ * gradient (6 filters × 25 taps, k = 576 output pixels). Blocks of 2 A rows × 4 B rows keep 8
+ * accumulators in registers (6 loads per 8 FMAs); the lanes are summed in a fixed order
+ * ({@link Lanes#sum}), so results are deterministic.
+ *
+ * <p>{@link #ab}: {@code C = A·B} with A {@code m×k} small and B {@code k×n} wide — the forward
+ * product. Blocks of 2 C rows × 2 vectors of columns accumulate over k with broadcast A values.
  */
 final class RowDots {
     private RowDots() {}
@@ -89,6 +94,63 @@ final class RowDots {
             s = FloatVector.fromArray(S, a, a0 + p, m).fma(FloatVector.fromArray(S, b, b0 + p, m), s);
         }
         store(s, beta, c, ci);
+    }
+
+    /** {@code C = A·B} (C overwritten) for few rows m: A {@code m×k}, B {@code k×n}, all row-major. */
+    static void ab(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                   float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i += 2) {
+            boolean two = i + 1 < m;
+            int ai = aOff + i * lda, ci = cOff + i * ldc;
+            int j = 0;
+            for (; j + 2 * L <= n; j += 2 * L) {
+                if (two) rows2(k, a, ai, lda, b, bOff + j, ldb, c, ci + j, ldc);
+                else row1(k, a, ai, b, bOff + j, ldb, c, ci + j);
+            }
+            for (; j < n; j += L) { // the last one or two column vectors, masked
+                VectorMask<Float> mj = j + L <= n ? S.maskAll(true) : tail(n - j);
+                rowsMasked(k, a, ai, lda, two, b, bOff + j, ldb, c, ci + j, ldc, mj);
+            }
+        }
+    }
+
+    private static void rows2(int k, float[] a, int ai, int lda, float[] b, int bj, int ldb, float[] c, int cj, int ldc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
+        for (int p = 0, bp = bj; p < k; p++, bp += ldb) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai + p]), a1 = FloatVector.broadcast(S, a[ai + lda + p]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+        }
+        c00.intoArray(c, cj);
+        c01.intoArray(c, cj + L);
+        c10.intoArray(c, cj + ldc);
+        c11.intoArray(c, cj + ldc + L);
+    }
+
+    private static void row1(int k, float[] a, int ai, float[] b, int bj, int ldb, float[] c, int cj) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00;
+        for (int p = 0, bp = bj; p < k; p++, bp += ldb) {
+            FloatVector a0 = FloatVector.broadcast(S, a[ai + p]);
+            c00 = a0.fma(FloatVector.fromArray(S, b, bp), c00);
+            c01 = a0.fma(FloatVector.fromArray(S, b, bp + L), c01);
+        }
+        c00.intoArray(c, cj);
+        c01.intoArray(c, cj + L);
+    }
+
+    private static void rowsMasked(int k, float[] a, int ai, int lda, boolean two, float[] b, int bj, int ldb,
+                                   float[] c, int cj, int ldc, VectorMask<Float> m) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0;
+        for (int p = 0, bp = bj; p < k; p++, bp += ldb) {
+            FloatVector bv = FloatVector.fromArray(S, b, bp, m);
+            c0 = FloatVector.broadcast(S, a[ai + p]).fma(bv, c0);
+            if (two) c1 = FloatVector.broadcast(S, a[ai + lda + p]).fma(bv, c1);
+        }
+        c0.intoArray(c, cj, m);
+        if (two) c1.intoArray(c, cj + ldc, m);
     }
 
     /** Lanes {@code [0, n)} for {@code 0 < n < L}, from a bit pattern. */
