@@ -43,9 +43,9 @@ public final class SparseSelector {
     }
 
     /**
-     * Measures the candidates on {@code batch} columns of activations with {@code workers}: each
-     * runs until its best call time has been stable for {@code budgetNanos} (so the JIT has
-     * compiled it; at most 50 budgets), and the fastest is returned.
+     * Measures the candidates on {@code batch} columns of activations with {@code workers} and
+     * returns the fastest. Each format's kernel is first JIT-compiled on a small proxy (once per
+     * JVM), then the candidates are timed in turns for about {@code budgetNanos} each.
      */
     public static Selection choose(float[] dense, int rows, int cols, boolean[] mask, int batch, Workers workers,
                                    long budgetNanos) {
@@ -60,18 +60,16 @@ public final class SparseSelector {
         float[] x = new float[cols * batch];
         for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextDouble(-1, 1);
         float[] y = new float[rows * batch];
+        long[] nanos = time(candidates, x, batch, y, workers, budgetNanos);
         List<Timing> timings = new ArrayList<>();
         SparseMatrix best = denseMatrix;
-        long bestNanos = Long.MAX_VALUE, denseNanos = 0;
-        for (SparseMatrix c : candidates) {
-            long t = time(c, x, batch, y, workers, budgetNanos);
-            timings.add(new Timing(c.format(), t, c.byteSize()));
-            if (c == denseMatrix) {
-                denseNanos = t;
-                bestNanos = t;
-            } else if (t < bestNanos && t < denseNanos * (1 - MARGIN)) {
+        long bestNanos = nanos[0];
+        for (int i = 0; i < candidates.size(); i++) {
+            SparseMatrix c = candidates.get(i);
+            timings.add(new Timing(c.format(), nanos[i], c.byteSize()));
+            if (i > 0 && nanos[i] < bestNanos && nanos[i] < nanos[0] * (1 - MARGIN)) {
                 best = c;
-                bestNanos = t;
+                bestNanos = nanos[i];
             }
         }
         return new Selection(best, List.copyOf(timings));
@@ -105,7 +103,8 @@ public final class SparseSelector {
     /**
      * Gets each candidate's kernel JIT-compiled before it is timed: a fresh kernel runs
      * interpreted, then half-compiled, for far longer than a short budget. A small proxy matrix
-     * (64×512 at the same density, same batch) makes the calls cheap; once per JVM per format.
+     * (64×512 at the same density, same batch) makes the calls cheap; it runs until its time per
+     * call has been stable for {@code nanos}. Once per JVM per format and batch kind.
      */
     private static void warmUp(List<SparseMatrix> real, double density, int batch, Workers workers, long nanos) {
         int rows = 64, cols = 512;
@@ -130,10 +129,7 @@ public final class SparseSelector {
                 case SellMatrix c -> SellMatrix.from(w, rows, cols, keep);
                 case NmMatrix nm -> NmMatrix.from(w, rows, cols, firstOfEachGroup(rows, cols, nm.n(), nm.m()), nm.n(), nm.m());
             };
-            long end = System.nanoTime() + nanos;
-            do {
-                proxy.multiplyBatch(workers, x, 0, batch, y, 0, null, false);
-            } while (System.nanoTime() < end);
+            untilStable(proxy, x, batch, y, workers, nanos);
             WARM.add(key);
         }
     }
@@ -145,21 +141,37 @@ public final class SparseSelector {
     }
 
     /**
-     * Best time of one call. The first calls of a fresh kernel run interpreted or half-compiled
-     * (many times slower), so calls repeat until the best time has not improved by 3% for
-     * {@code budget} ns (at least 5 calls), or until 50 budgets have passed.
+     * Best time of one call per candidate. Candidates take turns, one call each per round, so
+     * that a noisy moment of a shared machine hits all of them alike; at least 3 rounds and
+     * about {@code budget} per candidate in all (at most 20 times that).
      */
-    private static long time(SparseMatrix m, float[] x, int batch, float[] y, Workers workers, long budget) {
-        long start = System.nanoTime(), deadline = start + 50 * budget, stableSince = start;
-        long best = Long.MAX_VALUE;
-        for (int calls = 1; ; calls++) {
+    private static long[] time(List<SparseMatrix> candidates, float[] x, int batch, float[] y, Workers workers,
+                               long budget) {
+        int n = candidates.size();
+        long[] best = new long[n];
+        java.util.Arrays.fill(best, Long.MAX_VALUE);
+        long start = System.nanoTime(), end = start + budget * n, hardEnd = start + 20 * budget * n;
+        for (int round = 0; ; round++) {
+            for (int i = 0; i < n; i++) {
+                long t0 = System.nanoTime();
+                candidates.get(i).multiplyBatch(workers, x, 0, batch, y, 0, null, false);
+                best[i] = Math.min(best[i], System.nanoTime() - t0);
+            }
+            long now = System.nanoTime();
+            if ((round >= 2 && now >= end) || now >= hardEnd) return best;
+        }
+    }
+
+    /** Calls {@code m} until its best call time has not improved by 3% for {@code stable} ns. */
+    private static void untilStable(SparseMatrix m, float[] x, int batch, float[] y, Workers workers, long stable) {
+        long start = System.nanoTime(), stableSince = start, best = Long.MAX_VALUE;
+        while (true) {
             long t0 = System.nanoTime();
             m.multiplyBatch(workers, x, 0, batch, y, 0, null, false);
             long now = System.nanoTime(), t = now - t0;
             if (t < best - best / 32) stableSince = now;
             best = Math.min(best, t);
-            if (calls >= 5 && now - stableSince >= budget) return best;
-            if (calls >= 3 && now >= deadline) return best;
+            if (now - stableSince >= stable || now - start >= 50 * stable) return;
         }
     }
 }
