@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
  */
 @FunctionalInterface
 public interface Augmentation {
+    /** Changes {@code image} (CHW bytes, exactly one image) in place, drawing only from {@code random}. */
     void apply(byte[] image, int channels, int height, int width, SplittableRandom random);
 
     /** Mirrors the image left-right with probability 1/2. */

@@ -38,11 +38,13 @@ final class BoundedReader {
     }
 
     /**
-     * Exactly {@code n} bytes. {@code describer} turns the number of bytes obtained into an
-     * explanation for a truncation error.
+     * Exactly {@code n} bytes. {@code verified}: the caller has checked that the stream really
+     * holds them (raw file length), so the buffer may be allocated at full size at once.
+     * {@code describer} turns the number of bytes obtained into an explanation for a truncation
+     * error.
      */
-    byte[] readExactly(int n, Truncation describer) throws IOException {
-        byte[] buf = new byte[Math.min(n, INITIAL_CHUNK)];
+    byte[] readExactly(int n, boolean verified, Truncation describer) throws IOException {
+        byte[] buf = new byte[verified ? n : Math.min(n, INITIAL_CHUNK)];
         int filled = 0;
         while (filled < n) {
             if (filled == buf.length) buf = Arrays.copyOf(buf, (int) Math.min(n, 2L * buf.length));

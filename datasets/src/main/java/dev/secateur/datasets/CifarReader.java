@@ -47,8 +47,17 @@ public final class CifarReader {
         String where = gzip ? name + " (decompressed)" : name;
         if (!gzip && fileLength >= 0) checkLength(where, fileLength);
         InputStream in = gzip ? IdxReader.gzipStream(buffered, name) : buffered;
-        byte[] all = new BoundedReader(in, where).readAll(MAX_RECORDS * RECORD_BYTES);
-        checkLength(where, all.length);
+        BoundedReader reader = new BoundedReader(in, where);
+        byte[] all;
+        if (!gzip && fileLength >= 0) {
+            // Length already checked: read it in one piece (a shorter stream is still caught).
+            all = reader.readExactly((int) fileLength, true,
+                    got -> "file length was " + fileLength + " but only " + got + " bytes could be read");
+            reader.expectEnd(fileLength + " bytes");
+        } else {
+            all = reader.readAll(MAX_RECORDS * RECORD_BYTES);
+            checkLength(where, all.length);
+        }
 
         int n = all.length / RECORD_BYTES, size = RECORD_BYTES - 1;
         byte[] pixels = new byte[n * size];

@@ -59,7 +59,8 @@ public final class Dataset {
         int[] copy = labels.clone();
         for (int i = 0; i < copy.length; i++) {
             if (copy[i] < 0 || copy[i] >= classes.size()) {
-                throw new IllegalArgumentException(name + ": label " + copy[i] + " of image " + i + " is outside 0.." + (classes.size() - 1));
+                throw new IllegalArgumentException(
+                        name + ": label " + copy[i] + " of image " + i + " is outside 0.." + (classes.size() - 1));
             }
         }
         return new Dataset(name, source, sample, classes, pixels, copy, normalization);

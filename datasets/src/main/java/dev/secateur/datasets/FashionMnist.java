@@ -27,6 +27,11 @@ public final class FashionMnist {
 
     private FashionMnist() {}
 
+    /** {@link #load(Path)} with no explicit directory: environment, system package, or sample. */
+    public static TrainTest load() throws IOException {
+        return load((Path) null);
+    }
+
     /**
      * Loads Fashion-MNIST from {@code explicit} if given (it must hold the data), else from
      * {@code $SECATEUR_DATA}, the Debian package directory, or the bundled sample; normalized
@@ -55,6 +60,11 @@ public final class FashionMnist {
         Dataset test = pair("Fashion-MNIST test", source, false, IdxReader.readImages(files[2]), files[2],
                 IdxReader.readLabels(files[3], CLASS_NAMES.size()), files[3], normalization);
         return new TrainTest(train, test);
+    }
+
+    /** The bundled sample with the default normalization ({@link Normalization#FASHION_MNIST}). */
+    public static TrainTest loadSample() throws IOException {
+        return loadSample(Normalization.FASHION_MNIST);
     }
 
     /**

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -71,60 +72,74 @@ public final class IdxReader {
     /** The header dimensions, the data, and the name to use in error messages. */
     private record Payload(int[] dims, byte[] bytes, String where) {}
 
+    /** A validated header: dimensions, header length and data length (their product). */
+    private record Header(int[] dims, long headerBytes, long dataBytes, String kind) {
+        String dimText() {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < dims.length; i++) sb.append(i > 0 ? "x" : "").append(Integer.toUnsignedLong(dims[i]));
+            return sb.toString();
+        }
+
+        /** Where a stream that ends after {@code got} data bytes stopped, in items. */
+        String insideItem(long got) {
+            return "inside " + kind + " " + got / (dataBytes / dims[0]) + " of " + dims[0];
+        }
+    }
+
     private static Payload read(InputStream raw, String name, long fileLength, int magic, String kind) throws IOException {
         BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16);
         boolean gzip = isGzip(buffered);
         String where = gzip ? name + " (decompressed)" : name;
-        InputStream in = gzip ? gzipStream(buffered, name) : buffered;
-        BoundedReader r = new BoundedReader(in, where);
+        BoundedReader r = new BoundedReader(gzip ? gzipStream(buffered, name) : buffered, where);
+        Header h = readHeader(r, where, magic, kind);
+        // A raw file's length is known: compare before allocating anything sized by the header.
+        boolean lengthKnown = !gzip && fileLength >= 0;
+        if (lengthKnown) checkLength(where, h, fileLength);
+        byte[] bytes = r.readExactly((int) h.dataBytes(), lengthKnown, got -> "header declares " + h.dimText() + " = " + h.dataBytes()
+                + " data bytes, the data ends after " + got + " (" + h.insideItem(got) + ")");
+        r.expectEnd(h.dataBytes() + " data bytes (" + h.dimText() + ")");
+        return new Payload(h.dims(), bytes, where);
+    }
 
+    /** Magic, then each dimension: non-zero, and the running product within one array. */
+    private static Header readHeader(BoundedReader r, String where, int magic, String kind) throws IOException {
         int found = r.readInt("magic number");
         if (found != magic) {
             throw new DatasetFormatException(where, 0, String.format(
                     "bad magic number 0x%08X: expected 0x%08X (IDX %s file: unsigned bytes, %d dimension%s)",
                     found, magic, kind, magic & 0xff, (magic & 0xff) == 1 ? "" : "s"));
         }
-        int ndims = magic & 0xff;
-        int[] dims = new int[ndims];
+        int[] dims = new int[magic & 0xff];
         long product = 1;
-        for (int i = 0; i < ndims; i++) {
+        for (int i = 0; i < dims.length; i++) {
             long dimOffset = r.offset();
             long d = Integer.toUnsignedLong(r.readInt("dimension " + i));
             if (d == 0 || d > MAX_BYTES) {
                 throw new DatasetFormatException(where, dimOffset, "dimension " + i + " is " + d + ": expected 1.." + MAX_BYTES);
             }
+            dims[i] = (int) d;
             product *= d;
             if (product > MAX_BYTES) {
-                throw new DatasetFormatException(where, dimOffset, "dimensions " + describeDims(dims, i, d) + " declare more than "
-                        + MAX_BYTES + " bytes (the most one array holds)");
+                String declared = new Header(Arrays.copyOf(dims, i + 1), 0, 0, kind).dimText();
+                throw new DatasetFormatException(where, dimOffset,
+                        "dimensions " + declared + " declare more than " + MAX_BYTES + " bytes (the most one array holds)");
             }
-            dims[i] = (int) d;
         }
-        long headerBytes = r.offset();
-        long expectedLength = headerBytes + product;
-        // A raw file's length is known: compare before allocating anything sized by the header.
-        if (!gzip && fileLength >= 0 && fileLength != expectedLength) {
-            String dimText = describeDims(dims, ndims, -1);
-            if (fileLength < expectedLength) {
-                throw new DatasetFormatException(where, fileLength, "truncated: header declares " + dimText + " = " + product
-                        + " data bytes, so the file should have " + expectedLength + " bytes, but it ends at " + fileLength);
-            }
-            throw new DatasetFormatException(where, expectedLength, "unexpected trailing data: header declares " + dimText
-                    + " so the file should end at " + expectedLength + ", but it has " + fileLength + " bytes");
-        }
-        int total = (int) product;
-        int itemSize = total / dims[0];
-        byte[] bytes = r.readExactly(total, got -> "header declares " + describeDims(dims, ndims, -1) + " = " + total
-                + " data bytes, the data ends after " + got + " (inside " + kind + " " + (got / itemSize) + " of " + dims[0] + ")");
-        r.expectEnd(product + " data bytes (" + describeDims(dims, ndims, -1) + ")");
-        return new Payload(dims, bytes, where);
+        return new Header(dims, r.offset(), product, kind);
     }
 
-    private static String describeDims(int[] dims, int known, long next) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < known; i++) sb.append(i > 0 ? "x" : "").append(dims[i]);
-        if (next >= 0) sb.append(known > 0 ? "x" : "").append(next);
-        return sb.toString();
+    private static void checkLength(String where, Header h, long fileLength) {
+        long expected = h.headerBytes() + h.dataBytes();
+        if (fileLength < expected) {
+            long got = Math.max(0, fileLength - h.headerBytes());
+            throw new DatasetFormatException(where, fileLength, "truncated: header declares " + h.dimText() + " = " + h.dataBytes()
+                    + " data bytes, so the file should have " + expected + " bytes, but it ends at " + fileLength + " ("
+                    + h.insideItem(got) + ")");
+        }
+        if (fileLength > expected) {
+            throw new DatasetFormatException(where, expected, "unexpected trailing data: header declares " + h.dimText()
+                    + " so the file should end at " + expected + ", but it has " + fileLength + " bytes");
+        }
     }
 
     /** Peeks at the first two bytes: gzip starts with 0x1f 0x8b, IDX with 0x00 0x00. */

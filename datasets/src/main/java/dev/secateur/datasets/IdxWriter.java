@@ -30,7 +30,9 @@ public final class IdxWriter {
     public static void writeLabels(Path file, int[] labels, boolean gzip) throws IOException {
         byte[] bytes = new byte[labels.length];
         for (int i = 0; i < labels.length; i++) {
-            if (labels[i] < 0 || labels[i] > 255) throw new IllegalArgumentException("label " + labels[i] + " at " + i + " does not fit a byte");
+            if (labels[i] < 0 || labels[i] > 255) {
+                throw new IllegalArgumentException("label " + labels[i] + " at " + i + " does not fit a byte");
+            }
             bytes[i] = (byte) labels[i];
         }
         write(file, IdxReader.LABELS_MAGIC, new int[] {labels.length}, bytes, gzip);

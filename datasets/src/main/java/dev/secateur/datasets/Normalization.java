@@ -39,7 +39,8 @@ public final class Normalization {
         }
         for (int c = 0; c < std.length; c++) {
             if (!(std[c] > 0) || !Float.isFinite(std[c]) || !Float.isFinite(mean[c])) {
-                throw new IllegalArgumentException("channel " + c + ": need finite mean and std > 0, got mean " + mean[c] + ", std " + std[c]);
+                throw new IllegalArgumentException(
+                        "channel " + c + ": need finite mean and std > 0, got mean " + mean[c] + ", std " + std[c]);
             }
         }
         return new Normalization(mean.clone(), std.clone());
