@@ -198,7 +198,12 @@ final class JsonParser {
                 // falls through: integers beyond the long range are read as doubles
             }
         }
-        return Double.parseDouble(text);
+        double d = Double.parseDouble(text);
+        if (Double.isInfinite(d)) {
+            // Accepting it would yield a value that no JSON writer can write back.
+            throw new JsonException(start, "number " + text + " is beyond the range of a double");
+        }
+        return d;
     }
 
     private Object literal(String word, Object value) {

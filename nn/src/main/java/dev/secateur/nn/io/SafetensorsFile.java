@@ -41,15 +41,18 @@ public final class SafetensorsFile {
     private final String source;
     private final Map<String, TensorInfo> tensors;
     private final Map<String, String> metadata;
+    /** Holds the data buffer at {@link #bufferStart}; never exposed, so instances stay immutable. */
     private final byte[] buffer;
+    private final int bufferStart;
 
-    private SafetensorsFile(String source, SafetensorsHeader header, byte[] buffer) {
+    private SafetensorsFile(String source, SafetensorsHeader header, byte[] buffer, int bufferStart) {
         this.source = source;
         Map<String, TensorInfo> byName = new LinkedHashMap<>();
         for (TensorInfo t : header.tensors) byName.put(t.name(), t);
         this.tensors = Collections.unmodifiableMap(byName);
         this.metadata = Collections.unmodifiableMap(header.metadata);
         this.buffer = buffer;
+        this.bufferStart = bufferStart;
     }
 
     /** Reads and validates a file. */
@@ -69,12 +72,25 @@ public final class SafetensorsFile {
             SafetensorsHeader parsed = SafetensorsHeader.parse(source, header, bufferLength);
             byte[] buffer = new byte[checkBufferLength(source, bufferLength, 8L + headerLength)];
             readFully(ch, ByteBuffer.wrap(buffer), 8L + headerLength, source);
-            return new SafetensorsFile(source, parsed, buffer);
+            return new SafetensorsFile(source, parsed, buffer, 0);
         }
     }
 
-    /** Validates a complete file held in memory; {@code source} names it in error messages. */
+    /** Validates a complete file held in memory (copied); {@code source} names it in error messages. */
     public static SafetensorsFile parse(byte[] bytes, String source) {
+        return parseBytes(bytes, false, source);
+    }
+
+    /** Reads a whole stream (for example a class-path resource) and validates it. */
+    public static SafetensorsFile read(InputStream in, String source) throws IOException {
+        return parseBytes(in.readAllBytes(), true, source);
+    }
+
+    /**
+     * Validates {@code bytes}, then keeps them as the data buffer: directly when {@code owned}
+     * (no one else holds the array), else as a copy made only once they are known to be valid.
+     */
+    private static SafetensorsFile parseBytes(byte[] bytes, boolean owned, String source) {
         if (bytes.length < 8) {
             throw new ModelFormatException(source, 0, "file of " + bytes.length + " bytes is too short for the 8-byte header length");
         }
@@ -83,12 +99,7 @@ public final class SafetensorsFile {
         byte[] header = java.util.Arrays.copyOfRange(bytes, 8, 8 + headerLength);
         int bufferStart = 8 + headerLength;
         SafetensorsHeader parsed = SafetensorsHeader.parse(source, header, bytes.length - bufferStart);
-        return new SafetensorsFile(source, parsed, java.util.Arrays.copyOfRange(bytes, bufferStart, bytes.length));
-    }
-
-    /** Reads a whole stream (for example a class-path resource) and validates it. */
-    public static SafetensorsFile read(InputStream in, String source) throws IOException {
-        return parse(in.readAllBytes(), source);
+        return new SafetensorsFile(source, parsed, owned ? bytes : bytes.clone(), bufferStart);
     }
 
     private static int checkHeaderLength(String source, long n, long fileSize) {
@@ -154,19 +165,19 @@ public final class SafetensorsFile {
     /** An F32 tensor's elements. */
     public float[] f32(String name) {
         TensorInfo t = typed(name, Dtype.F32);
-        return LittleEndian.decodeF32(buffer, (int) t.begin(), (int) t.byteLength());
+        return LittleEndian.decodeF32(buffer, offset(t), (int) t.byteLength());
     }
 
     /** An F32 tensor as a {@link Tensor} of its shape. */
     public Tensor tensor(String name) {
         TensorInfo t = typed(name, Dtype.F32);
-        return Tensor.wrap(LittleEndian.decodeF32(buffer, (int) t.begin(), (int) t.byteLength()), 0, t.shapeObject());
+        return Tensor.wrap(LittleEndian.decodeF32(buffer, offset(t), (int) t.byteLength()), 0, t.shapeObject());
     }
 
     /** An F16 tensor's elements, widened to float (exactly). */
     public float[] f16(String name) {
         TensorInfo t = typed(name, Dtype.F16);
-        return LittleEndian.decodeF16(buffer, (int) t.begin(), (int) t.byteLength());
+        return LittleEndian.decodeF16(buffer, offset(t), (int) t.byteLength());
     }
 
     /** An I8 tensor's elements. */
@@ -182,19 +193,19 @@ public final class SafetensorsFile {
     /** An I16 tensor's elements. */
     public short[] i16(String name) {
         TensorInfo t = typed(name, Dtype.I16);
-        return LittleEndian.decodeI16(buffer, (int) t.begin(), (int) t.byteLength());
+        return LittleEndian.decodeI16(buffer, offset(t), (int) t.byteLength());
     }
 
     /** An I32 tensor's elements. */
     public int[] i32(String name) {
         TensorInfo t = typed(name, Dtype.I32);
-        return LittleEndian.decodeI32(buffer, (int) t.begin(), (int) t.byteLength());
+        return LittleEndian.decodeI32(buffer, offset(t), (int) t.byteLength());
     }
 
     /** An I64 tensor's elements. */
     public long[] i64(String name) {
         TensorInfo t = typed(name, Dtype.I64);
-        return LittleEndian.decodeI64(buffer, (int) t.begin(), (int) t.byteLength());
+        return LittleEndian.decodeI64(buffer, offset(t), (int) t.byteLength());
     }
 
     /** Any tensor's raw little-endian bytes, whatever its dtype. */
@@ -203,7 +214,11 @@ public final class SafetensorsFile {
     }
 
     private byte[] bytesOf(TensorInfo t) {
-        return java.util.Arrays.copyOfRange(buffer, (int) t.begin(), (int) t.end());
+        return java.util.Arrays.copyOfRange(buffer, offset(t), offset(t) + (int) t.byteLength());
+    }
+
+    private int offset(TensorInfo t) {
+        return bufferStart + (int) t.begin();
     }
 
     private TensorInfo typed(String name, Dtype expected) {
