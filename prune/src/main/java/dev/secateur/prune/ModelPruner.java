@@ -65,11 +65,16 @@ public final class ModelPruner {
                     .pruneWeights(views, targetPruned);
         } else {
             masks = new ArrayList<>();
-            // Uniform layer scope: the included layers carry the whole reduction, so each is pruned
-            // to the density that makes the model-wide count come out at the target.
-            long includedSize = total - sumSizes(layers, plan, true);
-            double uniform = includedSize == 0 ? 1.0
-                    : Math.max(0, Math.min(1, (plan.density() * total - excludedKept) / includedSize));
+            // Layer scope: layers without their own target carry the rest of the reduction, each
+            // pruned to the density that makes the model-wide count come out at the target.
+            double fixedKept = excludedKept;
+            long freeSize = 0;
+            for (PrunableLayer l : included) {
+                Double own = plan.perLayer().get(l.name());
+                if (own != null) fixedKept += own * l.size();
+                else freeSize += l.size();
+            }
+            double uniform = freeSize == 0 ? 1.0 : Math.max(0, Math.min(1, (plan.density() * total - fixedKept) / freeSize));
             MagnitudePruner p = new MagnitudePruner(plan.criterion(), plan.granularity(), plan.seed());
             java.util.Map<PrunableLayer, LayerMask> tied = plan.granularity() instanceof Granularity.Filter
                     ? TiedFilterPruner.masks(model, included, plan, uniform) : java.util.Map.of();

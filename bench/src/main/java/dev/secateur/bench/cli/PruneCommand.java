@@ -95,6 +95,8 @@ public final class PruneCommand implements Callable<Integer> {
         CompressionHistory history = loaded.history();
         TrainTest tt = EvaluationData.load(m.inputShape(), data);
         System.err.println(EvaluationData.describe(tt));
+        long inputFlops = CompressionReport.footprints(m).stream().mapToLong(f -> f.flopsDense()).sum();
+        long inputParams = m.parameterCount();
         PruningPlan plan = new PruningPlan(Criterion.parse(criterion), g, Scope.parse(scope), density,
                 layerDensity, DensityCaps.atLeast(minDensity), exclude, seed);
         System.err.printf("model %s (%s): %,d parameters, density %.4f; target density %.4f (%.1fx), %s %s %s, schedule %s%n",
@@ -152,6 +154,11 @@ public final class PruneCommand implements Callable<Integer> {
         System.out.println(outcome.message());
         System.out.println("saved " + out);
         result.put("out", out.toString());
+        result.put("input_params_total", inputParams);
+        result.put("input_flops_dense", inputFlops);
+        result.put("flops_reduction_vs_input", 1.0 - (double) report.flops() / Math.max(1, inputFlops));
+        System.out.printf("vs the input model: FLOPs %,d -> %,d (%.1f%% fewer), parameters %,d -> %,d%n", inputFlops, report.flops(),
+                100.0 * (1.0 - (double) report.flops() / Math.max(1, inputFlops)), inputParams, m.parameterCount());
         result.putAll(report.toTree());
         writeJson(json, result);
         return outcome.status() == PruningOutcome.Status.BUDGET_BROKEN ? 3 : 0;
