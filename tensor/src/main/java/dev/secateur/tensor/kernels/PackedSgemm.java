@@ -1,15 +1,173 @@
 package dev.secateur.tensor.kernels;
 
-import dev.secateur.tensor.Workers;
-import dev.secateur.tensor.reference.ReferenceGemm;
+import static dev.secateur.tensor.kernels.SgemmMicroKernel.MR;
+import static dev.secateur.tensor.kernels.SgemmMicroKernel.NR;
 
-/** Placeholder: the packed BLIS-style kernel replaces this (issue 2). Arguments are validated by Gemm. */
+import dev.secateur.tensor.Workers;
+import java.util.Arrays;
+
+/**
+ * BLIS/Goto-style SGEMM, row-major, {@code C = alpha·op(A)·op(B) + beta·C}. Arguments are
+ * validated by {@link dev.secateur.tensor.Gemm}. The five loops around the micro-kernel:
+ * <pre>
+ *   jc: NC columns of C      (B block KC×NC packed once, kept in L3)
+ *    pc: KC of the K range   (one rank-KC update; beta applies to the first only)
+ *     ic: MC rows of C       (A block MC×KC packed, kept in L2)
+ *      jr: NR columns        (one B micro-panel KC×NR, kept in L1)
+ *       ir: MR rows          (the {@link SgemmMicroKernel} MR×NR register tile)
+ * </pre>
+ * Threads split C into column (or row) strips aligned to NR (MR); each strip runs the loops
+ * above alone with its own packing buffers, so every C element is computed by one thread in
+ * the same K order whatever the thread count: results are identical for any thread count.
+ * Shapes with n == 1 or m == 1 go to the bandwidth-bound {@link SgemvKernel}.
+ */
 public final class PackedSgemm {
+    /** K depth of a packed block: a KC×NR B micro-panel (256·32·4 B = 32 KiB) stays in the 48 KiB L1d. */
+    static final int KC = 256;
+    /** Rows of a packed A block: MC×KC (192·256·4 B = 192 KiB) stays in the 1 MiB L2 beside B panels. */
+    static final int MC = 192;
+    /** Columns of a packed B block: KC×NC (256·4096·4 B = 4 MiB per thread) stays in the 32 MiB L3. */
+    static final int NC = 4096;
+    /** Below this many multiply-adds a call runs on the calling thread (fork/join costs more). */
+    static final long PARALLEL_MIN_MACS = 1L << 20;
+    /** GEMV: below this many matrix elements a call runs on the calling thread. */
+    static final long PARALLEL_MIN_GEMV = 1L << 17;
+
+    private static final ThreadLocal<SgemmCall> CALLS = ThreadLocal.withInitial(SgemmCall::new);
+
     private PackedSgemm() {}
 
     public static void sgemm(Workers workers, boolean transA, boolean transB, int m, int n, int k, float alpha,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float beta, float[] c, int cOff, int ldc) {
-        ReferenceGemm.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0f) {
+            scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        if (n == 1) {
+            // y (m) = op(A)·x, x = column 0 of op(B); A stored m×k is the dot form.
+            int incx = transB ? 1 : ldb;
+            gemv(workers, !transA, m, k, alpha, a, aOff, lda, b, bOff, incx, beta, c, cOff, ldc);
+            return;
+        }
+        if (m == 1) {
+            // yᵀ (n) = op(B)ᵀ·x, x = row 0 of op(A); B stored n×k (transB) is the dot form.
+            int incx = transA ? lda : 1;
+            gemv(workers, transB, n, k, alpha, b, bOff, ldb, a, aOff, incx, beta, c, cOff, 1);
+            return;
+        }
+        int threads = (long) m * n * k < PARALLEL_MIN_MACS ? 1 : workers.threads();
+        if (threads == 1) {
+            blocked(SgemmWorkspace.get(), transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                    beta, c, cOff, ldc);
+            return;
+        }
+        SgemmCall call = CALLS.get();
+        call.setGemm(threads, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        try {
+            workers.forEach(call.parts, call);
+        } finally {
+            call.clear();
+        }
+    }
+
+    /**
+     * y = alpha·M·x + beta·y with M rows×len; {@code dotForm}: M row i at {@code mat[mOff + i·ldm]}
+     * (contiguous), else M[i][p] at {@code mat[mOff + p·ldm + i]}; x[p] at {@code x[xOff + p·incx]}.
+     */
+    private static void gemv(Workers workers, boolean dotForm, int rows, int len, float alpha,
+                             float[] mat, int mOff, int ldm, float[] x, int xOff, int incx,
+                             float beta, float[] y, int yOff, int incy) {
+        SgemmWorkspace ws = SgemmWorkspace.get();
+        float[] xs = ws.vector(len);
+        if (incx == 1) {
+            System.arraycopy(x, xOff, xs, 0, len);
+        } else {
+            for (int p = 0; p < len; p++) xs[p] = x[xOff + p * incx];
+        }
+        int threads = (long) rows * len < PARALLEL_MIN_GEMV ? 1 : workers.threads();
+        if (threads == 1) {
+            if (dotForm) {
+                SgemvKernel.dotRows(mat, mOff, ldm, 0, rows, len, xs, alpha, beta, y, yOff, incy, ws.tile);
+            } else {
+                SgemvKernel.axpyColumns(mat, mOff, ldm, 0, rows, len, xs, alpha, beta, y, yOff, incy, ws.accumulator(rows));
+            }
+            return;
+        }
+        SgemmCall call = CALLS.get();
+        call.setGemv(threads, dotForm, rows, len, alpha, mat, mOff, ldm, xs, beta, y, yOff, incy);
+        try {
+            workers.forEach(call.parts, call);
+        } finally {
+            call.clear();
+        }
+    }
+
+    /** Runs the five loops for the C block rows [i0, i1) × columns [j0, j1) on one thread. */
+    static void blocked(SgemmWorkspace ws, boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
+                        float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                        float beta, float[] c, int cOff, int ldc) {
+        // Equal-sized K blocks (e.g. 300 = 150 + 150, not 256 + 44): the split depends on k only,
+        // so it is the same for every thread and every strip.
+        int kBlocks = ceilDiv(k, KC);
+        int kcMax = ceilDiv(k, kBlocks);
+        int mBlocks = ceilDiv(i1 - i0, MC);
+        int mcMax = roundUp(ceilDiv(i1 - i0, mBlocks), MR);
+        int ncMax = roundUp(Math.min(NC, j1 - j0), NR);
+        float[] pa = ws.packedA(mcMax * kcMax);
+        float[] pb = ws.packedB(ncMax * kcMax);
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
+            for (int pc = 0; pc < k; pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
+                SgemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
+                float betaHere = pc == 0 ? beta : 1f;
+                for (int ic = i0; ic < i1; ic += mcMax) {
+                    int mc = Math.min(mcMax, i1 - ic);
+                    SgemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, pa);
+                    macroKernel(ws, mc, nc, kc, pa, pb, alpha, betaHere, c, cOff + ic * ldc + jc, ldc);
+                }
+            }
+        }
+    }
+
+    /** The two inner loops: every MR×NR tile of an MC×NC block of C. */
+    private static void macroKernel(SgemmWorkspace ws, int mc, int nc, int kc, float[] pa, float[] pb,
+                                    float alpha, float beta, float[] c, int cOff, int ldc) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int bo = jr * kc;
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                int co = cOff + ir * ldc + jr;
+                if (mr == MR && nr == NR) {
+                    SgemmMicroKernel.kernel(kc, pa, ir * kc, pb, bo, c, co, ldc, alpha, beta);
+                } else {
+                    SgemmMicroKernel.tileToBuffer(kc, pa, ir * kc, pb, bo, ws.tile);
+                    SgemmMicroKernel.storeEdge(ws.tile, mr, nr, c, co, ldc, alpha, beta);
+                }
+            }
+        }
+    }
+
+    /** C = beta·C (beta == 0: zeros, C not read), for k == 0 or alpha == 0. */
+    private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int o = cOff + i * ldc;
+            if (beta == 0f) {
+                Arrays.fill(c, o, o + n, 0f);
+            } else if (beta != 1f) {
+                for (int j = 0; j < n; j++) c[o + j] *= beta;
+            }
+        }
+    }
+
+    static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
+
+    static int roundUp(int x, int multiple) {
+        return ceilDiv(x, multiple) * multiple;
     }
 }

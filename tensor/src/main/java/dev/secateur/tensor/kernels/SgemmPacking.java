@@ -1,0 +1,107 @@
+package dev.secateur.tensor.kernels;
+
+import static dev.secateur.tensor.kernels.SgemmMicroKernel.MR;
+import static dev.secateur.tensor.kernels.SgemmMicroKernel.NR;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Copies blocks of op(A) and op(B) into the layouts the micro-kernel streams through:
+ * A as MR-tall row panels ({@code kc} columns of MR contiguous values each), B as NR-wide
+ * column panels ({@code kc} rows of NR contiguous values each). Panels that stick out past the
+ * matrix edge are zero-padded, so the micro-kernel never needs a bounds case. Reading from the
+ * stored layout here is what makes the transposed cases cost the same as the plain ones.
+ */
+final class SgemmPacking {
+    private static final VectorSpecies<Float> S = SgemmMicroKernel.S;
+    private static final int L = S.length();
+
+    private SgemmPacking() {}
+
+    /**
+     * Packs rows {@code i0..i0+mc} × columns {@code p0..p0+kc} of op(A) into {@code dst[0..]}:
+     * panel {@code q} (rows i0+q·MR ..) starts at {@code q·kc·MR}, element (r, p) at {@code p·MR + r}.
+     */
+    static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float[] dst) {
+        for (int ir = 0, d = 0; ir < mc; ir += MR, d += kc * MR) {
+            int mr = Math.min(MR, mc - ir);
+            if (transA) {
+                packAPanelTransposed(a, aOff + p0 * lda + i0 + ir, lda, mr, kc, dst, d);
+            } else {
+                packAPanel(a, aOff + (i0 + ir) * lda + p0, lda, mr, kc, dst, d);
+            }
+        }
+    }
+
+    /** A stored m×k: each of the mr rows is contiguous over p; written with stride MR. */
+    private static void packAPanel(float[] a, int src, int lda, int mr, int kc, float[] dst, int d) {
+        for (int r = 0; r < mr; r++) {
+            int s = src + r * lda;
+            for (int p = 0; p < kc; p++) dst[d + p * MR + r] = a[s + p];
+        }
+        for (int r = mr; r < MR; r++) {
+            for (int p = 0; p < kc; p++) dst[d + p * MR + r] = 0f;
+        }
+    }
+
+    /** A stored k×m: for each p the mr values of the panel are contiguous. */
+    private static void packAPanelTransposed(float[] a, int src, int lda, int mr, int kc, float[] dst, int d) {
+        for (int p = 0; p < kc; p++) {
+            int s = src + p * lda;
+            int o = d + p * MR;
+            for (int r = 0; r < mr; r++) dst[o + r] = a[s + r];
+            for (int r = mr; r < MR; r++) dst[o + r] = 0f;
+        }
+    }
+
+    /**
+     * Packs rows {@code p0..p0+kc} × columns {@code j0..j0+nc} of op(B) into {@code dst[0..]}:
+     * panel {@code q} (columns j0+q·NR ..) starts at {@code q·kc·NR}, element (p, j) at {@code p·NR + j}.
+     */
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] dst) {
+        for (int jr = 0, d = 0; jr < nc; jr += NR, d += kc * NR) {
+            int nr = Math.min(NR, nc - jr);
+            if (transB) {
+                packBPanelTransposed(b, bOff + (j0 + jr) * ldb + p0, ldb, nr, kc, dst, d);
+            } else if (nr == NR) {
+                packBPanel(b, bOff + p0 * ldb + j0 + jr, ldb, kc, dst, d);
+            } else {
+                packBPanelEdge(b, bOff + p0 * ldb + j0 + jr, ldb, nr, kc, dst, d);
+            }
+        }
+    }
+
+    /** B stored k×n, a full panel: each packed row is NR contiguous source values (vector copies). */
+    private static void packBPanel(float[] b, int src, int ldb, int kc, float[] dst, int d) {
+        for (int p = 0; p < kc; p++) {
+            int s = src + p * ldb;
+            int o = d + p * NR;
+            for (int v = 0; v < NR; v += L) FloatVector.fromArray(S, b, s + v).intoArray(dst, o + v);
+        }
+    }
+
+    /** B stored k×n, the last, partial panel: masked loads leave the padding lanes zero. */
+    private static void packBPanelEdge(float[] b, int src, int ldb, int nr, int kc, float[] dst, int d) {
+        for (int p = 0; p < kc; p++) {
+            int s = src + p * ldb;
+            int o = d + p * NR;
+            for (int v = 0; v < NR; v += L) {
+                VectorMask<Float> m = S.indexInRange(v, nr);
+                FloatVector.fromArray(S, b, s + v, m).intoArray(dst, o + v);
+            }
+        }
+    }
+
+    /** B stored n×k: each of the nr panel columns is contiguous over p; written with stride NR. */
+    private static void packBPanelTransposed(float[] b, int src, int ldb, int nr, int kc, float[] dst, int d) {
+        for (int j = 0; j < nr; j++) {
+            int s = src + j * ldb;
+            for (int p = 0; p < kc; p++) dst[d + p * NR + j] = b[s + p];
+        }
+        for (int j = nr; j < NR; j++) {
+            for (int p = 0; p < kc; p++) dst[d + p * NR + j] = 0f;
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.secateur.tensor.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Matrix-vector products for the GEMM shapes with n == 1 or m == 1. They move each matrix
+ * element once and do one FMA with it, so they are bound by memory bandwidth, not by FMA
+ * throughput, and packing would only add traffic. Two forms, by how the matrix is stored:
+ * <ul>
+ *   <li>dot form: each output is a dot product of a contiguous matrix row with x (four vector
+ *       accumulators, combined in a fixed order once per row);</li>
+ *   <li>axpy form: the matrix is stored transposed, so y accumulates {@code x[p] · row p} for one
+ *       contiguous row after another, four rows per pass over the accumulator.</li>
+ * </ul>
+ * Both sum each output over p in a fixed order, so results do not depend on how rows or
+ * columns are split between threads.
+ */
+final class SgemvKernel {
+    private static final VectorSpecies<Float> S = SgemmMicroKernel.S;
+    private static final int L = S.length();
+
+    private SgemvKernel() {}
+
+    /**
+     * {@code y[yOff + i·incy] = alpha · dot(mat[mOff + i·ldm ..+len], x[0..len]) + beta · y} for
+     * rows {@code i in [r0, r1)}; {@code beta == 0} does not read y. {@code scratch} holds ≥ L floats.
+     */
+    static void dotRows(float[] mat, int mOff, int ldm, int r0, int r1, int len, float[] x,
+                        float alpha, float beta, float[] y, int yOff, int incy, float[] scratch) {
+        for (int i = r0; i < r1; i++) {
+            float s = dot(mat, mOff + i * ldm, x, len, scratch);
+            int o = yOff + i * incy;
+            y[o] = beta == 0f ? alpha * s : Math.fma(beta, y[o], alpha * s);
+        }
+    }
+
+    private static float dot(float[] row, int off, float[] x, int len, float[] scratch) {
+        FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
+        FloatVector s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+        int p = 0;
+        for (int end = len - 4 * L; p <= end; p += 4 * L) {
+            s0 = FloatVector.fromArray(S, row, off + p).fma(FloatVector.fromArray(S, x, p), s0);
+            s1 = FloatVector.fromArray(S, row, off + p + L).fma(FloatVector.fromArray(S, x, p + L), s1);
+            s2 = FloatVector.fromArray(S, row, off + p + 2 * L).fma(FloatVector.fromArray(S, x, p + 2 * L), s2);
+            s3 = FloatVector.fromArray(S, row, off + p + 3 * L).fma(FloatVector.fromArray(S, x, p + 3 * L), s3);
+        }
+        for (; p < len; p += L) {
+            VectorMask<Float> m = S.indexInRange(p, len);
+            s0 = FloatVector.fromArray(S, row, off + p, m).fma(FloatVector.fromArray(S, x, p, m), s0);
+        }
+        // A fixed combination order (reduceLanes leaves its order unspecified).
+        s0.add(s1).add(s2.add(s3)).intoArray(scratch, 0);
+        float s = 0f;
+        for (int l = 0; l < L; l++) s += scratch[l];
+        return s;
+    }
+
+    /**
+     * {@code y[yOff + j·incy] = alpha · Σ_p x[p] · mat[mOff + p·ldm + j] + beta · y} for columns
+     * {@code j in [c0, c1)}, summing p = 0..len-1 in order into {@code acc[0..c1-c0]}.
+     */
+    static void axpyColumns(float[] mat, int mOff, int ldm, int c0, int c1, int len, float[] x,
+                            float alpha, float beta, float[] y, int yOff, int incy, float[] acc) {
+        int w = c1 - c0;
+        java.util.Arrays.fill(acc, 0, w, 0f);
+        int p = 0;
+        for (; p + 4 <= len; p += 4) {
+            int r = mOff + p * ldm + c0;
+            accumulate4(acc, w, mat, r, ldm, x[p], x[p + 1], x[p + 2], x[p + 3]);
+        }
+        for (; p < len; p++) {
+            accumulate1(acc, w, mat, mOff + p * ldm + c0, x[p]);
+        }
+        FloatVector al = FloatVector.broadcast(S, alpha);
+        if (incy == 1) {
+            FloatVector be = FloatVector.broadcast(S, beta);
+            for (int j = 0; j < w; j += L) {
+                VectorMask<Float> m = S.indexInRange(j, w);
+                FloatVector t = FloatVector.fromArray(S, acc, j, m).mul(al);
+                int o = yOff + c0 + j;
+                if (beta == 0f) t.intoArray(y, o, m);
+                else FloatVector.fromArray(S, y, o, m).fma(be, t).intoArray(y, o, m);
+            }
+        } else {
+            for (int j = 0; j < w; j++) {
+                int o = yOff + (c0 + j) * incy;
+                float t = alpha * acc[j];
+                y[o] = beta == 0f ? t : Math.fma(y[o], beta, t);
+            }
+        }
+    }
+
+    private static void accumulate4(float[] acc, int w, float[] mat, int r, int ldm, float x0, float x1, float x2, float x3) {
+        FloatVector v0 = FloatVector.broadcast(S, x0), v1 = FloatVector.broadcast(S, x1);
+        FloatVector v2 = FloatVector.broadcast(S, x2), v3 = FloatVector.broadcast(S, x3);
+        int r1 = r + ldm, r2 = r1 + ldm, r3 = r2 + ldm;
+        int j = 0;
+        for (int end = w - L; j <= end; j += L) {
+            FloatVector s = FloatVector.fromArray(S, acc, j);
+            s = FloatVector.fromArray(S, mat, r + j).fma(v0, s);
+            s = FloatVector.fromArray(S, mat, r1 + j).fma(v1, s);
+            s = FloatVector.fromArray(S, mat, r2 + j).fma(v2, s);
+            s = FloatVector.fromArray(S, mat, r3 + j).fma(v3, s);
+            s.intoArray(acc, j);
+        }
+        if (j < w) {
+            VectorMask<Float> m = S.indexInRange(j, w);
+            FloatVector s = FloatVector.fromArray(S, acc, j, m);
+            s = FloatVector.fromArray(S, mat, r + j, m).fma(v0, s);
+            s = FloatVector.fromArray(S, mat, r1 + j, m).fma(v1, s);
+            s = FloatVector.fromArray(S, mat, r2 + j, m).fma(v2, s);
+            s = FloatVector.fromArray(S, mat, r3 + j, m).fma(v3, s);
+            s.intoArray(acc, j, m);
+        }
+    }
+
+    private static void accumulate1(float[] acc, int w, float[] mat, int r, float x0) {
+        FloatVector v0 = FloatVector.broadcast(S, x0);
+        for (int j = 0; j < w; j += L) {
+            VectorMask<Float> m = S.indexInRange(j, w);
+            FloatVector.fromArray(S, mat, r + j, m).fma(v0, FloatVector.fromArray(S, acc, j, m)).intoArray(acc, j, m);
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package dev.secateur.tensor.ops;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Elementwise float kernels on array ranges (Vector API body, scalar tail). Outputs may alias
+ * inputs exactly (same array and offset) for in-place use; partial overlaps are not supported.
+ * Matrices are row-major; images are NCHW with {@code spatial = H*W}.
+ */
+public final class Elementwise {
+    private Elementwise() {}
+
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    /** {@code y = a + b} over {@code n} elements. */
+    public static void add(float[] a, int aOff, float[] b, int bOff, float[] y, int yOff, int n) {
+        check3("add", a, aOff, b, bOff, y, yOff, n);
+        int i = 0;
+        for (int ub = S.loopBound(n); i < ub; i += L) {
+            FloatVector.fromArray(S, a, aOff + i).add(FloatVector.fromArray(S, b, bOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) y[yOff + i] = a[aOff + i] + b[bOff + i];
+    }
+
+    /** {@code y = a - b} over {@code n} elements. */
+    public static void sub(float[] a, int aOff, float[] b, int bOff, float[] y, int yOff, int n) {
+        check3("sub", a, aOff, b, bOff, y, yOff, n);
+        int i = 0;
+        for (int ub = S.loopBound(n); i < ub; i += L) {
+            FloatVector.fromArray(S, a, aOff + i).sub(FloatVector.fromArray(S, b, bOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) y[yOff + i] = a[aOff + i] - b[bOff + i];
+    }
+
+    /** {@code y = a * b} (elementwise) over {@code n} elements. */
+    public static void mul(float[] a, int aOff, float[] b, int bOff, float[] y, int yOff, int n) {
+        check3("mul", a, aOff, b, bOff, y, yOff, n);
+        int i = 0;
+        for (int ub = S.loopBound(n); i < ub; i += L) {
+            FloatVector.fromArray(S, a, aOff + i).mul(FloatVector.fromArray(S, b, bOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) y[yOff + i] = a[aOff + i] * b[bOff + i];
+    }
+
+    /** {@code y = alpha * x} over {@code n} elements ({@code y} may be {@code x}). */
+    public static void scale(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+        check2("scale", x, xOff, y, yOff, n);
+        checkFinite("scale", alpha);
+        int i = 0;
+        for (int ub = S.loopBound(n); i < ub; i += L) {
+            FloatVector.fromArray(S, x, xOff + i).mul(alpha).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) y[yOff + i] = alpha * x[xOff + i];
+    }
+
+    /** {@code y += alpha * x} over {@code n} elements. */
+    public static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+        check2("axpy", x, xOff, y, yOff, n);
+        checkFinite("axpy", alpha);
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        int i = 0;
+        for (int ub = S.loopBound(n); i < ub; i += L) {
+            FloatVector.fromArray(S, x, xOff + i).fma(va, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
+    }
+
+    /** {@code y = max(x, 0)} over {@code n} elements ({@code y} may be {@code x}). NaN stays NaN. */
+    public static void relu(float[] x, int xOff, float[] y, int yOff, int n) {
+        check2("relu", x, xOff, y, yOff, n);
+        int i = 0;
+        for (int ub = S.loopBound(n); i < ub; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+            v.blend(0f, v.compare(VectorOperators.LT, 0f)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            float v = x[xOff + i];
+            y[yOff + i] = v < 0f ? 0f : v;
+        }
+    }
+
+    /** In-place ReLU. */
+    public static void relu(float[] x, int xOff, int n) {
+        relu(x, xOff, x, xOff, n);
+    }
+
+    /**
+     * ReLU gradient: {@code dx = x > 0 ? dy : 0}. {@code x} may be the ReLU's input or its output
+     * (both are positive at the same places). {@code dx} may be {@code dy}.
+     */
+    public static void reluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
+        check3("reluBackward", x, xOff, dy, dyOff, dx, dxOff, n);
+        int i = 0;
+        for (int ub = S.loopBound(n); i < ub; i += L) {
+            VectorMask<Float> pos = FloatVector.fromArray(S, x, xOff + i).compare(VectorOperators.GT, 0f);
+            FloatVector.zero(S).blend(FloatVector.fromArray(S, dy, dyOff + i), pos).intoArray(dx, dxOff + i);
+        }
+        for (; i < n; i++) dx[dxOff + i] = x[xOff + i] > 0f ? dy[dyOff + i] : 0f;
+    }
+
+    /** {@code y[r, c] += b[c]} for a row-major {@code [rows, cols]} matrix. */
+    public static void addBiasRows(float[] y, int yOff, int rows, int cols, float[] b, int bOff) {
+        String ctx = "addBiasRows(rows=" + rows + ", cols=" + cols + ")";
+        int total = Checks.size(ctx, rows, cols);
+        Checks.range("y", y, yOff, total, ctx);
+        Checks.range("bias", b, bOff, cols, ctx);
+        for (int r = 0; r < rows; r++) {
+            int row = yOff + r * cols;
+            int c = 0;
+            for (int ub = S.loopBound(cols); c < ub; c += L) {
+                FloatVector.fromArray(S, y, row + c).add(FloatVector.fromArray(S, b, bOff + c)).intoArray(y, row + c);
+            }
+            for (; c < cols; c++) y[row + c] += b[bOff + c];
+        }
+    }
+
+    /** {@code y[n, ch, p] += b[ch]} for NCHW data with {@code spatial = H*W}. */
+    public static void addBiasChannels(float[] y, int yOff, int batch, int channels, int spatial, float[] b, int bOff) {
+        String ctx = "addBiasChannels(batch=" + batch + ", channels=" + channels + ", spatial=" + spatial + ")";
+        int total = Checks.size(ctx, batch, channels, spatial);
+        Checks.range("y", y, yOff, total, ctx);
+        Checks.range("bias", b, bOff, channels, ctx);
+        for (int n = 0; n < batch; n++) {
+            for (int ch = 0; ch < channels; ch++) {
+                int base = yOff + (n * channels + ch) * spatial;
+                float bv = b[bOff + ch];
+                int p = 0;
+                for (int ub = S.loopBound(spatial); p < ub; p += L) {
+                    FloatVector.fromArray(S, y, base + p).add(bv).intoArray(y, base + p);
+                }
+                for (; p < spatial; p++) y[base + p] += bv;
+            }
+        }
+    }
+
+    /** Bias gradient of a dense layer: {@code db[c] += Σ_r dy[r, c]} (rows summed in order). */
+    public static void sumRows(float[] dy, int dyOff, int rows, int cols, float[] db, int dbOff) {
+        String ctx = "sumRows(rows=" + rows + ", cols=" + cols + ")";
+        int total = Checks.size(ctx, rows, cols);
+        Checks.range("dy", dy, dyOff, total, ctx);
+        Checks.range("db", db, dbOff, cols, ctx);
+        int c = 0;
+        for (int ub = S.loopBound(cols); c < ub; c += L) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int r = 0; r < rows; r++) acc = acc.add(FloatVector.fromArray(S, dy, dyOff + r * cols + c));
+            acc.add(FloatVector.fromArray(S, db, dbOff + c)).intoArray(db, dbOff + c);
+        }
+        for (; c < cols; c++) {
+            float acc = 0f;
+            for (int r = 0; r < rows; r++) acc += dy[dyOff + r * cols + c];
+            db[dbOff + c] += acc;
+        }
+    }
+
+    /** Bias gradient of a conv layer: {@code db[ch] += Σ_n Σ_p dy[n, ch, p]}. */
+    public static void sumChannels(float[] dy, int dyOff, int batch, int channels, int spatial, float[] db, int dbOff) {
+        String ctx = "sumChannels(batch=" + batch + ", channels=" + channels + ", spatial=" + spatial + ")";
+        int total = Checks.size(ctx, batch, channels, spatial);
+        Checks.range("dy", dy, dyOff, total, ctx);
+        Checks.range("db", db, dbOff, channels, ctx);
+        for (int ch = 0; ch < channels; ch++) {
+            FloatVector acc = FloatVector.zero(S);
+            float tail = 0f;
+            for (int n = 0; n < batch; n++) {
+                int base = dyOff + (n * channels + ch) * spatial;
+                int p = 0;
+                for (int ub = S.loopBound(spatial); p < ub; p += L) acc = acc.add(FloatVector.fromArray(S, dy, base + p));
+                for (; p < spatial; p++) tail += dy[base + p];
+            }
+            db[dbOff + ch] += acc.reduceLanes(VectorOperators.ADD) + tail;
+        }
+    }
+
+    private static void check2(String op, float[] x, int xOff, float[] y, int yOff, int n) {
+        String ctx = op + "(n=" + n + ")";
+        Checks.nonNegative("n", n, ctx);
+        Checks.range("x", x, xOff, n, ctx);
+        Checks.range("y", y, yOff, n, ctx);
+    }
+
+    private static void check3(String op, float[] a, int aOff, float[] b, int bOff, float[] y, int yOff, int n) {
+        String ctx = op + "(n=" + n + ")";
+        Checks.nonNegative("n", n, ctx);
+        Checks.range(op.equals("reluBackward") ? "x" : "a", a, aOff, n, ctx);
+        Checks.range(op.equals("reluBackward") ? "dy" : "b", b, bOff, n, ctx);
+        Checks.range(op.equals("reluBackward") ? "dx" : "y", y, yOff, n, ctx);
+    }
+
+    private static void checkFinite(String op, float alpha) {
+        if (!Float.isFinite(alpha)) throw new IllegalArgumentException(op + ": alpha must be finite, got " + alpha);
+    }
+}

@@ -1,0 +1,157 @@
+package dev.secateur.tensor.ops;
+
+import dev.secateur.tensor.Workers;
+
+import java.util.Arrays;
+
+/**
+ * Max and average pooling over NCHW batches. Planes (image, channel) are split over the pool;
+ * each plane's result does not depend on the split. Max pooling treats padding as -∞ (it never
+ * wins) and records, per output, the index of the winning input relative to {@code xOff}; ties go
+ * to the first element in row-major window order. Average pooling divides by the full window
+ * {@code kH*kW}, padding included (PyTorch's {@code count_include_pad=True}). Backward passes
+ * overwrite {@code dx}.
+ */
+public final class Pooling {
+    private Pooling() {}
+
+    /**
+     * @param argmax where to store, per output, the index of its input relative to {@code xOff};
+     *               null when no backward pass follows
+     */
+    public static void maxPool2dForward(Workers workers, PoolGeometry g, int batch, float[] x, int xOff,
+                                        float[] y, int yOff, int[] argmax, int argOff) {
+        String ctx = "maxPool2dForward " + g + " batch " + batch;
+        int planes = planes(workers, g, batch, ctx);
+        Checks.range("x", x, xOff, (long) planes * g.inH() * g.inW(), ctx);
+        long outs = (long) planes * g.outH() * g.outW();
+        Checks.range("y", y, yOff, outs, ctx);
+        if (argmax != null) Checks.range("argmax", argmax, argOff, outs, ctx);
+        forEachPlane(workers, planes, p -> maxPlane(g, p, x, xOff, y, yOff, argmax, argOff));
+    }
+
+    /** {@code dx = 0; dx[argmax[i]] += dy[i]} for the indices written by the forward pass. */
+    public static void maxPool2dBackward(Workers workers, PoolGeometry g, int batch, float[] dy, int dyOff,
+                                         int[] argmax, int argOff, float[] dx, int dxOff) {
+        String ctx = "maxPool2dBackward " + g + " batch " + batch;
+        int planes = planes(workers, g, batch, ctx);
+        long outs = (long) planes * g.outH() * g.outW();
+        Checks.range("dy", dy, dyOff, outs, ctx);
+        Checks.range("argmax", argmax, argOff, outs, ctx);
+        Checks.range("dx", dx, dxOff, (long) planes * g.inH() * g.inW(), ctx);
+        int inPlane = g.inH() * g.inW(), outPlane = g.outH() * g.outW();
+        // Validate first so a bad index fails before anything is written.
+        for (int p = 0; p < planes; p++) {
+            int lo = p * inPlane, hi = lo + inPlane;
+            for (int i = 0, o = argOff + p * outPlane; i < outPlane; i++, o++) {
+                int a = argmax[o];
+                if (a < lo || a >= hi) {
+                    throw new IllegalArgumentException("argmax[" + o + "] = " + a + " is outside its plane [" + lo + ", "
+                            + hi + ") in " + ctx);
+                }
+            }
+        }
+        forEachPlane(workers, planes, p -> {
+            int base = dxOff + p * inPlane;
+            Arrays.fill(dx, base, base + inPlane, 0f);
+            for (int i = 0, o = p * outPlane; i < outPlane; i++, o++) dx[dxOff + argmax[argOff + o]] += dy[dyOff + o];
+        });
+    }
+
+    /** Average pooling forward; {@code y} is overwritten. */
+    public static void avgPool2dForward(Workers workers, PoolGeometry g, int batch, float[] x, int xOff, float[] y, int yOff) {
+        String ctx = "avgPool2dForward " + g + " batch " + batch;
+        int planes = planes(workers, g, batch, ctx);
+        Checks.range("x", x, xOff, (long) planes * g.inH() * g.inW(), ctx);
+        Checks.range("y", y, yOff, (long) planes * g.outH() * g.outW(), ctx);
+        forEachPlane(workers, planes, p -> avgPlane(g, p, x, xOff, y, yOff));
+    }
+
+    /** Average pooling backward: each input gets {@code Σ dy / (kH*kW)} over the windows that hold it. */
+    public static void avgPool2dBackward(Workers workers, PoolGeometry g, int batch, float[] dy, int dyOff, float[] dx, int dxOff) {
+        String ctx = "avgPool2dBackward " + g + " batch " + batch;
+        int planes = planes(workers, g, batch, ctx);
+        Checks.range("dy", dy, dyOff, (long) planes * g.outH() * g.outW(), ctx);
+        Checks.range("dx", dx, dxOff, (long) planes * g.inH() * g.inW(), ctx);
+        forEachPlane(workers, planes, p -> avgPlaneBackward(g, p, dy, dyOff, dx, dxOff));
+    }
+
+    private static void maxPlane(PoolGeometry g, int p, float[] x, int xOff, float[] y, int yOff, int[] argmax, int argOff) {
+        int inH = g.inH(), inW = g.inW(), outH = g.outH(), outW = g.outW(), s = g.stride(), pad = g.pad();
+        int planeRel = p * inH * inW, planeAbs = xOff + planeRel, o = p * outH * outW;
+        for (int oh = 0; oh < outH; oh++) {
+            int h0 = Math.max(0, oh * s - pad), h1 = Math.min(inH, oh * s - pad + g.kH());
+            for (int ow = 0; ow < outW; ow++, o++) {
+                int w0 = Math.max(0, ow * s - pad), w1 = Math.min(inW, ow * s - pad + g.kW());
+                int best = h0 * inW + w0;
+                float bv = x[planeAbs + best];
+                for (int h = h0; h < h1; h++) {
+                    for (int w = w0, i = h * inW + w0; w < w1; w++, i++) {
+                        float v = x[planeAbs + i];
+                        if (v > bv) {
+                            bv = v;
+                            best = i;
+                        }
+                    }
+                }
+                y[yOff + o] = bv;
+                if (argmax != null) argmax[argOff + o] = planeRel + best;
+            }
+        }
+    }
+
+    private static void avgPlane(PoolGeometry g, int p, float[] x, int xOff, float[] y, int yOff) {
+        int inH = g.inH(), inW = g.inW(), outH = g.outH(), outW = g.outW(), s = g.stride(), pad = g.pad();
+        int plane = xOff + p * inH * inW, o = yOff + p * outH * outW;
+        float inv = 1f / (g.kH() * g.kW());
+        for (int oh = 0; oh < outH; oh++) {
+            int h0 = Math.max(0, oh * s - pad), h1 = Math.min(inH, oh * s - pad + g.kH());
+            for (int ow = 0; ow < outW; ow++, o++) {
+                int w0 = Math.max(0, ow * s - pad), w1 = Math.min(inW, ow * s - pad + g.kW());
+                float sum = 0f;
+                for (int h = h0; h < h1; h++) {
+                    for (int i = plane + h * inW + w0, e = plane + h * inW + w1; i < e; i++) sum += x[i];
+                }
+                y[o] = sum * inv;
+            }
+        }
+    }
+
+    private static void avgPlaneBackward(PoolGeometry g, int p, float[] dy, int dyOff, float[] dx, int dxOff) {
+        int inH = g.inH(), inW = g.inW(), outH = g.outH(), outW = g.outW(), s = g.stride(), pad = g.pad();
+        int plane = dxOff + p * inH * inW, o = dyOff + p * outH * outW;
+        Arrays.fill(dx, plane, plane + inH * inW, 0f);
+        float inv = 1f / (g.kH() * g.kW());
+        for (int oh = 0; oh < outH; oh++) {
+            int h0 = Math.max(0, oh * s - pad), h1 = Math.min(inH, oh * s - pad + g.kH());
+            for (int ow = 0; ow < outW; ow++, o++) {
+                int w0 = Math.max(0, ow * s - pad), w1 = Math.min(inW, ow * s - pad + g.kW());
+                float v = dy[o] * inv;
+                for (int h = h0; h < h1; h++) {
+                    for (int i = plane + h * inW + w0, e = plane + h * inW + w1; i < e; i++) dx[i] += v;
+                }
+            }
+        }
+    }
+
+    private static int planes(Workers workers, PoolGeometry g, int batch, String ctx) {
+        if (workers == null) throw new IllegalArgumentException("workers is null in " + ctx);
+        if (g == null) throw new IllegalArgumentException("geometry is null in " + ctx);
+        if (batch < 0) throw new IllegalArgumentException("batch must be >= 0 in " + ctx);
+        Checks.size(ctx, batch, g.channels(), Math.max((long) g.inH() * g.inW(), (long) g.outH() * g.outW()));
+        return batch * g.channels();
+    }
+
+    /** Splits planes into one contiguous chunk per thread. */
+    private static void forEachPlane(Workers workers, int planes, Workers.Task perPlane) {
+        int chunks = Math.min(workers.threads(), planes);
+        if (chunks <= 1) {
+            for (int p = 0; p < planes; p++) perPlane.run(p);
+            return;
+        }
+        workers.forEach(chunks, t -> {
+            int lo = (int) ((long) planes * t / chunks), hi = (int) ((long) planes * (t + 1) / chunks);
+            for (int p = lo; p < hi; p++) perPlane.run(p);
+        });
+    }
+}

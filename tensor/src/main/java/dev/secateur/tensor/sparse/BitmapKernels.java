@@ -1,0 +1,122 @@
+package dev.secateur.tensor.sparse;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/** Kernels of {@link BitmapMatrix} over a group range; arguments were validated by the caller. */
+final class BitmapKernels {
+    /** The format's group height is 16 rows = one 512-bit vector. */
+    private static final VectorSpecies<Float> S16 = FloatVector.SPECIES_512;
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    private BitmapKernels() {}
+
+    /** y = W·x: expand the packed values of each column into their rows, FMA, no branches. */
+    static void vector(BitmapMatrix m, float[] x, int xOff, float[] y, int yOff, float[] bias, boolean relu,
+                       int g0, int g1) {
+        float[] v = m.values;
+        char[] d = m.deltas;
+        char[] bits = m.masks;
+        int[] cp = m.colPtr;
+        int[] vp = m.valuePtr;
+        int rows = m.rows;
+        for (int g = g0; g < g1; g++) {
+            int q = cp[g], e = cp[g + 1], p = vp[g];
+            int c = xOff;
+            FloatVector a0 = FloatVector.zero(S16), a1 = a0, a2 = a0, a3 = a0;
+            for (; q + 3 < e; q += 4) {
+                int m0 = bits[q], m1 = bits[q + 1], m2 = bits[q + 2], m3 = bits[q + 3];
+                c += d[q];
+                a0 = expanded(v, p, m0).fma(FloatVector.broadcast(S16, x[c]), a0);
+                p += Integer.bitCount(m0);
+                c += d[q + 1];
+                a1 = expanded(v, p, m1).fma(FloatVector.broadcast(S16, x[c]), a1);
+                p += Integer.bitCount(m1);
+                c += d[q + 2];
+                a2 = expanded(v, p, m2).fma(FloatVector.broadcast(S16, x[c]), a2);
+                p += Integer.bitCount(m2);
+                c += d[q + 3];
+                a3 = expanded(v, p, m3).fma(FloatVector.broadcast(S16, x[c]), a3);
+                p += Integer.bitCount(m3);
+            }
+            for (; q < e; q++) {
+                int m0 = bits[q];
+                c += d[q];
+                a0 = expanded(v, p, m0).fma(FloatVector.broadcast(S16, x[c]), a0);
+                p += Integer.bitCount(m0);
+            }
+            FloatVector acc = a0.add(a1).add(a2.add(a3));
+            int row0 = g * BitmapMatrix.GROUP;
+            if (row0 + BitmapMatrix.GROUP <= rows) {
+                if (bias != null) acc = acc.add(FloatVector.fromArray(S16, bias, row0));
+                if (relu) acc = acc.max(0f);
+                acc.intoArray(y, yOff + row0);
+            } else {
+                VectorMask<Float> tail = S16.indexInRange(row0, rows);
+                if (bias != null) acc = acc.add(FloatVector.fromArray(S16, bias, row0, tail));
+                if (relu) acc = acc.max(0f);
+                acc.intoArray(y, yOff + row0, tail);
+            }
+        }
+    }
+
+    private static FloatVector expanded(float[] v, int p, int bits) {
+        return FloatVector.fromArray(S16, v, p).expand(VectorMask.fromLong(S16, bits));
+    }
+
+    /**
+     * Y = W·X with X [K, n]. The group's 16 output rows of Y are first set to the bias, then each
+     * kept weight adds {@code w · X[c, ·]} to its row (those rows stay in L1), then ReLU.
+     */
+    static void batch(BitmapMatrix m, float[] x, int xOff, int n, float[] y, int yOff, float[] bias, boolean relu,
+                      int g0, int g1) {
+        float[] v = m.values;
+        char[] d = m.deltas;
+        char[] bits = m.masks;
+        int[] cp = m.colPtr;
+        int[] vp = m.valuePtr;
+        int rows = m.rows;
+        for (int g = g0; g < g1; g++) {
+            int row0 = g * BitmapMatrix.GROUP, row1 = Math.min(rows, row0 + BitmapMatrix.GROUP);
+            for (int r = row0; r < row1; r++) {
+                java.util.Arrays.fill(y, yOff + r * n, yOff + (r + 1) * n, bias == null ? 0f : bias[r]);
+            }
+            int p = vp[g], xo = xOff;
+            for (int q = cp[g]; q < cp[g + 1]; q++) {
+                xo += d[q] * n;
+                int mb = bits[q];
+                while (mb != 0) {
+                    int i = Integer.numberOfTrailingZeros(mb);
+                    mb &= mb - 1;
+                    axpy(v[p++], x, xo, y, yOff + (row0 + i) * n, n);
+                }
+            }
+            if (relu) {
+                for (int r = row0; r < row1; r++) relu(y, yOff + r * n, n);
+            }
+        }
+    }
+
+    private static void axpy(float w, float[] x, int xo, float[] y, int yo, int n) {
+        FloatVector wv = FloatVector.broadcast(S, w);
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            FloatVector.fromArray(S, x, xo + j).fma(wv, FloatVector.fromArray(S, y, yo + j)).intoArray(y, yo + j);
+        }
+        if (j < n) {
+            VectorMask<Float> t = S.indexInRange(j, n);
+            FloatVector.fromArray(S, x, xo + j, t).fma(wv, FloatVector.fromArray(S, y, yo + j, t)).intoArray(y, yo + j, t);
+        }
+    }
+
+    private static void relu(float[] y, int at, int n) {
+        int j = 0;
+        for (; j + L <= n; j += L) FloatVector.fromArray(S, y, at + j).max(0f).intoArray(y, at + j);
+        if (j < n) {
+            VectorMask<Float> t = S.indexInRange(j, n);
+            FloatVector.fromArray(S, y, at + j, t).max(0f).intoArray(y, at + j, t);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.secateur.tensor.sparse;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/** Bias add and fused ReLU applied to finished accumulators, then the store. */
+final class Epilogue {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    private Epilogue() {}
+
+    static float scalar(float sum, float[] bias, int row, boolean relu) {
+        if (bias != null) sum += bias[row];
+        return relu ? Math.max(sum, 0f) : sum;
+    }
+
+    /** Stores {@code act(acc + b)} into {@code y[at..at+L)}. */
+    static void store(FloatVector acc, float b, boolean relu, float[] y, int at) {
+        FloatVector r = acc.add(b);
+        if (relu) r = r.max(0f);
+        r.intoArray(y, at);
+    }
+
+    /** Masked variant for the batch tail. */
+    static void store(FloatVector acc, float b, boolean relu, float[] y, int at, VectorMask<Float> m) {
+        FloatVector r = acc.add(b);
+        if (relu) r = r.max(0f);
+        r.intoArray(y, at, m);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.secateur.tensor.sparse;
+
+import dev.secateur.tensor.Workers;
+import java.util.SplittableRandom;
+
+/** Random weights, masks and the format builders shared by the sparse tests. */
+final class Fixtures {
+    private Fixtures() {}
+
+    static final Workers[] POOLS = {Workers.single(), Workers.of(2), Workers.of(3)};
+
+    /** Every format, as one builder from (dense, rows, cols, mask). */
+    enum Format {
+        DENSE, CSR, INT8_CSR, BSR4, BSR8, BITMAP, NM_2_4, NM_1_4, NM_3_8;
+
+        SparseMatrix build(float[] w, int rows, int cols, boolean[] mask) {
+            return switch (this) {
+                case DENSE -> DenseMatrix.from(w, rows, cols, mask);
+                case CSR -> CsrMatrix.from(w, rows, cols, mask);
+                case INT8_CSR -> Int8CsrMatrix.from(w, rows, cols, mask);
+                case BSR4 -> BsrMatrix.from(w, rows, cols, mask, 4);
+                case BSR8 -> BsrMatrix.from(w, rows, cols, mask, 8);
+                case BITMAP -> BitmapMatrix.from(w, rows, cols, mask);
+                case NM_2_4 -> NmMatrix.from(w, rows, cols, mask, 2, 4);
+                case NM_1_4 -> NmMatrix.from(w, rows, cols, mask, 1, 4);
+                case NM_3_8 -> NmMatrix.from(w, rows, cols, mask, 3, 8);
+            };
+        }
+
+        /** N and M for the N:M formats, else null. */
+        int[] nm() {
+            return switch (this) {
+                case NM_2_4 -> new int[] {2, 4};
+                case NM_1_4 -> new int[] {1, 4};
+                case NM_3_8 -> new int[] {3, 8};
+                default -> null;
+            };
+        }
+
+        boolean quantized() { return this == INT8_CSR; }
+    }
+
+    /** Values in [-1, 1) without zeros (zeros only where a test puts them on purpose). */
+    static float[] weights(SplittableRandom rnd, int n) {
+        float[] w = new float[n];
+        for (int i = 0; i < n; i++) {
+            float v = (float) rnd.nextDouble(0.05, 1);
+            w[i] = rnd.nextBoolean() ? v : -v;
+        }
+        return w;
+    }
+
+    /**
+     * A random mask of the given sparsity, with some whole rows and columns emptied (when
+     * {@code holes}) and, for N:M formats, extra entries dropped so every group keeps at most N.
+     */
+    static boolean[] mask(SplittableRandom rnd, int rows, int cols, double sparsity, boolean holes, int[] nm) {
+        boolean[] m = new boolean[rows * cols];
+        for (int i = 0; i < m.length; i++) m[i] = rnd.nextDouble() >= sparsity;
+        if (holes && rows > 2 && cols > 2) {
+            int r = rnd.nextInt(rows), c = rnd.nextInt(cols);
+            for (int j = 0; j < cols; j++) m[r * cols + j] = false;
+            for (int i = 0; i < rows; i++) m[i * cols + c] = false;
+        }
+        if (nm != null) enforce(m, rows, cols, nm[0], nm[1]);
+        return m;
+    }
+
+    /** Drops kept entries beyond the first N of every group of M columns. */
+    static void enforce(boolean[] m, int rows, int cols, int n, int groupWidth) {
+        for (int r = 0; r < rows; r++) {
+            for (int g = 0; g * groupWidth < cols; g++) {
+                int used = 0;
+                for (int o = 0; o < groupWidth && g * groupWidth + o < cols; o++) {
+                    int i = r * cols + g * groupWidth + o;
+                    if (m[i] && ++used > n) m[i] = false;
+                }
+            }
+        }
+    }
+
+    static float[] masked(float[] w, boolean[] mask) {
+        float[] d = w.clone();
+        for (int i = 0; i < d.length; i++) if (!mask[i]) d[i] = 0f;
+        return d;
+    }
+}

@@ -1,0 +1,145 @@
+package dev.secateur.tensor.sparse;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.secateur.tensor.reference.ReferenceSpmm;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+
+/** Every format and kernel against the float64 masked reference, on random shapes and masks. */
+class SparseMatrixPropertiesTest {
+    private static final double[] SPARSITIES = {0.0, 0.5, 0.9, 0.99, 1.0};
+    private static final int[] BATCHES = {1, 3, 17, 64, 2, 33};
+
+    @Property(tries = 200)
+    void everyFormatMatchesTheMaskedReference(@ForAll Fixtures.Format format,
+                                              @ForAll @IntRange(min = 0, max = 70) int rows,
+                                              @ForAll @IntRange(min = 0, max = 90) int cols,
+                                              @ForAll @IntRange(min = 0, max = 4) int sparsityIndex,
+                                              @ForAll @IntRange(min = 0, max = 5) int batchIndex,
+                                              @ForAll @IntRange(min = 0, max = 2) int pool,
+                                              @ForAll boolean withBias, @ForAll boolean relu,
+                                              @ForAll @LongRange(min = 1) long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] w = Fixtures.weights(rnd, rows * cols);
+        boolean[] mask = Fixtures.mask(rnd, rows, cols, SPARSITIES[sparsityIndex], rnd.nextBoolean(), format.nm());
+        SparseMatrix a = format.build(w, rows, cols, mask);
+        assertEquals(rows, a.rows());
+        assertEquals(cols, a.cols());
+        long kept = 0;
+        for (boolean b : mask) if (b) kept++;
+        assertEquals(kept, a.nonZeros(), "nonZeros");
+        // The kernel is checked against the weights the format really holds (int8: dequantized).
+        float[] held = format.quantized() ? a.toDense() : Fixtures.masked(w, mask);
+        int batch = BATCHES[batchIndex];
+        float[] bias = withBias ? Fixtures.weights(rnd, rows) : null;
+        int xOff = rnd.nextInt(5), yOff = rnd.nextInt(5);
+        float[] x = Fixtures.weights(rnd, xOff + cols * batch);
+        float[] expected = ReferenceSpmm.multiply(held, null, rows, cols, x, xOff, batch, bias, relu);
+        double[] scale = ReferenceSpmm.absProducts(held, null, rows, cols, x, xOff, batch, bias);
+
+        float[] y = new float[yOff + rows * batch + 3];
+        Arrays.fill(y, Float.NaN);
+        a.multiplyBatch(Fixtures.POOLS[pool], x, xOff, batch, y, yOff, bias, relu);
+        assertClose(expected, scale, y, yOff, cols, a.format() + " batch " + batch);
+        assertTrue(Float.isNaN(y[yOff + rows * batch]), "wrote past the output");
+        if (yOff > 0) assertTrue(Float.isNaN(y[yOff - 1]), "wrote before the output");
+
+        if (batch == 1) {
+            float[] y1 = new float[yOff + rows];
+            a.multiplyVector(x, xOff, y1, yOff, bias, relu);
+            assertArrayEquals(Arrays.copyOfRange(y, yOff, yOff + rows), Arrays.copyOfRange(y1, yOff, yOff + rows),
+                    "multiplyVector and multiplyBatch(batch 1) differ");
+        }
+    }
+
+    @Property(tries = 60)
+    void resultsDoNotDependOnTheThreadCount(@ForAll Fixtures.Format format,
+                                            @ForAll @IntRange(min = 1, max = 60) int rows,
+                                            @ForAll @IntRange(min = 1, max = 60) int cols,
+                                            @ForAll @IntRange(min = 0, max = 5) int batchIndex,
+                                            @ForAll @LongRange(min = 1) long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] w = Fixtures.weights(rnd, rows * cols);
+        SparseMatrix a = format.build(w, rows, cols, Fixtures.mask(rnd, rows, cols, 0.7, true, format.nm()));
+        int batch = BATCHES[batchIndex];
+        float[] x = Fixtures.weights(rnd, cols * batch);
+        float[] first = null;
+        for (var pool : Fixtures.POOLS) {
+            float[] y = new float[rows * batch];
+            a.multiplyBatch(pool, x, 0, batch, y, 0, null, false);
+            if (first == null) first = y;
+            else assertArrayEquals(first, y, "threads " + pool.threads());
+        }
+    }
+
+    @Property(tries = 150)
+    void toDenseIsTheExactInverseOfTheBuild(@ForAll Fixtures.Format format,
+                                            @ForAll @IntRange(min = 0, max = 50) int rows,
+                                            @ForAll @IntRange(min = 0, max = 50) int cols,
+                                            @ForAll @IntRange(min = 0, max = 4) int sparsityIndex,
+                                            @ForAll @LongRange(min = 1) long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] w = Fixtures.weights(rnd, rows * cols);
+        // Kept zeros of both signs must survive the round trip.
+        for (int i = 0; i < w.length; i += 7) w[i] = (i & 8) == 0 ? 0f : -0f;
+        boolean[] mask = Fixtures.mask(rnd, rows, cols, SPARSITIES[sparsityIndex], true, format.nm());
+        SparseMatrix a = format.build(w, rows, cols, mask);
+        float[] expected = Fixtures.masked(w, mask);
+        float[] back = a.toDense();
+        if (!format.quantized()) {
+            assertArrayEquals(expected, back, a.format() + " toDense");
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            float max = 0f;
+            for (int c = 0; c < cols; c++) max = Math.max(max, Math.abs(expected[r * cols + c]));
+            for (int c = 0; c < cols; c++) {
+                int i = r * cols + c;
+                if (Math.abs(back[i] - expected[i]) > max / 254f * 1.0001f + 1e-30f) {
+                    fail("int8 row " + r + " col " + c + ": " + back[i] + " vs " + expected[i] + " (max " + max + ")");
+                }
+                if (!mask[i]) assertEquals(0f, back[i], "masked-out entry " + i);
+            }
+        }
+    }
+
+    @Property(tries = 80)
+    void byteSizeCountsTheStoredArrays(@ForAll @IntRange(min = 1, max = 60) int rows,
+                                       @ForAll @IntRange(min = 1, max = 60) int cols,
+                                       @ForAll @IntRange(min = 0, max = 4) int sparsityIndex,
+                                       @ForAll @LongRange(min = 1) long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] w = Fixtures.weights(rnd, rows * cols);
+        boolean[] mask = Fixtures.mask(rnd, rows, cols, SPARSITIES[sparsityIndex], false, null);
+        long nnz = CsrMatrix.from(w, rows, cols, mask).nonZeros();
+        assertEquals(6 * nnz + 4L * (rows + 1), CsrMatrix.from(w, rows, cols, mask).byteSize());
+        assertEquals(3 * nnz + 4L * rows + 4L * (rows + 1), Int8CsrMatrix.from(w, rows, cols, mask).byteSize());
+        assertEquals(4L * rows * cols, DenseMatrix.from(w, rows, cols, mask).byteSize());
+        BsrMatrix b4 = BsrMatrix.from(w, rows, cols, mask, 4);
+        assertEquals(18L * b4.blocks() + 4L * ((rows + 3) / 4 + 1), b4.byteSize());
+        assertTrue(b4.blocks() * 4L >= nnz && b4.blocks() <= (long) cols * ((rows + 3) / 4));
+        BitmapMatrix bm = BitmapMatrix.from(w, rows, cols, mask);
+        long groups = (rows + 15) / 16;
+        assertTrue(bm.byteSize() >= 4 * nnz + 64 + 8 * (groups + 1), "bitmap holds its values and pointers");
+        assertTrue(bm.byteSize() <= 4 * nnz + 64 + 8 * (groups + 1) + 4L * groups * cols, "bitmap at most 4 B per column");
+    }
+
+    /** |y - ref| ≤ (K + 2)·2⁻²²·Σ|w·x| per output: the error bound of any summation order. */
+    static void assertClose(float[] expected, double[] scale, float[] y, int yOff, int k, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            double tol = (k + 2) * 0x1p-22 * scale[i] + 1e-30;
+            double got = y[yOff + i];
+            if (!(Math.abs(got - expected[i]) <= tol)) {
+                fail(what + ": output " + i + " is " + got + ", expected " + expected[i] + " (tolerance " + tol + ")");
+            }
+        }
+    }
+}
