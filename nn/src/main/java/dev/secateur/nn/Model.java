@@ -139,6 +139,23 @@ public final class Model {
         return n;
     }
 
+    /**
+     * An independent deep copy: the same architecture rebuilt from its specs, with copies of
+     * every parameter, buffer and mask (no shared buffers, so the copy can run on another thread).
+     */
+    public Model copy() {
+        List<Layer> rebuilt = new ArrayList<>();
+        for (Layer l : layers) rebuilt.add(dev.secateur.nn.layers.Layers.fromSpec(l.spec()));
+        Model m = new Model(architecture, inputShape, rebuilt);
+        Map<String, Parameter> dst = m.namedTensors();
+        for (Parameter p : namedTensors().values()) {
+            Parameter q = dst.get(p.name());
+            q.value().copyFrom(p.value());
+            if (p.hasMask()) q.setMask(p.mask());
+        }
+        return m;
+    }
+
     /** Architecture spec (input shape + layer specs) as a JSON-like tree. */
     public Map<String, Object> specTree() {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -60,10 +60,10 @@ public final class Conv2d implements Layer {
 
     @Override public String name() { return name; }
 
-    /** Kaiming-uniform for ReLU (bound sqrt(6 / fanIn)); bias uniform ±1/sqrt(fanIn). */
+    /** PyTorch's default: weights and bias uniform in ±1/sqrt(fanIn). */
     @Override public void initialize(SplittableRandom rng) {
         int fanIn = inC * kh * kw;
-        Init.uniform(weight.value(), rng, Math.sqrt(6.0 / fanIn));
+        Init.uniform(weight.value(), rng, 1.0 / Math.sqrt(fanIn));
         Init.uniform(bias.value(), rng, 1.0 / Math.sqrt(fanIn));
         weight.applyMask();
     }

@@ -40,9 +40,9 @@ public final class Dense implements Layer {
 
     @Override public String name() { return name; }
 
-    /** Kaiming-uniform weights for ReLU networks (bound sqrt(6 / in)); bias uniform ±1/sqrt(in). */
+    /** PyTorch's default: weights and bias uniform in ±1/sqrt(in). */
     @Override public void initialize(SplittableRandom rng) {
-        Init.uniform(weight.value(), rng, Math.sqrt(6.0 / in));
+        Init.uniform(weight.value(), rng, 1.0 / Math.sqrt(in));
         Init.uniform(bias.value(), rng, 1.0 / Math.sqrt(in));
         weight.applyMask();
     }

@@ -1,0 +1,67 @@
+package dev.secateur.bench.cli;
+
+import dev.secateur.datasets.TrainTest;
+import dev.secateur.nn.Model;
+import dev.secateur.nn.ModelFile;
+import dev.secateur.nn.io.Json;
+import dev.secateur.nn.train.Evaluation;
+import dev.secateur.tensor.Workers;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code secateur eval}: test accuracy, loss and throughput of a saved model. */
+@Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate a model file on the test set.")
+public final class EvalCommand implements Callable<Integer> {
+    @Parameters(index = "0", description = "model file (.safetensors)") Path file;
+    @Option(names = "--data", description = "data directory (default: $SECATEUR_DATA, the system package, else the bundled sample)")
+    Path data;
+    @Option(names = "--batch", defaultValue = "256") int batch;
+    @Option(names = "--threads", description = "worker threads (default: all processors)") Integer threads;
+    @Option(names = "--json", description = "write the result as JSON to this file") Path json;
+    @Option(names = "--verbose", description = "stack traces on errors") boolean verbose;
+
+    @Override public Integer call() {
+        return CliErrors.run(verbose, this::eval);
+    }
+
+    private Integer eval() throws Exception {
+        if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1");
+        ModelFile.Loaded loaded = ModelFile.read(file);
+        Model m = loaded.model();
+        TrainTest tt = CliData.load(m.inputShape(), data, System.out);
+        int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        Evaluation e;
+        try (Workers w = Workers.of(n)) {
+            m.useWorkers(w);
+            Evaluation.of(m, tt.test().subset(0, Math.min(tt.test().size(), 2 * batch)), batch); // JIT warm-up
+            e = Evaluation.of(m, tt.test(), batch);
+            m.useWorkers(Workers.single());
+        }
+        System.out.printf("%s (%s, %,d parameters, %,d non-zero): test accuracy %.2f%%, loss %.4f, %,d images in %.2f s (%,.0f images/s, %d threads)%n",
+                file, m.architecture(), m.parameterCount(), m.nonZeroCount(), 100 * e.accuracy(), e.loss(), e.examples(), e.seconds(),
+                e.imagesPerSecond(), n);
+        if (json != null) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("model", m.architecture());
+            j.put("file", file.toString());
+            j.put("dataset", tt.source());
+            j.put("sample", tt.isSample());
+            j.put("test_accuracy", e.accuracy());
+            j.put("test_loss", e.loss());
+            j.put("params", m.parameterCount());
+            j.put("nonzero_params", m.nonZeroCount());
+            j.put("images", e.examples());
+            j.put("seconds", e.seconds());
+            j.put("images_per_second", e.imagesPerSecond());
+            j.put("threads", n);
+            Json.writeFile(json, j);
+        }
+        return 0;
+    }
+}

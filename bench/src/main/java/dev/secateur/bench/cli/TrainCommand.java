@@ -1,0 +1,137 @@
+package dev.secateur.bench.cli;
+
+import dev.secateur.datasets.Augmentation;
+import dev.secateur.datasets.TrainTest;
+import dev.secateur.nn.Model;
+import dev.secateur.nn.ModelFile;
+import dev.secateur.nn.TrainingInfo;
+import dev.secateur.nn.io.Json;
+import dev.secateur.nn.optim.Adam;
+import dev.secateur.nn.optim.LearningRateSchedule;
+import dev.secateur.nn.optim.Optimizer;
+import dev.secateur.nn.optim.Sgd;
+import dev.secateur.nn.train.EpochResult;
+import dev.secateur.nn.train.Evaluation;
+import dev.secateur.nn.train.Trainer;
+import dev.secateur.nn.zoo.Models;
+import dev.secateur.tensor.Shape;
+import dev.secateur.tensor.Workers;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code secateur train}: trains a zoo model on Fashion-MNIST (or CIFAR-10) and saves it. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a model from the zoo and save it as a safetensors model file.")
+public final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "lenet300, lenet5, vgg, resnet8, resnet14")
+    String model;
+    @Option(names = "--epochs", defaultValue = "10") int epochs;
+    @Option(names = "--out", required = true, description = "output model file (.safetensors)") Path out;
+    @Option(names = "--data", description = "data directory (default: $SECATEUR_DATA, the system package, else the bundled sample)")
+    Path data;
+    @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "fashion-mnist or cifar10") String dataset;
+    @Option(names = "--seed", defaultValue = "1") long seed;
+    @Option(names = "--batch", defaultValue = "64") int batch;
+    @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd (Nesterov momentum) or adam") String optimizer;
+    @Option(names = "--lr", description = "peak learning rate (default 0.05 for sgd, 0.001 for adam)") Double lr;
+    @Option(names = "--momentum", defaultValue = "0.9") double momentum;
+    @Option(names = "--weight-decay", defaultValue = "5e-4") double weightDecay;
+    @Option(names = "--schedule", defaultValue = "cosine", description = "cosine (with --warmup epochs), step (x0.1 every --step epochs) or constant")
+    String schedule;
+    @Option(names = "--warmup", defaultValue = "0") double warmup;
+    @Option(names = "--step", defaultValue = "10") int step;
+    @Option(names = "--augment", description = "random shifts of up to N pixels (0 = none)", defaultValue = "0") int augment;
+    @Option(names = "--flip", description = "random horizontal flips") boolean flip;
+    @Option(names = "--threads", description = "worker threads (default: all processors)") Integer threads;
+    @Option(names = "--json", description = "write the result as JSON to this file") Path json;
+    @Option(names = "--verbose", description = "stack traces on errors") boolean verbose;
+
+    @Override public Integer call() {
+        return CliErrors.run(verbose, this::train);
+    }
+
+    private Integer train() throws Exception {
+        Shape input = switch (dataset) {
+            case "fashion-mnist" -> Models.FASHION_MNIST;
+            case "cifar10" -> Models.CIFAR10;
+            default -> throw new IllegalArgumentException("unknown --dataset '" + dataset + "' (fashion-mnist or cifar10)");
+        };
+        if (epochs < 1 || batch < 1) throw new IllegalArgumentException("--epochs and --batch must be >= 1");
+        TrainTest tt = CliData.load(input, data, System.out);
+        Model m = Models.byName(model, input, seed);
+        double peak = lr != null ? lr : optimizer.equals("adam") ? 1e-3 : 0.05;
+        Optimizer opt = switch (optimizer) {
+            case "sgd" -> new Sgd(peak, momentum, weightDecay, momentum > 0);
+            case "adam" -> new Adam(peak, 0.9, 0.999, 1e-8, weightDecay, true);
+            default -> throw new IllegalArgumentException("unknown --optimizer '" + optimizer + "' (sgd or adam)");
+        };
+        LearningRateSchedule sched = switch (schedule) {
+            case "cosine" -> LearningRateSchedule.cosine(peak, 0, epochs, warmup);
+            case "step" -> LearningRateSchedule.step(peak, step, 0.1);
+            case "constant" -> LearningRateSchedule.constant(peak);
+            default -> throw new IllegalArgumentException("unknown --schedule '" + schedule + "' (cosine, step or constant)");
+        };
+        int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        System.out.printf("model: %s, %,d parameters; %d epochs, batch %d, %s lr %.4g (%s), seed %d, %d threads%n", model,
+                m.parameterCount(), epochs, batch, optimizer, peak, schedule, seed, nThreads);
+        Augmentation aug = null;
+        if (augment > 0) aug = Augmentation.randomCrop(augment);
+        if (flip) aug = aug == null ? Augmentation.horizontalFlip() : aug.andThen(Augmentation.horizontalFlip());
+        long start = System.nanoTime();
+        List<EpochResult> results;
+        try (Workers w = Workers.of(nThreads)) {
+            results = new Trainer(m, opt, sched, epochs, batch, seed).workers(w).augmentation(aug)
+                    .listener(new ProgressBar(System.err)).fit(tt.train(), tt.test());
+            m.useWorkers(Workers.single());
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Evaluation test = results.getLast().test();
+        String command = "secateur train " + String.join(" ", commandLine());
+        TrainingInfo info = new TrainingInfo(tt.source(), epochs, batch, seed, optimizer + " lr=" + peak + " " + schedule
+                + " wd=" + weightDecay + (augment > 0 ? " shift=" + augment : "") + (flip ? " flip" : ""),
+                test.accuracy(), test.loss(), seconds, command);
+        ModelFile.save(m, out, info);
+        double perEpoch = results.stream().mapToDouble(EpochResult::trainSeconds).average().orElse(0);
+        System.out.printf("test accuracy %.2f%%, loss %.4f; %.1f s total, %.1f s/epoch training; saved %s%n", 100 * test.accuracy(),
+                test.loss(), seconds, perEpoch, out);
+        if (json != null) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("model", model);
+            j.put("dataset", tt.source());
+            j.put("sample", tt.isSample());
+            j.put("test_accuracy", test.accuracy());
+            j.put("test_loss", test.loss());
+            j.put("params", m.parameterCount());
+            j.put("epochs", epochs);
+            j.put("threads", nThreads);
+            j.put("seconds", seconds);
+            j.put("seconds_per_epoch", perEpoch);
+            j.put("out", out.toString());
+            j.put("per_epoch", results.stream().map(r -> Map.of("epoch", r.epoch() + 1, "train_loss", r.trainLoss(),
+                    "train_accuracy", r.trainAccuracy(), "test_accuracy", r.test().accuracy(), "seconds", r.trainSeconds())).toList());
+            Json.writeFile(json, j);
+        }
+        return 0;
+    }
+
+    private List<String> commandLine() {
+        List<String> a = new java.util.ArrayList<>(List.of("--model", model, "--epochs", "" + epochs, "--out", out.toString()));
+        if (data != null) a.addAll(List.of("--data", data.toString()));
+        if (!dataset.equals("fashion-mnist")) a.addAll(List.of("--dataset", dataset));
+        a.addAll(List.of("--seed", "" + seed, "--batch", "" + batch, "--optimizer", optimizer));
+        if (lr != null) a.addAll(List.of("--lr", "" + lr));
+        a.addAll(List.of("--momentum", "" + momentum, "--weight-decay", "" + weightDecay, "--schedule", schedule));
+        if (warmup > 0) a.addAll(List.of("--warmup", "" + warmup));
+        if (schedule.equals("step")) a.addAll(List.of("--step", "" + step));
+        if (augment > 0) a.addAll(List.of("--augment", "" + augment));
+        if (flip) a.add("--flip");
+        if (threads != null) a.addAll(List.of("--threads", "" + threads));
+        return a;
+    }
+}
