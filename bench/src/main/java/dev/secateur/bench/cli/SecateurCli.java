@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {JmhCommand.class,
                 TrainCommand.class,
                 EvalCommand.class,
+                BenchCommand.class,
                 InspectCommand.class})
 public final class SecateurCli implements Runnable {
     @Override public void run() {

@@ -22,6 +22,7 @@ import java.util.TreeSet;
  *       and three timed rounds even when a round takes longer than the budget).</li>
  *   <li>{@code allowedKernels}: the sparse kernels that may be chosen ({@link Kernels}); null means
  *       all. Dense is always measured and allowed: it is the fallback.</li>
+ *   <li>{@code jitWarmup}: how long a compile may wait for the JIT (see {@link #withJitWarmup}).</li>
  *   <li>{@code cachedChoices}: a {@link CompiledModel#KERNEL_CHOICE_KEY} entry from a model file;
  *       layers and batch sizes found there (with the same thread count) skip calibration.</li>
  * </ul>
@@ -32,8 +33,10 @@ public final class CompileOptions {
     private final Duration calibrationBudget;
     private final Set<String> allowedKernels;
     private final String cachedChoices;
+    private final Duration jitWarmup;
 
-    private CompileOptions(int[] batchSizes, Workers workers, Duration budget, Set<String> allowed, String cached) {
+    private CompileOptions(int[] batchSizes, Workers workers, Duration budget, Set<String> allowed, String cached, Duration jitWarmup) {
+        this.jitWarmup = jitWarmup;
         this.batchSizes = batchSizes;
         this.workers = workers;
         this.calibrationBudget = budget;
@@ -43,7 +46,7 @@ public final class CompileOptions {
 
     /** Batch size 1, the shared pool, 30 ms per layer, every kernel, no cache. */
     public static CompileOptions defaults() {
-        return new CompileOptions(new int[] {1}, null, Duration.ofMillis(30), null, null);
+        return new CompileOptions(new int[] {1}, null, Duration.ofMillis(30), null, null, Duration.ofSeconds(5));
     }
 
     public CompileOptions withBatchSizes(int... sizes) {
@@ -51,17 +54,17 @@ public final class CompileOptions {
         int[] s = Arrays.stream(sizes).distinct().sorted().toArray();
         if (s[0] < 1) throw new IllegalArgumentException("batch sizes must be >= 1, got " + Arrays.toString(sizes));
         if (s[s.length - 1] > 65536) throw new IllegalArgumentException("batch size " + s[s.length - 1] + " is too large (max 65536)");
-        return new CompileOptions(s, workers, calibrationBudget, allowedKernels, cachedChoices);
+        return new CompileOptions(s, workers, calibrationBudget, allowedKernels, cachedChoices, jitWarmup);
     }
 
     public CompileOptions withWorkers(Workers w) {
         if (w == null) throw new IllegalArgumentException("workers is null");
-        return new CompileOptions(batchSizes, w, calibrationBudget, allowedKernels, cachedChoices);
+        return new CompileOptions(batchSizes, w, calibrationBudget, allowedKernels, cachedChoices, jitWarmup);
     }
 
     public CompileOptions withCalibrationBudget(Duration perLayer) {
         if (perLayer == null || perLayer.isNegative()) throw new IllegalArgumentException("calibration budget must be >= 0, got " + perLayer);
-        return new CompileOptions(batchSizes, workers, perLayer, allowedKernels, cachedChoices);
+        return new CompileOptions(batchSizes, workers, perLayer, allowedKernels, cachedChoices, jitWarmup);
     }
 
     /** Restricts the sparse kernels that may be chosen; null = all. Unknown names are an IAE. */
@@ -71,13 +74,25 @@ public final class CompileOptions {
                 if (!Kernels.ALL.contains(n)) throw new IllegalArgumentException("unknown kernel '" + n + "'; known: " + Kernels.ALL);
             }
         }
-        return new CompileOptions(batchSizes, workers, calibrationBudget, names == null ? null : Set.copyOf(new TreeSet<>(names)), cachedChoices);
+        return new CompileOptions(batchSizes, workers, calibrationBudget, names == null ? null : Set.copyOf(new TreeSet<>(names)), cachedChoices, jitWarmup);
     }
 
     /** Choices recorded by an earlier compile ({@link CompiledModel#choicesJson()}); null = none. */
     public CompileOptions withCachedChoices(String json) {
-        return new CompileOptions(batchSizes, workers, calibrationBudget, allowedKernels, json);
+        return new CompileOptions(batchSizes, workers, calibrationBudget, allowedKernels, json, jitWarmup);
     }
+
+    /**
+     * Longest time one compile may spend waiting for the JIT to compile candidate kernels before
+     * timing them (default 5 s; it ends as soon as every candidate runs at compiled speed, which
+     * in a warm JVM is at once). Zero times whatever runs, interpreted or not.
+     */
+    public CompileOptions withJitWarmup(Duration max) {
+        if (max == null || max.isNegative()) throw new IllegalArgumentException("JIT warm-up must be >= 0, got " + max);
+        return new CompileOptions(batchSizes, workers, calibrationBudget, allowedKernels, cachedChoices, max);
+    }
+
+    public Duration jitWarmup() { return jitWarmup; }
 
     public int[] batchSizes() { return batchSizes.clone(); }
 

@@ -84,9 +84,10 @@ public final class CompiledModel {
         ChoiceCache cache = ChoiceCache.parse(options.cachedChoices(), workers.threads());
         Planner.Plan plan = Planner.plan(model, sizes.length);
         long budget = options.calibrationBudget().toNanos();
+        long warmDeadline = System.nanoTime() + options.jitWarmup().toNanos();
         List<KernelChoice> choices = new ArrayList<>();
         for (int slot = 0; slot < sizes.length; slot++) {
-            choices.addAll(calibrate(model, plan, slot, sizes[slot], workers, budget, options, cache));
+            choices.addAll(calibrate(model, plan, slot, sizes[slot], workers, budget, warmDeadline, options, cache));
         }
         return new CompiledModel(model, plan, sizes, workers, choices);
     }
@@ -96,7 +97,7 @@ public final class CompiledModel {
      * kernel for that slot when the step is reached (so it is timed on realistic activations).
      */
     private static List<KernelChoice> calibrate(Model model, Planner.Plan plan, int slot, int batch, Workers workers, long budget,
-                                                CompileOptions options, ChoiceCache cache) {
+                                                long warmDeadline, CompileOptions options, ChoiceCache cache) {
         Workspace ws = new Workspace(plan.perSample(), workers.threads());
         ws.ensure(batch);
         float[] input = new float[model.inputShape().size() * batch];
@@ -105,14 +106,14 @@ public final class CompiledModel {
         ws.bindInput(input, 0);
         List<KernelChoice> out = new ArrayList<>();
         for (Op op : plan.ops()) {
-            if (op instanceof LinearOp lin) out.add(choose(lin, ws, slot, batch, workers, budget, options, cache));
+            if (op instanceof LinearOp lin) out.add(choose(lin, ws, slot, batch, workers, budget, warmDeadline, options, cache));
             op.run(ws, batch, slot, workers);
         }
         return out;
     }
 
     private static KernelChoice choose(LinearOp op, Workspace ws, int slot, int batch, Workers workers, long budget,
-                                       CompileOptions options, ChoiceCache cache) {
+                                       long warmDeadline, CompileOptions options, ChoiceCache cache) {
         KernelFactory f = op.factory;
         ChoiceCache.Entry cached = cache.get(op.layer, batch);
         if (cached != null && f.applies(cached.kernel())
@@ -127,15 +128,17 @@ public final class CompiledModel {
         List<String> names = f.candidates(options.allowedKernels());
         List<LinearKernel> kernels = new ArrayList<>();
         List<Runnable> calls = new ArrayList<>();
+        long[] macs = new long[names.size()];
         for (String name : names) {
             LinearKernel k = f.build(name);
+            macs[kernels.size()] = k.workPerColumn() * op.columns(batch);
             kernels.add(k);
             calls.add(() -> {
                 op.kernels[slot] = k;
                 op.run(ws, batch, slot, workers);
             });
         }
-        long[] t = Calibrator.medianNanos(calls, budget);
+        long[] t = Calibrator.medianNanos(calls, macs, budget, warmDeadline);
         Map<String, Long> times = new LinkedHashMap<>();
         LinearKernel best = kernels.getFirst(); // dense
         long denseNanos = t[0], bestNanos = t[0];

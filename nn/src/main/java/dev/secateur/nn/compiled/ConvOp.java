@@ -53,6 +53,8 @@ final class ConvOp extends LinearOp {
 
     @Override int weightCols() { return g.colRows(); }
 
+    @Override long columns(int n) { return (long) n * g.colCols(); }
+
     @Override long macsPerSample() { return (long) g.outC() * g.colRows() * g.colCols(); }
 
     @Override String describe() { return "conv " + layer + " " + g; }

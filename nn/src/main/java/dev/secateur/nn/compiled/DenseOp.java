@@ -26,6 +26,8 @@ final class DenseOp extends LinearOp {
 
     @Override int weightCols() { return k; }
 
+    @Override long columns(int n) { return n; }
+
     @Override long macsPerSample() { return (long) m * k; }
 
     @Override String describe() { return "dense " + layer + " " + k + "->" + m; }

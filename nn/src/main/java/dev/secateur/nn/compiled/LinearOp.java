@@ -21,6 +21,9 @@ abstract class LinearOp extends Op {
 
     abstract int weightCols();
 
+    /** Activation columns one call with {@code n} samples multiplies (n, or n·outH·outW for a convolution). */
+    abstract long columns(int n);
+
     /** Multiply-adds per sample with the dense weight. */
     abstract long macsPerSample();
 }
