@@ -3,6 +3,7 @@ package dev.secateur.prune;
 import dev.secateur.nn.Layer;
 import dev.secateur.nn.LayerSpec;
 import dev.secateur.nn.Model;
+import dev.secateur.nn.ModelFile;
 import dev.secateur.nn.Parameter;
 import dev.secateur.nn.io.Json;
 import dev.secateur.nn.io.ModelFormatException;
@@ -43,8 +44,13 @@ public final class CompressedModelFile {
     public static final String MODEL_KEY = "secateur.model";
     public static final String ENCODING_KEY = "secateur.encoding";
 
-    /** A model read back with its compression state. */
-    public record Loaded(Model model, CompressionHistory history, boolean int8, Path file, long fileBytes) {}
+    /**
+     * A model read back with its compression state.
+     *
+     * @param training the file's {@code training} metadata (JSON, as the nn {@code ModelFile}
+     *                 writes it) or null; carried over when the model is saved again
+     */
+    public record Loaded(Model model, CompressionHistory history, boolean int8, Path file, long fileBytes, String training) {}
 
     private CompressedModelFile() {}
 
@@ -53,6 +59,20 @@ public final class CompressedModelFile {
      * prunable weight is stored as symmetric per-channel int8.
      */
     public static void save(Model model, CompressionHistory history, boolean int8, Path file) throws IOException {
+        save(model, history, int8, null, file);
+    }
+
+    /** As {@link #save(Model, CompressionHistory, boolean, Path)}, keeping the {@code training} metadata. */
+    public static void save(Model model, CompressionHistory history, boolean int8, String training, Path file) throws IOException {
+        writer(model, history, int8, training).write(file);
+    }
+
+    /** The bytes {@link #save} would write. */
+    public static byte[] toBytes(Model model, CompressionHistory history, boolean int8) {
+        return writer(model, history, int8, null).toBytes();
+    }
+
+    private static SafetensorsWriter writer(Model model, CompressionHistory history, boolean int8, String training) {
         SafetensorsWriter w = new SafetensorsWriter();
         Map<String, Object> encoding = new LinkedHashMap<>();
         Set<String> prunable = new HashSet<>();
@@ -110,7 +130,17 @@ public final class CompressedModelFile {
         w.putMetadata(MODEL_KEY, Json.write(model.specTree()));
         w.putMetadata(ENCODING_KEY, Json.write(encoding));
         w.putMetadata(CompressionHistory.METADATA_KEY, history.toJson());
-        w.write(file);
+        if (training != null) w.putMetadata("training", training);
+        return w;
+    }
+
+    /** Bytes of {@code model} as a plain dense float32 safetensors file (every tensor f32, no masks). */
+    public static long denseBytes(Model model) {
+        SafetensorsWriter w = new SafetensorsWriter();
+        for (Map.Entry<String, Parameter> t : model.namedTensors().entrySet()) w.put(t.getKey(), t.getValue().value());
+        w.putMetadata("format", ModelFile.FORMAT);
+        w.putMetadata("architecture", Json.write(model.specTree()));
+        return w.toBytes().length;
     }
 
     /** Whether {@code file}'s metadata says it was written by this class. */
@@ -118,13 +148,21 @@ public final class CompressedModelFile {
         return FORMAT.equals(f.metadata().get(FORMAT_KEY));
     }
 
-    /** Reads a file written by {@link #save}. */
+    /**
+     * Reads a file written by {@link #save}, or a plain nn {@link ModelFile} (dense or masked; its
+     * compression history, if any, is read from the same metadata key).
+     */
     public static Loaded load(Path file) throws IOException {
         SafetensorsFile f = SafetensorsFile.read(file);
         String src = file.toString();
         if (!isCompressedFile(f)) {
-            throw new ModelFormatException(src, -1, "not a Secateur compressed model file (metadata " + FORMAT_KEY + " is "
-                    + f.metadata().get(FORMAT_KEY) + ", expected " + FORMAT + ")");
+            if (!ModelFile.FORMAT.equals(f.metadata().get("format"))) {
+                throw new ModelFormatException(src, -1, "neither a Secateur compressed model (" + FORMAT_KEY + " = " + FORMAT
+                        + ") nor a Secateur model file (format = " + ModelFile.FORMAT + ")");
+            }
+            ModelFile.Loaded plain = ModelFile.fromFile(f);
+            CompressionHistory h = CompressionHistory.fromJson(f.metadata().get(CompressionHistory.METADATA_KEY));
+            return new Loaded(plain.model(), h, false, file, Files.size(file), f.metadata().get("training"));
         }
         Model model = buildModel(f.metadata(MODEL_KEY), src);
         Map<String, Object> encoding = Json.parseObject(f.metadata(ENCODING_KEY));
@@ -147,7 +185,7 @@ public final class CompressedModelFile {
             }
         }
         CompressionHistory history = CompressionHistory.fromJson(f.metadata().get(CompressionHistory.METADATA_KEY));
-        return new Loaded(model, history, int8, file, Files.size(file));
+        return new Loaded(model, history, int8, file, Files.size(file), f.metadata().get("training"));
     }
 
     private static boolean readEncoded(SafetensorsFile f, String name, Parameter p, Map<?, ?> e, String src) {
@@ -250,8 +288,12 @@ public final class CompressedModelFile {
         return keep;
     }
 
+    /** Writes the mask bitmap of {@code p}, unless it keeps everything (then it carries no information). */
     private static void putMask(SafetensorsWriter w, Parameter p) {
         float[] m = p.maskArray();
+        boolean anyPruned = false;
+        for (float x : m) anyPruned |= x == 0f;
+        if (!anyPruned) return;
         byte[] bits = new byte[(m.length + 7) / 8];
         for (int i = 0; i < m.length; i++) if (m[i] != 0f) bits[i >>> 3] |= (byte) (1 << (i & 7));
         w.putU8(p.name() + "#mask", new int[]{bits.length}, bits);

@@ -46,6 +46,12 @@ public record IterativePruning(int steps, int fineTuneEpochs, double accuracyBud
      */
     public PruningOutcome run(Model model, PruningPlan plan, CompressionHistory history, FineTuner tuner,
                               Evaluator evaluator, Consumer<String> log) {
+        return run(model, plan, history, tuner, evaluator, log, new ModelPruner());
+    }
+
+    /** As above, with a given pruner (e.g. one with a gradient source for Taylor scores). */
+    public PruningOutcome run(Model model, PruningPlan plan, CompressionHistory history, FineTuner tuner,
+                              Evaluator evaluator, Consumer<String> log, ModelPruner pruner) {
         double start = ModelPruner.density(model);
         double target = plan.density();
         double accNow = evaluator.accuracy(model);
@@ -60,7 +66,6 @@ public record IterativePruning(int steps, int fineTuneEpochs, double accuracyBud
             log.accept(String.format("continuing from the recorded state: density %.4f (%.1fx) -> target %.4f", start, 1 / start, target));
         }
         ModelSnapshot rewindPoint = rewind ? ModelSnapshot.of(model) : null;
-        ModelPruner pruner = new ModelPruner();
         List<CompressionStep> done = new ArrayList<>();
         String scheduleName = steps == 1 ? "oneshot" : "iterative:" + steps;
         for (int k = 1; k <= steps; k++) {

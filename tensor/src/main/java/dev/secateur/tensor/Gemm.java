@@ -53,30 +53,35 @@ public final class Gemm {
     static void validate(boolean transA, boolean transB, int m, int n, int k, float alpha,
                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                          float beta, float[] c, int cOff, int ldc) {
-        String dims = "sgemm(m=" + m + ", n=" + n + ", k=" + k + ", transA=" + transA + ", transB=" + transB
-                + ", lda=" + lda + ", ldb=" + ldb + ", ldc=" + ldc + ")";
-        if (m < 0 || n < 0 || k < 0) throw new IllegalArgumentException("negative size in " + dims);
+        // The message text is built only on failure: a valid call allocates nothing.
+        if (m < 0 || n < 0 || k < 0) throw bad("negative size", transA, transB, m, n, k, lda, ldb, ldc);
         if (!Float.isFinite(alpha) || !Float.isFinite(beta)) {
-            throw new IllegalArgumentException("alpha and beta must be finite, got alpha=" + alpha + ", beta=" + beta + " in " + dims);
+            throw bad("alpha and beta must be finite, got alpha=" + alpha + ", beta=" + beta, transA, transB, m, n, k, lda, ldb, ldc);
         }
         // op(A) is m×k: stored rows = transA ? k : m, stored cols = transA ? m : k.
-        checkOperand("A", a, aOff, lda, transA ? k : m, transA ? m : k, dims);
-        checkOperand("B", b, bOff, ldb, transB ? n : k, transB ? k : n, dims);
-        checkOperand("C", c, cOff, ldc, m, n, dims);
+        String problem = checkOperand("A", a, aOff, lda, transA ? k : m, transA ? m : k);
+        if (problem == null) problem = checkOperand("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+        if (problem == null) problem = checkOperand("C", c, cOff, ldc, m, n);
+        if (problem != null) throw bad(problem, transA, transB, m, n, k, lda, ldb, ldc);
     }
 
-    private static void checkOperand(String name, float[] x, int off, int ld, int rows, int cols, String dims) {
-        if (x == null) throw new IllegalArgumentException(name + " is null in " + dims);
-        if (off < 0) throw new IllegalArgumentException(name + " offset " + off + " is negative in " + dims);
-        if (rows == 0 || cols == 0) return;
-        if (ld < cols) {
-            throw new IllegalArgumentException("leading dimension of " + name + " (" + ld + ") is smaller than its " + cols
-                    + " stored columns in " + dims);
-        }
+    private static IllegalArgumentException bad(String problem, boolean transA, boolean transB, int m, int n, int k,
+                                                int lda, int ldb, int ldc) {
+        return new IllegalArgumentException(problem + " in sgemm(m=" + m + ", n=" + n + ", k=" + k + ", transA=" + transA
+                + ", transB=" + transB + ", lda=" + lda + ", ldb=" + ldb + ", ldc=" + ldc + ")");
+    }
+
+    /** What is wrong with one operand, or null. */
+    private static String checkOperand(String name, float[] x, int off, int ld, int rows, int cols) {
+        if (x == null) return name + " is null";
+        if (off < 0) return name + " offset " + off + " is negative";
+        if (rows == 0 || cols == 0) return null;
+        if (ld < cols) return "leading dimension of " + name + " (" + ld + ") is smaller than its " + cols + " stored columns";
         long last = (long) off + (long) (rows - 1) * ld + cols;
         if (last > x.length) {
-            throw new IllegalArgumentException(name + " needs " + last + " elements (" + rows + "x" + cols + ", ld " + ld
-                    + ", offset " + off + ") but its array has " + x.length + " in " + dims);
+            return name + " needs " + last + " elements (" + rows + "x" + cols + ", ld " + ld + ", offset " + off
+                    + ") but its array has " + x.length;
         }
+        return null;
     }
 }

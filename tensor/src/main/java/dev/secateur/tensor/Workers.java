@@ -1,9 +1,9 @@
 package dev.secateur.tensor;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A fixed pool of threads with one operation: run tasks {@code 0..n-1} and wait. Kernels split
@@ -33,7 +33,8 @@ public final class Workers implements AutoCloseable {
     private final Thread[] workerThreads;
     /** Per worker: bumped by the caller when that worker has a share of the current call. */
     private final AtomicIntegerArray go;
-    private final ReentrantLock busy = new ReentrantLock();
+    /** Held by the one call using the workers; not re-entrant, so a nested call runs inline. */
+    private final AtomicBoolean busy = new AtomicBoolean();
     private final AtomicInteger pending = new AtomicInteger();
 
     // Published by the caller before bumping a worker's `go` counter (a volatile write), read by workers after.
@@ -95,7 +96,7 @@ public final class Workers implements AutoCloseable {
      */
     public void forEach(int tasks, Task task) {
         if (tasks <= 0) return;
-        if (threads == 1 || tasks == 1 || closed || !busy.tryLock()) {
+        if (threads == 1 || tasks == 1 || closed || !busy.compareAndSet(false, true)) {
             for (int i = 0; i < tasks; i++) task.run(i);
             return;
         }
@@ -124,7 +125,7 @@ public final class Workers implements AutoCloseable {
             if (f instanceof Error er) throw er;
             if (f != null) throw new IllegalStateException("parallel task failed", f);
         } finally {
-            busy.unlock();
+            busy.set(false);
         }
     }
 

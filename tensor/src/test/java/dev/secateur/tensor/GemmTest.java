@@ -69,8 +69,11 @@ class GemmTest {
 
     @Test
     void blockEdgesAllTranspositions() {
+        // Small ones run on one thread; those above 2^22 multiply-adds take the parallel path
+        // (shared B, row blocks from a queue; column groups when C has few rows).
         int[][] shapes = {{193, 33, 257}, {17, 200, 513}, {9, 4100, 3}, {385, 65, 31}, {1, 1, 1}, {1, 300, 70},
-                {300, 1, 70}, {70, 1, 300}, {1, 70, 300}, {2, 2, 600}};
+                {300, 1, 70}, {70, 1, 300}, {1, 70, 300}, {2, 2, 600},
+                {193, 97, 257}, {17, 1000, 300}, {1000, 17, 300}, {9, 4100, 120}, {260, 260, 70}};
         long seed = 1;
         for (int[] s : shapes) {
             for (int t = 0; t < 4; t++) {
@@ -95,7 +98,7 @@ class GemmTest {
 
     @Test
     void sameCallTwiceIsBitIdenticalAndThreadCountDoesNotMatter() {
-        int[][] shapes = {{256, 256, 300}, {97, 530, 257}, {530, 97, 100}, {700, 1, 300}, {1, 700, 300}};
+        int[][] shapes = {{170, 170, 150}, {97, 530, 100}, {530, 97, 100}, {700, 1, 300}, {1, 700, 300}};
         for (int[] s : shapes) {
             for (int t = 0; t < 4; t++) {
                 boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
@@ -112,6 +115,18 @@ class GemmTest {
                 }
             }
         }
+    }
+
+    @Test
+    void gemmCalledFromInsideAPoolTaskRunsInlineAndAgrees() {
+        int m = 150, n = 170, k = 90;
+        float[] a = random(m * k, 6), b = random(k * n, 7);
+        float[] expected = new float[m * n];
+        Gemm.sgemm(Workers.single(), false, true, m, n, k, 1f, a, 0, k, b, 0, k, 0f, expected, 0, n);
+        float[][] out = new float[3][m * n];
+        Workers pool = POOLS[1];
+        pool.forEach(3, t -> Gemm.sgemm(pool, false, true, m, n, k, 1f, a, 0, k, b, 0, k, 0f, out[t], 0, n));
+        for (float[] o : out) assertArrayEquals(expected, o);
     }
 
     @Test

@@ -10,7 +10,11 @@ import picocli.CommandLine.Command;
                 TrainCommand.class,
                 EvalCommand.class,
                 BenchCommand.class,
-                InspectCommand.class})
+                InspectCommand.class,
+                PruneCommand.class,
+                QuantizeCommand.class,
+                ReportCommand.class,
+                SensitivityCommand.class})
 public final class SecateurCli implements Runnable {
     @Override public void run() {
         new CommandLine(this).usage(System.out);

@@ -113,8 +113,17 @@ public final class TrainCommand implements Callable<Integer> {
             j.put("seconds", seconds);
             j.put("seconds_per_epoch", perEpoch);
             j.put("out", out.toString());
-            j.put("per_epoch", results.stream().map(r -> Map.of("epoch", r.epoch() + 1, "train_loss", r.trainLoss(),
-                    "train_accuracy", r.trainAccuracy(), "test_accuracy", r.test().accuracy(), "seconds", r.trainSeconds())).toList());
+            List<Map<String, Object>> perEpoch = new java.util.ArrayList<>();
+            for (EpochResult r : results) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("epoch", r.epoch() + 1);
+                e.put("train_loss", r.trainLoss());
+                e.put("train_accuracy", r.trainAccuracy());
+                e.put("test_accuracy", r.test().accuracy());
+                e.put("seconds", r.trainSeconds());
+                perEpoch.add(e);
+            }
+            j.put("per_epoch", perEpoch);
             Json.writeFile(json, j);
         }
         return 0;

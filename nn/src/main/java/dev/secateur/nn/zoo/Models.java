@@ -76,19 +76,19 @@ public final class Models {
     }
 
     /**
-     * A small VGG-style CNN with batch norm: [conv3×3-BN-ReLU]×2 (32) → pool → ×2 (64) → pool →
-     * conv (128) → pool → dropout → dense 256 → dense 10.
+     * A small VGG-style CNN with batch norm, three conv blocks: conv3×3(32)-BN-ReLU → pool →
+     * conv3×3(64)-BN-ReLU → pool → conv3×3(128)-BN-ReLU → pool → dropout → dense 256 (BN, ReLU)
+     * → dropout → dense 10. ≈ 7.4M multiply-adds per 28×28 image: sized so that it trains to
+     * > 92.5% on Fashion-MNIST in minutes on two shared cores.
      */
     public static Model vggSmall(Shape input, long seed) {
         int c = channels(input);
         List<Layer> layers = new ArrayList<>();
         convBnRelu(layers, "conv1", c, 32);
-        convBnRelu(layers, "conv2", 32, 32);
         layers.add(new MaxPool2d("pool1", 2, 2));
-        convBnRelu(layers, "conv3", 32, 64);
-        convBnRelu(layers, "conv4", 64, 64);
+        convBnRelu(layers, "conv2", 32, 64);
         layers.add(new MaxPool2d("pool2", 2, 2));
-        convBnRelu(layers, "conv5", 64, 128);
+        convBnRelu(layers, "conv3", 64, 128);
         layers.add(new MaxPool2d("pool3", 2, 2));
         layers.add(new Flatten("flatten"));
         int features = chainSize(input, layers);

@@ -16,9 +16,9 @@ import java.util.Arrays;
  *      jr: NR columns        (one B micro-panel KC×NR, kept in L1)
  *       ir: MR rows          (the {@link SgemmMicroKernel} MR×NR register tile)
  * </pre>
- * Threads split C into column (or row) strips aligned to NR (MR); each strip runs the loops
- * above alone with its own packing buffers, so every C element is computed by one thread in
- * the same K order whatever the thread count: results are identical for any thread count.
+ * With several threads ({@link SgemmTask}) the B block is packed once and shared, and threads
+ * take MC-row blocks of C from a queue. Every C element is still computed by one thread, in the
+ * same K order and with the same micro-kernel, so results are identical for any thread count.
  * Shapes with n == 1 or m == 1 go to the bandwidth-bound {@link SgemvKernel}.
  */
 public final class PackedSgemm {
@@ -26,14 +26,26 @@ public final class PackedSgemm {
     static final int KC = 256;
     /** Rows of a packed A block: MC×KC (192·256·4 B = 192 KiB) stays in the 1 MiB L2 beside B panels. */
     static final int MC = 192;
-    /** Columns of a packed B block: KC×NC (256·4096·4 B = 4 MiB per thread) stays in the 32 MiB L3. */
+    /** Columns of a packed B block: KC×NC (256·4096·4 B = 4 MiB, one block shared by all threads) stays in the 32 MiB L3. */
     static final int NC = 4096;
-    /** Below this many multiply-adds a call runs on the calling thread (fork/join costs more). */
-    static final long PARALLEL_MIN_MACS = 1L << 20;
+    /**
+     * C columns per jc block are cut further so that the m×nc block of C (updated once per K block)
+     * stays in L3 between its K passes: at most this many bytes, a quarter of the 32 MiB L3.
+     */
+    static final int C_BLOCK_BYTES = 8 << 20;
+    /** Fewest columns per jc block: each one re-packs A, so thinner blocks cost more packing than they save. */
+    static final int NC_MIN = 512;
+    /**
+     * Below this many multiply-adds (about 160³, some 20 µs on one core) a call runs on the calling
+     * thread: waking a parked worker, or waiting for one that another process holds off the CPU,
+     * costs more than the work saved (measured: 128³ took 0.17 ms on two threads, 0.04 ms on one).
+     */
+    static final long PARALLEL_MIN_MACS = 1L << 22;
     /** GEMV: below this many matrix elements a call runs on the calling thread. */
     static final long PARALLEL_MIN_GEMV = 1L << 17;
 
-    private static final ThreadLocal<SgemmCall> CALLS = ThreadLocal.withInitial(SgemmCall::new);
+    private static final ThreadLocal<SgemmTask> GEMM_TASKS = ThreadLocal.withInitial(SgemmTask::new);
+    private static final ThreadLocal<SgemvTask> GEMV_TASKS = ThreadLocal.withInitial(SgemvTask::new);
 
     private PackedSgemm() {}
 
@@ -63,12 +75,12 @@ public final class PackedSgemm {
                     beta, c, cOff, ldc);
             return;
         }
-        SgemmCall call = CALLS.get();
-        call.setGemm(threads, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        SgemmTask task = GEMM_TASKS.get();
+        task.set(threads, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         try {
-            workers.forEach(call.parts, call);
+            workers.forEach(threads, task);
         } finally {
-            call.clear();
+            task.clear();
         }
     }
 
@@ -95,8 +107,8 @@ public final class PackedSgemm {
             }
             return;
         }
-        SgemmCall call = CALLS.get();
-        call.setGemv(threads, dotForm, rows, len, alpha, mat, mOff, ldm, xs, beta, y, yOff, incy);
+        SgemvTask call = GEMV_TASKS.get();
+        call.set(threads, dotForm, rows, len, alpha, mat, mOff, ldm, xs, beta, y, yOff, incy);
         try {
             workers.forEach(call.parts, call);
         } finally {
@@ -108,36 +120,35 @@ public final class PackedSgemm {
     static void blocked(SgemmWorkspace ws, boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
                         float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                         float beta, float[] c, int cOff, int ldc) {
-        // Equal-sized K blocks (e.g. 300 = 150 + 150, not 256 + 44): the split depends on k only,
-        // so it is the same for every thread and every strip.
-        int kBlocks = ceilDiv(k, KC);
-        int kcMax = ceilDiv(k, kBlocks);
+        // The K split depends on k only, so every thread count sums each C element in the same order.
+        int kcMax = kDepth(k);
         int mBlocks = ceilDiv(i1 - i0, MC);
         int mcMax = roundUp(ceilDiv(i1 - i0, mBlocks), MR);
-        int ncMax = roundUp(Math.min(NC, j1 - j0), NR);
+        int ncStep = ncStep(i1 - i0);
+        int ncMax = roundUp(Math.min(ncStep, j1 - j0), NR);
         float[] pa = ws.packedA(mcMax * kcMax);
         float[] pb = ws.packedB(ncMax * kcMax);
-        for (int jc = j0; jc < j1; jc += NC) {
-            int nc = Math.min(NC, j1 - jc);
+        for (int jc = j0; jc < j1; jc += ncStep) {
+            int nc = Math.min(ncStep, j1 - jc);
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
-                SgemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
+                SgemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, 0);
                 float betaHere = pc == 0 ? beta : 1f;
                 for (int ic = i0; ic < i1; ic += mcMax) {
                     int mc = Math.min(mcMax, i1 - ic);
                     SgemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, pa);
-                    macroKernel(ws, mc, nc, kc, pa, pb, alpha, betaHere, c, cOff + ic * ldc + jc, ldc);
+                    macroKernel(ws, mc, nc, kc, pa, pb, 0, alpha, betaHere, c, cOff + ic * ldc + jc, ldc);
                 }
             }
         }
     }
 
-    /** The two inner loops: every MR×NR tile of an MC×NC block of C. */
-    private static void macroKernel(SgemmWorkspace ws, int mc, int nc, int kc, float[] pa, float[] pb,
-                                    float alpha, float beta, float[] c, int cOff, int ldc) {
+    /** The two inner loops: every MR×NR tile of an mc×nc block of C (B panels from {@code pb[pbOff..]}). */
+    static void macroKernel(SgemmWorkspace ws, int mc, int nc, int kc, float[] pa, float[] pb, int pbOff,
+                            float alpha, float beta, float[] c, int cOff, int ldc) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
-            int bo = jr * kc;
+            int bo = pbOff + jr * kc;
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 int co = cOff + ir * ldc + jr;
@@ -161,6 +172,17 @@ public final class PackedSgemm {
                 for (int j = 0; j < n; j++) c[o + j] *= beta;
             }
         }
+    }
+
+    /** Columns per jc block for a C of m rows: NC, or fewer so that m×nc floats of C fit C_BLOCK_BYTES. */
+    static int ncStep(int m) {
+        int fit = C_BLOCK_BYTES / Float.BYTES / Math.max(1, m) / NR * NR;
+        return Math.min(NC, Math.max(NC_MIN, fit));
+    }
+
+    /** The depth of every K block but the last: equal blocks of at most KC (e.g. 300 = 150 + 150). */
+    static int kDepth(int k) {
+        return ceilDiv(k, ceilDiv(k, KC));
     }
 
     static int ceilDiv(int x, int y) {

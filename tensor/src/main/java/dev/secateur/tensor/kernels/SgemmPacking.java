@@ -57,11 +57,11 @@ final class SgemmPacking {
     }
 
     /**
-     * Packs rows {@code p0..p0+kc} × columns {@code j0..j0+nc} of op(B) into {@code dst[0..]}:
-     * panel {@code q} (columns j0+q·NR ..) starts at {@code q·kc·NR}, element (p, j) at {@code p·NR + j}.
+     * Packs rows {@code p0..p0+kc} × columns {@code j0..j0+nc} of op(B) into {@code dst[dOff..]}:
+     * panel {@code q} (columns j0+q·NR ..) starts at {@code dOff + q·kc·NR}, element (p, j) at {@code p·NR + j}.
      */
-    static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] dst) {
-        for (int jr = 0, d = 0; jr < nc; jr += NR, d += kc * NR) {
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] dst, int dOff) {
+        for (int jr = 0, d = dOff; jr < nc; jr += NR, d += kc * NR) {
             int nr = Math.min(NR, nc - jr);
             if (transB) {
                 packBPanelTransposed(b, bOff + (j0 + jr) * ldb + p0, ldb, nr, kc, dst, d);

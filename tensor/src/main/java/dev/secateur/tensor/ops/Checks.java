@@ -4,6 +4,29 @@ package dev.secateur.tensor.ops;
 final class Checks {
     private Checks() {}
 
+    /** Fast validity test (no allocation): {@code a[off, off+len)} exists. */
+    static boolean in(float[] a, int off, long len) {
+        return a != null && off >= 0 && len >= 0 && off + len <= a.length;
+    }
+
+    static boolean in(double[] a, int off, long len) {
+        return a != null && off >= 0 && len >= 0 && off + len <= a.length;
+    }
+
+    static boolean in(int[] a, int off, long len) {
+        return a != null && off >= 0 && len >= 0 && off + len <= a.length;
+    }
+
+    /** Fast test that a product of sizes is non-negative and fits an int. */
+    static boolean fits(long a, long b) {
+        return a >= 0 && b >= 0 && a * b <= Integer.MAX_VALUE;
+    }
+
+    static boolean fits(long a, long b, long c) {
+        long ab = a * b;
+        return a >= 0 && b >= 0 && c >= 0 && ab <= Integer.MAX_VALUE && ab * c <= Integer.MAX_VALUE;
+    }
+
     static void nonNegative(String what, long value, String ctx) {
         if (value < 0) throw new IllegalArgumentException(what + " must be >= 0, got " + value + " in " + ctx);
     }

@@ -6,33 +6,44 @@ import dev.secateur.tensor.Workers;
 import java.util.Arrays;
 
 /**
- * 2-D convolution on NCHW batches through im2col + {@link Gemm#sgemm}: per image,
- * {@code Y[outC, outH*outW] = W[outC, inC*kH*kW] · col[inC*kH*kW, outH*outW]}. A 1×1, stride-1,
- * unpadded convolution ({@link ConvGeometry#isPointwise()}) multiplies the image directly (its
- * im2col is the image itself).
+ * 2-D convolution on NCHW batches through im2col + {@link Gemm#sgemm}:
+ * {@code Y[outC, outH*outW] = W[outC, inC*kH*kW] · col[inC*kH*kW, outH*outW]} per image. A 1×1,
+ * stride-1, unpadded convolution ({@link ConvGeometry#isPointwise()}) multiplies each image
+ * directly (its im2col is the image itself).
  *
- * <p>Threads: when the batch has at least two images and the workspace holds several per-image
- * slices, images are split over the pool (each slice its own columns, single-threaded GEMM);
- * otherwise images run one after another with a multi-threaded GEMM. Forward and input gradients
- * of each image do not depend on the split; weight gradients are summed per slice and then in
- * slice order, so results are bit-identical for a fixed pool size and workspace.
+ * <p>Small feature maps give GEMM too few columns, so when the workspace allows, images are
+ * taken in <em>groups</em>: the im2col matrices of a group sit side by side and one GEMM of
+ * {@code group*outH*outW} columns serves them all; outputs and output gradients are copied
+ * between NCHW and that grouped layout.
  *
- * <p>Workspace: {@link #workspaceSize(ConvGeometry)} floats suffice for every call (one slice);
- * {@link #workspaceSize(ConvGeometry, int)} gives enough for {@code threads} slices.
+ * <p>Threads: with at least two images and a workspace that holds several <em>slices</em>, the
+ * batch is cut into one contiguous range of images per slice, each with its own workspace and a
+ * single-threaded GEMM; otherwise images run in order with a multi-threaded GEMM. Weight gradients
+ * are summed per slice and then in slice order, so results are bit-identical for a fixed pool size
+ * and workspace length.
+ *
+ * <p>Workspace: {@link #workspaceSize(ConvGeometry)} floats suffice for every call (one slice,
+ * one image at a time); {@link #workspaceSize(ConvGeometry, int)} is what the fastest plan for
+ * {@code threads} threads uses.
  */
 public final class Conv2dOps {
     private Conv2dOps() {}
 
-    /** Floats of workspace needed for one slice (0 for pointwise convolutions). */
+    /** GEMM columns a group aims for: below a few hundred the packed kernel's edges and call costs dominate. */
+    private static final int TARGET_COLUMNS = 384;
+    /** Upper bound on images per group (keeps grouped workspaces within L2-sized blocks). */
+    private static final int MAX_GROUP = 16;
+
+    /** Floats of workspace needed for one slice working one image at a time (0 for pointwise convolutions). */
     public static int workspaceSize(ConvGeometry g) {
         return g.isPointwise() ? 0 : g.colSize();
     }
 
-    /** Floats of workspace that let every op use {@code threads} slices in parallel. */
+    /** Floats of workspace that let every op use {@code threads} slices with full-size image groups. */
     public static int workspaceSize(ConvGeometry g, int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads + " for " + g);
-        if (threads == 1) return workspaceSize(g);
-        return Checks.size(g + " workspace for " + threads + " threads", threads, (long) workspaceSize(g) + g.weightSize());
+        long slot = groupFloats(g, idealGroup(g)) + (threads > 1 ? g.weightSize() : 0);
+        return Checks.size(g + " workspace for " + threads + " threads", threads, Math.max(slot, workspaceSize(g)));
     }
 
     // ---------------------------------------------------------------- im2col / col2im
@@ -43,80 +54,24 @@ public final class Conv2dOps {
      * {@code [inC*kH*kW, outH*outW]}.
      */
     public static void im2col(ConvGeometry g, float[] x, int xOff, float[] col, int colOff) {
-        String ctx = "im2col " + g;
-        Checks.range("x", x, xOff, g.inputSize(), ctx);
-        Checks.range("col", col, colOff, g.colSize(), ctx);
-        im2colUnchecked(g, x, xOff, col, colOff);
+        if (g == null || !Checks.in(x, xOff, g.inputSize()) || !Checks.in(col, colOff, g.colSize())) {
+            String ctx = "im2col " + g;
+            if (g == null) throw new IllegalArgumentException("geometry is null in im2col");
+            Checks.range("x", x, xOff, g.inputSize(), ctx);
+            Checks.range("col", col, colOff, g.colSize(), ctx);
+        }
+        Im2col.im2col(g, x, xOff, col, colOff, g.colCols());
     }
 
     /** Adds the adjoint of im2col: {@code dx[c, ih, iw] += Σ col entries that im2col read from there}. */
     public static void col2im(ConvGeometry g, float[] col, int colOff, float[] dx, int dxOff) {
-        String ctx = "col2im " + g;
-        Checks.range("col", col, colOff, g.colSize(), ctx);
-        Checks.range("dx", dx, dxOff, g.inputSize(), ctx);
-        col2imUnchecked(g, col, colOff, dx, dxOff);
-    }
-
-    static void im2colUnchecked(ConvGeometry g, float[] x, int xOff, float[] col, int colOff) {
-        int inH = g.inH(), inW = g.inW(), kH = g.kH(), kW = g.kW(), s = g.stride(), pad = g.pad();
-        int outH = g.outH(), outW = g.outW();
-        int row = colOff;
-        for (int c = 0; c < g.inC(); c++) {
-            int plane = xOff + c * inH * inW;
-            for (int i = 0; i < kH; i++) {
-                for (int j = 0; j < kW; j++) {
-                    int owLo = firstInside(j, s, pad), owHi = endInside(j, s, pad, inW, outW);
-                    for (int oh = 0; oh < outH; oh++, row += outW) {
-                        int ih = oh * s - pad + i;
-                        if (ih < 0 || ih >= inH || owLo >= owHi) {
-                            Arrays.fill(col, row, row + outW, 0f);
-                            continue;
-                        }
-                        Arrays.fill(col, row, row + owLo, 0f);
-                        int src = plane + ih * inW + owLo * s - pad + j;
-                        if (s == 1) {
-                            System.arraycopy(x, src, col, row + owLo, owHi - owLo);
-                        } else {
-                            for (int ow = owLo; ow < owHi; ow++, src += s) col[row + ow] = x[src];
-                        }
-                        Arrays.fill(col, row + owHi, row + outW, 0f);
-                    }
-                }
-            }
+        if (g == null || !Checks.in(col, colOff, g.colSize()) || !Checks.in(dx, dxOff, g.inputSize())) {
+            String ctx = "col2im " + g;
+            if (g == null) throw new IllegalArgumentException("geometry is null in col2im");
+            Checks.range("col", col, colOff, g.colSize(), ctx);
+            Checks.range("dx", dx, dxOff, g.inputSize(), ctx);
         }
-    }
-
-    static void col2imUnchecked(ConvGeometry g, float[] col, int colOff, float[] dx, int dxOff) {
-        int inH = g.inH(), inW = g.inW(), kH = g.kH(), kW = g.kW(), s = g.stride(), pad = g.pad();
-        int outH = g.outH(), outW = g.outW();
-        int row = colOff;
-        for (int c = 0; c < g.inC(); c++) {
-            int plane = dxOff + c * inH * inW;
-            for (int i = 0; i < kH; i++) {
-                for (int j = 0; j < kW; j++) {
-                    int owLo = firstInside(j, s, pad), owHi = endInside(j, s, pad, inW, outW);
-                    for (int oh = 0; oh < outH; oh++, row += outW) {
-                        int ih = oh * s - pad + i;
-                        if (ih < 0 || ih >= inH) continue;
-                        int dst = plane + ih * inW + owLo * s - pad + j;
-                        for (int ow = owLo; ow < owHi; ow++, dst += s) dx[dst] += col[row + ow];
-                    }
-                }
-            }
-        }
-    }
-
-    /** First output column whose input column {@code ow*s-pad+j} is >= 0. */
-    private static int firstInside(int j, int s, int pad) {
-        int need = pad - j; // ow*s >= need
-        return need <= 0 ? 0 : (need + s - 1) / s;
-    }
-
-    /** One past the last output column whose input column is < inW (clamped to [0, outW]). */
-    private static int endInside(int j, int s, int pad, int inW, int outW) {
-        int lim = inW - 1 + pad - j; // ow*s <= lim
-        if (lim < 0) return 0;
-        return Math.min(outW, lim / s + 1);
+        Im2col.col2im(g, col, colOff, g.colCols(), dx, dxOff);
     }
 
     // ---------------------------------------------------------------- forward
@@ -130,37 +85,51 @@ public final class Conv2dOps {
      */
     public static void forward(Workers workers, ConvGeometry g, int batch, float[] x, int xOff,
                                float[] weight, int wOff, float[] bias, float[] y, int yOff, float[] workspace) {
-        String ctx = "conv forward " + g + " batch " + batch;
-        checkBatch(ctx, g, batch);
-        Checks.range("x", x, xOff, (long) batch * g.inputSize(), ctx);
-        Checks.range("weight", weight, wOff, g.weightSize(), ctx);
-        if (bias != null) Checks.range("bias", bias, 0, g.outC(), ctx);
-        Checks.range("y", y, yOff, (long) batch * g.outputSize(), ctx);
-        int per = workspaceSize(g);
-        int slices = slices(workers, batch, workspace, per, per, ctx);
-        if (batch == 0) return;
-        if (slices <= 1) {
-            for (int n = 0; n < batch; n++) forwardImage(workers, g, x, xOff, weight, wOff, bias, y, yOff, workspace, 0, n);
-        } else {
-            workers.forEach(slices, t -> {
-                for (int n = t; n < batch; n += slices) {
-                    forwardImage(Workers.single(), g, x, xOff, weight, wOff, bias, y, yOff, workspace, t * per, n);
-                }
-            });
+        if (!(batchOk(workers, g, batch) && Checks.in(x, xOff, (long) batch * g.inputSize())
+                && Checks.in(weight, wOff, g.weightSize()) && (bias == null || Checks.in(bias, 0, g.outC()))
+                && Checks.in(y, yOff, (long) batch * g.outputSize()) && length(workspace) >= workspaceSize(g))) {
+            String ctx = "conv forward " + g + " batch " + batch;
+            checkBatch(ctx, workers, g, batch);
+            Checks.range("x", x, xOff, (long) batch * g.inputSize(), ctx);
+            Checks.range("weight", weight, wOff, g.weightSize(), ctx);
+            if (bias != null) Checks.range("bias", bias, 0, g.outC(), ctx);
+            Checks.range("y", y, yOff, (long) batch * g.outputSize(), ctx);
+            checkWorkspace(ctx, workspace, workspaceSize(g));
         }
+        if (batch == 0) return;
+        long plan = plan(workers, g, batch, length(workspace), 0);
+        int slices = slicesOf(plan), group = groupOf(plan);
+        if (slices == 1) {
+            forwardRange(workers, g, 0, batch, group, x, xOff, weight, wOff, bias, y, yOff, workspace, 0);
+            return;
+        }
+        int slot = length(workspace) / slices;
+        workers.forEach(slices, t -> forwardRange(Workers.single(), g, first(batch, slices, t), first(batch, slices, t + 1),
+                group, x, xOff, weight, wOff, bias, y, yOff, workspace, t * slot));
     }
 
-    private static void forwardImage(Workers w, ConvGeometry g, float[] x, int xOff, float[] weight, int wOff,
-                                     float[] bias, float[] y, int yOff, float[] ws, int wsOff, int n) {
+    private static void forwardRange(Workers w, ConvGeometry g, int from, int to, int group, float[] x, int xOff,
+                                     float[] weight, int wOff, float[] bias, float[] y, int yOff, float[] ws, int wsOff) {
         int k = g.colRows(), hw = g.colCols(), outC = g.outC();
-        int xi = xOff + n * g.inputSize(), yi = yOff + n * g.outputSize();
-        if (g.isPointwise()) {
-            Gemm.sgemm(w, false, false, outC, hw, k, 1f, weight, wOff, k, x, xi, hw, 0f, y, yi, hw);
-        } else {
-            im2colUnchecked(g, x, xi, ws, wsOff);
-            Gemm.sgemm(w, false, false, outC, hw, k, 1f, weight, wOff, k, ws, wsOff, hw, 0f, y, yi, hw);
+        int step = g.isPointwise() ? 1 : group;
+        for (int n = from; n < to; n += step) {
+            int gn = Math.min(step, to - n), cols = gn * hw;
+            int xi = xOff + n * g.inputSize(), yi = yOff + n * g.outputSize();
+            if (g.isPointwise()) {
+                Gemm.sgemm(w, false, false, outC, hw, k, 1f, weight, wOff, k, x, xi, hw, 0f, y, yi, hw);
+                if (bias != null) Elementwise.addBiasChannels(y, yi, 1, outC, hw, bias, 0);
+            } else if (gn == 1) {
+                Im2col.im2col(g, x, xi, ws, wsOff, hw);
+                Gemm.sgemm(w, false, false, outC, hw, k, 1f, weight, wOff, k, ws, wsOff, hw, 0f, y, yi, hw);
+                if (bias != null) Elementwise.addBiasChannels(y, yi, 1, outC, hw, bias, 0);
+            } else {
+                int out = wsOff + gn * g.colSize();
+                for (int i = 0; i < gn; i++) Im2col.im2col(g, x, xi + i * g.inputSize(), ws, wsOff + i * hw, cols);
+                Gemm.sgemm(w, false, false, outC, cols, k, 1f, weight, wOff, k, ws, wsOff, cols, 0f, ws, out, cols);
+                if (bias != null) Elementwise.addBiasChannels(ws, out, 1, outC, cols, bias, 0);
+                fromGrouped(ws, out, gn, outC, hw, y, yi);
+            }
         }
-        if (bias != null) Elementwise.addBiasChannels(y, yi, 1, outC, hw, bias, 0);
     }
 
     // ---------------------------------------------------------------- backward
@@ -171,51 +140,59 @@ public final class Conv2dOps {
      *
      * @param dW        {@code [outC, inC*kH*kW]} from {@code dwOff}, accumulated into
      * @param db        {@code outC} values from index 0, accumulated into, or null
-     * @param workspace at least {@link #workspaceSize(ConvGeometry)} floats; with
-     *                  {@link #workspaceSize(ConvGeometry, int)} the batch is split over threads
+     * @param workspace at least {@link #workspaceSize(ConvGeometry)} floats
      */
     public static void backwardWeights(Workers workers, ConvGeometry g, int batch, float[] x, int xOff,
                                        float[] dy, int dyOff, float[] dW, int dwOff, float[] db, float[] workspace) {
-        String ctx = "conv backwardWeights " + g + " batch " + batch;
-        checkBatch(ctx, g, batch);
-        Checks.range("x", x, xOff, (long) batch * g.inputSize(), ctx);
-        Checks.range("dy", dy, dyOff, (long) batch * g.outputSize(), ctx);
-        Checks.range("dW", dW, dwOff, g.weightSize(), ctx);
-        if (db != null) Checks.range("db", db, 0, g.outC(), ctx);
-        int col = workspaceSize(g), per = col + g.weightSize();
-        int slices = slices(workers, batch, workspace, col, per, ctx);
+        if (!(batchOk(workers, g, batch) && Checks.in(x, xOff, (long) batch * g.inputSize())
+                && Checks.in(dy, dyOff, (long) batch * g.outputSize()) && Checks.in(dW, dwOff, g.weightSize())
+                && (db == null || Checks.in(db, 0, g.outC())) && length(workspace) >= workspaceSize(g))) {
+            String ctx = "conv backwardWeights " + g + " batch " + batch;
+            checkBatch(ctx, workers, g, batch);
+            Checks.range("x", x, xOff, (long) batch * g.inputSize(), ctx);
+            Checks.range("dy", dy, dyOff, (long) batch * g.outputSize(), ctx);
+            Checks.range("dW", dW, dwOff, g.weightSize(), ctx);
+            if (db != null) Checks.range("db", db, 0, g.outC(), ctx);
+            checkWorkspace(ctx, workspace, workspaceSize(g));
+        }
         if (batch == 0) return;
-        if (slices <= 1) {
-            for (int n = 0; n < batch; n++) weightGradImage(workers, g, x, xOff, dy, dyOff, dW, dwOff, 1f, workspace, 0, n);
+        long plan = plan(workers, g, batch, length(workspace), g.weightSize());
+        int slices = slicesOf(plan), group = groupOf(plan);
+        if (slices == 1) {
+            weightGradRange(workers, g, 0, batch, group, x, xOff, dy, dyOff, dW, dwOff, true, workspace, 0);
         } else {
-            int wsz = g.weightSize();
-            workers.forEach(slices, t -> {
-                int base = t * per, partial = base + col;
-                for (int n = t; n < batch; n += slices) {
-                    weightGradImage(Workers.single(), g, x, xOff, dy, dyOff, workspace, partial, n == t ? 0f : 1f,
-                            workspace, base, n);
-                }
-            });
+            int slot = length(workspace) / slices, wsz = g.weightSize();
+            workers.forEach(slices, t -> weightGradRange(Workers.single(), g, first(batch, slices, t),
+                    first(batch, slices, t + 1), group, x, xOff, dy, dyOff, workspace, t * slot + slot - wsz, false,
+                    workspace, t * slot));
             // Fixed summation order over slices keeps the result bit-identical run to run.
-            for (int t = 0; t < slices; t++) {
-                Elementwise.axpy(1f, workspace, t * per + col, dW, dwOff, wsz);
-            }
+            for (int t = 0; t < slices; t++) Elementwise.axpy(1f, workspace, t * slot + slot - wsz, dW, dwOff, wsz);
         }
         if (db != null) Elementwise.sumChannels(dy, dyOff, batch, g.outC(), g.colCols(), db, 0);
     }
 
-    private static void weightGradImage(Workers w, ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff,
-                                        float[] dW, int dwOff, float beta, float[] ws, int wsOff, int n) {
+    /** {@code dW (+)= Σ over images [from, to) of dY·colᵀ}; {@code accumulate == false} overwrites first. */
+    private static void weightGradRange(Workers w, ConvGeometry g, int from, int to, int group, float[] x, int xOff,
+                                        float[] dy, int dyOff, float[] dW, int dwOff, boolean accumulate,
+                                        float[] ws, int wsOff) {
         int k = g.colRows(), hw = g.colCols(), outC = g.outC();
-        int xi = xOff + n * g.inputSize(), yi = dyOff + n * g.outputSize();
-        float[] colArr = x;
-        int colOff = xi;
-        if (!g.isPointwise()) {
-            im2colUnchecked(g, x, xi, ws, wsOff);
-            colArr = ws;
-            colOff = wsOff;
+        int step = g.isPointwise() ? 1 : group;
+        for (int n = from; n < to; n += step) {
+            float beta = accumulate || n > from ? 1f : 0f;
+            int gn = Math.min(step, to - n), cols = gn * hw;
+            int xi = xOff + n * g.inputSize(), yi = dyOff + n * g.outputSize();
+            if (g.isPointwise()) {
+                Gemm.sgemm(w, false, true, outC, k, hw, 1f, dy, yi, hw, x, xi, hw, beta, dW, dwOff, k);
+            } else if (gn == 1) {
+                Im2col.im2col(g, x, xi, ws, wsOff, hw);
+                Gemm.sgemm(w, false, true, outC, k, hw, 1f, dy, yi, hw, ws, wsOff, hw, beta, dW, dwOff, k);
+            } else {
+                int dyg = wsOff + gn * g.colSize();
+                for (int i = 0; i < gn; i++) Im2col.im2col(g, x, xi + i * g.inputSize(), ws, wsOff + i * hw, cols);
+                toGrouped(dy, yi, gn, outC, hw, ws, dyg);
+                Gemm.sgemm(w, false, true, outC, k, cols, 1f, ws, dyg, cols, ws, wsOff, cols, beta, dW, dwOff, k);
+            }
         }
-        Gemm.sgemm(w, false, true, outC, k, hw, 1f, dy, yi, hw, colArr, colOff, hw, beta, dW, dwOff, k);
     }
 
     /**
@@ -225,59 +202,138 @@ public final class Conv2dOps {
      */
     public static void backwardInput(Workers workers, ConvGeometry g, int batch, float[] dy, int dyOff,
                                      float[] weight, int wOff, float[] dx, int dxOff, float[] workspace) {
-        String ctx = "conv backwardInput " + g + " batch " + batch;
-        checkBatch(ctx, g, batch);
-        Checks.range("dy", dy, dyOff, (long) batch * g.outputSize(), ctx);
-        Checks.range("weight", weight, wOff, g.weightSize(), ctx);
-        Checks.range("dx", dx, dxOff, (long) batch * g.inputSize(), ctx);
-        int per = workspaceSize(g);
-        int slices = slices(workers, batch, workspace, per, per, ctx);
+        if (!(batchOk(workers, g, batch) && Checks.in(dy, dyOff, (long) batch * g.outputSize())
+                && Checks.in(weight, wOff, g.weightSize()) && Checks.in(dx, dxOff, (long) batch * g.inputSize())
+                && length(workspace) >= workspaceSize(g))) {
+            String ctx = "conv backwardInput " + g + " batch " + batch;
+            checkBatch(ctx, workers, g, batch);
+            Checks.range("dy", dy, dyOff, (long) batch * g.outputSize(), ctx);
+            Checks.range("weight", weight, wOff, g.weightSize(), ctx);
+            Checks.range("dx", dx, dxOff, (long) batch * g.inputSize(), ctx);
+            checkWorkspace(ctx, workspace, workspaceSize(g));
+        }
         if (batch == 0) return;
-        if (slices <= 1) {
-            for (int n = 0; n < batch; n++) inputGradImage(workers, g, dy, dyOff, weight, wOff, dx, dxOff, workspace, 0, n);
-        } else {
-            workers.forEach(slices, t -> {
-                for (int n = t; n < batch; n += slices) {
-                    inputGradImage(Workers.single(), g, dy, dyOff, weight, wOff, dx, dxOff, workspace, t * per, n);
-                }
-            });
+        long plan = plan(workers, g, batch, length(workspace), 0);
+        int slices = slicesOf(plan), group = groupOf(plan);
+        if (slices == 1) {
+            inputGradRange(workers, g, 0, batch, group, dy, dyOff, weight, wOff, dx, dxOff, workspace, 0);
+            return;
         }
+        int slot = length(workspace) / slices;
+        workers.forEach(slices, t -> inputGradRange(Workers.single(), g, first(batch, slices, t),
+                first(batch, slices, t + 1), group, dy, dyOff, weight, wOff, dx, dxOff, workspace, t * slot));
     }
 
-    private static void inputGradImage(Workers w, ConvGeometry g, float[] dy, int dyOff, float[] weight, int wOff,
-                                       float[] dx, int dxOff, float[] ws, int wsOff, int n) {
+    private static void inputGradRange(Workers w, ConvGeometry g, int from, int to, int group, float[] dy, int dyOff,
+                                       float[] weight, int wOff, float[] dx, int dxOff, float[] ws, int wsOff) {
         int k = g.colRows(), hw = g.colCols(), outC = g.outC();
-        int xi = dxOff + n * g.inputSize(), yi = dyOff + n * g.outputSize();
-        if (g.isPointwise()) {
-            Gemm.sgemm(w, true, false, k, hw, outC, 1f, weight, wOff, k, dy, yi, hw, 0f, dx, xi, hw);
-        } else {
-            Gemm.sgemm(w, true, false, k, hw, outC, 1f, weight, wOff, k, dy, yi, hw, 0f, ws, wsOff, hw);
-            Arrays.fill(dx, xi, xi + g.inputSize(), 0f);
-            col2imUnchecked(g, ws, wsOff, dx, xi);
+        int step = g.isPointwise() ? 1 : group;
+        for (int n = from; n < to; n += step) {
+            int gn = Math.min(step, to - n), cols = gn * hw;
+            int xi = dxOff + n * g.inputSize(), yi = dyOff + n * g.outputSize();
+            if (g.isPointwise()) {
+                Gemm.sgemm(w, true, false, k, hw, outC, 1f, weight, wOff, k, dy, yi, hw, 0f, dx, xi, hw);
+                continue;
+            }
+            if (gn == 1) {
+                Gemm.sgemm(w, true, false, k, hw, outC, 1f, weight, wOff, k, dy, yi, hw, 0f, ws, wsOff, hw);
+            } else {
+                int dyg = wsOff + gn * g.colSize();
+                toGrouped(dy, yi, gn, outC, hw, ws, dyg);
+                Gemm.sgemm(w, true, false, k, cols, outC, 1f, weight, wOff, k, ws, dyg, cols, 0f, ws, wsOff, cols);
+            }
+            Arrays.fill(dx, xi, xi + gn * g.inputSize(), 0f);
+            for (int i = 0; i < gn; i++) Im2col.col2im(g, ws, wsOff + i * hw, cols, dx, xi + i * g.inputSize());
         }
     }
 
-    // ---------------------------------------------------------------- helpers
+    // ---------------------------------------------------------------- grouped layout
 
-    private static void checkBatch(String ctx, ConvGeometry g, int batch) {
+    /** NCHW {@code [gn][c][hw]} → grouped {@code [c][gn*hw]}. */
+    private static void toGrouped(float[] src, int srcOff, int gn, int channels, int hw, float[] dst, int dstOff) {
+        int cols = gn * hw;
+        for (int i = 0; i < gn; i++) {
+            for (int c = 0; c < channels; c++) {
+                System.arraycopy(src, srcOff + (i * channels + c) * hw, dst, dstOff + c * cols + i * hw, hw);
+            }
+        }
+    }
+
+    /** Grouped {@code [c][gn*hw]} → NCHW {@code [gn][c][hw]}. */
+    private static void fromGrouped(float[] src, int srcOff, int gn, int channels, int hw, float[] dst, int dstOff) {
+        int cols = gn * hw;
+        for (int i = 0; i < gn; i++) {
+            for (int c = 0; c < channels; c++) {
+                System.arraycopy(src, srcOff + c * cols + i * hw, dst, dstOff + (i * channels + c) * hw, hw);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- planning
+
+    /** Images per group that give GEMM about {@link #TARGET_COLUMNS} columns (1 for pointwise). */
+    private static int idealGroup(ConvGeometry g) {
+        if (g.isPointwise()) return 1;
+        int want = (TARGET_COLUMNS + g.colCols() - 1) / g.colCols();
+        return Math.max(1, Math.min(MAX_GROUP, want));
+    }
+
+    /** Workspace floats of one slice running groups of {@code group} images (without a partial dW). */
+    private static long groupFloats(ConvGeometry g, int group) {
+        if (g.isPointwise()) return 0;
+        return group == 1 ? g.colSize() : (long) group * ((long) g.colSize() + g.outputSize());
+    }
+
+    /**
+     * Picks the number of slices (parallel image ranges) and the group size that fit a workspace
+     * of {@code have} floats: as many slices as threads and images allow, then the largest group
+     * up to the ideal. {@code extra} floats per slice are needed when there are several slices.
+     * Returns {@code slices << 32 | group}.
+     */
+    private static long plan(Workers workers, ConvGeometry g, int batch, int have, int extra) {
+        int ideal = idealGroup(g);
+        for (int s = Math.min(workers.threads(), batch); s >= 2; s--) {
+            long per = have / s - (long) extra;
+            int perSlice = (batch + s - 1) / s;
+            for (int gr = Math.min(ideal, perSlice); gr >= 1; gr--) {
+                if (groupFloats(g, gr) <= per) return ((long) s << 32) | gr;
+            }
+        }
+        for (int gr = Math.min(ideal, batch); gr >= 1; gr--) {
+            if (groupFloats(g, gr) <= have) return (1L << 32) | gr;
+        }
+        return (1L << 32) | 1;
+    }
+
+    private static int slicesOf(long plan) { return (int) (plan >>> 32); }
+
+    private static int groupOf(long plan) { return (int) plan; }
+
+    /** First image of slice {@code t} of {@code slices} contiguous ranges. */
+    private static int first(int batch, int slices, int t) {
+        return (int) ((long) batch * t / slices);
+    }
+
+    // ---------------------------------------------------------------- checks
+
+    private static boolean batchOk(Workers workers, ConvGeometry g, int batch) {
+        return workers != null && g != null && Checks.fits(batch, Math.max(g.inputSize(), g.outputSize()));
+    }
+
+    private static void checkBatch(String ctx, Workers workers, ConvGeometry g, int batch) {
+        if (workers == null) throw new IllegalArgumentException("workers is null in " + ctx);
         if (g == null) throw new IllegalArgumentException("geometry is null in " + ctx);
         if (batch < 0) throw new IllegalArgumentException("batch must be >= 0 in " + ctx);
         Checks.size(ctx, batch, Math.max(g.inputSize(), g.outputSize()));
     }
 
-    /**
-     * How many per-image slices fit the workspace and are worth running in parallel: a lone slice
-     * needs {@code one} floats, each of several slices needs {@code each} floats.
-     */
-    private static int slices(Workers workers, int batch, float[] ws, int one, int each, String ctx) {
-        if (workers == null) throw new IllegalArgumentException("workers is null in " + ctx);
-        int have = ws == null ? 0 : ws.length;
-        if (have < one) {
-            throw new IllegalArgumentException("workspace has " + have + " floats, needs at least " + one + " in " + ctx);
+    private static int length(float[] a) {
+        return a == null ? 0 : a.length;
+    }
+
+    private static void checkWorkspace(String ctx, float[] ws, int need) {
+        if (length(ws) < need) {
+            throw new IllegalArgumentException("workspace has " + length(ws) + " floats, needs at least " + need + " in " + ctx);
         }
-        int max = Math.min(workers.threads(), batch);
-        if (max < 2) return 1;
-        int fit = each == 0 ? max : have / each;
-        return Math.max(1, Math.min(max, fit));
     }
 }

@@ -104,10 +104,7 @@ public final class Elementwise {
 
     /** {@code y[r, c] += b[c]} for a row-major {@code [rows, cols]} matrix. */
     public static void addBiasRows(float[] y, int yOff, int rows, int cols, float[] b, int bOff) {
-        String ctx = "addBiasRows(rows=" + rows + ", cols=" + cols + ")";
-        int total = Checks.size(ctx, rows, cols);
-        Checks.range("y", y, yOff, total, ctx);
-        Checks.range("bias", b, bOff, cols, ctx);
+        checkRows("addBiasRows", "y", y, yOff, rows, cols, "bias", b, bOff);
         for (int r = 0; r < rows; r++) {
             int row = yOff + r * cols;
             int c = 0;
@@ -120,10 +117,7 @@ public final class Elementwise {
 
     /** {@code y[n, ch, p] += b[ch]} for NCHW data with {@code spatial = H*W}. */
     public static void addBiasChannels(float[] y, int yOff, int batch, int channels, int spatial, float[] b, int bOff) {
-        String ctx = "addBiasChannels(batch=" + batch + ", channels=" + channels + ", spatial=" + spatial + ")";
-        int total = Checks.size(ctx, batch, channels, spatial);
-        Checks.range("y", y, yOff, total, ctx);
-        Checks.range("bias", b, bOff, channels, ctx);
+        checkChannels("addBiasChannels", "y", y, yOff, batch, channels, spatial, "bias", b, bOff);
         for (int n = 0; n < batch; n++) {
             for (int ch = 0; ch < channels; ch++) {
                 int base = yOff + (n * channels + ch) * spatial;
@@ -139,10 +133,7 @@ public final class Elementwise {
 
     /** Bias gradient of a dense layer: {@code db[c] += Σ_r dy[r, c]} (rows summed in order). */
     public static void sumRows(float[] dy, int dyOff, int rows, int cols, float[] db, int dbOff) {
-        String ctx = "sumRows(rows=" + rows + ", cols=" + cols + ")";
-        int total = Checks.size(ctx, rows, cols);
-        Checks.range("dy", dy, dyOff, total, ctx);
-        Checks.range("db", db, dbOff, cols, ctx);
+        checkRows("sumRows", "dy", dy, dyOff, rows, cols, "db", db, dbOff);
         int c = 0;
         for (int ub = S.loopBound(cols); c < ub; c += L) {
             FloatVector acc = FloatVector.zero(S);
@@ -158,10 +149,7 @@ public final class Elementwise {
 
     /** Bias gradient of a conv layer: {@code db[ch] += Σ_n Σ_p dy[n, ch, p]}. */
     public static void sumChannels(float[] dy, int dyOff, int batch, int channels, int spatial, float[] db, int dbOff) {
-        String ctx = "sumChannels(batch=" + batch + ", channels=" + channels + ", spatial=" + spatial + ")";
-        int total = Checks.size(ctx, batch, channels, spatial);
-        Checks.range("dy", dy, dyOff, total, ctx);
-        Checks.range("db", db, dbOff, channels, ctx);
+        checkChannels("sumChannels", "dy", dy, dyOff, batch, channels, spatial, "db", db, dbOff);
         for (int ch = 0; ch < channels; ch++) {
             FloatVector acc = FloatVector.zero(S);
             float tail = 0f;
@@ -175,7 +163,29 @@ public final class Elementwise {
         }
     }
 
+    private static void checkRows(String op, String yName, float[] y, int yOff, int rows, int cols,
+                                  String bName, float[] b, int bOff) {
+        if (Checks.fits(rows, cols) && Checks.in(y, yOff, (long) rows * cols) && Checks.in(b, bOff, cols)) return;
+        String ctx = op + "(rows=" + rows + ", cols=" + cols + ")";
+        int total = Checks.size(ctx, rows, cols);
+        Checks.range(yName, y, yOff, total, ctx);
+        Checks.range(bName, b, bOff, cols, ctx);
+    }
+
+    private static void checkChannels(String op, String yName, float[] y, int yOff, int batch, int channels, int spatial,
+                                      String bName, float[] b, int bOff) {
+        if (Checks.fits(batch, channels, spatial) && Checks.in(y, yOff, (long) batch * channels * spatial)
+                && Checks.in(b, bOff, channels)) {
+            return;
+        }
+        String ctx = op + "(batch=" + batch + ", channels=" + channels + ", spatial=" + spatial + ")";
+        int total = Checks.size(ctx, batch, channels, spatial);
+        Checks.range(yName, y, yOff, total, ctx);
+        Checks.range(bName, b, bOff, channels, ctx);
+    }
+
     private static void check2(String op, float[] x, int xOff, float[] y, int yOff, int n) {
+        if (n >= 0 && Checks.in(x, xOff, n) && Checks.in(y, yOff, n)) return;
         String ctx = op + "(n=" + n + ")";
         Checks.nonNegative("n", n, ctx);
         Checks.range("x", x, xOff, n, ctx);
@@ -183,6 +193,7 @@ public final class Elementwise {
     }
 
     private static void check3(String op, float[] a, int aOff, float[] b, int bOff, float[] y, int yOff, int n) {
+        if (n >= 0 && Checks.in(a, aOff, n) && Checks.in(b, bOff, n) && Checks.in(y, yOff, n)) return;
         String ctx = op + "(n=" + n + ")";
         Checks.nonNegative("n", n, ctx);
         Checks.range(op.equals("reluBackward") ? "x" : "a", a, aOff, n, ctx);

@@ -33,18 +33,22 @@ public final class Magnitude {
 
     /** The norm of {@code x[off, off+n)}. */
     public static double of(Norm norm, float[] x, int off, int n) {
-        String ctx = "Magnitude.of(" + norm + ", n=" + n + ")";
-        checkNorm(norm, ctx);
-        Checks.nonNegative("n", n, ctx);
-        Checks.range("x", x, off, n, ctx);
+        if (norm == null || n < 0 || !Checks.in(x, off, n)) {
+            String ctx = "Magnitude.of(" + norm + ", n=" + n + ")";
+            checkNorm(norm, ctx);
+            Checks.nonNegative("n", n, ctx);
+            Checks.range("x", x, off, n, ctx);
+        }
         return finish(norm, raw(norm, x, off, n));
     }
 
     /** Σ x² over {@code x[off, off+n)}. */
     public static double sumOfSquares(float[] x, int off, int n) {
-        String ctx = "Magnitude.sumOfSquares(n=" + n + ")";
-        Checks.nonNegative("n", n, ctx);
-        Checks.range("x", x, off, n, ctx);
+        if (n < 0 || !Checks.in(x, off, n)) {
+            String ctx = "Magnitude.sumOfSquares(n=" + n + ")";
+            Checks.nonNegative("n", n, ctx);
+            Checks.range("x", x, off, n, ctx);
+        }
         return raw(Norm.L2, x, off, n);
     }
 
@@ -56,10 +60,13 @@ public final class Magnitude {
      * @param bias {@code rows} values from index 0, or null
      */
     public static void perRow(Norm norm, float[] x, int off, int rows, int cols, float[] bias, double[] out, int outOff) {
-        String ctx = "Magnitude.perRow(" + norm + ", rows=" + rows + ", cols=" + cols + ")";
-        checkMatrix(norm, x, off, rows, cols, ctx);
-        if (bias != null) Checks.range("bias", bias, 0, rows, ctx);
-        Checks.range("out", out, outOff, rows, ctx);
+        if (norm == null || !Checks.fits(rows, cols) || !Checks.in(x, off, (long) rows * cols)
+                || (bias != null && !Checks.in(bias, 0, rows)) || !Checks.in(out, outOff, rows)) {
+            String ctx = "Magnitude.perRow(" + norm + ", rows=" + rows + ", cols=" + cols + ")";
+            checkMatrix(norm, x, off, rows, cols, ctx);
+            if (bias != null) Checks.range("bias", bias, 0, rows, ctx);
+            Checks.range("out", out, outOff, rows, ctx);
+        }
         for (int r = 0; r < rows; r++) {
             double v = finish(norm, raw(norm, x, off + r * cols, cols));
             out[outOff + r] = bias == null ? v : v + Math.abs(bias[r]);
@@ -72,8 +79,10 @@ public final class Magnitude {
      */
     public static void perFilter(Norm norm, float[] w, int off, int filters, int channels, int kH, int kW,
                                  float[] bias, double[] out, int outOff) {
-        int cols = Checks.size("Magnitude.perFilter(channels=" + channels + ", kernel=" + kH + "x" + kW + ")", channels, kH, kW);
-        perRow(norm, w, off, filters, cols, bias, out, outOff);
+        if (!Checks.fits(channels, kH, kW)) {
+            Checks.size("Magnitude.perFilter(channels=" + channels + ", kernel=" + kH + "x" + kW + ")", channels, kH, kW);
+        }
+        perRow(norm, w, off, filters, channels * kH * kW, bias, out, outOff);
     }
 
     /**
@@ -82,12 +91,16 @@ public final class Magnitude {
      */
     public static void perFilterMaxTap(float[] w, int off, int filters, int channels, int kH, int kW,
                                        float[] bias, double[] out, int outOff) {
-        String ctx = "Magnitude.perFilterMaxTap(filters=" + filters + ", channels=" + channels + ", kernel=" + kH + "x" + kW + ")";
-        int taps = Checks.size(ctx, kH, kW);
-        int total = Checks.size(ctx, filters, channels, taps);
-        Checks.range("w", w, off, total, ctx);
-        if (bias != null) Checks.range("bias", bias, 0, filters, ctx);
-        Checks.range("out", out, outOff, filters, ctx);
+        if (!(Checks.fits(kH, kW) && Checks.fits(filters, channels, (long) kH * kW)
+                && Checks.in(w, off, (long) filters * channels * kH * kW) && (bias == null || Checks.in(bias, 0, filters))
+                && Checks.in(out, outOff, filters))) {
+            String ctx = "Magnitude.perFilterMaxTap(filters=" + filters + ", channels=" + channels + ", kernel=" + kH + "x" + kW + ")";
+            int total = Checks.size(ctx, filters, channels, Checks.size(ctx, kH, kW));
+            Checks.range("w", w, off, total, ctx);
+            if (bias != null) Checks.range("bias", bias, 0, filters, ctx);
+            Checks.range("out", out, outOff, filters, ctx);
+        }
+        int taps = kH * kW;
         for (int f = 0; f < filters; f++) {
             double s = 0;
             for (int c = 0; c < channels; c++) {
@@ -104,9 +117,11 @@ public final class Magnitude {
 
     /** {@code out[outOff + c] = norm(x[·, c])} for a row-major {@code [rows, cols]} matrix. */
     public static void perColumn(Norm norm, float[] x, int off, int rows, int cols, double[] out, int outOff) {
-        String ctx = "Magnitude.perColumn(" + norm + ", rows=" + rows + ", cols=" + cols + ")";
-        checkMatrix(norm, x, off, rows, cols, ctx);
-        Checks.range("out", out, outOff, cols, ctx);
+        if (!(matrixOk(norm, x, off, rows, cols) && Checks.in(out, outOff, cols))) {
+            String ctx = "Magnitude.perColumn(" + norm + ", rows=" + rows + ", cols=" + cols + ")";
+            checkMatrix(norm, x, off, rows, cols, ctx);
+            Checks.range("out", out, outOff, cols, ctx);
+        }
         java.util.Arrays.fill(out, outOff, outOff + cols, 0.0);
         columnsRaw(norm, x, off, 0, rows, cols, out, outOff);
         for (int c = 0; c < cols; c++) out[outOff + c] = finish(norm, out[outOff + c]);
@@ -118,12 +133,15 @@ public final class Magnitude {
      */
     public static void perInputChannel(Norm norm, float[] w, int off, int filters, int channels, int kH, int kW,
                                        double[] out, int outOff) {
-        String ctx = "Magnitude.perInputChannel(" + norm + ", filters=" + filters + ", channels=" + channels
-                + ", kernel=" + kH + "x" + kW + ")";
-        int taps = Checks.size(ctx, kH, kW);
-        int cols = Checks.size(ctx, channels, taps);
-        checkMatrix(norm, w, off, filters, cols, ctx);
-        Checks.range("out", out, outOff, channels, ctx);
+        if (!(Checks.fits(channels, kH, kW) && matrixOk(norm, w, off, filters, channels * kH * kW)
+                && Checks.in(out, outOff, channels))) {
+            String ctx = "Magnitude.perInputChannel(" + norm + ", filters=" + filters + ", channels=" + channels
+                    + ", kernel=" + kH + "x" + kW + ")";
+            int cols = Checks.size(ctx, channels, Checks.size(ctx, kH, kW));
+            checkMatrix(norm, w, off, filters, cols, ctx);
+            Checks.range("out", out, outOff, channels, ctx);
+        }
+        int taps = kH * kW, cols = channels * taps;
         double[] colRaw = doubleScratch(cols);
         java.util.Arrays.fill(colRaw, 0, cols, 0.0);
         columnsRaw(norm, w, off, 0, filters, cols, colRaw, 0);
@@ -143,11 +161,15 @@ public final class Magnitude {
      */
     public static void perBlock(Norm norm, float[] x, int off, int rows, int cols, int blockRows, int blockCols,
                                 double[] out, int outOff) {
-        String ctx = "Magnitude.perBlock(" + norm + ", rows=" + rows + ", cols=" + cols + ", block=" + blockRows + "x" + blockCols + ")";
-        checkMatrix(norm, x, off, rows, cols, ctx);
-        if (blockRows < 1 || blockCols < 1) throw new IllegalArgumentException("block sizes must be >= 1 in " + ctx);
+        if (!(matrixOk(norm, x, off, rows, cols) && blockRows >= 1 && blockCols >= 1
+                && Checks.in(out, outOff, (long) blockCount(rows, blockRows) * blockCount(cols, blockCols)))) {
+            String ctx = "Magnitude.perBlock(" + norm + ", rows=" + rows + ", cols=" + cols + ", block=" + blockRows + "x"
+                    + blockCols + ")";
+            checkMatrix(norm, x, off, rows, cols, ctx);
+            if (blockRows < 1 || blockCols < 1) throw new IllegalArgumentException("block sizes must be >= 1 in " + ctx);
+            Checks.range("out", out, outOff, (long) blockCount(rows, blockRows) * blockCount(cols, blockCols), ctx);
+        }
         int nbr = blockCount(rows, blockRows), nbc = blockCount(cols, blockCols);
-        Checks.range("out", out, outOff, (long) nbr * nbc, ctx);
         double[] colRaw = doubleScratch(cols);
         for (int i = 0; i < nbr; i++) {
             int r0 = i * blockRows, r1 = Math.min(rows, r0 + blockRows);
@@ -305,6 +327,10 @@ public final class Magnitude {
 
     private static void checkNorm(Norm norm, String ctx) {
         if (norm == null) throw new IllegalArgumentException("norm is null in " + ctx);
+    }
+
+    private static boolean matrixOk(Norm norm, float[] x, int off, int rows, int cols) {
+        return norm != null && Checks.fits(rows, cols) && Checks.in(x, off, (long) rows * cols);
     }
 
     private static void checkMatrix(Norm norm, float[] x, int off, int rows, int cols, String ctx) {

@@ -21,6 +21,7 @@ public record PoolGeometry(int channels, int inH, int inW, int kH, int kW, int s
                     + (inH + 2L * pad) + "x" + (inW + 2L * pad) + ": " + ctx);
         }
         Checks.size(ctx, channels, inH, inW);
+        Checks.size(ctx, channels, (inH + 2L * pad - kH) / stride + 1, (inW + 2L * pad - kW) / stride + 1);
     }
 
     /** Convenience: a square window. */

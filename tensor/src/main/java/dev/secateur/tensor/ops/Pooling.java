@@ -21,24 +21,31 @@ public final class Pooling {
      */
     public static void maxPool2dForward(Workers workers, PoolGeometry g, int batch, float[] x, int xOff,
                                         float[] y, int yOff, int[] argmax, int argOff) {
-        String ctx = "maxPool2dForward " + g + " batch " + batch;
-        int planes = planes(workers, g, batch, ctx);
-        Checks.range("x", x, xOff, (long) planes * g.inH() * g.inW(), ctx);
-        long outs = (long) planes * g.outH() * g.outW();
-        Checks.range("y", y, yOff, outs, ctx);
-        if (argmax != null) Checks.range("argmax", argmax, argOff, outs, ctx);
+        if (!(planesOk(workers, g, batch) && Checks.in(x, xOff, (long) batch * g.inputSize())
+                && Checks.in(y, yOff, (long) batch * g.outputSize())
+                && (argmax == null || Checks.in(argmax, argOff, (long) batch * g.outputSize())))) {
+            String ctx = "maxPool2dForward " + g + " batch " + batch;
+            checkPlanes(workers, g, batch, ctx);
+            Checks.range("x", x, xOff, (long) batch * g.inputSize(), ctx);
+            Checks.range("y", y, yOff, (long) batch * g.outputSize(), ctx);
+            if (argmax != null) Checks.range("argmax", argmax, argOff, (long) batch * g.outputSize(), ctx);
+        }
+        int planes = batch * g.channels();
         forEachPlane(workers, planes, p -> maxPlane(g, p, x, xOff, y, yOff, argmax, argOff));
     }
 
     /** {@code dx = 0; dx[argmax[i]] += dy[i]} for the indices written by the forward pass. */
     public static void maxPool2dBackward(Workers workers, PoolGeometry g, int batch, float[] dy, int dyOff,
                                          int[] argmax, int argOff, float[] dx, int dxOff) {
-        String ctx = "maxPool2dBackward " + g + " batch " + batch;
-        int planes = planes(workers, g, batch, ctx);
-        long outs = (long) planes * g.outH() * g.outW();
-        Checks.range("dy", dy, dyOff, outs, ctx);
-        Checks.range("argmax", argmax, argOff, outs, ctx);
-        Checks.range("dx", dx, dxOff, (long) planes * g.inH() * g.inW(), ctx);
+        if (!(planesOk(workers, g, batch) && Checks.in(dy, dyOff, (long) batch * g.outputSize())
+                && Checks.in(argmax, argOff, (long) batch * g.outputSize()) && Checks.in(dx, dxOff, (long) batch * g.inputSize()))) {
+            String ctx = "maxPool2dBackward " + g + " batch " + batch;
+            checkPlanes(workers, g, batch, ctx);
+            Checks.range("dy", dy, dyOff, (long) batch * g.outputSize(), ctx);
+            Checks.range("argmax", argmax, argOff, (long) batch * g.outputSize(), ctx);
+            Checks.range("dx", dx, dxOff, (long) batch * g.inputSize(), ctx);
+        }
+        int planes = batch * g.channels();
         int inPlane = g.inH() * g.inW(), outPlane = g.outH() * g.outW();
         // Validate first so a bad index fails before anything is written.
         for (int p = 0; p < planes; p++) {
@@ -47,7 +54,7 @@ public final class Pooling {
                 int a = argmax[o];
                 if (a < lo || a >= hi) {
                     throw new IllegalArgumentException("argmax[" + o + "] = " + a + " is outside its plane [" + lo + ", "
-                            + hi + ") in " + ctx);
+                            + hi + ") in maxPool2dBackward " + g + " batch " + batch);
                 }
             }
         }
@@ -60,23 +67,35 @@ public final class Pooling {
 
     /** Average pooling forward; {@code y} is overwritten. */
     public static void avgPool2dForward(Workers workers, PoolGeometry g, int batch, float[] x, int xOff, float[] y, int yOff) {
-        String ctx = "avgPool2dForward " + g + " batch " + batch;
-        int planes = planes(workers, g, batch, ctx);
-        Checks.range("x", x, xOff, (long) planes * g.inH() * g.inW(), ctx);
-        Checks.range("y", y, yOff, (long) planes * g.outH() * g.outW(), ctx);
+        if (!(planesOk(workers, g, batch) && Checks.in(x, xOff, (long) batch * g.inputSize())
+                && Checks.in(y, yOff, (long) batch * g.outputSize()))) {
+            String ctx = "avgPool2dForward " + g + " batch " + batch;
+            checkPlanes(workers, g, batch, ctx);
+            Checks.range("x", x, xOff, (long) batch * g.inputSize(), ctx);
+            Checks.range("y", y, yOff, (long) batch * g.outputSize(), ctx);
+        }
+        int planes = batch * g.channels();
         forEachPlane(workers, planes, p -> avgPlane(g, p, x, xOff, y, yOff));
     }
 
     /** Average pooling backward: each input gets {@code Σ dy / (kH*kW)} over the windows that hold it. */
     public static void avgPool2dBackward(Workers workers, PoolGeometry g, int batch, float[] dy, int dyOff, float[] dx, int dxOff) {
-        String ctx = "avgPool2dBackward " + g + " batch " + batch;
-        int planes = planes(workers, g, batch, ctx);
-        Checks.range("dy", dy, dyOff, (long) planes * g.outH() * g.outW(), ctx);
-        Checks.range("dx", dx, dxOff, (long) planes * g.inH() * g.inW(), ctx);
+        if (!(planesOk(workers, g, batch) && Checks.in(dy, dyOff, (long) batch * g.outputSize())
+                && Checks.in(dx, dxOff, (long) batch * g.inputSize()))) {
+            String ctx = "avgPool2dBackward " + g + " batch " + batch;
+            checkPlanes(workers, g, batch, ctx);
+            Checks.range("dy", dy, dyOff, (long) batch * g.outputSize(), ctx);
+            Checks.range("dx", dx, dxOff, (long) batch * g.inputSize(), ctx);
+        }
+        int planes = batch * g.channels();
         forEachPlane(workers, planes, p -> avgPlaneBackward(g, p, dy, dyOff, dx, dxOff));
     }
 
     private static void maxPlane(PoolGeometry g, int p, float[] x, int xOff, float[] y, int yOff, int[] argmax, int argOff) {
+        if (Pool2x2.applies(g)) {
+            Pool2x2.max(g, p, x, xOff, y, yOff, argmax, argOff);
+            return;
+        }
         int inH = g.inH(), inW = g.inW(), outH = g.outH(), outW = g.outW(), s = g.stride(), pad = g.pad();
         int planeRel = p * inH * inW, planeAbs = xOff + planeRel, o = p * outH * outW;
         for (int oh = 0; oh < outH; oh++) {
@@ -101,6 +120,10 @@ public final class Pooling {
     }
 
     private static void avgPlane(PoolGeometry g, int p, float[] x, int xOff, float[] y, int yOff) {
+        if (Pool2x2.applies(g)) {
+            Pool2x2.avg(g, p, x, xOff, y, yOff);
+            return;
+        }
         int inH = g.inH(), inW = g.inW(), outH = g.outH(), outW = g.outW(), s = g.stride(), pad = g.pad();
         int plane = xOff + p * inH * inW, o = yOff + p * outH * outW;
         float inv = 1f / (g.kH() * g.kW());
@@ -118,6 +141,10 @@ public final class Pooling {
     }
 
     private static void avgPlaneBackward(PoolGeometry g, int p, float[] dy, int dyOff, float[] dx, int dxOff) {
+        if (Pool2x2.applies(g)) {
+            Pool2x2.avgBackward(g, p, dy, dyOff, dx, dxOff);
+            return;
+        }
         int inH = g.inH(), inW = g.inW(), outH = g.outH(), outW = g.outW(), s = g.stride(), pad = g.pad();
         int plane = dxOff + p * inH * inW, o = dyOff + p * outH * outW;
         Arrays.fill(dx, plane, plane + inH * inW, 0f);
@@ -134,12 +161,15 @@ public final class Pooling {
         }
     }
 
-    private static int planes(Workers workers, PoolGeometry g, int batch, String ctx) {
+    private static boolean planesOk(Workers workers, PoolGeometry g, int batch) {
+        return workers != null && g != null && Checks.fits(batch, Math.max(g.inputSize(), g.outputSize()));
+    }
+
+    private static void checkPlanes(Workers workers, PoolGeometry g, int batch, String ctx) {
         if (workers == null) throw new IllegalArgumentException("workers is null in " + ctx);
         if (g == null) throw new IllegalArgumentException("geometry is null in " + ctx);
         if (batch < 0) throw new IllegalArgumentException("batch must be >= 0 in " + ctx);
-        Checks.size(ctx, batch, g.channels(), Math.max((long) g.inH() * g.inW(), (long) g.outH() * g.outW()));
-        return batch * g.channels();
+        Checks.size(ctx, batch, Math.max(g.inputSize(), g.outputSize()));
     }
 
     /** Splits planes into one contiguous chunk per thread. */

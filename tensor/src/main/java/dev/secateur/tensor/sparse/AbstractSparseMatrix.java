@@ -78,10 +78,13 @@ abstract class AbstractSparseMatrix {
     }
 
     private void checkOperand(String name, float[] a, int off, long needed, int batch) {
-        String shape = (name.equals("x") ? cols : rows) + (batch == 1 ? "" : "x" + batch);
-        if (a == null) throw new IllegalArgumentException(name + " is null (needs " + shape + " floats for a " + rows + "x" + cols + " matrix)");
-        if (off < 0) throw new IllegalArgumentException(name + " offset " + off + " is negative");
-        if (off + needed > a.length) {
+        if (a == null || off < 0 || off + needed > a.length) {
+            // The message is built only on failure: a valid call allocates nothing.
+            String shape = (name.equals("x") ? cols : rows) + (batch == 1 ? "" : "x" + batch);
+            if (a == null) {
+                throw new IllegalArgumentException(name + " is null (needs " + shape + " floats for a " + rows + "x" + cols + " matrix)");
+            }
+            if (off < 0) throw new IllegalArgumentException(name + " offset " + off + " is negative");
             throw new IllegalArgumentException(name + " needs " + needed + " floats [" + shape + "] at offset " + off
                     + " but its array has " + a.length + " (matrix " + rows + "x" + cols + ", batch " + batch + ")");
         }

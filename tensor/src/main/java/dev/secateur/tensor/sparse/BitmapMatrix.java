@@ -49,30 +49,31 @@ public final class BitmapMatrix extends AbstractSparseMatrix implements SparseMa
         int groups = (rows + GROUP - 1) / GROUP;
         int[] colPtr = new int[groups + 1];
         int[] valuePtr = new int[groups + 1];
+        DeltaIndex index = new DeltaIndex(1);
         for (int g = 0; g < groups; g++) {
-            int cursor = 0, n = 0, kept = 0;
+            index.startRow();
+            int at = colPtr[g], kept = 0;
             for (int c = 0; c < cols; c++) {
                 int bits = bits(src, g, c);
                 if (bits != 0) {
-                    n += DeltaIndex.entries(cursor, c);
-                    cursor = c;
+                    at = index.add(c, null, at);
                     kept += Integer.bitCount(bits);
                 }
             }
-            colPtr[g + 1] = Math.addExact(colPtr[g], n);
+            colPtr[g + 1] = at;
             valuePtr[g + 1] = Math.addExact(valuePtr[g], kept);
         }
         float[] values = new float[Math.addExact(valuePtr[groups], GROUP)];
         char[] deltas = new char[colPtr[groups]];
         char[] masks = new char[colPtr[groups]];
         for (int g = 0; g < groups; g++) {
-            int at = colPtr[g], cursor = 0, p = valuePtr[g];
+            index.startRow();
+            int at = colPtr[g], p = valuePtr[g];
             for (int c = 0; c < cols; c++) {
                 int bits = bits(src, g, c);
                 if (bits == 0) continue;
-                at = DeltaIndex.write(deltas, at, cursor, c);
+                at = index.add(c, deltas, at);
                 masks[at - 1] = (char) bits;
-                cursor = c;
                 for (int i = 0; i < GROUP; i++) {
                     if ((bits & (1 << i)) != 0) values[p++] = dense[(g * GROUP + i) * cols + c];
                 }

@@ -87,72 +87,96 @@ final class BsrKernels {
 
     /**
      * Four output rows ({@code row0..row0+3}, of which {@code valid} exist) of one block row, for
-     * Y = W·X with X [K, n]. The weight of row i in block p is {@code v[p*stride + q + i]}. A
-     * 4-row × 4-vector tile (16 accumulators) loads each input vector once for four FMAs.
+     * Y = W·X with X [K, n]. The weight of row i in block p is {@code v[p*stride + q + i]}.
      */
     static void batchQuad(float[] v, char[] d, int p0, int e, int stride, int q, int valid, int row0,
                           float[] x, int xOff, int n, float[] y, int yOff, float[] bias, boolean relu) {
-        float bi0 = biasAt(bias, row0, 0, valid), bi1 = biasAt(bias, row0, 1, valid);
-        float bi2 = biasAt(bias, row0, 2, valid), bi3 = biasAt(bias, row0, 3, valid);
+        float lo = relu ? 0f : Float.NEGATIVE_INFINITY;
         int j = 0;
-        for (; j + 4 * L <= n; j += 4 * L) {
-            FloatVector z = FloatVector.zero(S);
-            FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a10 = z, a11 = z, a12 = z, a13 = z;
-            FloatVector a20 = z, a21 = z, a22 = z, a23 = z, a30 = z, a31 = z, a32 = z, a33 = z;
-            int xo = xOff + j;
-            for (int p = p0; p < e; p++) {
-                xo += d[p] * n;
-                int w = p * stride + q;
-                FloatVector x0 = FloatVector.fromArray(S, x, xo);
-                FloatVector x1 = FloatVector.fromArray(S, x, xo + L);
-                FloatVector x2 = FloatVector.fromArray(S, x, xo + 2 * L);
-                FloatVector x3 = FloatVector.fromArray(S, x, xo + 3 * L);
-                FloatVector w0 = FloatVector.broadcast(S, v[w]);
-                a00 = x0.fma(w0, a00); a01 = x1.fma(w0, a01); a02 = x2.fma(w0, a02); a03 = x3.fma(w0, a03);
-                FloatVector w1 = FloatVector.broadcast(S, v[w + 1]);
-                a10 = x0.fma(w1, a10); a11 = x1.fma(w1, a11); a12 = x2.fma(w1, a12); a13 = x3.fma(w1, a13);
-                FloatVector w2 = FloatVector.broadcast(S, v[w + 2]);
-                a20 = x0.fma(w2, a20); a21 = x1.fma(w2, a21); a22 = x2.fma(w2, a22); a23 = x3.fma(w2, a23);
-                FloatVector w3 = FloatVector.broadcast(S, v[w + 3]);
-                a30 = x0.fma(w3, a30); a31 = x1.fma(w3, a31); a32 = x2.fma(w3, a32); a33 = x3.fma(w3, a33);
-            }
-            int yo = yOff + row0 * n + j;
-            store4(a00, a01, a02, a03, bi0, relu, y, yo);
-            if (valid > 1) store4(a10, a11, a12, a13, bi1, relu, y, yo + n);
-            if (valid > 2) store4(a20, a21, a22, a23, bi2, relu, y, yo + 2 * n);
-            if (valid > 3) store4(a30, a31, a32, a33, bi3, relu, y, yo + 3 * n);
-        }
-        for (; j < n; j += L) {
-            VectorMask<Float> m = S.indexInRange(j, n);
-            boolean full = j + L <= n;
-            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-            int xo = xOff + j;
-            for (int p = p0; p < e; p++) {
-                xo += d[p] * n;
-                int w = p * stride + q;
-                FloatVector x0 = full ? FloatVector.fromArray(S, x, xo) : FloatVector.fromArray(S, x, xo, m);
-                a0 = x0.fma(FloatVector.broadcast(S, v[w]), a0);
-                a1 = x0.fma(FloatVector.broadcast(S, v[w + 1]), a1);
-                a2 = x0.fma(FloatVector.broadcast(S, v[w + 2]), a2);
-                a3 = x0.fma(FloatVector.broadcast(S, v[w + 3]), a3);
-            }
-            int yo = yOff + row0 * n + j;
-            Epilogue.store(a0, bi0, relu, y, yo, m);
-            if (valid > 1) Epilogue.store(a1, bi1, relu, y, yo + n, m);
-            if (valid > 2) Epilogue.store(a2, bi2, relu, y, yo + 2 * n, m);
-            if (valid > 3) Epilogue.store(a3, bi3, relu, y, yo + 3 * n, m);
-        }
+        for (; j + 4 * L <= n; j += 4 * L) quadWide(v, d, p0, e, stride, q, valid, row0, x, xOff + j, n, y, yOff + j, bias, lo);
+        for (; j < n; j += L) quadNarrow(v, d, p0, e, stride, q, valid, row0, x, xOff + j, n, j, y, yOff + j, bias, lo);
     }
 
     private static float biasAt(float[] bias, int row0, int i, int valid) {
         return bias == null || i >= valid ? 0f : bias[row0 + i];
     }
 
-    private static void store4(FloatVector a0, FloatVector a1, FloatVector a2, FloatVector a3, float b, boolean relu,
-                               float[] y, int at) {
-        Epilogue.store(a0, b, relu, y, at);
-        Epilogue.store(a1, b, relu, y, at + L);
-        Epilogue.store(a2, b, relu, y, at + 2 * L);
-        Epilogue.store(a3, b, relu, y, at + 3 * L);
+    /**
+     * A 4-row × 4-vector tile (16 accumulators): each input vector is loaded once for four FMAs.
+     * The stores are written out here (no helper taking vectors) so that C2 keeps every vector
+     * in a register; {@code max(lo)} is the ReLU ({@code lo = 0}) or the identity ({@code -∞}).
+     */
+    private static void quadWide(float[] v, char[] d, int p0, int e, int stride, int q, int valid, int row0,
+                                 float[] x, int xo, int n, float[] y, int yo, float[] bias, float lo) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a10 = z, a11 = z, a12 = z, a13 = z;
+        FloatVector a20 = z, a21 = z, a22 = z, a23 = z, a30 = z, a31 = z, a32 = z, a33 = z;
+        int c = 0;
+        for (int p = p0; p < e; p++) {
+            c += d[p];
+            int xi = xo + c * n;
+            int w = p * stride + q;
+            FloatVector x0 = FloatVector.fromArray(S, x, xi);
+            FloatVector x1 = FloatVector.fromArray(S, x, xi + L);
+            FloatVector x2 = FloatVector.fromArray(S, x, xi + 2 * L);
+            FloatVector x3 = FloatVector.fromArray(S, x, xi + 3 * L);
+            FloatVector w0 = FloatVector.broadcast(S, v[w]);
+            a00 = x0.fma(w0, a00); a01 = x1.fma(w0, a01); a02 = x2.fma(w0, a02); a03 = x3.fma(w0, a03);
+            FloatVector w1 = FloatVector.broadcast(S, v[w + 1]);
+            a10 = x0.fma(w1, a10); a11 = x1.fma(w1, a11); a12 = x2.fma(w1, a12); a13 = x3.fma(w1, a13);
+            FloatVector w2 = FloatVector.broadcast(S, v[w + 2]);
+            a20 = x0.fma(w2, a20); a21 = x1.fma(w2, a21); a22 = x2.fma(w2, a22); a23 = x3.fma(w2, a23);
+            FloatVector w3 = FloatVector.broadcast(S, v[w + 3]);
+            a30 = x0.fma(w3, a30); a31 = x1.fma(w3, a31); a32 = x2.fma(w3, a32); a33 = x3.fma(w3, a33);
+        }
+        int o = yo + row0 * n;
+        float b = biasAt(bias, row0, 0, valid);
+        a00.add(b).max(lo).intoArray(y, o);
+        a01.add(b).max(lo).intoArray(y, o + L);
+        a02.add(b).max(lo).intoArray(y, o + 2 * L);
+        a03.add(b).max(lo).intoArray(y, o + 3 * L);
+        if (valid < 2) return;
+        o += n;
+        b = biasAt(bias, row0, 1, valid);
+        a10.add(b).max(lo).intoArray(y, o);
+        a11.add(b).max(lo).intoArray(y, o + L);
+        a12.add(b).max(lo).intoArray(y, o + 2 * L);
+        a13.add(b).max(lo).intoArray(y, o + 3 * L);
+        if (valid < 3) return;
+        o += n;
+        b = biasAt(bias, row0, 2, valid);
+        a20.add(b).max(lo).intoArray(y, o);
+        a21.add(b).max(lo).intoArray(y, o + L);
+        a22.add(b).max(lo).intoArray(y, o + 2 * L);
+        a23.add(b).max(lo).intoArray(y, o + 3 * L);
+        if (valid < 4) return;
+        o += n;
+        b = biasAt(bias, row0, 3, valid);
+        a30.add(b).max(lo).intoArray(y, o);
+        a31.add(b).max(lo).intoArray(y, o + L);
+        a32.add(b).max(lo).intoArray(y, o + 2 * L);
+        a33.add(b).max(lo).intoArray(y, o + 3 * L);
+    }
+
+    /** One (possibly partial, masked) batch vector for the four rows. */
+    private static void quadNarrow(float[] v, char[] d, int p0, int e, int stride, int q, int valid, int row0,
+                                   float[] x, int xo, int n, int j, float[] y, int yo, float[] bias, float lo) {
+        VectorMask<Float> m = S.indexInRange(j, n);
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        int c = 0;
+        for (int p = p0; p < e; p++) {
+            c += d[p];
+            int w = p * stride + q;
+            FloatVector x0 = FloatVector.fromArray(S, x, xo + c * n, m);
+            a0 = x0.fma(FloatVector.broadcast(S, v[w]), a0);
+            a1 = x0.fma(FloatVector.broadcast(S, v[w + 1]), a1);
+            a2 = x0.fma(FloatVector.broadcast(S, v[w + 2]), a2);
+            a3 = x0.fma(FloatVector.broadcast(S, v[w + 3]), a3);
+        }
+        int o = yo + row0 * n;
+        a0.add(biasAt(bias, row0, 0, valid)).max(lo).intoArray(y, o, m);
+        if (valid > 1) a1.add(biasAt(bias, row0, 1, valid)).max(lo).intoArray(y, o + n, m);
+        if (valid > 2) a2.add(biasAt(bias, row0, 2, valid)).max(lo).intoArray(y, o + 2 * n, m);
+        if (valid > 3) a3.add(biasAt(bias, row0, 3, valid)).max(lo).intoArray(y, o + 3 * n, m);
     }
 }

@@ -45,29 +45,30 @@ public final class BsrMatrix extends AbstractSparseMatrix implements SparseMatri
         int r = blockRows;
         int nbr = (rows + r - 1) / r;
         int[] ptr = new int[nbr + 1];
+        DeltaIndex index = new DeltaIndex(1);
         long kept = 0;
         for (int br = 0; br < nbr; br++) {
-            int cursor = 0, n = 0;
+            index.startRow();
+            int at = ptr[br];
             for (int c = 0; c < cols; c++) {
                 int k = keptInBlock(src, br * r, r, c);
                 if (k > 0) {
-                    n += DeltaIndex.entries(cursor, c);
-                    cursor = c;
+                    at = index.add(c, null, at);
                     kept += k;
                 }
             }
-            ptr[br + 1] = Math.addExact(ptr[br], n);
+            ptr[br + 1] = at;
         }
         float[] values = new float[Math.multiplyExact(ptr[nbr], r)];
         char[] deltas = new char[ptr[nbr]];
         for (int br = 0; br < nbr; br++) {
-            int at = ptr[br], cursor = 0;
+            index.startRow();
+            int at = ptr[br];
             for (int c = 0; c < cols; c++) {
                 if (keptInBlock(src, br * r, r, c) > 0) {
-                    at = DeltaIndex.write(deltas, at, cursor, c);
+                    at = index.add(c, deltas, at);
                     int row0 = br * r;
                     for (int i = 0; i < r && row0 + i < rows; i++) values[(at - 1) * r + i] = src.value(row0 + i, c);
-                    cursor = c;
                 }
             }
         }

@@ -4,106 +4,139 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
-/** CSR kernels over a row range; arguments were validated by the caller. */
+/**
+ * CSR kernels over a row range; arguments were validated by the caller. Entry q of a row moves
+ * cursor {@code q % 4} ({@link CsrMatrix#CHAINS}), so the loops are unrolled by four entries.
+ */
 final class CsrKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
     private CsrKernels() {}
 
-    /** y = W·x: four accumulators per row hide the FMA latency; the loads are the limit. */
+    /** y = W·x: four cursors and four sums per row, all independent; the loads are the limit. */
     static void vector(float[] v, char[] d, int[] ptr, float[] x, int xOff, float[] y, int yOff,
                        float[] bias, boolean relu, int r0, int r1) {
         for (int r = r0; r < r1; r++) {
             int p = ptr[r], e = ptr[r + 1];
-            int c = xOff;
+            int c0 = xOff, c1 = xOff, c2 = xOff, c3 = xOff;
             float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
             for (; p + 3 < e; p += 4) {
-                c += d[p];
-                s0 = Math.fma(v[p], x[c], s0);
-                c += d[p + 1];
-                s1 = Math.fma(v[p + 1], x[c], s1);
-                c += d[p + 2];
-                s2 = Math.fma(v[p + 2], x[c], s2);
-                c += d[p + 3];
-                s3 = Math.fma(v[p + 3], x[c], s3);
+                c0 += d[p];
+                c1 += d[p + 1];
+                c2 += d[p + 2];
+                c3 += d[p + 3];
+                s0 = Math.fma(v[p], x[c0], s0);
+                s1 = Math.fma(v[p + 1], x[c1], s1);
+                s2 = Math.fma(v[p + 2], x[c2], s2);
+                s3 = Math.fma(v[p + 3], x[c3], s3);
             }
-            for (; p < e; p++) {
-                c += d[p];
-                s0 = Math.fma(v[p], x[c], s0);
-            }
+            if (p < e) s0 = Math.fma(v[p], x[c0 + d[p]], s0);
+            if (p + 1 < e) s1 = Math.fma(v[p + 1], x[c1 + d[p + 1]], s1);
+            if (p + 2 < e) s2 = Math.fma(v[p + 2], x[c2 + d[p + 2]], s2);
             y[yOff + r] = Epilogue.scalar((s0 + s1) + (s2 + s3), bias, r, relu);
         }
     }
 
     /**
      * Y = W·X with X [K, n]: broadcast each weight, FMA against the batch vectors of its input
-     * row. Chunks of 4 vectors use 8 accumulators (two entries in flight) so both FMA pipes stay
-     * busy; then single vectors, then a masked tail.
+     * row. Chunks of 4 vectors use 8 accumulators (entries 0, 2 mod 4 and 1, 3 mod 4) so both FMA
+     * pipes stay busy; then single vectors, then a masked tail.
      */
     static void batch(float[] v, char[] d, int[] ptr, float[] x, int xOff, int n, float[] y, int yOff,
                       float[] bias, boolean relu, int r0, int r1) {
+        float lo = relu ? 0f : Float.NEGATIVE_INFINITY;
         for (int r = r0; r < r1; r++) {
-            int p0 = ptr[r], e = ptr[r + 1];
             float b = bias == null ? 0f : bias[r];
             int yo = yOff + r * n;
             int j = 0;
-            for (; j + 4 * L <= n; j += 4 * L) {
-                FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-                FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
-                int xo = xOff + j, p = p0;
-                for (; p + 1 < e; p += 2) {
-                    xo += d[p] * n;
-                    FloatVector w = FloatVector.broadcast(S, v[p]);
-                    a0 = FloatVector.fromArray(S, x, xo).fma(w, a0);
-                    a1 = FloatVector.fromArray(S, x, xo + L).fma(w, a1);
-                    a2 = FloatVector.fromArray(S, x, xo + 2 * L).fma(w, a2);
-                    a3 = FloatVector.fromArray(S, x, xo + 3 * L).fma(w, a3);
-                    xo += d[p + 1] * n;
-                    FloatVector u = FloatVector.broadcast(S, v[p + 1]);
-                    c0 = FloatVector.fromArray(S, x, xo).fma(u, c0);
-                    c1 = FloatVector.fromArray(S, x, xo + L).fma(u, c1);
-                    c2 = FloatVector.fromArray(S, x, xo + 2 * L).fma(u, c2);
-                    c3 = FloatVector.fromArray(S, x, xo + 3 * L).fma(u, c3);
-                }
-                if (p < e) {
-                    xo += d[p] * n;
-                    FloatVector w = FloatVector.broadcast(S, v[p]);
-                    a0 = FloatVector.fromArray(S, x, xo).fma(w, a0);
-                    a1 = FloatVector.fromArray(S, x, xo + L).fma(w, a1);
-                    a2 = FloatVector.fromArray(S, x, xo + 2 * L).fma(w, a2);
-                    a3 = FloatVector.fromArray(S, x, xo + 3 * L).fma(w, a3);
-                }
-                Epilogue.store(a0.add(c0), b, relu, y, yo + j);
-                Epilogue.store(a1.add(c1), b, relu, y, yo + j + L);
-                Epilogue.store(a2.add(c2), b, relu, y, yo + j + 2 * L);
-                Epilogue.store(a3.add(c3), b, relu, y, yo + j + 3 * L);
-            }
-            for (; j + L <= n; j += L) {
-                FloatVector a0 = FloatVector.zero(S), a1 = a0;
-                int xo = xOff + j, p = p0;
-                for (; p + 1 < e; p += 2) {
-                    xo += d[p] * n;
-                    a0 = FloatVector.fromArray(S, x, xo).fma(FloatVector.broadcast(S, v[p]), a0);
-                    xo += d[p + 1] * n;
-                    a1 = FloatVector.fromArray(S, x, xo).fma(FloatVector.broadcast(S, v[p + 1]), a1);
-                }
-                if (p < e) {
-                    xo += d[p] * n;
-                    a0 = FloatVector.fromArray(S, x, xo).fma(FloatVector.broadcast(S, v[p]), a0);
-                }
-                Epilogue.store(a0.add(a1), b, relu, y, yo + j);
-            }
-            if (j < n) {
-                VectorMask<Float> m = S.indexInRange(j, n);
-                FloatVector a0 = FloatVector.zero(S);
-                int xo = xOff + j;
-                for (int p = p0; p < e; p++) {
-                    xo += d[p] * n;
-                    a0 = FloatVector.fromArray(S, x, xo, m).fma(FloatVector.broadcast(S, v[p]), a0);
-                }
-                Epilogue.store(a0, b, relu, y, yo + j, m);
-            }
+            for (; j + 4 * L <= n; j += 4 * L) wide(v, d, ptr[r], ptr[r + 1], x, xOff + j, n, y, yo + j, b, lo);
+            for (; j < n; j += L) narrow(v, d, ptr[r], ptr[r + 1], x, xOff + j, n, j, y, yo + j, b, lo);
         }
+    }
+
+    private static void wide(float[] v, char[] d, int p, int e, float[] x, int xo, int n, float[] y, int yo,
+                             float b, float lo) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+        int k0 = 0, k1 = 0, k2 = 0, k3 = 0;
+        for (; p + 3 < e; p += 4) {
+            k0 += d[p];
+            k1 += d[p + 1];
+            k2 += d[p + 2];
+            k3 += d[p + 3];
+            int i0 = xo + k0 * n, i1 = xo + k1 * n;
+            FloatVector w = FloatVector.broadcast(S, v[p]);
+            a0 = FloatVector.fromArray(S, x, i0).fma(w, a0);
+            a1 = FloatVector.fromArray(S, x, i0 + L).fma(w, a1);
+            a2 = FloatVector.fromArray(S, x, i0 + 2 * L).fma(w, a2);
+            a3 = FloatVector.fromArray(S, x, i0 + 3 * L).fma(w, a3);
+            FloatVector u = FloatVector.broadcast(S, v[p + 1]);
+            c0 = FloatVector.fromArray(S, x, i1).fma(u, c0);
+            c1 = FloatVector.fromArray(S, x, i1 + L).fma(u, c1);
+            c2 = FloatVector.fromArray(S, x, i1 + 2 * L).fma(u, c2);
+            c3 = FloatVector.fromArray(S, x, i1 + 3 * L).fma(u, c3);
+            int i2 = xo + k2 * n, i3 = xo + k3 * n;
+            w = FloatVector.broadcast(S, v[p + 2]);
+            a0 = FloatVector.fromArray(S, x, i2).fma(w, a0);
+            a1 = FloatVector.fromArray(S, x, i2 + L).fma(w, a1);
+            a2 = FloatVector.fromArray(S, x, i2 + 2 * L).fma(w, a2);
+            a3 = FloatVector.fromArray(S, x, i2 + 3 * L).fma(w, a3);
+            u = FloatVector.broadcast(S, v[p + 3]);
+            c0 = FloatVector.fromArray(S, x, i3).fma(u, c0);
+            c1 = FloatVector.fromArray(S, x, i3 + L).fma(u, c1);
+            c2 = FloatVector.fromArray(S, x, i3 + 2 * L).fma(u, c2);
+            c3 = FloatVector.fromArray(S, x, i3 + 3 * L).fma(u, c3);
+        }
+        if (p < e) {
+            int i0 = xo + (k0 + d[p]) * n;
+            FloatVector w = FloatVector.broadcast(S, v[p]);
+            a0 = FloatVector.fromArray(S, x, i0).fma(w, a0);
+            a1 = FloatVector.fromArray(S, x, i0 + L).fma(w, a1);
+            a2 = FloatVector.fromArray(S, x, i0 + 2 * L).fma(w, a2);
+            a3 = FloatVector.fromArray(S, x, i0 + 3 * L).fma(w, a3);
+        }
+        if (p + 1 < e) {
+            int i1 = xo + (k1 + d[p + 1]) * n;
+            FloatVector u = FloatVector.broadcast(S, v[p + 1]);
+            c0 = FloatVector.fromArray(S, x, i1).fma(u, c0);
+            c1 = FloatVector.fromArray(S, x, i1 + L).fma(u, c1);
+            c2 = FloatVector.fromArray(S, x, i1 + 2 * L).fma(u, c2);
+            c3 = FloatVector.fromArray(S, x, i1 + 3 * L).fma(u, c3);
+        }
+        if (p + 2 < e) {
+            int i2 = xo + (k2 + d[p + 2]) * n;
+            FloatVector w = FloatVector.broadcast(S, v[p + 2]);
+            a0 = FloatVector.fromArray(S, x, i2).fma(w, a0);
+            a1 = FloatVector.fromArray(S, x, i2 + L).fma(w, a1);
+            a2 = FloatVector.fromArray(S, x, i2 + 2 * L).fma(w, a2);
+            a3 = FloatVector.fromArray(S, x, i2 + 3 * L).fma(w, a3);
+        }
+        a0.add(c0).add(b).max(lo).intoArray(y, yo);
+        a1.add(c1).add(b).max(lo).intoArray(y, yo + L);
+        a2.add(c2).add(b).max(lo).intoArray(y, yo + 2 * L);
+        a3.add(c3).add(b).max(lo).intoArray(y, yo + 3 * L);
+    }
+
+    /** One batch vector (masked when partial); entries 0, 2 mod 4 in one sum, 1, 3 in the other. */
+    private static void narrow(float[] v, char[] d, int p, int e, float[] x, int xo, int n, int j, float[] y, int yo,
+                               float b, float lo) {
+        VectorMask<Float> m = S.indexInRange(j, n);
+        FloatVector a = FloatVector.zero(S), c = a;
+        int k0 = 0, k1 = 0, k2 = 0, k3 = 0;
+        for (; p + 3 < e; p += 4) {
+            k0 += d[p];
+            k1 += d[p + 1];
+            k2 += d[p + 2];
+            k3 += d[p + 3];
+            a = FloatVector.fromArray(S, x, xo + k0 * n, m).fma(FloatVector.broadcast(S, v[p]), a);
+            c = FloatVector.fromArray(S, x, xo + k1 * n, m).fma(FloatVector.broadcast(S, v[p + 1]), c);
+            a = FloatVector.fromArray(S, x, xo + k2 * n, m).fma(FloatVector.broadcast(S, v[p + 2]), a);
+            c = FloatVector.fromArray(S, x, xo + k3 * n, m).fma(FloatVector.broadcast(S, v[p + 3]), c);
+        }
+        if (p < e) a = FloatVector.fromArray(S, x, xo + (k0 + d[p]) * n, m).fma(FloatVector.broadcast(S, v[p]), a);
+        if (p + 1 < e) c = FloatVector.fromArray(S, x, xo + (k1 + d[p + 1]) * n, m).fma(FloatVector.broadcast(S, v[p + 1]), c);
+        if (p + 2 < e) a = FloatVector.fromArray(S, x, xo + (k2 + d[p + 2]) * n, m).fma(FloatVector.broadcast(S, v[p + 2]), a);
+        a.add(c).add(b).max(lo).intoArray(y, yo, m);
     }
 }

@@ -63,11 +63,13 @@ public final class Int8CsrMatrix extends AbstractSparseMatrix implements SparseM
 
     @Override public float[] toDense() {
         float[] d = new float[rows * cols];
+        int[] c = new int[CsrMatrix.CHAINS];
         for (int r = 0; r < rows; r++) {
-            int c = 0;
+            java.util.Arrays.fill(c, 0);
             for (int p = rowPtr[r]; p < rowPtr[r + 1]; p++) {
-                c += deltas[p];
-                if (values[p] != 0) d[r * cols + c] = values[p] * scales[r];
+                int chain = (p - rowPtr[r]) % CsrMatrix.CHAINS;
+                c[chain] += deltas[p];
+                if (values[p] != 0) d[r * cols + c[chain]] = values[p] * scales[r];
             }
         }
         return d;
@@ -79,56 +81,53 @@ public final class Int8CsrMatrix extends AbstractSparseMatrix implements SparseM
         int[] ptr = rowPtr;
         for (int r = r0; r < r1; r++) {
             int p = ptr[r], e = ptr[r + 1];
-            int c = xOff;
+            int c0 = xOff, c1 = xOff, c2 = xOff, c3 = xOff;
             float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
             for (; p + 3 < e; p += 4) {
-                c += d[p];
-                s0 = Math.fma(v[p], x[c], s0);
-                c += d[p + 1];
-                s1 = Math.fma(v[p + 1], x[c], s1);
-                c += d[p + 2];
-                s2 = Math.fma(v[p + 2], x[c], s2);
-                c += d[p + 3];
-                s3 = Math.fma(v[p + 3], x[c], s3);
+                c0 += d[p];
+                c1 += d[p + 1];
+                c2 += d[p + 2];
+                c3 += d[p + 3];
+                s0 = Math.fma(v[p], x[c0], s0);
+                s1 = Math.fma(v[p + 1], x[c1], s1);
+                s2 = Math.fma(v[p + 2], x[c2], s2);
+                s3 = Math.fma(v[p + 3], x[c3], s3);
             }
-            for (; p < e; p++) {
-                c += d[p];
-                s0 = Math.fma(v[p], x[c], s0);
-            }
+            if (p < e) s0 = Math.fma(v[p], x[c0 + d[p]], s0);
+            if (p + 1 < e) s1 = Math.fma(v[p + 1], x[c1 + d[p + 1]], s1);
+            if (p + 2 < e) s2 = Math.fma(v[p + 2], x[c2 + d[p + 2]], s2);
             y[yOff + r] = Epilogue.scalar(((s0 + s1) + (s2 + s3)) * scales[r], bias, r, relu);
         }
     }
 
+    /** Batch N: one (masked when partial) vector at a time; the int8 form is for batch 1. */
     @Override void batchRange(float[] x, int xOff, int n, float[] y, int yOff, float[] bias, boolean relu, int r0, int r1) {
         byte[] v = values;
         char[] d = deltas;
         int[] ptr = rowPtr;
+        float lo = relu ? 0f : Float.NEGATIVE_INFINITY;
         for (int r = r0; r < r1; r++) {
-            int p0 = ptr[r], e = ptr[r + 1];
             float b = bias == null ? 0f : bias[r], scale = scales[r];
             int yo = yOff + r * n;
-            int j = 0;
-            for (; j + 2 * L <= n; j += 2 * L) {
-                FloatVector a0 = FloatVector.zero(S), a1 = a0;
-                int xo = xOff + j;
-                for (int p = p0; p < e; p++) {
-                    xo += d[p] * n;
-                    FloatVector w = FloatVector.broadcast(S, v[p]);
-                    a0 = FloatVector.fromArray(S, x, xo).fma(w, a0);
-                    a1 = FloatVector.fromArray(S, x, xo + L).fma(w, a1);
-                }
-                Epilogue.store(a0.mul(scale), b, relu, y, yo + j);
-                Epilogue.store(a1.mul(scale), b, relu, y, yo + j + L);
-            }
-            for (; j < n; j += L) {
+            for (int j = 0; j < n; j += L) {
                 VectorMask<Float> t = S.indexInRange(j, n);
                 FloatVector a0 = FloatVector.zero(S);
-                int xo = xOff + j;
-                for (int p = p0; p < e; p++) {
-                    xo += d[p] * n;
-                    a0 = FloatVector.fromArray(S, x, xo, t).fma(FloatVector.broadcast(S, v[p]), a0);
+                int k0 = 0, k1 = 0, k2 = 0, k3 = 0, xo = xOff + j;
+                int p = ptr[r], e = ptr[r + 1];
+                for (; p + 3 < e; p += 4) {
+                    k0 += d[p];
+                    k1 += d[p + 1];
+                    k2 += d[p + 2];
+                    k3 += d[p + 3];
+                    a0 = FloatVector.fromArray(S, x, xo + k0 * n, t).fma(FloatVector.broadcast(S, v[p]), a0);
+                    a0 = FloatVector.fromArray(S, x, xo + k1 * n, t).fma(FloatVector.broadcast(S, v[p + 1]), a0);
+                    a0 = FloatVector.fromArray(S, x, xo + k2 * n, t).fma(FloatVector.broadcast(S, v[p + 2]), a0);
+                    a0 = FloatVector.fromArray(S, x, xo + k3 * n, t).fma(FloatVector.broadcast(S, v[p + 3]), a0);
                 }
-                Epilogue.store(a0.mul(scale), b, relu, y, yo + j, t);
+                if (p < e) a0 = FloatVector.fromArray(S, x, xo + (k0 + d[p]) * n, t).fma(FloatVector.broadcast(S, v[p]), a0);
+                if (p + 1 < e) a0 = FloatVector.fromArray(S, x, xo + (k1 + d[p + 1]) * n, t).fma(FloatVector.broadcast(S, v[p + 1]), a0);
+                if (p + 2 < e) a0 = FloatVector.fromArray(S, x, xo + (k2 + d[p + 2]) * n, t).fma(FloatVector.broadcast(S, v[p + 2]), a0);
+                a0.mul(scale).add(b).max(lo).intoArray(y, yo + j, t);
             }
         }
     }

@@ -1,0 +1,167 @@
+package dev.secateur.bench.kernels;
+
+import dev.secateur.tensor.Workers;
+import dev.secateur.tensor.sparse.BitmapMatrix;
+import dev.secateur.tensor.sparse.BsrMatrix;
+import dev.secateur.tensor.sparse.CsrMatrix;
+import dev.secateur.tensor.sparse.DenseMatrix;
+import dev.secateur.tensor.sparse.SellMatrix;
+import dev.secateur.tensor.sparse.SparseMatrix;
+import dev.secateur.tensor.sparse.SparseSelector;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One convolution layer (stride 1, one image, CHW) with pruned weights, as im2col followed by
+ * {@code W[outC, inC·kh·kw] · col[inC·kh·kw, outH·outW]}: the spatial dimension is the batch
+ * of {@link SparseMatrix#multiplyBatch}. Every format pays the same im2col; {@code dense} is our
+ * packed GEMM on the masked weight. Bias and ReLU are fused in every format.
+ * <ul>
+ *   <li>{@code lenet5c2}: 6→16 channels, 5×5, 14×14 input, no padding (10×10 output).</li>
+ *   <li>{@code vgg64}: 64→64 channels, 3×3, 32×32 input, padding 1.</li>
+ *   <li>{@code vgg128}: 128→128 channels, 3×3, 16×16 input, padding 1.</li>
+ * </ul>
+ * Masks: random unstructured at {@code sparsity}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 2, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class ConvSparseBenchmark {
+    @Param({"dense", "csr", "bsr4x1", "bitmap16", "sell16", "auto"})
+    public String format;
+
+    @Param({"lenet5c2", "vgg64", "vgg128"})
+    public String layer;
+
+    @Param({"0.9"})
+    public double sparsity;
+
+    @Param({"1"})
+    public int threads;
+
+    private int inC, h, w, outC, k, pad, outH, outW;
+    private SparseMatrix matrix;
+    private Workers workers;
+    private float[] image, col, out, bias;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        switch (layer) {
+            case "lenet5c2" -> { inC = 6; h = w = 14; outC = 16; k = 5; pad = 0; }
+            case "vgg64" -> { inC = 64; h = w = 32; outC = 64; k = 3; pad = 1; }
+            case "vgg128" -> { inC = 128; h = w = 16; outC = 128; k = 3; pad = 1; }
+            default -> throw new IllegalArgumentException("unknown layer " + layer);
+        }
+        outH = h + 2 * pad - k + 1;
+        outW = w + 2 * pad - k + 1;
+        int rows = outC, cols = inC * k * k;
+        SplittableRandom rnd = new SplittableRandom(42);
+        float[] wt = new float[rows * cols];
+        for (int i = 0; i < wt.length; i++) wt[i] = (float) rnd.nextDouble(-1, 1);
+        boolean[] keep = SpmmBenchmark.randomMask(rnd, rows * cols, sparsity);
+        workers = Workers.of(threads);
+        int spatial = outH * outW;
+        matrix = switch (format) {
+            case "dense" -> DenseMatrix.from(wt, rows, cols, keep);
+            case "csr" -> CsrMatrix.from(wt, rows, cols, keep);
+            case "bsr4x1" -> BsrMatrix.from(wt, rows, cols, keep, 4);
+            case "bitmap16" -> BitmapMatrix.from(wt, rows, cols, keep);
+            case "sell16" -> SellMatrix.from(wt, rows, cols, keep);
+            case "auto" -> {
+                var sel = SparseSelector.choose(wt, rows, cols, keep, spatial, workers);
+                System.out.println("auto chose " + sel.chosen().format() + " " + sel.timings());
+                yield sel.chosen();
+            }
+            default -> throw new IllegalArgumentException("unknown format " + format);
+        };
+        image = new float[inC * h * w];
+        for (int i = 0; i < image.length; i++) image[i] = (float) rnd.nextDouble(-1, 1);
+        bias = new float[outC];
+        for (int i = 0; i < outC; i++) bias[i] = (float) rnd.nextDouble(-0.1, 0.1);
+        col = new float[cols * spatial];
+        out = new float[outC * spatial];
+        checkAgainstDirectConvolution(matrix.toDense());
+    }
+
+    /** Fails the set-up unless im2col + product equals a direct float64 convolution (with bias, ReLU). */
+    private void checkAgainstDirectConvolution(float[] wt) {
+        conv();
+        int cols = inC * k * k;
+        for (int o = 0; o < outC; o++) {
+            for (int oy = 0; oy < outH; oy++) {
+                for (int ox = 0; ox < outW; ox++) {
+                    double s = bias[o], abs = Math.abs(bias[o]);
+                    for (int c = 0; c < inC; c++) {
+                        for (int i = 0; i < k; i++) {
+                            for (int j = 0; j < k; j++) {
+                                int iy = oy + i - pad, ix = ox + j - pad;
+                                if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+                                double p = (double) wt[o * cols + (c * k + i) * k + j] * image[(c * h + iy) * w + ix];
+                                s += p;
+                                abs += Math.abs(p);
+                            }
+                        }
+                    }
+                    double got = out[(o * outH + oy) * outW + ox], want = Math.max(s, 0);
+                    if (Math.abs(got - want) > 1e-5 * abs + 1e-30) {
+                        throw new IllegalStateException(format + " " + layer + ": output (" + o + ", " + oy + ", " + ox
+                                + ") is " + got + ", direct convolution gives " + want);
+                    }
+                }
+            }
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        workers.close();
+    }
+
+    @Benchmark
+    public float[] conv() {
+        im2col();
+        matrix.multiplyBatch(workers, col, 0, outH * outW, out, 0, bias, true);
+        return out;
+    }
+
+    /** col[(c·k + i)·k + j, oy·outW + ox] = image[c, oy + i − pad, ox + j − pad] (zero outside). */
+    private void im2col() {
+        int spatial = outH * outW;
+        for (int c = 0; c < inC; c++) {
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++) {
+                    int row = ((c * k + i) * k + j) * spatial;
+                    for (int oy = 0; oy < outH; oy++) {
+                        int iy = oy + i - pad;
+                        int at = row + oy * outW;
+                        if (iy < 0 || iy >= h) {
+                            java.util.Arrays.fill(col, at, at + outW, 0f);
+                            continue;
+                        }
+                        // Interior columns are one contiguous copy; only the padded edges are zeroed.
+                        int lo = Math.max(0, pad - j), hi = Math.min(outW, w + pad - j);
+                        java.util.Arrays.fill(col, at, at + lo, 0f);
+                        if (hi > lo) System.arraycopy(image, (c * h + iy) * w + lo + j - pad, col, at + lo, hi - lo);
+                        java.util.Arrays.fill(col, at + Math.max(lo, hi), at + outW, 0f);
+                    }
+                }
+            }
+        }
+    }
+}

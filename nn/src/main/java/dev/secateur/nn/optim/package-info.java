@@ -1,0 +1,2 @@
+/** Mask-respecting optimizers (SGD with momentum / Nesterov, Adam / AdamW) and learning-rate schedules. */
+package dev.secateur.nn.optim;

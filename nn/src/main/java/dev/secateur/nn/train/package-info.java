@@ -1,0 +1,2 @@
+/** The training loop, evaluation and progress reporting. */
+package dev.secateur.nn.train;

@@ -1,0 +1,160 @@
+package dev.secateur.tensor.ops;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The im2col gather and its adjoint for one image, writing a {@code [inC*kH*kW, outH*outW]}
+ * matrix with leading dimension {@code ld} (so several images can sit side by side in one wider
+ * matrix). Arguments are checked by the callers.
+ *
+ * <p>Stride 1 (the common case) moves each output row with masked vector loads and stores: the
+ * load mask covers the columns that fall inside the image, so padding comes out as zeros
+ * without separate fills and short rows (7–28 wide) cost one or two vector operations.
+ */
+final class Im2col {
+    private Im2col() {}
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    static void im2col(ConvGeometry g, float[] x, int xOff, float[] col, int colOff, int ld) {
+        if (g.stride() == 1) im2colStride1(g, x, xOff, col, colOff, ld);
+        else im2colStrided(g, x, xOff, col, colOff, ld);
+    }
+
+    /** {@code dx += col2im(col)}. */
+    static void col2im(ConvGeometry g, float[] col, int colOff, int ld, float[] dx, int dxOff) {
+        if (g.stride() == 1) col2imStride1(g, col, colOff, ld, dx, dxOff);
+        else col2imStrided(g, col, colOff, ld, dx, dxOff);
+    }
+
+    private static void im2colStride1(ConvGeometry g, float[] x, int xOff, float[] col, int colOff, int ld) {
+        int inH = g.inH(), inW = g.inW(), kH = g.kH(), kW = g.kW(), pad = g.pad();
+        int outH = g.outH(), outW = g.outW();
+        int row = colOff;
+        for (int c = 0; c < g.inC(); c++) {
+            int plane = xOff + c * inH * inW;
+            for (int i = 0; i < kH; i++) {
+                for (int j = 0; j < kW; j++, row += ld) {
+                    int owLo = firstInside(j, 1, pad), owHi = endInside(j, 1, pad, inW, outW);
+                    for (int c0 = 0; c0 < outW; c0 += L) {
+                        VectorMask<Float> load = lanes(owLo - c0, owHi - c0);
+                        VectorMask<Float> store = lanes(0, outW - c0);
+                        for (int oh = 0, dst = row + c0; oh < outH; oh++, dst += outW) {
+                            int ih = oh - pad + i;
+                            // Two separate stores: merging the two vectors in one variable would box them.
+                            if (ih >= 0 && ih < inH) {
+                                FloatVector.fromArray(S, x, plane + ih * inW - pad + j + c0, load).intoArray(col, dst, store);
+                            } else {
+                                FloatVector.zero(S).intoArray(col, dst, store);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Stride-1 adjoint, organised by input row: each chunk of a dx row is loaded once, gets the
+     * kW shifted col rows that land on it added in registers, and is stored once (a loop per
+     * col row instead would re-load dx rows just stored one element away, stalling on store
+     * forwarding).
+     */
+    private static void col2imStride1(ConvGeometry g, float[] col, int colOff, int ld, float[] dx, int dxOff) {
+        int inH = g.inH(), inW = g.inW(), kH = g.kH(), kW = g.kW(), pad = g.pad();
+        int outH = g.outH(), outW = g.outW();
+        for (int c = 0; c < g.inC(); c++) {
+            int plane = dxOff + c * inH * inW;
+            for (int i = 0; i < kH; i++) {
+                int rows = colOff + (c * kH + i) * kW * ld;
+                int ohLo = Math.max(0, pad - i), ohHi = Math.min(outH, inH + pad - i);
+                for (int oh = ohLo; oh < ohHi; oh++) {
+                    int d = plane + (oh - pad + i) * inW;
+                    for (int iw0 = 0; iw0 < inW; iw0 += L) {
+                        VectorMask<Float> dm = lanes(0, inW - iw0);
+                        FloatVector acc = FloatVector.fromArray(S, dx, d + iw0, dm);
+                        for (int j = 0; j < kW; j++) {
+                            int ow0 = iw0 + pad - j; // output column of lane 0
+                            VectorMask<Float> m = lanes(-ow0, Math.min(outW - ow0, inW - iw0));
+                            acc = acc.add(FloatVector.fromArray(S, col, rows + j * ld + oh * outW + ow0, m));
+                        }
+                        acc.intoArray(dx, d + iw0, dm);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void im2colStrided(ConvGeometry g, float[] x, int xOff, float[] col, int colOff, int ld) {
+        int inH = g.inH(), inW = g.inW(), kH = g.kH(), kW = g.kW(), s = g.stride(), pad = g.pad();
+        int outH = g.outH(), outW = g.outW();
+        int row = colOff;
+        for (int c = 0; c < g.inC(); c++) {
+            int plane = xOff + c * inH * inW;
+            for (int i = 0; i < kH; i++) {
+                for (int j = 0; j < kW; j++, row += ld) {
+                    int owLo = firstInside(j, s, pad), owHi = endInside(j, s, pad, inW, outW);
+                    for (int oh = 0, dst = row; oh < outH; oh++, dst += outW) {
+                        int ih = oh * s - pad + i;
+                        if (ih < 0 || ih >= inH || owLo >= owHi) {
+                            for (int ow = 0; ow < outW; ow++) col[dst + ow] = 0f;
+                            continue;
+                        }
+                        for (int ow = 0; ow < owLo; ow++) col[dst + ow] = 0f;
+                        for (int ow = owLo, src = plane + ih * inW + owLo * s - pad + j; ow < owHi; ow++, src += s) {
+                            col[dst + ow] = x[src];
+                        }
+                        for (int ow = owHi; ow < outW; ow++) col[dst + ow] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    private static void col2imStrided(ConvGeometry g, float[] col, int colOff, int ld, float[] dx, int dxOff) {
+        int inH = g.inH(), inW = g.inW(), kH = g.kH(), kW = g.kW(), s = g.stride(), pad = g.pad();
+        int outH = g.outH(), outW = g.outW();
+        int row = colOff;
+        for (int c = 0; c < g.inC(); c++) {
+            int plane = dxOff + c * inH * inW;
+            for (int i = 0; i < kH; i++) {
+                for (int j = 0; j < kW; j++, row += ld) {
+                    int owLo = firstInside(j, s, pad), owHi = endInside(j, s, pad, inW, outW);
+                    for (int oh = 0, src = row; oh < outH; oh++, src += outW) {
+                        int ih = oh * s - pad + i;
+                        if (ih < 0 || ih >= inH) continue;
+                        int dst = plane + ih * inW + owLo * s - pad + j;
+                        for (int ow = owLo; ow < owHi; ow++, dst += s) dx[dst] += col[src + ow];
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The mask of lanes {@code [lo, hi)} (clipped to the vector), built from a bit pattern (a
+     * mask-register move).
+     */
+    private static VectorMask<Float> lanes(int lo, int hi) {
+        lo = Math.max(lo, 0);
+        hi = Math.min(hi, L);
+        long bits = hi <= lo ? 0L : (-1L >>> (64 - hi)) & (-1L << lo);
+        return VectorMask.fromLong(S, bits);
+    }
+
+    /** First output column whose input column {@code ow*s-pad+j} is >= 0. */
+    private static int firstInside(int j, int s, int pad) {
+        int need = pad - j; // ow*s >= need
+        return need <= 0 ? 0 : (need + s - 1) / s;
+    }
+
+    /** One past the last output column whose input column is < inW (clamped to [0, outW]). */
+    private static int endInside(int j, int s, int pad, int inW, int outW) {
+        int lim = inW - 1 + pad - j; // ow*s <= lim
+        if (lim < 0) return 0;
+        return Math.min(outW, lim / s + 1);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.secateur.tensor.ops;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector kernels for the most common pooling window, 2×2 with stride 2 and no padding, one plane
+ * at a time. Two input rows are loaded 2·L values at a time and split into even and odd columns,
+ * so each window's four values sit in the same lane of four vectors. Results (ties included:
+ * the first maximum in row-major order wins) are identical to the generic loops in
+ * {@link Pooling}, which the branchy scalar max made several times slower on random data.
+ */
+final class Pool2x2 {
+    private Pool2x2() {}
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    private static final int L = F.length();
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(F, i -> 2 * i);
+    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(F, i -> 2 * i + 1);
+    private static final VectorShuffle<Float> DUP_LO = VectorShuffle.fromOp(F, i -> i / 2);
+    private static final VectorShuffle<Float> DUP_HI = VectorShuffle.fromOp(F, i -> L / 2 + i / 2);
+    private static final IntVector IOTA2 = IntVector.zero(I).addIndex(2);
+
+    static boolean applies(PoolGeometry g) {
+        return g.kH() == 2 && g.kW() == 2 && g.stride() == 2 && g.pad() == 0 && I.length() == L;
+    }
+
+    /** Max pool of plane {@code p}; argmax (nullable) gets indices relative to {@code xOff}. */
+    static void max(PoolGeometry g, int p, float[] x, int xOff, float[] y, int yOff, int[] argmax, int argOff) {
+        int inW = g.inW(), outH = g.outH(), outW = g.outW();
+        int planeRel = p * g.inH() * inW, outPlane = p * outH * outW;
+        for (int oh = 0; oh < outH; oh++) {
+            int rowRel = planeRel + 2 * oh * inW, r0 = xOff + rowRel, r1 = r0 + inW, o = outPlane + oh * outW;
+            for (int ow = 0; ow < outW; ow += L) {
+                int c = 2 * ow, rem = outW - ow;
+                // A partial last chunk loads only its 2·rem inputs (masked lanes read as 0 and are never stored).
+                VectorMask<Float> lo = lanes(0, 2 * rem), hi = lanes(0, 2 * rem - L), out = lanes(0, rem);
+                FloatVector a0 = FloatVector.fromArray(F, x, r0 + c, lo), a1 = FloatVector.fromArray(F, x, r0 + c + L, hi);
+                FloatVector b0 = FloatVector.fromArray(F, x, r1 + c, lo), b1 = FloatVector.fromArray(F, x, r1 + c + L, hi);
+                FloatVector e0 = a0.rearrange(EVEN, a1), o0 = a0.rearrange(ODD, a1);
+                FloatVector e1 = b0.rearrange(EVEN, b1), o1 = b0.rearrange(ODD, b1);
+                VectorMask<Float> m1 = o0.compare(VectorOperators.GT, e0);
+                FloatVector best = e0.blend(o0, m1);
+                VectorMask<Float> m2 = e1.compare(VectorOperators.GT, best);
+                best = best.blend(e1, m2);
+                VectorMask<Float> m3 = o1.compare(VectorOperators.GT, best);
+                best.blend(o1, m3).intoArray(y, yOff + o + ow, out);
+                if (argmax != null) {
+                    IntVector off = IntVector.zero(I).blend(1, m1.cast(I)).blend(inW, m2.cast(I)).blend(inW + 1, m3.cast(I));
+                    IOTA2.add(rowRel + c).add(off).intoArray(argmax, argOff + o + ow, out.cast(I));
+                }
+            }
+        }
+    }
+
+    /** Average pool of plane {@code p}: {@code (((x00 + x01) + x10) + x11) * 0.25}, the generic order. */
+    static void avg(PoolGeometry g, int p, float[] x, int xOff, float[] y, int yOff) {
+        int inW = g.inW(), outH = g.outH(), outW = g.outW();
+        int plane = xOff + p * g.inH() * inW, outPlane = yOff + p * outH * outW;
+        for (int oh = 0; oh < outH; oh++) {
+            int r0 = plane + 2 * oh * inW, r1 = r0 + inW, o = outPlane + oh * outW;
+            for (int ow = 0; ow < outW; ow += L) {
+                int c = 2 * ow, rem = outW - ow;
+                VectorMask<Float> lo = lanes(0, 2 * rem), hi = lanes(0, 2 * rem - L);
+                FloatVector a0 = FloatVector.fromArray(F, x, r0 + c, lo), a1 = FloatVector.fromArray(F, x, r0 + c + L, hi);
+                FloatVector b0 = FloatVector.fromArray(F, x, r1 + c, lo), b1 = FloatVector.fromArray(F, x, r1 + c + L, hi);
+                a0.rearrange(EVEN, a1).add(a0.rearrange(ODD, a1)).add(b0.rearrange(EVEN, b1)).add(b0.rearrange(ODD, b1))
+                        .mul(0.25f).intoArray(y, o + ow, lanes(0, rem));
+            }
+        }
+    }
+
+    /** Average pool gradient of plane {@code p}: every covered input gets {@code dy * 0.25}, the rest 0. */
+    static void avgBackward(PoolGeometry g, int p, float[] dy, int dyOff, float[] dx, int dxOff) {
+        int inH = g.inH(), inW = g.inW(), outH = g.outH(), outW = g.outW();
+        int plane = dxOff + p * inH * inW, o0 = dyOff + p * outH * outW;
+        if (2 * outW != inW || 2 * outH != inH) java.util.Arrays.fill(dx, plane, plane + inH * inW, 0f); // uncovered edge
+        for (int oh = 0; oh < outH; oh++) {
+            int r0 = plane + 2 * oh * inW, r1 = r0 + inW, o = o0 + oh * outW;
+            for (int ow = 0; ow < outW; ow += L) {
+                int c = 2 * ow, rem = outW - ow;
+                VectorMask<Float> lo = lanes(0, 2 * rem), hi = lanes(0, 2 * rem - L);
+                FloatVector v = FloatVector.fromArray(F, dy, o + ow, lanes(0, rem)).mul(0.25f);
+                FloatVector first = v.rearrange(DUP_LO), second = v.rearrange(DUP_HI);
+                first.intoArray(dx, r0 + c, lo);
+                second.intoArray(dx, r0 + c + L, hi);
+                first.intoArray(dx, r1 + c, lo);
+                second.intoArray(dx, r1 + c + L, hi);
+            }
+        }
+    }
+
+    /** The mask of lanes {@code [lo, hi)} clipped to the vector, from a bit pattern. */
+    private static VectorMask<Float> lanes(int lo, int hi) {
+        lo = Math.max(lo, 0);
+        hi = Math.min(hi, L);
+        long bits = hi <= lo ? 0L : (-1L >>> (64 - hi)) & (-1L << lo);
+        return VectorMask.fromLong(F, bits);
+    }
+}

@@ -1,0 +1,72 @@
+package dev.secateur.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+
+/** The fork/join pool: every task exactly once, failures surface, re-entry and concurrent use are safe. */
+class WorkersTest {
+    @Test
+    void everyTaskRunsExactlyOnceForAnyPoolAndTaskCount() {
+        for (int threads = 1; threads <= 4; threads++) {
+            try (Workers w = Workers.of(threads)) {
+                for (int tasks = 0; tasks <= 9; tasks++) {
+                    for (int rep = 0; rep < 20; rep++) {
+                        AtomicIntegerArray hits = new AtomicIntegerArray(Math.max(1, tasks));
+                        w.forEach(tasks, hits::incrementAndGet);
+                        for (int i = 0; i < tasks; i++) assertEquals(1, hits.get(i), "task " + i + " of " + tasks + " with " + threads + " threads");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void taskFailureIsRethrownToTheCallerAndThePoolStaysUsable() {
+        try (Workers w = Workers.of(3)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> w.forEach(6, i -> { if (i == 4) throw new IllegalStateException("boom " + i); }));
+            assertEquals("boom 4", e.getMessage());
+            AtomicIntegerArray hits = new AtomicIntegerArray(6);
+            w.forEach(6, hits::incrementAndGet);
+            for (int i = 0; i < 6; i++) assertEquals(1, hits.get(i));
+        }
+    }
+
+    @Test
+    void nestedAndConcurrentCallsRunInlineWithoutDeadlock() throws Exception {
+        try (Workers w = Workers.of(2)) {
+            AtomicIntegerArray hits = new AtomicIntegerArray(16);
+            w.forEach(4, outer -> w.forEach(4, inner -> hits.incrementAndGet(outer * 4 + inner)));
+            for (int i = 0; i < 16; i++) assertEquals(1, hits.get(i));
+
+            AtomicIntegerArray counts = new AtomicIntegerArray(2);
+            Thread[] callers = new Thread[2];
+            for (int t = 0; t < 2; t++) {
+                final int id = t;
+                callers[t] = new Thread(() -> {
+                    for (int rep = 0; rep < 200; rep++) w.forEach(3, i -> counts.incrementAndGet(id));
+                });
+                callers[t].start();
+            }
+            for (Thread t : callers) t.join(20_000);
+            assertEquals(600, counts.get(0));
+            assertEquals(600, counts.get(1));
+        }
+    }
+
+    @Test
+    void poolsReportTheirSizeAndRejectBadCounts() {
+        assertEquals(1, Workers.single().threads());
+        assertSame(Workers.shared(), Workers.shared());
+        assertThrows(IllegalArgumentException.class, () -> Workers.of(0));
+        Workers closed = Workers.of(2);
+        closed.close();
+        AtomicIntegerArray hits = new AtomicIntegerArray(3);
+        closed.forEach(3, hits::incrementAndGet);   // a closed pool still works, inline
+        for (int i = 0; i < 3; i++) assertEquals(1, hits.get(i));
+    }
+}
