@@ -23,18 +23,48 @@ final class PoolOp extends Op {
     @Override void run(Workspace ws, int n, int slot, Workers workers) {
         float[] x = ws.bufs[in], y = ws.bufs[out];
         int xo = ws.offs[in], planes = n * channels, inPlane = inH * inW, outPlane = outH * outW;
-        float inv = 1f / (kh * kw);
         for (int p = 0; p < planes; p++) {
             int xb = xo + p * inPlane, yb = p * outPlane;
-            for (int oh = 0; oh < outH; oh++) {
-                for (int ow = 0; ow < outW; ow++) {
-                    int base = xb + oh * stride * inW + ow * stride;
-                    float acc = max ? Float.NEGATIVE_INFINITY : 0f;
-                    for (int i = 0; i < kh; i++) {
-                        for (int j = 0, at = base + i * inW; j < kw; j++, at++) acc = max ? Math.max(acc, x[at]) : acc + x[at];
-                    }
-                    y[yb + oh * outW + ow] = max ? acc : acc * inv;
+            if (!max) avgPlane(x, xb, y, yb);
+            else if (kh == 2 && kw == 2 && stride == 2) max2x2(x, xb, y, yb);
+            else maxPlane(x, xb, y, yb);
+        }
+    }
+
+    /** The common 2×2 stride-2 window: two input rows per output row, no inner window loop. */
+    private void max2x2(float[] x, int xb, float[] y, int yb) {
+        for (int oh = 0; oh < outH; oh++) {
+            int r0 = xb + 2 * oh * inW, r1 = r0 + inW, o = yb + oh * outW;
+            for (int ow = 0; ow < outW; ow++) {
+                int c = 2 * ow;
+                y[o + ow] = Math.max(Math.max(x[r0 + c], x[r0 + c + 1]), Math.max(x[r1 + c], x[r1 + c + 1]));
+            }
+        }
+    }
+
+    private void maxPlane(float[] x, int xb, float[] y, int yb) {
+        for (int oh = 0; oh < outH; oh++) {
+            for (int ow = 0; ow < outW; ow++) {
+                int base = xb + oh * stride * inW + ow * stride;
+                float acc = Float.NEGATIVE_INFINITY;
+                for (int i = 0; i < kh; i++) {
+                    for (int j = 0, at = base + i * inW; j < kw; j++, at++) acc = Math.max(acc, x[at]);
                 }
+                y[yb + oh * outW + ow] = acc;
+            }
+        }
+    }
+
+    private void avgPlane(float[] x, int xb, float[] y, int yb) {
+        float inv = 1f / (kh * kw);
+        for (int oh = 0; oh < outH; oh++) {
+            for (int ow = 0; ow < outW; ow++) {
+                int base = xb + oh * stride * inW + ow * stride;
+                float acc = 0f;
+                for (int i = 0; i < kh; i++) {
+                    for (int j = 0, at = base + i * inW; j < kw; j++, at++) acc += x[at];
+                }
+                y[yb + oh * outW + ow] = acc * inv;
             }
         }
     }
