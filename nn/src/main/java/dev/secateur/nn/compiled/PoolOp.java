@@ -1,0 +1,73 @@
+package dev.secateur.nn.compiled;
+
+import dev.secateur.tensor.Workers;
+
+/** Max or average pooling over {@code kH×kW} windows, no padding, on NCHW samples (no argmax kept). */
+final class PoolOp extends Op {
+    private final boolean max;
+    private final int channels, inH, inW, kh, kw, stride, outH, outW;
+
+    PoolOp(int in, int out, boolean max, int channels, int inH, int inW, int kh, int kw, int stride) {
+        super(in, out);
+        this.max = max;
+        this.channels = channels;
+        this.inH = inH;
+        this.inW = inW;
+        this.kh = kh;
+        this.kw = kw;
+        this.stride = stride;
+        this.outH = (inH - kh) / stride + 1;
+        this.outW = (inW - kw) / stride + 1;
+    }
+
+    @Override void run(Workspace ws, int n, int slot, Workers workers) {
+        float[] x = ws.bufs[in], y = ws.bufs[out];
+        int xo = ws.offs[in], planes = n * channels, inPlane = inH * inW, outPlane = outH * outW;
+        for (int p = 0; p < planes; p++) {
+            int xb = xo + p * inPlane, yb = p * outPlane;
+            if (!max) avgPlane(x, xb, y, yb);
+            else if (kh == 2 && kw == 2 && stride == 2) max2x2(x, xb, y, yb);
+            else maxPlane(x, xb, y, yb);
+        }
+    }
+
+    /** The common 2×2 stride-2 window: two input rows per output row, no inner window loop. */
+    private void max2x2(float[] x, int xb, float[] y, int yb) {
+        for (int oh = 0; oh < outH; oh++) {
+            int r0 = xb + 2 * oh * inW, r1 = r0 + inW, o = yb + oh * outW;
+            for (int ow = 0; ow < outW; ow++) {
+                int c = 2 * ow;
+                y[o + ow] = Math.max(Math.max(x[r0 + c], x[r0 + c + 1]), Math.max(x[r1 + c], x[r1 + c + 1]));
+            }
+        }
+    }
+
+    private void maxPlane(float[] x, int xb, float[] y, int yb) {
+        for (int oh = 0; oh < outH; oh++) {
+            for (int ow = 0; ow < outW; ow++) {
+                int base = xb + oh * stride * inW + ow * stride;
+                float acc = Float.NEGATIVE_INFINITY;
+                for (int i = 0; i < kh; i++) {
+                    for (int j = 0, at = base + i * inW; j < kw; j++, at++) acc = Math.max(acc, x[at]);
+                }
+                y[yb + oh * outW + ow] = acc;
+            }
+        }
+    }
+
+    private void avgPlane(float[] x, int xb, float[] y, int yb) {
+        float inv = 1f / (kh * kw);
+        for (int oh = 0; oh < outH; oh++) {
+            for (int ow = 0; ow < outW; ow++) {
+                int base = xb + oh * stride * inW + ow * stride;
+                float acc = 0f;
+                for (int i = 0; i < kh; i++) {
+                    for (int j = 0, at = base + i * inW; j < kw; j++, at++) acc += x[at];
+                }
+                y[yb + oh * outW + ow] = acc * inv;
+            }
+        }
+    }
+
+    @Override String describe() { return (max ? "maxpool " : "avgpool ") + kh + "x" + kw + "/" + stride; }
+}
