@@ -9,8 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  * element once and do one FMA with it, so they are bound by memory bandwidth, not by FMA
  * throughput, and packing would only add traffic. Two forms, by how the matrix is stored:
  * <ul>
- *   <li>dot form: each output is a dot product of a contiguous matrix row with x (four vector
- *       accumulators, combined in a fixed order once per row);</li>
+ *   <li>dot form: each output is a dot product of a contiguous matrix row with x, four rows per
+ *       pass (two vector accumulators per row, combined in a fixed order once per row);</li>
  *   <li>axpy form: the matrix is stored transposed, so y accumulates {@code x[p] · row p} for one
  *       contiguous row after another, four rows per pass over the accumulator.</li>
  * </ul>
@@ -25,36 +25,80 @@ final class SgemvKernel {
 
     /**
      * {@code y[yOff + i·incy] = alpha · dot(mat[mOff + i·ldm ..+len], x[0..len]) + beta · y} for
-     * rows {@code i in [r0, r1)}; {@code beta == 0} does not read y. {@code scratch} holds ≥ L floats.
+     * rows {@code i in [r0, r1)}; {@code beta == 0} does not read y. {@code scratch} holds ≥ 4·L floats.
      */
     static void dotRows(float[] mat, int mOff, int ldm, int r0, int r1, int len, float[] x,
                         float alpha, float beta, float[] y, int yOff, int incy, float[] scratch) {
-        for (int i = r0; i < r1; i++) {
-            float s = dot(mat, mOff + i * ldm, x, len, scratch);
-            int o = yOff + i * incy;
-            y[o] = beta == 0f ? alpha * s : Math.fma(beta, y[o], alpha * s);
+        int i = r0;
+        // Four rows per pass share each load of x and give the memory system four streams.
+        for (; i + 4 <= r1; i += 4) {
+            dot4(mat, mOff + i * ldm, ldm, x, len, scratch);
+            for (int r = 0; r < 4; r++) store(y, yOff + (i + r) * incy, sum(scratch, r * L), alpha, beta);
+        }
+        for (; i < r1; i++) {
+            dot1(mat, mOff + i * ldm, x, len, scratch);
+            store(y, yOff + i * incy, sum(scratch, 0), alpha, beta);
         }
     }
 
-    private static float dot(float[] row, int off, float[] x, int len, float[] scratch) {
+    private static void store(float[] y, int o, float s, float alpha, float beta) {
+        y[o] = beta == 0f ? alpha * s : Math.fma(beta, y[o], alpha * s);
+    }
+
+    /** The L partial sums of a row, added in a fixed order (reduceLanes leaves its order unspecified). */
+    private static float sum(float[] scratch, int off) {
+        float s = 0f;
+        for (int l = 0; l < L; l++) s += scratch[off + l];
+        return s;
+    }
+
+    /*
+     * dot1 and dot4 give every row the same operation order (two accumulators over alternate
+     * vectors, a masked tail into the first, then their sum), so a row's result does not depend
+     * on whether it was computed alone or in a group of four.
+     */
+    private static void dot1(float[] mat, int off, float[] x, int len, float[] scratch) {
         FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
-        FloatVector s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
         int p = 0;
-        for (int end = len - 4 * L; p <= end; p += 4 * L) {
-            s0 = FloatVector.fromArray(S, row, off + p).fma(FloatVector.fromArray(S, x, p), s0);
-            s1 = FloatVector.fromArray(S, row, off + p + L).fma(FloatVector.fromArray(S, x, p + L), s1);
-            s2 = FloatVector.fromArray(S, row, off + p + 2 * L).fma(FloatVector.fromArray(S, x, p + 2 * L), s2);
-            s3 = FloatVector.fromArray(S, row, off + p + 3 * L).fma(FloatVector.fromArray(S, x, p + 3 * L), s3);
+        for (int end = len - 2 * L; p <= end; p += 2 * L) {
+            s0 = FloatVector.fromArray(S, mat, off + p).fma(FloatVector.fromArray(S, x, p), s0);
+            s1 = FloatVector.fromArray(S, mat, off + p + L).fma(FloatVector.fromArray(S, x, p + L), s1);
         }
         for (; p < len; p += L) {
             VectorMask<Float> m = S.indexInRange(p, len);
-            s0 = FloatVector.fromArray(S, row, off + p, m).fma(FloatVector.fromArray(S, x, p, m), s0);
+            s0 = FloatVector.fromArray(S, mat, off + p, m).fma(FloatVector.fromArray(S, x, p, m), s0);
         }
-        // A fixed combination order (reduceLanes leaves its order unspecified).
-        s0.add(s1).add(s2.add(s3)).intoArray(scratch, 0);
-        float s = 0f;
-        for (int l = 0; l < L; l++) s += scratch[l];
-        return s;
+        s0.add(s1).intoArray(scratch, 0);
+    }
+
+    private static void dot4(float[] mat, int off, int ldm, float[] x, int len, float[] scratch) {
+        int o1 = off + ldm, o2 = o1 + ldm, o3 = o2 + ldm;
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), b0 = FloatVector.zero(S), b1 = FloatVector.zero(S);
+        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), d0 = FloatVector.zero(S), d1 = FloatVector.zero(S);
+        int p = 0;
+        for (int end = len - 2 * L; p <= end; p += 2 * L) {
+            FloatVector x0 = FloatVector.fromArray(S, x, p), x1 = FloatVector.fromArray(S, x, p + L);
+            a0 = FloatVector.fromArray(S, mat, off + p).fma(x0, a0);
+            a1 = FloatVector.fromArray(S, mat, off + p + L).fma(x1, a1);
+            b0 = FloatVector.fromArray(S, mat, o1 + p).fma(x0, b0);
+            b1 = FloatVector.fromArray(S, mat, o1 + p + L).fma(x1, b1);
+            c0 = FloatVector.fromArray(S, mat, o2 + p).fma(x0, c0);
+            c1 = FloatVector.fromArray(S, mat, o2 + p + L).fma(x1, c1);
+            d0 = FloatVector.fromArray(S, mat, o3 + p).fma(x0, d0);
+            d1 = FloatVector.fromArray(S, mat, o3 + p + L).fma(x1, d1);
+        }
+        for (; p < len; p += L) {
+            VectorMask<Float> m = S.indexInRange(p, len);
+            FloatVector x0 = FloatVector.fromArray(S, x, p, m);
+            a0 = FloatVector.fromArray(S, mat, off + p, m).fma(x0, a0);
+            b0 = FloatVector.fromArray(S, mat, o1 + p, m).fma(x0, b0);
+            c0 = FloatVector.fromArray(S, mat, o2 + p, m).fma(x0, c0);
+            d0 = FloatVector.fromArray(S, mat, o3 + p, m).fma(x0, d0);
+        }
+        a0.add(a1).intoArray(scratch, 0);
+        b0.add(b1).intoArray(scratch, L);
+        c0.add(c1).intoArray(scratch, 2 * L);
+        d0.add(d1).intoArray(scratch, 3 * L);
     }
 
     /**
