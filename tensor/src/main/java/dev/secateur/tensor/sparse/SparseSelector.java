@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SparseSelector {
     /** A sparse candidate must beat dense by this fraction to be chosen. */
-    public static final double MARGIN = 0.03;
+    public static final double MARGIN = 0.10;
     private static final long DEFAULT_BUDGET_NANOS = 40_000_000L;
 
     private SparseSelector() {}
