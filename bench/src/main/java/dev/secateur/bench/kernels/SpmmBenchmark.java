@@ -43,7 +43,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code auto}: {@link SparseSelector#choose} times the candidates on this matrix at
  *       set-up (40 ms each) and keeps the fastest, dense included; the choice is printed.</li>
  *   <li>{@code int8csr}: CSR with int8 weights and per-row scales (not in the issue's list; the
- *       batch-1 bandwidth variant).</li>
+ *       batch-1 bandwidth variant). {@code sell16}: SELL-16 with a gather; {@code wsell16}: SELL-16
+ *       over 64-column windows with in-register permutes (both batch-1 formats for unstructured
+ *       masks, added beside the issue's list).</li>
  * </ul>
  * Batch 1 at 4096×4096 streams 64 MB of dense weights (beyond the L3 on purpose); sparse
  * formats at ≥ 80% sparsity fit in the L3, which is part of why they win.

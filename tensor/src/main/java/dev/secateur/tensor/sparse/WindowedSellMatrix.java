@@ -106,51 +106,46 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
         return d;
     }
 
-    /** y = W·x: per window four x registers; per slot two permutes, a blend and one FMA. */
+    /**
+     * y = W·x: per window four x registers (masked loads: all lanes set except in the last
+     * window); per slot two permutes, a blend and one FMA. Kept small: C1 gives up on a larger
+     * body ("out of virtual registers"), which delays C2 far past a short calibration.
+     */
     @Override void vectorRange(float[] x, int xOff, float[] y, int yOff, float[] bias, boolean relu, int s0, int s1) {
         float[] v = values;
         byte[] p = pos;
         int k = cols;
         for (int s = s0; s < s1; s++) {
-            FloatVector acc0 = FloatVector.zero(S16), acc1 = acc0;
+            FloatVector acc = FloatVector.zero(S16), acc1 = acc;
             for (int w = 0; w < windows; w++) {
                 int t = slotPtr[s * windows + w], e = slotPtr[s * windows + w + 1];
-                if (t == e) continue;
-                int c = xOff + w * WINDOW;
-                FloatVector x0, x1, x2, x3;
-                if (w * WINDOW + WINDOW <= k) {
-                    x0 = FloatVector.fromArray(S16, x, c);
-                    x1 = FloatVector.fromArray(S16, x, c + 16);
-                    x2 = FloatVector.fromArray(S16, x, c + 32);
-                    x3 = FloatVector.fromArray(S16, x, c + 48);
-                } else {
-                    int c0 = w * WINDOW;
-                    x0 = FloatVector.fromArray(S16, x, c, S16.indexInRange(c0, k));
-                    x1 = FloatVector.fromArray(S16, x, c + 16, S16.indexInRange(c0 + 16, k));
-                    x2 = FloatVector.fromArray(S16, x, c + 32, S16.indexInRange(c0 + 32, k));
-                    x3 = FloatVector.fromArray(S16, x, c + 48, S16.indexInRange(c0 + 48, k));
+                int c0 = w * WINDOW, c = xOff + c0;
+                FloatVector x0 = FloatVector.fromArray(S16, x, c, S16.indexInRange(c0, k));
+                FloatVector x1 = FloatVector.fromArray(S16, x, c + 16, S16.indexInRange(c0 + 16, k));
+                FloatVector x2 = FloatVector.fromArray(S16, x, c + 32, S16.indexInRange(c0 + 32, k));
+                FloatVector x3 = FloatVector.fromArray(S16, x, c + 48, S16.indexInRange(c0 + 48, k));
+                // Two accumulators: one FMA chain alone would wait on its 4-cycle latency every slot.
+                for (; t + 1 < e; t += 2) {
+                    acc = FloatVector.fromArray(S16, v, t * SLICE).fma(pick(p, t, x0, x1, x2, x3), acc);
+                    acc1 = FloatVector.fromArray(S16, v, t * SLICE + SLICE).fma(pick(p, t + 1, x0, x1, x2, x3), acc1);
                 }
-                for (; t < e; t++) {
-                    FloatVector idx = (FloatVector) ByteVector.fromArray(B16, p, t * SLICE)
-                            .convertShape(VectorOperators.B2F, S16, 0);
-                    FloatVector picked = idx.selectFrom(x0, x1).blend(idx.selectFrom(x2, x3), idx.compare(VectorOperators.GE, 32f));
-                    if ((t & 1) == 0) acc0 = FloatVector.fromArray(S16, v, t * SLICE).fma(picked, acc0);
-                    else acc1 = FloatVector.fromArray(S16, v, t * SLICE).fma(picked, acc1);
-                }
+                if (t < e) acc = FloatVector.fromArray(S16, v, t * SLICE).fma(pick(p, t, x0, x1, x2, x3), acc);
             }
-            FloatVector acc = acc0.add(acc1);
-            int row0 = s * SLICE;
-            if (row0 + SLICE <= rows) {
-                if (bias != null) acc = acc.add(FloatVector.fromArray(S16, bias, row0));
-                if (relu) acc = acc.max(0f);
-                acc.intoArray(y, yOff + row0);
-            } else {
-                VectorMask<Float> tail = S16.indexInRange(row0, rows);
-                if (bias != null) acc = acc.add(FloatVector.fromArray(S16, bias, row0, tail));
-                if (relu) acc = acc.max(0f);
-                acc.intoArray(y, yOff + row0, tail);
-            }
+            store(acc.add(acc1), s * SLICE, y, yOff, bias, relu);
         }
+    }
+
+    /** The inputs of slot t's 16 lanes from the window's four registers. */
+    private static FloatVector pick(byte[] p, int t, FloatVector x0, FloatVector x1, FloatVector x2, FloatVector x3) {
+        FloatVector idx = (FloatVector) ByteVector.fromArray(B16, p, t * SLICE).convertShape(VectorOperators.B2F, S16, 0);
+        return idx.selectFrom(x0, x1).blend(idx.selectFrom(x2, x3), idx.compare(VectorOperators.GE, 32f));
+    }
+
+    private void store(FloatVector acc, int row0, float[] y, int yOff, float[] bias, boolean relu) {
+        VectorMask<Float> tail = S16.indexInRange(row0, rows);
+        if (bias != null) acc = acc.add(FloatVector.fromArray(S16, bias, row0, tail));
+        if (relu) acc = acc.max(0f);
+        acc.intoArray(y, yOff + row0, tail);
     }
 
     /** Y = W·X: each row as a CSR row over its lane (padding slots are skipped), vectors along the batch. */
