@@ -10,6 +10,7 @@ import dev.secateur.tensor.sparse.NmMatrix;
 import dev.secateur.tensor.sparse.SellMatrix;
 import dev.secateur.tensor.sparse.SparseMatrix;
 import dev.secateur.tensor.sparse.SparseSelector;
+import dev.secateur.tensor.sparse.WindowedSellMatrix;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -42,7 +43,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code auto}: {@link SparseSelector#choose} times the candidates on this matrix at
  *       set-up (40 ms each) and keeps the fastest, dense included; the choice is printed.</li>
  *   <li>{@code int8csr}: CSR with int8 weights and per-row scales (not in the issue's list; the
- *       batch-1 bandwidth variant).</li>
+ *       batch-1 bandwidth variant). {@code sell16}: SELL-16 with a gather; {@code wsell16}: SELL-16
+ *       over 64-column windows with in-register permutes (both batch-1 formats for unstructured
+ *       masks, added beside the issue's list).</li>
  * </ul>
  * Batch 1 at 4096×4096 streams 64 MB of dense weights (beyond the L3 on purpose); sparse
  * formats at ≥ 80% sparsity fit in the L3, which is part of why they win.
@@ -54,7 +57,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class SpmmBenchmark {
-    @Param({"dense", "csr", "bsr4x1", "bsr8x1", "bitmap16", "nm24", "auto", "int8csr", "sell16"})
+    @Param({"dense", "csr", "bsr4x1", "bsr8x1", "bitmap16", "nm24", "auto", "int8csr", "sell16", "wsell16"})
     public String format;
 
     @Param({"0.0", "0.5", "0.7", "0.8", "0.9", "0.95", "0.98"})
@@ -95,6 +98,7 @@ public class SpmmBenchmark {
             case "bsr8x1" -> BsrMatrix.from(w, m, k, keep, 8);
             case "bitmap16" -> BitmapMatrix.from(w, m, k, keep);
             case "sell16" -> SellMatrix.from(w, m, k, keep);
+            case "wsell16" -> WindowedSellMatrix.from(w, m, k, keep);
             case "nm24" -> nm(w, m, k, keep);
             case "auto" -> {
                 var sel = SparseSelector.choose(w, m, k, keep, batch, workers);
