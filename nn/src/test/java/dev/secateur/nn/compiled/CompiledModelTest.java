@@ -41,7 +41,8 @@ class CompiledModelTest {
 
     private static Model zoo(String name, Pruning p, long seed) {
         // Small inputs keep the suite fast (the first calls of every kernel run interpreted).
-        Shape in = name.equals("lenet300") ? Shape.of(1, 12, 12) : name.equals("resnet8") ? Shape.of(1, 10, 10) : SMALL_IMAGE;
+        Shape in = name.equals("lenet300") || name.equals("vgg") ? Shape.of(1, 12, 12)
+                : name.equals("resnet8") ? Shape.of(1, 10, 10) : SMALL_IMAGE;
         Model m = Models.byName(name, in, seed);
         TestNets.randomizeBatchNorms(m, seed + 1);
         TestNets.prune(m, p, p == Pruning.NM24 ? 0.5 : 0.9, seed + 2);
@@ -80,10 +81,10 @@ class CompiledModelTest {
     }
 
     @Test void vggWithBatchNormAndDropoutMatches() {
-        for (Pruning p : List.of(Pruning.NONE, Pruning.UNSTRUCTURED, Pruning.FILTER_AND_CHANNEL)) {
+        for (Pruning p : List.of(Pruning.UNSTRUCTURED, Pruning.FILTER_AND_CHANNEL)) {
             Model m = zoo("vgg", p, 5);
             CompiledModel cm = CompiledModel.compile(m, quick(Workers.single(), 2));
-            for (int n : new int[] {1, 2, 5}) checkAgainstModel(m, cm, n, 7 + n, "vgg " + p);
+            for (int n : new int[] {1, 3}) checkAgainstModel(m, cm, n, 7 + n, "vgg " + p);
             assertTrue(cm.describe().lines().noneMatch(l -> l.contains("batchnorm")), "every BatchNorm of vgg folds: " + cm.describe());
         }
     }
