@@ -2,7 +2,7 @@ package dev.secateur.tensor;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -10,9 +10,11 @@ import java.util.concurrent.locks.LockSupport;
  * work into tasks whose results do not depend on which thread runs them, so results are
  * deterministic for a fixed split. With one thread everything runs inline on the caller.
  *
- * <p>A call allocates nothing: the caller publishes the task through an atomic "go"
- * counter per worker, workers spin briefly (a GEMM often follows another within microseconds) and then
- * park, so an idle pool costs no CPU. Only one {@code forEach} uses the pool at a time; a call
+ * <p>Tasks are claimed one at a time from a shared counter by the caller and by the workers, so
+ * the caller never waits for a worker that is still waking up or that another process keeps off
+ * the CPU: it waits only for tasks that a worker has already started. A call allocates nothing:
+ * workers spin briefly for the next call (a GEMM often follows another within microseconds) and
+ * then park, so an idle pool costs no CPU. Only one {@code forEach} uses the pool at a time; a call
  * that finds it busy (another thread's call, or a task calling {@code forEach} again) runs its
  * tasks inline on the calling thread, which gives the same results and cannot deadlock.
  */
@@ -31,16 +33,16 @@ public final class Workers implements AutoCloseable {
 
     private final int threads;
     private final Thread[] workerThreads;
-    /** Per worker: bumped by the caller when that worker has a share of the current call. */
-    private final AtomicIntegerArray go;
     /** Held by the one call using the workers; not re-entrant, so a nested call runs inline. */
     private final AtomicBoolean busy = new AtomicBoolean();
-    private final AtomicInteger pending = new AtomicInteger();
+    /** (call generation << 32) | next unclaimed task index; a claim is a CAS on the whole word. */
+    private final AtomicLong claim = new AtomicLong();
+    private final AtomicInteger finished = new AtomicInteger();
 
-    // Published by the caller before bumping a worker's `go` counter (a volatile write), read by workers after.
+    // Written by the caller before it publishes a new generation in `claim`, read by workers after.
     private Task task;
     private int tasks;
-    private int used;
+    private int generation;
     private volatile Thread caller;
     private volatile Throwable failure;
     private volatile boolean closed;
@@ -49,10 +51,8 @@ public final class Workers implements AutoCloseable {
         if (threads < 1) throw new IllegalArgumentException("thread count must be >= 1, got " + threads);
         this.threads = threads;
         this.workerThreads = new Thread[threads - 1];
-        this.go = new AtomicIntegerArray(threads);
         for (int w = 1; w < threads; w++) {
-            final int worker = w;
-            Thread t = new Thread(() -> workerLoop(worker), "secateur-worker-" + w);
+            Thread t = new Thread(this::workerLoop, "secateur-worker-" + w);
             t.setDaemon(true);
             workerThreads[w - 1] = t;
             t.start();
@@ -91,8 +91,8 @@ public final class Workers implements AutoCloseable {
 
     /**
      * Runs {@code task.run(i)} for every {@code i in [0, tasks)} and returns when all are done.
-     * Task {@code i} runs on worker {@code i % threads} (worker 0 is the caller), a static schedule.
-     * The first exception thrown by a task is rethrown here after all workers finished.
+     * Which thread runs which task is not fixed (the caller takes part). The first exception
+     * thrown by a task is rethrown here after all started tasks finished.
      */
     public void forEach(int tasks, Task task) {
         if (tasks <= 0) return;
@@ -101,23 +101,17 @@ public final class Workers implements AutoCloseable {
             return;
         }
         try {
-            int used = Math.min(threads, tasks);
             this.task = task;
             this.tasks = tasks;
-            this.used = used;
             this.failure = null;
             this.caller = Thread.currentThread();
-            pending.set(used - 1);
-            for (int w = 1; w < used; w++) {
-                go.incrementAndGet(w);          // publishes the fields above to worker w
-                LockSupport.unpark(workerThreads[w - 1]);
-            }
-            try {
-                for (int i = 0; i < tasks; i += used) task.run(i);
-            } catch (Throwable t) {
-                if (failure == null) failure = t;
-            }
-            awaitWorkers();
+            finished.set(0);
+            int gen = ++generation;
+            claim.set((long) gen << 32);          // publishes the fields above
+            int helpers = Math.min(threads, tasks) - 1;
+            for (int w = 0; w < helpers; w++) LockSupport.unpark(workerThreads[w]);
+            runClaimed(gen);
+            awaitFinished(tasks);
             this.task = null;
             Throwable f = failure;
             failure = null;
@@ -129,9 +123,27 @@ public final class Workers implements AutoCloseable {
         }
     }
 
-    private void awaitWorkers() {
+    /** Claims and runs tasks of generation {@code gen} until none is left. */
+    private void runClaimed(int gen) {
+        Task t = this.task;
+        int n = this.tasks;
+        while (true) {
+            long v = claim.get();
+            int i = (int) v;
+            if ((int) (v >>> 32) != gen || i >= n) return;
+            if (!claim.compareAndSet(v, v + 1)) continue;
+            try {
+                t.run(i);
+            } catch (Throwable e) {
+                if (failure == null) failure = e;
+            }
+            if (finished.incrementAndGet() == n) LockSupport.unpark(caller);
+        }
+    }
+
+    private void awaitFinished(int tasks) {
         long spinUntil = System.nanoTime() + SPIN_NANOS;
-        while (pending.get() != 0) {
+        while (finished.get() != tasks) {
             if (System.nanoTime() < spinUntil) {
                 Thread.onSpinWait();
             } else {
@@ -140,12 +152,12 @@ public final class Workers implements AutoCloseable {
         }
     }
 
-    private void workerLoop(int worker) {
+    private void workerLoop() {
         int seen = 0;
         while (true) {
             long spinUntil = System.nanoTime() + SPIN_NANOS;
             int gen;
-            while ((gen = go.get(worker)) == seen) {
+            while ((gen = (int) (claim.get() >>> 32)) == seen) {
                 if (closed) return;
                 if (System.nanoTime() < spinUntil) {
                     Thread.onSpinWait();
@@ -154,15 +166,8 @@ public final class Workers implements AutoCloseable {
                 }
             }
             seen = gen;
-            int used = this.used;
-            Task t = this.task;
-            int n = this.tasks;
-            try {
-                for (int i = worker; i < n; i += used) t.run(i);
-            } catch (Throwable e) {
-                if (failure == null) failure = e;
-            }
-            if (pending.decrementAndGet() == 0) LockSupport.unpark(caller);
+            // A late worker finds every task claimed (or a newer generation) and runs nothing.
+            runClaimed(gen);
         }
     }
 

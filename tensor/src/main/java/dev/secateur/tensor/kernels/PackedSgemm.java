@@ -49,6 +49,7 @@ public final class PackedSgemm {
 
     private PackedSgemm() {}
 
+    /** {@code C = alpha·op(A)·op(B) + beta·C} on {@code workers}; arguments already validated. */
     public static void sgemm(Workers workers, boolean transA, boolean transB, int m, int n, int k, float alpha,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float beta, float[] c, int cOff, int ldc) {
@@ -136,15 +137,15 @@ public final class PackedSgemm {
                 float betaHere = pc == 0 ? beta : 1f;
                 for (int ic = i0; ic < i1; ic += mcMax) {
                     int mc = Math.min(mcMax, i1 - ic);
-                    SgemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, pa);
-                    macroKernel(ws, mc, nc, kc, pa, pb, 0, alpha, betaHere, c, cOff + ic * ldc + jc, ldc);
+                    SgemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, pa, 0);
+                    macroKernel(ws, mc, nc, kc, pa, 0, pb, 0, alpha, betaHere, c, cOff + ic * ldc + jc, ldc);
                 }
             }
         }
     }
 
-    /** The two inner loops: every MR×NR tile of an mc×nc block of C (B panels from {@code pb[pbOff..]}). */
-    static void macroKernel(SgemmWorkspace ws, int mc, int nc, int kc, float[] pa, float[] pb, int pbOff,
+    /** The two inner loops: every MR×NR tile of an mc×nc block of C (panels from {@code pa[paOff..]}, {@code pb[pbOff..]}). */
+    static void macroKernel(SgemmWorkspace ws, int mc, int nc, int kc, float[] pa, int paOff, float[] pb, int pbOff,
                             float alpha, float beta, float[] c, int cOff, int ldc) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
@@ -152,10 +153,11 @@ public final class PackedSgemm {
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 int co = cOff + ir * ldc + jr;
+                int ao = paOff + ir * kc;
                 if (mr == MR && nr == NR) {
-                    SgemmMicroKernel.kernel(kc, pa, ir * kc, pb, bo, c, co, ldc, alpha, beta);
+                    SgemmMicroKernel.kernel(kc, pa, ao, pb, bo, c, co, ldc, alpha, beta);
                 } else {
-                    SgemmMicroKernel.tileToBuffer(kc, pa, ir * kc, pb, bo, ws.tile);
+                    SgemmMicroKernel.tileToBuffer(kc, pa, ao, pb, bo, ws.tile);
                     SgemmMicroKernel.storeEdge(ws.tile, mr, nr, c, co, ldc, alpha, beta);
                 }
             }

@@ -21,11 +21,11 @@ final class SgemmPacking {
     private SgemmPacking() {}
 
     /**
-     * Packs rows {@code i0..i0+mc} × columns {@code p0..p0+kc} of op(A) into {@code dst[0..]}:
-     * panel {@code q} (rows i0+q·MR ..) starts at {@code q·kc·MR}, element (r, p) at {@code p·MR + r}.
+     * Packs rows {@code i0..i0+mc} × columns {@code p0..p0+kc} of op(A) into {@code dst[dOff..]}:
+     * panel {@code q} (rows i0+q·MR ..) starts at {@code dOff + q·kc·MR}, element (r, p) at {@code p·MR + r}.
      */
-    static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float[] dst) {
-        for (int ir = 0, d = 0; ir < mc; ir += MR, d += kc * MR) {
+    static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float[] dst, int dOff) {
+        for (int ir = 0, d = dOff; ir < mc; ir += MR, d += kc * MR) {
             int mr = Math.min(MR, mc - ir);
             if (transA) {
                 packAPanelTransposed(a, aOff + p0 * lda + i0 + ir, lda, mr, kc, dst, d);

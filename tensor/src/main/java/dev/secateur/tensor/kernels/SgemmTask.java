@@ -13,9 +13,11 @@ import java.util.Arrays;
 
 /**
  * One multi-threaded GEMM: the loops of {@link PackedSgemm#blocked} shared by cooperating
- * threads. For every (jc, pc) block the threads first pack the KC×nc block of B together into
- * one shared buffer (so B is packed once, not once per thread), then take work items (an
- * MC-row block of C, or part of one when C has few rows) from a queue, packing their own A block.
+ * threads. For every (jc, pc) block and chunk of up to {@link #M_CHUNK} rows, the threads first
+ * pack the B block and the A rows together into shared buffers (each operand is packed once,
+ * not once per thread), then take work items (an up-to-MC × some-columns block of C) from a queue.
+ * Items need no packing of their own, so they can be cut small enough to keep both threads busy
+ * at small sizes without shrinking the row blocks that keep B micro-panels reused from L1.
  *
  * <p>Each phase has its own pair of counters: "next item" and "items done". A thread leaves a
  * phase only when all its items are done; it never waits for a thread that has not started,
@@ -26,6 +28,8 @@ import java.util.Arrays;
  */
 final class SgemmTask implements Workers.Task {
     private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
+    /** Rows of A packed per shared chunk: 2048·KC floats = 2 MiB, shared in L3. */
+    static final int M_CHUNK = 2048;
     /** Work items per thread and phase: enough to even out threads slowed by other processes. */
     private static final int ITEMS_PER_THREAD = 4;
     /** Spins on a not-yet-done phase before yielding the CPU to other processes. */
@@ -36,11 +40,13 @@ final class SgemmTask implements Workers.Task {
     private float alpha, beta;
     private float[] a, b, c;
 
-    private int threads, kcMax, mcMax, mBlocks, ncStep;
+    private int threads, kcMax, ncStep;
+    private float[] packedA = new float[0];
     private float[] packedB = new float[0];
     /** Per phase q: [2q] next item to take, [2q+1] items finished. */
     private int[] counters = new int[0];
-    private volatile boolean failed;
+    /** The first failure of any thread, so that the others stop waiting for its items. */
+    private volatile Throwable failure;
 
     void set(int threads, boolean transA, boolean transB, int m, int n, int k, float alpha,
              float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
@@ -51,72 +57,83 @@ final class SgemmTask implements Workers.Task {
         this.b = b; this.bOff = bOff; this.ldb = ldb;
         this.c = c; this.cOff = cOff; this.ldc = ldc;
         kcMax = PackedSgemm.kDepth(k);
-        // Smaller row blocks than MC when that gives each thread several items to take.
-        mcMax = Math.min(MC, Math.max(MR, roundUp(ceilDiv(m, ITEMS_PER_THREAD * threads), MR)));
-        mBlocks = ceilDiv(m, mcMax);
         ncStep = PackedSgemm.ncStep(m);
-        int ncMax = roundUp(Math.min(ncStep, n), NR);
-        if (packedB.length < ncMax * kcMax) packedB = new float[ncMax * kcMax];
-        int phases = 2 * ceilDiv(n, ncStep) * ceilDiv(k, kcMax);
+        int aSize = roundUp(Math.min(M_CHUNK, m), MR) * kcMax;
+        int bSize = roundUp(Math.min(ncStep, n), NR) * kcMax;
+        if (packedA.length < aSize) packedA = new float[aSize];
+        if (packedB.length < bSize) packedB = new float[bSize];
+        int phases = 2 * ceilDiv(n, ncStep) * ceilDiv(k, kcMax) * ceilDiv(m, M_CHUNK);
         if (counters.length < 2 * phases) counters = new int[2 * phases];
         else Arrays.fill(counters, 0, 2 * phases, 0);
-        failed = false;
+        failure = null;
     }
 
     /** Drops the array references so a finished call does not keep big arrays alive. */
     void clear() {
         a = null; b = null; c = null;
+        failure = null;
     }
 
     @Override public void run(int worker) {
         try {
             work();
         } catch (Throwable e) {
-            failed = true;
+            if (failure == null) failure = e;
             throw e;
         }
     }
 
     private void work() {
         SgemmWorkspace ws = SgemmWorkspace.get();
-        float[] pa = ws.packedA(mcMax * kcMax);
-        float[] pb = packedB;
+        float[] pa = packedA, pb = packedB;
         int goal = ITEMS_PER_THREAD * threads;
         int phase = 0;
         for (int jc = 0; jc < n; jc += ncStep) {
             int nc = Math.min(ncStep, n - jc);
-            int panels = ceilDiv(nc, NR);
-            int panelsPerPack = ceilDiv(panels, Math.min(panels, goal));
-            int packItems = ceilDiv(panels, panelsPerPack);
-            // Few row blocks: also split the columns, so that every thread has work.
-            int groups = mBlocks >= goal ? 1 : Math.min(panels, ceilDiv(goal, mBlocks));
-            int panelsPerGroup = ceilDiv(panels, groups);
-            groups = ceilDiv(panels, panelsPerGroup);
-            int kernelItems = mBlocks * groups;
+            int bPanels = ceilDiv(nc, NR);
+            int bPerItem = ceilDiv(bPanels, Math.min(bPanels, goal));
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
-                for (int x; (x = take(phase)) < packItems; ) {
-                    int p0 = x * panelsPerPack;
-                    int cols = Math.min(nc - p0 * NR, panelsPerPack * NR);
-                    SgemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc + p0 * NR, cols, pb, p0 * NR * kc);
-                    finish(phase);
-                }
-                awaitDone(phase++, packItems);
                 float betaHere = pc == 0 ? beta : 1f;
-                int packedBlock = -1;
-                for (int x; (x = take(phase)) < kernelItems; ) {
-                    int block = x / groups, g = x % groups;
-                    int ic = block * mcMax, mc = Math.min(mcMax, m - ic);
-                    if (block != packedBlock) {
-                        SgemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, pa);
-                        packedBlock = block;
+                for (int ic = 0; ic < m; ic += M_CHUNK) {
+                    int mch = Math.min(M_CHUNK, m - ic);
+                    // Pack phase: the B block (with the first row chunk only) and this chunk of A.
+                    int bItems = ic == 0 ? ceilDiv(bPanels, bPerItem) : 0;
+                    int aPanels = ceilDiv(mch, MR);
+                    int aPerItem = ceilDiv(aPanels, Math.min(aPanels, goal));
+                    int packItems = bItems + ceilDiv(aPanels, aPerItem);
+                    for (int x; (x = take(phase)) < packItems; ) {
+                        if (x < bItems) {
+                            int p0 = x * bPerItem;
+                            int cols = Math.min(nc - p0 * NR, bPerItem * NR);
+                            SgemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc + p0 * NR, cols, pb, p0 * NR * kc);
+                        } else {
+                            int r0 = (x - bItems) * aPerItem * MR;
+                            int rows = Math.min(mch - r0, aPerItem * MR);
+                            SgemmPacking.packA(transA, a, aOff, lda, ic + r0, rows, pc, kc, pa, r0 * kc);
+                        }
+                        finish(phase);
                     }
-                    int j0 = g * panelsPerGroup * NR, j1 = Math.min(nc, j0 + panelsPerGroup * NR);
-                    PackedSgemm.macroKernel(ws, mc, j1 - j0, kc, pa, pb, j0 * kc, alpha, betaHere,
-                            c, cOff + ic * ldc + jc + j0, ldc);
-                    finish(phase);
+                    awaitDone(phase++, packItems);
+                    // Kernel phase: row blocks of at most MC rows × column groups, at least `goal` items.
+                    int rowBlocks = ceilDiv(mch, MC);
+                    int groups = Math.min(bPanels, ceilDiv(goal, rowBlocks));
+                    int panelsPerGroup = ceilDiv(bPanels, groups);
+                    groups = ceilDiv(bPanels, panelsPerGroup);
+                    if (rowBlocks * groups < goal) rowBlocks = Math.min(aPanels, ceilDiv(goal, groups));
+                    int rowsPerBlock = roundUp(ceilDiv(mch, rowBlocks), MR);
+                    rowBlocks = ceilDiv(mch, rowsPerBlock);
+                    int kernelItems = rowBlocks * groups;
+                    for (int x; (x = take(phase)) < kernelItems; ) {
+                        int r0 = (x / groups) * rowsPerBlock, g = x % groups;
+                        int mc = Math.min(rowsPerBlock, mch - r0);
+                        int j0 = g * panelsPerGroup * NR, j1 = Math.min(nc, j0 + panelsPerGroup * NR);
+                        PackedSgemm.macroKernel(ws, mc, j1 - j0, kc, pa, r0 * kc, pb, j0 * kc, alpha, betaHere,
+                                c, cOff + (ic + r0) * ldc + jc + j0, ldc);
+                        finish(phase);
+                    }
+                    awaitDone(phase++, kernelItems);
                 }
-                awaitDone(phase++, kernelItems);
             }
         }
     }
@@ -132,7 +149,8 @@ final class SgemmTask implements Workers.Task {
     /** Waits until every item of the phase is finished (items still running on other threads). */
     private void awaitDone(int phase, int items) {
         for (int spins = 0; (int) INTS.getVolatile(counters, 2 * phase + 1) < items; spins++) {
-            if (failed) throw new IllegalStateException("another thread of this sgemm call failed");
+            Throwable f = failure;
+            if (f != null) throw new IllegalStateException("another thread of this sgemm call failed", f);
             if (spins < SPINS_BEFORE_YIELD) Thread.onSpinWait();
             else Thread.yield();
         }

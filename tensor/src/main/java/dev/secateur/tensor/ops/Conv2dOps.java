@@ -31,6 +31,8 @@ public final class Conv2dOps {
 
     /** GEMM columns a group aims for: below a few hundred the packed kernel's edges and call costs dominate. */
     private static final int TARGET_COLUMNS = 384;
+    /** Below this many filters forward and weight gradient use {@link RowDots} (the GEMM tile is 8 rows tall). */
+    private static final int FEW_FILTERS = 8;
     /** Upper bound on images per group (keeps grouped workspaces within L2-sized blocks). */
     private static final int MAX_GROUP = 16;
 
@@ -42,8 +44,9 @@ public final class Conv2dOps {
     /** Floats of workspace that let every op use {@code threads} slices with full-size image groups. */
     public static int workspaceSize(ConvGeometry g, int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads + " for " + g);
-        long slot = groupFloats(g, idealGroup(g)) + (threads > 1 ? g.weightSize() : 0);
-        return Checks.size(g + " workspace for " + threads + " threads", threads, Math.max(slot, workspaceSize(g)));
+        long slot = Math.max(groupFloats(g, idealGroup(g)) + (threads > 1 ? g.weightSize() : 0), workspaceSize(g));
+        if (!Checks.fits(threads, slot)) Checks.size(g + " workspace for " + threads + " threads", threads, slot);
+        return (int) (threads * slot);
     }
 
     // ---------------------------------------------------------------- im2col / col2im
@@ -116,19 +119,29 @@ public final class Conv2dOps {
             int gn = Math.min(step, to - n), cols = gn * hw;
             int xi = xOff + n * g.inputSize(), yi = yOff + n * g.outputSize();
             if (g.isPointwise()) {
-                Gemm.sgemm(w, false, false, outC, hw, k, 1f, weight, wOff, k, x, xi, hw, 0f, y, yi, hw);
+                product(w, outC, hw, k, weight, wOff, x, xi, y, yi);
                 if (bias != null) Elementwise.addBiasChannels(y, yi, 1, outC, hw, bias, 0);
             } else if (gn == 1) {
                 Im2col.im2col(g, x, xi, ws, wsOff, hw);
-                Gemm.sgemm(w, false, false, outC, hw, k, 1f, weight, wOff, k, ws, wsOff, hw, 0f, y, yi, hw);
+                product(w, outC, hw, k, weight, wOff, ws, wsOff, y, yi);
                 if (bias != null) Elementwise.addBiasChannels(y, yi, 1, outC, hw, bias, 0);
             } else {
                 int out = wsOff + gn * g.colSize();
                 for (int i = 0; i < gn; i++) Im2col.im2col(g, x, xi + i * g.inputSize(), ws, wsOff + i * hw, cols);
-                Gemm.sgemm(w, false, false, outC, cols, k, 1f, weight, wOff, k, ws, wsOff, cols, 0f, ws, out, cols);
+                product(w, outC, cols, k, weight, wOff, ws, wsOff, ws, out);
                 if (bias != null) Elementwise.addBiasChannels(ws, out, 1, outC, cols, bias, 0);
                 fromGrouped(ws, out, gn, outC, hw, y, yi);
             }
+        }
+    }
+
+    /** {@code Y[outC, cols] = W[outC, k] · col[k, cols]}; few filters skip the packed GEMM (see {@link RowDots}). */
+    private static void product(Workers w, int outC, int cols, int k, float[] weight, int wOff, float[] col, int colOff,
+                                float[] y, int yOff) {
+        if (outC < FEW_FILTERS) {
+            RowDots.ab(outC, cols, k, weight, wOff, k, col, colOff, cols, y, yOff, cols);
+        } else {
+            Gemm.sgemm(w, false, false, outC, cols, k, 1f, weight, wOff, k, col, colOff, cols, 0f, y, yOff, cols);
         }
     }
 
@@ -182,16 +195,30 @@ public final class Conv2dOps {
             int gn = Math.min(step, to - n), cols = gn * hw;
             int xi = xOff + n * g.inputSize(), yi = dyOff + n * g.outputSize();
             if (g.isPointwise()) {
-                Gemm.sgemm(w, false, true, outC, k, hw, 1f, dy, yi, hw, x, xi, hw, beta, dW, dwOff, k);
+                addGradient(w, outC, k, hw, dy, yi, x, xi, beta, dW, dwOff);
             } else if (gn == 1) {
                 Im2col.im2col(g, x, xi, ws, wsOff, hw);
-                Gemm.sgemm(w, false, true, outC, k, hw, 1f, dy, yi, hw, ws, wsOff, hw, beta, dW, dwOff, k);
+                addGradient(w, outC, k, hw, dy, yi, ws, wsOff, beta, dW, dwOff);
             } else {
                 int dyg = wsOff + gn * g.colSize();
                 for (int i = 0; i < gn; i++) Im2col.im2col(g, x, xi + i * g.inputSize(), ws, wsOff + i * hw, cols);
                 toGrouped(dy, yi, gn, outC, hw, ws, dyg);
-                Gemm.sgemm(w, false, true, outC, k, cols, 1f, ws, dyg, cols, ws, wsOff, cols, beta, dW, dwOff, k);
+                addGradient(w, outC, k, cols, ws, dyg, ws, wsOff, beta, dW, dwOff);
             }
+        }
+    }
+
+    /**
+     * {@code dW = beta·dW + dY·colᵀ} with dY {@code [outC, cols]} and col {@code [k, cols]}. With
+     * fewer filters than the GEMM micro-tile has rows, plain row dot products win (no packing, no
+     * padded tile rows).
+     */
+    private static void addGradient(Workers w, int outC, int k, int cols, float[] dy, int dyOff, float[] col, int colOff,
+                                    float beta, float[] dW, int dwOff) {
+        if (outC < FEW_FILTERS) {
+            RowDots.abt(outC, k, cols, dy, dyOff, cols, col, colOff, cols, beta, dW, dwOff, k);
+        } else {
+            Gemm.sgemm(w, false, true, outC, k, cols, 1f, dy, dyOff, cols, col, colOff, cols, beta, dW, dwOff, k);
         }
     }
 

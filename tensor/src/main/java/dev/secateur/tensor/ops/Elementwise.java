@@ -159,7 +159,7 @@ public final class Elementwise {
                 for (int ub = S.loopBound(spatial); p < ub; p += L) acc = acc.add(FloatVector.fromArray(S, dy, base + p));
                 for (; p < spatial; p++) tail += dy[base + p];
             }
-            db[dbOff + ch] += acc.reduceLanes(VectorOperators.ADD) + tail;
+            db[dbOff + ch] += Lanes.sum(acc) + tail;
         }
     }
 

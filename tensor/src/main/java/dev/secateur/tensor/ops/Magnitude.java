@@ -205,7 +205,7 @@ public final class Magnitude {
             a3 = a3.add(FloatVector.fromArray(S, x, off + i + 3 * L).abs());
         }
         for (; i <= n - L; i += L) a0 = a0.add(FloatVector.fromArray(S, x, off + i).abs());
-        float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        float s = Lanes.sum(a0.add(a1).add(a2.add(a3)));
         for (; i < n; i++) s += Math.abs(x[off + i]);
         return s;
     }
@@ -227,7 +227,7 @@ public final class Magnitude {
             FloatVector v = FloatVector.fromArray(S, x, off + i);
             a0 = v.fma(v, a0);
         }
-        float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        float s = Lanes.sum(a0.add(a1).add(a2.add(a3)));
         for (; i < n; i++) s = Math.fma(x[off + i], x[off + i], s);
         return s;
     }

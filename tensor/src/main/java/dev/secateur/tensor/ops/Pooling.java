@@ -31,7 +31,16 @@ public final class Pooling {
             if (argmax != null) Checks.range("argmax", argmax, argOff, (long) batch * g.outputSize(), ctx);
         }
         int planes = batch * g.channels();
-        forEachPlane(workers, planes, p -> maxPlane(g, p, x, xOff, y, yOff, argmax, argOff));
+        int chunks = chunks(workers, planes);
+        if (chunks == 1) {
+            for (int p = 0; p < planes; p++) maxPlane(g, p, x, xOff, y, yOff, argmax, argOff);
+        } else {
+            workers.forEach(chunks, t -> {
+                for (int p = first(planes, chunks, t), e = first(planes, chunks, t + 1); p < e; p++) {
+                    maxPlane(g, p, x, xOff, y, yOff, argmax, argOff);
+                }
+            });
+        }
     }
 
     /** {@code dx = 0; dx[argmax[i]] += dy[i]} for the indices written by the forward pass. */
@@ -58,11 +67,13 @@ public final class Pooling {
                 }
             }
         }
-        forEachPlane(workers, planes, p -> {
-            int base = dxOff + p * inPlane;
-            Arrays.fill(dx, base, base + inPlane, 0f);
-            for (int i = 0, o = p * outPlane; i < outPlane; i++, o++) dx[dxOff + argmax[argOff + o]] += dy[dyOff + o];
-        });
+        int chunks = chunks(workers, planes);
+        if (chunks == 1) {
+            scatter(0, planes, inPlane, outPlane, dy, dyOff, argmax, argOff, dx, dxOff);
+        } else {
+            workers.forEach(chunks, t -> scatter(first(planes, chunks, t), first(planes, chunks, t + 1), inPlane, outPlane,
+                    dy, dyOff, argmax, argOff, dx, dxOff));
+        }
     }
 
     /** Average pooling forward; {@code y} is overwritten. */
@@ -75,7 +86,16 @@ public final class Pooling {
             Checks.range("y", y, yOff, (long) batch * g.outputSize(), ctx);
         }
         int planes = batch * g.channels();
-        forEachPlane(workers, planes, p -> avgPlane(g, p, x, xOff, y, yOff));
+        int chunks = chunks(workers, planes);
+        if (chunks == 1) {
+            for (int p = 0; p < planes; p++) avgPlane(g, p, x, xOff, y, yOff);
+        } else {
+            workers.forEach(chunks, t -> {
+                for (int p = first(planes, chunks, t), e = first(planes, chunks, t + 1); p < e; p++) {
+                    avgPlane(g, p, x, xOff, y, yOff);
+                }
+            });
+        }
     }
 
     /** Average pooling backward: each input gets {@code Σ dy / (kH*kW)} over the windows that hold it. */
@@ -88,7 +108,16 @@ public final class Pooling {
             Checks.range("dx", dx, dxOff, (long) batch * g.inputSize(), ctx);
         }
         int planes = batch * g.channels();
-        forEachPlane(workers, planes, p -> avgPlaneBackward(g, p, dy, dyOff, dx, dxOff));
+        int chunks = chunks(workers, planes);
+        if (chunks == 1) {
+            for (int p = 0; p < planes; p++) avgPlaneBackward(g, p, dy, dyOff, dx, dxOff);
+        } else {
+            workers.forEach(chunks, t -> {
+                for (int p = first(planes, chunks, t), e = first(planes, chunks, t + 1); p < e; p++) {
+                    avgPlaneBackward(g, p, dy, dyOff, dx, dxOff);
+                }
+            });
+        }
     }
 
     private static void maxPlane(PoolGeometry g, int p, float[] x, int xOff, float[] y, int yOff, int[] argmax, int argOff) {
@@ -172,16 +201,22 @@ public final class Pooling {
         Checks.size(ctx, batch, Math.max(g.inputSize(), g.outputSize()));
     }
 
-    /** Splits planes into one contiguous chunk per thread. */
-    private static void forEachPlane(Workers workers, int planes, Workers.Task perPlane) {
-        int chunks = Math.min(workers.threads(), planes);
-        if (chunks <= 1) {
-            for (int p = 0; p < planes; p++) perPlane.run(p);
-            return;
+    /** One contiguous chunk of planes per thread (the single-chunk path allocates nothing). */
+    private static int chunks(Workers workers, int planes) {
+        return Math.max(1, Math.min(workers.threads(), planes));
+    }
+
+    private static int first(int planes, int chunks, int t) {
+        return (int) ((long) planes * t / chunks);
+    }
+
+    /** {@code dx = 0; dx[argmax] += dy} for planes {@code [from, to)}. */
+    private static void scatter(int from, int to, int inPlane, int outPlane, float[] dy, int dyOff, int[] argmax, int argOff,
+                                float[] dx, int dxOff) {
+        for (int p = from; p < to; p++) {
+            int base = dxOff + p * inPlane;
+            Arrays.fill(dx, base, base + inPlane, 0f);
+            for (int i = 0, o = p * outPlane; i < outPlane; i++, o++) dx[dxOff + argmax[argOff + o]] += dy[dyOff + o];
         }
-        workers.forEach(chunks, t -> {
-            int lo = (int) ((long) planes * t / chunks), hi = (int) ((long) planes * (t + 1) / chunks);
-            for (int p = lo; p < hi; p++) perPlane.run(p);
-        });
     }
 }

@@ -98,17 +98,14 @@ public final class Softmax {
         return max;
     }
 
-    /** {@code y = exp(x - max)}; returns the sum. */
+    /**
+     * {@code y = exp(x - max)}; returns the sum, added in index order. Scalar {@link Math#exp} on
+     * purpose: the vector EXP runs a different approximation compiled than interpreted, so results
+     * would change with JIT warm-up; training must be reproducible run to run.
+     */
     private static float expShifted(float[] x, int xi, float[] y, int yi, int n, float max) {
-        FloatVector acc = FloatVector.zero(S);
-        int c = 0;
-        for (int ub = S.loopBound(n); c < ub; c += L) {
-            FloatVector e = FloatVector.fromArray(S, x, xi + c).sub(max).lanewise(VectorOperators.EXP);
-            e.intoArray(y, yi + c);
-            acc = acc.add(e);
-        }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; c < n; c++) {
+        float sum = 0f;
+        for (int c = 0; c < n; c++) {
             float e = (float) Math.exp(x[xi + c] - max);
             y[yi + c] = e;
             sum += e;
@@ -117,13 +114,8 @@ public final class Softmax {
     }
 
     private static float sumExpShifted(float[] x, int xi, int n, float max) {
-        FloatVector acc = FloatVector.zero(S);
-        int c = 0;
-        for (int ub = S.loopBound(n); c < ub; c += L) {
-            acc = acc.add(FloatVector.fromArray(S, x, xi + c).sub(max).lanewise(VectorOperators.EXP));
-        }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; c < n; c++) sum += (float) Math.exp(x[xi + c] - max);
+        float sum = 0f;
+        for (int c = 0; c < n; c++) sum += (float) Math.exp(x[xi + c] - max);
         return sum;
     }
 

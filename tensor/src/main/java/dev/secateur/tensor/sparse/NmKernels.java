@@ -1,104 +1,133 @@
 package dev.secateur.tensor.sparse;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Kernels of {@link NmMatrix} over a row range; arguments were validated by the caller. */
 final class NmKernels {
+    /** A window is 16 slots: one 512-bit vector of values, one 128-bit vector of byte positions. */
+    private static final VectorSpecies<Float> S16 = FloatVector.SPECIES_512;
+    private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
     private NmKernels() {}
 
-    /** N = 2: one offset byte per group; two groups per step for four independent sums. */
-    static void vector2(NmMatrix a, float[] x, int xOff, float[] y, int yOff, float[] bias, boolean relu,
-                        int r0, int r1) {
+    /** Window of 32 columns (2:4, 4:8, 1:2): x window in two registers, one two-vector permute. */
+    static void vector32(NmMatrix a, float[] x, int xOff, float[] y, int yOff, float[] bias, boolean relu,
+                         int r0, int r1) {
         float[] v = a.values;
-        byte[] off = a.offsets;
-        int m = a.m, groups = a.groups;
+        byte[] pos = a.pos;
+        int k = a.cols, slots = a.rowSlots, step = NmMatrix.W / a.n * a.m;
         for (int r = r0; r < r1; r++) {
-            int p = r * a.rowSlots, xb = xOff, g = 0;
-            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
-            for (; g + 1 < groups; g += 2, p += 4, xb += 2 * m) {
-                int b0 = off[p >> 1], b1 = off[(p >> 1) + 1];
-                s0 = Math.fma(v[p], x[xb + (b0 & 15)], s0);
-                s1 = Math.fma(v[p + 1], x[xb + ((b0 >>> 4) & 15)], s1);
-                s2 = Math.fma(v[p + 2], x[xb + m + (b1 & 15)], s2);
-                s3 = Math.fma(v[p + 3], x[xb + m + ((b1 >>> 4) & 15)], s3);
+            FloatVector acc0 = FloatVector.zero(S16), acc1 = acc0;
+            int base = r * slots, c = 0, s = 0;
+            for (; s < slots && c + 32 <= k; s += NmMatrix.W, c += step) {
+                FloatVector x0 = FloatVector.fromArray(S16, x, xOff + c);
+                FloatVector x1 = FloatVector.fromArray(S16, x, xOff + c + 16);
+                FloatVector picked = index(pos, base + s).selectFrom(x0, x1);
+                if ((s & NmMatrix.W) == 0) acc0 = FloatVector.fromArray(S16, v, base + s).fma(picked, acc0);
+                else acc1 = FloatVector.fromArray(S16, v, base + s).fma(picked, acc1);
             }
-            if (g < groups) {
-                int b0 = off[p >> 1];
-                s0 = Math.fma(v[p], x[xb + (b0 & 15)], s0);
-                s1 = Math.fma(v[p + 1], x[xb + ((b0 >>> 4) & 15)], s1);
+            for (; s < slots; s += NmMatrix.W, c += step) {
+                // Last window, partly past column K: masked loads read zeros there (only padding picks them).
+                FloatVector x0 = FloatVector.fromArray(S16, x, xOff + c, S16.indexInRange(c, k));
+                FloatVector x1 = FloatVector.fromArray(S16, x, xOff + c + 16, S16.indexInRange(c + 16, k));
+                acc0 = FloatVector.fromArray(S16, v, base + s).fma(index(pos, base + s).selectFrom(x0, x1), acc0);
             }
-            y[yOff + r] = Epilogue.scalar((s0 + s1) + (s2 + s3), bias, r, relu);
+            y[yOff + r] = Epilogue.scalar(acc0.add(acc1).reduceLanes(VectorOperators.ADD), bias, r, relu);
         }
     }
 
-    /** Any N: slot by slot, two sums alternating. */
+    /** Window of 64 columns (1:4, 2:8): two permutes over the four x registers and a blend. */
+    static void vector64(NmMatrix a, float[] x, int xOff, float[] y, int yOff, float[] bias, boolean relu,
+                         int r0, int r1) {
+        float[] v = a.values;
+        byte[] pos = a.pos;
+        int k = a.cols, slots = a.rowSlots, step = NmMatrix.W / a.n * a.m;
+        for (int r = r0; r < r1; r++) {
+            FloatVector acc0 = FloatVector.zero(S16), acc1 = acc0;
+            int base = r * slots, c = 0, s = 0;
+            for (; s < slots && c + 64 <= k; s += NmMatrix.W, c += step) {
+                FloatVector idx = index(pos, base + s);
+                FloatVector lo = idx.selectFrom(FloatVector.fromArray(S16, x, xOff + c), FloatVector.fromArray(S16, x, xOff + c + 16));
+                FloatVector hi = idx.selectFrom(FloatVector.fromArray(S16, x, xOff + c + 32), FloatVector.fromArray(S16, x, xOff + c + 48));
+                FloatVector picked = lo.blend(hi, idx.compare(VectorOperators.GE, 32f));
+                if ((s & NmMatrix.W) == 0) acc0 = FloatVector.fromArray(S16, v, base + s).fma(picked, acc0);
+                else acc1 = FloatVector.fromArray(S16, v, base + s).fma(picked, acc1);
+            }
+            for (; s < slots; s += NmMatrix.W, c += step) {
+                FloatVector idx = index(pos, base + s);
+                FloatVector lo = idx.selectFrom(FloatVector.fromArray(S16, x, xOff + c, S16.indexInRange(c, k)),
+                        FloatVector.fromArray(S16, x, xOff + c + 16, S16.indexInRange(c + 16, k)));
+                FloatVector hi = idx.selectFrom(FloatVector.fromArray(S16, x, xOff + c + 32, S16.indexInRange(c + 32, k)),
+                        FloatVector.fromArray(S16, x, xOff + c + 48, S16.indexInRange(c + 48, k)));
+                acc0 = FloatVector.fromArray(S16, v, base + s).fma(lo.blend(hi, idx.compare(VectorOperators.GE, 32f)), acc0);
+            }
+            y[yOff + r] = Epilogue.scalar(acc0.add(acc1).reduceLanes(VectorOperators.ADD), bias, r, relu);
+        }
+    }
+
+    /** The 16 byte positions of a window as float lane indices (what {@code selectFrom} takes). */
+    private static FloatVector index(byte[] pos, int at) {
+        return (FloatVector) ByteVector.fromArray(B16, pos, at).convertShape(VectorOperators.B2F, S16, 0);
+    }
+
+    /** Any N:M: slot by slot, two sums alternating. */
     static void vector(NmMatrix a, float[] x, int xOff, float[] y, int yOff, float[] bias, boolean relu,
                        int r0, int r1) {
         float[] v = a.values;
-        int m = a.m, n = a.n, groups = a.groups;
         for (int r = r0; r < r1; r++) {
-            int p = r * a.rowSlots, xb = xOff;
+            int base = r * a.rowSlots;
             float s0 = 0f, s1 = 0f;
-            for (int g = 0; g < groups; g++, xb += m) {
-                for (int j = 0; j < n; j++, p++) {
-                    float t = v[p] * x[xb + a.offset(p)];
-                    if ((j & 1) == 0) s0 += t;
-                    else s1 += t;
-                }
+            for (int s = 0; s + 1 < a.rowSlots; s += 2) {
+                s0 = Math.fma(v[base + s], x[xOff + column(a, base, s)], s0);
+                s1 = Math.fma(v[base + s + 1], x[xOff + column(a, base, s + 1)], s1);
             }
             y[yOff + r] = Epilogue.scalar(s0 + s1, bias, r, relu);
         }
     }
 
-    /** Y = W·X with X [K, n]: as CSR batch, with the column implied by group and offset. */
+    private static int column(NmMatrix a, int base, int s) {
+        return NmMatrix.windowStart(s, a.n, a.m) + (a.pos[base + s] & 0xFF);
+    }
+
+    /** Y = W·X with X [K, n]: as CSR batch, with the column implied by window and position. */
     static void batch(NmMatrix a, float[] x, int xOff, int nb, float[] y, int yOff, float[] bias, boolean relu,
                       int r0, int r1) {
         float[] v = a.values;
-        int m = a.m, n = a.n, groups = a.groups;
-        int slots = groups * n;
+        float lo = relu ? 0f : Float.NEGATIVE_INFINITY;
         for (int r = r0; r < r1; r++) {
-            int p0 = r * a.rowSlots;
+            int base = r * a.rowSlots;
             float b = bias == null ? 0f : bias[r];
             int yo = yOff + r * nb;
             int j = 0;
-            for (; j + 4 * L <= nb; j += 4 * L) {
-                FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-                int xg = xOff + j, jj = 0;
-                for (int p = p0; p < p0 + slots; p++) {
-                    int xo = xg + a.offset(p) * nb;
-                    FloatVector w = FloatVector.broadcast(S, v[p]);
+            for (; j + 2 * L <= nb; j += 2 * L) {
+                FloatVector a0 = FloatVector.zero(S), a1 = a0, c0 = a0, c1 = a0;
+                for (int s = 0; s + 1 < a.rowSlots; s += 2) {
+                    int xo = xOff + column(a, base, s) * nb + j, xp = xOff + column(a, base, s + 1) * nb + j;
+                    FloatVector w = FloatVector.broadcast(S, v[base + s]), u = FloatVector.broadcast(S, v[base + s + 1]);
                     a0 = FloatVector.fromArray(S, x, xo).fma(w, a0);
                     a1 = FloatVector.fromArray(S, x, xo + L).fma(w, a1);
-                    a2 = FloatVector.fromArray(S, x, xo + 2 * L).fma(w, a2);
-                    a3 = FloatVector.fromArray(S, x, xo + 3 * L).fma(w, a3);
-                    if (++jj == n) {
-                        jj = 0;
-                        xg += m * nb;
-                    }
+                    c0 = FloatVector.fromArray(S, x, xp).fma(u, c0);
+                    c1 = FloatVector.fromArray(S, x, xp + L).fma(u, c1);
                 }
-                Epilogue.store(a0, b, relu, y, yo + j);
-                Epilogue.store(a1, b, relu, y, yo + j + L);
-                Epilogue.store(a2, b, relu, y, yo + j + 2 * L);
-                Epilogue.store(a3, b, relu, y, yo + j + 3 * L);
+                a0.add(c0).add(b).max(lo).intoArray(y, yo + j);
+                a1.add(c1).add(b).max(lo).intoArray(y, yo + j + L);
             }
             for (; j < nb; j += L) {
                 VectorMask<Float> t = S.indexInRange(j, nb);
-                FloatVector a0 = FloatVector.zero(S);
-                int xg = xOff + j, jj = 0;
-                for (int p = p0; p < p0 + slots; p++) {
-                    int xo = xg + a.offset(p) * nb;
-                    a0 = FloatVector.fromArray(S, x, xo, t).fma(FloatVector.broadcast(S, v[p]), a0);
-                    if (++jj == n) {
-                        jj = 0;
-                        xg += m * nb;
-                    }
+                FloatVector a0 = FloatVector.zero(S), c0 = a0;
+                for (int s = 0; s + 1 < a.rowSlots; s += 2) {
+                    a0 = FloatVector.fromArray(S, x, xOff + column(a, base, s) * nb + j, t)
+                            .fma(FloatVector.broadcast(S, v[base + s]), a0);
+                    c0 = FloatVector.fromArray(S, x, xOff + column(a, base, s + 1) * nb + j, t)
+                            .fma(FloatVector.broadcast(S, v[base + s + 1]), c0);
                 }
-                Epilogue.store(a0, b, relu, y, yo + j, t);
+                a0.add(c0).add(b).max(lo).intoArray(y, yo + j, t);
             }
         }
     }

@@ -2,28 +2,36 @@ package dev.secateur.tensor.sparse;
 
 /**
  * N:M structured sparsity along the input dimension: every group of M consecutive columns of a
- * row keeps at most N weights (2:4, 1:4, 2:8, …; M ≤ 16). Each group stores exactly N slots
- * (value + in-group offset); groups with fewer kept weights are padded with zero slots. Offsets
- * are 4-bit, two per byte, so a slot costs 4.5 bytes and the loops have no row imbalance. A last
- * partial group (K not a multiple of M) follows the same rule over its width.
+ * row keeps at most N weights (2:4, 1:4, 4:8, …; M ≤ 16). Each group stores exactly N slots;
+ * groups with fewer kept weights are padded with zero slots, so the loops are regular and rows
+ * are balanced. A last partial group (K not a multiple of M) follows the same rule over its width.
+ *
+ * <p>Slots are cut into windows of 16 (one vector); window w of a row covers the 16/N groups
+ * starting at column {@code (16w/N)·M}, i.e. {@code 16·M/N} columns. Each slot stores its value
+ * and a one-byte index: its column's position inside the window. When N divides 16 and the window
+ * is 32 or 64 columns wide (2:4, 1:4, 4:8, 2:8, 1:2, …), the batch-1 kernel loads the window of
+ * x into two or four registers and picks every slot's input with an in-register two-vector
+ * permute ({@code selectFrom}) — no gather, no index arithmetic: 5 bytes per slot.
  */
 public final class NmMatrix extends AbstractSparseMatrix implements SparseMatrix {
+    static final int W = 16;
     final int n;
     final int m;
-    final int groups;
-    /** Slots per row, rounded up to even so every row starts on a whole offset byte. */
+    /** Slots per row: groups·N rounded up to whole windows of 16 (padding slots are zero). */
     final int rowSlots;
+    /** Columns covered by one window of 16 slots when N divides 16, else 0. */
+    final int windowWidth;
     final float[] values;
-    final byte[] offsets;
+    final byte[] pos;
 
-    private NmMatrix(int rows, int cols, int n, int m, long nonZeros, float[] values, byte[] offsets, int rowSlots) {
+    private NmMatrix(int rows, int cols, int n, int m, long nonZeros, float[] values, byte[] pos, int rowSlots) {
         super(rows, cols, nonZeros, Partition.of(uniform(rows, rowSlots)));
         this.n = n;
         this.m = m;
-        this.groups = (cols + m - 1) / m;
         this.rowSlots = rowSlots;
+        this.windowWidth = W % n == 0 ? W / n * m : 0;
         this.values = values;
-        this.offsets = offsets;
+        this.pos = pos;
     }
 
     private static long[] uniform(int rows, int slots) {
@@ -49,18 +57,17 @@ public final class NmMatrix extends AbstractSparseMatrix implements SparseMatrix
             throw new IllegalArgumentException(name + ": need 1 <= N <= M <= 16, got N=" + n + ", M=" + m);
         }
         WeightSource src = WeightSource.of(name, dense, rows, cols, mask);
-        int groups = (cols + m - 1) / m;
-        long slots = (long) groups * n;
-        int rowSlots = (int) Math.min(Integer.MAX_VALUE, slots + (slots & 1));
-        long total = (long) rows * rowSlots;
+        long groups = (cols + m - 1) / m;
+        long slots = (groups * n + W - 1) / W * W;
+        long total = rows * slots;
         if (total > Integer.MAX_VALUE - 64) {
             throw new IllegalArgumentException(name + ": " + rows + "x" + cols + " needs " + total + " slots, too many");
         }
+        int rowSlots = (int) slots;
         float[] values = new float[(int) total];
-        byte[] offsets = new byte[(int) (total / 2)];
+        byte[] pos = new byte[(int) total];
         long kept = 0;
         for (int r = 0; r < rows; r++) {
-            int p = r * rowSlots;
             for (int g = 0; g < groups; g++) {
                 int used = 0;
                 for (int o = 0; o < m && g * m + o < cols; o++) {
@@ -69,15 +76,20 @@ public final class NmMatrix extends AbstractSparseMatrix implements SparseMatrix
                         throw new IllegalArgumentException(name + ": row " + r + ", columns [" + g * m + ", "
                                 + Math.min(cols, g * m + m) + ") keep more than " + n + " of " + m + " entries");
                     }
-                    values[p + used] = dense[r * cols + g * m + o];
-                    offsets[(p + used) >> 1] |= (byte) (o << (((p + used) & 1) << 2));
+                    int s = g * n + used;
+                    values[r * rowSlots + s] = dense[r * cols + g * m + o];
+                    pos[r * rowSlots + s] = (byte) (g * m + o - windowStart(s, n, m));
                     used++;
                 }
                 kept += used;
-                p += n;
             }
         }
-        return new NmMatrix(rows, cols, n, m, kept, values, offsets, rowSlots);
+        return new NmMatrix(rows, cols, n, m, kept, values, pos, rowSlots);
+    }
+
+    /** First column of the window holding slot s (a slot index within its row). */
+    static int windowStart(int s, int n, int m) {
+        return (s / W * W) / n * m;
     }
 
     /** Whether every group of M columns of every row keeps at most N entries. */
@@ -97,22 +109,23 @@ public final class NmMatrix extends AbstractSparseMatrix implements SparseMatrix
 
     public int m() { return m; }
 
-    @Override public long byteSize() { return 4L * values.length + offsets.length; }
+    @Override public long byteSize() { return 5L * values.length; }
 
     @Override public String format() { return "nm" + n + ":" + m; }
 
-    int offset(int slot) {
-        return (offsets[slot >> 1] >>> ((slot & 1) << 2)) & 15;
+    /** Column of slot s (index within its row). */
+    int column(int s) {
+        return windowStart(s, n, m) + (pos[s] & 0xFF);
     }
 
     @Override public float[] toDense() {
         float[] d = new float[rows * cols];
         for (int r = 0; r < rows; r++) {
-            int p = r * rowSlots;
-            for (int g = 0; g < groups; g++) {
-                for (int j = 0; j < n; j++, p++) {
-                    // Padding slots are +0.0 at offset 0; skipping +0.0 keeps a kept weight there intact.
-                    if (Float.floatToRawIntBits(values[p]) != 0) d[r * cols + g * m + offset(p)] = values[p];
+            for (int s = 0; s < rowSlots; s++) {
+                float v = values[r * rowSlots + s];
+                // Padding slots are +0.0; skipping +0.0 keeps a kept weight at the same column intact.
+                if (Float.floatToRawIntBits(v) != 0) {
+                    d[r * cols + windowStart(s, n, m) + (pos[r * rowSlots + s] & 0xFF)] = v;
                 }
             }
         }
@@ -120,7 +133,8 @@ public final class NmMatrix extends AbstractSparseMatrix implements SparseMatrix
     }
 
     @Override void vectorRange(float[] x, int xOff, float[] y, int yOff, float[] bias, boolean relu, int u0, int u1) {
-        if (n == 2) NmKernels.vector2(this, x, xOff, y, yOff, bias, relu, u0, u1);
+        if (windowWidth == 32) NmKernels.vector32(this, x, xOff, y, yOff, bias, relu, u0, u1);
+        else if (windowWidth == 64) NmKernels.vector64(this, x, xOff, y, yOff, bias, relu, u0, u1);
         else NmKernels.vector(this, x, xOff, y, yOff, bias, relu, u0, u1);
     }
 

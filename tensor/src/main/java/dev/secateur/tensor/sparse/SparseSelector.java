@@ -97,17 +97,22 @@ public final class SparseSelector {
         return candidates;
     }
 
+    /** Proxy calls before a kernel counts as compiled. */
+    static final int WARM_CALLS = 1500;
+
     /** Kernels already compiled in this JVM, by format and batch kind ("csr/1", "csr/n"). */
     private static final Set<String> WARM = ConcurrentHashMap.newKeySet();
 
     /**
      * Gets each candidate's kernel JIT-compiled before it is timed: a fresh kernel runs
      * interpreted, then half-compiled, for far longer than a short budget. A small proxy matrix
-     * (64×512 at the same density, same batch) makes the calls cheap; it runs until its time per
-     * call has been stable for {@code nanos}. Once per JVM per format and batch kind.
+     * (32×256 at the same density, same batch) makes the calls cheap; it runs for at least
+     * {@link #WARM_CALLS} calls (enough for C2 to compile the kernel's loops even when the
+     * compiler threads are starved) and until its time per call has been stable for {@code nanos}.
+     * Once per JVM per format and batch kind.
      */
     private static void warmUp(List<SparseMatrix> real, double density, int batch, Workers workers, long nanos) {
-        int rows = 64, cols = 512;
+        int rows = 32, cols = 256;
         SplittableRandom rnd = new SplittableRandom(0x3a7);
         float[] w = new float[rows * cols];
         boolean[] keep = new boolean[rows * cols];
@@ -162,16 +167,16 @@ public final class SparseSelector {
         }
     }
 
-    /** Calls {@code m} until its best call time has not improved by 3% for {@code stable} ns. */
+    /** Calls {@code m} at least {@link #WARM_CALLS} times and until its best time has not improved by 3% for {@code stable} ns. */
     private static void untilStable(SparseMatrix m, float[] x, int batch, float[] y, Workers workers, long stable) {
         long start = System.nanoTime(), stableSince = start, best = Long.MAX_VALUE;
-        while (true) {
+        for (int calls = 1; ; calls++) {
             long t0 = System.nanoTime();
             m.multiplyBatch(workers, x, 0, batch, y, 0, null, false);
             long now = System.nanoTime(), t = now - t0;
             if (t < best - best / 32) stableSince = now;
             best = Math.min(best, t);
-            if (now - stableSince >= stable || now - start >= 50 * stable) return;
+            if ((calls >= WARM_CALLS && now - stableSince >= stable) || now - start >= 50 * stable) return;
         }
     }
 }

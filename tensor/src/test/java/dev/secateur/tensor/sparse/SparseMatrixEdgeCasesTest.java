@@ -20,7 +20,7 @@ class SparseMatrixEdgeCasesTest {
     @ParameterizedTest
     @EnumSource(Fixtures.Format.class)
     void columnGapsWiderThanSixteenBitsAreBridged(Fixtures.Format format) {
-        int rows = 9, cols = 140_003;
+        int rows = 5, cols = 140_003;
         SplittableRandom rnd = new SplittableRandom(7);
         float[] w = Fixtures.weights(rnd, rows * cols);
         boolean[] mask = new boolean[rows * cols];
@@ -28,14 +28,14 @@ class SparseMatrixEdgeCasesTest {
         for (int r = 0; r < rows; r++) {
             for (int c : keptCols) if ((r + c) % 3 != 0) mask[r * cols + c] = true;
         }
-        mask[5 * cols + 140_001] = true;
+        mask[4 * cols + 140_001] = true;
         int[] nm = format.nm();
         boolean[] m = mask;
         if (nm != null) Fixtures.enforce(m, rows, cols, nm[0], nm[1]);
         SparseMatrix a = format.build(w, rows, cols, m);
         float[] held = format.quantized() ? a.toDense() : Fixtures.masked(w, m);
         if (!format.quantized()) assertArrayEquals(held, a.toDense());
-        for (int batch : new int[] {1, 5}) {
+        for (int batch : new int[] {1, 3}) {
             float[] x = Fixtures.weights(rnd, cols * batch);
             float[] y = new float[rows * batch];
             a.multiplyBatch(Fixtures.POOLS[2], x, 0, batch, y, 0, null, false);
