@@ -134,6 +134,30 @@ class CompiledModelTest {
         }
     }
 
+    /** Convolutions grouped into one product, and one image per product split over threads, agree with the model. */
+    @Test void groupedAndPerImageConvolutionsAgree() {
+        Model m = zoo("resnet8", Pruning.UNSTRUCTURED, 17);
+        int n = 5;
+        Tensor x = Tensor.randomUniform(5, -1, 1, batchDims(n, m.inputShape()));
+        Tensor expected = m.predict(x).copy();
+        try (Workers two = Workers.of(2)) {
+            for (int groupFloats : new int[] {0, ConvOp.GROUP_FLOATS}) {
+                for (String kernel : List.of(Kernels.DENSE, Kernels.CSR, Kernels.BITMAP)) {
+                    Planner.Plan plan = Planner.plan(m, 1, groupFloats);
+                    Workspace ws = new Workspace(plan.perSample(), two.threads());
+                    ws.ensure(n);
+                    ws.bindInput(x.toArray(), 0);
+                    for (Op op : plan.ops()) {
+                        if (op instanceof LinearOp l) l.kernels[0] = l.factory.build(kernel);
+                        op.run(ws, n, 0, two);
+                    }
+                    float[] y = java.util.Arrays.copyOf(ws.bufs[plan.output()], expected.size());
+                    TestNets.assertClose(expected, Tensor.wrap(y, n, 10), RTOL, kernel + " groupFloats " + groupFloats);
+                }
+            }
+        }
+    }
+
     @Test void unfoldableBatchNormAndLoneReluRun() {
         // BatchNorm after a ReLU cannot fold (it runs as a per-feature affine in the feature-major layout).
         Model m = new Model("mlp-bn", Shape.of(20), List.of(new Flatten("f"), new Dense("fc1", 20, 33), new ReLU("r1"),
