@@ -113,7 +113,7 @@ public final class TrainCommand implements Callable<Integer> {
             j.put("seconds", seconds);
             j.put("seconds_per_epoch", perEpoch);
             j.put("out", out.toString());
-            List<Map<String, Object>> perEpoch = new java.util.ArrayList<>();
+            List<Map<String, Object>> epochRows = new java.util.ArrayList<>();
             for (EpochResult r : results) {
                 Map<String, Object> e = new LinkedHashMap<>();
                 e.put("epoch", r.epoch() + 1);
@@ -121,9 +121,9 @@ public final class TrainCommand implements Callable<Integer> {
                 e.put("train_accuracy", r.trainAccuracy());
                 e.put("test_accuracy", r.test().accuracy());
                 e.put("seconds", r.trainSeconds());
-                perEpoch.add(e);
+                epochRows.add(e);
             }
-            j.put("per_epoch", perEpoch);
+            j.put("per_epoch", epochRows);
             Json.writeFile(json, j);
         }
         return 0;

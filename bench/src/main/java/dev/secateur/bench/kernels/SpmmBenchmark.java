@@ -10,6 +10,7 @@ import dev.secateur.tensor.sparse.NmMatrix;
 import dev.secateur.tensor.sparse.SellMatrix;
 import dev.secateur.tensor.sparse.SparseMatrix;
 import dev.secateur.tensor.sparse.SparseSelector;
+import dev.secateur.tensor.sparse.WindowedSellMatrix;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -54,7 +55,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class SpmmBenchmark {
-    @Param({"dense", "csr", "bsr4x1", "bsr8x1", "bitmap16", "nm24", "auto", "int8csr", "sell16"})
+    @Param({"dense", "csr", "bsr4x1", "bsr8x1", "bitmap16", "nm24", "auto", "int8csr", "sell16", "wsell16"})
     public String format;
 
     @Param({"0.0", "0.5", "0.7", "0.8", "0.9", "0.95", "0.98"})
@@ -95,6 +96,7 @@ public class SpmmBenchmark {
             case "bsr8x1" -> BsrMatrix.from(w, m, k, keep, 8);
             case "bitmap16" -> BitmapMatrix.from(w, m, k, keep);
             case "sell16" -> SellMatrix.from(w, m, k, keep);
+            case "wsell16" -> WindowedSellMatrix.from(w, m, k, keep);
             case "nm24" -> nm(w, m, k, keep);
             case "auto" -> {
                 var sel = SparseSelector.choose(w, m, k, keep, batch, workers);

@@ -26,7 +26,8 @@ import dev.secateur.tensor.Workers;
  * by the format, independent of the thread count.
  */
 public sealed interface SparseMatrix
-        permits CsrMatrix, Int8CsrMatrix, BsrMatrix, BitmapMatrix, SellMatrix, NmMatrix, DenseMatrix {
+        permits CsrMatrix, Int8CsrMatrix, BsrMatrix, BitmapMatrix, SellMatrix, WindowedSellMatrix, NmMatrix,
+                DenseMatrix {
 
     /** Number of output rows M. */
     int rows();

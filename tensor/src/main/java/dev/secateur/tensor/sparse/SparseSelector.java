@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Picks the fastest representation of one weight matrix by measuring: builds every candidate
- * format (dense, CSR, BSR 4×1 and 8×1, bitmap, SELL-16, N:M when the mask allows it), times each on
+ * format (dense, CSR, BSR 4×1 and 8×1, bitmap, SELL-16 and its windowed form, N:M when the mask allows it), times each on
  * random activations of the real shape and batch for a short bounded budget, and keeps the
  * fastest. Dense wins unless a sparse format is faster by more than {@link #MARGIN}, so a
  * layer is never made slower by noise. A block format is not tried when its padding would store
@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SparseSelector {
     /** A sparse candidate must beat dense by this fraction to be chosen. */
-    public static final double MARGIN = 0.03;
+    public static final double MARGIN = 0.10;
     private static final long DEFAULT_BUDGET_NANOS = 40_000_000L;
 
     private SparseSelector() {}
@@ -84,6 +84,8 @@ public final class SparseSelector {
         candidates.add(BitmapMatrix.from(dense, rows, cols, mask));
         SellMatrix sell = SellMatrix.from(dense, rows, cols, mask);
         if (sell.values.length <= 2 * kept + 16L * SellMatrix.SLICE) candidates.add(sell);
+        WindowedSellMatrix wsell = WindowedSellMatrix.from(dense, rows, cols, mask);
+        if (wsell.values.length <= 3 * kept + 16L * WindowedSellMatrix.SLICE * wsell.windows) candidates.add(wsell);
         for (int r : new int[] {4, 8}) {
             BsrMatrix b = BsrMatrix.from(dense, rows, cols, mask, r);
             if ((long) b.blocks() * r <= 3 * kept) candidates.add(b);
@@ -132,6 +134,7 @@ public final class SparseSelector {
                 case BsrMatrix b -> BsrMatrix.from(w, rows, cols, keep, b.blockHeight());
                 case BitmapMatrix b -> BitmapMatrix.from(w, rows, cols, keep);
                 case SellMatrix c -> SellMatrix.from(w, rows, cols, keep);
+                case WindowedSellMatrix c -> WindowedSellMatrix.from(w, rows, cols, keep);
                 case NmMatrix nm -> NmMatrix.from(w, rows, cols, firstOfEachGroup(rows, cols, nm.n(), nm.m()), nm.n(), nm.m());
             };
             untilStable(proxy, x, batch, y, workers, nanos);

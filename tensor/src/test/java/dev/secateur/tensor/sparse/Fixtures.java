@@ -11,7 +11,7 @@ final class Fixtures {
 
     /** Every format, as one builder from (dense, rows, cols, mask). */
     enum Format {
-        DENSE, CSR, INT8_CSR, BSR4, BSR8, BITMAP, SELL, NM_2_4, NM_1_4, NM_3_8;
+        DENSE, CSR, INT8_CSR, BSR4, BSR8, BITMAP, SELL, WSELL, NM_2_4, NM_1_4, NM_3_8;
 
         SparseMatrix build(float[] w, int rows, int cols, boolean[] mask) {
             return switch (this) {
@@ -22,6 +22,7 @@ final class Fixtures {
                 case BSR8 -> BsrMatrix.from(w, rows, cols, mask, 8);
                 case BITMAP -> BitmapMatrix.from(w, rows, cols, mask);
                 case SELL -> SellMatrix.from(w, rows, cols, mask);
+                case WSELL -> WindowedSellMatrix.from(w, rows, cols, mask);
                 case NM_2_4 -> NmMatrix.from(w, rows, cols, mask, 2, 4);
                 case NM_1_4 -> NmMatrix.from(w, rows, cols, mask, 1, 4);
                 case NM_3_8 -> NmMatrix.from(w, rows, cols, mask, 3, 8);

@@ -1,0 +1,179 @@
+package dev.secateur.tensor.sparse;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * SELL-16 cut into 64-column windows: for each slice of 16 output rows and each window of 64
+ * input columns, slot t holds the t-th kept weight of each of the 16 rows inside that window
+ * (rows with fewer are padded with +0.0), as 16 float values and 16 one-byte positions in the
+ * window. The batch-1 kernel loads the 64 inputs of a window into four registers once per slice
+ * and picks each lane's input with two in-register two-vector permutes and a blend — no gather,
+ * 5 bytes per slot. Padding grows with sparsity (the longest of 16 rows in a window sets the
+ * width: ≈ 1.7× the kept weights at 90% on random masks); {@link SparseSelector} measures it.
+ */
+public final class WindowedSellMatrix extends AbstractSparseMatrix implements SparseMatrix {
+    static final int SLICE = 16;
+    static final int WINDOW = 64;
+    private static final VectorSpecies<Float> S16 = FloatVector.SPECIES_512;
+    private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    final int windows;
+    final float[] values;
+    final byte[] pos;
+    /** Slots of (slice s, window w): {@code [slotPtr[s·windows + w], slotPtr[s·windows + w + 1])}. */
+    final int[] slotPtr;
+
+    private WindowedSellMatrix(int rows, int cols, long nonZeros, float[] values, byte[] pos, int[] slotPtr, int windows) {
+        super(rows, cols, nonZeros, slicePartition(slotPtr, windows));
+        this.windows = windows;
+        this.values = values;
+        this.pos = pos;
+        this.slotPtr = slotPtr;
+    }
+
+    private static Partition slicePartition(int[] slotPtr, int windows) {
+        int slices = windows == 0 ? 0 : (slotPtr.length - 1) / windows;
+        long[] work = new long[slices];
+        for (int s = 0; s < slices; s++) work[s] = 16L * (slotPtr[(s + 1) * windows] - slotPtr[s * windows]) + 4L * windows;
+        return Partition.of(work);
+    }
+
+    /** Over the non-zero entries of the dense row-major {@code rows×cols} weight. */
+    public static WindowedSellMatrix from(float[] dense, int rows, int cols) {
+        return from(dense, rows, cols, null);
+    }
+
+    /** Over the entries where {@code mask} is true; a null mask keeps the non-zeros. */
+    public static WindowedSellMatrix from(float[] dense, int rows, int cols, boolean[] mask) {
+        WeightSource src = WeightSource.of("wsell16", dense, rows, cols, mask);
+        int slices = (rows + SLICE - 1) / SLICE, windows = (cols + WINDOW - 1) / WINDOW;
+        int[] slotPtr = new int[Math.multiplyExact(slices, windows) + 1];
+        long kept = 0;
+        for (int s = 0; s < slices; s++) {
+            for (int w = 0; w < windows; w++) {
+                int width = 0;
+                for (int r = s * SLICE; r < Math.min(rows, (s + 1) * SLICE); r++) {
+                    int n = 0;
+                    for (int c = w * WINDOW; c < Math.min(cols, (w + 1) * WINDOW); c++) if (src.kept(r, c)) n++;
+                    width = Math.max(width, n);
+                    kept += n;
+                }
+                slotPtr[s * windows + w + 1] = Math.addExact(slotPtr[s * windows + w], width);
+            }
+        }
+        int entries = Math.multiplyExact(slotPtr[slotPtr.length - 1], SLICE);
+        float[] values = new float[entries];
+        byte[] pos = new byte[entries];
+        for (int s = 0; s < slices; s++) {
+            for (int w = 0; w < windows; w++) {
+                for (int r = s * SLICE; r < Math.min(rows, (s + 1) * SLICE); r++) {
+                    int t = slotPtr[s * windows + w], lane = r - s * SLICE;
+                    for (int c = w * WINDOW; c < Math.min(cols, (w + 1) * WINDOW); c++) {
+                        if (!src.kept(r, c)) continue;
+                        values[t * SLICE + lane] = dense[r * cols + c];
+                        pos[t * SLICE + lane] = (byte) (c - w * WINDOW);
+                        t++;
+                    }
+                }
+            }
+        }
+        return new WindowedSellMatrix(rows, cols, kept, values, pos, slotPtr, windows);
+    }
+
+    @Override public long byteSize() { return 5L * values.length + 4L * slotPtr.length; }
+
+    @Override public String format() { return "wsell16"; }
+
+    @Override public float[] toDense() {
+        float[] d = new float[rows * cols];
+        for (int s = 0; s * SLICE < rows; s++) {
+            for (int w = 0; w < windows; w++) {
+                for (int t = slotPtr[s * windows + w]; t < slotPtr[s * windows + w + 1]; t++) {
+                    for (int lane = 0; lane < SLICE && s * SLICE + lane < rows; lane++) {
+                        float v = values[t * SLICE + lane];
+                        // Padding is +0.0 at position 0; skipping +0.0 keeps a kept weight there intact.
+                        if (Float.floatToRawIntBits(v) != 0) d[(s * SLICE + lane) * cols + w * WINDOW + pos[t * SLICE + lane]] = v;
+                    }
+                }
+            }
+        }
+        return d;
+    }
+
+    /** y = W·x: per window four x registers; per slot two permutes, a blend and one FMA. */
+    @Override void vectorRange(float[] x, int xOff, float[] y, int yOff, float[] bias, boolean relu, int s0, int s1) {
+        float[] v = values;
+        byte[] p = pos;
+        int k = cols;
+        for (int s = s0; s < s1; s++) {
+            FloatVector acc0 = FloatVector.zero(S16), acc1 = acc0;
+            for (int w = 0; w < windows; w++) {
+                int t = slotPtr[s * windows + w], e = slotPtr[s * windows + w + 1];
+                if (t == e) continue;
+                int c = xOff + w * WINDOW;
+                FloatVector x0, x1, x2, x3;
+                if (w * WINDOW + WINDOW <= k) {
+                    x0 = FloatVector.fromArray(S16, x, c);
+                    x1 = FloatVector.fromArray(S16, x, c + 16);
+                    x2 = FloatVector.fromArray(S16, x, c + 32);
+                    x3 = FloatVector.fromArray(S16, x, c + 48);
+                } else {
+                    int c0 = w * WINDOW;
+                    x0 = FloatVector.fromArray(S16, x, c, S16.indexInRange(c0, k));
+                    x1 = FloatVector.fromArray(S16, x, c + 16, S16.indexInRange(c0 + 16, k));
+                    x2 = FloatVector.fromArray(S16, x, c + 32, S16.indexInRange(c0 + 32, k));
+                    x3 = FloatVector.fromArray(S16, x, c + 48, S16.indexInRange(c0 + 48, k));
+                }
+                for (; t < e; t++) {
+                    FloatVector idx = (FloatVector) ByteVector.fromArray(B16, p, t * SLICE)
+                            .convertShape(VectorOperators.B2F, S16, 0);
+                    FloatVector picked = idx.selectFrom(x0, x1).blend(idx.selectFrom(x2, x3), idx.compare(VectorOperators.GE, 32f));
+                    if ((t & 1) == 0) acc0 = FloatVector.fromArray(S16, v, t * SLICE).fma(picked, acc0);
+                    else acc1 = FloatVector.fromArray(S16, v, t * SLICE).fma(picked, acc1);
+                }
+            }
+            FloatVector acc = acc0.add(acc1);
+            int row0 = s * SLICE;
+            if (row0 + SLICE <= rows) {
+                if (bias != null) acc = acc.add(FloatVector.fromArray(S16, bias, row0));
+                if (relu) acc = acc.max(0f);
+                acc.intoArray(y, yOff + row0);
+            } else {
+                VectorMask<Float> tail = S16.indexInRange(row0, rows);
+                if (bias != null) acc = acc.add(FloatVector.fromArray(S16, bias, row0, tail));
+                if (relu) acc = acc.max(0f);
+                acc.intoArray(y, yOff + row0, tail);
+            }
+        }
+    }
+
+    /** Y = W·X: each row as a CSR row over its lane (padding slots are skipped), vectors along the batch. */
+    @Override void batchRange(float[] x, int xOff, int n, float[] y, int yOff, float[] bias, boolean relu, int s0, int s1) {
+        float lo = relu ? 0f : Float.NEGATIVE_INFINITY;
+        for (int s = s0; s < s1; s++) {
+            for (int r = s * SLICE; r < Math.min(rows, (s + 1) * SLICE); r++) {
+                int lane = r - s * SLICE;
+                float b = bias == null ? 0f : bias[r];
+                for (int j = 0; j < n; j += L) {
+                    VectorMask<Float> m = S.indexInRange(j, n);
+                    FloatVector a0 = FloatVector.zero(S);
+                    for (int w = 0; w < windows; w++) {
+                        int xw = xOff + w * WINDOW * n + j;
+                        for (int t = slotPtr[s * windows + w]; t < slotPtr[s * windows + w + 1]; t++) {
+                            float wt = values[t * SLICE + lane];
+                            if (Float.floatToRawIntBits(wt) == 0) continue;
+                            a0 = FloatVector.fromArray(S, x, xw + pos[t * SLICE + lane] * n, m).fma(FloatVector.broadcast(S, wt), a0);
+                        }
+                    }
+                    a0.add(b).max(lo).intoArray(y, yOff + r * n + j, m);
+                }
+            }
+        }
+    }
+}
