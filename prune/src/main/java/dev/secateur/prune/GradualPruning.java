@@ -63,7 +63,7 @@ public record GradualPruning(int epochs, int events, double rampFraction) {
         long every = Math.max(1, (long) Math.floor(total * rampFraction / events));
         double si = 1 - start, sf = 1 - plan.density();
         java.util.Map<String, Double> layerStart = new java.util.HashMap<>();
-        for (PrunableLayer l : PrunableLayer.findAll(model)) layerStart.put(l.name(), (double) l.weight().nonZeros() / Math.max(1, l.size()));
+        for (PrunableLayer l : PrunableLayer.findAll(model)) layerStart.put(l.name(), l.weight().nonZeros() / (double) Math.max(1, l.size()));
         // Event 0 happens before the first step so training starts on the first mask.
         pruner.apply(model, at(plan, 1, si, sf, layerStart));
         int[] done = {1};

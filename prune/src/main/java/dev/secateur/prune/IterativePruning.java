@@ -82,7 +82,7 @@ public record IterativePruning(int steps, int fineTuneEpochs, double accuracyBud
         }
         ModelSnapshot rewindPoint = rewind ? ModelSnapshot.of(model) : null;
         java.util.Map<String, Double> layerStart = new java.util.HashMap<>();
-        for (PrunableLayer l : PrunableLayer.findAll(model)) layerStart.put(l.name(), (double) l.weight().nonZeros() / Math.max(1, l.size()));
+        for (PrunableLayer l : PrunableLayer.findAll(model)) layerStart.put(l.name(), l.weight().nonZeros() / (double) Math.max(1, l.size()));
         List<CompressionStep> done = new ArrayList<>();
         String scheduleName = steps == 1 ? "oneshot" : "iterative:" + steps;
         for (int k = 1; k <= steps; k++) {

@@ -57,7 +57,7 @@ public final class ModelPruner {
             for (PrunableLayer l : included) masks.add(p.prune(l.view()));
         } else if (plan.scope() == Scope.GLOBAL) {
             long keepTotal = Math.round(plan.density() * total);
-            long includedSize = total - sumSizes(layers, plan, true);
+            long includedSize = total - excludedSize(layers, plan);
             long targetPruned = Math.max(0, includedSize - Math.max(0, keepTotal - excludedKept));
             List<LayerWeights> views = new ArrayList<>();
             for (PrunableLayer l : included) views.add(l.view());
@@ -118,9 +118,9 @@ public final class ModelPruner {
         p.setMask(dev.secateur.tensor.Tensor.wrap(m, keep.length));
     }
 
-    private static long sumSizes(List<PrunableLayer> layers, PruningPlan plan, boolean excludedOnly) {
+    private static long excludedSize(List<PrunableLayer> layers, PruningPlan plan) {
         long s = 0;
-        for (PrunableLayer l : layers) if (!excludedOnly || plan.excluded().contains(l.name())) s += l.size();
+        for (PrunableLayer l : layers) if (plan.excluded().contains(l.name())) s += l.size();
         return s;
     }
 

@@ -40,6 +40,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "worker threads (default: all processors)") Integer threads;
     @Option(names = "--budget-ms", defaultValue = "50", description = "calibration time per layer and batch size (default: 50)") int budgetMs;
     @Option(names = "--seconds", defaultValue = "2", description = "timed seconds per contender and batch size (default: 2)") double seconds;
+    @Option(names = "--jit-warmup-ms", defaultValue = "5000", description = "longest wait per compile for the JIT to compile the candidate kernels (default: 5000)")
+    int jitWarmupMs;
     @Option(names = "--json", description = "write the report as JSON to this file") Path json;
     @Option(names = "--verbose", description = "stack traces on errors") boolean verbose;
 
@@ -51,6 +53,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (batches == null || batches.length == 0) throw new IllegalArgumentException("--batch needs at least one size");
         for (int b : batches) if (b < 1 || b > 4096) throw new IllegalArgumentException("--batch sizes must be in [1, 4096], got " + b);
         if (budgetMs < 0) throw new IllegalArgumentException("--budget-ms must be >= 0");
+        if (jitWarmupMs < 0) throw new IllegalArgumentException("--jit-warmup-ms must be >= 0");
         if (!(seconds > 0 && seconds <= 600)) throw new IllegalArgumentException("--seconds must be in (0, 600]");
         Model m = load(file);
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
@@ -59,7 +62,7 @@ public final class BenchCommand implements Callable<Integer> {
         try (Workers w = Workers.of(n)) {
             m.useWorkers(w);
             CompileOptions opts = CompileOptions.defaults().withWorkers(w).withBatchSizes(batches)
-                    .withCalibrationBudget(Duration.ofMillis(budgetMs));
+                    .withCalibrationBudget(Duration.ofMillis(budgetMs)).withJitWarmup(Duration.ofMillis(jitWarmupMs));
             // A throw-away compile first, so the measured one runs JIT-compiled kernels.
             CompiledModel.compile(m, opts);
             long t0 = System.nanoTime();

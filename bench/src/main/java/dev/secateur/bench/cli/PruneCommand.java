@@ -89,6 +89,8 @@ public final class PruneCommand implements Callable<Integer> {
         }
         double density = sparsity != null ? 1 - sparsity : compression != null ? 1 / compression : 1 - ((Granularity.NOfM) g).sparsity();
         if (compression != null && compression < 1) throw new IllegalArgumentException("--compression must be >= 1, got " + compression);
+        Criterion crit = Criterion.parse(criterion);
+        Scope sc = Scope.parse(scope);
         CompressedModelFile.Loaded loaded = CompressedModelFile.load(model);
         Model m = loaded.model();
         ModelPruner.masksFromZeros(m);
@@ -97,7 +99,7 @@ public final class PruneCommand implements Callable<Integer> {
         System.err.println(EvaluationData.describe(tt));
         long inputFlops = CompressionReport.footprints(m).stream().mapToLong(f -> f.flopsDense()).sum();
         long inputParams = m.parameterCount();
-        PruningPlan plan = new PruningPlan(Criterion.parse(criterion), g, Scope.parse(scope), density,
+        PruningPlan plan = new PruningPlan(crit, g, sc, density,
                 layerDensity, DensityCaps.atLeast(minDensity), exclude, seed);
         System.err.printf("model %s (%s): %,d parameters, density %.4f; target density %.4f (%.1fx), %s %s %s, schedule %s%n",
                 model, m.architecture(), m.parameterCount(), ModelPruner.density(m), density, 1 / density, plan.criterion(),
@@ -197,6 +199,9 @@ public final class PruneCommand implements Callable<Integer> {
     static int guarded(Callable<Integer> body) {
         try {
             return body.call();
+        } catch (java.nio.file.NoSuchFileException e) {
+            System.err.println("error: no such file: " + e.getMessage());
+            return 2;
         } catch (IllegalArgumentException | IOException e) {
             System.err.println("error: " + e.getMessage());
             return 2;

@@ -8,7 +8,6 @@ import dev.secateur.nn.layers.Dense;
 import dev.secateur.nn.layers.ResidualBlock;
 import dev.secateur.tensor.Shape;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
 
@@ -79,10 +78,5 @@ public final class ModelTimer {
             calls++;
         } while (System.nanoTime() < end);
         return calls;
-    }
-
-    /** Names of the contenders {@link #imagesPerSecond} is usually given. */
-    public static List<String> contenderNames() {
-        return new ArrayList<>(List.of("model", "compiled-dense", "compiled"));
     }
 }

@@ -8,19 +8,33 @@ import dev.secateur.tensor.ops.ConvGeometry;
  * outH·outW]}, which is the sparse kernels' batched layout with batch = output pixels, and whose
  * result is the image's NCHW output. A 1×1 stride-1 unpadded convolution uses the image itself as
  * {@code col}. When the kernel was compacted, im2col builds only the rows of the kept inputs.
- * With several threads and several images, images are split over the threads (each product
- * then runs single-threaded); a single image splits the product's rows instead.
+ * Several images are multiplied as one product over their patch matrices side by side (up to
+ * {@link #GROUP_FLOATS} floats of patches; the kernel splits its rows over the threads), then
+ * scattered back to NCHW. When one image's patches already fill that, images are split over
+ * the threads (each product single-threaded), or a single image splits the product's rows.
  */
 final class ConvOp extends LinearOp {
     private final ConvGeometry g;
+    private final int groupFloats;
 
-    ConvOp(int in, int out, String layer, KernelFactory factory, int slots, ConvGeometry g) {
+    ConvOp(int in, int out, String layer, KernelFactory factory, int slots, ConvGeometry g, int groupFloats) {
         super(in, out, layer, factory, slots);
         this.g = g;
+        this.groupFloats = groupFloats;
     }
+
+    /** Floats of im2col patches one grouped product may use (4 MB: stays in cache next to the weights). */
+    static final int GROUP_FLOATS = 1 << 20;
 
     @Override void run(Workspace ws, int n, int slot, Workers workers) {
         LinearKernel kernel = kernels[slot];
+        int[] sel = kernel.keptCols();
+        int patchRows = sel == null ? g.colRows() : sel.length, hw = g.colCols();
+        int group = Math.min(n, Math.max(1, groupFloats / Math.max(1, patchRows * hw)));
+        if (group > 1) {
+            for (int i0 = 0; i0 < n; i0 += group) grouped(kernel, ws, i0, Math.min(group, n - i0), patchRows, workers);
+            return;
+        }
         int threads = Math.min(Math.min(workers.threads(), ws.workers()), n);
         if (threads <= 1) {
             for (int i = 0; i < n; i++) image(kernel, ws, i, 0, workers);
@@ -28,6 +42,27 @@ final class ConvOp extends LinearOp {
             workers.forEach(threads, t -> {
                 for (int i = t; i < n; i += threads) image(kernel, ws, i, t, Workers.single());
             });
+        }
+    }
+
+    /**
+     * Images {@code [i0, i0+count)} as one product: their patch matrices side by side
+     * ({@code [patchRows, count·hw]}), so the kernel's rows are {@code count} times longer (fewer
+     * per-row overheads and masked tails), then the {@code [outC, count·hw]} result is scattered to NCHW.
+     */
+    private void grouped(LinearKernel kernel, Workspace ws, int i0, int count, int patchRows, Workers w) {
+        int hw = g.colCols(), cols = count * hw, outC = g.outC();
+        int colSize = patchRows * cols, outSize = outC * cols;
+        float[] s = ws.scratch(0, colSize + outSize + kernel.scratchSize(cols, true));
+        float[] x = ws.bufs[in], y = ws.bufs[out];
+        for (int i = 0; i < count; i++) {
+            Im2col.rows(g, kernel.keptCols(), x, ws.offs[in] + (i0 + i) * g.inputSize(), s, i * hw, cols);
+        }
+        kernel.apply(w, s, 0, true, cols, s, colSize, s, colSize + outSize);
+        for (int m = 0; m < outC; m++) {
+            for (int i = 0; i < count; i++) {
+                System.arraycopy(s, colSize + m * cols + i * hw, y, (i0 + i) * g.outputSize() + m * hw, hw);
+            }
         }
     }
 

@@ -8,12 +8,18 @@ import java.util.Arrays;
  * im2col for one image, optionally for a subset of the patch rows: row {@code ri} of the output
  * is patch row {@code r = sel[ri]} (all rows when {@code sel} is null), where
  * {@code col[r = (c·kH + i)·kW + j, oh·outW + ow] = x[c, oh·stride − pad + i, ow·stride − pad + j]}
- * (0 outside the image). Inner runs are bulk copies when the stride is 1.
+ * (0 outside the image). Inner runs are bulk copies when the stride is 1. With a leading
+ * dimension {@code ld > outH·outW}, several images' patch matrices sit side by side.
  */
 final class Im2col {
     private Im2col() {}
 
     static void rows(ConvGeometry g, int[] sel, float[] x, int xOff, float[] col, int colOff) {
+        rows(g, sel, x, xOff, col, colOff, g.colCols());
+    }
+
+    /** As above with patch row {@code ri} starting at {@code colOff + ri·ld} (several images side by side). */
+    static void rows(ConvGeometry g, int[] sel, float[] x, int xOff, float[] col, int colOff, int ld) {
         int kh = g.kH(), kw = g.kW(), inH = g.inH(), inW = g.inW(), s = g.stride(), pad = g.pad();
         int outH = g.outH(), outW = g.outW(), hw = outH * outW;
         int count = sel == null ? g.colRows() : sel.length;
@@ -22,7 +28,7 @@ final class Im2col {
             int c = r / (kh * kw), i = (r / kw) % kh, j = r % kw;
             // Output columns whose input column lies inside the image: ow in [lo, hi).
             int lo = Math.max(0, ceilDiv(pad - j, s)), hi = Math.min(outW, Math.max(0, floorDiv(inW - 1 + pad - j, s) + 1));
-            int dst = colOff + ri * hw;
+            int dst = colOff + ri * ld;
             for (int oh = 0; oh < outH; oh++, dst += outW) {
                 int ih = oh * s - pad + i;
                 if (ih < 0 || ih >= inH || lo >= hi) {

@@ -6,6 +6,8 @@ import dev.secateur.tensor.sparse.CsrMatrix;
 import dev.secateur.tensor.sparse.DenseMatrix;
 import dev.secateur.tensor.sparse.Int8CsrMatrix;
 import dev.secateur.tensor.sparse.NmMatrix;
+import dev.secateur.tensor.sparse.SellMatrix;
+import dev.secateur.tensor.sparse.WindowedSellMatrix;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +15,7 @@ import java.util.List;
 /**
  * Builds the candidate kernels for one layer's weight: the {@code M×K} row-major matrix with
  * pruned entries already zero (the kept pattern is the non-zero pattern). Knows which kernels
- * apply: N:M only when the pattern is N:M, int8 only when the weights already are int8 codes
+ * apply: SELL formats only at density ≤ 0.5 (their row padding grows with density), N:M only when the pattern is N:M, int8 only when the weights already are int8 codes
  * times a per-row scale (so int8 storage changes no result), the compacted dense layer only
  * when whole rows or columns are empty, block formats only when their padding stays under 3×
  * the kept weights.
@@ -64,7 +66,7 @@ final class KernelFactory {
     List<String> candidates(java.util.Set<String> allowed) {
         List<String> names = new ArrayList<>();
         names.add(Kernels.DENSE);
-        for (String k : List.of(Kernels.CSR, Kernels.BSR4, Kernels.BSR8, Kernels.BITMAP, Kernels.NM24, Kernels.NM14,
+        for (String k : List.of(Kernels.CSR, Kernels.BSR4, Kernels.BSR8, Kernels.BITMAP, Kernels.SELL, Kernels.WSELL, Kernels.NM24, Kernels.NM14,
                 Kernels.INT8_CSR, Kernels.COMPACT)) {
             if ((allowed == null || allowed.contains(k)) && applies(k)) names.add(k);
         }
@@ -75,6 +77,7 @@ final class KernelFactory {
     boolean applies(String name) {
         return switch (name) {
             case Kernels.DENSE, Kernels.CSR, Kernels.BITMAP -> true;
+            case Kernels.SELL, Kernels.WSELL -> density() <= 0.5; // row-padded slices: only for sparse weights
             case Kernels.BSR4 -> blockPaddingOk(4);
             case Kernels.BSR8 -> blockPaddingOk(8);
             case Kernels.NM24 -> NmMatrix.satisfies(w, rows, cols, null, 2, 4) && !NmMatrix.satisfies(w, rows, cols, null, 1, 4);
@@ -127,6 +130,8 @@ final class KernelFactory {
             case Kernels.BSR4 -> full(name, BsrMatrix.from(w, rows, cols, 4));
             case Kernels.BSR8 -> full(name, BsrMatrix.from(w, rows, cols, 8));
             case Kernels.BITMAP -> full(name, BitmapMatrix.from(w, rows, cols));
+            case Kernels.SELL -> full(name, SellMatrix.from(w, rows, cols));
+            case Kernels.WSELL -> full(name, WindowedSellMatrix.from(w, rows, cols));
             case Kernels.NM24 -> full(name, NmMatrix.from(w, rows, cols, 2, 4));
             case Kernels.NM14 -> full(name, NmMatrix.from(w, rows, cols, 1, 4));
             case Kernels.INT8_CSR -> full(name, Int8CsrMatrix.from(w, rows, cols));

@@ -16,6 +16,10 @@ public final class Kernels {
     public static final String BSR8 = "bsr8x1";
     /** 16-row bitmap groups (compress/expand). */
     public static final String BITMAP = "bitmap16";
+    /** Sliced ELLPACK, 16-row slices (batch-1 gather kernel). */
+    public static final String SELL = "sell16";
+    /** SELL-16 in 64-column windows (batch-1 permute kernel, no gather). */
+    public static final String WSELL = "wsell16";
     /** 2:4 structured sparsity (only when the mask is 2:4). */
     public static final String NM24 = "nm2:4";
     /** 1:4 structured sparsity (only when the mask is 1:4). */
@@ -26,5 +30,5 @@ public final class Kernels {
     public static final String COMPACT = "compact";
 
     /** Every kernel name. */
-    public static final List<String> ALL = List.of(DENSE, CSR, BSR4, BSR8, BITMAP, NM24, NM14, INT8_CSR, COMPACT);
+    public static final List<String> ALL = List.of(DENSE, CSR, BSR4, BSR8, BITMAP, SELL, WSELL, NM24, NM14, INT8_CSR, COMPACT);
 }

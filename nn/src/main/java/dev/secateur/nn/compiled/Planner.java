@@ -30,19 +30,25 @@ final class Planner {
     /** The plan: steps, buffer sizes per sample, the buffer holding the output. */
     record Plan(List<Op> ops, int[] perSample, int output) {}
 
-    private final int slots;
+    private final int slots, groupFloats;
     private final List<Op> ops = new ArrayList<>();
     private final List<Integer> perSample = new ArrayList<>();
     private final List<Integer> refs = new ArrayList<>();
     private final List<Integer> free = new ArrayList<>();
 
-    private Planner(int slots) {
+    private Planner(int slots, int groupFloats) {
         this.slots = slots;
+        this.groupFloats = groupFloats;
     }
 
     static Plan plan(Model model, int slots) {
+        return plan(model, slots, ConvOp.GROUP_FLOATS);
+    }
+
+    /** {@code groupFloats}: patch floats a grouped convolution product may use (0: one image per product). */
+    static Plan plan(Model model, int slots, int groupFloats) {
         Model folded = BatchNormFolding.fold(new Model(model.architecture(), model.inputShape(), withoutDropout(model.layers())));
-        Planner p = new Planner(slots);
+        Planner p = new Planner(slots, groupFloats);
         p.perSample.add(model.inputShape().size());
         p.refs.add(1);
         Value v = p.chain(folded.layers(), new Value(0, model.inputShape(), false));
@@ -97,7 +103,7 @@ final class Planner {
                     c.kernelWidth(), c.stride(), c.padding());
             int out = fresh(g.outputSize());
             KernelFactory f = new KernelFactory(c.weight().value().toArray(), g.outC(), g.colRows(), c.bias().value().toArray(), relu);
-            ops.add(new ConvOp(v.id, out, c.name(), f, slots, g));
+            ops.add(new ConvOp(v.id, out, c.name(), f, slots, g, groupFloats));
             release(v.id);
             return new Value(out, outShape, false);
         }
