@@ -30,15 +30,16 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
     final int[] slotPtr;
 
     private WindowedSellMatrix(int rows, int cols, long nonZeros, float[] values, byte[] pos, int[] slotPtr, int windows) {
-        super(rows, cols, nonZeros, slicePartition(slotPtr, windows));
+        super(rows, cols, nonZeros, slicePartition(rows, slotPtr, windows));
         this.windows = windows;
         this.values = values;
         this.pos = pos;
         this.slotPtr = slotPtr;
     }
 
-    private static Partition slicePartition(int[] slotPtr, int windows) {
-        int slices = windows == 0 ? 0 : (slotPtr.length - 1) / windows;
+    /** One unit per slice (also when K = 0: the slice still writes its bias). */
+    private static Partition slicePartition(int rows, int[] slotPtr, int windows) {
+        int slices = (rows + SLICE - 1) / SLICE;
         long[] work = new long[slices];
         for (int s = 0; s < slices; s++) work[s] = 16L * (slotPtr[(s + 1) * windows] - slotPtr[s * windows]) + 4L * windows;
         return Partition.of(work);
