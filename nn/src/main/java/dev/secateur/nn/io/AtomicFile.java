@@ -36,10 +36,11 @@ public final class AtomicFile {
         Path dir = absolute.getParent();
         String name = absolute.getFileName().toString();
         // A dot prefix keeps the temporary file out of casual directory listings and globs.
-        Path temp = Files.createTempFile(dir, "." + name + ".", ".tmp");
+        // Not createTempFile: its 0600 mode would stick to the result; CREATE_NEW keeps the umask.
+        Path temp = dir.resolve("." + name + "." + Long.toHexString(System.nanoTime()) + "." + ProcessHandle.current().pid() + ".tmp");
         boolean done = false;
         try {
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
                 content.writeTo(ch);
                 ch.force(true);
             }
