@@ -9,10 +9,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Picks the fastest representation of one weight matrix by measuring: builds every candidate
- * format (dense, CSR, BSR 4×1 and 8×1, bitmap, SELL-16 and its windowed form, N:M when the mask allows it), times each on
- * random activations of the real shape and batch for a short bounded budget, and keeps the
- * fastest. Dense wins unless a sparse format is faster by more than {@link #MARGIN}, so a
- * layer is never made slower by noise. A block format is not tried when its padding would store
+ * format (dense, CSR, BSR 4×1 and 8×1, bitmap, SELL-16 and its windowed form, N:M when the
+ * mask allows it), times each on random activations of the real shape and batch for a short
+ * bounded budget, and keeps the fastest. A calibration costs roughly a second per format the
+ * JVM has not compiled yet (a proxy warm-up), plus about {@code budget} per candidate, plus up
+ * to 50 budgets for a candidate that first measures more than 2× slower than the fastest.
+ * Dense wins unless a sparse format is faster by more than {@link #MARGIN}, so a layer is not
+ * made slower by measurement noise. A block format is not tried when its padding would store
  * more than 3× the kept weights, nor SELL-16 when its padding doubles them (they cannot win
  * there and would cost build time and memory). Int8 is never chosen: it changes the numbers.
  */
