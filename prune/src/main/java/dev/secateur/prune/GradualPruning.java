@@ -87,7 +87,13 @@ public record GradualPruning(int epochs, int events, double rampFraction) {
         history.add(step);
         String msg = String.format("agp reached density %.4f (%.1fx), accuracy %.2f%% (dense %.2f%%, drop %.2f pp)",
                 fin, 1 / fin, 100 * acc, 100 * dense, 100 * (dense - acc));
+        PruningOutcome.Status status = PruningOutcome.Status.REACHED_TARGET;
+        if (fin > plan.density() + IterativePruning.DENSITY_SLACK) {
+            status = PruningOutcome.Status.TARGET_UNREACHABLE;
+            msg = String.format("target density %.4f NOT reached: density caps or exclusions stopped at %.4f (%.1fx); accuracy %.2f%%",
+                    plan.density(), fin, 1 / fin, 100 * acc);
+        }
         log.accept(msg);
-        return new PruningOutcome(PruningOutcome.Status.REACHED_TARGET, List.of(step), start, fin, dense, acc, msg);
+        return new PruningOutcome(status, List.of(step), start, fin, dense, acc, msg);
     }
 }

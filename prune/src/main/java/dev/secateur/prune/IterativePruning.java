@@ -113,7 +113,13 @@ public record IterativePruning(int steps, int fineTuneEpochs, double accuracyBud
         double fin = ModelPruner.density(model);
         String msg = String.format("reached density %.4f (%.1fx) in %d step(s), accuracy %.2f%% (dense %.2f%%, drop %.2f pp)",
                 fin, 1 / fin, steps, 100 * accNow, 100 * dense, 100 * (dense - accNow));
+        PruningOutcome.Status status = PruningOutcome.Status.REACHED_TARGET;
+        if (fin > target + DENSITY_SLACK) {
+            status = PruningOutcome.Status.TARGET_UNREACHABLE;
+            msg = String.format("target density %.4f (%.1fx) NOT reached: density caps or exclusions stopped at %.4f (%.1fx); accuracy %.2f%% (dense %.2f%%)",
+                    target, 1 / target, fin, 1 / fin, 100 * accNow, 100 * dense);
+        }
         log.accept(msg);
-        return new PruningOutcome(PruningOutcome.Status.REACHED_TARGET, done, start, fin, dense, accNow, msg);
+        return new PruningOutcome(status, done, start, fin, dense, accNow, msg);
     }
 }

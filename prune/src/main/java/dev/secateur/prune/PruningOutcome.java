@@ -23,7 +23,9 @@ public record PruningOutcome(Status status, List<CompressionStep> steps, double 
         /** The target density was reached within the accuracy budget. */
         REACHED_TARGET,
         /** A step broke the accuracy budget; the model was rolled back to the last step within it. */
-        BUDGET_BROKEN
+        BUDGET_BROKEN,
+        /** Every step ran, but density caps (or exclusions) kept the model above the target density. */
+        TARGET_UNREACHABLE
     }
 
     public PruningOutcome {

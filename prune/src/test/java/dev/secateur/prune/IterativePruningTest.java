@@ -49,6 +49,17 @@ class IterativePruningTest {
     }
 
     @Test
+    void capsThatForbidTheTargetAreReportedNotHidden() {
+        Model m = TestModels.mlp(6);
+        PruningPlan plan = new PruningPlan(Criterion.L1, Granularity.UNSTRUCTURED, Scope.GLOBAL, 0.1, java.util.Map.of(),
+                DensityCaps.atLeast(0.3), java.util.Set.of(), 0);
+        PruningOutcome out = new IterativePruning(2, 0, Double.NaN, false).run(m, plan, new CompressionHistory(), NONE, LINEAR, s -> { });
+        assertEquals(PruningOutcome.Status.TARGET_UNREACHABLE, out.status());
+        assertTrue(out.finalDensity() >= 0.3 - 1e-9, "caps respected: " + out.finalDensity());
+        assertTrue(out.message().contains("NOT reached"));
+    }
+
+    @Test
     void brokenBudgetStopsEarlyAndRollsBack() {
         Model m = TestModels.mlp(2);
         Evaluator cliff = mdl -> ModelPruner.density(mdl) < 0.3 ? 0.5 : 0.9;

@@ -163,7 +163,7 @@ public final class PruneCommand implements Callable<Integer> {
                 100.0 * (1.0 - (double) report.flops() / Math.max(1, inputFlops)), inputParams, m.parameterCount());
         result.putAll(report.toTree());
         writeJson(json, result);
-        return outcome.status() == PruningOutcome.Status.BUDGET_BROKEN ? 3 : 0;
+        return outcome.status() == PruningOutcome.Status.REACHED_TARGET ? 0 : 3;
     }
 
     /** The report of a model saved at {@code file}. */
