@@ -2,7 +2,7 @@ package dev.secateur.bench.cli;
 
 import dev.secateur.datasets.TrainTest;
 import dev.secateur.nn.Model;
-import dev.secateur.nn.ModelFile;
+import dev.secateur.prune.CompressedModelFile;
 import dev.secateur.nn.io.Json;
 import dev.secateur.nn.train.Evaluation;
 import dev.secateur.tensor.Workers;
@@ -32,8 +32,8 @@ public final class EvalCommand implements Callable<Integer> {
 
     private Integer eval() throws Exception {
         if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1");
-        ModelFile.Loaded loaded = ModelFile.read(file);
-        Model m = loaded.model();
+        // Reads plain model files and pruned/int8 compressed ones alike.
+        Model m = CompressedModelFile.load(file).model();
         TrainTest tt = CliData.load(m.inputShape(), data, System.out);
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         Evaluation e;

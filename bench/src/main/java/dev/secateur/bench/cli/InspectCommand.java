@@ -2,7 +2,7 @@ package dev.secateur.bench.cli;
 
 import dev.secateur.nn.Layer;
 import dev.secateur.nn.Model;
-import dev.secateur.nn.ModelFile;
+import dev.secateur.prune.CompressedModelFile;
 import dev.secateur.nn.Parameter;
 import dev.secateur.nn.TrainingInfo;
 import dev.secateur.nn.io.Json;
@@ -35,9 +35,11 @@ public final class InspectCommand implements Callable<Integer> {
     }
 
     private Integer inspect() throws Exception {
-        ModelFile.Loaded loaded = ModelFile.read(file);
+        // Reads plain model files and pruned/int8 compressed ones alike.
+        CompressedModelFile.Loaded loaded = CompressedModelFile.load(file);
         Model m = loaded.model();
-        TrainingInfo t = loaded.training();
+        TrainingInfo t = loaded.training() == null ? TrainingInfo.NONE
+                : TrainingInfo.fromTree(Json.parseObject(loaded.training()));
         System.out.printf("%s: %s, input %s, %,d bytes on disk%n", file, m.architecture(), m.inputShape(), Files.size(file));
         if (!t.dataset().isEmpty()) {
             System.out.printf("trained on %s, %d epochs, batch %d, %s; test accuracy %.2f%%%n", t.dataset(), t.epochs(), t.batchSize(),
