@@ -10,7 +10,8 @@ import java.util.List;
  * per-layer, global or N:M pruners, and installs them on the weight parameters. Existing masks
  * are respected (never regrown), so repeated calls with decreasing densities continue from the
  * recorded state. Whole pruned filters also get their bias masked (see
- * {@link PrunableLayer#install}).
+ * {@link PrunableLayer#install}). Under filter granularity the layer that produces the model's
+ * output (its filters are the classes) is always left out.
  */
 public final class ModelPruner {
     private final java.util.function.Consumer<Model> prepareGradients;
@@ -36,6 +37,11 @@ public final class ModelPruner {
         if (layers.isEmpty()) throw new IllegalArgumentException("model " + model.architecture() + " has no dense or conv layer to prune");
         for (String ex : plan.excluded()) {
             if (layers.stream().noneMatch(l -> l.name().equals(ex))) throw new IllegalArgumentException("excluded layer '" + ex + "' is not a prunable layer of the model");
+        }
+        if (plan.granularity() instanceof Granularity.Filter && !plan.excluded().contains(layers.getLast().name())) {
+            java.util.Set<String> ex = new java.util.HashSet<>(plan.excluded());
+            ex.add(layers.getLast().name());
+            plan = new PruningPlan(plan.criterion(), plan.granularity(), plan.scope(), plan.density(), plan.perLayer(), plan.caps(), ex, plan.seed());
         }
         long total = 0, excludedKept = 0;
         List<PrunableLayer> included = new ArrayList<>();
@@ -72,7 +78,36 @@ public final class ModelPruner {
         }
         boolean structured = plan.granularity() instanceof Granularity.Filter;
         for (int i = 0; i < included.size(); i++) included.get(i).install(masks.get(i).mask(), structured);
+        if (structured) silenceBatchNorms(model, included);
         return masks;
+    }
+
+    /**
+     * Masks γ and β of the BatchNorm right after each fully removed filter, so the removed
+     * channel is exactly zero downstream (not the constant BN(0) = β − γ·μ/σ). Models whose
+     * layers the {@link ChannelGraph} cannot analyse keep their BatchNorms as they are.
+     */
+    private static void silenceBatchNorms(Model model, List<PrunableLayer> layers) {
+        ChannelGraph graph;
+        try {
+            graph = ChannelGraph.of(model);
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        for (PrunableLayer l : layers) {
+            var bn = graph.batchNormAfter(l.layer());
+            if (bn == null || l.bias() == null || l.bias().maskArray() == null) continue;
+            float[] dead = l.bias().maskArray();
+            maskChannels(bn.gamma(), dead);
+            maskChannels(bn.beta(), dead);
+        }
+    }
+
+    private static void maskChannels(dev.secateur.nn.Parameter p, float[] keep) {
+        float[] m = p.maskArray() == null ? new float[keep.length] : p.maskArray().clone();
+        if (p.maskArray() == null) java.util.Arrays.fill(m, 1f);
+        for (int i = 0; i < keep.length; i++) if (keep[i] == 0f) m[i] = 0f;
+        p.setMask(dev.secateur.tensor.Tensor.wrap(m, keep.length));
     }
 
     private static long sumSizes(List<PrunableLayer> layers, PruningPlan plan, boolean excludedOnly) {

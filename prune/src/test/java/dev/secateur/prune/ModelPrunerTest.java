@@ -48,8 +48,11 @@ class ModelPrunerTest {
     @Test
     void filterPruningMasksTheBiasOfRemovedFilters() {
         Model m = TestModels.convNet(3);
-        new ModelPruner().apply(m, PruningPlan.uniform(Criterion.SEED, Granularity.FILTER, Scope.LAYER, 0.5));
-        for (PrunableLayer l : PrunableLayer.findAll(m)) {
+        new ModelPruner().apply(m, PruningPlan.uniform(Criterion.SEED, Granularity.FILTER, Scope.LAYER, 0.5)
+                .withPerLayer(Map.of("c1", 0.5, "rc1", 0.5, "rc2", 0.5)));
+        List<PrunableLayer> all = PrunableLayer.findAll(m);
+        assertFalse(all.getLast().weight().hasMask(), "the output layer's filters are the classes: never filter-pruned");
+        for (PrunableLayer l : all.subList(0, all.size() - 1)) {
             int out = l.weight().value().dim(0), row = l.size() / out;
             int removed = 0;
             for (int f = 0; f < out; f++) {

@@ -5,6 +5,7 @@ import dev.secateur.datasets.TrainTest;
 import dev.secateur.nn.Model;
 import dev.secateur.nn.io.Json;
 import dev.secateur.nn.optim.Adam;
+import dev.secateur.prune.CompactionCheck;
 import dev.secateur.prune.CompressedModelFile;
 import dev.secateur.prune.CompressionHistory;
 import dev.secateur.prune.CompressionReport;
@@ -24,6 +25,7 @@ import dev.secateur.prune.ModelQuantizer;
 import dev.secateur.prune.PruningOutcome;
 import dev.secateur.prune.PruningPlan;
 import dev.secateur.prune.Scope;
+import dev.secateur.prune.StructuredCompactor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -58,6 +60,10 @@ public final class PruneCommand implements Callable<Integer> {
     int finetuneEpochs;
     @Option(names = "--accuracy-budget", description = "allowed test accuracy drop vs the dense model, percentage points (iterative: stop and roll back)")
     Double accuracyBudget;
+    @Option(names = "--layer-density", split = ",", description = "per-layer target densities NAME=D,... (layer scope; e.g. from `secateur sensitivity`)")
+    Map<String, Double> layerDensity = Map.of();
+    @Option(names = "--compact", description = "after filter/channel pruning, physically remove pruned filters/channels (checked against the masked model)")
+    boolean compact;
     @Option(names = "--exclude", split = ",", description = "layers never pruned (comma-separated names)") Set<String> exclude = Set.of();
     @Option(names = "--min-density", defaultValue = "0.01", description = "global scope: every layer keeps at least this fraction (default ${DEFAULT-VALUE})")
     double minDensity;
@@ -76,8 +82,12 @@ public final class PruneCommand implements Callable<Integer> {
     }
 
     private int prune() throws IOException {
-        if ((sparsity == null) == (compression == null)) throw new IllegalArgumentException("give exactly one of --sparsity and --compression");
-        double density = sparsity != null ? 1 - sparsity : 1 / compression;
+        Granularity g = Granularity.parse(granularity);
+        if (sparsity != null && compression != null) throw new IllegalArgumentException("give only one of --sparsity and --compression");
+        if (sparsity == null && compression == null && !(g instanceof Granularity.NOfM)) {
+            throw new IllegalArgumentException("give --sparsity or --compression");
+        }
+        double density = sparsity != null ? 1 - sparsity : compression != null ? 1 / compression : 1 - ((Granularity.NOfM) g).sparsity();
         if (compression != null && compression < 1) throw new IllegalArgumentException("--compression must be >= 1, got " + compression);
         CompressedModelFile.Loaded loaded = CompressedModelFile.load(model);
         Model m = loaded.model();
@@ -85,8 +95,8 @@ public final class PruneCommand implements Callable<Integer> {
         CompressionHistory history = loaded.history();
         TrainTest tt = EvaluationData.load(m.inputShape(), data);
         System.err.println(EvaluationData.describe(tt));
-        PruningPlan plan = new PruningPlan(Criterion.parse(criterion), Granularity.parse(granularity), Scope.parse(scope), density,
-                Map.of(), DensityCaps.atLeast(minDensity), exclude, seed);
+        PruningPlan plan = new PruningPlan(Criterion.parse(criterion), g, Scope.parse(scope), density,
+                layerDensity, DensityCaps.atLeast(minDensity), exclude, seed);
         System.err.printf("model %s (%s): %,d parameters, density %.4f; target density %.4f (%.1fx), %s %s %s, schedule %s%n",
                 model, m.architecture(), m.parameterCount(), ModelPruner.density(m), density, 1 / density, plan.criterion(),
                 plan.granularity(), plan.scope(), schedule);
@@ -124,6 +134,17 @@ public final class PruneCommand implements Callable<Integer> {
             }
             System.err.printf("int8: accuracy %.2f%% -> %.2f%%%n", 100 * acc, 100 * after);
             acc = after;
+        }
+        if (compact) {
+            Model small = new StructuredCompactor().compact(m);
+            double diff = CompactionCheck.verify(m, small, firstTestImages(tt, 64), CompactionCheck.TOLERANCE);
+            double accSmall = evaluator.accuracy(small);
+            System.err.printf("compacted: %,d -> %,d parameters, max |dy| vs masked model %.2e, accuracy %.2f%%%n",
+                    m.parameterCount(), small.parameterCount(), diff, 100 * accSmall);
+            history.add(new CompressionStep("compact", "", plan.granularity().toString(), "", "", Double.NaN, ModelPruner.density(small), acc, accSmall));
+            m = small;
+            acc = accSmall;
+            result.put("compaction_max_abs_diff", diff);
         }
         CompressedModelFile.save(m, history, quantized, loaded.training(), out);
         CompressionReport report = report(m, out, acc, history, tt, latency);
@@ -176,6 +197,11 @@ public final class PruneCommand implements Callable<Integer> {
             System.err.println("error: " + e);
             return 1;
         }
+    }
+
+    static dev.secateur.tensor.Tensor firstTestImages(TrainTest tt, int n) {
+        for (dev.secateur.datasets.Batch b : dev.secateur.datasets.Batcher.sequential(tt.test(), n).epoch(0)) return b.images().copy();
+        throw new IllegalArgumentException("empty test set");
     }
 
     /** A test subset for quick evaluations (first {@code n} examples), or the whole set. */

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
                 InspectCommand.class,
                 PruneCommand.class,
                 QuantizeCommand.class,
-                ReportCommand.class})
+                ReportCommand.class,
+                SensitivityCommand.class})
 public final class SecateurCli implements Runnable {
     @Override public void run() {
         new CommandLine(this).usage(System.out);
