@@ -26,8 +26,15 @@ public final class PackedSgemm {
     static final int KC = 256;
     /** Rows of a packed A block: MC×KC (192·256·4 B = 192 KiB) stays in the 1 MiB L2 beside B panels. */
     static final int MC = 192;
-    /** Columns of a packed B block: KC×NC (256·4096·4 B = 4 MiB per thread) stays in the 32 MiB L3. */
+    /** Columns of a packed B block: KC×NC (256·4096·4 B = 4 MiB, one block shared by all threads) stays in the 32 MiB L3. */
     static final int NC = 4096;
+    /**
+     * C columns per jc block are cut further so that the m×nc block of C (updated once per K block)
+     * stays in L3 between its K passes: at most this many bytes, a quarter of the 32 MiB L3.
+     */
+    static final int C_BLOCK_BYTES = 8 << 20;
+    /** Fewest columns per jc block: each one re-packs A, so thinner blocks cost more packing than they save. */
+    static final int NC_MIN = 512;
     /**
      * Below this many multiply-adds (about 160³, some 20 µs on one core) a call runs on the calling
      * thread: waking a parked worker, or waiting for one that another process holds off the CPU,
@@ -117,11 +124,12 @@ public final class PackedSgemm {
         int kcMax = kDepth(k);
         int mBlocks = ceilDiv(i1 - i0, MC);
         int mcMax = roundUp(ceilDiv(i1 - i0, mBlocks), MR);
-        int ncMax = roundUp(Math.min(NC, j1 - j0), NR);
+        int ncStep = ncStep(i1 - i0);
+        int ncMax = roundUp(Math.min(ncStep, j1 - j0), NR);
         float[] pa = ws.packedA(mcMax * kcMax);
         float[] pb = ws.packedB(ncMax * kcMax);
-        for (int jc = j0; jc < j1; jc += NC) {
-            int nc = Math.min(NC, j1 - jc);
+        for (int jc = j0; jc < j1; jc += ncStep) {
+            int nc = Math.min(ncStep, j1 - jc);
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
                 SgemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, 0);
@@ -164,6 +172,12 @@ public final class PackedSgemm {
                 for (int j = 0; j < n; j++) c[o + j] *= beta;
             }
         }
+    }
+
+    /** Columns per jc block for a C of m rows: NC, or fewer so that m×nc floats of C fit C_BLOCK_BYTES. */
+    static int ncStep(int m) {
+        int fit = C_BLOCK_BYTES / Float.BYTES / Math.max(1, m) / NR * NR;
+        return Math.min(NC, Math.max(NC_MIN, fit));
     }
 
     /** The depth of every K block but the last: equal blocks of at most KC (e.g. 300 = 150 + 150). */

@@ -1,7 +1,6 @@
 package dev.secateur.tensor.kernels;
 
 import static dev.secateur.tensor.kernels.PackedSgemm.MC;
-import static dev.secateur.tensor.kernels.PackedSgemm.NC;
 import static dev.secateur.tensor.kernels.PackedSgemm.ceilDiv;
 import static dev.secateur.tensor.kernels.PackedSgemm.roundUp;
 import static dev.secateur.tensor.kernels.SgemmMicroKernel.MR;
@@ -14,7 +13,7 @@ import java.util.Arrays;
 
 /**
  * One multi-threaded GEMM: the loops of {@link PackedSgemm#blocked} shared by cooperating
- * threads. For every (jc, pc) block the threads first pack the KC×NC block of B together into
+ * threads. For every (jc, pc) block the threads first pack the KC×nc block of B together into
  * one shared buffer (so B is packed once, not once per thread), then take work items (an
  * MC-row block of C, or part of one when C has few rows) from a queue, packing their own A block.
  *
@@ -37,7 +36,7 @@ final class SgemmTask implements Workers.Task {
     private float alpha, beta;
     private float[] a, b, c;
 
-    private int threads, kcMax, mcMax, mBlocks;
+    private int threads, kcMax, mcMax, mBlocks, ncStep;
     private float[] packedB = new float[0];
     /** Per phase q: [2q] next item to take, [2q+1] items finished. */
     private int[] counters = new int[0];
@@ -55,9 +54,10 @@ final class SgemmTask implements Workers.Task {
         // Smaller row blocks than MC when that gives each thread several items to take.
         mcMax = Math.min(MC, Math.max(MR, roundUp(ceilDiv(m, ITEMS_PER_THREAD * threads), MR)));
         mBlocks = ceilDiv(m, mcMax);
-        int ncMax = roundUp(Math.min(NC, n), NR);
+        ncStep = PackedSgemm.ncStep(m);
+        int ncMax = roundUp(Math.min(ncStep, n), NR);
         if (packedB.length < ncMax * kcMax) packedB = new float[ncMax * kcMax];
-        int phases = 2 * ceilDiv(n, NC) * ceilDiv(k, kcMax);
+        int phases = 2 * ceilDiv(n, ncStep) * ceilDiv(k, kcMax);
         if (counters.length < 2 * phases) counters = new int[2 * phases];
         else Arrays.fill(counters, 0, 2 * phases, 0);
         failed = false;
@@ -83,8 +83,8 @@ final class SgemmTask implements Workers.Task {
         float[] pb = packedB;
         int goal = ITEMS_PER_THREAD * threads;
         int phase = 0;
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
+        for (int jc = 0; jc < n; jc += ncStep) {
+            int nc = Math.min(ncStep, n - jc);
             int panels = ceilDiv(nc, NR);
             int panelsPerPack = ceilDiv(panels, Math.min(panels, goal));
             int packItems = ceilDiv(panels, panelsPerPack);
