@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
                 PruneCommand.class,
                 QuantizeCommand.class,
                 ReportCommand.class,
-                SensitivityCommand.class})
+                SensitivityCommand.class,
+                DemoCommand.class})
 public final class SecateurCli implements Runnable {
     @Override public void run() {
         new CommandLine(this).usage(System.out);
