@@ -49,6 +49,9 @@ import java.util.concurrent.Callable;
                 + "iterative prune + fine-tune to 12x -> int8 -> save -> dense vs compressed table.",
                 "Uses the full data set when found ($SECATEUR_DATA, /usr/share/datasets/fashion-mnist), else the bundled sample (and says so)."})
 public final class DemoCommand implements Callable<Integer> {
+    private static final double DISTILL_TEMPERATURE = 4;
+    private static final double DISTILL_ALPHA = 0.7;
+
     @Option(names = "--model", description = "dense model to compress (default: the shipped models/lenet5.safetensors)") Path model;
     @Option(names = "--data", description = "Fashion-MNIST directory (default: $SECATEUR_DATA, the system package, else the bundled sample)") Path data;
     @Option(names = "--sample", description = "use the bundled sample even when the full data set is installed") boolean sample;
@@ -71,6 +74,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "64") int batch;
     @Option(names = "--seed", defaultValue = "1") long seed;
     @Option(names = "--no-int8", description = "skip the int8 quantization") boolean noInt8;
+    @Option(names = "--distill", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "fine-tune against the dense model's soft outputs (knowledge distillation, T = 4, weight 0.7) (default ${DEFAULT-VALUE})")
+    boolean distill;
     @Option(names = "--latency-ms", defaultValue = "1000", description = "time budget per latency measurement, ms (default ${DEFAULT-VALUE})")
     long latencyMs;
 
@@ -138,8 +144,9 @@ public final class DemoCommand implements Callable<Integer> {
         PruningPlan plan = new PruningPlan(crit, Granularity.parse("unstructured"), Scope.parse(scope), target, Map.of(),
                 DensityCaps.atLeast(minDensity), Set.of(), seed);
         WindowFineTuner tuner = new WindowFineTuner(tt.train(), finetuneEpochs, batch, lr, seed, progress);
-        System.out.printf("fine-tuning: Adam lr %.3g (cosine), batch %d, %d pass(es) over %,d of %,d training images per step%n", lr, batch,
-                tuner.wholeEpochs(), tuner.windowImages(), tt.train().size());
+        if (distill) tuner.distillFrom(original, DISTILL_TEMPERATURE, DISTILL_ALPHA);
+        System.out.printf("fine-tuning: Adam lr %.3g (cosine), batch %d, %d pass(es) over %,d of %,d training images per step%s%n", lr, batch,
+                tuner.wholeEpochs(), tuner.windowImages(), tt.train().size(), distill ? ", distilled from the dense model" : "");
         // The schedule tests the unchanged model first; that accuracy was just measured.
         Evaluator firstKnown = new Evaluator() {
             private boolean first = true;
@@ -191,6 +198,7 @@ public final class DemoCommand implements Callable<Integer> {
         result.put("out", out.toString());
         result.put("steps", steps);
         result.put("finetune_epochs", finetuneEpochs);
+        result.put("distill", distill);
         result.put("accuracy_pruned", accPruned);
         result.put("int8", int8);
         result.put("latency_kernel", latComp.kernel());

@@ -1,8 +1,12 @@
 package dev.secateur.bench.cli.demo;
 
+import dev.secateur.datasets.Batch;
+import dev.secateur.datasets.Batcher;
 import dev.secateur.datasets.Dataset;
 import dev.secateur.nn.Model;
 import dev.secateur.nn.optim.Adam;
+import dev.secateur.nn.optim.Optimizer;
+import dev.secateur.tensor.Tensor;
 import dev.secateur.prune.DatasetFineTuner;
 import dev.secateur.prune.FineTuner;
 
@@ -13,7 +17,8 @@ import java.util.function.LongConsumer;
  * fractional, e.g. 0.5) become {@link #wholeEpochs()} passes over a window of the training set
  * that moves on after every call, so successive steps see different images and a short demo
  * still visits the whole set. Each call runs a fresh Adam with the cosine decay of
- * {@link DatasetFineTuner}; progress goes to a {@link DemoProgress}.
+ * {@link DatasetFineTuner}; progress goes to a {@link DemoProgress}. With a teacher (the dense
+ * model) the loss is {@link DistillationLoss} instead of plain cross-entropy.
  */
 public final class WindowFineTuner implements FineTuner {
     private final Dataset train;
@@ -23,6 +28,8 @@ public final class WindowFineTuner implements FineTuner {
     private final int wholeEpochs;
     private final int window;
     private final DemoProgress progress;
+    private Model teacher;
+    private DistillationLoss distillation;
     private int offset;
     private int calls;
 
@@ -41,6 +48,13 @@ public final class WindowFineTuner implements FineTuner {
         this.progress = progress;
     }
 
+    /** Fine-tune against {@code teacher}'s logits (knowledge distillation) from now on. */
+    public WindowFineTuner distillFrom(Model teacher, double temperature, double alpha) {
+        this.teacher = teacher;
+        this.distillation = new DistillationLoss(temperature, alpha);
+        return this;
+    }
+
     /** Passes over the window per call (what the pruning schedule is told). */
     public int wholeEpochs() { return wholeEpochs; }
 
@@ -52,13 +66,40 @@ public final class WindowFineTuner implements FineTuner {
         for (int i = 0; i < window; i++) idx[i] = (int) ((offset + (long) i) % train.size());
         offset = (int) ((offset + (long) window) % train.size());
         Dataset part = window == train.size() ? train : train.subset(idx);
-        DatasetFineTuner tuner = new DatasetFineTuner(part, batch, () -> new Adam(lr), seed + 7919L * calls++);
+        long callSeed = seed + 7919L * calls++;
+        if (teacher != null) {
+            distill(model, part, epochs, callSeed, afterStep);
+            return;
+        }
+        DatasetFineTuner tuner = new DatasetFineTuner(part, batch, () -> new Adam(lr), callSeed);
         long total = epochs * tuner.stepsPerEpoch();
         progress.start("fine-tune " + calls, total, batch);
         tuner.fineTune(model, epochs, s -> {
             progress.advance(s);
             afterStep.accept(s);
         });
+        progress.finish();
+    }
+
+    /** The same schedule as {@link DatasetFineTuner} (fresh Adam, cosine decay) with the distillation loss. */
+    private void distill(Model model, Dataset part, int epochs, long callSeed, LongConsumer afterStep) {
+        Optimizer opt = new Adam(lr);
+        Batcher batcher = Batcher.shuffled(part, batch, callSeed);
+        long total = (long) epochs * batcher.batchesPerEpoch();
+        progress.start("fine-tune " + calls, total, batch);
+        long step = 0;
+        for (int e = 0; e < epochs; e++) {
+            for (Batch b : batcher.epoch(e)) {
+                opt.setLearningRate(0.5 * lr * (1 + Math.cos(Math.PI * step / Math.max(1, total))));
+                Tensor t = teacher.predict(b.images());
+                Tensor s = model.forward(b.images(), true);
+                distillation.compute(s, t, b.labels());
+                model.backward(distillation.gradient());
+                opt.step(model.parameters());
+                afterStep.accept(++step);
+                progress.advance(step);
+            }
+        }
         progress.finish();
     }
 }
