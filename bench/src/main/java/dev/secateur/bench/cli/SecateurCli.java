@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {JmhCommand.class,
                 TrainCommand.class,
                 EvalCommand.class,
+                BenchCommand.class,
                 InspectCommand.class,
                 PruneCommand.class,
                 QuantizeCommand.class,

@@ -1,0 +1,106 @@
+package dev.secateur.nn.compiled;
+
+import dev.secateur.tensor.Workers;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * How {@link CompiledModel#compile(dev.secateur.nn.Model, CompileOptions)} calibrates. Immutable;
+ * the {@code with...} methods return modified copies.
+ *
+ * <ul>
+ *   <li>{@code batchSizes}: batch sizes to calibrate for (default {@code 1}); a call with
+ *       {@code n} samples uses the choices made for the largest calibrated size ≤ n (or the
+ *       smallest). Batches are run in chunks of at most {@code max(64, largest size)} samples.</li>
+ *   <li>{@code workers}: the thread pool the kernels use, at calibration and at run time
+ *       (default {@link Workers#shared()}).</li>
+ *   <li>{@code calibrationBudget}: time spent measuring one layer at one batch size, shared by
+ *       its candidate kernels, which run round-robin (default 30 ms; at least one warm-up round
+ *       and three timed rounds even when a round takes longer than the budget).</li>
+ *   <li>{@code allowedKernels}: the sparse kernels that may be chosen ({@link Kernels}); null means
+ *       all. Dense is always measured and allowed: it is the fallback.</li>
+ *   <li>{@code jitWarmup}: how long a compile may wait for the JIT (see {@link #withJitWarmup}).</li>
+ *   <li>{@code cachedChoices}: a {@link CompiledModel#KERNEL_CHOICE_KEY} entry from a model file;
+ *       layers and batch sizes found there (with the same thread count) skip calibration.</li>
+ * </ul>
+ */
+public final class CompileOptions {
+    private final int[] batchSizes;
+    private final Workers workers;
+    private final Duration calibrationBudget;
+    private final Set<String> allowedKernels;
+    private final String cachedChoices;
+    private final Duration jitWarmup;
+
+    private CompileOptions(int[] batchSizes, Workers workers, Duration budget, Set<String> allowed, String cached, Duration jitWarmup) {
+        this.jitWarmup = jitWarmup;
+        this.batchSizes = batchSizes;
+        this.workers = workers;
+        this.calibrationBudget = budget;
+        this.allowedKernels = allowed;
+        this.cachedChoices = cached;
+    }
+
+    /** Batch size 1, the shared pool, 30 ms per layer, every kernel, no cache. */
+    public static CompileOptions defaults() {
+        return new CompileOptions(new int[] {1}, null, Duration.ofMillis(30), null, null, Duration.ofSeconds(5));
+    }
+
+    public CompileOptions withBatchSizes(int... sizes) {
+        if (sizes == null || sizes.length == 0) throw new IllegalArgumentException("at least one batch size is needed");
+        int[] s = Arrays.stream(sizes).distinct().sorted().toArray();
+        if (s[0] < 1) throw new IllegalArgumentException("batch sizes must be >= 1, got " + Arrays.toString(sizes));
+        if (s[s.length - 1] > 65536) throw new IllegalArgumentException("batch size " + s[s.length - 1] + " is too large (max 65536)");
+        return new CompileOptions(s, workers, calibrationBudget, allowedKernels, cachedChoices, jitWarmup);
+    }
+
+    public CompileOptions withWorkers(Workers w) {
+        if (w == null) throw new IllegalArgumentException("workers is null");
+        return new CompileOptions(batchSizes, w, calibrationBudget, allowedKernels, cachedChoices, jitWarmup);
+    }
+
+    public CompileOptions withCalibrationBudget(Duration perLayer) {
+        if (perLayer == null || perLayer.isNegative()) throw new IllegalArgumentException("calibration budget must be >= 0, got " + perLayer);
+        return new CompileOptions(batchSizes, workers, perLayer, allowedKernels, cachedChoices, jitWarmup);
+    }
+
+    /** Restricts the sparse kernels that may be chosen; null = all. Unknown names are an IAE. */
+    public CompileOptions withAllowedKernels(Set<String> names) {
+        if (names != null) {
+            for (String n : names) {
+                if (!Kernels.ALL.contains(n)) throw new IllegalArgumentException("unknown kernel '" + n + "'; known: " + Kernels.ALL);
+            }
+        }
+        return new CompileOptions(batchSizes, workers, calibrationBudget, names == null ? null : Set.copyOf(new TreeSet<>(names)), cachedChoices, jitWarmup);
+    }
+
+    /** Choices recorded by an earlier compile ({@link CompiledModel#choicesJson()}); null = none. */
+    public CompileOptions withCachedChoices(String json) {
+        return new CompileOptions(batchSizes, workers, calibrationBudget, allowedKernels, json, jitWarmup);
+    }
+
+    /**
+     * Longest time one compile may spend waiting for the JIT to compile candidate kernels before
+     * timing them (default 5 s; it ends as soon as every candidate runs at compiled speed, which
+     * in a warm JVM is at once). Zero times whatever runs, interpreted or not.
+     */
+    public CompileOptions withJitWarmup(Duration max) {
+        if (max == null || max.isNegative()) throw new IllegalArgumentException("JIT warm-up must be >= 0, got " + max);
+        return new CompileOptions(batchSizes, workers, calibrationBudget, allowedKernels, cachedChoices, max);
+    }
+
+    public Duration jitWarmup() { return jitWarmup; }
+
+    public int[] batchSizes() { return batchSizes.clone(); }
+
+    public Workers workers() { return workers == null ? Workers.shared() : workers; }
+
+    public Duration calibrationBudget() { return calibrationBudget; }
+
+    public Set<String> allowedKernels() { return allowedKernels; }
+
+    public String cachedChoices() { return cachedChoices; }
+}

@@ -1,0 +1,271 @@
+package dev.secateur.nn.compiled;
+
+import dev.secateur.nn.Model;
+import dev.secateur.tensor.Shape;
+import dev.secateur.tensor.Tensor;
+import dev.secateur.tensor.Workers;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * An inference-only form of a (pruned, possibly int8-quantized) {@link Model} that runs each
+ * dense and convolution layer with the kernel measured fastest for that layer.
+ *
+ * <pre>{@code
+ * CompiledModel cm = CompiledModel.compile(model, CompileOptions.defaults().withBatchSizes(1, 64));
+ * float[] logits = cm.predict(image);          // one [C, H, W] sample
+ * int[] classes = cm.classify(batch);          // [N, C, H, W]
+ * }</pre>
+ *
+ * <p>Compiling: dropout is removed, every BatchNorm that follows a dense/conv layer is folded
+ * into it, a ReLU that follows a dense/conv layer or a residual add is fused into that step's
+ * epilogue. For every dense/conv layer and every requested batch size, the candidate kernels
+ * ({@link Kernels}: dense GEMM, CSR, BSR 4×1/8×1, bitmap, N:M when the mask is N:M, int8 CSR
+ * when the weights are int8 per row, the compacted dense layer when rows or columns are empty)
+ * are timed on the layer's real shape and weights, on the activations that random inputs give,
+ * for a bounded budget (round-robin, median of the timed rounds; see
+ * {@link CompileOptions}); the fastest is kept when it beats dense by more than
+ * {@value #MARGIN_PERCENT}% (so noise never makes a layer slower). {@link #choices()} reports
+ * them; {@link #choicesJson()} can be stored in a model file under {@link #KERNEL_CHOICE_KEY}
+ * so a later compile ({@link CompileOptions#withCachedChoices}) skips the measuring.
+ *
+ * <p>Running: immutable and thread-safe. Each calling thread gets its own workspace (activation
+ * buffers, im2col patches) on first use; after a warm-up call with the largest batch, a call
+ * allocates nothing but its result (with a one-thread pool; a multi-thread pool hands tasks to
+ * its workers through small lambdas). Results equal the uncompiled model's up to float rounding
+ * (summation order differs between kernels).
+ */
+public final class CompiledModel {
+    /** Model-file metadata key of the stored kernel choices. */
+    public static final String KERNEL_CHOICE_KEY = "secateur.kernel_choice";
+    static final int MARGIN_PERCENT = 3;
+    private static final int MIN_CHUNK = 64;
+
+    private final String architecture;
+    private final Shape inputShape, outputShape;
+    private final List<Op> ops;
+    private final int[] perSample;
+    private final int output;
+    private final int[] batchSizes;
+    private final int chunk;
+    private final Workers workers;
+    private final List<KernelChoice> choices;
+    private final ThreadLocal<Workspace> workspaces;
+
+    private CompiledModel(Model model, Planner.Plan plan, int[] batchSizes, Workers workers, List<KernelChoice> choices) {
+        this.architecture = model.architecture();
+        this.inputShape = model.inputShape();
+        this.outputShape = model.outputShape();
+        this.ops = plan.ops();
+        this.perSample = plan.perSample();
+        this.output = plan.output();
+        this.batchSizes = batchSizes;
+        this.chunk = Math.max(MIN_CHUNK, batchSizes[batchSizes.length - 1]);
+        this.workers = workers;
+        this.choices = List.copyOf(choices);
+        this.workspaces = ThreadLocal.withInitial(() -> new Workspace(perSample, workers.threads()));
+    }
+
+    /** Compiles with {@link CompileOptions#defaults()} (batch size 1, shared pool). */
+    public static CompiledModel compile(Model model) {
+        return compile(model, CompileOptions.defaults());
+    }
+
+    /** Compiles {@code model}; later changes to the model do not affect the result. */
+    public static CompiledModel compile(Model model, CompileOptions options) {
+        if (model == null) throw new IllegalArgumentException("model is null");
+        int[] sizes = options.batchSizes();
+        Workers workers = options.workers();
+        ChoiceCache cache = ChoiceCache.parse(options.cachedChoices(), workers.threads());
+        Planner.Plan plan = Planner.plan(model, sizes.length);
+        long budget = options.calibrationBudget().toNanos();
+        long warmDeadline = System.nanoTime() + options.jitWarmup().toNanos();
+        List<KernelChoice> choices = new ArrayList<>();
+        for (int slot = 0; slot < sizes.length; slot++) {
+            choices.addAll(calibrate(model, plan, slot, sizes[slot], workers, budget, warmDeadline, options, cache));
+        }
+        return new CompiledModel(model, plan, sizes, workers, choices);
+    }
+
+    /**
+     * Runs the plan once on random inputs of {@code batch} samples, choosing each linear step's
+     * kernel for that slot when the step is reached (so it is timed on realistic activations).
+     */
+    private static List<KernelChoice> calibrate(Model model, Planner.Plan plan, int slot, int batch, Workers workers, long budget,
+                                                long warmDeadline, CompileOptions options, ChoiceCache cache) {
+        Workspace ws = new Workspace(plan.perSample(), workers.threads());
+        ws.ensure(batch);
+        float[] input = new float[model.inputShape().size() * batch];
+        SplittableRandom rnd = new SplittableRandom(0x5ECA7E + batch);
+        for (int i = 0; i < input.length; i++) input[i] = (float) rnd.nextDouble(-1, 1);
+        ws.bindInput(input, 0);
+        List<KernelChoice> out = new ArrayList<>();
+        for (Op op : plan.ops()) {
+            if (op instanceof LinearOp lin) out.add(choose(lin, ws, slot, batch, workers, budget, warmDeadline, options, cache));
+            op.run(ws, batch, slot, workers);
+        }
+        return out;
+    }
+
+    private static KernelChoice choose(LinearOp op, Workspace ws, int slot, int batch, Workers workers, long budget,
+                                       long warmDeadline, CompileOptions options, ChoiceCache cache) {
+        KernelFactory f = op.factory;
+        ChoiceCache.Entry cached = cache.get(op.layer, batch);
+        if (cached != null && f.applies(cached.kernel())
+                && (cached.kernel().equals(Kernels.DENSE) || options.allowedKernels() == null || options.allowedKernels().contains(cached.kernel()))) {
+            op.kernels[slot] = f.build(cached.kernel());
+            Map<String, Long> c = new LinkedHashMap<>();
+            c.put(Kernels.DENSE, cached.denseNanos());
+            c.put(cached.kernel(), cached.nanos());
+            return new KernelChoice(op.layer, batch, cached.kernel(), cached.nanos(), cached.denseNanos(), f.density(),
+                    op.weightRows(), op.weightCols(), c, true);
+        }
+        List<String> names = f.candidates(options.allowedKernels());
+        List<LinearKernel> kernels = new ArrayList<>();
+        List<Runnable> calls = new ArrayList<>();
+        long[] macs = new long[names.size()];
+        for (String name : names) {
+            LinearKernel k = f.build(name);
+            macs[kernels.size()] = k.workPerColumn() * op.columns(batch);
+            kernels.add(k);
+            calls.add(() -> {
+                op.kernels[slot] = k;
+                op.run(ws, batch, slot, workers);
+            });
+        }
+        long[] t = Calibrator.medianNanos(calls, macs, budget, warmDeadline);
+        Map<String, Long> times = new LinkedHashMap<>();
+        LinearKernel best = kernels.getFirst(); // dense
+        long denseNanos = t[0], bestNanos = t[0];
+        times.put(names.getFirst(), t[0]);
+        for (int i = 1; i < names.size(); i++) {
+            times.put(names.get(i), t[i]);
+            if (t[i] < bestNanos && t[i] * 100 < denseNanos * (100 - MARGIN_PERCENT)) {
+                best = kernels.get(i);
+                bestNanos = t[i];
+            }
+        }
+        op.kernels[slot] = best;
+        return new KernelChoice(op.layer, batch, best.name(), bestNanos, denseNanos, f.density(), op.weightRows(), op.weightCols(),
+                times, false);
+    }
+
+    public String architecture() { return architecture; }
+
+    /** One sample's input shape, e.g. {@code [1, 28, 28]}. */
+    public Shape inputShape() { return inputShape; }
+
+    /** One sample's output shape (logits), e.g. {@code [10]}. */
+    public Shape outputShape() { return outputShape; }
+
+    /** The calibrated batch sizes, ascending. */
+    public int[] batchSizes() { return batchSizes.clone(); }
+
+    /** The pool the kernels run on. */
+    public Workers workers() { return workers; }
+
+    /** The kernel of every dense/conv layer at every calibrated batch size (batch-major, layer order). */
+    public List<KernelChoice> choices() { return choices; }
+
+    /** The choices as the JSON stored under {@link #KERNEL_CHOICE_KEY}. */
+    public String choicesJson() { return ChoiceCache.write(choices, workers.threads()); }
+
+    /** {@code {KERNEL_CHOICE_KEY: choicesJson()}}, ready to pass as extra metadata to a model file writer. */
+    public Map<String, String> choicesMetadata() { return Map.of(KERNEL_CHOICE_KEY, choicesJson()); }
+
+    /** Logits of one sample ({@link #inputShape()} values, row-major). */
+    public float[] predict(float[] sample) {
+        if (sample == null || sample.length != inputShape.size()) {
+            throw new IllegalArgumentException("model " + architecture + " expects one sample of " + inputShape + " = " + inputShape.size()
+                    + " values, got " + (sample == null ? "null" : sample.length));
+        }
+        float[] out = new float[outputShape.size()];
+        predict(sample, 0, 1, out, 0);
+        return out;
+    }
+
+    /** Logits {@code [N, outputs]} of a batch {@code [N, inputShape...]}. */
+    public Tensor predict(Tensor batch) {
+        int n = checkBatch(batch);
+        float[] out = new float[n * outputShape.size()];
+        predict(batch.data(), batch.offset(), n, out, 0);
+        return Tensor.wrap(out, n, outputShape.size());
+    }
+
+    /** Predicted class (argmax of the logits) of every sample of a batch. */
+    public int[] classify(Tensor batch) {
+        Tensor y = predict(batch);
+        int n = y.dim(0), c = outputShape.size();
+        int[] cls = new int[n];
+        float[] d = y.data();
+        for (int i = 0; i < n; i++) {
+            int best = 0;
+            for (int j = 1; j < c; j++) if (d[i * c + j] > d[i * c + best]) best = j;
+            cls[i] = best;
+        }
+        return cls;
+    }
+
+    /**
+     * The allocation-free form: logits of {@code n} samples read from {@code x[xOff..]} written to
+     * {@code out[outOff..]} ({@code n·outputs} floats).
+     */
+    public void predict(float[] x, int xOff, int n, float[] out, int outOff) {
+        int in = inputShape.size(), o = outputShape.size();
+        if (n < 0) throw new IllegalArgumentException("sample count must be >= 0, got " + n);
+        if (x == null || xOff < 0 || (long) xOff + (long) n * in > x.length) {
+            throw new IllegalArgumentException("input needs " + n + " samples of " + in + " floats from offset " + xOff + ", array has "
+                    + (x == null ? "null" : x.length));
+        }
+        if (out == null || outOff < 0 || (long) outOff + (long) n * o > out.length) {
+            throw new IllegalArgumentException("output needs " + n + "x" + o + " floats from offset " + outOff + ", array has "
+                    + (out == null ? "null" : out.length));
+        }
+        Workspace ws = workspaces.get();
+        for (int done = 0; done < n; done += chunk) {
+            int m = Math.min(chunk, n - done);
+            ws.ensure(m);
+            ws.bindInput(x, xOff + done * in);
+            int slot = slot(m);
+            for (Op op : ops) op.run(ws, m, slot, workers);
+            System.arraycopy(ws.bufs[output], ws.offs[output], out, outOff + done * o, m * o);
+        }
+        ws.bindInput(null, 0); // do not keep the caller's array alive
+    }
+
+    /** The slot of the largest calibrated batch size ≤ n (the smallest when n is below all). */
+    private int slot(int n) {
+        int s = 0;
+        for (int i = 1; i < batchSizes.length; i++) if (batchSizes[i] <= n) s = i;
+        return s;
+    }
+
+    private int checkBatch(Tensor x) {
+        if (x == null || x.rank() != inputShape.rank() + 1) {
+            throw new IllegalArgumentException("model " + architecture + " expects batches of " + inputShape + " samples, got "
+                    + (x == null ? "null" : x.shape()));
+        }
+        for (int i = 0; i < inputShape.rank(); i++) {
+            if (x.dim(i + 1) != inputShape.dim(i)) {
+                throw new IllegalArgumentException("model " + architecture + " expects batches of " + inputShape + " samples, got " + x.shape());
+            }
+        }
+        return x.dim(0);
+    }
+
+    /** A table of the plan: one line per step (kernel choices in {@link #choices()}). */
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        for (Op op : ops) sb.append(op.describe()).append('\n');
+        return sb.toString();
+    }
+
+    @Override public String toString() {
+        return "CompiledModel(" + architecture + ", " + ops.size() + " steps, batch sizes " + Arrays.toString(batchSizes) + ")";
+    }
+}

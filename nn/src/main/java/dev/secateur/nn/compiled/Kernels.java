@@ -1,0 +1,30 @@
+package dev.secateur.nn.compiled;
+
+import java.util.List;
+
+/** Names of the kernels a compiled layer can use (as recorded in {@link KernelChoice} and files). */
+public final class Kernels {
+    private Kernels() {}
+
+    /** Our packed dense GEMM / GEMV on the full weight. Always a candidate: it is the baseline. */
+    public static final String DENSE = "dense";
+    /** Compressed sparse rows (16-bit column deltas). */
+    public static final String CSR = "csr";
+    /** Block-sparse rows, 4×1 blocks. */
+    public static final String BSR4 = "bsr4x1";
+    /** Block-sparse rows, 8×1 blocks. */
+    public static final String BSR8 = "bsr8x1";
+    /** 16-row bitmap groups (compress/expand). */
+    public static final String BITMAP = "bitmap16";
+    /** 2:4 structured sparsity (only when the mask is 2:4). */
+    public static final String NM24 = "nm2:4";
+    /** 1:4 structured sparsity (only when the mask is 1:4). */
+    public static final String NM14 = "nm1:4";
+    /** CSR with int8 weights and a per-row scale (only when the weights already are int8 per row). */
+    public static final String INT8_CSR = "int8csr";
+    /** Dense GEMM on the smaller matrix left after removing empty rows / columns (structured pruning). */
+    public static final String COMPACT = "compact";
+
+    /** Every kernel name. */
+    public static final List<String> ALL = List.of(DENSE, CSR, BSR4, BSR8, BITMAP, NM24, NM14, INT8_CSR, COMPACT);
+}

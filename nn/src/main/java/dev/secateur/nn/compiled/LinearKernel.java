@@ -1,0 +1,108 @@
+package dev.secateur.nn.compiled;
+
+import dev.secateur.tensor.Workers;
+import dev.secateur.tensor.sparse.SparseMatrix;
+
+/**
+ * One way to compute {@code Y = act(W·X + b)} for a layer's {@code M×K} weight with activations
+ * laid out {@code [K, cols]} / {@code [M, cols]} (the sparse batched layout): a {@link SparseMatrix}
+ * (dense, CSR, BSR, bitmap, N:M, int8), optionally over a compacted weight — only the rows
+ * (outputs) and columns (inputs) that structured pruning left non-empty. A removed output row
+ * is the constant {@code act(b[r])}; removed inputs are skipped (the convolution's im2col does not
+ * even build them, see {@link #keptCols()}).
+ */
+final class LinearKernel {
+    private final String name;
+    private final SparseMatrix matrix;
+    private final int rows, cols;
+    private final int[] keptRows, keptCols;
+    private final int[] removedRows;
+    private final float[] bias, removedValues;
+    private final boolean relu;
+    private final long nonZeros;
+
+    /**
+     * @param keptRows output rows the matrix computes (null: all, and the matrix is M×K)
+     * @param keptCols input columns the matrix reads (null: all)
+     * @param bias     full-length bias (M), copied
+     */
+    LinearKernel(String name, SparseMatrix matrix, int rows, int cols, int[] keptRows, int[] keptCols, float[] bias,
+                 boolean relu, long nonZeros) {
+        this.name = name;
+        this.matrix = matrix;
+        this.rows = rows;
+        this.cols = cols;
+        this.keptRows = keptRows;
+        this.keptCols = keptCols;
+        this.relu = relu;
+        this.nonZeros = nonZeros;
+        if (keptRows == null) {
+            this.bias = bias.clone();
+            this.removedRows = new int[0];
+            this.removedValues = new float[0];
+        } else {
+            this.bias = new float[keptRows.length];
+            for (int i = 0; i < keptRows.length; i++) this.bias[i] = bias[keptRows[i]];
+            boolean[] kept = new boolean[rows];
+            for (int r : keptRows) kept[r] = true;
+            this.removedRows = new int[rows - keptRows.length];
+            this.removedValues = new float[removedRows.length];
+            for (int r = 0, j = 0; r < rows; r++) {
+                if (kept[r]) continue;
+                removedRows[j] = r;
+                removedValues[j++] = relu ? Math.max(0f, bias[r]) : bias[r];
+            }
+        }
+        if (matrix.rows() != (keptRows == null ? rows : keptRows.length) || matrix.cols() != (keptCols == null ? cols : keptCols.length)) {
+            throw new IllegalArgumentException("kernel " + name + ": matrix " + matrix.rows() + "x" + matrix.cols()
+                    + " does not match the kept rows/columns of " + rows + "x" + cols);
+        }
+    }
+
+    String name() { return name; }
+
+    SparseMatrix matrix() { return matrix; }
+
+    /** Input columns the kernel reads, in order (null: all K). */
+    int[] keptCols() { return keptCols; }
+
+    /** Weights stored as kept (structurally non-zero) in the original M×K matrix. */
+    long nonZeros() { return nonZeros; }
+
+    /** Multiply-adds one activation column costs this kernel: every entry for dense storage, else the kept ones. */
+    long workPerColumn() {
+        return matrix instanceof dev.secateur.tensor.sparse.DenseMatrix ? (long) matrix.rows() * matrix.cols() : Math.max(1, matrix.nonZeros());
+    }
+
+    /** Floats of scratch {@link #apply} needs for {@code n} activation columns. */
+    int scratchSize(int n, boolean inputCompacted) {
+        int s = 0;
+        if (keptRows != null) s += keptRows.length * n;
+        if (keptCols != null && !inputCompacted) s += keptCols.length * n;
+        return s;
+    }
+
+    /**
+     * {@code y[M, n] = act(W·x + b)}. {@code x} holds {@code [K, n]}, or only the kept columns'
+     * rows {@code [keptCols, n]} when {@code inputCompacted}. {@code scratch} has at least
+     * {@link #scratchSize} floats from {@code s}.
+     */
+    void apply(Workers workers, float[] x, int xOff, boolean inputCompacted, int n, float[] y, int yOff, float[] scratch, int s) {
+        if (keptCols != null && !inputCompacted) {
+            for (int i = 0; i < keptCols.length; i++) System.arraycopy(x, xOff + keptCols[i] * n, scratch, s + i * n, n);
+            x = scratch;
+            xOff = s;
+            s += keptCols.length * n;
+        }
+        if (keptRows == null) {
+            matrix.multiplyBatch(workers, x, xOff, n, y, yOff, bias, relu);
+            return;
+        }
+        matrix.multiplyBatch(workers, x, xOff, n, scratch, s, bias, relu);
+        for (int i = 0; i < keptRows.length; i++) System.arraycopy(scratch, s + i * n, y, yOff + keptRows[i] * n, n);
+        for (int j = 0; j < removedRows.length; j++) {
+            int at = yOff + removedRows[j] * n;
+            java.util.Arrays.fill(y, at, at + n, removedValues[j]);
+        }
+    }
+}
