@@ -179,14 +179,14 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.printf("saved %s (%,d bytes)%n", out, Files.size(out));
 
         System.out.println("== 7. report of the compressed model");
-        // Both models are timed here, one after the other on a warm JVM, so the comparison is fair.
-        InferenceLatency latOrig = InferenceLatency.measure(original, latencyMs);
-        InferenceLatency latComp = InferenceLatency.measure(m, latencyMs);
+        // Both models are timed here, alternately on a warm JVM, so the comparison is fair.
+        InferenceLatency[] lat = InferenceLatency.compare(original, m, latencyMs);
+        InferenceLatency latOrig = lat[0], latComp = lat[1];
         before = report(original, modelFile, accStart, accReference, latOrig, historyBefore, tt);
         CompressionReport after = report(m, out, acc, accReference, latComp, history, tt);
         System.out.print(after.toTable());
         System.out.println("== dense vs compressed");
-        System.out.print(Comparison.table(before, after, latComp.kernel()));
+        System.out.print(Comparison.table(before, after, "dense model: " + latOrig.kernel() + "\n         compressed: " + latComp.kernel()));
         System.out.println(outcome.message());
         double seconds = (System.nanoTime() - t0) / 1e9;
         double cpu = processCpuSeconds();

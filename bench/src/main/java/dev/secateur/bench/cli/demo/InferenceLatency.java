@@ -27,12 +27,31 @@ public record InferenceLatency(double ms1, double ms64, String kernel) {
     public static final InferenceLatency NOT_MEASURED = new InferenceLatency(Double.NaN, Double.NaN, "");
 
     /**
-     * Compiles {@code model} for batches 1 and 64, then times each within about
-     * {@code budgetMillis} after a warm-up of a quarter of that budget.
+     * Compiles {@code a} and {@code b} for batches 1 and 64 and times them alternately, twice
+     * each (after a warm-up of a quarter of {@code budgetMillis} per timing), keeping the faster
+     * median of the two rounds: neither model profits from running second on a warmer JVM, and
+     * a burst of load on a shared machine has to hit both rounds to count.
+     *
+     * @return the latencies of {@code a} and of {@code b}
      */
+    public static InferenceLatency[] compare(Model a, Model b, long budgetMillis) {
+        CompileOptions opts = CompileOptions.defaults().withBatchSizes(1, 64);
+        CompiledModel ca = CompiledModel.compile(a, opts), cb = CompiledModel.compile(b, opts);
+        double[] la = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY}, lb = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY};
+        int[] batches = {1, 64};
+        for (int round = 0; round < 2; round++) {
+            for (int k = 0; k < 2; k++) {
+                la[k] = Math.min(la[k], timed(ca, batches[k], budgetMillis));
+                lb[k] = Math.min(lb[k], timed(cb, batches[k], budgetMillis));
+            }
+        }
+        return new InferenceLatency[] {new InferenceLatency(la[0], la[1], describe(ca)), new InferenceLatency(lb[0], lb[1], describe(cb))};
+    }
+
+    /** One model alone (as in {@link #compare}, one round). */
     public static InferenceLatency measure(Model model, long budgetMillis) {
-        CompiledModel compiled = CompiledModel.compile(model, CompileOptions.defaults().withBatchSizes(1, 64));
-        return new InferenceLatency(timed(compiled, 1, budgetMillis), timed(compiled, 64, budgetMillis), describe(compiled));
+        CompiledModel c = CompiledModel.compile(model, CompileOptions.defaults().withBatchSizes(1, 64));
+        return new InferenceLatency(timed(c, 1, budgetMillis), timed(c, 64, budgetMillis), describe(c));
     }
 
     /** "CompiledModel, batch 1: conv1 dense, fc1 csr ...; batch 64: ..." */
