@@ -288,8 +288,12 @@ public final class CompressedModelFile {
         return keep;
     }
 
+    /** Writes the mask bitmap of {@code p}, unless it keeps everything (then it carries no information). */
     private static void putMask(SafetensorsWriter w, Parameter p) {
         float[] m = p.maskArray();
+        boolean anyPruned = false;
+        for (float x : m) anyPruned |= x == 0f;
+        if (!anyPruned) return;
         byte[] bits = new byte[(m.length + 7) / 8];
         for (int i = 0; i < m.length; i++) if (m[i] != 0f) bits[i >>> 3] |= (byte) (1 << (i & 7));
         w.putU8(p.name() + "#mask", new int[]{bits.length}, bits);

@@ -2,7 +2,6 @@ package dev.secateur.prune;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -179,6 +178,6 @@ public final class GlobalPruner {
         return c;
     }
 
-    /** Caps of every named layer plus the default, for reports. */
-    public Map<String, DensityCaps> caps() { return new HashMap<>(caps); }
+    /** The per-layer caps by layer name (layers not named use the default caps). */
+    public Map<String, DensityCaps> caps() { return caps; }
 }

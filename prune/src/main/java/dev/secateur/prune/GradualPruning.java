@@ -30,6 +30,16 @@ public record GradualPruning(int epochs, int events, double rampFraction) {
         return target + (initial - target) * frac * frac * frac;
     }
 
+    /** The plan at event k: the model-wide and every per-layer target on their own cubic. */
+    private PruningPlan at(PruningPlan plan, int k, double si, double sf, java.util.Map<String, Double> layerStart) {
+        java.util.Map<String, Double> layers = new java.util.HashMap<>();
+        for (var e : plan.perLayer().entrySet()) {
+            double s0 = 1 - layerStart.getOrDefault(e.getKey(), 1.0);
+            layers.put(e.getKey(), 1 - sparsityAt(k, events, Math.min(s0, 1 - e.getValue()), 1 - e.getValue()));
+        }
+        return plan.withDensity(1 - sparsityAt(k, events, si, sf)).withPerLayer(layers);
+    }
+
     public PruningOutcome run(Model model, PruningPlan plan, CompressionHistory history, FineTuner tuner,
                               Evaluator evaluator, Consumer<String> log) {
         return run(model, plan, history, tuner, evaluator, log, new ModelPruner());
@@ -52,13 +62,15 @@ public record GradualPruning(int epochs, int events, double rampFraction) {
         long total = perEpoch * epochs;
         long every = Math.max(1, (long) Math.floor(total * rampFraction / events));
         double si = 1 - start, sf = 1 - plan.density();
+        java.util.Map<String, Double> layerStart = new java.util.HashMap<>();
+        for (PrunableLayer l : PrunableLayer.findAll(model)) layerStart.put(l.name(), l.weight().nonZeros() / (double) Math.max(1, l.size()));
         // Event 0 happens before the first step so training starts on the first mask.
-        pruner.apply(model, plan.withDensity(1 - sparsityAt(1, events, si, sf)));
+        pruner.apply(model, at(plan, 1, si, sf, layerStart));
         int[] done = {1};
         tuner.fineTune(model, epochs, step -> {
             if (step % every == 0 && done[0] < events) {
                 done[0]++;
-                pruner.apply(model, plan.withDensity(1 - sparsityAt(done[0], events, si, sf)));
+                pruner.apply(model, at(plan, done[0], si, sf, layerStart));
                 if (done[0] == events || done[0] % Math.max(1, events / 5) == 0) {
                     log.accept(String.format("agp: event %d/%d at step %d/%d, density %.4f", done[0], events, step, total, ModelPruner.density(model)));
                 }
@@ -66,7 +78,7 @@ public record GradualPruning(int epochs, int events, double rampFraction) {
         });
         while (done[0] < events) { // fewer steps than events: finish the ramp
             done[0]++;
-            pruner.apply(model, plan.withDensity(1 - sparsityAt(done[0], events, si, sf)));
+            pruner.apply(model, at(plan, done[0], si, sf, layerStart));
         }
         double acc = evaluator.accuracy(model);
         double fin = ModelPruner.density(model);

@@ -36,6 +36,21 @@ public record IterativePruning(int steps, int fineTuneEpochs, double accuracyBud
         return new IterativePruning(1, fineTuneEpochs, Double.NaN, false);
     }
 
+    /** Per-layer targets move along the same geometric path as the model-wide one. */
+    private java.util.Map<String, Double> layerTargetsAt(int k, PruningPlan plan, java.util.Map<String, Double> layerStart) {
+        java.util.Map<String, Double> out = new java.util.HashMap<>();
+        for (var e : plan.perLayer().entrySet()) {
+            double s0 = layerStart.getOrDefault(e.getKey(), 1.0);
+            double d = e.getValue();
+            double dk;
+            if (k == steps || s0 <= d) dk = d;
+            else if (d == 0) dk = s0 * (1 - (double) k / steps); // a geometric path never reaches 0
+            else dk = s0 * Math.pow(d / s0, (double) k / steps);
+            out.put(e.getKey(), dk);
+        }
+        return out;
+    }
+
     /** Kept-fraction slack when deciding "already at the target" (rounding of unit counts). */
     static final double DENSITY_SLACK = 1e-4;
 
@@ -66,12 +81,14 @@ public record IterativePruning(int steps, int fineTuneEpochs, double accuracyBud
             log.accept(String.format("continuing from the recorded state: density %.4f (%.1fx) -> target %.4f", start, 1 / start, target));
         }
         ModelSnapshot rewindPoint = rewind ? ModelSnapshot.of(model) : null;
+        java.util.Map<String, Double> layerStart = new java.util.HashMap<>();
+        for (PrunableLayer l : PrunableLayer.findAll(model)) layerStart.put(l.name(), l.weight().nonZeros() / (double) Math.max(1, l.size()));
         List<CompressionStep> done = new ArrayList<>();
         String scheduleName = steps == 1 ? "oneshot" : "iterative:" + steps;
         for (int k = 1; k <= steps; k++) {
             double dk = k == steps ? target : start * Math.pow(target / start, (double) k / steps);
             ModelSnapshot before = ModelSnapshot.of(model);
-            pruner.apply(model, plan.withDensity(dk));
+            pruner.apply(model, plan.withDensity(dk).withPerLayer(layerTargetsAt(k, plan, layerStart)));
             if (rewindPoint != null) rewindPoint.rewindKeepingMasks();
             if (fineTuneEpochs > 0) tuner.fineTune(model, fineTuneEpochs, s -> { });
             double acc = evaluator.accuracy(model);

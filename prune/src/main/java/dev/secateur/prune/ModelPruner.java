@@ -57,7 +57,7 @@ public final class ModelPruner {
             for (PrunableLayer l : included) masks.add(p.prune(l.view()));
         } else if (plan.scope() == Scope.GLOBAL) {
             long keepTotal = Math.round(plan.density() * total);
-            long includedSize = total - sumSizes(layers, plan, true);
+            long includedSize = total - excludedSize(layers, plan);
             long targetPruned = Math.max(0, includedSize - Math.max(0, keepTotal - excludedKept));
             List<LayerWeights> views = new ArrayList<>();
             for (PrunableLayer l : included) views.add(l.view());
@@ -65,15 +65,23 @@ public final class ModelPruner {
                     .pruneWeights(views, targetPruned);
         } else {
             masks = new ArrayList<>();
-            // Uniform layer scope: the included layers carry the whole reduction, so each is pruned
-            // to the density that makes the model-wide count come out at the target.
-            long includedSize = total - sumSizes(layers, plan, true);
-            double uniform = includedSize == 0 ? 1.0
-                    : Math.max(0, Math.min(1, (plan.density() * total - excludedKept) / includedSize));
+            // Layer scope: layers without their own target carry the rest of the reduction, each
+            // pruned to the density that makes the model-wide count come out at the target.
+            double fixedKept = excludedKept;
+            long freeSize = 0;
+            for (PrunableLayer l : included) {
+                Double own = plan.perLayer().get(l.name());
+                if (own != null) fixedKept += own * l.size();
+                else freeSize += l.size();
+            }
+            double uniform = freeSize == 0 ? 1.0 : Math.max(0, Math.min(1, (plan.density() * total - fixedKept) / freeSize));
             MagnitudePruner p = new MagnitudePruner(plan.criterion(), plan.granularity(), plan.seed());
+            java.util.Map<PrunableLayer, LayerMask> tied = plan.granularity() instanceof Granularity.Filter
+                    ? TiedFilterPruner.masks(model, included, plan, uniform) : java.util.Map.of();
             for (PrunableLayer l : included) {
                 double d = plan.perLayer().getOrDefault(l.name(), uniform);
-                masks.add(p.prune(l.view(), 1.0 - d));
+                LayerMask t = tied.get(l);
+                masks.add(t != null ? t : p.prune(l.view(), 1.0 - d));
             }
         }
         boolean structured = plan.granularity() instanceof Granularity.Filter;
@@ -110,9 +118,9 @@ public final class ModelPruner {
         p.setMask(dev.secateur.tensor.Tensor.wrap(m, keep.length));
     }
 
-    private static long sumSizes(List<PrunableLayer> layers, PruningPlan plan, boolean excludedOnly) {
+    private static long excludedSize(List<PrunableLayer> layers, PruningPlan plan) {
         long s = 0;
-        for (PrunableLayer l : layers) if (!excludedOnly || plan.excluded().contains(l.name())) s += l.size();
+        for (PrunableLayer l : layers) if (plan.excluded().contains(l.name())) s += l.size();
         return s;
     }
 

@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * Turns sensitivity curves and a budget into per-layer target densities: starting from dense,
  * it repeatedly moves the one layer to its next sparsity level whose accuracy loss per removed
- * unit of budget (weights, or FLOPs) is smallest, until the model fits the budget. Accuracy
+ * unit of budget (weights, or FLOPs) is smallest, until the model fits the budget; the last
+ * move stops part-way between two levels so the budget is met exactly. Accuracy
  * losses of different layers are assumed to add up (the usual first-order reading of the
  * curves); the fine-tuning schedule recovers most of the rest.
  */
@@ -27,6 +28,8 @@ public final class SensitivityPlanner {
     public static Map<String, Double> plan(List<SensitivityCurve> curves, double baseAccuracy, Budget budget, double target) {
         int n = curves.size();
         int[] level = new int[n]; // 0 = dense, k = sparsities[k-1]
+        double[] partial = new double[n]; // exact sparsity of a layer whose last move stopped part-way; NaN otherwise
+        java.util.Arrays.fill(partial, Double.NaN);
         double kept = 0;
         for (SensitivityCurve c : curves) kept += cost(c, budget) * c.weights();
         while (kept > target + 1e-9) {
@@ -49,13 +52,20 @@ public final class SensitivityPlanner {
             }
             if (best < 0) throw new IllegalArgumentException(String.format("budget %.0f %s is out of reach: the sparsest levels of the curves keep %.0f",
                     target, budget.name().toLowerCase(), kept));
+            SensitivityCurve c = curves.get(best);
+            if (kept - bestSaving < target) {
+                double s0 = level[best] == 0 ? 0 : c.sparsities()[level[best] - 1];
+                partial[best] = s0 + (kept - target) / (c.weights() * cost(c, budget));
+                break;
+            }
             level[best]++;
             kept -= bestSaving;
         }
         Map<String, Double> out = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
             SensitivityCurve c = curves.get(i);
-            out.put(c.layer(), level[i] == 0 ? 1.0 : 1 - c.sparsities()[level[i] - 1]);
+            double sparsity = !Double.isNaN(partial[i]) ? partial[i] : level[i] == 0 ? 0 : c.sparsities()[level[i] - 1];
+            out.put(c.layer(), Math.round((1 - sparsity) * 1e6) / 1e6);
         }
         return out;
     }

@@ -59,8 +59,19 @@ final class SparsePositions {
         return pos;
     }
 
+    /**
+     * Raw Deflate, the smaller of the default strategy and Huffman-only: gap bytes have few
+     * repeats, so LZ77 matches mostly cost more than they save.
+     */
     static byte[] deflate(byte[] raw) {
+        byte[] a = deflate(raw, Deflater.DEFAULT_STRATEGY);
+        byte[] b = deflate(raw, Deflater.HUFFMAN_ONLY);
+        return b.length < a.length ? b : a;
+    }
+
+    private static byte[] deflate(byte[] raw, int strategy) {
         Deflater d = new Deflater(Deflater.BEST_COMPRESSION, true);
+        d.setStrategy(strategy);
         d.setInput(raw);
         d.finish();
         ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length / 2 + 64);

@@ -102,7 +102,7 @@ public final class StructuredCompactor {
                 k += span;
             }
         }
-        if (dm != null) dst.setMask(Tensor.wrap(dm, dst.value().shape().toArray()));
+        setMaskIfAnyPruned(dst, dm);
     }
 
     private static void copyRows(Parameter src, Parameter dst, boolean[] keep) {
@@ -116,7 +116,18 @@ public final class StructuredCompactor {
             if (dm != null) dm[k] = sm[i];
             k++;
         }
-        if (dm != null) dst.setMask(Tensor.wrap(dm, dst.value().shape().toArray()));
+        setMaskIfAnyPruned(dst, dm);
+    }
+
+    /** Compaction often removes every pruned entry; an all-ones mask is then dropped. */
+    private static void setMaskIfAnyPruned(Parameter p, float[] mask) {
+        if (mask == null) return;
+        for (float m : mask) {
+            if (m == 0f) {
+                p.setMask(Tensor.wrap(mask, p.value().shape().toArray()));
+                return;
+            }
+        }
     }
 
     private static int count(boolean[] k) {

@@ -36,6 +36,19 @@ class IterativePruningTest {
     }
 
     @Test
+    void perLayerTargetsAreApproachedStepByStep() {
+        Model m = TestModels.mlp(5);
+        List<Double> fc1 = new ArrayList<>();
+        Evaluator recording = mdl -> {
+            fc1.add((double) PrunableLayer.findAll(mdl).get(0).weight().nonZeros() / 192);
+            return 0.9;
+        };
+        new IterativePruning(2, 0, Double.NaN, false).run(m, PruningPlan.uniform(Criterion.L1, Granularity.UNSTRUCTURED, Scope.LAYER, 0.5)
+                .withPerLayer(java.util.Map.of("fc1", 0.25)), new CompressionHistory(), NONE, recording, s -> { });
+        assertEquals(List.of(1.0, 0.5, 0.25), fc1, "fc1 density before, after step 1 (geometric midpoint) and after step 2");
+    }
+
+    @Test
     void brokenBudgetStopsEarlyAndRollsBack() {
         Model m = TestModels.mlp(2);
         Evaluator cliff = mdl -> ModelPruner.density(mdl) < 0.3 ? 0.5 : 0.9;

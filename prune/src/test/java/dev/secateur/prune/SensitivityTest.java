@@ -36,6 +36,8 @@ class SensitivityTest {
         Map<String, Double> plan = SensitivityPlanner.plan(List.of(fragile, robust), 0.9, SensitivityPlanner.Budget.PARAMS, 1500);
         assertEquals(1.0, plan.get("fragile"));
         assertEquals(0.05, plan.get("robust"), 1e-12);
+        Map<String, Double> between = SensitivityPlanner.plan(List.of(fragile, robust), 0.9, SensitivityPlanner.Budget.PARAMS, 2500);
+        assertEquals(0.15, between.get("robust"), 1e-12, "stops part-way between the 80% and 90% levels");
         double kept = 1000 * plan.get("fragile") + 10000 * plan.get("robust");
         assertTrue(kept <= 1500 + 1e-6, "kept " + kept);
         assertThrows(IllegalArgumentException.class,
@@ -48,7 +50,7 @@ class SensitivityTest {
         SensitivityCurve conv = new SensitivityCurve("conv", 100, 2 * 196, s, new double[]{0.89});
         SensitivityCurve fc = new SensitivityCurve("fc", 10000, 2, s, new double[]{0.85});
         Map<String, Double> plan = SensitivityPlanner.plan(List.of(conv, fc), 0.9, SensitivityPlanner.Budget.FLOPS, 100 * 392 * 0.75 + 20000);
-        assertEquals(0.5, plan.get("conv"));
+        assertEquals(0.75, plan.get("conv"));
         assertEquals(1.0, plan.get("fc"));
     }
 }

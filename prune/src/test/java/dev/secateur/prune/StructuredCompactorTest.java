@@ -42,11 +42,23 @@ class StructuredCompactorTest {
         Model small = new StructuredCompactor().compact(m);
         Tensor x = TestModels.input(3, m, 5);
         CompactionCheck.verify(m, small, x, CompactionCheck.TOLERANCE);
-        // c1 is tied to the residual add: only channels removed in c1 AND rc2 go; rc1 is free.
-        Conv2d rc1 = (Conv2d) find(small, "rc1");
-        assertEquals(2, rc1.outChannels());
+        // c1 and rc2 are tied by the residual add: they drop the same 2 channels, so both shrink.
+        assertEquals(2, ((Conv2d) find(small, "rc1")).outChannels());
+        assertEquals(2, ((Conv2d) find(small, "c1")).outChannels());
+        assertEquals(2, ((Conv2d) find(small, "rc2")).outChannels());
+        assertEquals(2, ((Conv2d) find(small, "rc1")).inChannels());
         assertTrue(macs(small) < macs(m));
         assertEquals(5, small.outputShape().dim(0));
+    }
+
+    @Test
+    void resnetWithTiedStagesCompactsExactly() {
+        Model m = Models.resnet(Shape.of(1, 12, 12), 1, 5);
+        randomizeBatchNorms(m, 6);
+        new ModelPruner().apply(m, PruningPlan.uniform(Criterion.L2, Granularity.FILTER, Scope.LAYER, 0.5));
+        Model small = new StructuredCompactor().compact(m);
+        CompactionCheck.verify(m, small, TestModels.input(7, m, 2), CompactionCheck.TOLERANCE);
+        assertTrue(macs(small) < 0.5 * macs(m), "FLOPs ratio " + (double) macs(small) / macs(m));
     }
 
     @Test

@@ -89,13 +89,17 @@ public final class PruneCommand implements Callable<Integer> {
         }
         double density = sparsity != null ? 1 - sparsity : compression != null ? 1 / compression : 1 - ((Granularity.NOfM) g).sparsity();
         if (compression != null && compression < 1) throw new IllegalArgumentException("--compression must be >= 1, got " + compression);
+        Criterion crit = Criterion.parse(criterion);
+        Scope sc = Scope.parse(scope);
         CompressedModelFile.Loaded loaded = CompressedModelFile.load(model);
         Model m = loaded.model();
         ModelPruner.masksFromZeros(m);
         CompressionHistory history = loaded.history();
         TrainTest tt = EvaluationData.load(m.inputShape(), data);
         System.err.println(EvaluationData.describe(tt));
-        PruningPlan plan = new PruningPlan(Criterion.parse(criterion), g, Scope.parse(scope), density,
+        long inputFlops = CompressionReport.footprints(m).stream().mapToLong(f -> f.flopsDense()).sum();
+        long inputParams = m.parameterCount();
+        PruningPlan plan = new PruningPlan(crit, g, sc, density,
                 layerDensity, DensityCaps.atLeast(minDensity), exclude, seed);
         System.err.printf("model %s (%s): %,d parameters, density %.4f; target density %.4f (%.1fx), %s %s %s, schedule %s%n",
                 model, m.architecture(), m.parameterCount(), ModelPruner.density(m), density, 1 / density, plan.criterion(),
@@ -152,6 +156,11 @@ public final class PruneCommand implements Callable<Integer> {
         System.out.println(outcome.message());
         System.out.println("saved " + out);
         result.put("out", out.toString());
+        result.put("input_params_total", inputParams);
+        result.put("input_flops_dense", inputFlops);
+        result.put("flops_reduction_vs_input", 1.0 - (double) report.flops() / Math.max(1, inputFlops));
+        System.out.printf("vs the input model: FLOPs %,d -> %,d (%.1f%% fewer), parameters %,d -> %,d%n", inputFlops, report.flops(),
+                100.0 * (1.0 - (double) report.flops() / Math.max(1, inputFlops)), inputParams, m.parameterCount());
         result.putAll(report.toTree());
         writeJson(json, result);
         return outcome.status() == PruningOutcome.Status.BUDGET_BROKEN ? 3 : 0;
@@ -190,6 +199,9 @@ public final class PruneCommand implements Callable<Integer> {
     static int guarded(Callable<Integer> body) {
         try {
             return body.call();
+        } catch (java.nio.file.NoSuchFileException e) {
+            System.err.println("error: no such file: " + e.getMessage());
+            return 2;
         } catch (IllegalArgumentException | IOException e) {
             System.err.println("error: " + e.getMessage());
             return 2;
