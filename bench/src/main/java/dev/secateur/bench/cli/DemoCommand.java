@@ -60,10 +60,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "write the result as JSON to this file") Path json;
     @Option(names = "--compression", defaultValue = "12", description = "target compression: prunable weights / kept weights (default ${DEFAULT-VALUE})")
     double compression;
-    @Option(names = "--steps", defaultValue = "5", description = "pruning steps of the iterative loop (default ${DEFAULT-VALUE})") int steps;
+    @Option(names = "--steps", defaultValue = "8", description = "pruning steps of the iterative loop (default ${DEFAULT-VALUE})") int steps;
     @Option(names = "--finetune-epochs", defaultValue = "1", description = "fine-tuning per step in epochs, fractions allowed, e.g. 0.5 (default ${DEFAULT-VALUE})")
     double finetuneEpochs;
-    @Option(names = "--accuracy-budget", defaultValue = "0.5", description = "allowed test accuracy drop vs the dense model, pp (default ${DEFAULT-VALUE})")
+    @Option(names = "--accuracy-budget", defaultValue = "1.0", description = "allowed test accuracy drop vs the dense model, pp; a step that breaks it is rolled back and the loop stops (default ${DEFAULT-VALUE})")
     double accuracyBudget;
     @Option(names = "--criterion", defaultValue = "l1", description = "l1, l2, seed, seed-max, random (default ${DEFAULT-VALUE})") String criterion;
     @Option(names = "--scope", defaultValue = "global", description = "layer or global (default ${DEFAULT-VALUE})") String scope;
@@ -74,7 +74,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "64") int batch;
     @Option(names = "--seed", defaultValue = "1") long seed;
     @Option(names = "--no-int8", description = "skip the int8 quantization") boolean noInt8;
-    @Option(names = "--distill", negatable = true, defaultValue = "false", fallbackValue = "true",
+    @Option(names = "--distill", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "fine-tune against the dense model's soft outputs (knowledge distillation, T = 4, weight 0.7) (default ${DEFAULT-VALUE})")
     boolean distill;
     @Option(names = "--latency-ms", defaultValue = "1000", description = "time budget per latency measurement, ms (default ${DEFAULT-VALUE})")
