@@ -6,6 +6,7 @@ import dev.secateur.nn.compiled.CompiledModel;
 import dev.secateur.nn.compiled.KernelChoice;
 import dev.secateur.tensor.Tensor;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,7 +36,7 @@ public record InferenceLatency(double ms1, double ms64, String kernel) {
      * @return the latencies of {@code a} and of {@code b}
      */
     public static InferenceLatency[] compare(Model a, Model b, long budgetMillis) {
-        CompileOptions opts = CompileOptions.defaults().withBatchSizes(1, 64);
+        CompileOptions opts = options(budgetMillis);
         CompiledModel ca = CompiledModel.compile(a, opts), cb = CompiledModel.compile(b, opts);
         double[] la = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY}, lb = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY};
         int[] batches = {1, 64};
@@ -50,8 +51,16 @@ public record InferenceLatency(double ms1, double ms64, String kernel) {
 
     /** One model alone (as in {@link #compare}, one round). */
     public static InferenceLatency measure(Model model, long budgetMillis) {
-        CompiledModel c = CompiledModel.compile(model, CompileOptions.defaults().withBatchSizes(1, 64));
+        CompiledModel c = CompiledModel.compile(model, options(budgetMillis));
         return new InferenceLatency(timed(c, 1, budgetMillis), timed(c, 64, budgetMillis), describe(c));
+    }
+
+    /** Batches 1 and 64; kernel calibration and JIT warm-up scaled down with a small timing budget (quick runs, tests). */
+    static CompileOptions options(long budgetMillis) {
+        CompileOptions d = CompileOptions.defaults();
+        return d.withBatchSizes(1, 64)
+                .withCalibrationBudget(Duration.ofMillis(Math.min(d.calibrationBudget().toMillis(), budgetMillis)))
+                .withJitWarmup(Duration.ofMillis(Math.min(d.jitWarmup().toMillis(), 5 * budgetMillis)));
     }
 
     /** "CompiledModel, batch 1: conv1 dense, fc1 csr ...; batch 64: ..." */
