@@ -6,15 +6,16 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code secateur} command line. */
 @Command(name = "secateur", mixinStandardHelpOptions = true, version = "secateur 0.1.0",
         description = "Train, prune, quantize and run small neural networks on the CPU (Vector API).",
-        subcommands = {JmhCommand.class,
+        subcommands = {DemoCommand.class,
                 TrainCommand.class,
                 EvalCommand.class,
-                BenchCommand.class,
                 InspectCommand.class,
                 PruneCommand.class,
                 QuantizeCommand.class,
+                SensitivityCommand.class,
                 ReportCommand.class,
-                SensitivityCommand.class})
+                BenchCommand.class,
+                JmhCommand.class})
 public final class SecateurCli implements Runnable {
     @Override public void run() {
         new CommandLine(this).usage(System.out);

@@ -1,0 +1,105 @@
+package dev.secateur.bench.cli.demo;
+
+import dev.secateur.datasets.Batch;
+import dev.secateur.datasets.Batcher;
+import dev.secateur.datasets.Dataset;
+import dev.secateur.nn.Model;
+import dev.secateur.nn.optim.Adam;
+import dev.secateur.nn.optim.Optimizer;
+import dev.secateur.tensor.Tensor;
+import dev.secateur.prune.DatasetFineTuner;
+import dev.secateur.prune.FineTuner;
+
+import java.util.function.LongConsumer;
+
+/**
+ * Fine-tuning on a fraction of the training set per pruning step: {@code epochs} (possibly
+ * fractional, e.g. 0.5) become {@link #wholeEpochs()} passes over a window of the training set
+ * that moves on after every call, so successive steps see different images and a short demo
+ * still visits the whole set. Each call runs a fresh Adam with the cosine decay of
+ * {@link DatasetFineTuner}; progress goes to a {@link DemoProgress}. With a teacher (the dense
+ * model) the loss is {@link DistillationLoss} instead of plain cross-entropy.
+ */
+public final class WindowFineTuner implements FineTuner {
+    private final Dataset train;
+    private final int batch;
+    private final double lr;
+    private final long seed;
+    private final int wholeEpochs;
+    private final int window;
+    private final DemoProgress progress;
+    private Model teacher;
+    private DistillationLoss distillation;
+    private int offset;
+    private int calls;
+
+    /**
+     * @param epochs fine-tuning per pruning step in epochs of {@code train} (> 0; fractions allowed)
+     */
+    public WindowFineTuner(Dataset train, double epochs, int batch, double lr, long seed, DemoProgress progress) {
+        if (!(epochs > 0 && epochs <= 100)) throw new IllegalArgumentException("--finetune-epochs must be in (0, 100], got " + epochs);
+        if (train.size() == 0) throw new IllegalArgumentException("cannot fine-tune on an empty training set (" + train.name() + ")");
+        this.train = train;
+        this.batch = batch;
+        this.lr = lr;
+        this.seed = seed;
+        this.wholeEpochs = (int) Math.ceil(epochs - 1e-9);
+        this.window = (int) Math.max(1, Math.min(train.size(), Math.round(epochs * train.size() / wholeEpochs)));
+        this.progress = progress;
+    }
+
+    /** Fine-tune against {@code teacher}'s logits (knowledge distillation) from now on. */
+    public WindowFineTuner distillFrom(Model teacher, double temperature, double alpha) {
+        this.teacher = teacher;
+        this.distillation = new DistillationLoss(temperature, alpha);
+        return this;
+    }
+
+    /** Passes over the window per call (what the pruning schedule is told). */
+    public int wholeEpochs() { return wholeEpochs; }
+
+    /** Images in each call's window. */
+    public int windowImages() { return window; }
+
+    @Override public void fineTune(Model model, int epochs, LongConsumer afterStep) {
+        int[] idx = new int[window];
+        for (int i = 0; i < window; i++) idx[i] = (int) ((offset + (long) i) % train.size());
+        offset = (int) ((offset + (long) window) % train.size());
+        Dataset part = window == train.size() ? train : train.subset(idx);
+        long callSeed = seed + 7919L * calls++;
+        if (teacher != null) {
+            distill(model, part, epochs, callSeed, afterStep);
+            return;
+        }
+        DatasetFineTuner tuner = new DatasetFineTuner(part, batch, () -> new Adam(lr), callSeed);
+        long total = epochs * tuner.stepsPerEpoch();
+        progress.start("fine-tune " + calls, total, batch);
+        tuner.fineTune(model, epochs, s -> {
+            progress.advance(s);
+            afterStep.accept(s);
+        });
+        progress.finish();
+    }
+
+    /** The same schedule as {@link DatasetFineTuner} (fresh Adam, cosine decay) with the distillation loss. */
+    private void distill(Model model, Dataset part, int epochs, long callSeed, LongConsumer afterStep) {
+        Optimizer opt = new Adam(lr);
+        Batcher batcher = Batcher.shuffled(part, batch, callSeed);
+        long total = (long) epochs * batcher.batchesPerEpoch();
+        progress.start("fine-tune " + calls, total, batch);
+        long step = 0;
+        for (int e = 0; e < epochs; e++) {
+            for (Batch b : batcher.epoch(e)) {
+                opt.setLearningRate(0.5 * lr * (1 + Math.cos(Math.PI * step / Math.max(1, total))));
+                Tensor t = teacher.predict(b.images());
+                Tensor s = model.forward(b.images(), true);
+                distillation.compute(s, t, b.labels());
+                model.backward(distillation.gradient());
+                opt.step(model.parameters());
+                afterStep.accept(++step);
+                progress.advance(step);
+            }
+        }
+        progress.finish();
+    }
+}
