@@ -5,11 +5,15 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=runs/bench; mkdir -p "$out"
 jmh() { local name=$1; shift; ./secateur jmh "$@" -rf json -rff "$out/$name.json" 2>&1 | tee "$out/$name.txt" | grep -E '^(Benchmark|[A-Z][A-Za-z]+Benchmark\.)' || true; }
-suites=("$@"); [ ${#suites[@]} -gt 0 ] || suites=(gemm magnitude conv spmm spmm-block convsparse model)
+jmh_unset() { local name=$1; shift; env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE ./secateur jmh "$@" -rf json -rff "$out/$name.json" 2>&1 | tee "$out/$name.txt" | grep -E '^(Benchmark|[A-Z][A-Za-z]+Benchmark\.)' || true; }
+suites=("$@"); [ ${#suites[@]} -gt 0 ] || suites=(gemm gemm-native magnitude conv spmm spmm-block convsparse model)
 for s in "${suites[@]}"; do
   case $s in
     gemm)       jmh gemm 'GemmBenchmark' -p impl=secateur,openblas -f 2 -wi 2 -i 3 -w 1s -r 1s
                 jmh gemm-ref 'GemmBenchmark' -p impl=reference -p size=128 -f 1 -wi 2 -i 3 -w 1s -r 1s ;;
+    gemm-native) # OpenBLAS with its own kernel choice: this machine's environment pins OPENBLAS_CORETYPE=Haswell
+                jmh_unset gemm-native 'GemmBenchmark' -p impl=secateur,openblas \
+                    -p size=512,1024,2048 -f 2 -wi 2 -i 3 -w 1s -r 1s ;;
     magnitude)  jmh magnitude 'MagnitudeBenchmark' -f 2 -wi 2 -i 3 -w 1s -r 1s ;;
     conv)       jmh conv 'ConvBenchmark' -f 2 -wi 2 -i 3 -w 1s -r 1s ;;
     spmm)       jmh spmm 'SpmmBenchmark' -p shape=4096x4096 -p mask=random -p format=dense,csr,bsr4x1,wsell16,auto \
