@@ -9,11 +9,7 @@ import dev.secateur.nn.zoo.Models;
 import dev.secateur.tensor.Shape;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -25,20 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BenchCommandTest {
     @TempDir Path dir;
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = new CommandLine(new SecateurCli()).execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private Path prunedModel() throws Exception {
@@ -58,7 +42,7 @@ class BenchCommandTest {
     @SuppressWarnings("unchecked")
     @Test void reportsEveryLayerAndBatchAndWritesJson() throws Exception {
         Path f = prunedModel(), j = dir.resolve("b.json");
-        Run r = run("bench", f.toString(), "--batch", "1,3", "--threads", "1", "--seconds", "0.05", "--budget-ms", "1",
+        CliRun r = run("bench", f.toString(), "--batch", "1,3", "--threads", "1", "--seconds", "0.05", "--budget-ms", "1",
                 "--jit-warmup-ms", "0", "--json", j.toString());
         assertEquals(0, r.code(), r.err());
         for (String s : List.of("fc1", "fc2", "fc3", "bound", "compiled img/s")) assertTrue(r.out().contains(s), r.out());
@@ -78,7 +62,7 @@ class BenchCommandTest {
             args[0] = "bench";
             args[1] = f.toString();
             System.arraycopy(bad, 0, args, 2, bad.length);
-            Run r = run(args);
+            CliRun r = run(args);
             assertEquals(1, r.code(), String.join(" ", bad));
             assertTrue(r.err().contains("error:"), r.err());
         }

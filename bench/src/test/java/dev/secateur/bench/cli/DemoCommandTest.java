@@ -5,11 +5,7 @@ import dev.secateur.prune.CompressedModelFile;
 import dev.secateur.prune.ModelPruner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,26 +19,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DemoCommandTest {
     @TempDir Path dir;
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = new CommandLine(new SecateurCli()).execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test void demoCompressesTheShippedLeNet5ToTwelveTimesAndWritesTheResult() throws Exception {
         Path out = dir.resolve("nested/lenet5-c.safetensors"), json = dir.resolve("demo.json");
         // a generous budget: two tiny fine-tunes on the sample cannot hold 0.5 pp, and the point here is the pipeline
-        Run r = run("demo", "--sample", "--steps", "2", "--finetune-epochs", "0.1", "--accuracy-budget", "100", "--latency-ms", "20",
+        CliRun r = run("demo", "--sample", "--steps", "2", "--finetune-epochs", "0.1", "--accuracy-budget", "100", "--latency-ms", "20",
                 "--out", out.toString(), "--json", json.toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("SAMPLE"), "says it used the bundled sample: " + r.out());
@@ -70,17 +54,17 @@ class DemoCommandTest {
 
         // pre-check on the result: already compressed, nothing done, nothing written
         Path again = dir.resolve("again.safetensors");
-        Run r2 = run("demo", "--sample", "--model", out.toString(), "--latency-ms", "5", "--out", again.toString());
+        CliRun r2 = run("demo", "--sample", "--model", out.toString(), "--latency-ms", "5", "--out", again.toString());
         assertEquals(0, r2.code(), r2.out() + r2.err());
         assertTrue(r2.out().contains("already compressed") && r2.out().contains("not written"), r2.out());
         assertFalse(Files.exists(again));
     }
 
     @Test void badOptionsGiveOneErrorLine() {
-        Run r = run("demo", "--sample", "--steps", "0");
+        CliRun r = run("demo", "--sample", "--steps", "0");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--steps"), r.err());
-        Run m = run("demo", "--sample", "--model", dir.resolve("missing.safetensors").toString());
+        CliRun m = run("demo", "--sample", "--model", dir.resolve("missing.safetensors").toString());
         assertEquals(2, m.code());
         assertTrue(m.err().contains("missing.safetensors"), m.err());
     }

@@ -5,11 +5,7 @@ import dev.secateur.nn.TrainingInfo;
 import dev.secateur.nn.zoo.Models;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -20,26 +16,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ModelCommandsTest {
     @TempDir Path dir;
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = new CommandLine(new SecateurCli()).execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test void inspectPrintsEveryLayerAndWritesJson() throws Exception {
         Path f = dir.resolve("r.safetensors"), j = dir.resolve("r.json");
         ModelFile.save(Models.resnet(Models.FASHION_MNIST, 1, 1), f, TrainingInfo.NONE);
-        Run r = run("inspect", f.toString(), "--json", j.toString());
+        CliRun r = run("inspect", f.toString(), "--json", j.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("block2.down") && r.out().contains("total"), r.out());
         String json = Files.readString(j);
@@ -49,11 +33,11 @@ class ModelCommandsTest {
     @Test void badFileGivesAMessageAndExitCodeWithoutStackTrace() throws Exception {
         Path f = dir.resolve("junk.safetensors");
         Files.write(f, new byte[] {1, 2, 3});
-        Run r = run("inspect", f.toString());
+        CliRun r = run("inspect", f.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("error:") && r.err().contains("junk.safetensors"), r.err());
         assertFalse(r.err().contains("\tat "), r.err());
-        Run v = run("eval", dir.resolve("missing.safetensors").toString(), "--verbose");
+        CliRun v = run("eval", dir.resolve("missing.safetensors").toString(), "--verbose");
         assertEquals(1, v.code());
         assertTrue(v.err().contains("\tat "), "--verbose shows the stack trace");
     }
