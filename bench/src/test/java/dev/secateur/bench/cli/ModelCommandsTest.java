@@ -41,4 +41,33 @@ class ModelCommandsTest {
         assertEquals(1, v.code());
         assertTrue(v.err().contains("\tat "), "--verbose shows the stack trace");
     }
+
+    /** The seed's pipeline through the real CLI: prune + int8, "already compressed", report and eval of the compressed file. */
+    @Test void pruneQuantizedFileIsReportedEvaluatedAndNotPrunedTwice() throws Exception {
+        Path dense = Path.of("..", "models", "lenet300.safetensors");
+        Path out = dir.resolve("p.safetensors"), again = dir.resolve("again.safetensors");
+        Path pj = dir.resolve("p.json"), rj = dir.resolve("r.json");
+        CliRun p = run("prune", dense.toString(), "--criterion", "l1", "--granularity", "unstructured", "--scope", "global",
+                "--sparsity", "0.9", "--schedule", "oneshot", "--finetune-epochs", "0", "--int8", "--out", out.toString(), "--json", pj.toString());
+        assertEquals(0, p.code(), p.err());
+        String pjson = Files.readString(pj);
+        for (String key : new String[] {"test_accuracy", "accuracy_dense", "density", "params_nonzero", "params_total",
+                "size_bytes", "size_bytes_dense", "flops", "flops_dense", "layers"}) {
+            assertTrue(pjson.contains("\"" + key + "\""), key + " missing in " + pjson);
+        }
+        assertTrue(Files.size(out) * 10 < Files.size(dense), "pruned int8 file should be far smaller: " + Files.size(out));
+
+        CliRun twice = run("prune", out.toString(), "--sparsity", "0.9", "--out", again.toString());
+        assertEquals(0, twice.code(), twice.err());
+        assertTrue((twice.out() + twice.err()).contains("already compressed"), twice.out() + twice.err());
+        assertFalse(Files.exists(again), "an already compressed model must not be written again");
+
+        CliRun r = run("report", out.toString(), "--no-latency", "--json", rj.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.readString(rj).contains("\"density\""));
+
+        CliRun e = run("eval", out.toString());
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains("test accuracy"), e.out());
+    }
 }
