@@ -9,6 +9,7 @@ import dev.secateur.bench.cli.demo.WindowFineTuner;
 import dev.secateur.datasets.FashionMnist;
 import dev.secateur.datasets.TrainTest;
 import dev.secateur.nn.Model;
+import dev.secateur.nn.optim.Sgd;
 import dev.secateur.prune.CompressedModelFile;
 import dev.secateur.prune.CompressionHistory;
 import dev.secateur.prune.CompressionReport;
@@ -18,6 +19,7 @@ import dev.secateur.prune.DatasetEvaluator;
 import dev.secateur.prune.DensityCaps;
 import dev.secateur.prune.EvaluationData;
 import dev.secateur.prune.Evaluator;
+import dev.secateur.prune.GradualPruning;
 import dev.secateur.prune.Granularity;
 import dev.secateur.prune.IterativePruning;
 import dev.secateur.prune.ModelPruner;
@@ -60,8 +62,15 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "write the result as JSON to this file") Path json;
     @Option(names = "--compression", defaultValue = "12", description = "target compression: prunable weights / kept weights (default ${DEFAULT-VALUE})")
     double compression;
+    @Option(names = "--schedule", defaultValue = "iterative", description = "iterative (the seed's loop, --steps), agp or agp:EVENTS "
+            + "(gradual pruning during one fine-tune of --finetune-epochs whole epochs, 20 events by default) (default ${DEFAULT-VALUE})")
+    String schedule;
+    @Option(names = "--agp-ramp", defaultValue = "0.75", description = "agp: fraction of the training over which the sparsity ramps; "
+            + "the rest trains at the final density (default ${DEFAULT-VALUE})")
+    double agpRamp;
     @Option(names = "--steps", defaultValue = "8", description = "pruning steps of the iterative loop (default ${DEFAULT-VALUE})") int steps;
-    @Option(names = "--finetune-epochs", defaultValue = "1", description = "fine-tuning per step in epochs, fractions allowed, e.g. 0.5 (default ${DEFAULT-VALUE})")
+    @Option(names = "--finetune-epochs", defaultValue = "1", description = "fine-tuning per step in epochs, fractions allowed, e.g. 0.5; "
+            + "agp: whole epochs in total (default ${DEFAULT-VALUE})")
     double finetuneEpochs;
     @Option(names = "--accuracy-budget", defaultValue = "1.0", description = "allowed test accuracy drop vs the dense model, pp; a step that breaks it is rolled back and the loop stops (default ${DEFAULT-VALUE})")
     double accuracyBudget;
@@ -69,8 +78,13 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--scope", defaultValue = "global", description = "layer or global (default ${DEFAULT-VALUE})") String scope;
     @Option(names = "--min-density", defaultValue = "0.02", description = "global scope: per-layer density floor (default ${DEFAULT-VALUE})")
     double minDensity;
-    @Option(names = "--lr", defaultValue = "1e-3", description = "fine-tuning Adam peak learning rate, cosine-decayed per step (default ${DEFAULT-VALUE})")
+    @Option(names = "--lr", defaultValue = "1e-3", description = "fine-tuning peak learning rate, cosine-decayed per step (default ${DEFAULT-VALUE})")
     double lr;
+    @Option(names = "--optimizer", defaultValue = "adam", description = "fine-tuning optimizer: adam, or sgd (with --momentum and --weight-decay, "
+            + "the shipped model's training recipe) (default ${DEFAULT-VALUE})")
+    String optimizer;
+    @Option(names = "--momentum", defaultValue = "0.9", description = "sgd momentum (default ${DEFAULT-VALUE})") double momentum;
+    @Option(names = "--weight-decay", defaultValue = "5e-4", description = "sgd L2 weight decay (default ${DEFAULT-VALUE})") double weightDecay;
     @Option(names = "--batch", defaultValue = "64") int batch;
     @Option(names = "--seed", defaultValue = "1") long seed;
     @Option(names = "--no-int8", description = "skip the int8 quantization") boolean noInt8;
@@ -88,6 +102,13 @@ public final class DemoCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         if (!(compression >= 1)) throw new IllegalArgumentException("--compression must be >= 1, got " + compression);
         if (steps < 1) throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
+        boolean agp = schedule.equals("agp") || schedule.startsWith("agp:");
+        if (!agp && !schedule.equals("iterative")) throw new IllegalArgumentException("unknown --schedule '" + schedule + "' (iterative, agp, agp:EVENTS)");
+        int agpEvents = !agp ? 0 : schedule.equals("agp") ? 20 : PruneCommand.positive(schedule.substring(4), "agp events");
+        if (agp && !(finetuneEpochs >= 1 && finetuneEpochs == Math.rint(finetuneEpochs))) {
+            throw new IllegalArgumentException("--schedule agp needs whole --finetune-epochs >= 1, got " + finetuneEpochs);
+        }
+        if (!optimizer.equals("adam") && !optimizer.equals("sgd")) throw new IllegalArgumentException("unknown --optimizer '" + optimizer + "' (adam, sgd)");
         if (latencyMs < 1) throw new IllegalArgumentException("--latency-ms must be >= 1, got " + latencyMs);
         DemoProgress progress = new DemoProgress(System.err, System.console() != null);
         Path modelFile = model != null ? model : ShippedModel.locate("lenet5.safetensors");
@@ -137,16 +158,29 @@ public final class DemoCommand implements Callable<Integer> {
             return 0;
         }
 
-        System.out.printf("== 4. iterative pruning: %d step(s) to %.1fx (density <= %.4f), %s %s scope, fine-tune %s epoch(s) per step, "
-                + "accuracy budget %.2f pp%n", steps, compression, target, criterion, scope, trim(finetuneEpochs), accuracyBudget);
+        if (agp) {
+            System.out.printf("== 4. gradual pruning: %d event(s) over the first %.0f%% of %s epoch(s) to %.1fx (density <= %.4f), %s %s scope%n",
+                    agpEvents, 100 * agpRamp, trim(finetuneEpochs), compression, target, criterion, scope);
+        } else {
+            System.out.printf("== 4. iterative pruning: %d step(s) to %.1fx (density <= %.4f), %s %s scope, fine-tune %s epoch(s) per step, "
+                    + "accuracy budget %.2f pp%n", steps, compression, target, criterion, scope, trim(finetuneEpochs), accuracyBudget);
+        }
         Criterion crit = Criterion.parse(criterion);
         if (crit.needsGradients()) throw new IllegalArgumentException("the demo does not offer gradient criteria; use `secateur prune --criterion taylor`");
         PruningPlan plan = new PruningPlan(crit, Granularity.parse("unstructured"), Scope.parse(scope), target, Map.of(),
                 DensityCaps.atLeast(minDensity), Set.of(), seed);
-        WindowFineTuner tuner = new WindowFineTuner(tt.train(), finetuneEpochs, batch, lr, seed, progress);
+        // agp: one fine-tune of all the epochs over the whole training set, pruning as it goes
+        WindowFineTuner tuner = new WindowFineTuner(tt.train(), agp ? 1 : finetuneEpochs, batch, lr, seed, progress);
+        if (optimizer.equals("sgd")) tuner.useOptimizer(() -> new Sgd(lr, momentum, weightDecay, false));
         if (distill) tuner.distillFrom(original, DISTILL_TEMPERATURE, DISTILL_ALPHA);
-        System.out.printf("fine-tuning: Adam lr %.3g (cosine), batch %d, %d pass(es) over %,d of %,d training images per step%s%n", lr, batch,
-                tuner.wholeEpochs(), tuner.windowImages(), tt.train().size(), distill ? ", distilled from the dense model" : "");
+        String opt = optimizer.equals("sgd") ? String.format("SGD momentum %.3g, weight decay %.3g,", momentum, weightDecay) : "Adam";
+        if (agp) {
+            System.out.printf("fine-tuning: %s lr %.3g (cosine over the whole run), batch %d, %s pass(es) over %,d training images%s%n", opt, lr, batch,
+                    trim(finetuneEpochs), tt.train().size(), distill ? ", distilled from the dense model" : "");
+        } else {
+            System.out.printf("fine-tuning: %s lr %.3g (cosine), batch %d, %d pass(es) over %,d of %,d training images per step%s%n", opt, lr, batch,
+                    tuner.wholeEpochs(), tuner.windowImages(), tt.train().size(), distill ? ", distilled from the dense model" : "");
+        }
         // The schedule tests the unchanged model first; that accuracy was just measured.
         Evaluator firstKnown = new Evaluator() {
             private boolean first = true;
@@ -158,8 +192,9 @@ public final class DemoCommand implements Callable<Integer> {
                 return evaluator.accuracy(model);
             }
         };
-        PruningOutcome outcome = new IterativePruning(steps, tuner.wholeEpochs(), accuracyBudget, false)
-                .run(m, plan, history, tuner, firstKnown, line -> progress.log("  " + line));
+        PruningOutcome outcome = agp
+                ? new GradualPruning((int) finetuneEpochs, agpEvents, agpRamp).run(m, plan, history, tuner, firstKnown, line -> progress.log("  " + line))
+                : new IterativePruning(steps, tuner.wholeEpochs(), accuracyBudget, false).run(m, plan, history, tuner, firstKnown, line -> progress.log("  " + line));
         double accPruned = outcome.finalAccuracy();
         double acc = accPruned;
 
@@ -196,6 +231,9 @@ public final class DemoCommand implements Callable<Integer> {
         result.put("status", outcome.status().name().toLowerCase());
         result.put("message", outcome.message());
         result.put("out", out.toString());
+        result.put("schedule", agp ? schedule : "iterative:" + steps);
+        result.put("optimizer", optimizer);
+        result.put("lr", lr);
         result.put("steps", steps);
         result.put("finetune_epochs", finetuneEpochs);
         result.put("distill", distill);

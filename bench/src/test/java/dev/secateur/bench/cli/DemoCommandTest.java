@@ -60,7 +60,33 @@ class DemoCommandTest {
         assertFalse(Files.exists(again));
     }
 
+    @Test void gradualScheduleWithSgdReachesTwelveTimesInOneFineTune() throws Exception {
+        Path out = dir.resolve("agp.safetensors"), json = dir.resolve("agp.json");
+        CliRun r = run("demo", "--sample", "--schedule", "agp:4", "--agp-ramp", "0.5", "--finetune-epochs", "1", "--optimizer", "sgd",
+                "--lr", "0.01", "--no-int8", "--latency-ms", "5", "--out", out.toString(), "--json", json.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("gradual pruning") && r.out().contains("SGD momentum"), r.out());
+        assertTrue(r.err().contains("agp: event 4/4"), "all pruning events ran inside the fine-tune: " + r.err());
+        Map<String, Object> j = Json.parseObject(Files.readString(json));
+        assertEquals("reached_target", j.get("status"));
+        assertEquals("agp:4", j.get("schedule"));
+        assertEquals("sgd", j.get("optimizer"));
+        assertTrue(((Number) j.get("density")).doubleValue() <= 1 / 12.0 + 1e-9, "12x reached: " + j.get("density"));
+        CompressedModelFile.Loaded back = CompressedModelFile.load(out);
+        assertFalse(back.int8());
+        assertTrue(ModelPruner.density(back.model()) <= 1 / 12.0 + 1e-9);
+    }
+
     @Test void badOptionsGiveOneErrorLine() {
+        CliRun a = run("demo", "--sample", "--schedule", "agp", "--finetune-epochs", "0.5");
+        assertEquals(2, a.code());
+        assertTrue(a.err().contains("--schedule agp needs whole --finetune-epochs"), a.err());
+        CliRun s = run("demo", "--sample", "--schedule", "gradual");
+        assertEquals(2, s.code());
+        assertTrue(s.err().contains("--schedule"), s.err());
+        CliRun o = run("demo", "--sample", "--optimizer", "rmsprop");
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("--optimizer"), o.err());
         CliRun r = run("demo", "--sample", "--steps", "0");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--steps"), r.err());

@@ -11,6 +11,7 @@ import dev.secateur.prune.DatasetFineTuner;
 import dev.secateur.prune.FineTuner;
 
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 
 /**
  * Fine-tuning on a fraction of the training set per pruning step: {@code epochs} (possibly
@@ -18,7 +19,9 @@ import java.util.function.LongConsumer;
  * that moves on after every call, so successive steps see different images and a short demo
  * still visits the whole set. Each call runs a fresh Adam with the cosine decay of
  * {@link DatasetFineTuner}; progress goes to a {@link DemoProgress}. With a teacher (the dense
- * model) the loss is {@link DistillationLoss} instead of plain cross-entropy.
+ * model) the loss is {@link DistillationLoss} instead of plain cross-entropy. The optimizer is
+ * Adam at {@code lr} unless {@link #useOptimizer} gives another; its initial rate is the peak of
+ * the cosine.
  */
 public final class WindowFineTuner implements FineTuner {
     private final Dataset train;
@@ -28,6 +31,7 @@ public final class WindowFineTuner implements FineTuner {
     private final int wholeEpochs;
     private final int window;
     private final DemoProgress progress;
+    private Supplier<Optimizer> optimizer;
     private Model teacher;
     private DistillationLoss distillation;
     private int offset;
@@ -46,6 +50,18 @@ public final class WindowFineTuner implements FineTuner {
         this.wholeEpochs = (int) Math.ceil(epochs - 1e-9);
         this.window = (int) Math.max(1, Math.min(train.size(), Math.round(epochs * train.size() / wholeEpochs)));
         this.progress = progress;
+        this.optimizer = () -> new Adam(lr);
+    }
+
+    /** Fine-tune with a fresh optimizer from {@code factory} per call (e.g. SGD with momentum) instead of Adam. */
+    public WindowFineTuner useOptimizer(Supplier<Optimizer> factory) {
+        this.optimizer = java.util.Objects.requireNonNull(factory, "optimizer factory");
+        return this;
+    }
+
+    /** Optimizer steps of one pass over the window (gradual pruning counts its events in these). */
+    @Override public long stepsPerEpoch() {
+        return Batcher.shuffled(window == train.size() ? train : train.subset(0, window), batch, seed).batchesPerEpoch();
     }
 
     /** Fine-tune against {@code teacher}'s logits (knowledge distillation) from now on. */
@@ -71,7 +87,7 @@ public final class WindowFineTuner implements FineTuner {
             distill(model, part, epochs, callSeed, afterStep);
             return;
         }
-        DatasetFineTuner tuner = new DatasetFineTuner(part, batch, () -> new Adam(lr), callSeed);
+        DatasetFineTuner tuner = new DatasetFineTuner(part, batch, optimizer, callSeed);
         long total = epochs * tuner.stepsPerEpoch();
         progress.start("fine-tune " + calls, total, batch);
         tuner.fineTune(model, epochs, s -> {
@@ -81,16 +97,17 @@ public final class WindowFineTuner implements FineTuner {
         progress.finish();
     }
 
-    /** The same schedule as {@link DatasetFineTuner} (fresh Adam, cosine decay) with the distillation loss. */
+    /** The same schedule as {@link DatasetFineTuner} (fresh optimizer, cosine decay) with the distillation loss. */
     private void distill(Model model, Dataset part, int epochs, long callSeed, LongConsumer afterStep) {
-        Optimizer opt = new Adam(lr);
+        Optimizer opt = optimizer.get();
+        double peak = opt.learningRate();
         Batcher batcher = Batcher.shuffled(part, batch, callSeed);
         long total = (long) epochs * batcher.batchesPerEpoch();
         progress.start("fine-tune " + calls, total, batch);
         long step = 0;
         for (int e = 0; e < epochs; e++) {
             for (Batch b : batcher.epoch(e)) {
-                opt.setLearningRate(0.5 * lr * (1 + Math.cos(Math.PI * step / Math.max(1, total))));
+                opt.setLearningRate(0.5 * peak * (1 + Math.cos(Math.PI * step / Math.max(1, total))));
                 Tensor t = teacher.predict(b.images());
                 Tensor s = model.forward(b.images(), true);
                 distillation.compute(s, t, b.labels());
