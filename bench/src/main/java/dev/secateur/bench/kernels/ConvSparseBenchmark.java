@@ -3,8 +3,10 @@ package dev.secateur.bench.kernels;
 import dev.secateur.tensor.Workers;
 import dev.secateur.tensor.sparse.BitmapMatrix;
 import dev.secateur.tensor.sparse.BsrMatrix;
+import dev.secateur.tensor.ops.ConvGeometry;
 import dev.secateur.tensor.sparse.CsrMatrix;
 import dev.secateur.tensor.sparse.DenseMatrix;
+import dev.secateur.tensor.sparse.DirectSparseConv;
 import dev.secateur.tensor.sparse.SellMatrix;
 import dev.secateur.tensor.sparse.SparseMatrix;
 import dev.secateur.tensor.sparse.SparseSelector;
@@ -28,7 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * One convolution layer (stride 1, one image, CHW) with pruned weights, as im2col followed by
  * {@code W[outC, inC·kh·kw] · col[inC·kh·kw, outH·outW]}: the spatial dimension is the batch
  * of {@link SparseMatrix#multiplyBatch}. Every format pays the same im2col; {@code dense} is our
- * packed GEMM on the masked weight. Bias and ReLU are fused in every format.
+ * packed GEMM on the masked weight. {@code direct} is {@link DirectSparseConv}: no im2col, one
+ * broadcast-FMA per kept weight over shifted slices of the padded image. Bias and ReLU are fused
+ * in every format.
  * <ul>
  *   <li>{@code lenet5c2}: 6→16 channels, 5×5, 14×14 input, no padding (10×10 output).</li>
  *   <li>{@code vgg64}: 64→64 channels, 3×3, 32×32 input, padding 1.</li>
@@ -43,7 +47,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class ConvSparseBenchmark {
-    @Param({"dense", "csr", "bsr4x1", "bitmap16", "sell16", "auto"})
+    @Param({"dense", "csr", "bsr4x1", "bitmap16", "sell16", "auto", "direct"})
     public String format;
 
     @Param({"lenet5c2", "vgg64", "vgg128"})
@@ -57,8 +61,9 @@ public class ConvSparseBenchmark {
 
     private int inC, h, w, outC, k, pad, outH, outW;
     private SparseMatrix matrix;
+    private DirectSparseConv direct;
     private Workers workers;
-    private float[] image, col, out, bias;
+    private float[] image, col, out, bias, work;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -77,8 +82,12 @@ public class ConvSparseBenchmark {
         boolean[] keep = SpmmBenchmark.randomMask(rnd, rows * cols, sparsity);
         workers = Workers.of(threads);
         int spatial = outH * outW;
+        if (format.equals("direct")) {
+            direct = DirectSparseConv.from(ConvGeometry.of(inC, h, w, outC, k, 1, pad), wt, keep);
+            work = new float[direct.workspaceFloats(threads)];
+        }
         matrix = switch (format) {
-            case "dense" -> DenseMatrix.from(wt, rows, cols, keep);
+            case "dense", "direct" -> DenseMatrix.from(wt, rows, cols, keep); // direct: only for toDense() below
             case "csr" -> CsrMatrix.from(wt, rows, cols, keep);
             case "bsr4x1" -> BsrMatrix.from(wt, rows, cols, keep, 4);
             case "bitmap16" -> BitmapMatrix.from(wt, rows, cols, keep);
@@ -96,7 +105,7 @@ public class ConvSparseBenchmark {
         for (int i = 0; i < outC; i++) bias[i] = (float) rnd.nextDouble(-0.1, 0.1);
         col = new float[cols * spatial];
         out = new float[outC * spatial];
-        checkAgainstDirectConvolution(matrix.toDense());
+        checkAgainstDirectConvolution(direct != null ? direct.toDense() : matrix.toDense());
     }
 
     /** Fails the set-up unless im2col + product equals a direct float64 convolution (with bias, ReLU). */
@@ -135,6 +144,10 @@ public class ConvSparseBenchmark {
 
     @Benchmark
     public float[] conv() {
+        if (direct != null) {
+            direct.forward(workers, image, 0, 1, out, 0, bias, true, work, 0);
+            return out;
+        }
         im2col();
         matrix.multiplyBatch(workers, col, 0, outH * outW, out, 0, bias, true);
         return out;
