@@ -12,6 +12,7 @@ import dev.secateur.tensor.ops.ConvGeometry;
  * {@link #GROUP_FLOATS} floats of patches; the kernel splits its rows over the threads), then
  * scattered back to NCHW. When one image's patches already fill that, images are split over
  * the threads (each product single-threaded), or a single image splits the product's rows.
+ * A {@link Kernels#DIRECT} kernel skips all of that: it convolves the images directly.
  */
 final class ConvOp extends LinearOp {
     private final ConvGeometry g;
@@ -28,6 +29,10 @@ final class ConvOp extends LinearOp {
 
     @Override void run(Workspace ws, int n, int slot, Workers workers) {
         LinearKernel kernel = kernels[slot];
+        if (kernel.direct() != null) {
+            kernel.convolve(workers, ws.bufs[in], ws.offs[in], n, ws.bufs[out], 0, ws);
+            return;
+        }
         int[] sel = kernel.keptCols();
         int patchRows = sel == null ? g.colRows() : sel.length, hw = g.colCols();
         int group = Math.min(n, Math.max(1, groupFloats / Math.max(1, patchRows * hw)));

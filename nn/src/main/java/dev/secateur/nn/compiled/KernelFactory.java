@@ -2,8 +2,10 @@ package dev.secateur.nn.compiled;
 
 import dev.secateur.tensor.sparse.BitmapMatrix;
 import dev.secateur.tensor.sparse.BsrMatrix;
+import dev.secateur.tensor.ops.ConvGeometry;
 import dev.secateur.tensor.sparse.CsrMatrix;
 import dev.secateur.tensor.sparse.DenseMatrix;
+import dev.secateur.tensor.sparse.DirectSparseConv;
 import dev.secateur.tensor.sparse.Int8CsrMatrix;
 import dev.secateur.tensor.sparse.NmMatrix;
 import dev.secateur.tensor.sparse.SellMatrix;
@@ -18,7 +20,7 @@ import java.util.List;
  * apply: SELL formats only at density ≤ 0.5 (their row padding grows with density), N:M only when the pattern is N:M, int8 only when the weights already are int8 codes
  * times a per-row scale (so int8 storage changes no result), the compacted dense layer only
  * when whole rows or columns are empty, block formats only when their padding stays under 3×
- * the kept weights.
+ * the kept weights, the direct sparse convolution only for stride-1 convolutions at density ≤ 0.7.
  */
 final class KernelFactory {
     private final float[] w;
@@ -27,8 +29,15 @@ final class KernelFactory {
     private final boolean relu;
     private final long nonZeros;
     private final int[] keptRows, keptCols;
+    /** The convolution this weight belongs to (null for a dense layer). */
+    private final ConvGeometry conv;
 
     KernelFactory(float[] w, int rows, int cols, float[] bias, boolean relu) {
+        this(w, rows, cols, bias, relu, null);
+    }
+
+    KernelFactory(float[] w, int rows, int cols, float[] bias, boolean relu, ConvGeometry conv) {
+        this.conv = conv;
         this.w = w;
         this.rows = rows;
         this.cols = cols;
@@ -67,7 +76,7 @@ final class KernelFactory {
         List<String> names = new ArrayList<>();
         names.add(Kernels.DENSE);
         for (String k : List.of(Kernels.CSR, Kernels.BSR4, Kernels.BSR8, Kernels.BITMAP, Kernels.SELL, Kernels.WSELL, Kernels.NM24, Kernels.NM14,
-                Kernels.INT8_CSR, Kernels.COMPACT)) {
+                Kernels.INT8_CSR, Kernels.COMPACT, Kernels.DIRECT)) {
             if ((allowed == null || allowed.contains(k)) && applies(k)) names.add(k);
         }
         return names;
@@ -84,6 +93,7 @@ final class KernelFactory {
             case Kernels.NM14 -> NmMatrix.satisfies(w, rows, cols, null, 1, 4);
             case Kernels.INT8_CSR -> nonZeros > 0 && isInt8PerRow();
             case Kernels.COMPACT -> keptRows.length < rows || keptCols.length < cols;
+            case Kernels.DIRECT -> conv != null && DirectSparseConv.supports(conv) && density() <= 0.7;
             default -> false;
         };
     }
@@ -136,6 +146,7 @@ final class KernelFactory {
             case Kernels.NM14 -> full(name, NmMatrix.from(w, rows, cols, 1, 4));
             case Kernels.INT8_CSR -> full(name, Int8CsrMatrix.from(w, rows, cols));
             case Kernels.COMPACT -> compact();
+            case Kernels.DIRECT -> LinearKernel.direct(name, DirectSparseConv.from(conv, w), bias, relu);
             default -> throw new IllegalArgumentException("unknown kernel '" + name + "'; known: " + Kernels.ALL);
         };
     }

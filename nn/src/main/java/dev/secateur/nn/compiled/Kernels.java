@@ -26,9 +26,11 @@ public final class Kernels {
     public static final String NM14 = "nm1:4";
     /** CSR with int8 weights and a per-row scale (only when the weights already are int8 per row). */
     public static final String INT8_CSR = "int8csr";
+    /** Direct sparse convolution (stride-1 convolutions only): no im2col, CSR over filters with input offsets. */
+    public static final String DIRECT = "direct";
     /** Dense GEMM on the smaller matrix left after removing empty rows / columns (structured pruning). */
     public static final String COMPACT = "compact";
 
     /** Every kernel name. */
-    public static final List<String> ALL = List.of(DENSE, CSR, BSR4, BSR8, BITMAP, SELL, WSELL, NM24, NM14, INT8_CSR, COMPACT);
+    public static final List<String> ALL = List.of(DENSE, CSR, BSR4, BSR8, BITMAP, SELL, WSELL, NM24, NM14, INT8_CSR, COMPACT, DIRECT);
 }

@@ -1,6 +1,7 @@
 package dev.secateur.nn.compiled;
 
 import dev.secateur.tensor.Workers;
+import dev.secateur.tensor.sparse.DirectSparseConv;
 import dev.secateur.tensor.sparse.SparseMatrix;
 
 /**
@@ -9,11 +10,13 @@ import dev.secateur.tensor.sparse.SparseMatrix;
  * (dense, CSR, BSR, bitmap, N:M, int8), optionally over a compacted weight — only the rows
  * (outputs) and columns (inputs) that structured pruning left non-empty. A removed output row
  * is the constant {@code act(b[r])}; removed inputs are skipped (the convolution's im2col does not
- * even build them, see {@link #keptCols()}).
+ * even build them, see {@link #keptCols()}). A convolution may instead hold a
+ * {@link DirectSparseConv} (no matrix, no im2col), run by {@link #convolve}.
  */
 final class LinearKernel {
     private final String name;
     private final SparseMatrix matrix;
+    private final DirectSparseConv direct;
     private final int rows, cols;
     private final int[] keptRows, keptCols;
     private final int[] removedRows;
@@ -28,8 +31,20 @@ final class LinearKernel {
      */
     LinearKernel(String name, SparseMatrix matrix, int rows, int cols, int[] keptRows, int[] keptCols, float[] bias,
                  boolean relu, long nonZeros) {
+        this(name, matrix, null, rows, cols, keptRows, keptCols, bias, relu, nonZeros);
+    }
+
+    /** A direct sparse convolution over the layer's full {@code [outC, inC·kH·kW]} weight. */
+    static LinearKernel direct(String name, DirectSparseConv conv, float[] bias, boolean relu) {
+        return new LinearKernel(name, null, conv, conv.geometry().outC(), conv.geometry().colRows(), null, null, bias, relu,
+                conv.nonZeros());
+    }
+
+    private LinearKernel(String name, SparseMatrix matrix, DirectSparseConv direct, int rows, int cols, int[] keptRows,
+                         int[] keptCols, float[] bias, boolean relu, long nonZeros) {
         this.name = name;
         this.matrix = matrix;
+        this.direct = direct;
         this.rows = rows;
         this.cols = cols;
         this.keptRows = keptRows;
@@ -53,7 +68,7 @@ final class LinearKernel {
                 removedValues[j++] = relu ? Math.max(0f, bias[r]) : bias[r];
             }
         }
-        if (matrix.rows() != (keptRows == null ? rows : keptRows.length) || matrix.cols() != (keptCols == null ? cols : keptCols.length)) {
+        if (matrix != null && (matrix.rows() != (keptRows == null ? rows : keptRows.length) || matrix.cols() != (keptCols == null ? cols : keptCols.length))) {
             throw new IllegalArgumentException("kernel " + name + ": matrix " + matrix.rows() + "x" + matrix.cols()
                     + " does not match the kept rows/columns of " + rows + "x" + cols);
         }
@@ -63,6 +78,9 @@ final class LinearKernel {
 
     SparseMatrix matrix() { return matrix; }
 
+    /** The direct convolution, or null for a matrix kernel. */
+    DirectSparseConv direct() { return direct; }
+
     /** Input columns the kernel reads, in order (null: all K). */
     int[] keptCols() { return keptCols; }
 
@@ -71,6 +89,7 @@ final class LinearKernel {
 
     /** Multiply-adds one activation column costs this kernel: every entry for dense storage, else the kept ones. */
     long workPerColumn() {
+        if (matrix == null) return Math.max(1, nonZeros);
         return matrix instanceof dev.secateur.tensor.sparse.DenseMatrix ? (long) matrix.rows() * matrix.cols() : Math.max(1, matrix.nonZeros());
     }
 
@@ -88,6 +107,7 @@ final class LinearKernel {
      * {@link #scratchSize} floats from {@code s}.
      */
     void apply(Workers workers, float[] x, int xOff, boolean inputCompacted, int n, float[] y, int yOff, float[] scratch, int s) {
+        if (matrix == null) throw new IllegalStateException("kernel " + name + " is a direct convolution: use convolve");
         if (keptCols != null && !inputCompacted) {
             for (int i = 0; i < keptCols.length; i++) System.arraycopy(x, xOff + keptCols[i] * n, scratch, s + i * n, n);
             x = scratch;
@@ -104,5 +124,11 @@ final class LinearKernel {
             int at = yOff + removedRows[j] * n;
             java.util.Arrays.fill(y, at, at + n, removedValues[j]);
         }
+    }
+
+    /** {@code y = act(conv(x, W) + b)} for {@code n} CHW images with the direct convolution, its workspace from worker 0's scratch. */
+    void convolve(Workers workers, float[] x, int xOff, int n, float[] y, int yOff, Workspace ws) {
+        float[] s = ws.scratch(0, direct.workspaceFloats(workers.threads()));
+        direct.forward(workers, x, xOff, n, y, yOff, bias, relu, s, 0);
     }
 }

@@ -102,7 +102,7 @@ final class Planner {
             ConvGeometry g = new ConvGeometry(c.inChannels(), v.shape.dim(1), v.shape.dim(2), c.outChannels(), c.kernelHeight(),
                     c.kernelWidth(), c.stride(), c.padding());
             int out = fresh(g.outputSize());
-            KernelFactory f = new KernelFactory(c.weight().value().toArray(), g.outC(), g.colRows(), c.bias().value().toArray(), relu);
+            KernelFactory f = new KernelFactory(c.weight().value().toArray(), g.outC(), g.colRows(), c.bias().value().toArray(), relu, g);
             ops.add(new ConvOp(v.id, out, c.name(), f, slots, g, groupFloats));
             release(v.id);
             return new Value(out, outShape, false);

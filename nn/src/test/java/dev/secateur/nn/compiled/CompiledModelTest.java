@@ -111,6 +111,9 @@ class CompiledModelTest {
             if (p == Pruning.QUANTIZED) assertTrue(applied.contains(Kernels.INT8_CSR), "quantized weights use int8: " + applied);
             if (p == Pruning.FILTER_AND_CHANNEL) assertTrue(applied.contains(Kernels.COMPACT), "structured pruning compacts: " + applied);
             if (p == Pruning.BLOCK4) assertTrue(applied.contains(Kernels.BSR4), "4x1 blocks use bsr4x1: " + applied);
+            if (p == Pruning.UNSTRUCTURED && !name.equals("lenet300")) {
+                assertTrue(applied.contains(Kernels.DIRECT), "stride-1 sparse convolutions can run direct: " + applied);
+            }
         }
     }
 
