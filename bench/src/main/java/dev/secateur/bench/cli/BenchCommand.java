@@ -43,7 +43,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--jit-warmup-ms", defaultValue = "5000", description = "longest wait per compile for the JIT to compile the candidate kernels (default: 5000)")
     int jitWarmupMs;
     @Option(names = "--json", description = "write the report as JSON to this file") Path json;
-    @Option(names = "--verbose", description = "stack traces on errors") boolean verbose;
+    @picocli.CommandLine.Mixin CliErrors.Verbose verbose;
 
     @Override public Integer call() {
         return CliErrors.run(verbose, this::bench);

@@ -51,6 +51,8 @@ import java.util.concurrent.Callable;
                 + "iterative prune + fine-tune to 12x -> int8 -> save -> dense vs compressed table.",
                 "Uses the full data set when found ($SECATEUR_DATA, /usr/share/datasets/fashion-mnist), else the bundled sample (and says so)."})
 public final class DemoCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin CliErrors.Verbose verbose;
+
     private static final double DISTILL_TEMPERATURE = 4;
     private static final double DISTILL_ALPHA = 0.7;
 
@@ -95,7 +97,7 @@ public final class DemoCommand implements Callable<Integer> {
     long latencyMs;
 
     @Override public Integer call() {
-        return PruneCommand.guarded(this::demo);
+        return CliErrors.run(verbose, this::demo);
     }
 
     private int demo() throws IOException {

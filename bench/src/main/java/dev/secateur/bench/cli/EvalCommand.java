@@ -24,7 +24,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "256") int batch;
     @Option(names = "--threads", description = "worker threads (default: all processors)") Integer threads;
     @Option(names = "--json", description = "write the result as JSON to this file") Path json;
-    @Option(names = "--verbose", description = "stack traces on errors") boolean verbose;
+    @picocli.CommandLine.Mixin CliErrors.Verbose verbose;
 
     @Override public Integer call() {
         return CliErrors.run(verbose, this::eval);

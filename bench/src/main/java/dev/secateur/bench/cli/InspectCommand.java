@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
 public final class InspectCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "model file (.safetensors)") Path file;
     @Option(names = "--json", description = "write the table as JSON to this file") Path json;
-    @Option(names = "--verbose", description = "stack traces on errors") boolean verbose;
+    @picocli.CommandLine.Mixin CliErrors.Verbose verbose;
 
     private final List<Map<String, Object>> rows = new ArrayList<>();
 

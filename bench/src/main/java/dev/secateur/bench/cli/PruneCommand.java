@@ -44,6 +44,8 @@ import java.util.concurrent.Callable;
 @Command(name = "prune", mixinStandardHelpOptions = true,
         description = "Prune a model file to a target sparsity/compression with fine-tuning, save it compactly and report size, speed and accuracy.")
 public final class PruneCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin CliErrors.Verbose verbose;
+
     @Parameters(index = "0", description = "input model (.safetensors from `secateur train`, or an earlier prune/quantize output)")
     Path model;
     @Option(names = "--criterion", defaultValue = "l1", description = "l1, l2, seed, seed-max, random, taylor (default ${DEFAULT-VALUE})")
@@ -78,7 +80,7 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--latency", description = "also measure predict latency at batch 1 and 64") boolean latency;
 
     @Override public Integer call() {
-        return guarded(this::prune);
+        return CliErrors.run(verbose, this::prune);
     }
 
     private int prune() throws IOException {
@@ -196,21 +198,6 @@ public final class PruneCommand implements Callable<Integer> {
     }
 
     /** Runs a command body: bad input and I/O errors become one "error:" line and exit code 2. */
-    static int guarded(Callable<Integer> body) {
-        try {
-            return body.call();
-        } catch (java.nio.file.NoSuchFileException e) {
-            System.err.println("error: no such file: " + e.getMessage());
-            return 2;
-        } catch (IllegalArgumentException | IOException e) {
-            System.err.println("error: " + e.getMessage());
-            return 2;
-        } catch (Exception e) {
-            System.err.println("error: " + e);
-            return 1;
-        }
-    }
-
     static dev.secateur.tensor.Tensor firstTestImages(TrainTest tt, int n) {
         for (dev.secateur.datasets.Batch b : dev.secateur.datasets.Batcher.sequential(tt.test(), n).epoch(0)) return b.images().copy();
         throw new IllegalArgumentException("empty test set");

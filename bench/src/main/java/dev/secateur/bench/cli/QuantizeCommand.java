@@ -32,6 +32,8 @@ import java.util.concurrent.Callable;
 @Command(name = "quantize", mixinStandardHelpOptions = true,
         description = "Quantize a model's dense/conv weights to int8 (symmetric per output channel; pruned weights stay zero), calibrate activation ranges, save and report.")
 public final class QuantizeCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin CliErrors.Verbose verbose;
+
     @Parameters(index = "0", description = "input model file") Path model;
     @Option(names = "--out", required = true, description = "output model file") Path out;
     @Option(names = "--calibration-batches", defaultValue = "8", description = "training batches of 64 used to calibrate activation ranges (default ${DEFAULT-VALUE})")
@@ -43,7 +45,7 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--latency", description = "also measure predict latency at batch 1 and 64") boolean latency;
 
     @Override public Integer call() {
-        return PruneCommand.guarded(this::quantize);
+        return CliErrors.run(verbose, this::quantize);
     }
 
     private int quantize() throws IOException {

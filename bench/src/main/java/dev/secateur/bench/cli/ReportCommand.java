@@ -20,6 +20,8 @@ import java.util.concurrent.Callable;
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = "Report a model file: parameters, non-zeros, density, FLOPs dense/effective, bytes dense/sparse/int8 and on disk, test accuracy, latency.")
 public final class ReportCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin CliErrors.Verbose verbose;
+
     @Parameters(index = "0", description = "model file") Path model;
     @Option(names = "--data", description = "data directory (default: $SECATEUR_DATA, the system package, else the bundled sample)") Path data;
     @Option(names = "--no-accuracy", description = "skip the test-set evaluation") boolean noAccuracy;
@@ -27,7 +29,7 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--json", description = "write the result as JSON to this file") Path json;
 
     @Override public Integer call() {
-        return PruneCommand.guarded(this::report);
+        return CliErrors.run(verbose, this::report);
     }
 
     private int report() throws IOException {

@@ -29,6 +29,8 @@ import java.util.stream.Collectors;
 @Command(name = "sensitivity", mixinStandardHelpOptions = true,
         description = "Prune one layer at a time to each sparsity (no fine-tuning), report accuracy curves, and plan per-layer densities for a weight or FLOP budget.")
 public final class SensitivityCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin CliErrors.Verbose verbose;
+
     @Parameters(index = "0", description = "model file") Path model;
     @Option(names = "--criterion", defaultValue = "l1", description = "l1, l2, seed, seed-max, random, taylor (default ${DEFAULT-VALUE})") String criterion;
     @Option(names = "--granularity", defaultValue = "unstructured", description = "unstructured, filter, channel, block:RxC (default ${DEFAULT-VALUE})") String granularity;
@@ -42,7 +44,7 @@ public final class SensitivityCommand implements Callable<Integer> {
     @Option(names = "--json", description = "write the result as JSON to this file") Path json;
 
     @Override public Integer call() {
-        return PruneCommand.guarded(this::sensitivity);
+        return CliErrors.run(verbose, this::sensitivity);
     }
 
     private int sensitivity() throws IOException {

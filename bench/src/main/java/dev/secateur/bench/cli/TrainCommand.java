@@ -50,7 +50,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--flip", description = "random horizontal flips") boolean flip;
     @Option(names = "--threads", description = "worker threads (default: all processors)") Integer threads;
     @Option(names = "--json", description = "write the result as JSON to this file") Path json;
-    @Option(names = "--verbose", description = "stack traces on errors") boolean verbose;
+    @picocli.CommandLine.Mixin CliErrors.Verbose verbose;
 
     @Override public Integer call() {
         return CliErrors.run(verbose, this::train);

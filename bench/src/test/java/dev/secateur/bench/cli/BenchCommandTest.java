@@ -63,7 +63,7 @@ class BenchCommandTest {
             args[1] = f.toString();
             System.arraycopy(bad, 0, args, 2, bad.length);
             CliRun r = run(args);
-            assertEquals(1, r.code(), String.join(" ", bad));
+            assertEquals(2, r.code(), String.join(" ", bad));
             assertTrue(r.err().contains("error:"), r.err());
         }
     }

@@ -34,11 +34,11 @@ class ModelCommandsTest {
         Path f = dir.resolve("junk.safetensors");
         Files.write(f, new byte[] {1, 2, 3});
         CliRun r = run("inspect", f.toString());
-        assertEquals(1, r.code());
+        assertEquals(2, r.code(), "bad input exits 2");
         assertTrue(r.err().contains("error:") && r.err().contains("junk.safetensors"), r.err());
         assertFalse(r.err().contains("\tat "), r.err());
         CliRun v = run("eval", dir.resolve("missing.safetensors").toString(), "--verbose");
-        assertEquals(1, v.code());
+        assertEquals(2, v.code(), "a missing file is bad input");
         assertTrue(v.err().contains("\tat "), "--verbose shows the stack trace");
     }
 
