@@ -1,6 +1,7 @@
 package dev.secateur.nn.compiled;
 
 import dev.secateur.tensor.Workers;
+import dev.secateur.tensor.ops.Conv2dOps;
 import dev.secateur.tensor.ops.ConvGeometry;
 
 /**
@@ -61,7 +62,7 @@ final class ConvOp extends LinearOp {
         float[] s = ws.scratch(0, colSize + outSize + kernel.scratchSize(cols, true));
         float[] x = ws.bufs[in], y = ws.bufs[out];
         for (int i = 0; i < count; i++) {
-            Im2col.rows(g, kernel.keptCols(), x, ws.offs[in] + (i0 + i) * g.inputSize(), s, i * hw, cols);
+            Conv2dOps.im2col(g, kernel.keptCols(), x, ws.offs[in] + (i0 + i) * g.inputSize(), s, i * hw, cols);
         }
         kernel.apply(w, s, 0, true, cols, s, colSize, s, colSize + outSize);
         for (int m = 0; m < outC; m++) {
@@ -85,7 +86,7 @@ final class ConvOp extends LinearOp {
         int colRows = sel == null ? g.colRows() : sel.length;
         int colSize = colRows * hw;
         float[] s = ws.scratch(worker, colSize + kernel.scratchSize(hw, true));
-        Im2col.rows(g, sel, x, xi, s, 0);
+        Conv2dOps.im2col(g, sel, x, xi, s, 0, hw);
         kernel.apply(w, s, 0, true, hw, y, yi, s, colSize);
     }
 

@@ -66,6 +66,27 @@ public final class Conv2dOps {
         Im2col.im2col(g, x, xOff, col, colOff, g.colCols());
     }
 
+    /**
+     * im2col of selected patch rows into a matrix with leading dimension {@code ld ≥ outH·outW}
+     * (several images' patches side by side): row {@code ri} of {@code col} is patch row
+     * {@code sel[ri]} (all {@code inC·kH·kW} rows when {@code sel} is null). A convolution whose
+     * pruned weight never reads some patch rows builds only the others.
+     */
+    public static void im2col(ConvGeometry g, int[] sel, float[] x, int xOff, float[] col, int colOff, int ld) {
+        if (g == null) throw new IllegalArgumentException("geometry is null in im2col");
+        String ctx = "im2col " + g;
+        int rows = sel == null ? g.colRows() : sel.length;
+        if (ld < g.colCols()) throw new IllegalArgumentException("leading dimension " + ld + " < outH*outW " + g.colCols() + " in " + ctx);
+        if (sel != null) {
+            for (int r : sel) {
+                if (r < 0 || r >= g.colRows()) throw new IllegalArgumentException("patch row " + r + " outside [0, " + g.colRows() + ") in " + ctx);
+            }
+        }
+        Checks.range("x", x, xOff, g.inputSize(), ctx);
+        if (rows > 0) Checks.range("col", col, colOff, (long) (rows - 1) * ld + g.colCols(), ctx);
+        Im2col.im2col(g, sel, x, xOff, col, colOff, ld);
+    }
+
     /** Adds the adjoint of im2col: {@code dx[c, ih, iw] += Σ col entries that im2col read from there}. */
     public static void col2im(ConvGeometry g, float[] col, int colOff, float[] dx, int dxOff) {
         if (g == null || !Checks.in(col, colOff, g.colSize()) || !Checks.in(dx, dxOff, g.inputSize())) {

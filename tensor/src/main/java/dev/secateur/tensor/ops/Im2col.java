@@ -20,8 +20,22 @@ final class Im2col {
     private static final int L = S.length();
 
     static void im2col(ConvGeometry g, float[] x, int xOff, float[] col, int colOff, int ld) {
-        if (g.stride() == 1) im2colStride1(g, x, xOff, col, colOff, ld);
-        else im2colStrided(g, x, xOff, col, colOff, ld);
+        im2col(g, null, x, xOff, col, colOff, ld);
+    }
+
+    /**
+     * Only the patch rows {@code sel} (ascending or not; null: all rows): output row {@code ri}
+     * is patch row {@code sel[ri]}. A pruned or compacted convolution reads only these.
+     */
+    static void im2col(ConvGeometry g, int[] sel, float[] x, int xOff, float[] col, int colOff, int ld) {
+        int taps = g.kH() * g.kW(), rows = sel == null ? g.colRows() : sel.length;
+        for (int ri = 0; ri < rows; ri++) {
+            int r = sel == null ? ri : sel[ri];
+            int c = r / taps, i = (r / g.kW()) % g.kH(), j = r % g.kW();
+            int plane = xOff + c * g.inH() * g.inW(), dst = colOff + ri * ld;
+            if (g.stride() == 1) rowStride1(g, i, j, x, plane, col, dst);
+            else rowStrided(g, i, j, x, plane, col, dst);
+        }
     }
 
     /** {@code dx += col2im(col)}. */
@@ -30,28 +44,20 @@ final class Im2col {
         else col2imStrided(g, col, colOff, ld, dx, dxOff);
     }
 
-    private static void im2colStride1(ConvGeometry g, float[] x, int xOff, float[] col, int colOff, int ld) {
-        int inH = g.inH(), inW = g.inW(), kH = g.kH(), kW = g.kW(), pad = g.pad();
-        int outH = g.outH(), outW = g.outW();
-        int row = colOff;
-        for (int c = 0; c < g.inC(); c++) {
-            int plane = xOff + c * inH * inW;
-            for (int i = 0; i < kH; i++) {
-                for (int j = 0; j < kW; j++, row += ld) {
-                    int owLo = firstInside(j, 1, pad), owHi = endInside(j, 1, pad, inW, outW);
-                    for (int c0 = 0; c0 < outW; c0 += L) {
-                        VectorMask<Float> load = lanes(owLo - c0, owHi - c0);
-                        VectorMask<Float> store = lanes(0, outW - c0);
-                        for (int oh = 0, dst = row + c0; oh < outH; oh++, dst += outW) {
-                            int ih = oh - pad + i;
-                            // Two separate stores: merging the two vectors in one variable would box them.
-                            if (ih >= 0 && ih < inH) {
-                                FloatVector.fromArray(S, x, plane + ih * inW - pad + j + c0, load).intoArray(col, dst, store);
-                            } else {
-                                FloatVector.zero(S).intoArray(col, dst, store);
-                            }
-                        }
-                    }
+    /** Patch row (c, i, j) of a stride-1 convolution; {@code plane} is channel c's first input. */
+    private static void rowStride1(ConvGeometry g, int i, int j, float[] x, int plane, float[] col, int row) {
+        int inH = g.inH(), inW = g.inW(), pad = g.pad(), outH = g.outH(), outW = g.outW();
+        int owLo = firstInside(j, 1, pad), owHi = endInside(j, 1, pad, inW, outW);
+        for (int c0 = 0; c0 < outW; c0 += L) {
+            VectorMask<Float> load = lanes(owLo - c0, owHi - c0);
+            VectorMask<Float> store = lanes(0, outW - c0);
+            for (int oh = 0, dst = row + c0; oh < outH; oh++, dst += outW) {
+                int ih = oh - pad + i;
+                // Two separate stores: merging the two vectors in one variable would box them.
+                if (ih >= 0 && ih < inH) {
+                    FloatVector.fromArray(S, x, plane + ih * inW - pad + j + c0, load).intoArray(col, dst, store);
+                } else {
+                    FloatVector.zero(S).intoArray(col, dst, store);
                 }
             }
         }
@@ -88,29 +94,19 @@ final class Im2col {
         }
     }
 
-    private static void im2colStrided(ConvGeometry g, float[] x, int xOff, float[] col, int colOff, int ld) {
-        int inH = g.inH(), inW = g.inW(), kH = g.kH(), kW = g.kW(), s = g.stride(), pad = g.pad();
-        int outH = g.outH(), outW = g.outW();
-        int row = colOff;
-        for (int c = 0; c < g.inC(); c++) {
-            int plane = xOff + c * inH * inW;
-            for (int i = 0; i < kH; i++) {
-                for (int j = 0; j < kW; j++, row += ld) {
-                    int owLo = firstInside(j, s, pad), owHi = endInside(j, s, pad, inW, outW);
-                    for (int oh = 0, dst = row; oh < outH; oh++, dst += outW) {
-                        int ih = oh * s - pad + i;
-                        if (ih < 0 || ih >= inH || owLo >= owHi) {
-                            for (int ow = 0; ow < outW; ow++) col[dst + ow] = 0f;
-                            continue;
-                        }
-                        for (int ow = 0; ow < owLo; ow++) col[dst + ow] = 0f;
-                        for (int ow = owLo, src = plane + ih * inW + owLo * s - pad + j; ow < owHi; ow++, src += s) {
-                            col[dst + ow] = x[src];
-                        }
-                        for (int ow = owHi; ow < outW; ow++) col[dst + ow] = 0f;
-                    }
-                }
+    /** Patch row (c, i, j) of a strided convolution, one element at a time. */
+    private static void rowStrided(ConvGeometry g, int i, int j, float[] x, int plane, float[] col, int row) {
+        int inH = g.inH(), inW = g.inW(), s = g.stride(), pad = g.pad(), outH = g.outH(), outW = g.outW();
+        int owLo = firstInside(j, s, pad), owHi = endInside(j, s, pad, inW, outW);
+        for (int oh = 0, dst = row; oh < outH; oh++, dst += outW) {
+            int ih = oh * s - pad + i;
+            if (ih < 0 || ih >= inH || owLo >= owHi) {
+                for (int ow = 0; ow < outW; ow++) col[dst + ow] = 0f;
+                continue;
             }
+            for (int ow = 0; ow < owLo; ow++) col[dst + ow] = 0f;
+            for (int ow = owLo, src = plane + ih * inW + owLo * s - pad + j; ow < owHi; ow++, src += s) col[dst + ow] = x[src];
+            for (int ow = owHi; ow < outW; ow++) col[dst + ow] = 0f;
         }
     }
 
