@@ -19,8 +19,7 @@ import java.util.concurrent.Callable;
 @Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate a model file on the test set.")
 public final class EvalCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "model file (.safetensors)") Path file;
-    @Option(names = "--data", description = "data directory (default: $SECATEUR_DATA, the system package, else the bundled sample)")
-    Path data;
+    @picocli.CommandLine.Mixin DataOption data;
     @Option(names = "--batch", defaultValue = "256") int batch;
     @Option(names = "--threads", description = "worker threads (default: all processors)") Integer threads;
     @Option(names = "--json", description = "write the result as JSON to this file") Path json;
@@ -34,7 +33,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1");
         // Reads plain model files and pruned/int8 compressed ones alike.
         Model m = CompressedModelFile.load(file).model();
-        TrainTest tt = CliData.load(m.inputShape(), data, System.out);
+        TrainTest tt = data.load(m.inputShape(), System.out);
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         Evaluation e;
         try (Workers w = Workers.of(n)) {

@@ -14,7 +14,6 @@ import dev.secateur.prune.Criterion;
 import dev.secateur.prune.DatasetEvaluator;
 import dev.secateur.prune.DatasetFineTuner;
 import dev.secateur.prune.DensityCaps;
-import dev.secateur.prune.EvaluationData;
 import dev.secateur.prune.GradientAccumulator;
 import dev.secateur.prune.GradualPruning;
 import dev.secateur.prune.Granularity;
@@ -74,7 +73,7 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "64") int batch;
     @Option(names = "--seed", defaultValue = "1") long seed;
     @Option(names = "--int8", description = "also quantize the pruned weights to int8 before saving") boolean int8;
-    @Option(names = "--data", description = "data directory (default: $SECATEUR_DATA, the system package, else the bundled sample)") Path data;
+    @picocli.CommandLine.Mixin DataOption data;
     @Option(names = "--out", required = true, description = "output model file") Path out;
     @Option(names = "--json", description = "write the result as JSON to this file") Path json;
     @Option(names = "--latency", description = "also measure predict latency at batch 1 and 64") boolean latency;
@@ -97,8 +96,7 @@ public final class PruneCommand implements Callable<Integer> {
         Model m = loaded.model();
         ModelPruner.masksFromZeros(m);
         CompressionHistory history = loaded.history();
-        TrainTest tt = EvaluationData.load(m.inputShape(), data);
-        System.err.println(EvaluationData.describe(tt));
+        TrainTest tt = data.load(m.inputShape(), System.err);
         long inputFlops = CompressionReport.footprints(m).stream().mapToLong(f -> f.flopsDense()).sum();
         long inputParams = m.parameterCount();
         PruningPlan plan = new PruningPlan(crit, g, sc, density,

@@ -11,7 +11,6 @@ import dev.secateur.prune.CompressionHistory;
 import dev.secateur.prune.CompressionReport;
 import dev.secateur.prune.CompressionStep;
 import dev.secateur.prune.DatasetEvaluator;
-import dev.secateur.prune.EvaluationData;
 import dev.secateur.prune.ModelPruner;
 import dev.secateur.prune.ModelQuantizer;
 import dev.secateur.prune.QuantizationError;
@@ -40,7 +39,7 @@ public final class QuantizeCommand implements Callable<Integer> {
     int calibrationBatches;
     @Option(names = "--percentile", defaultValue = "99.99", description = "activation range percentile (100 = min/max) (default ${DEFAULT-VALUE})")
     double percentile;
-    @Option(names = "--data", description = "data directory (default: $SECATEUR_DATA, the system package, else the bundled sample)") Path data;
+    @picocli.CommandLine.Mixin DataOption data;
     @Option(names = "--json", description = "write the result as JSON to this file") Path json;
     @Option(names = "--latency", description = "also measure predict latency at batch 1 and 64") boolean latency;
 
@@ -53,8 +52,7 @@ public final class QuantizeCommand implements Callable<Integer> {
         Model m = loaded.model();
         ModelPruner.masksFromZeros(m);
         CompressionHistory history = loaded.history();
-        TrainTest tt = EvaluationData.load(m.inputShape(), data);
-        System.err.println(EvaluationData.describe(tt));
+        TrainTest tt = data.load(m.inputShape(), System.err);
         DatasetEvaluator evaluator = new DatasetEvaluator(tt.test());
         if (loaded.int8()) System.err.println("note: " + model + " is already int8; re-quantizing is exact and changes nothing");
         double before = evaluator.accuracy(m);

@@ -5,7 +5,6 @@ import dev.secateur.nn.Model;
 import dev.secateur.prune.CompressedModelFile;
 import dev.secateur.prune.CompressionReport;
 import dev.secateur.prune.DatasetEvaluator;
-import dev.secateur.prune.EvaluationData;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -23,7 +22,7 @@ public final class ReportCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin CliErrors.Verbose verbose;
 
     @Parameters(index = "0", description = "model file") Path model;
-    @Option(names = "--data", description = "data directory (default: $SECATEUR_DATA, the system package, else the bundled sample)") Path data;
+    @picocli.CommandLine.Mixin DataOption data;
     @Option(names = "--no-accuracy", description = "skip the test-set evaluation") boolean noAccuracy;
     @Option(names = "--no-latency", description = "skip the latency measurement") boolean noLatency;
     @Option(names = "--json", description = "write the result as JSON to this file") Path json;
@@ -35,8 +34,7 @@ public final class ReportCommand implements Callable<Integer> {
     private int report() throws IOException {
         CompressedModelFile.Loaded loaded = CompressedModelFile.load(model);
         Model m = loaded.model();
-        TrainTest tt = EvaluationData.load(m.inputShape(), data);
-        System.err.println(EvaluationData.describe(tt));
+        TrainTest tt = data.load(m.inputShape(), System.err);
         double acc = noAccuracy ? Double.NaN : new DatasetEvaluator(tt.test()).accuracy(m);
         CompressionReport report = PruneCommand.report(m, model, acc, loaded.history(), tt, !noLatency);
         System.out.println(model + " (" + m.architecture() + (loaded.int8() ? ", int8 weights" : "") + ", "

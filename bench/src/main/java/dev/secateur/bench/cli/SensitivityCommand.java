@@ -5,7 +5,6 @@ import dev.secateur.nn.Model;
 import dev.secateur.prune.CompressedModelFile;
 import dev.secateur.prune.Criterion;
 import dev.secateur.prune.DatasetEvaluator;
-import dev.secateur.prune.EvaluationData;
 import dev.secateur.prune.GradientAccumulator;
 import dev.secateur.prune.Granularity;
 import dev.secateur.prune.ModelPruner;
@@ -40,7 +39,7 @@ public final class SensitivityCommand implements Callable<Integer> {
     @Option(names = "--flops-reduction", description = "plan per-layer densities removing this fraction of dense/conv FLOPs, e.g. 0.4") Double flopsReduction;
     @Option(names = "--test-limit", description = "evaluate on the first N test images only (faster)") Integer testLimit;
     @Option(names = "--seed", defaultValue = "1") long seed;
-    @Option(names = "--data", description = "data directory (default: $SECATEUR_DATA, the system package, else the bundled sample)") Path data;
+    @picocli.CommandLine.Mixin DataOption data;
     @Option(names = "--json", description = "write the result as JSON to this file") Path json;
 
     @Override public Integer call() {
@@ -50,8 +49,8 @@ public final class SensitivityCommand implements Callable<Integer> {
     private int sensitivity() throws IOException {
         CompressedModelFile.Loaded loaded = CompressedModelFile.load(model);
         Model m = loaded.model();
-        TrainTest tt = EvaluationData.load(m.inputShape(), data);
-        System.err.println(EvaluationData.describe(tt) + (testLimit != null ? "; evaluating on the first " + testLimit + " test images" : ""));
+        TrainTest tt = data.load(m.inputShape(), System.err);
+        if (testLimit != null) System.err.println("evaluating on the first " + testLimit + " test images");
         java.util.Arrays.sort(sparsities);
         DatasetEvaluator ev = new DatasetEvaluator(PruneCommand.limit(tt.test(), testLimit));
         Criterion c = Criterion.parse(criterion);

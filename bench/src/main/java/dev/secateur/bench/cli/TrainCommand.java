@@ -33,8 +33,7 @@ public final class TrainCommand implements Callable<Integer> {
     String model;
     @Option(names = "--epochs", defaultValue = "10") int epochs;
     @Option(names = "--out", required = true, description = "output model file (.safetensors)") Path out;
-    @Option(names = "--data", description = "data directory (default: $SECATEUR_DATA, the system package, else the bundled sample)")
-    Path data;
+    @picocli.CommandLine.Mixin DataOption data;
     @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "fashion-mnist or cifar10") String dataset;
     @Option(names = "--seed", defaultValue = "1") long seed;
     @Option(names = "--batch", defaultValue = "64") int batch;
@@ -63,7 +62,7 @@ public final class TrainCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("unknown --dataset '" + dataset + "' (fashion-mnist or cifar10)");
         };
         if (epochs < 1 || batch < 1) throw new IllegalArgumentException("--epochs and --batch must be >= 1");
-        TrainTest tt = CliData.load(input, data, System.out);
+        TrainTest tt = data.load(input, System.out);
         Model m = Models.byName(model, input, seed);
         double peak = lr != null ? lr : optimizer.equals("adam") ? 1e-3 : 0.05;
         Optimizer opt = switch (optimizer) {
@@ -131,7 +130,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     private List<String> commandLine() {
         List<String> a = new java.util.ArrayList<>(List.of("--model", model, "--epochs", "" + epochs, "--out", out.toString()));
-        if (data != null) a.addAll(List.of("--data", data.toString()));
+        if (data.dir != null) a.addAll(List.of("--data", data.dir.toString()));
         if (!dataset.equals("fashion-mnist")) a.addAll(List.of("--dataset", dataset));
         a.addAll(List.of("--seed", "" + seed, "--batch", "" + batch, "--optimizer", optimizer));
         if (lr != null) a.addAll(List.of("--lr", "" + lr));
