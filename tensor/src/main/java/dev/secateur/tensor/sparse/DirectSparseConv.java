@@ -119,7 +119,7 @@ public final class DirectSparseConv {
     /** Floats of workspace {@link #forward} needs when run on {@code threads} threads. */
     public int workspaceFloats(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-        return Math.multiplyExact(threads, paddedFloats + pixelsPadded);
+        return Math.multiplyExact(threads, slotFloats());
     }
 
     /**
@@ -134,7 +134,7 @@ public final class DirectSparseConv {
         check(workers, x, xOff, n, y, yOff, bias, work, workOff);
         if (n == 0) return;
         int threads = Math.min(workers.threads(), Math.max(n, g.outC()));
-        int slot = paddedFloats + pixelsPadded;
+        int slot = slotFloats();
         int in = g.inputSize(), out = g.outputSize();
         if (threads <= 1) {
             for (int i = 0; i < n; i++) {
@@ -156,8 +156,8 @@ public final class DirectSparseConv {
             for (int i = 0; i < n; i++) {
                 pad(x, xOff + i * in, work, workOff);
                 int yi = yOff + i * out;
-                workers.forEach(threads, t -> filters(work, workOff, workOff + paddedFloats + t * slot,
-                        bounds[t], bounds[t + 1], y, yi, bias, relu));
+                // The filter ranges are disjoint, so the threads share slot 0's output planes too.
+                workers.forEach(threads, t -> filters(work, workOff, workOff + paddedFloats, bounds[t], bounds[t + 1], y, yi, bias, relu));
             }
         }
     }
@@ -180,14 +180,26 @@ public final class DirectSparseConv {
         java.util.Arrays.fill(xp, end, at + paddedFloats, 0f);
     }
 
-    /** Filters {@code [o0, o1)} of one padded image into {@code y}, through the scratch plane at {@code s}. */
+    /** One image's padded copy and every filter's output plane (in padded-width pixels). */
+    private int slotFloats() {
+        return Math.addExact(paddedFloats, Math.multiplyExact(g.outC(), pixelsPadded));
+    }
+
+    /**
+     * Filters {@code [o0, o1)} of one padded image at {@code xBase} into {@code y}, through the
+     * output planes at {@code s} (filter o's at {@code s + o·pixelsPadded}). Pixel blocks are the
+     * outer loop: the input rows one block reads (in every channel) stay in L1 while all the
+     * filters use them, instead of streaming the whole image from L2 once per filter.
+     */
     private void filters(float[] work, int xBase, int s, int o0, int o1, float[] y, int yOff, float[] bias, boolean relu) {
-        for (int o = o0; o < o1; o++) {
-            int j0 = ptr[o], j1 = ptr[o + 1], p = 0;
-            for (; p + BLOCK * L <= pixelsPadded; p += BLOCK * L) block(work, xBase + p, j0, j1, s + p);
-            for (; p < pixelsPadded; p += L) single(work, xBase + p, j0, j1, s + p);
-            store(o, work, s, y, yOff, bias == null ? 0f : bias[o], relu);
+        int p = 0;
+        for (; p + BLOCK * L <= pixelsPadded; p += BLOCK * L) {
+            for (int o = o0; o < o1; o++) block(work, xBase + p, ptr[o], ptr[o + 1], s + o * pixelsPadded + p);
         }
+        for (; p < pixelsPadded; p += L) {
+            for (int o = o0; o < o1; o++) single(work, xBase + p, ptr[o], ptr[o + 1], s + o * pixelsPadded + p);
+        }
+        for (int o = o0; o < o1; o++) store(o, work, s + o * pixelsPadded, y, yOff, bias == null ? 0f : bias[o], relu);
     }
 
     /** Four pixel vectors from {@code at}: one broadcast and four load-FMAs per kept weight. */
