@@ -1,5 +1,7 @@
 package dev.secateur.nn.compiled;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
 
@@ -10,8 +12,12 @@ import java.util.List;
  * hundreds of times slower (on a loaded 2-core machine this lasts seconds), and timing it then
  * means nothing. So each candidate first runs until one call costs less than
  * {@value #WARM_NANOS_PER_MAC} ns per multiply-add it performs (compiled kernels take 0.02–2 ns;
- * interpreted ones 10–5000 ns), or until the compile's warm-up deadline passes; candidates run
- * round-robin so the compiler queue works on all of them.
+ * interpreted ones 10–5000 ns) and, where the JVM reports compilation time, until the JIT has
+ * been idle for {@value #JIT_QUIET_MILLIS} ms while they all keep running — a kernel running
+ * C1 code while its C2 compile is queued passes the first test at several times its final cost
+ * (seen on a loaded 2-core machine: dense picked at 40 µs instead of 3). Either way it stops at
+ * the compile's warm-up deadline; candidates run round-robin so the compiler queue works on all
+ * of them.
  *
  * <p>Timing: round-robin (one call each per round, so noise drift hits all alike) for half the
  * budget of warm-up rounds (at least one), then timed rounds for the other half (at least 3, at
@@ -19,6 +25,7 @@ import java.util.List;
  */
 final class Calibrator {
     static final double WARM_NANOS_PER_MAC = 5.0;
+    static final long JIT_QUIET_MILLIS = 60;
     private static final int MIN_ROUNDS = 3, MAX_ROUNDS = 64;
 
     private Calibrator() {}
@@ -31,16 +38,27 @@ final class Calibrator {
     static long[] medianNanos(List<Runnable> calls, long[] macs, long budgetNanos, long warmDeadline) {
         int c = calls.size();
         boolean[] warm = new boolean[c];
-        for (int left = c; left > 0 && System.nanoTime() < warmDeadline; ) {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean watchJit = jit != null && jit.isCompilationTimeMonitoringSupported();
+        long jitMillis = watchJit ? jit.getTotalCompilationTime() : 0, quietSince = System.nanoTime();
+        for (int left = c; System.nanoTime() < warmDeadline; ) {
             for (int i = 0; i < c; i++) {
-                if (warm[i]) continue;
                 long t0 = System.nanoTime();
                 calls.get(i).run();
-                if (System.nanoTime() - t0 < WARM_NANOS_PER_MAC * macs[i]) {
+                if (!warm[i] && System.nanoTime() - t0 < WARM_NANOS_PER_MAC * macs[i]) {
                     warm[i] = true;
                     left--;
                 }
             }
+            long now = System.nanoTime();
+            if (watchJit) {
+                long m = jit.getTotalCompilationTime();
+                if (m != jitMillis) {
+                    jitMillis = m;
+                    quietSince = now;
+                }
+            }
+            if (left == 0 && (!watchJit || now - quietSince >= JIT_QUIET_MILLIS * 1_000_000L)) break;
         }
         long warmEnd = System.nanoTime() + budgetNanos / 2;
         do {
