@@ -20,7 +20,7 @@ import java.util.List;
  * apply: SELL formats only at density ≤ 0.5 (their row padding grows with density), N:M only when the pattern is N:M, int8 only when the weights already are int8 codes
  * times a per-row scale (so int8 storage changes no result), the compacted dense layer only
  * when whole rows or columns are empty, block formats only when their padding stays under 3×
- * the kept weights, the direct convolution for stride-1 convolutions at any density (on small
+ * the kept weights, the direct convolution for every convolution at any density (on small
  * images it can beat im2col + GEMM even unpruned).
  */
 final class KernelFactory {
@@ -94,7 +94,7 @@ final class KernelFactory {
             case Kernels.NM14 -> NmMatrix.satisfies(w, rows, cols, null, 1, 4);
             case Kernels.INT8_CSR -> nonZeros > 0 && isInt8PerRow();
             case Kernels.COMPACT -> keptRows.length < rows || keptCols.length < cols;
-            case Kernels.DIRECT -> conv != null && DirectSparseConv.supports(conv); // also dense: on small images im2col can cost more
+            case Kernels.DIRECT -> conv != null; // also dense: on small images im2col can cost more
             default -> false;
         };
     }

@@ -26,7 +26,7 @@ public final class Kernels {
     public static final String NM14 = "nm1:4";
     /** CSR with int8 weights and a per-row scale (only when the weights already are int8 per row). */
     public static final String INT8_CSR = "int8csr";
-    /** Direct sparse convolution (stride-1 convolutions only): no im2col, CSR over filters with input offsets. */
+    /** Direct sparse convolution (convolutions only): no im2col, CSR over filters with input offsets. */
     public static final String DIRECT = "direct";
     /** Dense GEMM on the smaller matrix left after removing empty rows / columns (structured pruning). */
     public static final String COMPACT = "compact";

@@ -7,23 +7,25 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * A stride-1 convolution with a pruned weight, computed directly on the (zero-padded) CHW image:
- * no im2col. Each kept weight {@code w[o, c, i, j]} adds {@code w · x[c, oy + i, ox + j]} to every
- * output pixel of filter {@code o}. With the image padded to {@code Hp×Wp} and the output indexed
- * in the padded width ({@code p = oy·Wp + ox}), that input is {@code xp[c·Hp·Wp + i·Wp + j + p]}:
- * one fixed offset per kept weight, the same for every pixel. So a filter's output plane is a sum
- * of shifted contiguous slices of the padded image, one broadcast-FMA per kept weight and vector
- * of 16 pixels, with four vectors (64 pixels) in registers at a time. The {@code Wp − outW} extra
- * columns per row are computed and dropped (the price of contiguity: 2/30 of the work for a 28×28
- * 3×3 layer, 4/14 for LeNet-5's C3).
+ * A convolution with a pruned weight, computed directly on the (zero-padded) CHW image: no
+ * im2col. Each kept weight {@code w[o, c, i, j]} adds {@code w · x[c, oy + i, ox + j]} to every
+ * output pixel of filter {@code o} (stride 1). With the image padded to {@code Hp×Wp} and the
+ * output indexed in the padded width ({@code p = oy·Wp + ox}), that input is
+ * {@code xp[c·Hp·Wp + i·Wp + j + p]}: one fixed offset per kept weight, the same for every pixel.
+ * So a filter's output plane is a sum of shifted contiguous slices of the padded image, one
+ * broadcast-FMA per kept weight and vector of 16 pixels, four vectors (64 pixels) in registers
+ * at a time. The {@code Wp − outW} extra columns per row are computed and dropped (the price of
+ * contiguity: 2/34 of the work for a 32×32 3×3 layer, 4/14 for LeNet-5's C3).
+ *
+ * <p>Stride {@code s > 1} becomes stride 1 by splitting each padded channel into its {@code s²}
+ * phases (rows ≡ a, columns ≡ b mod s), each {@code ⌈Hp/s⌉×⌈Wp/s⌉}: tap (c, i, j) reads phase
+ * (i mod s, j mod s) of channel c at offset {@code (i/s, j/s)}, so the kernel loop is unchanged.
  *
  * <p>Storage is CSR over filters: for each kept weight its value and its input offset (8 bytes).
  * Work per call is proportional to the kept weights times the output plane, so the speed-up over
  * the dense im2col + GEMM approaches 1/density until the broadcast and the loads (one per FMA)
  * dominate. Threads split the images (when there are at least as many as threads) or the filters
  * (balanced by kept weights); either way results do not depend on the thread count.
- *
- * <p>Stride 1 only ({@link #supports}); strided layers keep im2col + a {@link SparseMatrix}.
  */
 public final class DirectSparseConv {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -32,8 +34,9 @@ public final class DirectSparseConv {
     private static final int BLOCK = 4;
 
     private final ConvGeometry g;
-    private final int hp, wp, plane;
-    /** Output plane in padded-width pixels ({@code outH·Wp}) and rounded up to whole vectors. */
+    /** Stride, padded input size, and the phase planes: {@code hq×wq = ⌈Hp/s⌉×⌈Wp/s⌉} floats each. */
+    private final int stride, hp, wp, hq, wq, plane;
+    /** Output plane in phase-width pixels ({@code outH·wq}) and rounded up to whole vectors. */
     private final int pixels, pixelsPadded;
     /** Floats of one padded image including the read slack of the last vectors. */
     private final int paddedFloats;
@@ -44,12 +47,16 @@ public final class DirectSparseConv {
 
     private DirectSparseConv(ConvGeometry g, int[] ptr, int[] offsets, float[] values) {
         this.g = g;
+        this.stride = g.stride();
         this.hp = g.inH() + 2 * g.pad();
         this.wp = g.inW() + 2 * g.pad();
-        this.plane = hp * wp;
-        this.pixels = g.outH() * wp;
+        this.hq = (hp + stride - 1) / stride;
+        this.wq = (wp + stride - 1) / stride;
+        this.plane = hq * wq;
+        this.pixels = g.outH() * wq;
         this.pixelsPadded = (pixels + L - 1) / L * L;
-        this.paddedFloats = Math.addExact(Math.multiplyExact(g.inC(), plane), g.kW() + L);
+        // Reads end before inC·s²·plane + kW + L: the last tap row of the last output row is phase row hq − 1.
+        this.paddedFloats = Math.addExact(Math.multiplyExact(Math.multiplyExact(g.inC(), stride * stride), plane), g.kW() + L);
         this.ptr = ptr;
         this.offsets = offsets;
         this.values = values;
@@ -60,11 +67,6 @@ public final class DirectSparseConv {
         this.partition = Partition.of(work);
     }
 
-    /** Whether the direct form applies: stride 1 (any kernel size and padding). */
-    public static boolean supports(ConvGeometry g) {
-        return g.stride() == 1;
-    }
-
     /** Over the non-zero entries of the {@code [outC, inC·kH·kW]} weight. */
     public static DirectSparseConv from(ConvGeometry g, float[] weight) {
         return from(g, weight, null);
@@ -73,10 +75,9 @@ public final class DirectSparseConv {
     /** Over the entries of the {@code [outC, inC·kH·kW]} weight where {@code mask} is true (null: the non-zeros). */
     public static DirectSparseConv from(ConvGeometry g, float[] weight, boolean[] mask) {
         if (g == null) throw new IllegalArgumentException("direct conv: geometry is null");
-        if (!supports(g)) throw new IllegalArgumentException("direct conv needs stride 1, got " + g);
-        int rows = g.outC(), cols = g.colRows();
+        int rows = g.outC(), cols = g.colRows(), s = g.stride();
         WeightSource src = WeightSource.of("direct conv " + g, weight, rows, cols, mask);
-        int wp = g.inW() + 2 * g.pad(), plane = (g.inH() + 2 * g.pad()) * wp, taps = g.kH() * g.kW();
+        int wq = (g.inW() + 2 * g.pad() + s - 1) / s, plane = (g.inH() + 2 * g.pad() + s - 1) / s * wq, taps = g.kH() * g.kW();
         int[] ptr = new int[rows + 1];
         for (int o = 0; o < rows; o++) {
             int n = 0;
@@ -89,7 +90,7 @@ public final class DirectSparseConv {
             for (int c = 0; c < cols; c++) {
                 if (!src.kept(o, c)) continue;
                 int ch = c / taps, i = (c / g.kW()) % g.kH(), j = c % g.kW();
-                offsets[e] = ch * plane + i * wp + j;
+                offsets[e] = ((ch * s + i % s) * s + j % s) * plane + (i / s) * wq + j / s;
                 values[e++] = weight[o * cols + c];
             }
         }
@@ -109,7 +110,8 @@ public final class DirectSparseConv {
         float[] d = new float[g.outC() * cols];
         for (int o = 0; o < g.outC(); o++) {
             for (int e = ptr[o]; e < ptr[o + 1]; e++) {
-                int ch = offsets[e] / plane, rem = offsets[e] % plane, i = rem / wp, j = rem % wp;
+                int phase = offsets[e] / plane, rem = offsets[e] % plane;
+                int ch = phase / (stride * stride), i = rem / wq * stride + phase / stride % stride, j = rem % wq * stride + phase % stride;
                 d[o * cols + ch * taps + i * g.kW() + j] = values[e];
             }
         }
@@ -162,8 +164,14 @@ public final class DirectSparseConv {
         }
     }
 
-    /** Copies one image into {@code Hp×Wp} planes with zero borders, then zeroes the read slack. */
+    /** Copies one image into zero-bordered planes ({@code Hp×Wp}, or its s² phases), then zeroes the read slack. */
     private void pad(float[] x, int xi, float[] xp, int at) {
+        if (stride == 1) padStride1(x, xi, xp, at);
+        else padPhases(x, xi, xp, at);
+        java.util.Arrays.fill(xp, at + g.inC() * stride * stride * plane, at + paddedFloats, 0f);
+    }
+
+    private void padStride1(float[] x, int xi, float[] xp, int at) {
         int inH = g.inH(), inW = g.inW(), p = g.pad();
         for (int c = 0; c < g.inC(); c++) {
             int dst = at + c * plane;
@@ -176,8 +184,27 @@ public final class DirectSparseConv {
             }
             java.util.Arrays.fill(xp, dst, dst + p * wp, 0f);
         }
-        int end = at + g.inC() * plane;
-        java.util.Arrays.fill(xp, end, at + paddedFloats, 0f);
+    }
+
+    /** Phase (a, b) of channel c holds padded pixel (qy·s + a, qx·s + b) at (qy, qx); outside the image: 0. */
+    private void padPhases(float[] x, int xi, float[] xp, int at) {
+        int inH = g.inH(), inW = g.inW(), p = g.pad();
+        for (int c = 0; c < g.inC(); c++) {
+            for (int a = 0; a < stride; a++) {
+                for (int b = 0; b < stride; b++) {
+                    int dst = at + ((c * stride + a) * stride + b) * plane;
+                    for (int qy = 0; qy < hq; qy++) {
+                        int iy = qy * stride + a - p;
+                        boolean rowInside = iy >= 0 && iy < inH;
+                        int src = xi + (c * inH + iy) * inW;
+                        for (int qx = 0; qx < wq; qx++, dst++) {
+                            int ix = qx * stride + b - p;
+                            xp[dst] = rowInside && ix >= 0 && ix < inW ? x[src + ix] : 0f;
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /** One image's padded copy and every filter's output plane (in padded-width pixels). */
@@ -231,12 +258,12 @@ public final class DirectSparseConv {
         a0.add(a1).intoArray(xp, sAt);
     }
 
-    /** Drops the {@code Wp − outW} extra columns of each row while adding the bias and applying ReLU. */
+    /** Drops the {@code wq − outW} extra columns of each row while adding the bias and applying ReLU. */
     private void store(int o, float[] s, int sAt, float[] y, int yOff, float b, boolean relu) {
         int outH = g.outH(), outW = g.outW();
         int dst = yOff + o * outH * outW;
         for (int oy = 0; oy < outH; oy++, dst += outW) {
-            int src = sAt + oy * wp, ox = 0;
+            int src = sAt + oy * wq, ox = 0;
             for (; ox + L <= outW; ox += L) Epilogue.store(FloatVector.fromArray(S, s, src + ox), b, relu, y, dst + ox);
             if (ox < outW) {
                 VectorMask<Float> m = S.indexInRange(ox, outW);
