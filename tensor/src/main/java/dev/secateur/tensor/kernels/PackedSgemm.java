@@ -20,6 +20,10 @@ import java.util.Arrays;
  * take MC-row blocks of C from a queue. Every C element is still computed by one thread, in the
  * same K order and with the same micro-kernel, so results are identical for any thread count.
  * Shapes with n == 1 or m == 1 go to the bandwidth-bound {@link SgemvKernel}.
+ *
+ * <p>A constant A can be packed once ({@link PackedWeight}); the products with it run the same
+ * loops without packing A (same K split, same micro-kernel, so the same bits), and n == 1
+ * reads the packed panels directly ({@link PackedSgemv}).
  */
 public final class PackedSgemm {
     /** K depth of a packed block: a KC×NR B micro-panel (256·32·4 B = 32 KiB) stays in the 48 KiB L1d. */
@@ -46,6 +50,7 @@ public final class PackedSgemm {
 
     private static final ThreadLocal<SgemmTask> GEMM_TASKS = ThreadLocal.withInitial(SgemmTask::new);
     private static final ThreadLocal<SgemvTask> GEMV_TASKS = ThreadLocal.withInitial(SgemvTask::new);
+    private static final ThreadLocal<PackedSgemvTask> PACKED_GEMV_TASKS = ThreadLocal.withInitial(PackedSgemvTask::new);
 
     private PackedSgemm() {}
 
@@ -82,6 +87,83 @@ public final class PackedSgemm {
             workers.forEach(threads, task);
         } finally {
             task.clear();
+        }
+    }
+
+    /**
+     * {@code C = alpha·A[i0..i1)·op(B) + beta·C} with A pre-packed: C is (i1−i0)×n, its row 0 is
+     * A's row {@code i0} (a multiple of {@link PackedWeight#PANEL_ROWS}), op(B) is k×n. Arguments
+     * already validated.
+     */
+    public static void sgemm(Workers workers, PackedWeight a, int i0, int i1, int n, float alpha, boolean transB,
+                             float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        int m = i1 - i0, k = a.k;
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0f) {
+            scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        if (n == 1) {
+            packedGemv(workers, a, i0, i1, alpha, b, bOff, transB ? 1 : ldb, beta, c, cOff, ldc);
+            return;
+        }
+        int threads = (long) m * n * k < PARALLEL_MIN_MACS ? 1 : workers.threads();
+        if (threads == 1) {
+            blockedPacked(SgemmWorkspace.get(), a, i0, i1, n, alpha, transB, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        SgemmTask task = GEMM_TASKS.get();
+        task.setPacked(threads, a, i0, transB, m, n, alpha, b, bOff, ldb, beta, c, cOff, ldc);
+        try {
+            workers.forEach(threads, task);
+        } finally {
+            task.clear();
+        }
+    }
+
+    /** y (rows [i0, i1) of A, stride incy) = alpha·A·x + beta·y from the packed panels; x[p] at {@code x[xOff + p·incx]}. */
+    private static void packedGemv(Workers workers, PackedWeight a, int i0, int i1, float alpha,
+                                   float[] x, int xOff, int incx, float beta, float[] y, int yOff, int incy) {
+        SgemmWorkspace ws = SgemmWorkspace.get();
+        // Padded like the panels, so masked tail loads never run past the end of the array.
+        float[] xe = ws.vector(a.k * MR + PackedWeight.TAIL_PAD);
+        PackedSgemv.expand(x, xOff, incx, a.k, xe);
+        int threads = (long) (i1 - i0) * a.k < PARALLEL_MIN_GEMV ? 1 : workers.threads();
+        if (threads == 1) {
+            float[] acc = ws.accumulator(PackedSgemv.ACC * ceilDiv(i1 - i0, MR));
+            PackedSgemv.rows(a, i0, i1, i0, xe, alpha, beta, y, yOff, incy, acc);
+            return;
+        }
+        PackedSgemvTask call = PACKED_GEMV_TASKS.get();
+        call.set(threads, a, i0, i1, xe, alpha, beta, y, yOff, incy);
+        try {
+            workers.forEach(call.parts, call);
+        } finally {
+            call.clear();
+        }
+    }
+
+    /** The loops of {@link #blocked} for a pre-packed A on one thread: only B is packed. */
+    private static void blockedPacked(SgemmWorkspace ws, PackedWeight a, int i0, int i1, int n, float alpha,
+                                      boolean transB, float[] b, int bOff, int ldb, float beta,
+                                      float[] c, int cOff, int ldc) {
+        int k = a.k, kcMax = a.kcMax;
+        int ncStep = ncStep(i1 - i0);
+        float[] pb = ws.packedB(roundUp(Math.min(ncStep, n), NR) * kcMax);
+        for (int jc = 0; jc < n; jc += ncStep) {
+            int nc = Math.min(ncStep, n - jc);
+            for (int pc = 0; pc < k; pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
+                SgemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, 0);
+                float betaHere = pc == 0 ? beta : 1f;
+                int block = a.blockOffset(pc);
+                // MC is a multiple of MR, so every row block starts on a panel.
+                for (int ic = i0; ic < i1; ic += MC) {
+                    int mc = Math.min(MC, i1 - ic);
+                    macroKernel(ws, mc, nc, kc, a.panels, block + ic * kc, pb, 0, alpha, betaHere,
+                            c, cOff + (ic - i0) * ldc + jc, ldc);
+                }
+            }
         }
     }
 

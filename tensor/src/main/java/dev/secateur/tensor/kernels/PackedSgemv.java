@@ -1,0 +1,104 @@
+package dev.secateur.tensor.kernels;
+
+import static dev.secateur.tensor.kernels.SgemmMicroKernel.MR;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * y = alpha·A·x + beta·y straight from a {@link PackedWeight}, so a layer needs no row-major
+ * copy of its weight for batch 1. Like the row-major GEMV it reads every weight once and is
+ * bound by memory bandwidth. Within a K block a panel of MR rows is {@code kc·MR} contiguous
+ * floats, element (r, p) at {@code p·MR + r}; multiplying it elementwise by x expanded MR times
+ * ({@code xe[p·MR + r] = x[p]}) puts every product of row r in a lane whose index is r modulo MR.
+ * Four vector accumulators run over the block (no horizontal reduction in the loop); their sum
+ * is added to a per-panel accumulator of L lanes, and each output finally sums its L/MR lanes
+ * in ascending order. K blocks are walked outermost so each thread reads the panels of its rows
+ * as one sequential stream per block. The order of every sum depends on k only, so results do
+ * not depend on how panels are split between threads.
+ */
+final class PackedSgemv {
+    private static final VectorSpecies<Float> S = SgemmMicroKernel.S;
+    private static final int L = S.length();
+    /** Floats per panel accumulator: L lanes, at least one per panel row. */
+    static final int ACC = Math.max(L, MR);
+
+    private PackedSgemv() {}
+
+    /** {@code xe[p·MR + r] = x[xOff + p·incx]} for p in [0, k), r in [0, MR): the operand the panels multiply. */
+    static void expand(float[] x, int xOff, int incx, int k, float[] xe) {
+        for (int p = 0; p < k; p++) {
+            float v = x[xOff + p * incx];
+            int o = p * MR;
+            for (int r = 0; r < MR; r++) xe[o + r] = v;
+        }
+    }
+
+    /**
+     * Rows {@code [i0, i1)} of A (i0 a multiple of MR): {@code y[yOff + (i - rowBase)·incy] =
+     * alpha·(A·x)[i] + beta·y} ({@code beta == 0} does not read y). {@code acc} holds at least
+     * {@code ACC·ceil((i1 - i0)/MR)} floats.
+     */
+    static void rows(PackedWeight a, int i0, int i1, int rowBase, float[] xe, float alpha, float beta,
+                     float[] y, int yOff, int incy, float[] acc) {
+        int q0 = i0 / MR, q1 = PackedSgemm.ceilDiv(i1, MR);
+        java.util.Arrays.fill(acc, 0, (q1 - q0) * ACC, 0f);
+        float[] w = a.panels;
+        for (int pc = 0; pc < a.k; pc += a.kcMax) {
+            int kc = Math.min(a.kcMax, a.k - pc);
+            int len = kc * MR;
+            int base = a.blockOffset(pc) + q0 * len;
+            for (int q = 0; q < q1 - q0; q++) {
+                panel(w, base + q * len, xe, pc * MR, len, acc, q * ACC);
+            }
+        }
+        for (int i = i0; i < i1; i++) {
+            int o = ((i - i0) / MR) * ACC + i % MR;
+            float s = 0f;
+            for (int j = 0; j < ACC; j += MR) s += acc[o + j];
+            int at = yOff + (i - rowBase) * incy;
+            y[at] = beta == 0f ? alpha * s : Math.fma(beta, y[at], alpha * s);
+        }
+    }
+
+    /**
+     * acc[aOff..+ACC) += the lane sums of w[wOff..+len) · xe[xOff..+len). Kept small: C1 gives up
+     * on a bigger method ("out of virtual registers"), which then never reaches C2 and runs the
+     * Vector API unintrinsified (allocating). Vectors never cross a call, which would box them.
+     */
+    private static void panel(float[] w, int wOff, float[] xe, int xOff, int len, float[] acc, int aOff) {
+        FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+        int o = 0;
+        for (int end = len - 4 * L; o <= end; o += 4 * L) {
+            s0 = FloatVector.fromArray(S, w, wOff + o).fma(FloatVector.fromArray(S, xe, xOff + o), s0);
+            s1 = FloatVector.fromArray(S, w, wOff + o + L).fma(FloatVector.fromArray(S, xe, xOff + o + L), s1);
+            s2 = FloatVector.fromArray(S, w, wOff + o + 2 * L).fma(FloatVector.fromArray(S, xe, xOff + o + 2 * L), s2);
+            s3 = FloatVector.fromArray(S, w, wOff + o + 3 * L).fma(FloatVector.fromArray(S, xe, xOff + o + 3 * L), s3);
+        }
+        if (ACC == L) {
+            FloatVector.fromArray(S, acc, aOff).add(s0.add(s1).add(s2.add(s3))).intoArray(acc, aOff);
+        } else {
+            // Fewer lanes than panel rows (narrow vectors): accumulator u holds rows (u·L ..+L) mod MR.
+            FloatVector.fromArray(S, acc, aOff).add(s0).intoArray(acc, aOff);
+            int o1 = aOff + L % MR, o2 = aOff + (2 * L) % MR, o3 = aOff + (3 * L) % MR;
+            FloatVector.fromArray(S, acc, o1).add(s1).intoArray(acc, o1);
+            FloatVector.fromArray(S, acc, o2).add(s2).intoArray(acc, o2);
+            FloatVector.fromArray(S, acc, o3).add(s3).intoArray(acc, o3);
+        }
+        if (o < len) tail(w, wOff + o, xe, xOff + o, len - o, acc, aOff);
+    }
+
+    /**
+     * The last {@code len < 4·L} floats of a panel block, straight into the accumulator. They start
+     * at a multiple of 4·L (a multiple of MR), so the vector at t holds rows t mod MR onwards.
+     */
+    private static void tail(float[] w, int wOff, float[] xe, int xOff, int len, float[] acc, int aOff) {
+        for (int t = 0; t < len; t += L) {
+            VectorMask<Float> m = S.indexInRange(t, len);
+            int a = aOff + (ACC == L ? 0 : t % MR);
+            FloatVector.fromArray(S, w, wOff + t, m).fma(FloatVector.fromArray(S, xe, xOff + t, m),
+                    FloatVector.fromArray(S, acc, a)).intoArray(acc, a);
+        }
+    }
+}
