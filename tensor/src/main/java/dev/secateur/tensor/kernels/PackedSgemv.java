@@ -49,7 +49,18 @@ final class PackedSgemv {
             int kc = Math.min(a.kcMax, a.k - pc);
             int len = kc * MR;
             int base = a.blockOffset(pc) + q0 * len;
-            for (int q = 0; q < q1 - q0; q++) {
+            int panels = q1 - q0, q = 0;
+            if (ACC == L) {
+                // Four streams, one per quarter of the panels: as many concurrent DRAM streams as the
+                // row-major GEMV's four rows (one stream measured 10-20% slower on a 64 MB weight).
+                int h = panels / 4;
+                for (; q < h; q++) {
+                    panel4(w, base + q * len, base + (q + h) * len, base + (q + 2 * h) * len, base + (q + 3 * h) * len,
+                            xe, pc * MR, len, acc, q * ACC, (q + h) * ACC, (q + 2 * h) * ACC, (q + 3 * h) * ACC);
+                }
+                q = 4 * h;
+            }
+            for (; q < panels; q++) {
                 panel(w, base + q * len, xe, pc * MR, len, acc, q * ACC);
             }
         }
@@ -89,6 +100,51 @@ final class PackedSgemv {
         if (o < len) tail(w, wOff + o, xe, xOff + o, len - o, acc, aOff);
     }
 
+    /**
+     * Four panels at once (ACC == L only), each xe vector loaded once for all four. Per panel the
+     * same operations in the same order as {@link #panel}, so the result of a row does not depend
+     * on which of the two computed it (that is, on the split between threads).
+     */
+    private static void panel4(float[] w, int wa, int wb, int wc, int wd, float[] xe, int xOff, int len, float[] acc,
+                               int aa, int ab, int ac, int ad) {
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
+        FloatVector b0 = FloatVector.zero(S), b1 = FloatVector.zero(S), b2 = FloatVector.zero(S), b3 = FloatVector.zero(S);
+        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
+        FloatVector d0 = FloatVector.zero(S), d1 = FloatVector.zero(S), d2 = FloatVector.zero(S), d3 = FloatVector.zero(S);
+        int o = 0;
+        for (int end = len - 4 * L; o <= end; o += 4 * L) {
+            FloatVector x = FloatVector.fromArray(S, xe, xOff + o);
+            a0 = FloatVector.fromArray(S, w, wa + o).fma(x, a0);
+            b0 = FloatVector.fromArray(S, w, wb + o).fma(x, b0);
+            c0 = FloatVector.fromArray(S, w, wc + o).fma(x, c0);
+            d0 = FloatVector.fromArray(S, w, wd + o).fma(x, d0);
+            x = FloatVector.fromArray(S, xe, xOff + o + L);
+            a1 = FloatVector.fromArray(S, w, wa + o + L).fma(x, a1);
+            b1 = FloatVector.fromArray(S, w, wb + o + L).fma(x, b1);
+            c1 = FloatVector.fromArray(S, w, wc + o + L).fma(x, c1);
+            d1 = FloatVector.fromArray(S, w, wd + o + L).fma(x, d1);
+            x = FloatVector.fromArray(S, xe, xOff + o + 2 * L);
+            a2 = FloatVector.fromArray(S, w, wa + o + 2 * L).fma(x, a2);
+            b2 = FloatVector.fromArray(S, w, wb + o + 2 * L).fma(x, b2);
+            c2 = FloatVector.fromArray(S, w, wc + o + 2 * L).fma(x, c2);
+            d2 = FloatVector.fromArray(S, w, wd + o + 2 * L).fma(x, d2);
+            x = FloatVector.fromArray(S, xe, xOff + o + 3 * L);
+            a3 = FloatVector.fromArray(S, w, wa + o + 3 * L).fma(x, a3);
+            b3 = FloatVector.fromArray(S, w, wb + o + 3 * L).fma(x, b3);
+            c3 = FloatVector.fromArray(S, w, wc + o + 3 * L).fma(x, c3);
+            d3 = FloatVector.fromArray(S, w, wd + o + 3 * L).fma(x, d3);
+        }
+        FloatVector.fromArray(S, acc, aa).add(a0.add(a1).add(a2.add(a3))).intoArray(acc, aa);
+        FloatVector.fromArray(S, acc, ab).add(b0.add(b1).add(b2.add(b3))).intoArray(acc, ab);
+        FloatVector.fromArray(S, acc, ac).add(c0.add(c1).add(c2.add(c3))).intoArray(acc, ac);
+        FloatVector.fromArray(S, acc, ad).add(d0.add(d1).add(d2.add(d3))).intoArray(acc, ad);
+        if (o < len) {
+            tail(w, wa + o, xe, xOff + o, len - o, acc, aa);
+            tail(w, wb + o, xe, xOff + o, len - o, acc, ab);
+            tail(w, wc + o, xe, xOff + o, len - o, acc, ac);
+            tail(w, wd + o, xe, xOff + o, len - o, acc, ad);
+        }
+    }
     /**
      * The last {@code len < 4·L} floats of a panel block, straight into the accumulator. They start
      * at a multiple of 4·L (a multiple of MR), so the vector at t holds rows t mod MR onwards.
