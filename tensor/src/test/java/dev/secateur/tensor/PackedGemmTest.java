@@ -190,7 +190,7 @@ class PackedGemmTest {
         double[] scale = ReferenceGemm.absProducts(tc.transA, tc.transB, rows, n, k, a, rowOff, lda, b, bOff, ldb);
         double eps = 1.2e-7;
         for (int i = 0; i < actual.length; i++) {
-            int row = (i - cOff) / ldc, col = (i - cOff) - row * ldc;
+            int row = (i - cOff) / Math.max(1, ldc), col = (i - cOff) - row * ldc;
             boolean inside = i >= cOff && row < rows && col < n;
             if (!inside) {
                 assertEquals(Float.floatToRawIntBits(c[i]), Float.floatToRawIntBits(actual[i]), "wrote outside C at " + i + " for " + tc);
