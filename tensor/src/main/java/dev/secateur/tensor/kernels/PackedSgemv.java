@@ -14,15 +14,21 @@ import jdk.incubator.vector.VectorSpecies;
  * ({@code xe[p·MR + r] = x[p]}) puts every product of row r in a lane whose index is r modulo MR.
  * Four vector accumulators run over the block (no horizontal reduction in the loop); their sum
  * is added to a per-panel accumulator of L lanes, and each output finally sums its L/MR lanes
- * in ascending order. K blocks are walked outermost so each thread reads the panels of its rows
- * as one sequential stream per block. The order of every sum depends on k only, so results do
- * not depend on how panels are split between threads.
+ * in ascending order. K blocks are walked outermost, so each thread reads the panels of its rows
+ * sequentially, as four streams (one per quarter of its panels) per block. The order of every
+ * sum depends on k only, so results do not depend on how panels are split between threads.
  */
 final class PackedSgemv {
     private static final VectorSpecies<Float> S = SgemmMicroKernel.S;
     private static final int L = S.length();
     /** Floats per panel accumulator: L lanes, at least one per panel row. */
     static final int ACC = Math.max(L, MR);
+
+    /**
+     * {@link #panel4} keeps 16 vector accumulators live: only with 16-lane vectors (AVX-512, 32
+     * registers); narrower ones would spill, and there ACC may differ from L.
+     */
+    private static final boolean FOUR_STREAMS = ACC == L && L >= 16;
 
     private PackedSgemv() {}
 
@@ -50,7 +56,7 @@ final class PackedSgemv {
             int len = kc * MR;
             int base = a.blockOffset(pc) + q0 * len;
             int panels = q1 - q0, q = 0;
-            if (ACC == L) {
+            if (FOUR_STREAMS) {
                 // Four streams, one per quarter of the panels: as many concurrent DRAM streams as the
                 // row-major GEMV's four rows (one stream measured 10-20% slower on a 64 MB weight).
                 int h = panels / 4;
