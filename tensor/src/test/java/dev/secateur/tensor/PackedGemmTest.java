@@ -112,6 +112,22 @@ class PackedGemmTest {
     }
 
     @Test
+    void packedCallsFromInsideAPoolTaskAgree() {
+        int m = 530, k = 300;
+        float[] a = GemmTest.random(m * k, 6);
+        PackedWeight pw = Gemm.prepackA(false, m, k, a, 0, k);
+        Workers pool = POOLS[1];
+        for (int n : new int[] {1, 64}) {
+            float[] b = GemmTest.random(k * n, 7);
+            float[] expected = new float[m * n];
+            Gemm.sgemm(Workers.single(), pw, n, 1f, false, b, 0, n, 0f, expected, 0, n);
+            float[][] out = new float[3][m * n];
+            pool.forEach(3, t -> Gemm.sgemm(pool, pw, n, 1f, false, b, 0, n, 0f, out[t], 0, n));
+            for (float[] o : out) assertArrayEquals(expected, o, "n=" + n);
+        }
+    }
+
+    @Test
     void unpackGivesBackTheExactMatrix() {
         for (int[] s : new int[][] {{1, 1}, {7, 300}, {9, 257}, {200, 513}, {0, 5}, {5, 0}}) {
             int m = s[0], k = s[1];
