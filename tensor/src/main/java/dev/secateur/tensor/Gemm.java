@@ -58,9 +58,10 @@ public final class Gemm {
     /**
      * {@code C = alpha·A[rowStart..rowEnd)·op(B) + beta·C} with A pre-packed ({@link #prepackA}):
      * op(B) is k×n, C is (rowEnd−rowStart)×n and its row 0 is A's row {@code rowStart}, which must
-     * be a multiple of {@link PackedWeight#PANEL_ROWS} (a whole packed panel). Results equal the
-     * unpacked {@code sgemm} bit for bit for n ≥ 2; n == 1 reads the packed panels (a GEMV with
-     * its own, fixed summation order). Thread count never changes the result.
+     * be a multiple of {@link PackedWeight#PANEL_ROWS} (a whole packed panel). For n above
+     * {@link PackedSgemm#PACKED_GEMV_MAX_N} results equal the unpacked {@code sgemm} bit for bit;
+     * fewer columns run a GEMV over the packed panels (each weight read once, with its own fixed
+     * summation order). Thread count never changes the result.
      */
     public static void sgemm(Workers workers, PackedWeight a, int rowStart, int rowEnd, int n, float alpha,
                              boolean transB, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {

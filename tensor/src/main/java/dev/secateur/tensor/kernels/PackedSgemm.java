@@ -22,8 +22,8 @@ import java.util.Arrays;
  * Shapes with n == 1 or m == 1 go to the bandwidth-bound {@link SgemvKernel}.
  *
  * <p>A constant A can be packed once ({@link PackedWeight}); the products with it run the same
- * loops without packing A (same K split, same micro-kernel, so the same bits), and n == 1
- * reads the packed panels directly ({@link PackedSgemv}).
+ * loops without packing A (same K split, same micro-kernel, so the same bits), and up to
+ * {@link #PACKED_GEMV_MAX_N} columns read the packed panels directly ({@link PackedSgemv}).
  */
 public final class PackedSgemm {
     /** K depth of a packed block: a KC×NR B micro-panel (256·32·4 B = 32 KiB) stays in the 48 KiB L1d. */
@@ -45,6 +45,15 @@ public final class PackedSgemm {
      * costs more than the work saved (measured: 128³ took 0.17 ms on two threads, 0.04 ms on one).
      */
     static final long PARALLEL_MIN_MACS = 1L << 22;
+    /**
+     * Pre-packed A times at most this many columns runs as a multi-column GEMV over the packed
+     * panels ({@link PackedSgemv}: each weight read once, one FMA per column), not as full 8×32
+     * tiles that would be mostly padding. Measured (docs/bench/gemm.md): 2.5× faster at n = 2,
+     * 1.5–2.3× at n = 4, even with the tiles at n = 8, slower from there.
+     */
+    public static final int PACKED_GEMV_MAX_N = 6;
+    /** ... and only while the expanded columns (n·8·k floats) stay a modest buffer: 16 Mi floats. */
+    static final long PACKED_GEMV_MAX_X = 1L << 24;
     /** GEMV: below this many matrix elements a call runs on the calling thread. */
     static final long PARALLEL_MIN_GEMV = 1L << 17;
 
@@ -103,8 +112,9 @@ public final class PackedSgemm {
             scale(m, n, beta, c, cOff, ldc);
             return;
         }
-        if (n == 1) {
-            packedGemv(workers, a, i0, i1, alpha, b, bOff, transB ? 1 : ldb, beta, c, cOff, ldc);
+        if (n <= PACKED_GEMV_MAX_N && (long) n * PackedSgemv.stride(k) <= PACKED_GEMV_MAX_X) {
+            // B element (p, j): stored k×n at p·ldb + j, or n×k (transB) at j·ldb + p.
+            packedGemv(workers, a, i0, i1, n, alpha, b, bOff, transB ? 1 : ldb, transB ? ldb : 1, beta, c, cOff, ldc);
             return;
         }
         int threads = (long) m * n * k < PARALLEL_MIN_MACS ? 1 : workers.threads();
@@ -121,21 +131,24 @@ public final class PackedSgemm {
         }
     }
 
-    /** y (rows [i0, i1) of A, stride incy) = alpha·A·x + beta·y from the packed panels; x[p] at {@code x[xOff + p·incx]}. */
-    private static void packedGemv(Workers workers, PackedWeight a, int i0, int i1, float alpha,
-                                   float[] x, int xOff, int incx, float beta, float[] y, int yOff, int incy) {
+    /**
+     * Y (rows [i0, i1) of A × n columns, row stride ldy) = alpha·A·X + beta·Y from the packed
+     * panels; X element (p, j) at {@code x[xOff + p·rowStep + j·colStep]}.
+     */
+    private static void packedGemv(Workers workers, PackedWeight a, int i0, int i1, int n, float alpha,
+                                   float[] x, int xOff, int rowStep, int colStep, float beta, float[] y, int yOff, int ldy) {
         SgemmWorkspace ws = SgemmWorkspace.get();
-        // Padded like the panels, so masked tail loads never run past the end of the array.
-        float[] xe = ws.vector(a.k * MR + PackedWeight.TAIL_PAD);
-        PackedSgemv.expand(x, xOff, incx, a.k, xe);
+        // Each column padded like the panels, so masked tail loads never run past the end of the array.
+        float[] xe = ws.vector(n * PackedSgemv.stride(a.k));
+        PackedSgemv.expand(x, xOff, rowStep, colStep, a.k, n, xe);
         int threads = (long) (i1 - i0) * a.k < PARALLEL_MIN_GEMV ? 1 : workers.threads();
         if (threads == 1) {
-            float[] acc = ws.accumulator(PackedSgemv.ACC * ceilDiv(i1 - i0, MR));
-            PackedSgemv.rows(a, i0, i1, i0, xe, alpha, beta, y, yOff, incy, acc);
+            float[] acc = ws.accumulator(PackedSgemv.ACC * n * ceilDiv(i1 - i0, MR));
+            PackedSgemv.rows(a, i0, i1, i0, xe, n, alpha, beta, y, yOff, ldy, acc);
             return;
         }
         PackedSgemvTask call = PACKED_GEMV_TASKS.get();
-        call.set(threads, a, i0, i1, xe, alpha, beta, y, yOff, incy);
+        call.set(threads, a, i0, i1, xe, n, alpha, beta, y, yOff, ldy);
         try {
             workers.forEach(call.parts, call);
         } finally {

@@ -32,30 +32,53 @@ final class PackedSgemv {
 
     private PackedSgemv() {}
 
-    /** {@code xe[p·MR + r] = x[xOff + p·incx]} for p in [0, k), r in [0, MR): the operand the panels multiply. */
-    static void expand(float[] x, int xOff, int incx, int k, float[] xe) {
-        for (int p = 0; p < k; p++) {
-            float v = x[xOff + p * incx];
-            int o = p * MR;
-            for (int r = 0; r < MR; r++) xe[o + r] = v;
+    /** Floats per expanded column: k·MR plus the tail pad, so masked tail loads stay inside the array. */
+    static int stride(int k) {
+        return k * MR + PackedWeight.TAIL_PAD;
+    }
+
+    /**
+     * {@code xe[j·stride(k) + p·MR + r] = x[xOff + p·rowStep + j·colStep]} for p in [0, k),
+     * j in [0, cols), r in [0, MR): the operand the panels multiply, column by column.
+     */
+    static void expand(float[] x, int xOff, int rowStep, int colStep, int k, int cols, float[] xe) {
+        int stride = stride(k);
+        for (int j = 0; j < cols; j++) {
+            for (int p = 0, at = xOff + j * colStep; p < k; p++, at += rowStep) {
+                float v = x[at];
+                int o = j * stride + p * MR;
+                for (int r = 0; r < MR; r++) xe[o + r] = v;
+            }
         }
     }
 
     /**
-     * Rows {@code [i0, i1)} of A (i0 a multiple of MR): {@code y[yOff + (i - rowBase)·incy] =
-     * alpha·(A·x)[i] + beta·y} ({@code beta == 0} does not read y). {@code acc} holds at least
-     * {@code ACC·ceil((i1 - i0)/MR)} floats.
+     * Rows {@code [i0, i1)} of A (i0 a multiple of MR) times {@code cols} columns of x:
+     * {@code y[yOff + (i - rowBase)·incy + j] = alpha·(A·x)[i, j] + beta·y} ({@code beta == 0}
+     * does not read y). {@code acc} holds at least {@code ACC·cols·ceil((i1 - i0)/MR)} floats.
      */
-    static void rows(PackedWeight a, int i0, int i1, int rowBase, float[] xe, float alpha, float beta,
+    static void rows(PackedWeight a, int i0, int i1, int rowBase, float[] xe, int cols, float alpha, float beta,
                      float[] y, int yOff, int incy, float[] acc) {
         int q0 = i0 / MR, q1 = PackedSgemm.ceilDiv(i1, MR);
-        java.util.Arrays.fill(acc, 0, (q1 - q0) * ACC, 0f);
+        int panelAcc = cols * ACC;
+        java.util.Arrays.fill(acc, 0, (q1 - q0) * panelAcc, 0f);
         float[] w = a.panels;
+        int stride = stride(a.k);
         for (int pc = 0; pc < a.k; pc += a.kcMax) {
             int kc = Math.min(a.kcMax, a.k - pc);
             int len = kc * MR;
             int base = a.blockOffset(pc) + q0 * len;
             int panels = q1 - q0, q = 0;
+            if (cols > 1) {
+                // Each panel once per group of up to four columns (from L1 after the first group).
+                for (; q < panels; q++) {
+                    int j = 0, wq = base + q * len, aq = q * panelAcc;
+                    for (; j + 4 <= cols; j += 4) panelCols4(w, wq, xe, j * stride + pc * MR, stride, len, acc, aq + j * ACC);
+                    for (; j + 2 <= cols; j += 2) panelCols2(w, wq, xe, j * stride + pc * MR, stride, len, acc, aq + j * ACC);
+                    if (j < cols) panel(w, wq, xe, j * stride + pc * MR, len, acc, aq + j * ACC);
+                }
+                continue;
+            }
             if (FOUR_STREAMS) {
                 // Four streams, one per quarter of the panels: as many concurrent DRAM streams as the
                 // row-major GEMV's four rows (one stream measured 10-20% slower on a 64 MB weight).
@@ -71,11 +94,13 @@ final class PackedSgemv {
             }
         }
         for (int i = i0; i < i1; i++) {
-            int o = ((i - i0) / MR) * ACC + i % MR;
-            float s = 0f;
-            for (int j = 0; j < ACC; j += MR) s += acc[o + j];
-            int at = yOff + (i - rowBase) * incy;
-            y[at] = beta == 0f ? alpha * s : Math.fma(beta, y[at], alpha * s);
+            for (int j = 0; j < cols; j++) {
+                int o = ((i - i0) / MR) * panelAcc + j * ACC + i % MR;
+                float s = 0f;
+                for (int l = 0; l < ACC; l += MR) s += acc[o + l];
+                int at = yOff + (i - rowBase) * incy + j;
+                y[at] = beta == 0f ? alpha * s : Math.fma(beta, y[at], alpha * s);
+            }
         }
     }
 
@@ -151,6 +176,88 @@ final class PackedSgemv {
             tail(w, wd + o, xe, xOff + o, len - o, acc, ad);
         }
     }
+    /**
+     * One panel times two columns of xe ({@code stride} apart); per column the operations and their
+     * order of {@link #panel}, so a column's result does not depend on how columns are grouped.
+     * ACC == L is not required: the narrow-vector case is handled by {@link #panel} (see {@link #rows}).
+     */
+    private static void panelCols2(float[] w, int wOff, float[] xe, int xOff, int stride, int len, float[] acc, int aOff) {
+        if (ACC != L) {
+            panel(w, wOff, xe, xOff, len, acc, aOff);
+            panel(w, wOff, xe, xOff + stride, len, acc, aOff + ACC);
+            return;
+        }
+        FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+        FloatVector t0 = FloatVector.zero(S), t1 = FloatVector.zero(S), t2 = FloatVector.zero(S), t3 = FloatVector.zero(S);
+        int x2 = xOff + stride;
+        int o = 0;
+        for (int end = len - 4 * L; o <= end; o += 4 * L) {
+            FloatVector w0 = FloatVector.fromArray(S, w, wOff + o), w1 = FloatVector.fromArray(S, w, wOff + o + L);
+            FloatVector w2 = FloatVector.fromArray(S, w, wOff + o + 2 * L), w3 = FloatVector.fromArray(S, w, wOff + o + 3 * L);
+            s0 = w0.fma(FloatVector.fromArray(S, xe, xOff + o), s0);
+            t0 = w0.fma(FloatVector.fromArray(S, xe, x2 + o), t0);
+            s1 = w1.fma(FloatVector.fromArray(S, xe, xOff + o + L), s1);
+            t1 = w1.fma(FloatVector.fromArray(S, xe, x2 + o + L), t1);
+            s2 = w2.fma(FloatVector.fromArray(S, xe, xOff + o + 2 * L), s2);
+            t2 = w2.fma(FloatVector.fromArray(S, xe, x2 + o + 2 * L), t2);
+            s3 = w3.fma(FloatVector.fromArray(S, xe, xOff + o + 3 * L), s3);
+            t3 = w3.fma(FloatVector.fromArray(S, xe, x2 + o + 3 * L), t3);
+        }
+        FloatVector.fromArray(S, acc, aOff).add(s0.add(s1).add(s2.add(s3))).intoArray(acc, aOff);
+        FloatVector.fromArray(S, acc, aOff + ACC).add(t0.add(t1).add(t2.add(t3))).intoArray(acc, aOff + ACC);
+        if (o < len) {
+            tail(w, wOff + o, xe, xOff + o, len - o, acc, aOff);
+            tail(w, wOff + o, xe, x2 + o, len - o, acc, aOff + ACC);
+        }
+    }
+
+    /** {@link #panelCols2} for four columns. */
+    private static void panelCols4(float[] w, int wOff, float[] xe, int xOff, int stride, int len, float[] acc, int aOff) {
+        if (ACC != L) {
+            panelCols2(w, wOff, xe, xOff, stride, len, acc, aOff);
+            panelCols2(w, wOff, xe, xOff + 2 * stride, stride, len, acc, aOff + 2 * ACC);
+            return;
+        }
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
+        FloatVector b0 = FloatVector.zero(S), b1 = FloatVector.zero(S), b2 = FloatVector.zero(S), b3 = FloatVector.zero(S);
+        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
+        FloatVector d0 = FloatVector.zero(S), d1 = FloatVector.zero(S), d2 = FloatVector.zero(S), d3 = FloatVector.zero(S);
+        int xb = xOff + stride, xc = xb + stride, xd = xc + stride;
+        int o = 0;
+        for (int end = len - 4 * L; o <= end; o += 4 * L) {
+            FloatVector v = FloatVector.fromArray(S, w, wOff + o);
+            a0 = v.fma(FloatVector.fromArray(S, xe, xOff + o), a0);
+            b0 = v.fma(FloatVector.fromArray(S, xe, xb + o), b0);
+            c0 = v.fma(FloatVector.fromArray(S, xe, xc + o), c0);
+            d0 = v.fma(FloatVector.fromArray(S, xe, xd + o), d0);
+            v = FloatVector.fromArray(S, w, wOff + o + L);
+            a1 = v.fma(FloatVector.fromArray(S, xe, xOff + o + L), a1);
+            b1 = v.fma(FloatVector.fromArray(S, xe, xb + o + L), b1);
+            c1 = v.fma(FloatVector.fromArray(S, xe, xc + o + L), c1);
+            d1 = v.fma(FloatVector.fromArray(S, xe, xd + o + L), d1);
+            v = FloatVector.fromArray(S, w, wOff + o + 2 * L);
+            a2 = v.fma(FloatVector.fromArray(S, xe, xOff + o + 2 * L), a2);
+            b2 = v.fma(FloatVector.fromArray(S, xe, xb + o + 2 * L), b2);
+            c2 = v.fma(FloatVector.fromArray(S, xe, xc + o + 2 * L), c2);
+            d2 = v.fma(FloatVector.fromArray(S, xe, xd + o + 2 * L), d2);
+            v = FloatVector.fromArray(S, w, wOff + o + 3 * L);
+            a3 = v.fma(FloatVector.fromArray(S, xe, xOff + o + 3 * L), a3);
+            b3 = v.fma(FloatVector.fromArray(S, xe, xb + o + 3 * L), b3);
+            c3 = v.fma(FloatVector.fromArray(S, xe, xc + o + 3 * L), c3);
+            d3 = v.fma(FloatVector.fromArray(S, xe, xd + o + 3 * L), d3);
+        }
+        FloatVector.fromArray(S, acc, aOff).add(a0.add(a1).add(a2.add(a3))).intoArray(acc, aOff);
+        FloatVector.fromArray(S, acc, aOff + ACC).add(b0.add(b1).add(b2.add(b3))).intoArray(acc, aOff + ACC);
+        FloatVector.fromArray(S, acc, aOff + 2 * ACC).add(c0.add(c1).add(c2.add(c3))).intoArray(acc, aOff + 2 * ACC);
+        FloatVector.fromArray(S, acc, aOff + 3 * ACC).add(d0.add(d1).add(d2.add(d3))).intoArray(acc, aOff + 3 * ACC);
+        if (o < len) {
+            tail(w, wOff + o, xe, xOff + o, len - o, acc, aOff);
+            tail(w, wOff + o, xe, xb + o, len - o, acc, aOff + ACC);
+            tail(w, wOff + o, xe, xc + o, len - o, acc, aOff + 2 * ACC);
+            tail(w, wOff + o, xe, xd + o, len - o, acc, aOff + 3 * ACC);
+        }
+    }
+
     /**
      * The last {@code len < 4·L} floats of a panel block, straight into the accumulator. They start
      * at a multiple of 4·L (a multiple of MR), so the vector at t holds rows t mod MR onwards.

@@ -15,11 +15,12 @@ final class PackedSgemvTask implements Workers.Task {
     private PackedWeight a;
     private float[] xe, y;
     private float alpha, beta;
-    private int yOff, incy;
+    private int yOff, incy, cols;
 
-    /** {@code xe} is the expanded x, a buffer of the calling thread, read-only while the call runs. */
-    void set(int threads, PackedWeight a, int i0, int i1, float[] xe, float alpha, float beta, float[] y, int yOff, int incy) {
-        this.a = a; this.i0 = i0; this.i1 = i1; this.xe = xe;
+    /** {@code xe} is the expanded x ({@code cols} columns), a buffer of the calling thread, read-only while the call runs. */
+    void set(int threads, PackedWeight a, int i0, int i1, float[] xe, int cols, float alpha, float beta,
+             float[] y, int yOff, int incy) {
+        this.a = a; this.i0 = i0; this.i1 = i1; this.xe = xe; this.cols = cols;
         this.alpha = alpha; this.beta = beta; this.y = y; this.yOff = yOff; this.incy = incy;
         int panels = PackedSgemm.ceilDiv(i1 - i0, MR);
         rowsPerPart = PackedSgemm.ceilDiv(panels, Math.min(threads, panels)) * MR;
@@ -33,7 +34,7 @@ final class PackedSgemvTask implements Workers.Task {
 
     @Override public void run(int t) {
         int r0 = i0 + t * rowsPerPart, r1 = Math.min(i1, r0 + rowsPerPart);
-        float[] acc = SgemmWorkspace.get().accumulator(PackedSgemv.ACC * PackedSgemm.ceilDiv(r1 - r0, MR));
-        PackedSgemv.rows(a, r0, r1, i0, xe, alpha, beta, y, yOff, incy, acc);
+        float[] acc = SgemmWorkspace.get().accumulator(PackedSgemv.ACC * cols * PackedSgemm.ceilDiv(r1 - r0, MR));
+        PackedSgemv.rows(a, r0, r1, i0, xe, cols, alpha, beta, y, yOff, incy, acc);
     }
 }

@@ -4,7 +4,6 @@ import dev.secateur.tensor.Gemm;
 import dev.secateur.tensor.Workers;
 import dev.secateur.tensor.kernels.PackedWeight;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -95,13 +94,19 @@ public final class DenseMatrix extends AbstractSparseMatrix implements SparseMat
             Gemm.sgemm(workers, packed, r0, r1, n, 1f, false, x, xOff, n, 0f, y, yOff + r0 * n, n);
         }
         if (bias == null && !relu) return;
+        // Bias and ReLU in place, written out here: a vector passed to a call that is not inlined is
+        // boxed, and a masked load running past the end of y leaves the intrinsic (both allocate).
         for (int r = r0; r < r1; r++) {
             float b = bias == null ? 0f : bias[r];
             int at = yOff + r * n, j = 0;
-            for (; j + L <= n; j += L) Epilogue.store(FloatVector.fromArray(S, y, at + j), b, relu, y, at + j);
-            if (j < n) {
-                VectorMask<Float> t = S.indexInRange(j, n);
-                Epilogue.store(FloatVector.fromArray(S, y, at + j, t), b, relu, y, at + j, t);
+            for (; j + L <= n; j += L) {
+                FloatVector v = FloatVector.fromArray(S, y, at + j).add(b);
+                if (relu) v = v.max(0f);
+                v.intoArray(y, at + j);
+            }
+            for (; j < n; j++) {
+                float v = y[at + j] + b;
+                y[at + j] = relu ? Math.max(v, 0f) : v;
             }
         }
     }

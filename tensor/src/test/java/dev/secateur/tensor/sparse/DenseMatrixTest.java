@@ -91,7 +91,7 @@ class DenseMatrixTest {
         SplittableRandom rnd = new SplittableRandom(9);
         DenseMatrix a = DenseMatrix.from(Fixtures.weights(rnd, rows * cols), rows, cols);
         float[] bias = Fixtures.weights(rnd, rows);
-        for (int batch : new int[] {1, 17}) {
+        for (int batch : new int[] {1, 3, 17}) {
             float[] x = Fixtures.weights(rnd, cols * batch), y = new float[rows * batch];
             for (Workers pool : Fixtures.POOLS) {
                 long bytes = Long.MAX_VALUE;
