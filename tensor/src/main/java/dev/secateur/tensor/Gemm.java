@@ -1,12 +1,18 @@
 package dev.secateur.tensor;
 
 import dev.secateur.tensor.kernels.PackedSgemm;
+import dev.secateur.tensor.kernels.PackedWeight;
 
 /**
  * Dense single-precision matrix multiply, BLAS-style and row-major:
  * {@code C = alpha * op(A) * op(B) + beta * C} where op(X) is X or its transpose.
  * op(A) is m×k, op(B) is k×n, C is m×n. {@code beta == 0} means C is not read (NaNs in C
  * are overwritten), as in BLAS.
+ *
+ * <p>A constant left operand (a layer weight) can be packed once with {@link #prepackA} and then
+ * multiplied many times with {@link #sgemm(Workers, PackedWeight, int, int, int, float, boolean,
+ * float[], int, int, float, float[], int, int)}: same results, bit for bit, without re-packing
+ * A on every call.
  */
 public final class Gemm {
     private Gemm() {}
@@ -24,6 +30,62 @@ public final class Gemm {
                              float beta, float[] c, int cOff, int ldc) {
         validate(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         PackedSgemm.sgemm(workers, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /**
+     * Packs op(A) (m×k; A stored m×k, or k×m when {@code transA}, leading dimension {@code lda})
+     * once, for repeated products with {@link #sgemm(Workers, PackedWeight, int, int, int, float,
+     * boolean, float[], int, int, float, float[], int, int)}. The packed copy takes about as much
+     * memory as A (rows rounded up to {@link PackedWeight#PANEL_ROWS}).
+     */
+    public static PackedWeight prepackA(boolean transA, int m, int k, float[] a, int aOff, int lda) {
+        String problem = m < 0 || k < 0 ? "negative size"
+                : checkOperand("A", a, aOff, lda, transA ? k : m, transA ? m : k);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem + " in prepackA(m=" + m + ", k=" + k + ", transA=" + transA
+                    + ", lda=" + lda + ")");
+        }
+        return PackedWeight.pack(transA, m, k, a, aOff, lda);
+    }
+
+    /** {@code C = alpha·A·op(B) + beta·C} for all rows of the pre-packed A (C is m×n). */
+    public static void sgemm(Workers workers, PackedWeight a, int n, float alpha, boolean transB,
+                             float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        if (a == null) throw new IllegalArgumentException("packed A is null in sgemm(n=" + n + ")");
+        sgemm(workers, a, 0, a.rows(), n, alpha, transB, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /**
+     * {@code C = alpha·A[rowStart..rowEnd)·op(B) + beta·C} with A pre-packed ({@link #prepackA}):
+     * op(B) is k×n, C is (rowEnd−rowStart)×n and its row 0 is A's row {@code rowStart}, which must
+     * be a multiple of {@link PackedWeight#PANEL_ROWS} (a whole packed panel). For n above
+     * {@link PackedSgemm#PACKED_GEMV_MAX_N} results equal the unpacked {@code sgemm} bit for bit;
+     * fewer columns run a GEMV over the packed panels (each weight read once, with its own fixed
+     * summation order). Thread count never changes the result.
+     */
+    public static void sgemm(Workers workers, PackedWeight a, int rowStart, int rowEnd, int n, float alpha,
+                             boolean transB, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        String problem = null;
+        if (workers == null) problem = "workers is null";
+        else if (a == null) problem = "packed A is null";
+        else if (n < 0) problem = "negative size";
+        else if (rowStart < 0 || rowEnd < rowStart || rowEnd > a.rows()) {
+            problem = "row range [" + rowStart + ", " + rowEnd + ") is not inside the " + a.rows() + " rows of A";
+        } else if (rowStart % PackedWeight.PANEL_ROWS != 0) {
+            problem = "row range start " + rowStart + " is not a multiple of " + PackedWeight.PANEL_ROWS;
+        } else if (!Float.isFinite(alpha) || !Float.isFinite(beta)) {
+            problem = "alpha and beta must be finite, got alpha=" + alpha + ", beta=" + beta;
+        } else {
+            int k = a.cols();
+            problem = checkOperand("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+            if (problem == null) problem = checkOperand("C", c, cOff, ldc, rowEnd - rowStart, n);
+        }
+        if (problem != null) {
+            throw new IllegalArgumentException(problem + " in sgemm(packed A " + (a == null ? "null" : a.rows() + "x" + a.cols())
+                    + ", rows [" + rowStart + ", " + rowEnd + "), n=" + n + ", transB=" + transB + ", ldb=" + ldb
+                    + ", ldc=" + ldc + ")");
+        }
+        PackedSgemm.sgemm(workers, a, rowStart, rowEnd, n, alpha, transB, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
     /** C = A·B for 2-D tensors (a new tensor). */

@@ -20,6 +20,10 @@ import java.util.Arrays;
  * take MC-row blocks of C from a queue. Every C element is still computed by one thread, in the
  * same K order and with the same micro-kernel, so results are identical for any thread count.
  * Shapes with n == 1 or m == 1 go to the bandwidth-bound {@link SgemvKernel}.
+ *
+ * <p>A constant A can be packed once ({@link PackedWeight}); the products with it run the same
+ * loops without packing A (same K split, same micro-kernel, so the same bits), and up to
+ * {@link #PACKED_GEMV_MAX_N} columns read the packed panels directly ({@link PackedSgemv}).
  */
 public final class PackedSgemm {
     /** K depth of a packed block: a KC×NR B micro-panel (256·32·4 B = 32 KiB) stays in the 48 KiB L1d. */
@@ -41,11 +45,21 @@ public final class PackedSgemm {
      * costs more than the work saved (measured: 128³ took 0.17 ms on two threads, 0.04 ms on one).
      */
     static final long PARALLEL_MIN_MACS = 1L << 22;
+    /**
+     * Pre-packed A times at most this many columns runs as a multi-column GEMV over the packed
+     * panels ({@link PackedSgemv}: each weight read once, one FMA per column), not as full 8×32
+     * tiles that would be mostly padding. Measured (docs/bench/gemm.md): 2.5× faster at n = 2,
+     * 1.5–2.3× at n = 4, even with the tiles at n = 8, slower from there.
+     */
+    public static final int PACKED_GEMV_MAX_N = 6;
+    /** ... and only while the expanded columns (n·8·k floats) stay a modest buffer: 16 Mi floats. */
+    static final long PACKED_GEMV_MAX_X = 1L << 24;
     /** GEMV: below this many matrix elements a call runs on the calling thread. */
     static final long PARALLEL_MIN_GEMV = 1L << 17;
 
     private static final ThreadLocal<SgemmTask> GEMM_TASKS = ThreadLocal.withInitial(SgemmTask::new);
     private static final ThreadLocal<SgemvTask> GEMV_TASKS = ThreadLocal.withInitial(SgemvTask::new);
+    private static final ThreadLocal<PackedSgemvTask> PACKED_GEMV_TASKS = ThreadLocal.withInitial(PackedSgemvTask::new);
 
     private PackedSgemm() {}
 
@@ -82,6 +96,87 @@ public final class PackedSgemm {
             workers.forEach(threads, task);
         } finally {
             task.clear();
+        }
+    }
+
+    /**
+     * {@code C = alpha·A[i0..i1)·op(B) + beta·C} with A pre-packed: C is (i1−i0)×n, its row 0 is
+     * A's row {@code i0} (a multiple of {@link PackedWeight#PANEL_ROWS}), op(B) is k×n. Arguments
+     * already validated.
+     */
+    public static void sgemm(Workers workers, PackedWeight a, int i0, int i1, int n, float alpha, boolean transB,
+                             float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        int m = i1 - i0, k = a.k;
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0f) {
+            scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        if (n <= PACKED_GEMV_MAX_N && (long) n * PackedSgemv.stride(k) <= PACKED_GEMV_MAX_X) {
+            // B element (p, j): stored k×n at p·ldb + j, or n×k (transB) at j·ldb + p.
+            packedGemv(workers, a, i0, i1, n, alpha, b, bOff, transB ? 1 : ldb, transB ? ldb : 1, beta, c, cOff, ldc);
+            return;
+        }
+        int threads = (long) m * n * k < PARALLEL_MIN_MACS ? 1 : workers.threads();
+        if (threads == 1) {
+            blockedPacked(SgemmWorkspace.get(), a, i0, i1, n, alpha, transB, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        SgemmTask task = GEMM_TASKS.get();
+        task.setPacked(threads, a, i0, transB, m, n, alpha, b, bOff, ldb, beta, c, cOff, ldc);
+        try {
+            workers.forEach(threads, task);
+        } finally {
+            task.clear();
+        }
+    }
+
+    /**
+     * Y (rows [i0, i1) of A × n columns, row stride ldy) = alpha·A·X + beta·Y from the packed
+     * panels; X element (p, j) at {@code x[xOff + p·rowStep + j·colStep]}.
+     */
+    private static void packedGemv(Workers workers, PackedWeight a, int i0, int i1, int n, float alpha,
+                                   float[] x, int xOff, int rowStep, int colStep, float beta, float[] y, int yOff, int ldy) {
+        SgemmWorkspace ws = SgemmWorkspace.get();
+        // Each column padded like the panels, so masked tail loads never run past the end of the array.
+        float[] xe = ws.vector(n * PackedSgemv.stride(a.k));
+        PackedSgemv.expand(x, xOff, rowStep, colStep, a.k, n, xe);
+        int threads = (long) (i1 - i0) * a.k < PARALLEL_MIN_GEMV ? 1 : workers.threads();
+        if (threads == 1) {
+            float[] acc = ws.accumulator(PackedSgemv.ACC * n * ceilDiv(i1 - i0, MR));
+            PackedSgemv.rows(a, i0, i1, i0, xe, n, alpha, beta, y, yOff, ldy, acc);
+            return;
+        }
+        PackedSgemvTask call = PACKED_GEMV_TASKS.get();
+        call.set(threads, a, i0, i1, xe, n, alpha, beta, y, yOff, ldy);
+        try {
+            workers.forEach(call.parts, call);
+        } finally {
+            call.clear();
+        }
+    }
+
+    /** The loops of {@link #blocked} for a pre-packed A on one thread: only B is packed. */
+    private static void blockedPacked(SgemmWorkspace ws, PackedWeight a, int i0, int i1, int n, float alpha,
+                                      boolean transB, float[] b, int bOff, int ldb, float beta,
+                                      float[] c, int cOff, int ldc) {
+        int k = a.k, kcMax = a.kcMax;
+        int ncStep = ncStep(i1 - i0);
+        float[] pb = ws.packedB(roundUp(Math.min(ncStep, n), NR) * kcMax);
+        for (int jc = 0; jc < n; jc += ncStep) {
+            int nc = Math.min(ncStep, n - jc);
+            for (int pc = 0; pc < k; pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
+                SgemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, 0);
+                float betaHere = pc == 0 ? beta : 1f;
+                int block = a.blockOffset(pc);
+                // MC is a multiple of MR, so every row block starts on a panel.
+                for (int ic = i0; ic < i1; ic += MC) {
+                    int mc = Math.min(MC, i1 - ic);
+                    macroKernel(ws, mc, nc, kc, a.panels, block + ic * kc, pb, 0, alpha, betaHere,
+                            c, cOff + (ic - i0) * ldc + jc, ldc);
+                }
+            }
         }
     }
 

@@ -25,6 +25,10 @@ import java.util.Arrays;
  * nested pool), and a thread that the OS deschedules delays others by one item at most.
  * Which thread computes a tile does not change its arithmetic, so results are identical to the
  * single-threaded path. The object is reused by its calling thread, so a call allocates nothing.
+ *
+ * <p>With a {@link PackedWeight} as A ({@link #setPacked}) there is nothing of A to pack: the
+ * pack phase only packs the B block, all rows form one chunk, and the kernel phase reads the
+ * A panels from the packed weight.
  */
 final class SgemmTask implements Workers.Task {
     private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
@@ -39,6 +43,11 @@ final class SgemmTask implements Workers.Task {
     private int m, n, k, lda, ldb, ldc, aOff, bOff, cOff;
     private float alpha, beta;
     private float[] a, b, c;
+    /** A pre-packed (null: pack A from {@code a}), and the row of it that is C's row 0. */
+    private PackedWeight packed;
+    private int rowBase;
+    /** Rows of A per shared chunk: {@link #M_CHUNK}, or all of them when A is pre-packed. */
+    private int chunkRows;
 
     private int threads, kcMax, ncStep;
     private float[] packedA = new float[0];
@@ -56,13 +65,35 @@ final class SgemmTask implements Workers.Task {
         this.a = a; this.aOff = aOff; this.lda = lda;
         this.b = b; this.bOff = bOff; this.ldb = ldb;
         this.c = c; this.cOff = cOff; this.ldc = ldc;
+        this.packed = null;
+        this.chunkRows = M_CHUNK;
+        prepare();
+        int aSize = roundUp(Math.min(M_CHUNK, m), MR) * kcMax;
+        if (packedA.length < aSize) packedA = new float[aSize];
+    }
+
+    /** C (m×n) = alpha · rows [rowBase, rowBase+m) of the packed A · op(B) + beta · C. */
+    void setPacked(int threads, PackedWeight weight, int rowBase, boolean transB, int m, int n, float alpha,
+                   float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        this.threads = threads;
+        this.transA = false; this.transB = transB;
+        this.m = m; this.n = n; this.k = weight.k; this.alpha = alpha; this.beta = beta;
+        this.a = null; this.aOff = 0; this.lda = 0;
+        this.b = b; this.bOff = bOff; this.ldb = ldb;
+        this.c = c; this.cOff = cOff; this.ldc = ldc;
+        this.packed = weight;
+        this.rowBase = rowBase;
+        this.chunkRows = m;
+        prepare();
+    }
+
+    /** Block sizes, the B buffer and the phase counters of the call just set. */
+    private void prepare() {
         kcMax = PackedSgemm.kDepth(k);
         ncStep = PackedSgemm.ncStep(m);
-        int aSize = roundUp(Math.min(M_CHUNK, m), MR) * kcMax;
         int bSize = roundUp(Math.min(ncStep, n), NR) * kcMax;
-        if (packedA.length < aSize) packedA = new float[aSize];
         if (packedB.length < bSize) packedB = new float[bSize];
-        int phases = 2 * ceilDiv(n, ncStep) * ceilDiv(k, kcMax) * ceilDiv(m, M_CHUNK);
+        int phases = 2 * ceilDiv(n, ncStep) * ceilDiv(k, kcMax) * ceilDiv(m, chunkRows);
         if (counters.length < 2 * phases) counters = new int[2 * phases];
         else Arrays.fill(counters, 0, 2 * phases, 0);
         failure = null;
@@ -71,6 +102,7 @@ final class SgemmTask implements Workers.Task {
     /** Drops the array references so a finished call does not keep big arrays alive. */
     void clear() {
         a = null; b = null; c = null;
+        packed = null;
         failure = null;
     }
 
@@ -95,13 +127,13 @@ final class SgemmTask implements Workers.Task {
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
                 float betaHere = pc == 0 ? beta : 1f;
-                for (int ic = 0; ic < m; ic += M_CHUNK) {
-                    int mch = Math.min(M_CHUNK, m - ic);
+                for (int ic = 0; ic < m; ic += chunkRows) {
+                    int mch = Math.min(chunkRows, m - ic);
                     // Pack phase: the B block (with the first row chunk only) and this chunk of A.
                     int bItems = ic == 0 ? ceilDiv(bPanels, bPerItem) : 0;
                     int aPanels = ceilDiv(mch, MR);
                     int aPerItem = ceilDiv(aPanels, Math.min(aPanels, goal));
-                    int packItems = bItems + ceilDiv(aPanels, aPerItem);
+                    int packItems = bItems + (packed == null ? ceilDiv(aPanels, aPerItem) : 0);
                     for (int x; (x = take(phase)) < packItems; ) {
                         if (x < bItems) {
                             int p0 = x * bPerItem;
@@ -124,11 +156,14 @@ final class SgemmTask implements Workers.Task {
                     int rowsPerBlock = roundUp(ceilDiv(mch, rowBlocks), MR);
                     rowBlocks = ceilDiv(mch, rowsPerBlock);
                     int kernelItems = rowBlocks * groups;
+                    // Where this chunk's A panels are: the shared buffer just packed, or the packed weight.
+                    float[] aSrc = packed == null ? pa : packed.panels;
+                    int aBase = packed == null ? 0 : packed.blockOffset(pc) + (rowBase + ic) * kc;
                     for (int x; (x = take(phase)) < kernelItems; ) {
                         int r0 = (x / groups) * rowsPerBlock, g = x % groups;
                         int mc = Math.min(rowsPerBlock, mch - r0);
                         int j0 = g * panelsPerGroup * NR, j1 = Math.min(nc, j0 + panelsPerGroup * NR);
-                        PackedSgemm.macroKernel(ws, mc, j1 - j0, kc, pa, r0 * kc, pb, j0 * kc, alpha, betaHere,
+                        PackedSgemm.macroKernel(ws, mc, j1 - j0, kc, aSrc, aBase + r0 * kc, pb, j0 * kc, alpha, betaHere,
                                 c, cOff + (ic + r0) * ldc + jc + j0, ldc);
                         finish(phase);
                     }

@@ -2,30 +2,36 @@ package dev.secateur.tensor.sparse;
 
 import dev.secateur.tensor.Gemm;
 import dev.secateur.tensor.Workers;
+import dev.secateur.tensor.kernels.PackedWeight;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The dense weight behind the same interface, so a layer (or {@link SparseSelector}) can pick
- * "dense" like any format. Products are our packed {@link Gemm#sgemm} (its GEMV path for batch 1,
- * memory-bandwidth bound on large layers), which splits the work over the pool itself, followed
- * by the bias and ReLU epilogue.
+ * "dense" like any format. The weight is packed once, when the matrix is built, into the panel
+ * layout of the SGEMM micro-kernel ({@link Gemm#prepackA}); products are the pre-packed
+ * {@link Gemm#sgemm(Workers, PackedWeight, int, int, int, float, boolean, float[], int, int, float, float[], int, int)}
+ * (a GEMV over the same panels for batch 1, memory-bandwidth bound on large layers), which
+ * splits the work over the pool itself, followed by the bias and ReLU epilogue. No row-major
+ * copy is kept: the packed panels are the only storage ({@link #toDense} unpacks them exactly).
  */
 public final class DenseMatrix extends AbstractSparseMatrix implements SparseMatrix {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
-    final float[] w;
+    /** Rows per unit of the range kernels: one packed panel, so every range starts on a panel. */
+    private static final int UNIT = PackedWeight.PANEL_ROWS;
 
-    private DenseMatrix(int rows, int cols, long nonZeros, float[] w) {
-        super(rows, cols, nonZeros, Partition.of(rowWork(rows, cols)));
-        this.w = w;
+    private final PackedWeight packed;
+
+    private DenseMatrix(int rows, int cols, long nonZeros, PackedWeight packed) {
+        super(rows, cols, nonZeros, Partition.of(unitWork(rows, cols)));
+        this.packed = packed;
     }
 
-    private static long[] rowWork(int rows, int cols) {
-        long[] work = new long[rows];
-        java.util.Arrays.fill(work, cols);
+    private static long[] unitWork(int rows, int cols) {
+        long[] work = new long[(rows + UNIT - 1) / UNIT];
+        java.util.Arrays.fill(work, (long) UNIT * cols);
         return work;
     }
 
@@ -47,14 +53,19 @@ public final class DenseMatrix extends AbstractSparseMatrix implements SparseMat
                 }
             }
         }
-        return new DenseMatrix(rows, cols, kept, w);
+        return new DenseMatrix(rows, cols, kept, Gemm.prepackA(false, rows, cols, w, 0, cols));
     }
 
-    @Override public long byteSize() { return 4L * w.length; }
+    /** Bytes of the packed panels: 4·cols per row, rows rounded up to a whole panel of {@link PackedWeight#PANEL_ROWS}. */
+    @Override public long byteSize() { return packed.byteSize(); }
 
     @Override public String format() { return "dense"; }
 
-    @Override public float[] toDense() { return w.clone(); }
+    @Override public float[] toDense() {
+        float[] w = new float[rows * cols];
+        packed.unpack(w, 0, cols);
+        return w;
+    }
 
     /** Whole-matrix GEMM (GEMV for batch 1) on {@code workers}: the dense kernel splits the work itself. */
     @Override public void multiplyBatch(Workers workers, float[] x, int xOff, int batch, float[] y, int yOff,
@@ -66,12 +77,12 @@ public final class DenseMatrix extends AbstractSparseMatrix implements SparseMat
         product(workers, x, xOff, batch, y, yOff, bias, relu, 0, rows);
     }
 
-    @Override void vectorRange(float[] x, int xOff, float[] y, int yOff, float[] bias, boolean relu, int r0, int r1) {
-        product(Workers.single(), x, xOff, 1, y, yOff, bias, relu, r0, r1);
+    @Override void vectorRange(float[] x, int xOff, float[] y, int yOff, float[] bias, boolean relu, int u0, int u1) {
+        product(Workers.single(), x, xOff, 1, y, yOff, bias, relu, u0 * UNIT, Math.min(rows, u1 * UNIT));
     }
 
-    @Override void batchRange(float[] x, int xOff, int n, float[] y, int yOff, float[] bias, boolean relu, int r0, int r1) {
-        product(Workers.single(), x, xOff, n, y, yOff, bias, relu, r0, r1);
+    @Override void batchRange(float[] x, int xOff, int n, float[] y, int yOff, float[] bias, boolean relu, int u0, int u1) {
+        product(Workers.single(), x, xOff, n, y, yOff, bias, relu, u0 * UNIT, Math.min(rows, u1 * UNIT));
     }
 
     private void product(Workers workers, float[] x, int xOff, int n, float[] y, int yOff, float[] bias, boolean relu,
@@ -80,17 +91,22 @@ public final class DenseMatrix extends AbstractSparseMatrix implements SparseMat
         if (cols == 0) {
             java.util.Arrays.fill(y, yOff + r0 * n, yOff + r1 * n, 0f);
         } else {
-            Gemm.sgemm(workers, false, false, r1 - r0, n, cols, 1f, w, r0 * cols, cols, x, xOff, n,
-                    0f, y, yOff + r0 * n, n);
+            Gemm.sgemm(workers, packed, r0, r1, n, 1f, false, x, xOff, n, 0f, y, yOff + r0 * n, n);
         }
         if (bias == null && !relu) return;
+        // Bias and ReLU in place, written out here: a vector passed to a call that is not inlined is
+        // boxed, and a masked load running past the end of y leaves the intrinsic (both allocate).
         for (int r = r0; r < r1; r++) {
             float b = bias == null ? 0f : bias[r];
             int at = yOff + r * n, j = 0;
-            for (; j + L <= n; j += L) Epilogue.store(FloatVector.fromArray(S, y, at + j), b, relu, y, at + j);
-            if (j < n) {
-                VectorMask<Float> t = S.indexInRange(j, n);
-                Epilogue.store(FloatVector.fromArray(S, y, at + j, t), b, relu, y, at + j, t);
+            for (; j + L <= n; j += L) {
+                FloatVector v = FloatVector.fromArray(S, y, at + j).add(b);
+                if (relu) v = v.max(0f);
+                v.intoArray(y, at + j);
+            }
+            for (; j < n; j++) {
+                float v = y[at + j] + b;
+                y[at + j] = relu ? Math.max(v, 0f) : v;
             }
         }
     }

@@ -1,0 +1,108 @@
+package dev.secateur.tensor.sparse;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.secateur.tensor.Workers;
+import dev.secateur.tensor.reference.ReferenceSpmm;
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+import org.junit.jupiter.api.Test;
+
+/**
+ * DenseMatrix on its pre-packed weight: shapes larger than the shared format properties use
+ * (past the K block of 256, the MC block of 192 rows, several panels of 8 rows with a tail),
+ * the batches of the benchmarks, bias and ReLU, and the thread-count and allocation guarantees.
+ */
+class DenseMatrixTest {
+    private static final int[] BATCHES = {1, 2, 3, 17, 64, 100};
+
+    @Property(tries = 60)
+    void matchesTheMaskedReference(@ForAll @IntRange(min = 1, max = 400) int rows,
+                                   @ForAll @IntRange(min = 1, max = 600) int cols,
+                                   @ForAll @IntRange(min = 0, max = 5) int batchIndex,
+                                   @ForAll @IntRange(min = 0, max = 2) int pool,
+                                   @ForAll boolean withBias, @ForAll boolean relu,
+                                   @ForAll @LongRange(min = 1) long seed) {
+        int batch = BATCHES[batchIndex];
+        // Keep the float64 reference cheap.
+        if ((long) rows * cols * batch > 2_000_000L) cols = Math.max(1, 2_000_000 / (rows * batch));
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] w = Fixtures.weights(rnd, rows * cols);
+        boolean[] mask = Fixtures.mask(rnd, rows, cols, rnd.nextBoolean() ? 0.0 : 0.5, true, null);
+        DenseMatrix a = DenseMatrix.from(w, rows, cols, mask);
+        float[] held = Fixtures.masked(w, mask);
+        float[] bias = withBias ? Fixtures.weights(rnd, rows) : null;
+        int xOff = rnd.nextInt(5), yOff = rnd.nextInt(5);
+        float[] x = Fixtures.weights(rnd, xOff + cols * batch);
+        float[] expected = ReferenceSpmm.multiply(held, null, rows, cols, x, xOff, batch, bias, relu);
+        double[] scale = ReferenceSpmm.absProducts(held, null, rows, cols, x, xOff, batch, bias);
+        float[] y = new float[yOff + rows * batch + 3];
+        Arrays.fill(y, Float.NaN);
+        a.multiplyBatch(Fixtures.POOLS[pool], x, xOff, batch, y, yOff, bias, relu);
+        SparseMatrixPropertiesTest.assertClose(expected, scale, y, yOff, cols, "dense " + rows + "x" + cols + " batch " + batch);
+        assertTrue(Float.isNaN(y[yOff + rows * batch]), "wrote past the output");
+        if (yOff > 0) assertTrue(Float.isNaN(y[yOff - 1]), "wrote before the output");
+        if (batch == 1) {
+            float[] y1 = new float[yOff + rows];
+            a.multiplyVector(x, xOff, y1, yOff, bias, relu);
+            assertArrayEquals(Arrays.copyOfRange(y, yOff, yOff + rows), Arrays.copyOfRange(y1, yOff, yOff + rows),
+                    "multiplyVector and multiplyBatch(batch 1) differ");
+        }
+        assertArrayEquals(held, a.toDense(), "toDense");
+    }
+
+    @Test
+    void largeProductsDoNotDependOnTheThreadCount() {
+        // Big enough for the parallel GEMM (2^22 multiply-adds) and GEMV (2^17 weights) paths.
+        int rows = 517, cols = 700;
+        SplittableRandom rnd = new SplittableRandom(5);
+        float[] w = Fixtures.weights(rnd, rows * cols);
+        DenseMatrix a = DenseMatrix.from(w, rows, cols);
+        float[] bias = Fixtures.weights(rnd, rows);
+        for (int batch : BATCHES) {
+            float[] x = Fixtures.weights(rnd, cols * batch);
+            float[] first = null;
+            for (Workers pool : Fixtures.POOLS) {
+                for (int rep = 0; rep < 2; rep++) {
+                    float[] y = new float[rows * batch];
+                    a.multiplyBatch(pool, x, 0, batch, y, 0, bias, true);
+                    if (first == null) first = y;
+                    else assertArrayEquals(first, y, "batch " + batch + ", threads " + pool.threads());
+                }
+            }
+            float[] expected = ReferenceSpmm.multiply(w, null, rows, cols, x, 0, batch, bias, true);
+            double[] scale = ReferenceSpmm.absProducts(w, null, rows, cols, x, 0, batch, bias);
+            SparseMatrixPropertiesTest.assertClose(expected, scale, first, 0, cols, "dense batch " + batch);
+        }
+    }
+
+    @Test
+    void steadyStateCallsDoNotAllocate() {
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        // Rows and columns with tails: edge tiles, a masked vector tail, two K blocks (300 = 150 + 150).
+        int rows = 43, cols = 300;
+        SplittableRandom rnd = new SplittableRandom(9);
+        DenseMatrix a = DenseMatrix.from(Fixtures.weights(rnd, rows * cols), rows, cols);
+        float[] bias = Fixtures.weights(rnd, rows);
+        for (int batch : new int[] {1, 3, 17}) {
+            float[] x = Fixtures.weights(rnd, cols * batch), y = new float[rows * batch];
+            for (Workers pool : Fixtures.POOLS) {
+                long bytes = Long.MAX_VALUE;
+                // Interpreted Vector API code allocates until compiled: warm up in rounds until a round is clean.
+                for (int round = 0; round < 150 && bytes > 0; round++) {
+                    long before = threads.getCurrentThreadAllocatedBytes();
+                    for (int i = 0; i < 200; i++) a.multiplyBatch(pool, x, 0, batch, y, 0, bias, true);
+                    bytes = threads.getCurrentThreadAllocatedBytes() - before;
+                }
+                assertEquals(0, bytes, "bytes allocated by 200 warm calls, batch " + batch + ", threads " + pool.threads());
+            }
+        }
+    }
+}
