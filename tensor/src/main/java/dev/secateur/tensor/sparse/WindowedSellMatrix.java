@@ -2,6 +2,7 @@ package dev.secateur.tensor.sparse;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -20,6 +21,7 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
     static final int WINDOW = 64;
     private static final VectorSpecies<Float> S16 = FloatVector.SPECIES_512;
     private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
+    private static final VectorSpecies<Integer> I16 = IntVector.SPECIES_512;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
@@ -109,8 +111,10 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
 
     /**
      * y = W·x: per window four x registers (masked loads: all lanes set except in the last
-     * window); per slot two permutes, a blend and one FMA. Kept small: C1 gives up on a larger
-     * body ("out of virtual registers"), which delays C2 far past a short calibration.
+     * window); per slot two permutes, a blend and one FMA. The x registers are viewed as ints so
+     * that the byte positions widen straight to int indices (a float index costs two conversions
+     * more per slot: byte→float, and float→int inside the permute). Kept small: C1 gives up on a
+     * larger body ("out of virtual registers"), which delays C2 far past a short calibration.
      */
     @Override void vectorRange(float[] x, int xOff, float[] y, int yOff, float[] bias, boolean relu, int s0, int s1) {
         float[] v = values;
@@ -121,10 +125,10 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
             for (int w = 0; w < windows; w++) {
                 int t = slotPtr[s * windows + w], e = slotPtr[s * windows + w + 1];
                 int c0 = w * WINDOW, c = xOff + c0;
-                FloatVector x0 = FloatVector.fromArray(S16, x, c, S16.indexInRange(c0, k));
-                FloatVector x1 = FloatVector.fromArray(S16, x, c + 16, S16.indexInRange(c0 + 16, k));
-                FloatVector x2 = FloatVector.fromArray(S16, x, c + 32, S16.indexInRange(c0 + 32, k));
-                FloatVector x3 = FloatVector.fromArray(S16, x, c + 48, S16.indexInRange(c0 + 48, k));
+                IntVector x0 = FloatVector.fromArray(S16, x, c, S16.indexInRange(c0, k)).reinterpretAsInts();
+                IntVector x1 = FloatVector.fromArray(S16, x, c + 16, S16.indexInRange(c0 + 16, k)).reinterpretAsInts();
+                IntVector x2 = FloatVector.fromArray(S16, x, c + 32, S16.indexInRange(c0 + 32, k)).reinterpretAsInts();
+                IntVector x3 = FloatVector.fromArray(S16, x, c + 48, S16.indexInRange(c0 + 48, k)).reinterpretAsInts();
                 // Two accumulators: one FMA chain alone would wait on its 4-cycle latency every slot.
                 for (; t + 1 < e; t += 2) {
                     acc = FloatVector.fromArray(S16, v, t * SLICE).fma(pick(p, t, x0, x1, x2, x3), acc);
@@ -136,10 +140,11 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
         }
     }
 
-    /** The inputs of slot t's 16 lanes from the window's four registers. */
-    private static FloatVector pick(byte[] p, int t, FloatVector x0, FloatVector x1, FloatVector x2, FloatVector x3) {
-        FloatVector idx = (FloatVector) ByteVector.fromArray(B16, p, t * SLICE).convertShape(VectorOperators.B2F, S16, 0);
-        return idx.selectFrom(x0, x1).blend(idx.selectFrom(x2, x3), idx.compare(VectorOperators.GE, 32f));
+    /** The inputs of slot t's 16 lanes from the window's four registers (positions 0..63). */
+    private static FloatVector pick(byte[] p, int t, IntVector x0, IntVector x1, IntVector x2, IntVector x3) {
+        IntVector idx = (IntVector) ByteVector.fromArray(B16, p, t * SLICE).convertShape(VectorOperators.B2I, I16, 0);
+        // selectFrom uses the low 5 bits (wraps modulo 32); bit 5 picks the register pair.
+        return idx.selectFrom(x0, x1).blend(idx.selectFrom(x2, x3), idx.compare(VectorOperators.GE, 32)).reinterpretAsFloats();
     }
 
     private void store(FloatVector acc, int row0, float[] y, int yOff, float[] bias, boolean relu) {
