@@ -117,10 +117,13 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
      * FMA latency never limits a window's slots.
      */
     @Override void vectorRange(float[] x, int xOff, float[] y, int yOff, float[] bias, boolean relu, int s0, int s1) {
-        float[] v = values;
-        byte[] p = pos;
-        int[] ptr = slotPtr;
-        int k = cols, nw = windows, full = k / WINDOW;
+        multiply(values, pos, slotPtr, rows, cols, windows, x, xOff, y, yOff, bias, relu, s0, s1);
+    }
+
+    /** The batch-1 kernel on the matrix arrays. */
+    private static void multiply(float[] v, byte[] p, int[] ptr, int rows, int k, int nw, float[] x, int xOff, float[] y,
+                                 int yOff, float[] bias, boolean relu, int s0, int s1) {
+        int full = k / WINDOW;
         for (int s = s0; s < s1; s++) {
             FloatVector a0 = FloatVector.zero(S16), a1 = a0, a2 = a0, a3 = a0;
             for (int w = 0; w < nw; w++) {
@@ -146,7 +149,20 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
                 }
                 for (; t < e; t++) a0 = FloatVector.fromArray(S16, v, t * SLICE).fma(pick(p, t, x0, x1, x2, x3), a0);
             }
-            store(a0.add(a1).add(a2.add(a3)), s * SLICE, y, yOff, bias, relu);
+            // The epilogue is written out here: as a method, C2 refused to inline it into this
+            // large body (NodeCountInliningCutoff) and boxed the accumulator on every slice.
+            FloatVector acc = a0.add(a1).add(a2.add(a3));
+            int row0 = s * SLICE;
+            if (row0 + SLICE <= rows) {
+                if (bias != null) acc = acc.add(FloatVector.fromArray(S16, bias, row0));
+                if (relu) acc = acc.max(0f);
+                acc.intoArray(y, yOff + row0);
+            } else {
+                VectorMask<Float> tail = S16.indexInRange(row0, rows);
+                if (bias != null) acc = acc.add(FloatVector.fromArray(S16, bias, row0, tail));
+                if (relu) acc = acc.max(0f);
+                acc.intoArray(y, yOff + row0, tail);
+            }
         }
     }
 
@@ -155,20 +171,6 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
         IntVector idx = (IntVector) ByteVector.fromArray(B16, p, t * SLICE).convertShape(VectorOperators.B2I, I16, 0);
         // selectFrom uses the low 5 bits (wraps modulo 32); bit 5 picks the register pair.
         return idx.selectFrom(x0, x1).blend(idx.selectFrom(x2, x3), idx.compare(VectorOperators.GE, 32)).reinterpretAsFloats();
-    }
-
-    /** Plain loads and stores for a full slice: a masked store per slice measured ~15% slower in all. */
-    private void store(FloatVector acc, int row0, float[] y, int yOff, float[] bias, boolean relu) {
-        if (row0 + SLICE <= rows) {
-            if (bias != null) acc = acc.add(FloatVector.fromArray(S16, bias, row0));
-            if (relu) acc = acc.max(0f);
-            acc.intoArray(y, yOff + row0);
-        } else {
-            VectorMask<Float> tail = S16.indexInRange(row0, rows);
-            if (bias != null) acc = acc.add(FloatVector.fromArray(S16, bias, row0, tail));
-            if (relu) acc = acc.max(0f);
-            acc.intoArray(y, yOff + row0, tail);
-        }
     }
 
     /** Y = W·X: each row as a CSR row over its lane (padding slots are skipped), vectors along the batch. */
