@@ -110,11 +110,13 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
     }
 
     /**
-     * y = W·x: per window four x registers (plain loads; masked ones only in a last, partial
+     * y = W·x: per window four x registers (masked loads: all lanes set except in the last
      * window); per slot two permutes, a blend and one FMA. The x registers are viewed as ints so
      * that the byte positions widen straight to int indices (a float index costs two conversions
-     * more per slot: byte→float, and float→int inside the permute). Four accumulators, so the
-     * FMA latency never limits a window's slots.
+     * more per slot: byte→float, and float→int inside the permute). Kept small on purpose: C1
+     * gives up on a larger body ("out of virtual registers"; four accumulators and separate
+     * plain-load paths did), which leaves the kernel in slow tier-2 code long past a short
+     * calibration.
      */
     @Override void vectorRange(float[] x, int xOff, float[] y, int yOff, float[] bias, boolean relu, int s0, int s1) {
         multiply(values, pos, slotPtr, rows, cols, windows, x, xOff, y, yOff, bias, relu, s0, s1);
@@ -123,46 +125,57 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
     /** The batch-1 kernel on the matrix arrays. */
     private static void multiply(float[] v, byte[] p, int[] ptr, int rows, int k, int nw, float[] x, int xOff, float[] y,
                                  int yOff, float[] bias, boolean relu, int s0, int s1) {
-        int full = k / WINDOW;
-        for (int s = s0; s < s1; s++) {
-            FloatVector a0 = FloatVector.zero(S16), a1 = a0, a2 = a0, a3 = a0;
+        int full = Math.min(s1, rows / SLICE);
+        for (int s = s0; s < full; s++) {
+            FloatVector a0 = FloatVector.zero(S16), a1 = a0;
             for (int w = 0; w < nw; w++) {
                 int t = ptr[s * nw + w], e = ptr[s * nw + w + 1];
                 int c0 = w * WINDOW, c = xOff + c0;
-                IntVector x0, x1, x2, x3;
-                if (w < full) {
-                    x0 = FloatVector.fromArray(S16, x, c).reinterpretAsInts();
-                    x1 = FloatVector.fromArray(S16, x, c + 16).reinterpretAsInts();
-                    x2 = FloatVector.fromArray(S16, x, c + 32).reinterpretAsInts();
-                    x3 = FloatVector.fromArray(S16, x, c + 48).reinterpretAsInts();
-                } else {
-                    x0 = FloatVector.fromArray(S16, x, c, S16.indexInRange(c0, k)).reinterpretAsInts();
-                    x1 = FloatVector.fromArray(S16, x, c + 16, S16.indexInRange(c0 + 16, k)).reinterpretAsInts();
-                    x2 = FloatVector.fromArray(S16, x, c + 32, S16.indexInRange(c0 + 32, k)).reinterpretAsInts();
-                    x3 = FloatVector.fromArray(S16, x, c + 48, S16.indexInRange(c0 + 48, k)).reinterpretAsInts();
+                IntVector x0 = FloatVector.fromArray(S16, x, c, S16.indexInRange(c0, k)).reinterpretAsInts();
+                IntVector x1 = FloatVector.fromArray(S16, x, c + 16, S16.indexInRange(c0 + 16, k)).reinterpretAsInts();
+                IntVector x2 = FloatVector.fromArray(S16, x, c + 32, S16.indexInRange(c0 + 32, k)).reinterpretAsInts();
+                IntVector x3 = FloatVector.fromArray(S16, x, c + 48, S16.indexInRange(c0 + 48, k)).reinterpretAsInts();
+                // Two FMA chains (the accumulators swap every slot), so one chain does not wait on
+                // its 4-cycle latency every slot; one call site of pick keeps the body small.
+                for (; t < e; t++) {
+                    FloatVector next = FloatVector.fromArray(S16, v, t * SLICE).fma(pick(p, t, x0, x1, x2, x3), a0);
+                    a0 = a1;
+                    a1 = next;
                 }
-                for (; t + 3 < e; t += 4) {
-                    a0 = FloatVector.fromArray(S16, v, t * SLICE).fma(pick(p, t, x0, x1, x2, x3), a0);
-                    a1 = FloatVector.fromArray(S16, v, t * SLICE + SLICE).fma(pick(p, t + 1, x0, x1, x2, x3), a1);
-                    a2 = FloatVector.fromArray(S16, v, t * SLICE + 2 * SLICE).fma(pick(p, t + 2, x0, x1, x2, x3), a2);
-                    a3 = FloatVector.fromArray(S16, v, t * SLICE + 3 * SLICE).fma(pick(p, t + 3, x0, x1, x2, x3), a3);
+            }
+            // Bias and ReLU are applied afterwards, in a separate pass, and a last partial slice is
+            // done in scalar code: with a masked store or a store method here the body got too
+            // big — C1 gave up ("out of virtual registers"), or C2 refused to inline the method
+            // (NodeCountInliningCutoff) and boxed the accumulator on every slice.
+            a0.add(a1).intoArray(y, yOff + s * SLICE);
+        }
+        if (full < s1) partialSlice(v, p, ptr, rows, nw, x, xOff, y, yOff, full);
+        if (bias != null || relu) epilogue(y, yOff, bias, relu, s0 * SLICE, Math.min(rows, s1 * SLICE));
+    }
+
+    /** The last slice when it has fewer than 16 rows: each row over its lane, padding included. */
+    private static void partialSlice(float[] v, byte[] p, int[] ptr, int rows, int nw, float[] x, int xOff, float[] y,
+                                     int yOff, int s) {
+        for (int r = s * SLICE; r < rows; r++) {
+            int lane = r - s * SLICE;
+            float a = 0f;
+            for (int w = 0; w < nw; w++) {
+                for (int t = ptr[s * nw + w]; t < ptr[s * nw + w + 1]; t++) {
+                    float wt = v[t * SLICE + lane];
+                    if (Float.floatToRawIntBits(wt) != 0) a = Math.fma(wt, x[xOff + w * WINDOW + p[t * SLICE + lane]], a);
                 }
-                for (; t < e; t++) a0 = FloatVector.fromArray(S16, v, t * SLICE).fma(pick(p, t, x0, x1, x2, x3), a0);
             }
-            // The epilogue is written out here: as a method, C2 refused to inline it into this
-            // large body (NodeCountInliningCutoff) and boxed the accumulator on every slice.
-            FloatVector acc = a0.add(a1).add(a2.add(a3));
-            int row0 = s * SLICE;
-            if (row0 + SLICE <= rows) {
-                if (bias != null) acc = acc.add(FloatVector.fromArray(S16, bias, row0));
-                if (relu) acc = acc.max(0f);
-                acc.intoArray(y, yOff + row0);
-            } else {
-                VectorMask<Float> tail = S16.indexInRange(row0, rows);
-                if (bias != null) acc = acc.add(FloatVector.fromArray(S16, bias, row0, tail));
-                if (relu) acc = acc.max(0f);
-                acc.intoArray(y, yOff + row0, tail);
-            }
+            y[yOff + r] = a;
+        }
+    }
+
+    /** {@code y[r] = act(y[r] + bias[r])} for rows {@code [r0, r1)}: M operations against the kernel's slots. */
+    private static void epilogue(float[] y, int yOff, float[] bias, boolean relu, int r0, int r1) {
+        for (int r = r0; r < r1; r++) {
+            float a = y[yOff + r];
+            if (bias != null) a += bias[r];
+            if (relu) a = Math.max(a, 0f);
+            y[yOff + r] = a;
         }
     }
 
