@@ -2,6 +2,7 @@ package dev.secateur.tensor.sparse;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -20,6 +21,7 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
     static final int WINDOW = 64;
     private static final VectorSpecies<Float> S16 = FloatVector.SPECIES_512;
     private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
+    private static final VectorSpecies<Integer> I16 = IntVector.SPECIES_512;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
@@ -109,44 +111,79 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
 
     /**
      * y = W·x: per window four x registers (masked loads: all lanes set except in the last
-     * window); per slot two permutes, a blend and one FMA. Kept small: C1 gives up on a larger
-     * body ("out of virtual registers"), which delays C2 far past a short calibration.
+     * window); per slot two permutes, a blend and one FMA. The x registers are viewed as ints so
+     * that the byte positions widen straight to int indices (a float index costs two conversions
+     * more per slot: byte→float, and float→int inside the permute). Kept small on purpose: C1
+     * gives up on a larger body ("out of virtual registers"; four accumulators and separate
+     * plain-load paths did), which leaves the kernel in slow tier-2 code long past a short
+     * calibration.
      */
     @Override void vectorRange(float[] x, int xOff, float[] y, int yOff, float[] bias, boolean relu, int s0, int s1) {
-        float[] v = values;
-        byte[] p = pos;
-        int k = cols;
-        for (int s = s0; s < s1; s++) {
-            FloatVector acc = FloatVector.zero(S16), acc1 = acc;
-            for (int w = 0; w < windows; w++) {
-                int t = slotPtr[s * windows + w], e = slotPtr[s * windows + w + 1];
+        multiply(values, pos, slotPtr, rows, cols, windows, x, xOff, y, yOff, bias, relu, s0, s1);
+    }
+
+    /** The batch-1 kernel on the matrix arrays. */
+    private static void multiply(float[] v, byte[] p, int[] ptr, int rows, int k, int nw, float[] x, int xOff, float[] y,
+                                 int yOff, float[] bias, boolean relu, int s0, int s1) {
+        int full = Math.min(s1, rows / SLICE);
+        for (int s = s0; s < full; s++) {
+            FloatVector a0 = FloatVector.zero(S16), a1 = a0;
+            for (int w = 0; w < nw; w++) {
+                int t = ptr[s * nw + w], e = ptr[s * nw + w + 1];
                 int c0 = w * WINDOW, c = xOff + c0;
-                FloatVector x0 = FloatVector.fromArray(S16, x, c, S16.indexInRange(c0, k));
-                FloatVector x1 = FloatVector.fromArray(S16, x, c + 16, S16.indexInRange(c0 + 16, k));
-                FloatVector x2 = FloatVector.fromArray(S16, x, c + 32, S16.indexInRange(c0 + 32, k));
-                FloatVector x3 = FloatVector.fromArray(S16, x, c + 48, S16.indexInRange(c0 + 48, k));
-                // Two accumulators: one FMA chain alone would wait on its 4-cycle latency every slot.
-                for (; t + 1 < e; t += 2) {
-                    acc = FloatVector.fromArray(S16, v, t * SLICE).fma(pick(p, t, x0, x1, x2, x3), acc);
-                    acc1 = FloatVector.fromArray(S16, v, t * SLICE + SLICE).fma(pick(p, t + 1, x0, x1, x2, x3), acc1);
+                IntVector x0 = FloatVector.fromArray(S16, x, c, S16.indexInRange(c0, k)).reinterpretAsInts();
+                IntVector x1 = FloatVector.fromArray(S16, x, c + 16, S16.indexInRange(c0 + 16, k)).reinterpretAsInts();
+                IntVector x2 = FloatVector.fromArray(S16, x, c + 32, S16.indexInRange(c0 + 32, k)).reinterpretAsInts();
+                IntVector x3 = FloatVector.fromArray(S16, x, c + 48, S16.indexInRange(c0 + 48, k)).reinterpretAsInts();
+                // Two FMA chains (the accumulators swap every slot), so one chain does not wait on
+                // its 4-cycle latency every slot; one call site of pick keeps the body small.
+                for (; t < e; t++) {
+                    FloatVector next = FloatVector.fromArray(S16, v, t * SLICE).fma(pick(p, t, x0, x1, x2, x3), a0);
+                    a0 = a1;
+                    a1 = next;
                 }
-                if (t < e) acc = FloatVector.fromArray(S16, v, t * SLICE).fma(pick(p, t, x0, x1, x2, x3), acc);
             }
-            store(acc.add(acc1), s * SLICE, y, yOff, bias, relu);
+            // Bias and ReLU are applied afterwards, in a separate pass, and a last partial slice is
+            // done in scalar code: with a masked store or a store method here the body got too
+            // big — C1 gave up ("out of virtual registers"), or C2 refused to inline the method
+            // (NodeCountInliningCutoff) and boxed the accumulator on every slice.
+            a0.add(a1).intoArray(y, yOff + s * SLICE);
+        }
+        if (full < s1) partialSlice(v, p, ptr, rows, nw, x, xOff, y, yOff, full);
+        if (bias != null || relu) epilogue(y, yOff, bias, relu, s0 * SLICE, Math.min(rows, s1 * SLICE));
+    }
+
+    /** The last slice when it has fewer than 16 rows: each row over its lane, padding included. */
+    private static void partialSlice(float[] v, byte[] p, int[] ptr, int rows, int nw, float[] x, int xOff, float[] y,
+                                     int yOff, int s) {
+        for (int r = s * SLICE; r < rows; r++) {
+            int lane = r - s * SLICE;
+            float a = 0f;
+            for (int w = 0; w < nw; w++) {
+                for (int t = ptr[s * nw + w]; t < ptr[s * nw + w + 1]; t++) {
+                    float wt = v[t * SLICE + lane];
+                    if (Float.floatToRawIntBits(wt) != 0) a = Math.fma(wt, x[xOff + w * WINDOW + p[t * SLICE + lane]], a);
+                }
+            }
+            y[yOff + r] = a;
         }
     }
 
-    /** The inputs of slot t's 16 lanes from the window's four registers. */
-    private static FloatVector pick(byte[] p, int t, FloatVector x0, FloatVector x1, FloatVector x2, FloatVector x3) {
-        FloatVector idx = (FloatVector) ByteVector.fromArray(B16, p, t * SLICE).convertShape(VectorOperators.B2F, S16, 0);
-        return idx.selectFrom(x0, x1).blend(idx.selectFrom(x2, x3), idx.compare(VectorOperators.GE, 32f));
+    /** {@code y[r] = act(y[r] + bias[r])} for rows {@code [r0, r1)}: M operations against the kernel's slots. */
+    private static void epilogue(float[] y, int yOff, float[] bias, boolean relu, int r0, int r1) {
+        for (int r = r0; r < r1; r++) {
+            float a = y[yOff + r];
+            if (bias != null) a += bias[r];
+            if (relu) a = Math.max(a, 0f);
+            y[yOff + r] = a;
+        }
     }
 
-    private void store(FloatVector acc, int row0, float[] y, int yOff, float[] bias, boolean relu) {
-        VectorMask<Float> tail = S16.indexInRange(row0, rows);
-        if (bias != null) acc = acc.add(FloatVector.fromArray(S16, bias, row0, tail));
-        if (relu) acc = acc.max(0f);
-        acc.intoArray(y, yOff + row0, tail);
+    /** The inputs of slot t's 16 lanes from the window's four registers (positions 0..63). */
+    private static FloatVector pick(byte[] p, int t, IntVector x0, IntVector x1, IntVector x2, IntVector x3) {
+        IntVector idx = (IntVector) ByteVector.fromArray(B16, p, t * SLICE).convertShape(VectorOperators.B2I, I16, 0);
+        // selectFrom uses the low 5 bits (wraps modulo 32); bit 5 picks the register pair.
+        return idx.selectFrom(x0, x1).blend(idx.selectFrom(x2, x3), idx.compare(VectorOperators.GE, 32)).reinterpretAsFloats();
     }
 
     /** Y = W·X: each row as a CSR row over its lane (padding slots are skipped), vectors along the batch. */

@@ -132,6 +132,36 @@ class SparseMatrixPropertiesTest {
         assertTrue(bm.byteSize() <= 4 * nnz + 64 + 8 * (groups + 1) + 4L * groups * cols, "bitmap at most 4 B per column");
     }
 
+    /**
+     * The windowed SELL batch-1 kernel on widths the general property rarely reaches: several
+     * full 64-column windows plus a partial one (or none), per-window slot counts on both sides of
+     * its 4-slot unrolling, slices cut short by the row count.
+     */
+    @Property(tries = 120)
+    void windowedSellMatchesTheReferenceOverManyWindows(@ForAll @IntRange(min = 1, max = 40) int rows,
+                                                       @ForAll @IntRange(min = 1, max = 330) int cols,
+                                                       @ForAll @IntRange(min = 0, max = 4) int sparsityIndex,
+                                                       @ForAll boolean withBias, @ForAll boolean relu,
+                                                       @ForAll @LongRange(min = 1) long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] w = Fixtures.weights(rnd, rows * cols);
+        boolean[] mask = Fixtures.mask(rnd, rows, cols, SPARSITIES[sparsityIndex], rnd.nextBoolean(), null);
+        WindowedSellMatrix a = WindowedSellMatrix.from(w, rows, cols, mask);
+        float[] held = Fixtures.masked(w, mask);
+        float[] bias = withBias ? Fixtures.weights(rnd, rows) : null;
+        int xOff = rnd.nextInt(5), yOff = rnd.nextInt(5);
+        float[] x = Fixtures.weights(rnd, xOff + cols);
+        float[] expected = ReferenceSpmm.multiply(held, null, rows, cols, x, xOff, 1, bias, relu);
+        double[] scale = ReferenceSpmm.absProducts(held, null, rows, cols, x, xOff, 1, bias);
+        float[] y = new float[yOff + rows + 3];
+        Arrays.fill(y, Float.NaN);
+        a.multiplyVector(x, xOff, y, yOff, bias, relu);
+        assertClose(expected, scale, y, yOff, cols, "wsell16 " + rows + "x" + cols);
+        assertTrue(Float.isNaN(y[yOff + rows]), "wrote past the output");
+        if (yOff > 0) assertTrue(Float.isNaN(y[yOff - 1]), "wrote before the output");
+        assertArrayEquals(held, a.toDense(), "toDense");
+    }
+
     /** |y - ref| ≤ (K + 2)·2⁻²²·Σ|w·x| per output: the error bound of any summation order. */
     static void assertClose(float[] expected, double[] scale, float[] y, int yOff, int k, String what) {
         for (int i = 0; i < expected.length; i++) {
