@@ -4,6 +4,7 @@ import dev.secateur.tensor.Workers;
 import dev.secateur.tensor.sparse.BitmapMatrix;
 import dev.secateur.tensor.sparse.BsrMatrix;
 import dev.secateur.tensor.sparse.CsrMatrix;
+import dev.secateur.tensor.sparse.PanelCsrMatrix;
 import dev.secateur.tensor.sparse.DenseMatrix;
 import dev.secateur.tensor.sparse.Int8CsrMatrix;
 import dev.secateur.tensor.sparse.NmMatrix;
@@ -57,7 +58,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class SpmmBenchmark {
-    @Param({"dense", "csr", "bsr4x1", "bsr8x1", "bitmap16", "nm24", "auto", "int8csr", "sell16", "wsell16"})
+    @Param({"dense", "csr", "pcsr", "bsr4x1", "bsr8x1", "bitmap16", "nm24", "auto", "int8csr", "sell16", "wsell16"})
     public String format;
 
     @Param({"0.0", "0.5", "0.7", "0.8", "0.9", "0.95", "0.98"})
@@ -93,6 +94,7 @@ public class SpmmBenchmark {
         matrix = switch (format) {
             case "dense" -> DenseMatrix.from(w, m, k, keep);
             case "csr" -> CsrMatrix.from(w, m, k, keep);
+            case "pcsr" -> PanelCsrMatrix.from(w, m, k, keep);
             case "int8csr" -> Int8CsrMatrix.from(w, m, k, keep);
             case "bsr4x1" -> BsrMatrix.from(w, m, k, keep, 4);
             case "bsr8x1" -> BsrMatrix.from(w, m, k, keep, 8);

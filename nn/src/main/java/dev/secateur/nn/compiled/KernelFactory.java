@@ -8,6 +8,7 @@ import dev.secateur.tensor.sparse.DenseMatrix;
 import dev.secateur.tensor.sparse.DirectSparseConv;
 import dev.secateur.tensor.sparse.Int8CsrMatrix;
 import dev.secateur.tensor.sparse.NmMatrix;
+import dev.secateur.tensor.sparse.PanelCsrMatrix;
 import dev.secateur.tensor.sparse.SellMatrix;
 import dev.secateur.tensor.sparse.WindowedSellMatrix;
 
@@ -76,7 +77,7 @@ final class KernelFactory {
     List<String> candidates(java.util.Set<String> allowed) {
         List<String> names = new ArrayList<>();
         names.add(Kernels.DENSE);
-        for (String k : List.of(Kernels.CSR, Kernels.BSR4, Kernels.BSR8, Kernels.BITMAP, Kernels.SELL, Kernels.WSELL, Kernels.NM24, Kernels.NM14,
+        for (String k : List.of(Kernels.CSR, Kernels.PCSR, Kernels.BSR4, Kernels.BSR8, Kernels.BITMAP, Kernels.SELL, Kernels.WSELL, Kernels.NM24, Kernels.NM14,
                 Kernels.INT8_CSR, Kernels.COMPACT, Kernels.DIRECT)) {
             if ((allowed == null || allowed.contains(k)) && applies(k)) names.add(k);
         }
@@ -87,6 +88,7 @@ final class KernelFactory {
     boolean applies(String name) {
         return switch (name) {
             case Kernels.DENSE, Kernels.CSR, Kernels.BITMAP -> true;
+            case Kernels.PCSR -> cols > PanelCsrMatrix.PANEL && density() <= 0.5; // panels pay only on wide, sparse layers
             case Kernels.SELL, Kernels.WSELL -> density() <= 0.5; // row-padded slices: only for sparse weights
             case Kernels.BSR4 -> blockPaddingOk(4);
             case Kernels.BSR8 -> blockPaddingOk(8);
@@ -138,6 +140,7 @@ final class KernelFactory {
         return switch (name) {
             case Kernels.DENSE -> full(name, DenseMatrix.from(w, rows, cols));
             case Kernels.CSR -> full(name, CsrMatrix.from(w, rows, cols));
+            case Kernels.PCSR -> full(name, PanelCsrMatrix.from(w, rows, cols));
             case Kernels.BSR4 -> full(name, BsrMatrix.from(w, rows, cols, 4));
             case Kernels.BSR8 -> full(name, BsrMatrix.from(w, rows, cols, 8));
             case Kernels.BITMAP -> full(name, BitmapMatrix.from(w, rows, cols));

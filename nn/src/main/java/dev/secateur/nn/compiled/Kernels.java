@@ -10,6 +10,8 @@ public final class Kernels {
     public static final String DENSE = "dense";
     /** Compressed sparse rows (16-bit column deltas). */
     public static final String CSR = "csr";
+    /** CSR in 256-column panels with an aligned copy of each X panel (batched products of wide layers). */
+    public static final String PCSR = "pcsr";
     /** Block-sparse rows, 4×1 blocks. */
     public static final String BSR4 = "bsr4x1";
     /** Block-sparse rows, 8×1 blocks. */
@@ -32,5 +34,5 @@ public final class Kernels {
     public static final String COMPACT = "compact";
 
     /** Every kernel name. */
-    public static final List<String> ALL = List.of(DENSE, CSR, BSR4, BSR8, BITMAP, SELL, WSELL, NM24, NM14, INT8_CSR, COMPACT, DIRECT);
+    public static final List<String> ALL = List.of(DENSE, CSR, PCSR, BSR4, BSR8, BITMAP, SELL, WSELL, NM24, NM14, INT8_CSR, COMPACT, DIRECT);
 }

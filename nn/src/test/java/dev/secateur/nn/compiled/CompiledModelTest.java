@@ -106,6 +106,7 @@ class CompiledModelTest {
                 for (int n : new int[] {1, 3, 5}) checkAgainstModel(m, cm, n, 31 + n, name + " " + p + " kernel " + kernel);
             }
             assertTrue(applied.containsAll(List.of(Kernels.DENSE, Kernels.CSR, Kernels.BITMAP)), name + " " + p + ": " + applied);
+            if (p == Pruning.UNSTRUCTURED && name.equals("lenet300")) assertTrue(applied.contains(Kernels.PCSR), "wide sparse layers can use pcsr: " + applied);
             if (p != Pruning.NONE) assertTrue(applied.containsAll(List.of(Kernels.SELL, Kernels.WSELL)), name + " " + p + ": " + applied);
             if (p == Pruning.NM24) assertTrue(applied.contains(Kernels.NM24), "2:4 masks use nm2:4: " + applied);
             if (p == Pruning.QUANTIZED) assertTrue(applied.contains(Kernels.INT8_CSR), "quantized weights use int8: " + applied);

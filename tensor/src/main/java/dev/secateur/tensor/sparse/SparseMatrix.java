@@ -26,7 +26,7 @@ import dev.secateur.tensor.Workers;
  * by the format, independent of the thread count.
  */
 public sealed interface SparseMatrix
-        permits CsrMatrix, Int8CsrMatrix, BsrMatrix, BitmapMatrix, SellMatrix, WindowedSellMatrix, NmMatrix,
+        permits CsrMatrix, PanelCsrMatrix, Int8CsrMatrix, BsrMatrix, BitmapMatrix, SellMatrix, WindowedSellMatrix, NmMatrix,
                 DenseMatrix {
 
     /** Number of output rows M. */

@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Picks the fastest representation of one weight matrix by measuring: builds every candidate
- * format (dense, CSR, BSR 4×1 and 8×1, bitmap, SELL-16 and its windowed form, N:M when the
+ * format (dense, CSR, panel CSR for batches, BSR 4×1 and 8×1, bitmap, SELL-16 and its windowed form, N:M when the
  * mask allows it), times each on random activations of the real shape and batch for a short
  * bounded budget, and keeps the fastest. A calibration costs roughly a second per format the
  * JVM has not compiled yet (a proxy warm-up), plus about {@code budget} per candidate, plus up
@@ -55,7 +55,7 @@ public final class SparseSelector {
         if (batch < 1) throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         if (budgetNanos < 0) throw new IllegalArgumentException("budget must be >= 0 ns, got " + budgetNanos);
         if (workers == null) throw new IllegalArgumentException("workers is null");
-        List<SparseMatrix> candidates = candidates(dense, rows, cols, mask);
+        List<SparseMatrix> candidates = candidates(dense, rows, cols, mask, batch);
         SparseMatrix denseMatrix = candidates.getFirst();
         warmUp(candidates, (double) denseMatrix.nonZeros() / Math.max(1L, (long) rows * cols), batch, workers,
                 8 * budgetNanos);
@@ -87,13 +87,15 @@ public final class SparseSelector {
         return new Selection(best, List.copyOf(timings));
     }
 
-    private static List<SparseMatrix> candidates(float[] dense, int rows, int cols, boolean[] mask) {
+    private static List<SparseMatrix> candidates(float[] dense, int rows, int cols, boolean[] mask, int batch) {
         DenseMatrix denseMatrix = DenseMatrix.from(dense, rows, cols, mask);
         long kept = Math.max(1, denseMatrix.nonZeros());
         List<SparseMatrix> candidates = new ArrayList<>();
         candidates.add(denseMatrix);
         candidates.add(CsrMatrix.from(dense, rows, cols, mask));
         candidates.add(BitmapMatrix.from(dense, rows, cols, mask));
+        // Panels pay off only when a batch row of X is reused; batch 1 would just add calibration time.
+        if (batch > 1 && cols > PanelCsrMatrix.PANEL) candidates.add(PanelCsrMatrix.from(dense, rows, cols, mask));
         SellMatrix sell = SellMatrix.from(dense, rows, cols, mask);
         if (sell.values.length <= 2 * kept + 16L * SellMatrix.SLICE) candidates.add(sell);
         WindowedSellMatrix wsell = WindowedSellMatrix.from(dense, rows, cols, mask);
@@ -143,6 +145,7 @@ public final class SparseSelector {
             SparseMatrix proxy = switch (m) {
                 case DenseMatrix d -> DenseMatrix.from(w, rows, cols, keep);
                 case CsrMatrix c -> CsrMatrix.from(w, rows, cols, keep);
+                case PanelCsrMatrix c -> PanelCsrMatrix.from(w, rows, cols, keep);
                 case Int8CsrMatrix c -> Int8CsrMatrix.from(w, rows, cols, keep);
                 case BsrMatrix b -> BsrMatrix.from(w, rows, cols, keep, b.blockHeight());
                 case BitmapMatrix b -> BitmapMatrix.from(w, rows, cols, keep);

@@ -11,12 +11,13 @@ final class Fixtures {
 
     /** Every format, as one builder from (dense, rows, cols, mask). */
     enum Format {
-        DENSE, CSR, INT8_CSR, BSR4, BSR8, BITMAP, SELL, WSELL, NM_2_4, NM_1_4, NM_3_8;
+        DENSE, CSR, PCSR, INT8_CSR, BSR4, BSR8, BITMAP, SELL, WSELL, NM_2_4, NM_1_4, NM_3_8;
 
         SparseMatrix build(float[] w, int rows, int cols, boolean[] mask) {
             return switch (this) {
                 case DENSE -> DenseMatrix.from(w, rows, cols, mask);
                 case CSR -> CsrMatrix.from(w, rows, cols, mask);
+                case PCSR -> PanelCsrMatrix.from(w, rows, cols, mask);
                 case INT8_CSR -> Int8CsrMatrix.from(w, rows, cols, mask);
                 case BSR4 -> BsrMatrix.from(w, rows, cols, mask, 4);
                 case BSR8 -> BsrMatrix.from(w, rows, cols, mask, 8);

@@ -162,6 +162,37 @@ class SparseMatrixPropertiesTest {
         assertArrayEquals(held, a.toDense(), "toDense");
     }
 
+    /** Panel CSR over several column panels (the general property stays inside one), any batch, any pool. */
+    @Property(tries = 100)
+    void panelCsrMatchesTheReferenceOverSeveralPanels(@ForAll @IntRange(min = 1, max = 40) int rows,
+                                                      @ForAll @IntRange(min = 100, max = 700) int cols,
+                                                      @ForAll @IntRange(min = 0, max = 4) int sparsityIndex,
+                                                      @ForAll @IntRange(min = 0, max = 5) int batchIndex,
+                                                      @ForAll @IntRange(min = 0, max = 2) int pool,
+                                                      @ForAll boolean withBias, @ForAll boolean relu,
+                                                      @ForAll @LongRange(min = 1) long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] w = Fixtures.weights(rnd, rows * cols);
+        boolean[] mask = Fixtures.mask(rnd, rows, cols, SPARSITIES[sparsityIndex], rnd.nextBoolean(), null);
+        PanelCsrMatrix a = PanelCsrMatrix.from(w, rows, cols, mask);
+        float[] held = Fixtures.masked(w, mask);
+        assertArrayEquals(held, a.toDense(), "toDense");
+        int batch = BATCHES[batchIndex];
+        float[] bias = withBias ? Fixtures.weights(rnd, rows) : null;
+        int xOff = rnd.nextInt(5), yOff = rnd.nextInt(5);
+        float[] x = Fixtures.weights(rnd, xOff + cols * batch);
+        float[] expected = ReferenceSpmm.multiply(held, null, rows, cols, x, xOff, batch, bias, relu);
+        double[] scale = ReferenceSpmm.absProducts(held, null, rows, cols, x, xOff, batch, bias);
+        float[] y = new float[yOff + rows * batch + 3];
+        Arrays.fill(y, Float.NaN);
+        a.multiplyBatch(Fixtures.POOLS[pool], x, xOff, batch, y, yOff, bias, relu);
+        assertClose(expected, scale, y, yOff, cols, "pcsr " + rows + "x" + cols + " batch " + batch);
+        assertTrue(Float.isNaN(y[yOff + rows * batch]), "wrote past the output");
+        if (yOff > 0) assertTrue(Float.isNaN(y[yOff - 1]), "wrote before the output");
+        int panels = (cols + PanelCsrMatrix.PANEL - 1) / PanelCsrMatrix.PANEL;
+        assertEquals(5 * a.nonZeros() + 4L * (rows * panels + 1), a.byteSize(), "byteSize");
+    }
+
     /** |y - ref| ≤ (K + 2)·2⁻²²·Σ|w·x| per output: the error bound of any summation order. */
     static void assertClose(float[] expected, double[] scale, float[] y, int yOff, int k, String what) {
         for (int i = 0; i < expected.length; i++) {
