@@ -1,7 +1,7 @@
 package dev.secateur.nn.compiled;
 
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
+import dev.secateur.tensor.JitClock;
+
 import java.util.Arrays;
 import java.util.List;
 
@@ -38,9 +38,7 @@ final class Calibrator {
     static long[] medianNanos(List<Runnable> calls, long[] macs, long budgetNanos, long warmDeadline) {
         int c = calls.size();
         boolean[] warm = new boolean[c];
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        boolean watchJit = jit != null && jit.isCompilationTimeMonitoringSupported();
-        long jitMillis = watchJit ? jit.getTotalCompilationTime() : 0, quietSince = System.nanoTime();
+        JitClock jit = new JitClock();
         for (int left = c; System.nanoTime() < warmDeadline; ) {
             for (int i = 0; i < c; i++) {
                 long t0 = System.nanoTime();
@@ -50,15 +48,7 @@ final class Calibrator {
                     left--;
                 }
             }
-            long now = System.nanoTime();
-            if (watchJit) {
-                long m = jit.getTotalCompilationTime();
-                if (m != jitMillis) {
-                    jitMillis = m;
-                    quietSince = now;
-                }
-            }
-            if (left == 0 && (!watchJit || now - quietSince >= JIT_QUIET_MILLIS * 1_000_000L)) break;
+            if (jit.quietFor(JIT_QUIET_MILLIS * 1_000_000L) && left == 0) break;
         }
         long warmEnd = System.nanoTime() + budgetNanos / 2;
         do {
