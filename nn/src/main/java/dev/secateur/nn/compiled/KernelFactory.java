@@ -88,7 +88,7 @@ final class KernelFactory {
     boolean applies(String name) {
         return switch (name) {
             case Kernels.DENSE, Kernels.CSR, Kernels.BITMAP -> true;
-            case Kernels.PCSR -> cols > PanelCsrMatrix.PANEL && density() <= 0.5; // panels pay only on wide, sparse layers
+            case Kernels.PCSR -> PanelCsrMatrix.worthTrying(cols) && density() <= 0.5; // wide, sparse layers
             case Kernels.SELL, Kernels.WSELL -> density() <= 0.5; // row-padded slices: only for sparse weights
             case Kernels.BSR4 -> blockPaddingOk(4);
             case Kernels.BSR8 -> blockPaddingOk(8);

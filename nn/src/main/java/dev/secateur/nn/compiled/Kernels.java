@@ -10,7 +10,7 @@ public final class Kernels {
     public static final String DENSE = "dense";
     /** Compressed sparse rows (16-bit column deltas). */
     public static final String CSR = "csr";
-    /** CSR in 256-column panels with an aligned copy of each X panel (batched products of wide layers). */
+    /** CSR in 1024-column panels with an aligned copy of each X panel (batched products of wide layers). */
     public static final String PCSR = "pcsr";
     /** Block-sparse rows, 4×1 blocks. */
     public static final String BSR4 = "bsr4x1";

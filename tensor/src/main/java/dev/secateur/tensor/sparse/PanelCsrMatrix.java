@@ -7,24 +7,24 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * CSR cut into panels of {@value #PANEL} input columns, for batched products. Plain CSR walks a
- * row's kept weights across all K inputs, so every weight loads its 64-wide batch row of
- * {@code X[K, n]} from wherever it lies in an X of K·n floats — at 4096×4096 and n = 64 that is
- * a 1 MB X read at random from L2 (and its TLB), one 256-byte row per weight. Here the product
- * runs panel by panel: the {@value #PANEL} X rows of a panel (64 KB for a 64-wide chunk of the
- * batch, copied to an aligned buffer) stay in L2 next to the output while every output row adds
- * its weights from that panel. The price is one load and store of the output chunk per (row,
- * panel) that has weights, and a pointer per (panel, row); 128-column panels (L1-sized) pay
- * that twice as often and measured slower at 4096×4096 (6.1 vs 3.6–3.9 ms at 90%, n = 64,
- * noisy single runs). Column indices
- * are one byte (the column within the panel): 5 bytes per weight.
+ * CSR cut into panels of {@value #PANEL} input columns, for batched products. Every kept weight
+ * needs its 64-wide batch row of {@code X[K, n]} (256 bytes), one 512-bit load per FMA, so the
+ * kernel lives on its loads. Two things make them cheaper than in {@link CsrMatrix}: each
+ * (64-column chunk, panel) block of X is copied into a 64-byte aligned off-heap buffer
+ * ({@link PanelBuffer}; heap arrays give no alignment, and a load straddling two cache lines
+ * costs two: 28% of CSR's time at 1024², 90%), and the panel's X rows (256 KB) stay in L2 while
+ * every output row adds its weights from that panel. The price is one load and store of the
+ * output chunk per (row, panel) that has weights, and a pointer per (panel, row). Panel width at
+ * 4096² × 64 (µs at 90% / 95%, one run each): 128 → 6,100 (noisy); 256 → 3,715 / 2,332;
+ * 512 → 3,570 / 1,978; 1024 → 3,355 / 1,780; 2048 → 3,678 / 1,851. Column indices are 16-bit
+ * (the column within the panel): 6 bytes per weight.
  *
  * <p>Outputs start as the bias, each panel adds its share, and ReLU runs over the finished rows,
  * so a row is summed panel by panel, weights in column order — the same order for any thread
  * count (threads split the rows). Batch 1 is a plain scalar loop (this format is for batches).
  */
 public final class PanelCsrMatrix extends AbstractSparseMatrix implements SparseMatrix {
-    public static final int PANEL = 256;
+    public static final int PANEL = 1024;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /** Batch columns per pass: four vectors, one X row of the panel buffer. */
@@ -34,12 +34,12 @@ public final class PanelCsrMatrix extends AbstractSparseMatrix implements Sparse
 
     final int panels;
     final float[] values;
-    /** Column of each weight within its panel, unsigned. */
-    final byte[] columns;
+    /** Column of each weight within its panel. */
+    final char[] columns;
     /** Weights of (panel q, row r): {@code [ptr[q·rows + r], ptr[q·rows + r + 1])}. */
     final int[] ptr;
 
-    private PanelCsrMatrix(int rows, int cols, long nonZeros, int panels, float[] values, byte[] columns, int[] ptr) {
+    private PanelCsrMatrix(int rows, int cols, long nonZeros, int panels, float[] values, char[] columns, int[] ptr) {
         super(rows, cols, nonZeros, rowPartition(rows, panels, ptr));
         this.panels = panels;
         this.values = values;
@@ -54,6 +54,14 @@ public final class PanelCsrMatrix extends AbstractSparseMatrix implements Sparse
             for (int r = 0; r < rows; r++) work[r] += ptr[q * rows + r + 1] - ptr[q * rows + r] + 2;
         }
         return Partition.of(work);
+    }
+
+    /**
+     * Whether a layer with {@code cols} inputs is worth timing this format for (batched products):
+     * below a few hundred inputs X is small enough to stay in L1 for plain CSR.
+     */
+    public static boolean worthTrying(int cols) {
+        return cols >= 256;
     }
 
     /** Keeps the non-zero entries of the dense row-major {@code rows×cols} weight. */
@@ -74,20 +82,20 @@ public final class PanelCsrMatrix extends AbstractSparseMatrix implements Sparse
         }
         int kept = ptr[ptr.length - 1];
         float[] values = new float[kept];
-        byte[] columns = new byte[kept];
+        char[] columns = new char[kept];
         for (int q = 0, at = 0; q < panels; q++) {
             for (int r = 0; r < rows; r++) {
                 for (int c = q * PANEL; c < Math.min(cols, (q + 1) * PANEL); c++) {
                     if (!src.kept(r, c)) continue;
                     values[at] = dense[r * cols + c];
-                    columns[at++] = (byte) (c - q * PANEL);
+                    columns[at++] = (char) (c - q * PANEL);
                 }
             }
         }
         return new PanelCsrMatrix(rows, cols, kept, panels, values, columns, ptr);
     }
 
-    @Override public long byteSize() { return 5L * values.length + 4L * ptr.length; }
+    @Override public long byteSize() { return 6L * values.length + 4L * ptr.length; }
 
     @Override public String format() { return "pcsr"; }
 
@@ -95,7 +103,7 @@ public final class PanelCsrMatrix extends AbstractSparseMatrix implements Sparse
         float[] d = new float[rows * cols];
         for (int q = 0; q < panels; q++) {
             for (int r = 0; r < rows; r++) {
-                for (int p = ptr[q * rows + r]; p < ptr[q * rows + r + 1]; p++) d[r * cols + q * PANEL + (columns[p] & 0xFF)] = values[p];
+                for (int p = ptr[q * rows + r]; p < ptr[q * rows + r + 1]; p++) d[r * cols + q * PANEL + columns[p]] = values[p];
             }
         }
         return d;
@@ -106,7 +114,7 @@ public final class PanelCsrMatrix extends AbstractSparseMatrix implements Sparse
             float s = 0f;
             for (int q = 0; q < panels; q++) {
                 int xq = xOff + q * PANEL;
-                for (int p = ptr[q * rows + r]; p < ptr[q * rows + r + 1]; p++) s = Math.fma(values[p], x[xq + (columns[p] & 0xFF)], s);
+                for (int p = ptr[q * rows + r]; p < ptr[q * rows + r + 1]; p++) s = Math.fma(values[p], x[xq + columns[p]], s);
             }
             y[yOff + r] = Epilogue.scalar(s, bias, r, relu);
         }
@@ -114,10 +122,8 @@ public final class PanelCsrMatrix extends AbstractSparseMatrix implements Sparse
 
     /**
      * Y = W·X in chunks of up to four batch vectors; per chunk the panels in order, per panel the
-     * rows of the range. Each (chunk, panel) block of X is first copied into a 64-byte aligned
-     * buffer of this thread ({@code PANEL × 64} floats, zero-padded): heap arrays give no
-     * alignment, and a 64-byte load that straddles two cache lines costs two — measured 30%
-     * of this kernel's time at 1024×1024, 90% sparse, n = 64.
+     * rows of the range. Each (chunk, panel) block of X is first copied into this thread's
+     * 64-byte aligned buffer ({@code PANEL × 64} floats, zero-padded past the chunk width).
      */
     @Override void batchRange(float[] x, int xOff, int n, float[] y, int yOff, float[] bias, boolean relu, int r0, int r1) {
         for (int r = r0; r < r1; r++) java.util.Arrays.fill(y, yOff + r * n, yOff + (r + 1) * n, bias == null ? 0f : bias[r]);
@@ -147,12 +153,12 @@ public final class PanelCsrMatrix extends AbstractSparseMatrix implements Sparse
     /** Adds weights {@code [p, e)} times their buffered X rows to four output vectors; two chains of four accumulators. */
     private void wide(int p, int e, MemorySegment b, float[] y, int yo) {
         float[] v = values;
-        byte[] c = columns;
+        char[] c = columns;
         FloatVector a0 = FloatVector.fromArray(S, y, yo), a1 = FloatVector.fromArray(S, y, yo + L);
         FloatVector a2 = FloatVector.fromArray(S, y, yo + 2 * L), a3 = FloatVector.fromArray(S, y, yo + 3 * L);
         FloatVector b0 = FloatVector.zero(S), b1 = b0, b2 = b0, b3 = b0;
         for (; p + 1 < e; p += 2) {
-            long i0 = (long) (c[p] & 0xFF) * ROW_BYTES, i1 = (long) (c[p + 1] & 0xFF) * ROW_BYTES;
+            long i0 = (long) c[p] * ROW_BYTES, i1 = (long) c[p + 1] * ROW_BYTES;
             FloatVector w = FloatVector.broadcast(S, v[p]);
             a0 = FloatVector.fromMemorySegment(S, b, i0, NATIVE).fma(w, a0);
             a1 = FloatVector.fromMemorySegment(S, b, i0 + VB, NATIVE).fma(w, a1);
@@ -165,7 +171,7 @@ public final class PanelCsrMatrix extends AbstractSparseMatrix implements Sparse
             b3 = FloatVector.fromMemorySegment(S, b, i1 + 3 * VB, NATIVE).fma(u, b3);
         }
         if (p < e) {
-            long i0 = (long) (c[p] & 0xFF) * ROW_BYTES;
+            long i0 = (long) c[p] * ROW_BYTES;
             FloatVector w = FloatVector.broadcast(S, v[p]);
             a0 = FloatVector.fromMemorySegment(S, b, i0, NATIVE).fma(w, a0);
             a1 = FloatVector.fromMemorySegment(S, b, i0 + VB, NATIVE).fma(w, a1);
@@ -181,14 +187,14 @@ public final class PanelCsrMatrix extends AbstractSparseMatrix implements Sparse
     /** Batch vector {@code v / L} of the chunk, output under mask {@code m} (buffer lanes past the width are zero). */
     private void narrow(int p, int e, MemorySegment b, int v, float[] y, int yo, VectorMask<Float> m) {
         float[] w = values;
-        byte[] c = columns;
+        char[] c = columns;
         long at = (long) v * Float.BYTES;
         FloatVector a = FloatVector.fromArray(S, y, yo, m), d = FloatVector.zero(S);
         for (; p + 1 < e; p += 2) {
-            a = FloatVector.fromMemorySegment(S, b, at + (c[p] & 0xFF) * ROW_BYTES, NATIVE).fma(FloatVector.broadcast(S, w[p]), a);
-            d = FloatVector.fromMemorySegment(S, b, at + (c[p + 1] & 0xFF) * ROW_BYTES, NATIVE).fma(FloatVector.broadcast(S, w[p + 1]), d);
+            a = FloatVector.fromMemorySegment(S, b, at + c[p] * ROW_BYTES, NATIVE).fma(FloatVector.broadcast(S, w[p]), a);
+            d = FloatVector.fromMemorySegment(S, b, at + c[p + 1] * ROW_BYTES, NATIVE).fma(FloatVector.broadcast(S, w[p + 1]), d);
         }
-        if (p < e) a = FloatVector.fromMemorySegment(S, b, at + (c[p] & 0xFF) * ROW_BYTES, NATIVE).fma(FloatVector.broadcast(S, w[p]), a);
+        if (p < e) a = FloatVector.fromMemorySegment(S, b, at + c[p] * ROW_BYTES, NATIVE).fma(FloatVector.broadcast(S, w[p]), a);
         a.add(d).intoArray(y, yo, m);
     }
 }

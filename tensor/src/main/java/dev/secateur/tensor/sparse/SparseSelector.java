@@ -98,7 +98,7 @@ public final class SparseSelector {
         candidates.add(CsrMatrix.from(dense, rows, cols, mask));
         candidates.add(BitmapMatrix.from(dense, rows, cols, mask));
         // Panels pay off only when a batch row of X is reused; batch 1 would just add calibration time.
-        if (batch > 1 && cols > PanelCsrMatrix.PANEL) candidates.add(PanelCsrMatrix.from(dense, rows, cols, mask));
+        if (batch > 1 && PanelCsrMatrix.worthTrying(cols)) candidates.add(PanelCsrMatrix.from(dense, rows, cols, mask));
         SellMatrix sell = SellMatrix.from(dense, rows, cols, mask);
         if (sell.values.length <= 2 * kept + 16L * SellMatrix.SLICE) candidates.add(sell);
         WindowedSellMatrix wsell = WindowedSellMatrix.from(dense, rows, cols, mask);

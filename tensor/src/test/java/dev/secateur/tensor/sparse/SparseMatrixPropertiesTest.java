@@ -164,8 +164,8 @@ class SparseMatrixPropertiesTest {
 
     /** Panel CSR over several column panels (the general property stays inside one), any batch, any pool. */
     @Property(tries = 100)
-    void panelCsrMatchesTheReferenceOverSeveralPanels(@ForAll @IntRange(min = 1, max = 40) int rows,
-                                                      @ForAll @IntRange(min = 100, max = 700) int cols,
+    void panelCsrMatchesTheReferenceOverSeveralPanels(@ForAll @IntRange(min = 1, max = 12) int rows,
+                                                      @ForAll @IntRange(min = 100, max = 2200) int cols,
                                                       @ForAll @IntRange(min = 0, max = 4) int sparsityIndex,
                                                       @ForAll @IntRange(min = 0, max = 5) int batchIndex,
                                                       @ForAll @IntRange(min = 0, max = 2) int pool,
@@ -190,7 +190,7 @@ class SparseMatrixPropertiesTest {
         assertTrue(Float.isNaN(y[yOff + rows * batch]), "wrote past the output");
         if (yOff > 0) assertTrue(Float.isNaN(y[yOff - 1]), "wrote before the output");
         int panels = (cols + PanelCsrMatrix.PANEL - 1) / PanelCsrMatrix.PANEL;
-        assertEquals(5 * a.nonZeros() + 4L * (rows * panels + 1), a.byteSize(), "byteSize");
+        assertEquals(6 * a.nonZeros() + 4L * (rows * panels + 1), a.byteSize(), "byteSize");
     }
 
     /** |y - ref| ≤ (K + 2)·2⁻²²·Σ|w·x| per output: the error bound of any summation order. */
