@@ -38,7 +38,17 @@ class SparseMatrixPropertiesTest {
         assertEquals(kept, a.nonZeros(), "nonZeros");
         // The kernel is checked against the weights the format really holds (int8: dequantized).
         float[] held = format.quantized() ? a.toDense() : Fixtures.masked(w, mask);
-        int batch = BATCHES[batchIndex];
+        assertProductMatchesReference(a, held, BATCHES[batchIndex], Fixtures.POOLS[pool], withBias, relu, rnd);
+    }
+
+    /**
+     * {@code a}'s product (batch, pool, optional bias and ReLU, random offsets) against the
+     * float64 reference over {@code held}; nothing written outside the output; at batch 1 also
+     * {@code multiplyVector}, which must agree bit for bit.
+     */
+    private static void assertProductMatchesReference(SparseMatrix a, float[] held, int batch, dev.secateur.tensor.Workers pool,
+                                                      boolean withBias, boolean relu, SplittableRandom rnd) {
+        int rows = a.rows(), cols = a.cols();
         float[] bias = withBias ? Fixtures.weights(rnd, rows) : null;
         int xOff = rnd.nextInt(5), yOff = rnd.nextInt(5);
         float[] x = Fixtures.weights(rnd, xOff + cols * batch);
@@ -47,8 +57,8 @@ class SparseMatrixPropertiesTest {
 
         float[] y = new float[yOff + rows * batch + 3];
         Arrays.fill(y, Float.NaN);
-        a.multiplyBatch(Fixtures.POOLS[pool], x, xOff, batch, y, yOff, bias, relu);
-        assertClose(expected, scale, y, yOff, cols, a.format() + " batch " + batch);
+        a.multiplyBatch(pool, x, xOff, batch, y, yOff, bias, relu);
+        assertClose(expected, scale, y, yOff, cols, a.format() + " " + rows + "x" + cols + " batch " + batch);
         assertTrue(Float.isNaN(y[yOff + rows * batch]), "wrote past the output");
         if (yOff > 0) assertTrue(Float.isNaN(y[yOff - 1]), "wrote before the output");
 
@@ -148,17 +158,7 @@ class SparseMatrixPropertiesTest {
         boolean[] mask = Fixtures.mask(rnd, rows, cols, SPARSITIES[sparsityIndex], rnd.nextBoolean(), null);
         WindowedSellMatrix a = WindowedSellMatrix.from(w, rows, cols, mask);
         float[] held = Fixtures.masked(w, mask);
-        float[] bias = withBias ? Fixtures.weights(rnd, rows) : null;
-        int xOff = rnd.nextInt(5), yOff = rnd.nextInt(5);
-        float[] x = Fixtures.weights(rnd, xOff + cols);
-        float[] expected = ReferenceSpmm.multiply(held, null, rows, cols, x, xOff, 1, bias, relu);
-        double[] scale = ReferenceSpmm.absProducts(held, null, rows, cols, x, xOff, 1, bias);
-        float[] y = new float[yOff + rows + 3];
-        Arrays.fill(y, Float.NaN);
-        a.multiplyVector(x, xOff, y, yOff, bias, relu);
-        assertClose(expected, scale, y, yOff, cols, "wsell16 " + rows + "x" + cols);
-        assertTrue(Float.isNaN(y[yOff + rows]), "wrote past the output");
-        if (yOff > 0) assertTrue(Float.isNaN(y[yOff - 1]), "wrote before the output");
+        assertProductMatchesReference(a, held, 1, Fixtures.POOLS[0], withBias, relu, rnd);
         assertArrayEquals(held, a.toDense(), "toDense");
     }
 
@@ -177,18 +177,7 @@ class SparseMatrixPropertiesTest {
         PanelCsrMatrix a = PanelCsrMatrix.from(w, rows, cols, mask);
         float[] held = Fixtures.masked(w, mask);
         assertArrayEquals(held, a.toDense(), "toDense");
-        int batch = BATCHES[batchIndex];
-        float[] bias = withBias ? Fixtures.weights(rnd, rows) : null;
-        int xOff = rnd.nextInt(5), yOff = rnd.nextInt(5);
-        float[] x = Fixtures.weights(rnd, xOff + cols * batch);
-        float[] expected = ReferenceSpmm.multiply(held, null, rows, cols, x, xOff, batch, bias, relu);
-        double[] scale = ReferenceSpmm.absProducts(held, null, rows, cols, x, xOff, batch, bias);
-        float[] y = new float[yOff + rows * batch + 3];
-        Arrays.fill(y, Float.NaN);
-        a.multiplyBatch(Fixtures.POOLS[pool], x, xOff, batch, y, yOff, bias, relu);
-        assertClose(expected, scale, y, yOff, cols, "pcsr " + rows + "x" + cols + " batch " + batch);
-        assertTrue(Float.isNaN(y[yOff + rows * batch]), "wrote past the output");
-        if (yOff > 0) assertTrue(Float.isNaN(y[yOff - 1]), "wrote before the output");
+        assertProductMatchesReference(a, held, BATCHES[batchIndex], Fixtures.POOLS[pool], withBias, relu, rnd);
         int panels = (cols + PanelCsrMatrix.PANEL - 1) / PanelCsrMatrix.PANEL;
         assertEquals(6 * a.nonZeros() + 4L * (rows * panels + 1), a.byteSize(), "byteSize");
     }
