@@ -34,10 +34,10 @@ public final class DirectSparseConv {
     private static final int BLOCK = 4;
 
     private final ConvGeometry g;
-    /** Stride, padded input size, and the phase planes: {@code hq×wq = ⌈Hp/s⌉×⌈Wp/s⌉} floats each. */
-    private final int stride, hp, wp, hq, wq, plane;
-    /** Output plane in phase-width pixels ({@code outH·wq}) and rounded up to whole vectors. */
-    private final int pixels, pixelsPadded;
+    /** Stride, padded input width, and the phase planes: {@code hq×wq = ⌈Hp/s⌉×⌈Wp/s⌉} floats each. */
+    private final int stride, wp, hq, wq, plane;
+    /** Output plane in phase-width pixels ({@code outH·wq}), rounded up to whole vectors. */
+    private final int pixelsPadded;
     /** Floats of one padded image including the read slack of the last vectors. */
     private final int paddedFloats;
     private final int[] ptr, offsets;
@@ -48,13 +48,11 @@ public final class DirectSparseConv {
     private DirectSparseConv(ConvGeometry g, int[] ptr, int[] offsets, float[] values) {
         this.g = g;
         this.stride = g.stride();
-        this.hp = g.inH() + 2 * g.pad();
         this.wp = g.inW() + 2 * g.pad();
-        this.hq = (hp + stride - 1) / stride;
+        this.hq = (g.inH() + 2 * g.pad() + stride - 1) / stride;
         this.wq = (wp + stride - 1) / stride;
         this.plane = hq * wq;
-        this.pixels = g.outH() * wq;
-        this.pixelsPadded = (pixels + L - 1) / L * L;
+        this.pixelsPadded = (g.outH() * wq + L - 1) / L * L;
         // Reads end before inC·s²·plane + kW + L: the last tap row of the last output row is phase row hq − 1.
         this.paddedFloats = Math.addExact(Math.multiplyExact(Math.multiplyExact(g.inC(), stride * stride), plane), g.kW() + L);
         this.ptr = ptr;
