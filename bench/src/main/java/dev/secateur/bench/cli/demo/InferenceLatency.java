@@ -4,10 +4,9 @@ import dev.secateur.nn.Model;
 import dev.secateur.nn.compiled.CompileOptions;
 import dev.secateur.nn.compiled.CompiledModel;
 import dev.secateur.nn.compiled.KernelChoice;
-import dev.secateur.tensor.Tensor;
+import dev.secateur.prune.LatencyProbe;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -75,24 +74,6 @@ public record InferenceLatency(double ms1, double ms64, String kernel) {
     }
 
     private static double timed(CompiledModel model, int batch, long budgetMillis) {
-        int[] dims = new int[model.inputShape().rank() + 1];
-        dims[0] = batch;
-        System.arraycopy(model.inputShape().toArray(), 0, dims, 1, model.inputShape().rank());
-        Tensor x = Tensor.randomUniform(42, -1f, 1f, dims);
-        long warmEnd = System.nanoTime() + Math.max(1, budgetMillis / 4) * 1_000_000L;
-        do {
-            model.predict(x);
-        } while (System.nanoTime() < warmEnd);
-        double[] times = new double[2000];
-        int n = 0;
-        long end = System.nanoTime() + budgetMillis * 1_000_000L;
-        while (n < times.length && (n < 5 || System.nanoTime() < end)) {
-            long t0 = System.nanoTime();
-            model.predict(x);
-            times[n++] = (System.nanoTime() - t0) / 1e6;
-        }
-        double[] t = Arrays.copyOf(times, n);
-        Arrays.sort(t);
-        return t[n / 2];
+        return LatencyProbe.medianMillis(model.inputShape(), batch, budgetMillis, model::predict);
     }
 }
