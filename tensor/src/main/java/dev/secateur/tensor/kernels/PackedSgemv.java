@@ -1,5 +1,6 @@
 package dev.secateur.tensor.kernels;
 
+import dev.secateur.tensor.platform.Fma;
 import static dev.secateur.tensor.kernels.SgemmMicroKernel.MR;
 
 import jdk.incubator.vector.FloatVector;
@@ -99,7 +100,7 @@ final class PackedSgemv {
                 float s = 0f;
                 for (int l = 0; l < ACC; l += MR) s += acc[o + l];
                 int at = yOff + (i - rowBase) * incy + j;
-                y[at] = beta == 0f ? alpha * s : Math.fma(beta, y[at], alpha * s);
+                y[at] = beta == 0f ? alpha * s : Fma.fma(beta, y[at], alpha * s);
             }
         }
     }
@@ -113,10 +114,10 @@ final class PackedSgemv {
         FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
         int o = 0;
         for (int end = len - 4 * L; o <= end; o += 4 * L) {
-            s0 = FloatVector.fromArray(S, w, wOff + o).fma(FloatVector.fromArray(S, xe, xOff + o), s0);
-            s1 = FloatVector.fromArray(S, w, wOff + o + L).fma(FloatVector.fromArray(S, xe, xOff + o + L), s1);
-            s2 = FloatVector.fromArray(S, w, wOff + o + 2 * L).fma(FloatVector.fromArray(S, xe, xOff + o + 2 * L), s2);
-            s3 = FloatVector.fromArray(S, w, wOff + o + 3 * L).fma(FloatVector.fromArray(S, xe, xOff + o + 3 * L), s3);
+            s0 = Fma.fma(FloatVector.fromArray(S, w, wOff + o), FloatVector.fromArray(S, xe, xOff + o), s0);
+            s1 = Fma.fma(FloatVector.fromArray(S, w, wOff + o + L), FloatVector.fromArray(S, xe, xOff + o + L), s1);
+            s2 = Fma.fma(FloatVector.fromArray(S, w, wOff + o + 2 * L), FloatVector.fromArray(S, xe, xOff + o + 2 * L), s2);
+            s3 = Fma.fma(FloatVector.fromArray(S, w, wOff + o + 3 * L), FloatVector.fromArray(S, xe, xOff + o + 3 * L), s3);
         }
         if (ACC == L) {
             FloatVector.fromArray(S, acc, aOff).add(s0.add(s1).add(s2.add(s3))).intoArray(acc, aOff);
@@ -145,25 +146,25 @@ final class PackedSgemv {
         int o = 0;
         for (int end = len - 4 * L; o <= end; o += 4 * L) {
             FloatVector x = FloatVector.fromArray(S, xe, xOff + o);
-            a0 = FloatVector.fromArray(S, w, wa + o).fma(x, a0);
-            b0 = FloatVector.fromArray(S, w, wb + o).fma(x, b0);
-            c0 = FloatVector.fromArray(S, w, wc + o).fma(x, c0);
-            d0 = FloatVector.fromArray(S, w, wd + o).fma(x, d0);
+            a0 = Fma.fma(FloatVector.fromArray(S, w, wa + o), x, a0);
+            b0 = Fma.fma(FloatVector.fromArray(S, w, wb + o), x, b0);
+            c0 = Fma.fma(FloatVector.fromArray(S, w, wc + o), x, c0);
+            d0 = Fma.fma(FloatVector.fromArray(S, w, wd + o), x, d0);
             x = FloatVector.fromArray(S, xe, xOff + o + L);
-            a1 = FloatVector.fromArray(S, w, wa + o + L).fma(x, a1);
-            b1 = FloatVector.fromArray(S, w, wb + o + L).fma(x, b1);
-            c1 = FloatVector.fromArray(S, w, wc + o + L).fma(x, c1);
-            d1 = FloatVector.fromArray(S, w, wd + o + L).fma(x, d1);
+            a1 = Fma.fma(FloatVector.fromArray(S, w, wa + o + L), x, a1);
+            b1 = Fma.fma(FloatVector.fromArray(S, w, wb + o + L), x, b1);
+            c1 = Fma.fma(FloatVector.fromArray(S, w, wc + o + L), x, c1);
+            d1 = Fma.fma(FloatVector.fromArray(S, w, wd + o + L), x, d1);
             x = FloatVector.fromArray(S, xe, xOff + o + 2 * L);
-            a2 = FloatVector.fromArray(S, w, wa + o + 2 * L).fma(x, a2);
-            b2 = FloatVector.fromArray(S, w, wb + o + 2 * L).fma(x, b2);
-            c2 = FloatVector.fromArray(S, w, wc + o + 2 * L).fma(x, c2);
-            d2 = FloatVector.fromArray(S, w, wd + o + 2 * L).fma(x, d2);
+            a2 = Fma.fma(FloatVector.fromArray(S, w, wa + o + 2 * L), x, a2);
+            b2 = Fma.fma(FloatVector.fromArray(S, w, wb + o + 2 * L), x, b2);
+            c2 = Fma.fma(FloatVector.fromArray(S, w, wc + o + 2 * L), x, c2);
+            d2 = Fma.fma(FloatVector.fromArray(S, w, wd + o + 2 * L), x, d2);
             x = FloatVector.fromArray(S, xe, xOff + o + 3 * L);
-            a3 = FloatVector.fromArray(S, w, wa + o + 3 * L).fma(x, a3);
-            b3 = FloatVector.fromArray(S, w, wb + o + 3 * L).fma(x, b3);
-            c3 = FloatVector.fromArray(S, w, wc + o + 3 * L).fma(x, c3);
-            d3 = FloatVector.fromArray(S, w, wd + o + 3 * L).fma(x, d3);
+            a3 = Fma.fma(FloatVector.fromArray(S, w, wa + o + 3 * L), x, a3);
+            b3 = Fma.fma(FloatVector.fromArray(S, w, wb + o + 3 * L), x, b3);
+            c3 = Fma.fma(FloatVector.fromArray(S, w, wc + o + 3 * L), x, c3);
+            d3 = Fma.fma(FloatVector.fromArray(S, w, wd + o + 3 * L), x, d3);
         }
         FloatVector.fromArray(S, acc, aa).add(a0.add(a1).add(a2.add(a3))).intoArray(acc, aa);
         FloatVector.fromArray(S, acc, ab).add(b0.add(b1).add(b2.add(b3))).intoArray(acc, ab);
@@ -194,14 +195,14 @@ final class PackedSgemv {
         for (int end = len - 4 * L; o <= end; o += 4 * L) {
             FloatVector w0 = FloatVector.fromArray(S, w, wOff + o), w1 = FloatVector.fromArray(S, w, wOff + o + L);
             FloatVector w2 = FloatVector.fromArray(S, w, wOff + o + 2 * L), w3 = FloatVector.fromArray(S, w, wOff + o + 3 * L);
-            s0 = w0.fma(FloatVector.fromArray(S, xe, xOff + o), s0);
-            t0 = w0.fma(FloatVector.fromArray(S, xe, x2 + o), t0);
-            s1 = w1.fma(FloatVector.fromArray(S, xe, xOff + o + L), s1);
-            t1 = w1.fma(FloatVector.fromArray(S, xe, x2 + o + L), t1);
-            s2 = w2.fma(FloatVector.fromArray(S, xe, xOff + o + 2 * L), s2);
-            t2 = w2.fma(FloatVector.fromArray(S, xe, x2 + o + 2 * L), t2);
-            s3 = w3.fma(FloatVector.fromArray(S, xe, xOff + o + 3 * L), s3);
-            t3 = w3.fma(FloatVector.fromArray(S, xe, x2 + o + 3 * L), t3);
+            s0 = Fma.fma(w0, FloatVector.fromArray(S, xe, xOff + o), s0);
+            t0 = Fma.fma(w0, FloatVector.fromArray(S, xe, x2 + o), t0);
+            s1 = Fma.fma(w1, FloatVector.fromArray(S, xe, xOff + o + L), s1);
+            t1 = Fma.fma(w1, FloatVector.fromArray(S, xe, x2 + o + L), t1);
+            s2 = Fma.fma(w2, FloatVector.fromArray(S, xe, xOff + o + 2 * L), s2);
+            t2 = Fma.fma(w2, FloatVector.fromArray(S, xe, x2 + o + 2 * L), t2);
+            s3 = Fma.fma(w3, FloatVector.fromArray(S, xe, xOff + o + 3 * L), s3);
+            t3 = Fma.fma(w3, FloatVector.fromArray(S, xe, x2 + o + 3 * L), t3);
         }
         FloatVector.fromArray(S, acc, aOff).add(s0.add(s1).add(s2.add(s3))).intoArray(acc, aOff);
         FloatVector.fromArray(S, acc, aOff + ACC).add(t0.add(t1).add(t2.add(t3))).intoArray(acc, aOff + ACC);
@@ -226,25 +227,25 @@ final class PackedSgemv {
         int o = 0;
         for (int end = len - 4 * L; o <= end; o += 4 * L) {
             FloatVector v = FloatVector.fromArray(S, w, wOff + o);
-            a0 = v.fma(FloatVector.fromArray(S, xe, xOff + o), a0);
-            b0 = v.fma(FloatVector.fromArray(S, xe, xb + o), b0);
-            c0 = v.fma(FloatVector.fromArray(S, xe, xc + o), c0);
-            d0 = v.fma(FloatVector.fromArray(S, xe, xd + o), d0);
+            a0 = Fma.fma(v, FloatVector.fromArray(S, xe, xOff + o), a0);
+            b0 = Fma.fma(v, FloatVector.fromArray(S, xe, xb + o), b0);
+            c0 = Fma.fma(v, FloatVector.fromArray(S, xe, xc + o), c0);
+            d0 = Fma.fma(v, FloatVector.fromArray(S, xe, xd + o), d0);
             v = FloatVector.fromArray(S, w, wOff + o + L);
-            a1 = v.fma(FloatVector.fromArray(S, xe, xOff + o + L), a1);
-            b1 = v.fma(FloatVector.fromArray(S, xe, xb + o + L), b1);
-            c1 = v.fma(FloatVector.fromArray(S, xe, xc + o + L), c1);
-            d1 = v.fma(FloatVector.fromArray(S, xe, xd + o + L), d1);
+            a1 = Fma.fma(v, FloatVector.fromArray(S, xe, xOff + o + L), a1);
+            b1 = Fma.fma(v, FloatVector.fromArray(S, xe, xb + o + L), b1);
+            c1 = Fma.fma(v, FloatVector.fromArray(S, xe, xc + o + L), c1);
+            d1 = Fma.fma(v, FloatVector.fromArray(S, xe, xd + o + L), d1);
             v = FloatVector.fromArray(S, w, wOff + o + 2 * L);
-            a2 = v.fma(FloatVector.fromArray(S, xe, xOff + o + 2 * L), a2);
-            b2 = v.fma(FloatVector.fromArray(S, xe, xb + o + 2 * L), b2);
-            c2 = v.fma(FloatVector.fromArray(S, xe, xc + o + 2 * L), c2);
-            d2 = v.fma(FloatVector.fromArray(S, xe, xd + o + 2 * L), d2);
+            a2 = Fma.fma(v, FloatVector.fromArray(S, xe, xOff + o + 2 * L), a2);
+            b2 = Fma.fma(v, FloatVector.fromArray(S, xe, xb + o + 2 * L), b2);
+            c2 = Fma.fma(v, FloatVector.fromArray(S, xe, xc + o + 2 * L), c2);
+            d2 = Fma.fma(v, FloatVector.fromArray(S, xe, xd + o + 2 * L), d2);
             v = FloatVector.fromArray(S, w, wOff + o + 3 * L);
-            a3 = v.fma(FloatVector.fromArray(S, xe, xOff + o + 3 * L), a3);
-            b3 = v.fma(FloatVector.fromArray(S, xe, xb + o + 3 * L), b3);
-            c3 = v.fma(FloatVector.fromArray(S, xe, xc + o + 3 * L), c3);
-            d3 = v.fma(FloatVector.fromArray(S, xe, xd + o + 3 * L), d3);
+            a3 = Fma.fma(v, FloatVector.fromArray(S, xe, xOff + o + 3 * L), a3);
+            b3 = Fma.fma(v, FloatVector.fromArray(S, xe, xb + o + 3 * L), b3);
+            c3 = Fma.fma(v, FloatVector.fromArray(S, xe, xc + o + 3 * L), c3);
+            d3 = Fma.fma(v, FloatVector.fromArray(S, xe, xd + o + 3 * L), d3);
         }
         FloatVector.fromArray(S, acc, aOff).add(a0.add(a1).add(a2.add(a3))).intoArray(acc, aOff);
         FloatVector.fromArray(S, acc, aOff + ACC).add(b0.add(b1).add(b2.add(b3))).intoArray(acc, aOff + ACC);
@@ -266,8 +267,7 @@ final class PackedSgemv {
         for (int t = 0; t < len; t += L) {
             VectorMask<Float> m = S.indexInRange(t, len);
             int a = aOff + (ACC == L ? 0 : t % MR);
-            FloatVector.fromArray(S, w, wOff + t, m).fma(FloatVector.fromArray(S, xe, xOff + t, m),
-                    FloatVector.fromArray(S, acc, a)).intoArray(acc, a);
+            Fma.fma(FloatVector.fromArray(S, w, wOff + t, m), FloatVector.fromArray(S, xe, xOff + t, m), FloatVector.fromArray(S, acc, a)).intoArray(acc, a);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.secateur.tensor.kernels;
 
+import dev.secateur.tensor.platform.Fma;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -44,21 +45,21 @@ final class SgemmMicroKernel {
             FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
             FloatVector a;
             a = FloatVector.broadcast(S, ap[ao]);
-            c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
+            c00 = Fma.fma(a, b0, c00); c01 = Fma.fma(a, b1, c01);
             a = FloatVector.broadcast(S, ap[ao + 1]);
-            c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
+            c10 = Fma.fma(a, b0, c10); c11 = Fma.fma(a, b1, c11);
             a = FloatVector.broadcast(S, ap[ao + 2]);
-            c20 = a.fma(b0, c20); c21 = a.fma(b1, c21);
+            c20 = Fma.fma(a, b0, c20); c21 = Fma.fma(a, b1, c21);
             a = FloatVector.broadcast(S, ap[ao + 3]);
-            c30 = a.fma(b0, c30); c31 = a.fma(b1, c31);
+            c30 = Fma.fma(a, b0, c30); c31 = Fma.fma(a, b1, c31);
             a = FloatVector.broadcast(S, ap[ao + 4]);
-            c40 = a.fma(b0, c40); c41 = a.fma(b1, c41);
+            c40 = Fma.fma(a, b0, c40); c41 = Fma.fma(a, b1, c41);
             a = FloatVector.broadcast(S, ap[ao + 5]);
-            c50 = a.fma(b0, c50); c51 = a.fma(b1, c51);
+            c50 = Fma.fma(a, b0, c50); c51 = Fma.fma(a, b1, c51);
             a = FloatVector.broadcast(S, ap[ao + 6]);
-            c60 = a.fma(b0, c60); c61 = a.fma(b1, c61);
+            c60 = Fma.fma(a, b0, c60); c61 = Fma.fma(a, b1, c61);
             a = FloatVector.broadcast(S, ap[ao + 7]);
-            c70 = a.fma(b0, c70); c71 = a.fma(b1, c71);
+            c70 = Fma.fma(a, b0, c70); c71 = Fma.fma(a, b1, c71);
         }
         FloatVector al = FloatVector.broadcast(S, alpha);
         if (beta == 0f) {
@@ -89,29 +90,29 @@ final class SgemmMicroKernel {
         } else {
             FloatVector be = FloatVector.broadcast(S, beta);
             int o0 = cOff;
-            FloatVector.fromArray(S, c, o0).fma(be, c00.mul(al)).intoArray(c, o0);
-            FloatVector.fromArray(S, c, o0 + L).fma(be, c01.mul(al)).intoArray(c, o0 + L);
+            Fma.fma(FloatVector.fromArray(S, c, o0), be, c00.mul(al)).intoArray(c, o0);
+            Fma.fma(FloatVector.fromArray(S, c, o0 + L), be, c01.mul(al)).intoArray(c, o0 + L);
             int o1 = cOff + 1 * ldc;
-            FloatVector.fromArray(S, c, o1).fma(be, c10.mul(al)).intoArray(c, o1);
-            FloatVector.fromArray(S, c, o1 + L).fma(be, c11.mul(al)).intoArray(c, o1 + L);
+            Fma.fma(FloatVector.fromArray(S, c, o1), be, c10.mul(al)).intoArray(c, o1);
+            Fma.fma(FloatVector.fromArray(S, c, o1 + L), be, c11.mul(al)).intoArray(c, o1 + L);
             int o2 = cOff + 2 * ldc;
-            FloatVector.fromArray(S, c, o2).fma(be, c20.mul(al)).intoArray(c, o2);
-            FloatVector.fromArray(S, c, o2 + L).fma(be, c21.mul(al)).intoArray(c, o2 + L);
+            Fma.fma(FloatVector.fromArray(S, c, o2), be, c20.mul(al)).intoArray(c, o2);
+            Fma.fma(FloatVector.fromArray(S, c, o2 + L), be, c21.mul(al)).intoArray(c, o2 + L);
             int o3 = cOff + 3 * ldc;
-            FloatVector.fromArray(S, c, o3).fma(be, c30.mul(al)).intoArray(c, o3);
-            FloatVector.fromArray(S, c, o3 + L).fma(be, c31.mul(al)).intoArray(c, o3 + L);
+            Fma.fma(FloatVector.fromArray(S, c, o3), be, c30.mul(al)).intoArray(c, o3);
+            Fma.fma(FloatVector.fromArray(S, c, o3 + L), be, c31.mul(al)).intoArray(c, o3 + L);
             int o4 = cOff + 4 * ldc;
-            FloatVector.fromArray(S, c, o4).fma(be, c40.mul(al)).intoArray(c, o4);
-            FloatVector.fromArray(S, c, o4 + L).fma(be, c41.mul(al)).intoArray(c, o4 + L);
+            Fma.fma(FloatVector.fromArray(S, c, o4), be, c40.mul(al)).intoArray(c, o4);
+            Fma.fma(FloatVector.fromArray(S, c, o4 + L), be, c41.mul(al)).intoArray(c, o4 + L);
             int o5 = cOff + 5 * ldc;
-            FloatVector.fromArray(S, c, o5).fma(be, c50.mul(al)).intoArray(c, o5);
-            FloatVector.fromArray(S, c, o5 + L).fma(be, c51.mul(al)).intoArray(c, o5 + L);
+            Fma.fma(FloatVector.fromArray(S, c, o5), be, c50.mul(al)).intoArray(c, o5);
+            Fma.fma(FloatVector.fromArray(S, c, o5 + L), be, c51.mul(al)).intoArray(c, o5 + L);
             int o6 = cOff + 6 * ldc;
-            FloatVector.fromArray(S, c, o6).fma(be, c60.mul(al)).intoArray(c, o6);
-            FloatVector.fromArray(S, c, o6 + L).fma(be, c61.mul(al)).intoArray(c, o6 + L);
+            Fma.fma(FloatVector.fromArray(S, c, o6), be, c60.mul(al)).intoArray(c, o6);
+            Fma.fma(FloatVector.fromArray(S, c, o6 + L), be, c61.mul(al)).intoArray(c, o6 + L);
             int o7 = cOff + 7 * ldc;
-            FloatVector.fromArray(S, c, o7).fma(be, c70.mul(al)).intoArray(c, o7);
-            FloatVector.fromArray(S, c, o7 + L).fma(be, c71.mul(al)).intoArray(c, o7 + L);
+            Fma.fma(FloatVector.fromArray(S, c, o7), be, c70.mul(al)).intoArray(c, o7);
+            Fma.fma(FloatVector.fromArray(S, c, o7 + L), be, c71.mul(al)).intoArray(c, o7 + L);
         }
     }
 
@@ -136,7 +137,7 @@ final class SgemmMicroKernel {
                 if (beta == 0f) {
                     t.intoArray(c, o, m);
                 } else {
-                    FloatVector.fromArray(S, c, o, m).fma(be, t).intoArray(c, o, m);
+                    Fma.fma(FloatVector.fromArray(S, c, o, m), be, t).intoArray(c, o, m);
                 }
             }
         }

@@ -1,5 +1,6 @@
 package dev.secateur.tensor.kernels;
 
+import dev.secateur.tensor.platform.Fma;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -42,7 +43,7 @@ final class SgemvKernel {
     }
 
     private static void store(float[] y, int o, float s, float alpha, float beta) {
-        y[o] = beta == 0f ? alpha * s : Math.fma(beta, y[o], alpha * s);
+        y[o] = beta == 0f ? alpha * s : Fma.fma(beta, y[o], alpha * s);
     }
 
     /** The L partial sums of a row, added in a fixed order (reduceLanes leaves its order unspecified). */
@@ -61,12 +62,12 @@ final class SgemvKernel {
         FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
         int p = 0;
         for (int end = len - 2 * L; p <= end; p += 2 * L) {
-            s0 = FloatVector.fromArray(S, mat, off + p).fma(FloatVector.fromArray(S, x, p), s0);
-            s1 = FloatVector.fromArray(S, mat, off + p + L).fma(FloatVector.fromArray(S, x, p + L), s1);
+            s0 = Fma.fma(FloatVector.fromArray(S, mat, off + p), FloatVector.fromArray(S, x, p), s0);
+            s1 = Fma.fma(FloatVector.fromArray(S, mat, off + p + L), FloatVector.fromArray(S, x, p + L), s1);
         }
         for (; p < len; p += L) {
             VectorMask<Float> m = S.indexInRange(p, len);
-            s0 = FloatVector.fromArray(S, mat, off + p, m).fma(FloatVector.fromArray(S, x, p, m), s0);
+            s0 = Fma.fma(FloatVector.fromArray(S, mat, off + p, m), FloatVector.fromArray(S, x, p, m), s0);
         }
         s0.add(s1).intoArray(scratch, 0);
     }
@@ -78,22 +79,22 @@ final class SgemvKernel {
         int p = 0;
         for (int end = len - 2 * L; p <= end; p += 2 * L) {
             FloatVector x0 = FloatVector.fromArray(S, x, p), x1 = FloatVector.fromArray(S, x, p + L);
-            a0 = FloatVector.fromArray(S, mat, off + p).fma(x0, a0);
-            a1 = FloatVector.fromArray(S, mat, off + p + L).fma(x1, a1);
-            b0 = FloatVector.fromArray(S, mat, o1 + p).fma(x0, b0);
-            b1 = FloatVector.fromArray(S, mat, o1 + p + L).fma(x1, b1);
-            c0 = FloatVector.fromArray(S, mat, o2 + p).fma(x0, c0);
-            c1 = FloatVector.fromArray(S, mat, o2 + p + L).fma(x1, c1);
-            d0 = FloatVector.fromArray(S, mat, o3 + p).fma(x0, d0);
-            d1 = FloatVector.fromArray(S, mat, o3 + p + L).fma(x1, d1);
+            a0 = Fma.fma(FloatVector.fromArray(S, mat, off + p), x0, a0);
+            a1 = Fma.fma(FloatVector.fromArray(S, mat, off + p + L), x1, a1);
+            b0 = Fma.fma(FloatVector.fromArray(S, mat, o1 + p), x0, b0);
+            b1 = Fma.fma(FloatVector.fromArray(S, mat, o1 + p + L), x1, b1);
+            c0 = Fma.fma(FloatVector.fromArray(S, mat, o2 + p), x0, c0);
+            c1 = Fma.fma(FloatVector.fromArray(S, mat, o2 + p + L), x1, c1);
+            d0 = Fma.fma(FloatVector.fromArray(S, mat, o3 + p), x0, d0);
+            d1 = Fma.fma(FloatVector.fromArray(S, mat, o3 + p + L), x1, d1);
         }
         for (; p < len; p += L) {
             VectorMask<Float> m = S.indexInRange(p, len);
             FloatVector x0 = FloatVector.fromArray(S, x, p, m);
-            a0 = FloatVector.fromArray(S, mat, off + p, m).fma(x0, a0);
-            b0 = FloatVector.fromArray(S, mat, o1 + p, m).fma(x0, b0);
-            c0 = FloatVector.fromArray(S, mat, o2 + p, m).fma(x0, c0);
-            d0 = FloatVector.fromArray(S, mat, o3 + p, m).fma(x0, d0);
+            a0 = Fma.fma(FloatVector.fromArray(S, mat, off + p, m), x0, a0);
+            b0 = Fma.fma(FloatVector.fromArray(S, mat, o1 + p, m), x0, b0);
+            c0 = Fma.fma(FloatVector.fromArray(S, mat, o2 + p, m), x0, c0);
+            d0 = Fma.fma(FloatVector.fromArray(S, mat, o3 + p, m), x0, d0);
         }
         a0.add(a1).intoArray(scratch, 0);
         b0.add(b1).intoArray(scratch, L);
@@ -125,13 +126,13 @@ final class SgemvKernel {
                 FloatVector t = FloatVector.fromArray(S, acc, j, m).mul(al);
                 int o = yOff + c0 + j;
                 if (beta == 0f) t.intoArray(y, o, m);
-                else FloatVector.fromArray(S, y, o, m).fma(be, t).intoArray(y, o, m);
+                else Fma.fma(FloatVector.fromArray(S, y, o, m), be, t).intoArray(y, o, m);
             }
         } else {
             for (int j = 0; j < w; j++) {
                 int o = yOff + (c0 + j) * incy;
                 float t = alpha * acc[j];
-                y[o] = beta == 0f ? t : Math.fma(y[o], beta, t);
+                y[o] = beta == 0f ? t : Fma.fma(y[o], beta, t);
             }
         }
     }
@@ -143,19 +144,19 @@ final class SgemvKernel {
         int j = 0;
         for (int end = w - L; j <= end; j += L) {
             FloatVector s = FloatVector.fromArray(S, acc, j);
-            s = FloatVector.fromArray(S, mat, r + j).fma(v0, s);
-            s = FloatVector.fromArray(S, mat, r1 + j).fma(v1, s);
-            s = FloatVector.fromArray(S, mat, r2 + j).fma(v2, s);
-            s = FloatVector.fromArray(S, mat, r3 + j).fma(v3, s);
+            s = Fma.fma(FloatVector.fromArray(S, mat, r + j), v0, s);
+            s = Fma.fma(FloatVector.fromArray(S, mat, r1 + j), v1, s);
+            s = Fma.fma(FloatVector.fromArray(S, mat, r2 + j), v2, s);
+            s = Fma.fma(FloatVector.fromArray(S, mat, r3 + j), v3, s);
             s.intoArray(acc, j);
         }
         if (j < w) {
             VectorMask<Float> m = S.indexInRange(j, w);
             FloatVector s = FloatVector.fromArray(S, acc, j, m);
-            s = FloatVector.fromArray(S, mat, r + j, m).fma(v0, s);
-            s = FloatVector.fromArray(S, mat, r1 + j, m).fma(v1, s);
-            s = FloatVector.fromArray(S, mat, r2 + j, m).fma(v2, s);
-            s = FloatVector.fromArray(S, mat, r3 + j, m).fma(v3, s);
+            s = Fma.fma(FloatVector.fromArray(S, mat, r + j, m), v0, s);
+            s = Fma.fma(FloatVector.fromArray(S, mat, r1 + j, m), v1, s);
+            s = Fma.fma(FloatVector.fromArray(S, mat, r2 + j, m), v2, s);
+            s = Fma.fma(FloatVector.fromArray(S, mat, r3 + j, m), v3, s);
             s.intoArray(acc, j, m);
         }
     }
@@ -164,7 +165,7 @@ final class SgemvKernel {
         FloatVector v0 = FloatVector.broadcast(S, x0);
         for (int j = 0; j < w; j += L) {
             VectorMask<Float> m = S.indexInRange(j, w);
-            FloatVector.fromArray(S, mat, r + j, m).fma(v0, FloatVector.fromArray(S, acc, j, m)).intoArray(acc, j, m);
+            Fma.fma(FloatVector.fromArray(S, mat, r + j, m), v0, FloatVector.fromArray(S, acc, j, m)).intoArray(acc, j, m);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.secateur.tensor.ops;
 
+import dev.secateur.tensor.platform.Fma;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -64,9 +65,9 @@ public final class Elementwise {
         FloatVector va = FloatVector.broadcast(S, alpha);
         int i = 0;
         for (int ub = S.loopBound(n); i < ub; i += L) {
-            FloatVector.fromArray(S, x, xOff + i).fma(va, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+            Fma.fma(FloatVector.fromArray(S, x, xOff + i), va, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
         }
-        for (; i < n; i++) y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
+        for (; i < n; i++) y[yOff + i] = Fma.fma(alpha, x[xOff + i], y[yOff + i]);
     }
 
     /** {@code y = max(x, 0)} over {@code n} elements ({@code y} may be {@code x}). NaN stays NaN. */

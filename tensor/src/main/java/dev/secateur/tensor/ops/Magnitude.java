@@ -1,5 +1,6 @@
 package dev.secateur.tensor.ops;
 
+import dev.secateur.tensor.platform.Fma;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -218,17 +219,17 @@ public final class Magnitude {
             FloatVector v1 = FloatVector.fromArray(S, x, off + i + L);
             FloatVector v2 = FloatVector.fromArray(S, x, off + i + 2 * L);
             FloatVector v3 = FloatVector.fromArray(S, x, off + i + 3 * L);
-            a0 = v0.fma(v0, a0);
-            a1 = v1.fma(v1, a1);
-            a2 = v2.fma(v2, a2);
-            a3 = v3.fma(v3, a3);
+            a0 = Fma.fma(v0, v0, a0);
+            a1 = Fma.fma(v1, v1, a1);
+            a2 = Fma.fma(v2, v2, a2);
+            a3 = Fma.fma(v3, v3, a3);
         }
         for (; i <= n - L; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, off + i);
-            a0 = v.fma(v, a0);
+            a0 = Fma.fma(v, v, a0);
         }
         float s = Lanes.sum(a0.add(a1).add(a2.add(a3)));
-        for (; i < n; i++) s = Math.fma(x[off + i], x[off + i], s);
+        for (; i < n; i++) s = Fma.fma(x[off + i], x[off + i], s);
         return s;
     }
 
@@ -285,9 +286,9 @@ public final class Magnitude {
         int c = 0;
         for (int ub = S.loopBound(cols); c < ub; c += L) {
             FloatVector v = FloatVector.fromArray(S, x, row + c);
-            v.fma(v, FloatVector.fromArray(S, buf, c)).intoArray(buf, c);
+            Fma.fma(v, v, FloatVector.fromArray(S, buf, c)).intoArray(buf, c);
         }
-        for (; c < cols; c++) buf[c] = Math.fma(x[row + c], x[row + c], buf[c]);
+        for (; c < cols; c++) buf[c] = Fma.fma(x[row + c], x[row + c], buf[c]);
     }
 
     private static void maxAbsRow(float[] x, int row, float[] buf, int cols) {

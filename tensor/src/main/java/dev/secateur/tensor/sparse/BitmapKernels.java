@@ -1,5 +1,6 @@
 package dev.secateur.tensor.sparse;
 
+import dev.secateur.tensor.platform.Fma;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -29,22 +30,22 @@ final class BitmapKernels {
             for (; q + 3 < e; q += 4) {
                 int m0 = bits[q], m1 = bits[q + 1], m2 = bits[q + 2], m3 = bits[q + 3];
                 c += d[q];
-                a0 = expanded(v, p, m0).fma(FloatVector.broadcast(S16, x[c]), a0);
+                a0 = Fma.fma(expanded(v, p, m0), FloatVector.broadcast(S16, x[c]), a0);
                 p += Integer.bitCount(m0);
                 c += d[q + 1];
-                a1 = expanded(v, p, m1).fma(FloatVector.broadcast(S16, x[c]), a1);
+                a1 = Fma.fma(expanded(v, p, m1), FloatVector.broadcast(S16, x[c]), a1);
                 p += Integer.bitCount(m1);
                 c += d[q + 2];
-                a2 = expanded(v, p, m2).fma(FloatVector.broadcast(S16, x[c]), a2);
+                a2 = Fma.fma(expanded(v, p, m2), FloatVector.broadcast(S16, x[c]), a2);
                 p += Integer.bitCount(m2);
                 c += d[q + 3];
-                a3 = expanded(v, p, m3).fma(FloatVector.broadcast(S16, x[c]), a3);
+                a3 = Fma.fma(expanded(v, p, m3), FloatVector.broadcast(S16, x[c]), a3);
                 p += Integer.bitCount(m3);
             }
             for (; q < e; q++) {
                 int m0 = bits[q];
                 c += d[q];
-                a0 = expanded(v, p, m0).fma(FloatVector.broadcast(S16, x[c]), a0);
+                a0 = Fma.fma(expanded(v, p, m0), FloatVector.broadcast(S16, x[c]), a0);
                 p += Integer.bitCount(m0);
             }
             FloatVector acc = a0.add(a1).add(a2.add(a3));
@@ -103,11 +104,11 @@ final class BitmapKernels {
         FloatVector wv = FloatVector.broadcast(S, w);
         int j = 0;
         for (; j + L <= n; j += L) {
-            FloatVector.fromArray(S, x, xo + j).fma(wv, FloatVector.fromArray(S, y, yo + j)).intoArray(y, yo + j);
+            Fma.fma(FloatVector.fromArray(S, x, xo + j), wv, FloatVector.fromArray(S, y, yo + j)).intoArray(y, yo + j);
         }
         if (j < n) {
             VectorMask<Float> t = S.indexInRange(j, n);
-            FloatVector.fromArray(S, x, xo + j, t).fma(wv, FloatVector.fromArray(S, y, yo + j, t)).intoArray(y, yo + j, t);
+            Fma.fma(FloatVector.fromArray(S, x, xo + j, t), wv, FloatVector.fromArray(S, y, yo + j, t)).intoArray(y, yo + j, t);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.secateur.tensor.sparse;
 
+import dev.secateur.tensor.platform.Fma;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -26,17 +27,17 @@ final class BsrKernels {
             FloatVector a0 = FloatVector.zero(S4), a1 = a0, a2 = a0, a3 = a0;
             for (; p + 3 < e; p += 4) {
                 c += d[p];
-                a0 = FloatVector.fromArray(S4, v, p * 4).fma(FloatVector.broadcast(S4, x[c]), a0);
+                a0 = Fma.fma(FloatVector.fromArray(S4, v, p * 4), FloatVector.broadcast(S4, x[c]), a0);
                 c += d[p + 1];
-                a1 = FloatVector.fromArray(S4, v, p * 4 + 4).fma(FloatVector.broadcast(S4, x[c]), a1);
+                a1 = Fma.fma(FloatVector.fromArray(S4, v, p * 4 + 4), FloatVector.broadcast(S4, x[c]), a1);
                 c += d[p + 2];
-                a2 = FloatVector.fromArray(S4, v, p * 4 + 8).fma(FloatVector.broadcast(S4, x[c]), a2);
+                a2 = Fma.fma(FloatVector.fromArray(S4, v, p * 4 + 8), FloatVector.broadcast(S4, x[c]), a2);
                 c += d[p + 3];
-                a3 = FloatVector.fromArray(S4, v, p * 4 + 12).fma(FloatVector.broadcast(S4, x[c]), a3);
+                a3 = Fma.fma(FloatVector.fromArray(S4, v, p * 4 + 12), FloatVector.broadcast(S4, x[c]), a3);
             }
             for (; p < e; p++) {
                 c += d[p];
-                a0 = FloatVector.fromArray(S4, v, p * 4).fma(FloatVector.broadcast(S4, x[c]), a0);
+                a0 = Fma.fma(FloatVector.fromArray(S4, v, p * 4), FloatVector.broadcast(S4, x[c]), a0);
             }
             finish(a0.add(a1).add(a2.add(a3)), S4, br * 4, rows, y, yOff, bias, relu);
         }
@@ -54,17 +55,17 @@ final class BsrKernels {
             FloatVector a0 = FloatVector.zero(S8), a1 = a0, a2 = a0, a3 = a0;
             for (; p + 3 < e; p += 4) {
                 c += d[p];
-                a0 = FloatVector.fromArray(S8, v, p * 8).fma(FloatVector.broadcast(S8, x[c]), a0);
+                a0 = Fma.fma(FloatVector.fromArray(S8, v, p * 8), FloatVector.broadcast(S8, x[c]), a0);
                 c += d[p + 1];
-                a1 = FloatVector.fromArray(S8, v, p * 8 + 8).fma(FloatVector.broadcast(S8, x[c]), a1);
+                a1 = Fma.fma(FloatVector.fromArray(S8, v, p * 8 + 8), FloatVector.broadcast(S8, x[c]), a1);
                 c += d[p + 2];
-                a2 = FloatVector.fromArray(S8, v, p * 8 + 16).fma(FloatVector.broadcast(S8, x[c]), a2);
+                a2 = Fma.fma(FloatVector.fromArray(S8, v, p * 8 + 16), FloatVector.broadcast(S8, x[c]), a2);
                 c += d[p + 3];
-                a3 = FloatVector.fromArray(S8, v, p * 8 + 24).fma(FloatVector.broadcast(S8, x[c]), a3);
+                a3 = Fma.fma(FloatVector.fromArray(S8, v, p * 8 + 24), FloatVector.broadcast(S8, x[c]), a3);
             }
             for (; p < e; p++) {
                 c += d[p];
-                a0 = FloatVector.fromArray(S8, v, p * 8).fma(FloatVector.broadcast(S8, x[c]), a0);
+                a0 = Fma.fma(FloatVector.fromArray(S8, v, p * 8), FloatVector.broadcast(S8, x[c]), a0);
             }
             finish(a0.add(a1).add(a2.add(a3)), S8, br * 8, rows, y, yOff, bias, relu);
         }
@@ -121,13 +122,13 @@ final class BsrKernels {
             FloatVector x2 = FloatVector.fromArray(S, x, xi + 2 * L);
             FloatVector x3 = FloatVector.fromArray(S, x, xi + 3 * L);
             FloatVector w0 = FloatVector.broadcast(S, v[w]);
-            a00 = x0.fma(w0, a00); a01 = x1.fma(w0, a01); a02 = x2.fma(w0, a02); a03 = x3.fma(w0, a03);
+            a00 = Fma.fma(x0, w0, a00); a01 = Fma.fma(x1, w0, a01); a02 = Fma.fma(x2, w0, a02); a03 = Fma.fma(x3, w0, a03);
             FloatVector w1 = FloatVector.broadcast(S, v[w + 1]);
-            a10 = x0.fma(w1, a10); a11 = x1.fma(w1, a11); a12 = x2.fma(w1, a12); a13 = x3.fma(w1, a13);
+            a10 = Fma.fma(x0, w1, a10); a11 = Fma.fma(x1, w1, a11); a12 = Fma.fma(x2, w1, a12); a13 = Fma.fma(x3, w1, a13);
             FloatVector w2 = FloatVector.broadcast(S, v[w + 2]);
-            a20 = x0.fma(w2, a20); a21 = x1.fma(w2, a21); a22 = x2.fma(w2, a22); a23 = x3.fma(w2, a23);
+            a20 = Fma.fma(x0, w2, a20); a21 = Fma.fma(x1, w2, a21); a22 = Fma.fma(x2, w2, a22); a23 = Fma.fma(x3, w2, a23);
             FloatVector w3 = FloatVector.broadcast(S, v[w + 3]);
-            a30 = x0.fma(w3, a30); a31 = x1.fma(w3, a31); a32 = x2.fma(w3, a32); a33 = x3.fma(w3, a33);
+            a30 = Fma.fma(x0, w3, a30); a31 = Fma.fma(x1, w3, a31); a32 = Fma.fma(x2, w3, a32); a33 = Fma.fma(x3, w3, a33);
         }
         int o = yo + row0 * n;
         float b = biasAt(bias, row0, 0, valid);
@@ -168,10 +169,10 @@ final class BsrKernels {
             c += d[p];
             int w = p * stride + q;
             FloatVector x0 = FloatVector.fromArray(S, x, xo + c * n, m);
-            a0 = x0.fma(FloatVector.broadcast(S, v[w]), a0);
-            a1 = x0.fma(FloatVector.broadcast(S, v[w + 1]), a1);
-            a2 = x0.fma(FloatVector.broadcast(S, v[w + 2]), a2);
-            a3 = x0.fma(FloatVector.broadcast(S, v[w + 3]), a3);
+            a0 = Fma.fma(x0, FloatVector.broadcast(S, v[w]), a0);
+            a1 = Fma.fma(x0, FloatVector.broadcast(S, v[w + 1]), a1);
+            a2 = Fma.fma(x0, FloatVector.broadcast(S, v[w + 2]), a2);
+            a3 = Fma.fma(x0, FloatVector.broadcast(S, v[w + 3]), a3);
         }
         int o = yo + row0 * n;
         a0.add(biasAt(bias, row0, 0, valid)).max(lo).intoArray(y, o, m);

@@ -1,5 +1,6 @@
 package dev.secateur.tensor.sparse;
 
+import dev.secateur.tensor.platform.Fma;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -88,14 +89,14 @@ public final class Int8CsrMatrix extends AbstractSparseMatrix implements SparseM
                 c1 += d[p + 1];
                 c2 += d[p + 2];
                 c3 += d[p + 3];
-                s0 = Math.fma(v[p], x[c0], s0);
-                s1 = Math.fma(v[p + 1], x[c1], s1);
-                s2 = Math.fma(v[p + 2], x[c2], s2);
-                s3 = Math.fma(v[p + 3], x[c3], s3);
+                s0 = Fma.fma(v[p], x[c0], s0);
+                s1 = Fma.fma(v[p + 1], x[c1], s1);
+                s2 = Fma.fma(v[p + 2], x[c2], s2);
+                s3 = Fma.fma(v[p + 3], x[c3], s3);
             }
-            if (p < e) s0 = Math.fma(v[p], x[c0 + d[p]], s0);
-            if (p + 1 < e) s1 = Math.fma(v[p + 1], x[c1 + d[p + 1]], s1);
-            if (p + 2 < e) s2 = Math.fma(v[p + 2], x[c2 + d[p + 2]], s2);
+            if (p < e) s0 = Fma.fma(v[p], x[c0 + d[p]], s0);
+            if (p + 1 < e) s1 = Fma.fma(v[p + 1], x[c1 + d[p + 1]], s1);
+            if (p + 2 < e) s2 = Fma.fma(v[p + 2], x[c2 + d[p + 2]], s2);
             y[yOff + r] = Epilogue.scalar(((s0 + s1) + (s2 + s3)) * scales[r], bias, r, relu);
         }
     }
@@ -119,14 +120,14 @@ public final class Int8CsrMatrix extends AbstractSparseMatrix implements SparseM
                     k1 += d[p + 1];
                     k2 += d[p + 2];
                     k3 += d[p + 3];
-                    a0 = FloatVector.fromArray(S, x, xo + k0 * n, t).fma(FloatVector.broadcast(S, v[p]), a0);
-                    a0 = FloatVector.fromArray(S, x, xo + k1 * n, t).fma(FloatVector.broadcast(S, v[p + 1]), a0);
-                    a0 = FloatVector.fromArray(S, x, xo + k2 * n, t).fma(FloatVector.broadcast(S, v[p + 2]), a0);
-                    a0 = FloatVector.fromArray(S, x, xo + k3 * n, t).fma(FloatVector.broadcast(S, v[p + 3]), a0);
+                    a0 = Fma.fma(FloatVector.fromArray(S, x, xo + k0 * n, t), FloatVector.broadcast(S, v[p]), a0);
+                    a0 = Fma.fma(FloatVector.fromArray(S, x, xo + k1 * n, t), FloatVector.broadcast(S, v[p + 1]), a0);
+                    a0 = Fma.fma(FloatVector.fromArray(S, x, xo + k2 * n, t), FloatVector.broadcast(S, v[p + 2]), a0);
+                    a0 = Fma.fma(FloatVector.fromArray(S, x, xo + k3 * n, t), FloatVector.broadcast(S, v[p + 3]), a0);
                 }
-                if (p < e) a0 = FloatVector.fromArray(S, x, xo + (k0 + d[p]) * n, t).fma(FloatVector.broadcast(S, v[p]), a0);
-                if (p + 1 < e) a0 = FloatVector.fromArray(S, x, xo + (k1 + d[p + 1]) * n, t).fma(FloatVector.broadcast(S, v[p + 1]), a0);
-                if (p + 2 < e) a0 = FloatVector.fromArray(S, x, xo + (k2 + d[p + 2]) * n, t).fma(FloatVector.broadcast(S, v[p + 2]), a0);
+                if (p < e) a0 = Fma.fma(FloatVector.fromArray(S, x, xo + (k0 + d[p]) * n, t), FloatVector.broadcast(S, v[p]), a0);
+                if (p + 1 < e) a0 = Fma.fma(FloatVector.fromArray(S, x, xo + (k1 + d[p + 1]) * n, t), FloatVector.broadcast(S, v[p + 1]), a0);
+                if (p + 2 < e) a0 = Fma.fma(FloatVector.fromArray(S, x, xo + (k2 + d[p + 2]) * n, t), FloatVector.broadcast(S, v[p + 2]), a0);
                 a0.mul(scale).add(b).max(lo).intoArray(y, yo + j, t);
             }
         }

@@ -1,5 +1,6 @@
 package dev.secateur.tensor.sparse;
 
+import dev.secateur.tensor.platform.Fma;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -29,14 +30,14 @@ final class NmKernels {
                 FloatVector x0 = FloatVector.fromArray(S16, x, xOff + c);
                 FloatVector x1 = FloatVector.fromArray(S16, x, xOff + c + 16);
                 FloatVector picked = index(pos, base + s).selectFrom(x0, x1);
-                if ((s & NmMatrix.W) == 0) acc0 = FloatVector.fromArray(S16, v, base + s).fma(picked, acc0);
-                else acc1 = FloatVector.fromArray(S16, v, base + s).fma(picked, acc1);
+                if ((s & NmMatrix.W) == 0) acc0 = Fma.fma(FloatVector.fromArray(S16, v, base + s), picked, acc0);
+                else acc1 = Fma.fma(FloatVector.fromArray(S16, v, base + s), picked, acc1);
             }
             for (; s < slots; s += NmMatrix.W, c += step) {
                 // Last window, partly past column K: masked loads read zeros there (only padding picks them).
                 FloatVector x0 = FloatVector.fromArray(S16, x, xOff + c, S16.indexInRange(c, k));
                 FloatVector x1 = FloatVector.fromArray(S16, x, xOff + c + 16, S16.indexInRange(c + 16, k));
-                acc0 = FloatVector.fromArray(S16, v, base + s).fma(index(pos, base + s).selectFrom(x0, x1), acc0);
+                acc0 = Fma.fma(FloatVector.fromArray(S16, v, base + s), index(pos, base + s).selectFrom(x0, x1), acc0);
             }
             y[yOff + r] = Epilogue.scalar(acc0.add(acc1).reduceLanes(VectorOperators.ADD), bias, r, relu);
         }
@@ -56,8 +57,8 @@ final class NmKernels {
                 FloatVector lo = idx.selectFrom(FloatVector.fromArray(S16, x, xOff + c), FloatVector.fromArray(S16, x, xOff + c + 16));
                 FloatVector hi = idx.selectFrom(FloatVector.fromArray(S16, x, xOff + c + 32), FloatVector.fromArray(S16, x, xOff + c + 48));
                 FloatVector picked = lo.blend(hi, idx.compare(VectorOperators.GE, 32f));
-                if ((s & NmMatrix.W) == 0) acc0 = FloatVector.fromArray(S16, v, base + s).fma(picked, acc0);
-                else acc1 = FloatVector.fromArray(S16, v, base + s).fma(picked, acc1);
+                if ((s & NmMatrix.W) == 0) acc0 = Fma.fma(FloatVector.fromArray(S16, v, base + s), picked, acc0);
+                else acc1 = Fma.fma(FloatVector.fromArray(S16, v, base + s), picked, acc1);
             }
             for (; s < slots; s += NmMatrix.W, c += step) {
                 FloatVector idx = index(pos, base + s);
@@ -65,7 +66,7 @@ final class NmKernels {
                         FloatVector.fromArray(S16, x, xOff + c + 16, S16.indexInRange(c + 16, k)));
                 FloatVector hi = idx.selectFrom(FloatVector.fromArray(S16, x, xOff + c + 32, S16.indexInRange(c + 32, k)),
                         FloatVector.fromArray(S16, x, xOff + c + 48, S16.indexInRange(c + 48, k)));
-                acc0 = FloatVector.fromArray(S16, v, base + s).fma(lo.blend(hi, idx.compare(VectorOperators.GE, 32f)), acc0);
+                acc0 = Fma.fma(FloatVector.fromArray(S16, v, base + s), lo.blend(hi, idx.compare(VectorOperators.GE, 32f)), acc0);
             }
             y[yOff + r] = Epilogue.scalar(acc0.add(acc1).reduceLanes(VectorOperators.ADD), bias, r, relu);
         }
@@ -84,8 +85,8 @@ final class NmKernels {
             int base = r * a.rowSlots;
             float s0 = 0f, s1 = 0f;
             for (int s = 0; s + 1 < a.rowSlots; s += 2) {
-                s0 = Math.fma(v[base + s], x[xOff + column(a, base, s)], s0);
-                s1 = Math.fma(v[base + s + 1], x[xOff + column(a, base, s + 1)], s1);
+                s0 = Fma.fma(v[base + s], x[xOff + column(a, base, s)], s0);
+                s1 = Fma.fma(v[base + s + 1], x[xOff + column(a, base, s + 1)], s1);
             }
             y[yOff + r] = Epilogue.scalar(s0 + s1, bias, r, relu);
         }
@@ -110,10 +111,10 @@ final class NmKernels {
                 for (int s = 0; s + 1 < a.rowSlots; s += 2) {
                     int xo = xOff + column(a, base, s) * nb + j, xp = xOff + column(a, base, s + 1) * nb + j;
                     FloatVector w = FloatVector.broadcast(S, v[base + s]), u = FloatVector.broadcast(S, v[base + s + 1]);
-                    a0 = FloatVector.fromArray(S, x, xo).fma(w, a0);
-                    a1 = FloatVector.fromArray(S, x, xo + L).fma(w, a1);
-                    c0 = FloatVector.fromArray(S, x, xp).fma(u, c0);
-                    c1 = FloatVector.fromArray(S, x, xp + L).fma(u, c1);
+                    a0 = Fma.fma(FloatVector.fromArray(S, x, xo), w, a0);
+                    a1 = Fma.fma(FloatVector.fromArray(S, x, xo + L), w, a1);
+                    c0 = Fma.fma(FloatVector.fromArray(S, x, xp), u, c0);
+                    c1 = Fma.fma(FloatVector.fromArray(S, x, xp + L), u, c1);
                 }
                 a0.add(c0).add(b).max(lo).intoArray(y, yo + j);
                 a1.add(c1).add(b).max(lo).intoArray(y, yo + j + L);
@@ -122,10 +123,8 @@ final class NmKernels {
                 VectorMask<Float> t = S.indexInRange(j, nb);
                 FloatVector a0 = FloatVector.zero(S), c0 = a0;
                 for (int s = 0; s + 1 < a.rowSlots; s += 2) {
-                    a0 = FloatVector.fromArray(S, x, xOff + column(a, base, s) * nb + j, t)
-                            .fma(FloatVector.broadcast(S, v[base + s]), a0);
-                    c0 = FloatVector.fromArray(S, x, xOff + column(a, base, s + 1) * nb + j, t)
-                            .fma(FloatVector.broadcast(S, v[base + s + 1]), c0);
+                    a0 = Fma.fma(FloatVector.fromArray(S, x, xOff + column(a, base, s) * nb + j, t), FloatVector.broadcast(S, v[base + s]), a0);
+                    c0 = Fma.fma(FloatVector.fromArray(S, x, xOff + column(a, base, s + 1) * nb + j, t), FloatVector.broadcast(S, v[base + s + 1]), c0);
                 }
                 a0.add(c0).add(b).max(lo).intoArray(y, yo + j, t);
             }

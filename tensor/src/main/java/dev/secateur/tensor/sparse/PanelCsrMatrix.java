@@ -1,5 +1,6 @@
 package dev.secateur.tensor.sparse;
 
+import dev.secateur.tensor.platform.Fma;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
@@ -114,7 +115,7 @@ public final class PanelCsrMatrix extends AbstractSparseMatrix implements Sparse
             float s = 0f;
             for (int q = 0; q < panels; q++) {
                 int xq = xOff + q * PANEL;
-                for (int p = ptr[q * rows + r]; p < ptr[q * rows + r + 1]; p++) s = Math.fma(values[p], x[xq + columns[p]], s);
+                for (int p = ptr[q * rows + r]; p < ptr[q * rows + r + 1]; p++) s = Fma.fma(values[p], x[xq + columns[p]], s);
             }
             y[yOff + r] = Epilogue.scalar(s, bias, r, relu);
         }
@@ -160,23 +161,23 @@ public final class PanelCsrMatrix extends AbstractSparseMatrix implements Sparse
         for (; p + 1 < e; p += 2) {
             long i0 = (long) c[p] * ROW_BYTES, i1 = (long) c[p + 1] * ROW_BYTES;
             FloatVector w = FloatVector.broadcast(S, v[p]);
-            a0 = FloatVector.fromMemorySegment(S, b, i0, NATIVE).fma(w, a0);
-            a1 = FloatVector.fromMemorySegment(S, b, i0 + VB, NATIVE).fma(w, a1);
-            a2 = FloatVector.fromMemorySegment(S, b, i0 + 2 * VB, NATIVE).fma(w, a2);
-            a3 = FloatVector.fromMemorySegment(S, b, i0 + 3 * VB, NATIVE).fma(w, a3);
+            a0 = Fma.fma(FloatVector.fromMemorySegment(S, b, i0, NATIVE), w, a0);
+            a1 = Fma.fma(FloatVector.fromMemorySegment(S, b, i0 + VB, NATIVE), w, a1);
+            a2 = Fma.fma(FloatVector.fromMemorySegment(S, b, i0 + 2 * VB, NATIVE), w, a2);
+            a3 = Fma.fma(FloatVector.fromMemorySegment(S, b, i0 + 3 * VB, NATIVE), w, a3);
             FloatVector u = FloatVector.broadcast(S, v[p + 1]);
-            b0 = FloatVector.fromMemorySegment(S, b, i1, NATIVE).fma(u, b0);
-            b1 = FloatVector.fromMemorySegment(S, b, i1 + VB, NATIVE).fma(u, b1);
-            b2 = FloatVector.fromMemorySegment(S, b, i1 + 2 * VB, NATIVE).fma(u, b2);
-            b3 = FloatVector.fromMemorySegment(S, b, i1 + 3 * VB, NATIVE).fma(u, b3);
+            b0 = Fma.fma(FloatVector.fromMemorySegment(S, b, i1, NATIVE), u, b0);
+            b1 = Fma.fma(FloatVector.fromMemorySegment(S, b, i1 + VB, NATIVE), u, b1);
+            b2 = Fma.fma(FloatVector.fromMemorySegment(S, b, i1 + 2 * VB, NATIVE), u, b2);
+            b3 = Fma.fma(FloatVector.fromMemorySegment(S, b, i1 + 3 * VB, NATIVE), u, b3);
         }
         if (p < e) {
             long i0 = (long) c[p] * ROW_BYTES;
             FloatVector w = FloatVector.broadcast(S, v[p]);
-            a0 = FloatVector.fromMemorySegment(S, b, i0, NATIVE).fma(w, a0);
-            a1 = FloatVector.fromMemorySegment(S, b, i0 + VB, NATIVE).fma(w, a1);
-            a2 = FloatVector.fromMemorySegment(S, b, i0 + 2 * VB, NATIVE).fma(w, a2);
-            a3 = FloatVector.fromMemorySegment(S, b, i0 + 3 * VB, NATIVE).fma(w, a3);
+            a0 = Fma.fma(FloatVector.fromMemorySegment(S, b, i0, NATIVE), w, a0);
+            a1 = Fma.fma(FloatVector.fromMemorySegment(S, b, i0 + VB, NATIVE), w, a1);
+            a2 = Fma.fma(FloatVector.fromMemorySegment(S, b, i0 + 2 * VB, NATIVE), w, a2);
+            a3 = Fma.fma(FloatVector.fromMemorySegment(S, b, i0 + 3 * VB, NATIVE), w, a3);
         }
         a0.add(b0).intoArray(y, yo);
         a1.add(b1).intoArray(y, yo + L);
@@ -191,10 +192,10 @@ public final class PanelCsrMatrix extends AbstractSparseMatrix implements Sparse
         long at = (long) v * Float.BYTES;
         FloatVector a = FloatVector.fromArray(S, y, yo, m), d = FloatVector.zero(S);
         for (; p + 1 < e; p += 2) {
-            a = FloatVector.fromMemorySegment(S, b, at + c[p] * ROW_BYTES, NATIVE).fma(FloatVector.broadcast(S, w[p]), a);
-            d = FloatVector.fromMemorySegment(S, b, at + c[p + 1] * ROW_BYTES, NATIVE).fma(FloatVector.broadcast(S, w[p + 1]), d);
+            a = Fma.fma(FloatVector.fromMemorySegment(S, b, at + c[p] * ROW_BYTES, NATIVE), FloatVector.broadcast(S, w[p]), a);
+            d = Fma.fma(FloatVector.fromMemorySegment(S, b, at + c[p + 1] * ROW_BYTES, NATIVE), FloatVector.broadcast(S, w[p + 1]), d);
         }
-        if (p < e) a = FloatVector.fromMemorySegment(S, b, at + c[p] * ROW_BYTES, NATIVE).fma(FloatVector.broadcast(S, w[p]), a);
+        if (p < e) a = Fma.fma(FloatVector.fromMemorySegment(S, b, at + c[p] * ROW_BYTES, NATIVE), FloatVector.broadcast(S, w[p]), a);
         a.add(d).intoArray(y, yo, m);
     }
 }

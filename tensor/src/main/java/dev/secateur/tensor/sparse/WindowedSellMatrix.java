@@ -1,5 +1,6 @@
 package dev.secateur.tensor.sparse;
 
+import dev.secateur.tensor.platform.Fma;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -138,7 +139,7 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
                 // Two FMA chains (the accumulators swap every slot), so one chain does not wait on
                 // its 4-cycle latency every slot; one call site of pick keeps the body small.
                 for (; t < e; t++) {
-                    FloatVector next = FloatVector.fromArray(S16, v, t * SLICE).fma(pick(p, t, x0, x1, x2, x3), a0);
+                    FloatVector next = Fma.fma(FloatVector.fromArray(S16, v, t * SLICE), pick(p, t, x0, x1, x2, x3), a0);
                     a0 = a1;
                     a1 = next;
                 }
@@ -162,7 +163,7 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
             for (int w = 0; w < nw; w++) {
                 for (int t = ptr[s * nw + w]; t < ptr[s * nw + w + 1]; t++) {
                     float wt = v[t * SLICE + lane];
-                    if (Float.floatToRawIntBits(wt) != 0) a = Math.fma(wt, x[xOff + w * WINDOW + p[t * SLICE + lane]], a);
+                    if (Float.floatToRawIntBits(wt) != 0) a = Fma.fma(wt, x[xOff + w * WINDOW + p[t * SLICE + lane]], a);
                 }
             }
             y[yOff + r] = a;
@@ -201,7 +202,7 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
                         for (int t = slotPtr[s * windows + w]; t < slotPtr[s * windows + w + 1]; t++) {
                             float wt = values[t * SLICE + lane];
                             if (Float.floatToRawIntBits(wt) == 0) continue;
-                            a0 = FloatVector.fromArray(S, x, xw + pos[t * SLICE + lane] * n, m).fma(FloatVector.broadcast(S, wt), a0);
+                            a0 = Fma.fma(FloatVector.fromArray(S, x, xw + pos[t * SLICE + lane] * n, m), FloatVector.broadcast(S, wt), a0);
                         }
                     }
                     a0.add(b).max(lo).intoArray(y, yOff + r * n + j, m);

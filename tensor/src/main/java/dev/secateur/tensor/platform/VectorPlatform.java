@@ -1,0 +1,89 @@
+package dev.secateur.tensor.platform;
+
+import java.lang.management.ManagementFactory;
+import java.util.Locale;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * What the JVM and CPU offer the kernels, probed once at class initialisation: the widest float
+ * vector the JIT compiles to SIMD instructions, whether fused multiply-add is a hardware
+ * instruction, how many vector registers a micro-kernel may fill, the cache sizes, and from
+ * those the GEMM blocking. Kernels read the constants (the JIT folds them), never the CPU.
+ *
+ * <p>Species wider than {@link #BITS} are not intrinsic: C2 runs them as Java loops over heap
+ * arrays, hundreds of times slower, so a kernel written for a fixed width asks
+ * {@link #supportsLanes(int)} before it is offered. The same applies to FMA (see {@link Fma}).
+ *
+ * <p>Overrides for testing: {@code -Dsecateur.fma=false} forces the multiply-add fallback.
+ */
+public final class VectorPlatform {
+    /** The preferred float species: 16 lanes with AVX-512, 8 with AVX2, 4 with SSE or NEON. */
+    public static final VectorSpecies<Float> FLOAT = FloatVector.SPECIES_PREFERRED;
+    /** Float lanes of {@link #FLOAT}. */
+    public static final int LANES = FLOAT.length();
+    /** Bits of the widest vector the JIT compiles to SIMD instructions. */
+    public static final int BITS = FLOAT.vectorBitSize();
+    /** Whether fused multiply-add is a hardware instruction the JIT uses. */
+    public static final boolean FMA = probeFma();
+    /** Vector registers a kernel may use: 32 with AVX-512 (EVEX encoding) or on AArch64, else 16. */
+    public static final int REGISTERS = probeRegisters();
+    /** Data cache sizes of one core. */
+    public static final CacheSizes CACHES = CacheSizes.probe();
+    /** Tile and blocking of the packed SGEMM. */
+    public static final GemmBlocking GEMM = GemmBlocking.of(LANES, REGISTERS, CACHES);
+
+    private VectorPlatform() {}
+
+    /** Whether a species of {@code lanes} floats runs as SIMD instructions here. */
+    public static boolean supportsLanes(int lanes) {
+        return lanes * Float.SIZE <= BITS;
+    }
+
+    /** One paragraph for logs, {@code bench --info} and benchmark results. */
+    public static String describe() {
+        return "vectors: " + BITS + "-bit (" + LANES + " float lanes), " + REGISTERS + " registers, FMA "
+                + (FMA ? "yes" : "no (multiply + add)") + "\n"
+                + "caches: " + CACHES + "\n"
+                + "gemm: " + GEMM + "\n"
+                + "cpu: " + System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors() + " processors, "
+                + "JVM " + System.getProperty("java.vm.version");
+    }
+
+    private static boolean probeFma() {
+        String forced = System.getProperty("secateur.fma");
+        if (forced != null) return Boolean.parseBoolean(forced);
+        String flag = vmOption("UseFMA");
+        if (flag != null) return Boolean.parseBoolean(flag);
+        // Not HotSpot: AArch64 always has FMA; elsewhere assume the fallback is the safe side.
+        return isAarch64();
+    }
+
+    private static int probeRegisters() {
+        if (isAarch64()) return 32;
+        String avx = vmOption("UseAVX");
+        if (avx != null) {
+            try {
+                return Integer.parseInt(avx) >= 3 ? 32 : 16;
+            } catch (NumberFormatException e) {
+                return 16;
+            }
+        }
+        return BITS >= 512 ? 32 : 16;
+    }
+
+    private static boolean isAarch64() {
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        return arch.equals("aarch64") || arch.equals("arm64");
+    }
+
+    /** A HotSpot flag's value, or null on a JVM without the diagnostic bean. */
+    private static String vmOption(String name) {
+        try {
+            var bean = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            return bean == null ? null : bean.getVMOption(name).getValue();
+        } catch (RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+}
