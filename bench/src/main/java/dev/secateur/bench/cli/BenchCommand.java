@@ -35,7 +35,9 @@ import java.util.function.IntConsumer;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Per-layer kernel choice and whole-model images/s: dense vs compiled (sparse) inference.")
 public final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "model file (.safetensors, plain or compressed)") Path file;
+    @Parameters(index = "0", arity = "0..1", description = "model file (.safetensors, plain or compressed)") Path file;
+    @Option(names = "--info", description = "print the kernel configuration of this JVM and CPU (vector width, GEMM tile and blocking, sparse formats) first; alone, only that")
+    boolean info;
     @Option(names = "--batch", split = ",", defaultValue = "1,64", description = "batch sizes (default: 1,64)") int[] batches;
     @Option(names = "--threads", description = "worker threads (default: all processors)") Integer threads;
     @Option(names = "--budget-ms", defaultValue = "50", description = "calibration time per layer and batch size (default: 50)") int budgetMs;
@@ -50,6 +52,12 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private Integer bench() throws Exception {
+        if (info) {
+            System.out.println(PlatformInfo.describe());
+            if (file == null) return 0;
+            System.out.println();
+        }
+        if (file == null) throw new IllegalArgumentException("a model file is needed (or --info alone)");
         if (batches == null || batches.length == 0) throw new IllegalArgumentException("--batch needs at least one size");
         for (int b : batches) if (b < 1 || b > 4096) throw new IllegalArgumentException("--batch sizes must be in [1, 4096], got " + b);
         if (budgetMs < 0) throw new IllegalArgumentException("--budget-ms must be >= 0");
@@ -74,6 +82,7 @@ public final class BenchCommand implements Callable<Integer> {
             System.out.printf("%s: %s, input %s, %,d parameters (%,d non-zero), %d threads; MACs/image %,d dense, %,d on non-zero weights "
                     + "(bound %.2fx); compile %.2f s%n", file, m.architecture(), m.inputShape(), m.parameterCount(), m.nonZeroCount(), n,
                     macs[0], macs[1], bound, compileSeconds);
+            report.put("platform", PlatformInfo.describe());
             report.put("model", m.architecture());
             report.put("file", file.toString());
             report.put("threads", n);

@@ -1,14 +1,10 @@
 package dev.secateur.bench.kernels;
 
 import dev.secateur.tensor.Workers;
-import dev.secateur.tensor.sparse.BitmapMatrix;
-import dev.secateur.tensor.sparse.BsrMatrix;
 import dev.secateur.tensor.ops.ConvGeometry;
-import dev.secateur.tensor.sparse.CsrMatrix;
-import dev.secateur.tensor.sparse.DenseMatrix;
 import dev.secateur.tensor.sparse.DirectSparseConv;
-import dev.secateur.tensor.sparse.SellMatrix;
 import dev.secateur.tensor.sparse.SparseMatrix;
+import dev.secateur.tensor.sparse.SparseFormats;
 import dev.secateur.tensor.sparse.SparseSelector;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +63,7 @@ public class ConvSparseBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
+        dev.secateur.bench.cli.PlatformInfo.logOnce();
         switch (layer) {
             case "lenet5c2" -> { inC = 6; h = w = 14; outC = 16; k = 5; pad = 0; }
             case "vgg64" -> { inC = 64; h = w = 32; outC = 64; k = 3; pad = 1; }
@@ -86,19 +83,14 @@ public class ConvSparseBenchmark {
             direct = DirectSparseConv.from(ConvGeometry.of(inC, h, w, outC, k, 1, pad), wt, keep);
             work = new float[direct.workspaceFloats(threads)];
         }
-        matrix = switch (format) {
-            case "dense", "direct" -> DenseMatrix.from(wt, rows, cols, keep); // direct: only for toDense() below
-            case "csr" -> CsrMatrix.from(wt, rows, cols, keep);
-            case "bsr4x1" -> BsrMatrix.from(wt, rows, cols, keep, 4);
-            case "bitmap16" -> BitmapMatrix.from(wt, rows, cols, keep);
-            case "sell16" -> SellMatrix.from(wt, rows, cols, keep);
-            case "auto" -> {
-                var sel = SparseSelector.choose(wt, rows, cols, keep, spatial, workers);
-                System.out.println("auto chose " + sel.chosen().format() + " " + sel.timings());
-                yield sel.chosen();
-            }
-            default -> throw new IllegalArgumentException("unknown format " + format);
-        };
+        if (format.equals("auto")) {
+            var sel = SparseSelector.choose(wt, rows, cols, keep, spatial, workers);
+            System.out.println("auto chose " + sel.chosen().format() + " " + sel.timings());
+            matrix = sel.chosen();
+        } else {
+            // direct: the matrix is only used for toDense() below.
+            matrix = SparseFormats.named(format.equals("direct") ? "dense" : format).build(wt, rows, cols, keep);
+        }
         image = new float[inC * h * w];
         for (int i = 0; i < image.length; i++) image[i] = (float) rnd.nextDouble(-1, 1);
         bias = new float[outC];

@@ -1,17 +1,10 @@
 package dev.secateur.bench.kernels;
 
 import dev.secateur.tensor.Workers;
-import dev.secateur.tensor.sparse.BitmapMatrix;
-import dev.secateur.tensor.sparse.BsrMatrix;
-import dev.secateur.tensor.sparse.CsrMatrix;
-import dev.secateur.tensor.sparse.PanelCsrMatrix;
-import dev.secateur.tensor.sparse.DenseMatrix;
-import dev.secateur.tensor.sparse.Int8CsrMatrix;
 import dev.secateur.tensor.sparse.NmMatrix;
-import dev.secateur.tensor.sparse.SellMatrix;
 import dev.secateur.tensor.sparse.SparseMatrix;
+import dev.secateur.tensor.sparse.SparseFormats;
 import dev.secateur.tensor.sparse.SparseSelector;
-import dev.secateur.tensor.sparse.WindowedSellMatrix;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -82,6 +75,7 @@ public class SpmmBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
+        dev.secateur.bench.cli.PlatformInfo.logOnce();
         String[] mk = shape.split("x");
         int m = Integer.parseInt(mk[0]), k = Integer.parseInt(mk[1]);
         SplittableRandom rnd = new SplittableRandom(42);
@@ -92,22 +86,13 @@ public class SpmmBenchmark {
                 : randomMask(rnd, m * k, sparsity);
         workers = Workers.of(threads);
         matrix = switch (format) {
-            case "dense" -> DenseMatrix.from(w, m, k, keep);
-            case "csr" -> CsrMatrix.from(w, m, k, keep);
-            case "pcsr" -> PanelCsrMatrix.from(w, m, k, keep);
-            case "int8csr" -> Int8CsrMatrix.from(w, m, k, keep);
-            case "bsr4x1" -> BsrMatrix.from(w, m, k, keep, 4);
-            case "bsr8x1" -> BsrMatrix.from(w, m, k, keep, 8);
-            case "bitmap16" -> BitmapMatrix.from(w, m, k, keep);
-            case "sell16" -> SellMatrix.from(w, m, k, keep);
-            case "wsell16" -> WindowedSellMatrix.from(w, m, k, keep);
             case "nm24" -> nm(w, m, k, keep);
             case "auto" -> {
                 var sel = SparseSelector.choose(w, m, k, keep, batch, workers);
                 System.out.println("auto chose " + sel.chosen().format() + " " + sel.timings());
                 yield sel.chosen();
             }
-            default -> throw new IllegalArgumentException("unknown format " + format);
+            default -> SparseFormats.named(format).build(w, m, k, keep);
         };
         x = new float[k * batch];
         for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextDouble(-1, 1);

@@ -37,7 +37,12 @@ public final class BenchModels {
     }
 
     public static Prepared prepare(String name) throws IOException {
-        double density = targetDensity(name);
+        return prepare(name, true);
+    }
+
+    /** The model, magnitude-pruned to its benchmark density when {@code pruned}, else as trained (dense). */
+    public static Prepared prepare(String name, boolean pruned) throws IOException {
+        double density = pruned ? targetDensity(name) : 1.0;
         Path dir = Path.of(System.getProperty("secateur.models", "models"));
         Path file = dir.resolve(name + ".safetensors");
         Model m;

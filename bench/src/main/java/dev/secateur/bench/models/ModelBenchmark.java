@@ -66,6 +66,18 @@ public class ModelBenchmark {
     @Param({"1"})
     public int threads;
 
+    /**
+     * {@code warm}: a throw-away compile first, then the kept one calibrated for this batch size.
+     * {@code cold}: the first compile of the fork with {@code CompiledModel.compile(model)}'s
+     * defaults, as an application gets at start-up.
+     */
+    @Param({"warm"})
+    public String compile;
+
+    /** {@code pruned}: the benchmark density of {@link BenchModels}; {@code dense}: the trained weights unpruned. */
+    @Param({"pruned"})
+    public String weights;
+
     private Model net;
     private CompiledModel compiled;
     private Workers workers;
@@ -74,7 +86,8 @@ public class ModelBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        BenchModels.Prepared p = BenchModels.prepare(model);
+        dev.secateur.bench.cli.PlatformInfo.logOnce();
+        BenchModels.Prepared p = BenchModels.prepare(model, weights.equals("pruned"));
         net = p.model();
         workers = threads == 1 ? Workers.single() : Workers.of(threads);
         net.useWorkers(workers);
@@ -85,11 +98,12 @@ public class ModelBenchmark {
         for (int i = 0; i < net.inputShape().rank(); i++) dims[i + 1] = net.inputShape().dim(i);
         xt = Tensor.wrap(x, dims);
         y = new float[batch * net.outputShape().size()];
-        CompileOptions opts = CompileOptions.defaults().withWorkers(workers).withBatchSizes(batch)
-                .withCalibrationBudget(Duration.ofMillis(50));
+        boolean cold = compile.equals("cold");
+        CompileOptions opts = cold ? CompileOptions.defaults().withWorkers(workers)
+                : CompileOptions.defaults().withWorkers(workers).withBatchSizes(batch).withCalibrationBudget(Duration.ofMillis(50));
         if (impl.equals("compiled-dense")) opts = opts.withAllowedKernels(Set.of());
         if (!impl.equals("model")) {
-            CompiledModel.compile(net, opts.withCalibrationBudget(Duration.ofMillis(200))); // JIT warm-up: the kept calibration sees compiled kernels
+            if (!cold) CompiledModel.compile(net, opts.withCalibrationBudget(Duration.ofMillis(200))); // JIT warm-up: the kept calibration sees compiled kernels
             compiled = CompiledModel.compile(net, opts);
         }
         StringBuilder sb = new StringBuilder();
@@ -115,24 +129,25 @@ public class ModelBenchmark {
         CommandLineOptions cli = new CommandLineOptions(args);
         Collection<RunResult> results = new Runner(new OptionsBuilder().parent(cli)
                 .include(ModelBenchmark.class.getName() + ".infer").build()).run();
-        // key: model|batch|threads -> impl -> [images/s, error images/s]
+        // key: model|batch|threads|compile|weights -> impl -> [images/s, error images/s]
         TreeMap<String, TreeMap<String, double[]>> table = new TreeMap<>();
         for (RunResult r : results) {
             var params = r.getParams();
             int b = Integer.parseInt(params.getParam("batch"));
             double us = r.getPrimaryResult().getScore(), err = r.getPrimaryResult().getScoreError();
             double ips = b * 1e6 / us, ipsErr = Double.isNaN(err) ? Double.NaN : ips * err / us;
-            String key = params.getParam("model") + "|" + b + "|" + params.getParam("threads");
+            String key = params.getParam("model") + "|" + b + "|" + params.getParam("threads") + "|" + params.getParam("compile") + "|"
+                    + params.getParam("weights");
             table.computeIfAbsent(key, k -> new TreeMap<>()).put(params.getParam("impl"), new double[] {ips, ipsErr});
         }
-        System.out.printf("%n%-9s %5s %7s %18s %18s %18s %9s %13s %7s%n", "model", "batch", "threads", "model img/s", "comp-dense img/s",
-                "compiled img/s", "vs model", "vs comp-dense", "bound");
+        System.out.printf("%n%-9s %5s %7s %-5s %-7s %18s %18s %18s %9s %13s %7s%n", "model", "batch", "threads", "comp.", "weights",
+                "model img/s", "comp-dense img/s", "compiled img/s", "vs model", "vs comp-dense", "bound");
         for (var e : table.entrySet()) {
             String[] k = e.getKey().split("\\|");
             double[] m = e.getValue().get("model"), d = e.getValue().get("compiled-dense"), c = e.getValue().get("compiled");
-            double bound = ModelTimer.bound(BenchModels.prepare(k[0]).model());
-            System.out.printf("%-9s %5s %7s %18s %18s %18s %9s %13s %6.2fx%n", k[0], k[1], k[2], fmt(m), fmt(d), fmt(c),
-                    ratio(c, m), ratio(c, d), bound);
+            double bound = ModelTimer.bound(BenchModels.prepare(k[0], k[4].equals("pruned")).model());
+            System.out.printf("%-9s %5s %7s %-5s %-7s %18s %18s %18s %9s %13s %6.2fx%n", k[0], k[1], k[2], k[3], k[4], fmt(m), fmt(d),
+                    fmt(c), ratio(c, m), ratio(c, d), bound);
         }
     }
 

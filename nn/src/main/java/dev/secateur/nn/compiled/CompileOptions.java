@@ -12,14 +12,14 @@ import java.util.TreeSet;
  * the {@code with...} methods return modified copies.
  *
  * <ul>
- *   <li>{@code batchSizes}: batch sizes to calibrate for (default {@code 1}); a call with
- *       {@code n} samples uses the choices made for the largest calibrated size ≤ n (or the
- *       smallest). Batches are run in chunks of at most {@code max(64, largest size)} samples.</li>
+ *   <li>{@code batchSizes}: batch sizes to calibrate for (default {@code 1, 64}); a call with
+ *       {@code n} samples uses the choices made for the calibrated size nearest n in ratio.
+ *       Batches are run in chunks of at most {@code max(64, largest size)} samples.</li>
  *   <li>{@code workers}: the thread pool the kernels use, at calibration and at run time
  *       (default {@link Workers#shared()}).</li>
  *   <li>{@code calibrationBudget}: time spent measuring one layer at one batch size, shared by
- *       its candidate kernels, which run round-robin (default 30 ms; at least one warm-up round
- *       and three timed rounds even when a round takes longer than the budget).</li>
+ *       its candidate kernels, which run round-robin (default 30 ms; at least five timed rounds
+ *       even when a round takes longer than the budget).</li>
  *   <li>{@code allowedKernels}: the sparse kernels that may be chosen ({@link Kernels}); null means
  *       all. Dense is always measured and allowed: it is the fallback.</li>
  *   <li>{@code jitWarmup}: how long a compile may wait for the JIT (see {@link #withJitWarmup}).</li>
@@ -44,9 +44,9 @@ public final class CompileOptions {
         this.cachedChoices = cached;
     }
 
-    /** Batch size 1, the shared pool, 30 ms per layer, every kernel, no cache. */
+    /** Batch sizes 1 and 64, the shared pool, 30 ms per layer, every kernel, no cache. */
     public static CompileOptions defaults() {
-        return new CompileOptions(new int[] {1}, null, Duration.ofMillis(30), null, null, Duration.ofSeconds(5));
+        return new CompileOptions(new int[] {1, 64}, null, Duration.ofMillis(30), null, null, Duration.ofSeconds(5));
     }
 
     public CompileOptions withBatchSizes(int... sizes) {
@@ -83,9 +83,10 @@ public final class CompileOptions {
     }
 
     /**
-     * Longest time one compile may spend waiting for the JIT to compile candidate kernels before
-     * timing them (default 5 s; it ends as soon as every candidate runs at compiled speed, which
-     * in a warm JVM is at once). Zero times whatever runs, interpreted or not.
+     * Longest time one compile may spend running its candidates while the JIT is still compiling,
+     * before timing them (default 5 s; it ends as soon as the JIT has been idle for 100 ms, which
+     * in a warm JVM is at once). The kernels themselves are compiled first on small proxy inputs,
+     * once per JVM, whatever this limit.
      */
     public CompileOptions withJitWarmup(Duration max) {
         if (max == null || max.isNegative()) throw new IllegalArgumentException("JIT warm-up must be >= 0, got " + max);

@@ -4,6 +4,9 @@ import dev.secateur.nn.Model;
 import dev.secateur.tensor.Shape;
 import dev.secateur.tensor.Tensor;
 import dev.secateur.tensor.Workers;
+import dev.secateur.tensor.sparse.FormatPolicy;
+import dev.secateur.tensor.sparse.SparseFormats;
+import dev.secateur.tensor.tune.KernelTuner;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,22 +20,23 @@ import java.util.SplittableRandom;
  * dense and convolution layer with the kernel measured fastest for that layer.
  *
  * <pre>{@code
- * CompiledModel cm = CompiledModel.compile(model, CompileOptions.defaults().withBatchSizes(1, 64));
- * float[] logits = cm.predict(image);          // one [C, H, W] sample
- * int[] classes = cm.classify(batch);          // [N, C, H, W]
+ * CompiledModel cm = CompiledModel.compile(model);   // tuned for single samples and batches
+ * float[] logits = cm.predict(image);                 // one [C, H, W] sample
+ * int[] classes = cm.classify(batch);                 // [N, C, H, W]
  * }</pre>
  *
  * <p>Compiling: dropout is removed, every BatchNorm that follows a dense/conv layer is folded
  * into it, a ReLU that follows a dense/conv layer or a residual add is fused into that step's
- * epilogue. For every dense/conv layer and every requested batch size, the candidate kernels
- * ({@link Kernels}: dense GEMM, CSR, BSR 4×1/8×1, bitmap, N:M when the mask is N:M, int8 CSR
- * when the weights are int8 per row, the compacted dense layer when rows or columns are empty)
- * are timed on the layer's real shape and weights, on the activations that random inputs give,
- * for a bounded budget (round-robin, median of the timed rounds; see
- * {@link CompileOptions}); the fastest is kept when it beats dense by more than
- * {@value #MARGIN_PERCENT}% (so noise never makes a layer slower). {@link #choices()} reports
- * them; {@link #choicesJson()} can be stored in a model file under {@link #KERNEL_CHOICE_KEY}
- * so a later compile ({@link CompileOptions#withCachedChoices}) skips the measuring.
+ * epilogue. For every dense/conv layer and every calibrated batch size (by default 1 and 64; a
+ * call runs with the choices of the calibrated size nearest its own), the candidate kernels are
+ * those the shared format policy lets through ({@link KernelFactory}: a layer whose weight is
+ * dense has only the dense kernel, plus the direct convolution for a convolution), timed by the
+ * shared {@link KernelTuner} on the layer's real shape and weights and on the activations that
+ * random inputs give, once their kernels are JIT-compiled; a kernel replaces dense only when it is
+ * faster by more than the measured noise. Equal layers compiled again in the same JVM get the
+ * same kernels. {@link #choices()} reports them; {@link #choicesJson()} can be stored in a model
+ * file under {@link #KERNEL_CHOICE_KEY} so a later compile
+ * ({@link CompileOptions#withCachedChoices}) skips the measuring.
  *
  * <p>Running: immutable and thread-safe. Each calling thread gets its own workspace (activation
  * buffers, im2col patches) on first use; after a warm-up call with the largest batch, a call
@@ -43,7 +47,6 @@ import java.util.SplittableRandom;
 public final class CompiledModel {
     /** Model-file metadata key of the stored kernel choices. */
     public static final String KERNEL_CHOICE_KEY = "secateur.kernel_choice";
-    static final int MARGIN_PERCENT = 3;
     private static final int MIN_CHUNK = 64;
 
     private final String architecture;
@@ -71,7 +74,7 @@ public final class CompiledModel {
         this.workspaces = ThreadLocal.withInitial(() -> new Workspace(perSample, workers.threads()));
     }
 
-    /** Compiles with {@link CompileOptions#defaults()} (batch size 1, shared pool). */
+    /** Compiles with {@link CompileOptions#defaults()} (batch sizes 1 and 64, shared pool). */
     public static CompiledModel compile(Model model) {
         return compile(model, CompileOptions.defaults());
     }
@@ -115,44 +118,38 @@ public final class CompiledModel {
     private static KernelChoice choose(LinearOp op, Workspace ws, int slot, int batch, Workers workers, long budget,
                                        long warmDeadline, CompileOptions options, ChoiceCache cache) {
         KernelFactory f = op.factory;
+        long columns = op.columns(batch);
         ChoiceCache.Entry cached = cache.get(op.layer, batch);
-        if (cached != null && f.applies(cached.kernel())
+        if (cached != null && f.applies(cached.kernel(), columns)
                 && (cached.kernel().equals(Kernels.DENSE) || options.allowedKernels() == null || options.allowedKernels().contains(cached.kernel()))) {
-            op.kernels[slot] = f.build(cached.kernel());
+            op.kernels[slot] = f.build(cached.kernel(), columns);
             Map<String, Long> c = new LinkedHashMap<>();
             c.put(Kernels.DENSE, cached.denseNanos());
             c.put(cached.kernel(), cached.nanos());
             return new KernelChoice(op.layer, batch, cached.kernel(), cached.nanos(), cached.denseNanos(), f.density(),
                     op.weightRows(), op.weightCols(), c, true);
         }
-        List<String> names = f.candidates(options.allowedKernels());
-        List<LinearKernel> kernels = new ArrayList<>();
-        List<Runnable> calls = new ArrayList<>();
-        long[] macs = new long[names.size()];
-        for (String name : names) {
-            LinearKernel k = f.build(name);
-            macs[kernels.size()] = k.workPerColumn() * op.columns(batch);
-            kernels.add(k);
-            calls.add(() -> {
+        List<LinearKernel> kernels = f.candidates(options.allowedKernels(), columns);
+        List<KernelTuner.Candidate> calls = new ArrayList<>();
+        int proxyBatch = (int) Math.min(Integer.MAX_VALUE, columns);
+        for (LinearKernel k : kernels) {
+            // The compacted layer runs the dense kernel; the direct convolution has no matrix proxy.
+            String format = k.name().equals(Kernels.COMPACT) ? Kernels.DENSE : k.name();
+            boolean matrix = SparseFormats.names().contains(format);
+            calls.add(new KernelTuner.Candidate(k.name(), () -> {
                 op.kernels[slot] = k;
                 op.run(ws, batch, slot, workers);
-            });
+            }, matrix ? FormatPolicy.warmKey(format, proxyBatch) : null,
+                    matrix ? FormatPolicy.proxy(SparseFormats.named(format), f.pattern(), proxyBatch, workers) : null));
         }
-        long[] t = Calibrator.medianNanos(calls, macs, budget, warmDeadline);
+        String key = "layer:" + op.weightRows() + "x" + op.weightCols() + ":" + columns + ":" + workers.threads() + ":" + f.fingerprint();
+        KernelTuner.Result r = KernelTuner.tune(key, calls, budget, warmDeadline);
         Map<String, Long> times = new LinkedHashMap<>();
-        LinearKernel best = kernels.getFirst(); // dense
-        long denseNanos = t[0], bestNanos = t[0];
-        times.put(names.getFirst(), t[0]);
-        for (int i = 1; i < names.size(); i++) {
-            times.put(names.get(i), t[i]);
-            if (t[i] < bestNanos && t[i] * 100 < denseNanos * (100 - MARGIN_PERCENT)) {
-                best = kernels.get(i);
-                bestNanos = t[i];
-            }
-        }
+        for (int i = 0; i < kernels.size(); i++) times.put(kernels.get(i).name(), r.medianNanos()[i]);
+        LinearKernel best = kernels.get(r.chosen());
         op.kernels[slot] = best;
-        return new KernelChoice(op.layer, batch, best.name(), bestNanos, denseNanos, f.density(), op.weightRows(), op.weightCols(),
-                times, false);
+        return new KernelChoice(op.layer, batch, best.name(), r.chosenNanos(), r.baselineNanos(), f.density(), op.weightRows(),
+                op.weightCols(), times, false);
     }
 
     public String architecture() { return architecture; }
@@ -238,10 +235,12 @@ public final class CompiledModel {
         ws.bindInput(null, 0); // do not keep the caller's array alive
     }
 
-    /** The slot of the largest calibrated batch size ≤ n (the smallest when n is below all). */
+    /** The slot of the calibrated batch size nearest {@code n} in ratio (1 and 64: up to 8 samples use 1). */
     private int slot(int n) {
         int s = 0;
-        for (int i = 1; i < batchSizes.length; i++) if (batchSizes[i] <= n) s = i;
+        for (int i = 1; i < batchSizes.length; i++) {
+            if (Math.abs(Math.log((double) n / batchSizes[i])) < Math.abs(Math.log((double) n / batchSizes[s]))) s = i;
+        }
         return s;
     }
 

@@ -1,28 +1,27 @@
 package dev.secateur.nn.compiled;
 
-import dev.secateur.tensor.sparse.BitmapMatrix;
-import dev.secateur.tensor.sparse.BsrMatrix;
 import dev.secateur.tensor.ops.ConvGeometry;
-import dev.secateur.tensor.sparse.CsrMatrix;
 import dev.secateur.tensor.sparse.DenseMatrix;
 import dev.secateur.tensor.sparse.DirectSparseConv;
+import dev.secateur.tensor.sparse.FormatPolicy;
 import dev.secateur.tensor.sparse.Int8CsrMatrix;
-import dev.secateur.tensor.sparse.NmMatrix;
-import dev.secateur.tensor.sparse.PanelCsrMatrix;
-import dev.secateur.tensor.sparse.SellMatrix;
-import dev.secateur.tensor.sparse.WindowedSellMatrix;
+import dev.secateur.tensor.sparse.SparseFormat;
+import dev.secateur.tensor.sparse.SparseFormats;
+import dev.secateur.tensor.sparse.SparseMatrix;
+import dev.secateur.tensor.sparse.WeightPattern;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Builds the candidate kernels for one layer's weight: the {@code M×K} row-major matrix with
- * pruned entries already zero (the kept pattern is the non-zero pattern). Knows which kernels
- * apply: SELL formats only at density ≤ 0.5 (their row padding grows with density), N:M only when the pattern is N:M, int8 only when the weights already are int8 codes
- * times a per-row scale (so int8 storage changes no result), the compacted dense layer only
- * when whole rows or columns are empty, block formats only when their padding stays under 3×
- * the kept weights, the direct convolution for every convolution at any density (on small
- * images it can beat im2col + GEMM even unpruned).
+ * pruned entries already zero (the kept pattern is the non-zero pattern). The matrix formats
+ * worth timing come from {@link FormatPolicy} (shared with {@code SparseSelector}); this class
+ * adds what only a layer knows: int8 CSR when the weights already are int8 codes times a per-row
+ * scale (so int8 storage changes no result), the compacted dense layer when whole rows or columns
+ * are empty, and the direct convolution for every convolution at any density (on small images it
+ * can beat im2col + GEMM even unpruned).
  */
 final class KernelFactory {
     private final float[] w;
@@ -30,6 +29,7 @@ final class KernelFactory {
     private final float[] bias;
     private final boolean relu;
     private final long nonZeros;
+    private final WeightPattern pattern;
     private final int[] keptRows, keptCols;
     /** The convolution this weight belongs to (null for a dense layer). */
     private final ConvGeometry conv;
@@ -57,6 +57,7 @@ final class KernelFactory {
             }
         }
         this.nonZeros = nz;
+        this.pattern = new WeightPattern(w, rows, cols, null, nz);
         this.keptRows = indices(rowUsed);
         this.keptCols = indices(colUsed);
     }
@@ -73,47 +74,45 @@ final class KernelFactory {
 
     double density() { return rows == 0 || cols == 0 ? 0 : (double) nonZeros / ((long) rows * cols); }
 
-    /** Names of the kernels that apply to this weight, dense first, filtered by {@code allowed}. */
-    List<String> candidates(java.util.Set<String> allowed) {
-        List<String> names = new ArrayList<>();
-        names.add(Kernels.DENSE);
-        for (String k : List.of(Kernels.CSR, Kernels.PCSR, Kernels.BSR4, Kernels.BSR8, Kernels.BITMAP, Kernels.SELL, Kernels.WSELL, Kernels.NM24, Kernels.NM14,
-                Kernels.INT8_CSR, Kernels.COMPACT, Kernels.DIRECT)) {
-            if ((allowed == null || allowed.contains(k)) && applies(k)) names.add(k);
+    /**
+     * The kernels worth timing for products with {@code columns} activation columns, dense first:
+     * the matrix formats {@link FormatPolicy} lets through (none when the weight is dense), int8
+     * CSR when the weights already are int8 codes, the compacted layer when rows or columns are
+     * empty, the direct convolution for a convolution. {@code allowed} restricts all but dense.
+     */
+    List<LinearKernel> candidates(Set<String> allowed, long columns) {
+        int batch = (int) Math.min(Integer.MAX_VALUE, columns);
+        List<LinearKernel> out = new ArrayList<>();
+        for (SparseFormat f : FormatPolicy.eligible(pattern, batch, allowed)) {
+            SparseMatrix m = f.build(w, rows, cols, null);
+            if (FormatPolicy.worthTiming(f, m, pattern, batch)) out.add(full(f.name(), m));
         }
-        return names;
+        for (String k : List.of(Kernels.INT8_CSR, Kernels.COMPACT, Kernels.DIRECT)) {
+            if ((allowed == null || allowed.contains(k)) && applies(k, columns)) out.add(build(k, columns));
+        }
+        return out;
     }
 
-    /** Whether kernel {@code name} can represent this weight exactly. */
-    boolean applies(String name) {
+    /** A hash of the weight bits (with the convolution shape): equal layers get equal keys. */
+    String fingerprint() {
+        return Integer.toHexString(java.util.Arrays.hashCode(w)) + (conv == null ? "" : ":" + conv);
+    }
+
+    /** The weight and its non-zero pattern, as the format policy sees it. */
+    WeightPattern pattern() { return pattern; }
+
+    /** Whether kernel {@code name} can represent this weight exactly and runs on this platform. */
+    boolean applies(String name, long columns) {
         return switch (name) {
-            case Kernels.DENSE, Kernels.CSR, Kernels.BITMAP -> true;
-            case Kernels.PCSR -> PanelCsrMatrix.worthTrying(cols) && density() <= 0.5; // wide, sparse layers
-            case Kernels.SELL, Kernels.WSELL -> density() <= 0.5; // row-padded slices: only for sparse weights
-            case Kernels.BSR4 -> blockPaddingOk(4);
-            case Kernels.BSR8 -> blockPaddingOk(8);
-            case Kernels.NM24 -> NmMatrix.satisfies(w, rows, cols, null, 2, 4) && !NmMatrix.satisfies(w, rows, cols, null, 1, 4);
-            case Kernels.NM14 -> NmMatrix.satisfies(w, rows, cols, null, 1, 4);
             case Kernels.INT8_CSR -> nonZeros > 0 && isInt8PerRow();
             case Kernels.COMPACT -> keptRows.length < rows || keptCols.length < cols;
             case Kernels.DIRECT -> conv != null; // also dense: on small images im2col can cost more
-            default -> false;
-        };
-    }
-
-    private boolean blockPaddingOk(int r) {
-        long blocks = 0;
-        for (int br = 0; br * r < rows; br++) {
-            for (int c = 0; c < cols; c++) {
-                for (int i = br * r; i < Math.min(rows, br * r + r); i++) {
-                    if (w[i * cols + c] != 0f) {
-                        blocks++;
-                        break;
-                    }
-                }
+            default -> {
+                if (!SparseFormats.names().contains(name)) yield false;
+                SparseFormat f = SparseFormats.named(name);
+                yield f.runsHere() && f.suits(pattern, (int) Math.min(Integer.MAX_VALUE, columns));
             }
-        }
-        return blocks * r <= 3 * Math.max(1, nonZeros);
+        };
     }
 
     /** True when every row is {@code q·scale} with integer {@code |q| ≤ 127} and {@code scale = max|w|/127}. */
@@ -131,31 +130,26 @@ final class KernelFactory {
         return true;
     }
 
-    /** Builds kernel {@code name}; IAE when it does not apply. */
+    /** Builds kernel {@code name} for single-sample products; IAE when it does not apply. */
     LinearKernel build(String name) {
-        if (!applies(name)) {
+        return build(name, 1);
+    }
+
+    /** Builds kernel {@code name} for products with {@code columns} columns; IAE when it does not apply. */
+    LinearKernel build(String name, long columns) {
+        if (!applies(name, columns)) {
             throw new IllegalArgumentException("kernel '" + name + "' does not apply to this " + rows + "x" + cols + " weight (density "
-                    + String.format("%.3f", density()) + "); known kernels: " + Kernels.ALL);
+                    + String.format("%.3f", density()) + ", " + columns + " columns) on this platform; known kernels: " + Kernels.ALL);
         }
         return switch (name) {
-            case Kernels.DENSE -> full(name, DenseMatrix.from(w, rows, cols));
-            case Kernels.CSR -> full(name, CsrMatrix.from(w, rows, cols));
-            case Kernels.PCSR -> full(name, PanelCsrMatrix.from(w, rows, cols));
-            case Kernels.BSR4 -> full(name, BsrMatrix.from(w, rows, cols, 4));
-            case Kernels.BSR8 -> full(name, BsrMatrix.from(w, rows, cols, 8));
-            case Kernels.BITMAP -> full(name, BitmapMatrix.from(w, rows, cols));
-            case Kernels.SELL -> full(name, SellMatrix.from(w, rows, cols));
-            case Kernels.WSELL -> full(name, WindowedSellMatrix.from(w, rows, cols));
-            case Kernels.NM24 -> full(name, NmMatrix.from(w, rows, cols, 2, 4));
-            case Kernels.NM14 -> full(name, NmMatrix.from(w, rows, cols, 1, 4));
             case Kernels.INT8_CSR -> full(name, Int8CsrMatrix.from(w, rows, cols));
             case Kernels.COMPACT -> compact();
             case Kernels.DIRECT -> LinearKernel.direct(name, DirectSparseConv.from(conv, w), bias, relu);
-            default -> throw new IllegalArgumentException("unknown kernel '" + name + "'; known: " + Kernels.ALL);
+            default -> full(name, SparseFormats.named(name).build(w, rows, cols, null));
         };
     }
 
-    private LinearKernel full(String name, dev.secateur.tensor.sparse.SparseMatrix m) {
+    private LinearKernel full(String name, SparseMatrix m) {
         return new LinearKernel(name, m, rows, cols, null, null, bias, relu, nonZeros);
     }
 

@@ -1,6 +1,7 @@
 package dev.secateur.tensor.kernels;
 
 import dev.secateur.tensor.platform.Fma;
+import dev.secateur.tensor.platform.VectorPlatform;
 import static dev.secateur.tensor.kernels.SgemmMicroKernel.MR;
 
 import jdk.incubator.vector.FloatVector;
@@ -114,10 +115,10 @@ final class PackedSgemv {
         FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
         int o = 0;
         for (int end = len - 4 * L; o <= end; o += 4 * L) {
-            s0 = Fma.fma(FloatVector.fromArray(S, w, wOff + o), FloatVector.fromArray(S, xe, xOff + o), s0);
-            s1 = Fma.fma(FloatVector.fromArray(S, w, wOff + o + L), FloatVector.fromArray(S, xe, xOff + o + L), s1);
-            s2 = Fma.fma(FloatVector.fromArray(S, w, wOff + o + 2 * L), FloatVector.fromArray(S, xe, xOff + o + 2 * L), s2);
-            s3 = Fma.fma(FloatVector.fromArray(S, w, wOff + o + 3 * L), FloatVector.fromArray(S, xe, xOff + o + 3 * L), s3);
+            s0 = fma(FloatVector.fromArray(S, w, wOff + o), FloatVector.fromArray(S, xe, xOff + o), s0);
+            s1 = fma(FloatVector.fromArray(S, w, wOff + o + L), FloatVector.fromArray(S, xe, xOff + o + L), s1);
+            s2 = fma(FloatVector.fromArray(S, w, wOff + o + 2 * L), FloatVector.fromArray(S, xe, xOff + o + 2 * L), s2);
+            s3 = fma(FloatVector.fromArray(S, w, wOff + o + 3 * L), FloatVector.fromArray(S, xe, xOff + o + 3 * L), s3);
         }
         if (ACC == L) {
             FloatVector.fromArray(S, acc, aOff).add(s0.add(s1).add(s2.add(s3))).intoArray(acc, aOff);
@@ -146,25 +147,25 @@ final class PackedSgemv {
         int o = 0;
         for (int end = len - 4 * L; o <= end; o += 4 * L) {
             FloatVector x = FloatVector.fromArray(S, xe, xOff + o);
-            a0 = Fma.fma(FloatVector.fromArray(S, w, wa + o), x, a0);
-            b0 = Fma.fma(FloatVector.fromArray(S, w, wb + o), x, b0);
-            c0 = Fma.fma(FloatVector.fromArray(S, w, wc + o), x, c0);
-            d0 = Fma.fma(FloatVector.fromArray(S, w, wd + o), x, d0);
+            a0 = fma(FloatVector.fromArray(S, w, wa + o), x, a0);
+            b0 = fma(FloatVector.fromArray(S, w, wb + o), x, b0);
+            c0 = fma(FloatVector.fromArray(S, w, wc + o), x, c0);
+            d0 = fma(FloatVector.fromArray(S, w, wd + o), x, d0);
             x = FloatVector.fromArray(S, xe, xOff + o + L);
-            a1 = Fma.fma(FloatVector.fromArray(S, w, wa + o + L), x, a1);
-            b1 = Fma.fma(FloatVector.fromArray(S, w, wb + o + L), x, b1);
-            c1 = Fma.fma(FloatVector.fromArray(S, w, wc + o + L), x, c1);
-            d1 = Fma.fma(FloatVector.fromArray(S, w, wd + o + L), x, d1);
+            a1 = fma(FloatVector.fromArray(S, w, wa + o + L), x, a1);
+            b1 = fma(FloatVector.fromArray(S, w, wb + o + L), x, b1);
+            c1 = fma(FloatVector.fromArray(S, w, wc + o + L), x, c1);
+            d1 = fma(FloatVector.fromArray(S, w, wd + o + L), x, d1);
             x = FloatVector.fromArray(S, xe, xOff + o + 2 * L);
-            a2 = Fma.fma(FloatVector.fromArray(S, w, wa + o + 2 * L), x, a2);
-            b2 = Fma.fma(FloatVector.fromArray(S, w, wb + o + 2 * L), x, b2);
-            c2 = Fma.fma(FloatVector.fromArray(S, w, wc + o + 2 * L), x, c2);
-            d2 = Fma.fma(FloatVector.fromArray(S, w, wd + o + 2 * L), x, d2);
+            a2 = fma(FloatVector.fromArray(S, w, wa + o + 2 * L), x, a2);
+            b2 = fma(FloatVector.fromArray(S, w, wb + o + 2 * L), x, b2);
+            c2 = fma(FloatVector.fromArray(S, w, wc + o + 2 * L), x, c2);
+            d2 = fma(FloatVector.fromArray(S, w, wd + o + 2 * L), x, d2);
             x = FloatVector.fromArray(S, xe, xOff + o + 3 * L);
-            a3 = Fma.fma(FloatVector.fromArray(S, w, wa + o + 3 * L), x, a3);
-            b3 = Fma.fma(FloatVector.fromArray(S, w, wb + o + 3 * L), x, b3);
-            c3 = Fma.fma(FloatVector.fromArray(S, w, wc + o + 3 * L), x, c3);
-            d3 = Fma.fma(FloatVector.fromArray(S, w, wd + o + 3 * L), x, d3);
+            a3 = fma(FloatVector.fromArray(S, w, wa + o + 3 * L), x, a3);
+            b3 = fma(FloatVector.fromArray(S, w, wb + o + 3 * L), x, b3);
+            c3 = fma(FloatVector.fromArray(S, w, wc + o + 3 * L), x, c3);
+            d3 = fma(FloatVector.fromArray(S, w, wd + o + 3 * L), x, d3);
         }
         FloatVector.fromArray(S, acc, aa).add(a0.add(a1).add(a2.add(a3))).intoArray(acc, aa);
         FloatVector.fromArray(S, acc, ab).add(b0.add(b1).add(b2.add(b3))).intoArray(acc, ab);
@@ -195,14 +196,14 @@ final class PackedSgemv {
         for (int end = len - 4 * L; o <= end; o += 4 * L) {
             FloatVector w0 = FloatVector.fromArray(S, w, wOff + o), w1 = FloatVector.fromArray(S, w, wOff + o + L);
             FloatVector w2 = FloatVector.fromArray(S, w, wOff + o + 2 * L), w3 = FloatVector.fromArray(S, w, wOff + o + 3 * L);
-            s0 = Fma.fma(w0, FloatVector.fromArray(S, xe, xOff + o), s0);
-            t0 = Fma.fma(w0, FloatVector.fromArray(S, xe, x2 + o), t0);
-            s1 = Fma.fma(w1, FloatVector.fromArray(S, xe, xOff + o + L), s1);
-            t1 = Fma.fma(w1, FloatVector.fromArray(S, xe, x2 + o + L), t1);
-            s2 = Fma.fma(w2, FloatVector.fromArray(S, xe, xOff + o + 2 * L), s2);
-            t2 = Fma.fma(w2, FloatVector.fromArray(S, xe, x2 + o + 2 * L), t2);
-            s3 = Fma.fma(w3, FloatVector.fromArray(S, xe, xOff + o + 3 * L), s3);
-            t3 = Fma.fma(w3, FloatVector.fromArray(S, xe, x2 + o + 3 * L), t3);
+            s0 = fma(w0, FloatVector.fromArray(S, xe, xOff + o), s0);
+            t0 = fma(w0, FloatVector.fromArray(S, xe, x2 + o), t0);
+            s1 = fma(w1, FloatVector.fromArray(S, xe, xOff + o + L), s1);
+            t1 = fma(w1, FloatVector.fromArray(S, xe, x2 + o + L), t1);
+            s2 = fma(w2, FloatVector.fromArray(S, xe, xOff + o + 2 * L), s2);
+            t2 = fma(w2, FloatVector.fromArray(S, xe, x2 + o + 2 * L), t2);
+            s3 = fma(w3, FloatVector.fromArray(S, xe, xOff + o + 3 * L), s3);
+            t3 = fma(w3, FloatVector.fromArray(S, xe, x2 + o + 3 * L), t3);
         }
         FloatVector.fromArray(S, acc, aOff).add(s0.add(s1).add(s2.add(s3))).intoArray(acc, aOff);
         FloatVector.fromArray(S, acc, aOff + ACC).add(t0.add(t1).add(t2.add(t3))).intoArray(acc, aOff + ACC);
@@ -227,25 +228,25 @@ final class PackedSgemv {
         int o = 0;
         for (int end = len - 4 * L; o <= end; o += 4 * L) {
             FloatVector v = FloatVector.fromArray(S, w, wOff + o);
-            a0 = Fma.fma(v, FloatVector.fromArray(S, xe, xOff + o), a0);
-            b0 = Fma.fma(v, FloatVector.fromArray(S, xe, xb + o), b0);
-            c0 = Fma.fma(v, FloatVector.fromArray(S, xe, xc + o), c0);
-            d0 = Fma.fma(v, FloatVector.fromArray(S, xe, xd + o), d0);
+            a0 = fma(v, FloatVector.fromArray(S, xe, xOff + o), a0);
+            b0 = fma(v, FloatVector.fromArray(S, xe, xb + o), b0);
+            c0 = fma(v, FloatVector.fromArray(S, xe, xc + o), c0);
+            d0 = fma(v, FloatVector.fromArray(S, xe, xd + o), d0);
             v = FloatVector.fromArray(S, w, wOff + o + L);
-            a1 = Fma.fma(v, FloatVector.fromArray(S, xe, xOff + o + L), a1);
-            b1 = Fma.fma(v, FloatVector.fromArray(S, xe, xb + o + L), b1);
-            c1 = Fma.fma(v, FloatVector.fromArray(S, xe, xc + o + L), c1);
-            d1 = Fma.fma(v, FloatVector.fromArray(S, xe, xd + o + L), d1);
+            a1 = fma(v, FloatVector.fromArray(S, xe, xOff + o + L), a1);
+            b1 = fma(v, FloatVector.fromArray(S, xe, xb + o + L), b1);
+            c1 = fma(v, FloatVector.fromArray(S, xe, xc + o + L), c1);
+            d1 = fma(v, FloatVector.fromArray(S, xe, xd + o + L), d1);
             v = FloatVector.fromArray(S, w, wOff + o + 2 * L);
-            a2 = Fma.fma(v, FloatVector.fromArray(S, xe, xOff + o + 2 * L), a2);
-            b2 = Fma.fma(v, FloatVector.fromArray(S, xe, xb + o + 2 * L), b2);
-            c2 = Fma.fma(v, FloatVector.fromArray(S, xe, xc + o + 2 * L), c2);
-            d2 = Fma.fma(v, FloatVector.fromArray(S, xe, xd + o + 2 * L), d2);
+            a2 = fma(v, FloatVector.fromArray(S, xe, xOff + o + 2 * L), a2);
+            b2 = fma(v, FloatVector.fromArray(S, xe, xb + o + 2 * L), b2);
+            c2 = fma(v, FloatVector.fromArray(S, xe, xc + o + 2 * L), c2);
+            d2 = fma(v, FloatVector.fromArray(S, xe, xd + o + 2 * L), d2);
             v = FloatVector.fromArray(S, w, wOff + o + 3 * L);
-            a3 = Fma.fma(v, FloatVector.fromArray(S, xe, xOff + o + 3 * L), a3);
-            b3 = Fma.fma(v, FloatVector.fromArray(S, xe, xb + o + 3 * L), b3);
-            c3 = Fma.fma(v, FloatVector.fromArray(S, xe, xc + o + 3 * L), c3);
-            d3 = Fma.fma(v, FloatVector.fromArray(S, xe, xd + o + 3 * L), d3);
+            a3 = fma(v, FloatVector.fromArray(S, xe, xOff + o + 3 * L), a3);
+            b3 = fma(v, FloatVector.fromArray(S, xe, xb + o + 3 * L), b3);
+            c3 = fma(v, FloatVector.fromArray(S, xe, xc + o + 3 * L), c3);
+            d3 = fma(v, FloatVector.fromArray(S, xe, xd + o + 3 * L), d3);
         }
         FloatVector.fromArray(S, acc, aOff).add(a0.add(a1).add(a2.add(a3))).intoArray(acc, aOff);
         FloatVector.fromArray(S, acc, aOff + ACC).add(b0.add(b1).add(b2.add(b3))).intoArray(acc, aOff + ACC);
@@ -267,7 +268,12 @@ final class PackedSgemv {
         for (int t = 0; t < len; t += L) {
             VectorMask<Float> m = S.indexInRange(t, len);
             int a = aOff + (ACC == L ? 0 : t % MR);
-            Fma.fma(FloatVector.fromArray(S, w, wOff + t, m), FloatVector.fromArray(S, xe, xOff + t, m), FloatVector.fromArray(S, acc, a)).intoArray(acc, a);
+            fma(FloatVector.fromArray(S, w, wOff + t, m), FloatVector.fromArray(S, xe, xOff + t, m), FloatVector.fromArray(S, acc, a)).intoArray(acc, a);
         }
+    }
+
+    /** {@code a·b + c}: fused where the CPU has FMA, else multiply then add (see {@link VectorPlatform#FMA}). */
+    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
+        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
     }
 }

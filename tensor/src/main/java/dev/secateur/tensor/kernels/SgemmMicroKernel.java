@@ -1,6 +1,6 @@
 package dev.secateur.tensor.kernels;
 
-import dev.secateur.tensor.platform.Fma;
+import dev.secateur.tensor.platform.VectorPlatform;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -45,21 +45,21 @@ final class SgemmMicroKernel {
             FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
             FloatVector a;
             a = FloatVector.broadcast(S, ap[ao]);
-            c00 = Fma.fma(a, b0, c00); c01 = Fma.fma(a, b1, c01);
+            c00 = fma(a, b0, c00); c01 = fma(a, b1, c01);
             a = FloatVector.broadcast(S, ap[ao + 1]);
-            c10 = Fma.fma(a, b0, c10); c11 = Fma.fma(a, b1, c11);
+            c10 = fma(a, b0, c10); c11 = fma(a, b1, c11);
             a = FloatVector.broadcast(S, ap[ao + 2]);
-            c20 = Fma.fma(a, b0, c20); c21 = Fma.fma(a, b1, c21);
+            c20 = fma(a, b0, c20); c21 = fma(a, b1, c21);
             a = FloatVector.broadcast(S, ap[ao + 3]);
-            c30 = Fma.fma(a, b0, c30); c31 = Fma.fma(a, b1, c31);
+            c30 = fma(a, b0, c30); c31 = fma(a, b1, c31);
             a = FloatVector.broadcast(S, ap[ao + 4]);
-            c40 = Fma.fma(a, b0, c40); c41 = Fma.fma(a, b1, c41);
+            c40 = fma(a, b0, c40); c41 = fma(a, b1, c41);
             a = FloatVector.broadcast(S, ap[ao + 5]);
-            c50 = Fma.fma(a, b0, c50); c51 = Fma.fma(a, b1, c51);
+            c50 = fma(a, b0, c50); c51 = fma(a, b1, c51);
             a = FloatVector.broadcast(S, ap[ao + 6]);
-            c60 = Fma.fma(a, b0, c60); c61 = Fma.fma(a, b1, c61);
+            c60 = fma(a, b0, c60); c61 = fma(a, b1, c61);
             a = FloatVector.broadcast(S, ap[ao + 7]);
-            c70 = Fma.fma(a, b0, c70); c71 = Fma.fma(a, b1, c71);
+            c70 = fma(a, b0, c70); c71 = fma(a, b1, c71);
         }
         FloatVector al = FloatVector.broadcast(S, alpha);
         if (beta == 0f) {
@@ -90,29 +90,29 @@ final class SgemmMicroKernel {
         } else {
             FloatVector be = FloatVector.broadcast(S, beta);
             int o0 = cOff;
-            Fma.fma(FloatVector.fromArray(S, c, o0), be, c00.mul(al)).intoArray(c, o0);
-            Fma.fma(FloatVector.fromArray(S, c, o0 + L), be, c01.mul(al)).intoArray(c, o0 + L);
+            fma(FloatVector.fromArray(S, c, o0), be, c00.mul(al)).intoArray(c, o0);
+            fma(FloatVector.fromArray(S, c, o0 + L), be, c01.mul(al)).intoArray(c, o0 + L);
             int o1 = cOff + 1 * ldc;
-            Fma.fma(FloatVector.fromArray(S, c, o1), be, c10.mul(al)).intoArray(c, o1);
-            Fma.fma(FloatVector.fromArray(S, c, o1 + L), be, c11.mul(al)).intoArray(c, o1 + L);
+            fma(FloatVector.fromArray(S, c, o1), be, c10.mul(al)).intoArray(c, o1);
+            fma(FloatVector.fromArray(S, c, o1 + L), be, c11.mul(al)).intoArray(c, o1 + L);
             int o2 = cOff + 2 * ldc;
-            Fma.fma(FloatVector.fromArray(S, c, o2), be, c20.mul(al)).intoArray(c, o2);
-            Fma.fma(FloatVector.fromArray(S, c, o2 + L), be, c21.mul(al)).intoArray(c, o2 + L);
+            fma(FloatVector.fromArray(S, c, o2), be, c20.mul(al)).intoArray(c, o2);
+            fma(FloatVector.fromArray(S, c, o2 + L), be, c21.mul(al)).intoArray(c, o2 + L);
             int o3 = cOff + 3 * ldc;
-            Fma.fma(FloatVector.fromArray(S, c, o3), be, c30.mul(al)).intoArray(c, o3);
-            Fma.fma(FloatVector.fromArray(S, c, o3 + L), be, c31.mul(al)).intoArray(c, o3 + L);
+            fma(FloatVector.fromArray(S, c, o3), be, c30.mul(al)).intoArray(c, o3);
+            fma(FloatVector.fromArray(S, c, o3 + L), be, c31.mul(al)).intoArray(c, o3 + L);
             int o4 = cOff + 4 * ldc;
-            Fma.fma(FloatVector.fromArray(S, c, o4), be, c40.mul(al)).intoArray(c, o4);
-            Fma.fma(FloatVector.fromArray(S, c, o4 + L), be, c41.mul(al)).intoArray(c, o4 + L);
+            fma(FloatVector.fromArray(S, c, o4), be, c40.mul(al)).intoArray(c, o4);
+            fma(FloatVector.fromArray(S, c, o4 + L), be, c41.mul(al)).intoArray(c, o4 + L);
             int o5 = cOff + 5 * ldc;
-            Fma.fma(FloatVector.fromArray(S, c, o5), be, c50.mul(al)).intoArray(c, o5);
-            Fma.fma(FloatVector.fromArray(S, c, o5 + L), be, c51.mul(al)).intoArray(c, o5 + L);
+            fma(FloatVector.fromArray(S, c, o5), be, c50.mul(al)).intoArray(c, o5);
+            fma(FloatVector.fromArray(S, c, o5 + L), be, c51.mul(al)).intoArray(c, o5 + L);
             int o6 = cOff + 6 * ldc;
-            Fma.fma(FloatVector.fromArray(S, c, o6), be, c60.mul(al)).intoArray(c, o6);
-            Fma.fma(FloatVector.fromArray(S, c, o6 + L), be, c61.mul(al)).intoArray(c, o6 + L);
+            fma(FloatVector.fromArray(S, c, o6), be, c60.mul(al)).intoArray(c, o6);
+            fma(FloatVector.fromArray(S, c, o6 + L), be, c61.mul(al)).intoArray(c, o6 + L);
             int o7 = cOff + 7 * ldc;
-            Fma.fma(FloatVector.fromArray(S, c, o7), be, c70.mul(al)).intoArray(c, o7);
-            Fma.fma(FloatVector.fromArray(S, c, o7 + L), be, c71.mul(al)).intoArray(c, o7 + L);
+            fma(FloatVector.fromArray(S, c, o7), be, c70.mul(al)).intoArray(c, o7);
+            fma(FloatVector.fromArray(S, c, o7 + L), be, c71.mul(al)).intoArray(c, o7 + L);
         }
     }
 
@@ -137,9 +137,14 @@ final class SgemmMicroKernel {
                 if (beta == 0f) {
                     t.intoArray(c, o, m);
                 } else {
-                    Fma.fma(FloatVector.fromArray(S, c, o, m), be, t).intoArray(c, o, m);
+                    fma(FloatVector.fromArray(S, c, o, m), be, t).intoArray(c, o, m);
                 }
             }
         }
+    }
+
+    /** {@code a·b + c}: fused where the CPU has FMA, else multiply then add (see {@link VectorPlatform#FMA}). */
+    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
+        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
     }
 }

@@ -1,6 +1,7 @@
 package dev.secateur.tensor.kernels;
 
 import dev.secateur.tensor.platform.Fma;
+import dev.secateur.tensor.platform.VectorPlatform;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -62,12 +63,12 @@ final class SgemvKernel {
         FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
         int p = 0;
         for (int end = len - 2 * L; p <= end; p += 2 * L) {
-            s0 = Fma.fma(FloatVector.fromArray(S, mat, off + p), FloatVector.fromArray(S, x, p), s0);
-            s1 = Fma.fma(FloatVector.fromArray(S, mat, off + p + L), FloatVector.fromArray(S, x, p + L), s1);
+            s0 = fma(FloatVector.fromArray(S, mat, off + p), FloatVector.fromArray(S, x, p), s0);
+            s1 = fma(FloatVector.fromArray(S, mat, off + p + L), FloatVector.fromArray(S, x, p + L), s1);
         }
         for (; p < len; p += L) {
             VectorMask<Float> m = S.indexInRange(p, len);
-            s0 = Fma.fma(FloatVector.fromArray(S, mat, off + p, m), FloatVector.fromArray(S, x, p, m), s0);
+            s0 = fma(FloatVector.fromArray(S, mat, off + p, m), FloatVector.fromArray(S, x, p, m), s0);
         }
         s0.add(s1).intoArray(scratch, 0);
     }
@@ -79,22 +80,22 @@ final class SgemvKernel {
         int p = 0;
         for (int end = len - 2 * L; p <= end; p += 2 * L) {
             FloatVector x0 = FloatVector.fromArray(S, x, p), x1 = FloatVector.fromArray(S, x, p + L);
-            a0 = Fma.fma(FloatVector.fromArray(S, mat, off + p), x0, a0);
-            a1 = Fma.fma(FloatVector.fromArray(S, mat, off + p + L), x1, a1);
-            b0 = Fma.fma(FloatVector.fromArray(S, mat, o1 + p), x0, b0);
-            b1 = Fma.fma(FloatVector.fromArray(S, mat, o1 + p + L), x1, b1);
-            c0 = Fma.fma(FloatVector.fromArray(S, mat, o2 + p), x0, c0);
-            c1 = Fma.fma(FloatVector.fromArray(S, mat, o2 + p + L), x1, c1);
-            d0 = Fma.fma(FloatVector.fromArray(S, mat, o3 + p), x0, d0);
-            d1 = Fma.fma(FloatVector.fromArray(S, mat, o3 + p + L), x1, d1);
+            a0 = fma(FloatVector.fromArray(S, mat, off + p), x0, a0);
+            a1 = fma(FloatVector.fromArray(S, mat, off + p + L), x1, a1);
+            b0 = fma(FloatVector.fromArray(S, mat, o1 + p), x0, b0);
+            b1 = fma(FloatVector.fromArray(S, mat, o1 + p + L), x1, b1);
+            c0 = fma(FloatVector.fromArray(S, mat, o2 + p), x0, c0);
+            c1 = fma(FloatVector.fromArray(S, mat, o2 + p + L), x1, c1);
+            d0 = fma(FloatVector.fromArray(S, mat, o3 + p), x0, d0);
+            d1 = fma(FloatVector.fromArray(S, mat, o3 + p + L), x1, d1);
         }
         for (; p < len; p += L) {
             VectorMask<Float> m = S.indexInRange(p, len);
             FloatVector x0 = FloatVector.fromArray(S, x, p, m);
-            a0 = Fma.fma(FloatVector.fromArray(S, mat, off + p, m), x0, a0);
-            b0 = Fma.fma(FloatVector.fromArray(S, mat, o1 + p, m), x0, b0);
-            c0 = Fma.fma(FloatVector.fromArray(S, mat, o2 + p, m), x0, c0);
-            d0 = Fma.fma(FloatVector.fromArray(S, mat, o3 + p, m), x0, d0);
+            a0 = fma(FloatVector.fromArray(S, mat, off + p, m), x0, a0);
+            b0 = fma(FloatVector.fromArray(S, mat, o1 + p, m), x0, b0);
+            c0 = fma(FloatVector.fromArray(S, mat, o2 + p, m), x0, c0);
+            d0 = fma(FloatVector.fromArray(S, mat, o3 + p, m), x0, d0);
         }
         a0.add(a1).intoArray(scratch, 0);
         b0.add(b1).intoArray(scratch, L);
@@ -126,7 +127,7 @@ final class SgemvKernel {
                 FloatVector t = FloatVector.fromArray(S, acc, j, m).mul(al);
                 int o = yOff + c0 + j;
                 if (beta == 0f) t.intoArray(y, o, m);
-                else Fma.fma(FloatVector.fromArray(S, y, o, m), be, t).intoArray(y, o, m);
+                else fma(FloatVector.fromArray(S, y, o, m), be, t).intoArray(y, o, m);
             }
         } else {
             for (int j = 0; j < w; j++) {
@@ -144,19 +145,19 @@ final class SgemvKernel {
         int j = 0;
         for (int end = w - L; j <= end; j += L) {
             FloatVector s = FloatVector.fromArray(S, acc, j);
-            s = Fma.fma(FloatVector.fromArray(S, mat, r + j), v0, s);
-            s = Fma.fma(FloatVector.fromArray(S, mat, r1 + j), v1, s);
-            s = Fma.fma(FloatVector.fromArray(S, mat, r2 + j), v2, s);
-            s = Fma.fma(FloatVector.fromArray(S, mat, r3 + j), v3, s);
+            s = fma(FloatVector.fromArray(S, mat, r + j), v0, s);
+            s = fma(FloatVector.fromArray(S, mat, r1 + j), v1, s);
+            s = fma(FloatVector.fromArray(S, mat, r2 + j), v2, s);
+            s = fma(FloatVector.fromArray(S, mat, r3 + j), v3, s);
             s.intoArray(acc, j);
         }
         if (j < w) {
             VectorMask<Float> m = S.indexInRange(j, w);
             FloatVector s = FloatVector.fromArray(S, acc, j, m);
-            s = Fma.fma(FloatVector.fromArray(S, mat, r + j, m), v0, s);
-            s = Fma.fma(FloatVector.fromArray(S, mat, r1 + j, m), v1, s);
-            s = Fma.fma(FloatVector.fromArray(S, mat, r2 + j, m), v2, s);
-            s = Fma.fma(FloatVector.fromArray(S, mat, r3 + j, m), v3, s);
+            s = fma(FloatVector.fromArray(S, mat, r + j, m), v0, s);
+            s = fma(FloatVector.fromArray(S, mat, r1 + j, m), v1, s);
+            s = fma(FloatVector.fromArray(S, mat, r2 + j, m), v2, s);
+            s = fma(FloatVector.fromArray(S, mat, r3 + j, m), v3, s);
             s.intoArray(acc, j, m);
         }
     }
@@ -165,7 +166,12 @@ final class SgemvKernel {
         FloatVector v0 = FloatVector.broadcast(S, x0);
         for (int j = 0; j < w; j += L) {
             VectorMask<Float> m = S.indexInRange(j, w);
-            Fma.fma(FloatVector.fromArray(S, mat, r + j, m), v0, FloatVector.fromArray(S, acc, j, m)).intoArray(acc, j, m);
+            fma(FloatVector.fromArray(S, mat, r + j, m), v0, FloatVector.fromArray(S, acc, j, m)).intoArray(acc, j, m);
         }
+    }
+
+    /** {@code a·b + c}: fused where the CPU has FMA, else multiply then add (see {@link VectorPlatform#FMA}). */
+    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
+        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
     }
 }

@@ -1,6 +1,7 @@
 package dev.secateur.tensor.ops;
 
 import dev.secateur.tensor.platform.Fma;
+import dev.secateur.tensor.platform.VectorPlatform;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -65,7 +66,7 @@ public final class Elementwise {
         FloatVector va = FloatVector.broadcast(S, alpha);
         int i = 0;
         for (int ub = S.loopBound(n); i < ub; i += L) {
-            Fma.fma(FloatVector.fromArray(S, x, xOff + i), va, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+            fma(FloatVector.fromArray(S, x, xOff + i), va, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
         }
         for (; i < n; i++) y[yOff + i] = Fma.fma(alpha, x[xOff + i], y[yOff + i]);
     }
@@ -204,5 +205,10 @@ public final class Elementwise {
 
     private static void checkFinite(String op, float alpha) {
         if (!Float.isFinite(alpha)) throw new IllegalArgumentException(op + ": alpha must be finite, got " + alpha);
+    }
+
+    /** {@code a·b + c}: fused where the CPU has FMA, else multiply then add (see {@link VectorPlatform#FMA}). */
+    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
+        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
     }
 }

@@ -1,6 +1,7 @@
 package dev.secateur.tensor.ops;
 
 import dev.secateur.tensor.platform.Fma;
+import dev.secateur.tensor.platform.VectorPlatform;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -219,14 +220,14 @@ public final class Magnitude {
             FloatVector v1 = FloatVector.fromArray(S, x, off + i + L);
             FloatVector v2 = FloatVector.fromArray(S, x, off + i + 2 * L);
             FloatVector v3 = FloatVector.fromArray(S, x, off + i + 3 * L);
-            a0 = Fma.fma(v0, v0, a0);
-            a1 = Fma.fma(v1, v1, a1);
-            a2 = Fma.fma(v2, v2, a2);
-            a3 = Fma.fma(v3, v3, a3);
+            a0 = fma(v0, v0, a0);
+            a1 = fma(v1, v1, a1);
+            a2 = fma(v2, v2, a2);
+            a3 = fma(v3, v3, a3);
         }
         for (; i <= n - L; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, off + i);
-            a0 = Fma.fma(v, v, a0);
+            a0 = fma(v, v, a0);
         }
         float s = Lanes.sum(a0.add(a1).add(a2.add(a3)));
         for (; i < n; i++) s = Fma.fma(x[off + i], x[off + i], s);
@@ -286,7 +287,7 @@ public final class Magnitude {
         int c = 0;
         for (int ub = S.loopBound(cols); c < ub; c += L) {
             FloatVector v = FloatVector.fromArray(S, x, row + c);
-            Fma.fma(v, v, FloatVector.fromArray(S, buf, c)).intoArray(buf, c);
+            fma(v, v, FloatVector.fromArray(S, buf, c)).intoArray(buf, c);
         }
         for (; c < cols; c++) buf[c] = Fma.fma(x[row + c], x[row + c], buf[c]);
     }
@@ -338,5 +339,10 @@ public final class Magnitude {
         checkNorm(norm, ctx);
         int total = Checks.size(ctx, rows, cols);
         Checks.range("x", x, off, total, ctx);
+    }
+
+    /** {@code a·b + c}: fused where the CPU has FMA, else multiply then add (see {@link VectorPlatform#FMA}). */
+    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
+        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
     }
 }

@@ -1,6 +1,6 @@
 package dev.secateur.tensor.sparse;
 
-import dev.secateur.tensor.platform.Fma;
+import dev.secateur.tensor.platform.VectorPlatform;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -30,22 +30,22 @@ final class BitmapKernels {
             for (; q + 3 < e; q += 4) {
                 int m0 = bits[q], m1 = bits[q + 1], m2 = bits[q + 2], m3 = bits[q + 3];
                 c += d[q];
-                a0 = Fma.fma(expanded(v, p, m0), FloatVector.broadcast(S16, x[c]), a0);
+                a0 = fma(expanded(v, p, m0), FloatVector.broadcast(S16, x[c]), a0);
                 p += Integer.bitCount(m0);
                 c += d[q + 1];
-                a1 = Fma.fma(expanded(v, p, m1), FloatVector.broadcast(S16, x[c]), a1);
+                a1 = fma(expanded(v, p, m1), FloatVector.broadcast(S16, x[c]), a1);
                 p += Integer.bitCount(m1);
                 c += d[q + 2];
-                a2 = Fma.fma(expanded(v, p, m2), FloatVector.broadcast(S16, x[c]), a2);
+                a2 = fma(expanded(v, p, m2), FloatVector.broadcast(S16, x[c]), a2);
                 p += Integer.bitCount(m2);
                 c += d[q + 3];
-                a3 = Fma.fma(expanded(v, p, m3), FloatVector.broadcast(S16, x[c]), a3);
+                a3 = fma(expanded(v, p, m3), FloatVector.broadcast(S16, x[c]), a3);
                 p += Integer.bitCount(m3);
             }
             for (; q < e; q++) {
                 int m0 = bits[q];
                 c += d[q];
-                a0 = Fma.fma(expanded(v, p, m0), FloatVector.broadcast(S16, x[c]), a0);
+                a0 = fma(expanded(v, p, m0), FloatVector.broadcast(S16, x[c]), a0);
                 p += Integer.bitCount(m0);
             }
             FloatVector acc = a0.add(a1).add(a2.add(a3));
@@ -104,11 +104,11 @@ final class BitmapKernels {
         FloatVector wv = FloatVector.broadcast(S, w);
         int j = 0;
         for (; j + L <= n; j += L) {
-            Fma.fma(FloatVector.fromArray(S, x, xo + j), wv, FloatVector.fromArray(S, y, yo + j)).intoArray(y, yo + j);
+            fma(FloatVector.fromArray(S, x, xo + j), wv, FloatVector.fromArray(S, y, yo + j)).intoArray(y, yo + j);
         }
         if (j < n) {
             VectorMask<Float> t = S.indexInRange(j, n);
-            Fma.fma(FloatVector.fromArray(S, x, xo + j, t), wv, FloatVector.fromArray(S, y, yo + j, t)).intoArray(y, yo + j, t);
+            fma(FloatVector.fromArray(S, x, xo + j, t), wv, FloatVector.fromArray(S, y, yo + j, t)).intoArray(y, yo + j, t);
         }
     }
 
@@ -119,5 +119,10 @@ final class BitmapKernels {
             VectorMask<Float> t = S.indexInRange(j, n);
             FloatVector.fromArray(S, y, at + j, t).max(0f).intoArray(y, at + j, t);
         }
+    }
+
+    /** {@code a·b + c}: fused where the CPU has FMA, else multiply then add (see {@link VectorPlatform#FMA}). */
+    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
+        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
     }
 }

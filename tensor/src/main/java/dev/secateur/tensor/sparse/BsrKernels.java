@@ -1,6 +1,6 @@
 package dev.secateur.tensor.sparse;
 
-import dev.secateur.tensor.platform.Fma;
+import dev.secateur.tensor.platform.VectorPlatform;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -27,17 +27,17 @@ final class BsrKernels {
             FloatVector a0 = FloatVector.zero(S4), a1 = a0, a2 = a0, a3 = a0;
             for (; p + 3 < e; p += 4) {
                 c += d[p];
-                a0 = Fma.fma(FloatVector.fromArray(S4, v, p * 4), FloatVector.broadcast(S4, x[c]), a0);
+                a0 = fma4(FloatVector.fromArray(S4, v, p * 4), FloatVector.broadcast(S4, x[c]), a0);
                 c += d[p + 1];
-                a1 = Fma.fma(FloatVector.fromArray(S4, v, p * 4 + 4), FloatVector.broadcast(S4, x[c]), a1);
+                a1 = fma4(FloatVector.fromArray(S4, v, p * 4 + 4), FloatVector.broadcast(S4, x[c]), a1);
                 c += d[p + 2];
-                a2 = Fma.fma(FloatVector.fromArray(S4, v, p * 4 + 8), FloatVector.broadcast(S4, x[c]), a2);
+                a2 = fma4(FloatVector.fromArray(S4, v, p * 4 + 8), FloatVector.broadcast(S4, x[c]), a2);
                 c += d[p + 3];
-                a3 = Fma.fma(FloatVector.fromArray(S4, v, p * 4 + 12), FloatVector.broadcast(S4, x[c]), a3);
+                a3 = fma4(FloatVector.fromArray(S4, v, p * 4 + 12), FloatVector.broadcast(S4, x[c]), a3);
             }
             for (; p < e; p++) {
                 c += d[p];
-                a0 = Fma.fma(FloatVector.fromArray(S4, v, p * 4), FloatVector.broadcast(S4, x[c]), a0);
+                a0 = fma4(FloatVector.fromArray(S4, v, p * 4), FloatVector.broadcast(S4, x[c]), a0);
             }
             finish(a0.add(a1).add(a2.add(a3)), S4, br * 4, rows, y, yOff, bias, relu);
         }
@@ -55,17 +55,17 @@ final class BsrKernels {
             FloatVector a0 = FloatVector.zero(S8), a1 = a0, a2 = a0, a3 = a0;
             for (; p + 3 < e; p += 4) {
                 c += d[p];
-                a0 = Fma.fma(FloatVector.fromArray(S8, v, p * 8), FloatVector.broadcast(S8, x[c]), a0);
+                a0 = fma8(FloatVector.fromArray(S8, v, p * 8), FloatVector.broadcast(S8, x[c]), a0);
                 c += d[p + 1];
-                a1 = Fma.fma(FloatVector.fromArray(S8, v, p * 8 + 8), FloatVector.broadcast(S8, x[c]), a1);
+                a1 = fma8(FloatVector.fromArray(S8, v, p * 8 + 8), FloatVector.broadcast(S8, x[c]), a1);
                 c += d[p + 2];
-                a2 = Fma.fma(FloatVector.fromArray(S8, v, p * 8 + 16), FloatVector.broadcast(S8, x[c]), a2);
+                a2 = fma8(FloatVector.fromArray(S8, v, p * 8 + 16), FloatVector.broadcast(S8, x[c]), a2);
                 c += d[p + 3];
-                a3 = Fma.fma(FloatVector.fromArray(S8, v, p * 8 + 24), FloatVector.broadcast(S8, x[c]), a3);
+                a3 = fma8(FloatVector.fromArray(S8, v, p * 8 + 24), FloatVector.broadcast(S8, x[c]), a3);
             }
             for (; p < e; p++) {
                 c += d[p];
-                a0 = Fma.fma(FloatVector.fromArray(S8, v, p * 8), FloatVector.broadcast(S8, x[c]), a0);
+                a0 = fma8(FloatVector.fromArray(S8, v, p * 8), FloatVector.broadcast(S8, x[c]), a0);
             }
             finish(a0.add(a1).add(a2.add(a3)), S8, br * 8, rows, y, yOff, bias, relu);
         }
@@ -122,13 +122,13 @@ final class BsrKernels {
             FloatVector x2 = FloatVector.fromArray(S, x, xi + 2 * L);
             FloatVector x3 = FloatVector.fromArray(S, x, xi + 3 * L);
             FloatVector w0 = FloatVector.broadcast(S, v[w]);
-            a00 = Fma.fma(x0, w0, a00); a01 = Fma.fma(x1, w0, a01); a02 = Fma.fma(x2, w0, a02); a03 = Fma.fma(x3, w0, a03);
+            a00 = fma(x0, w0, a00); a01 = fma(x1, w0, a01); a02 = fma(x2, w0, a02); a03 = fma(x3, w0, a03);
             FloatVector w1 = FloatVector.broadcast(S, v[w + 1]);
-            a10 = Fma.fma(x0, w1, a10); a11 = Fma.fma(x1, w1, a11); a12 = Fma.fma(x2, w1, a12); a13 = Fma.fma(x3, w1, a13);
+            a10 = fma(x0, w1, a10); a11 = fma(x1, w1, a11); a12 = fma(x2, w1, a12); a13 = fma(x3, w1, a13);
             FloatVector w2 = FloatVector.broadcast(S, v[w + 2]);
-            a20 = Fma.fma(x0, w2, a20); a21 = Fma.fma(x1, w2, a21); a22 = Fma.fma(x2, w2, a22); a23 = Fma.fma(x3, w2, a23);
+            a20 = fma(x0, w2, a20); a21 = fma(x1, w2, a21); a22 = fma(x2, w2, a22); a23 = fma(x3, w2, a23);
             FloatVector w3 = FloatVector.broadcast(S, v[w + 3]);
-            a30 = Fma.fma(x0, w3, a30); a31 = Fma.fma(x1, w3, a31); a32 = Fma.fma(x2, w3, a32); a33 = Fma.fma(x3, w3, a33);
+            a30 = fma(x0, w3, a30); a31 = fma(x1, w3, a31); a32 = fma(x2, w3, a32); a33 = fma(x3, w3, a33);
         }
         int o = yo + row0 * n;
         float b = biasAt(bias, row0, 0, valid);
@@ -169,15 +169,33 @@ final class BsrKernels {
             c += d[p];
             int w = p * stride + q;
             FloatVector x0 = FloatVector.fromArray(S, x, xo + c * n, m);
-            a0 = Fma.fma(x0, FloatVector.broadcast(S, v[w]), a0);
-            a1 = Fma.fma(x0, FloatVector.broadcast(S, v[w + 1]), a1);
-            a2 = Fma.fma(x0, FloatVector.broadcast(S, v[w + 2]), a2);
-            a3 = Fma.fma(x0, FloatVector.broadcast(S, v[w + 3]), a3);
+            a0 = fma(x0, FloatVector.broadcast(S, v[w]), a0);
+            a1 = fma(x0, FloatVector.broadcast(S, v[w + 1]), a1);
+            a2 = fma(x0, FloatVector.broadcast(S, v[w + 2]), a2);
+            a3 = fma(x0, FloatVector.broadcast(S, v[w + 3]), a3);
         }
         int o = yo + row0 * n;
         a0.add(biasAt(bias, row0, 0, valid)).max(lo).intoArray(y, o, m);
         if (valid > 1) a1.add(biasAt(bias, row0, 1, valid)).max(lo).intoArray(y, o + n, m);
         if (valid > 2) a2.add(biasAt(bias, row0, 2, valid)).max(lo).intoArray(y, o + 2 * n, m);
         if (valid > 3) a3.add(biasAt(bias, row0, 3, valid)).max(lo).intoArray(y, o + 3 * n, m);
+    }
+
+    // One helper per species: a helper shared by several vector shapes gets a polluted type profile,
+    // and once C2 compiles it standalone it is too big to inline and boxes every vector.
+
+    /** {@code a·b + c} on 4 lanes: fused where the CPU has FMA, else multiply then add. */
+    private static FloatVector fma4(FloatVector a, FloatVector b, FloatVector c) {
+        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
+    }
+
+    /** {@code a·b + c} on 8 lanes: fused where the CPU has FMA, else multiply then add. */
+    private static FloatVector fma8(FloatVector a, FloatVector b, FloatVector c) {
+        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
+    }
+
+    /** {@code a·b + c} on the preferred species: fused where the CPU has FMA, else multiply then add (see {@link VectorPlatform#FMA}). */
+    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
+        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
     }
 }

@@ -1,6 +1,7 @@
 package dev.secateur.tensor.sparse;
 
 import dev.secateur.tensor.platform.Fma;
+import dev.secateur.tensor.platform.VectorPlatform;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -68,50 +69,50 @@ final class CsrKernels {
             k3 += d[p + 3];
             int i0 = xo + k0 * n, i1 = xo + k1 * n;
             FloatVector w = FloatVector.broadcast(S, v[p]);
-            a0 = Fma.fma(FloatVector.fromArray(S, x, i0), w, a0);
-            a1 = Fma.fma(FloatVector.fromArray(S, x, i0 + L), w, a1);
-            a2 = Fma.fma(FloatVector.fromArray(S, x, i0 + 2 * L), w, a2);
-            a3 = Fma.fma(FloatVector.fromArray(S, x, i0 + 3 * L), w, a3);
+            a0 = fma(FloatVector.fromArray(S, x, i0), w, a0);
+            a1 = fma(FloatVector.fromArray(S, x, i0 + L), w, a1);
+            a2 = fma(FloatVector.fromArray(S, x, i0 + 2 * L), w, a2);
+            a3 = fma(FloatVector.fromArray(S, x, i0 + 3 * L), w, a3);
             FloatVector u = FloatVector.broadcast(S, v[p + 1]);
-            c0 = Fma.fma(FloatVector.fromArray(S, x, i1), u, c0);
-            c1 = Fma.fma(FloatVector.fromArray(S, x, i1 + L), u, c1);
-            c2 = Fma.fma(FloatVector.fromArray(S, x, i1 + 2 * L), u, c2);
-            c3 = Fma.fma(FloatVector.fromArray(S, x, i1 + 3 * L), u, c3);
+            c0 = fma(FloatVector.fromArray(S, x, i1), u, c0);
+            c1 = fma(FloatVector.fromArray(S, x, i1 + L), u, c1);
+            c2 = fma(FloatVector.fromArray(S, x, i1 + 2 * L), u, c2);
+            c3 = fma(FloatVector.fromArray(S, x, i1 + 3 * L), u, c3);
             int i2 = xo + k2 * n, i3 = xo + k3 * n;
             w = FloatVector.broadcast(S, v[p + 2]);
-            a0 = Fma.fma(FloatVector.fromArray(S, x, i2), w, a0);
-            a1 = Fma.fma(FloatVector.fromArray(S, x, i2 + L), w, a1);
-            a2 = Fma.fma(FloatVector.fromArray(S, x, i2 + 2 * L), w, a2);
-            a3 = Fma.fma(FloatVector.fromArray(S, x, i2 + 3 * L), w, a3);
+            a0 = fma(FloatVector.fromArray(S, x, i2), w, a0);
+            a1 = fma(FloatVector.fromArray(S, x, i2 + L), w, a1);
+            a2 = fma(FloatVector.fromArray(S, x, i2 + 2 * L), w, a2);
+            a3 = fma(FloatVector.fromArray(S, x, i2 + 3 * L), w, a3);
             u = FloatVector.broadcast(S, v[p + 3]);
-            c0 = Fma.fma(FloatVector.fromArray(S, x, i3), u, c0);
-            c1 = Fma.fma(FloatVector.fromArray(S, x, i3 + L), u, c1);
-            c2 = Fma.fma(FloatVector.fromArray(S, x, i3 + 2 * L), u, c2);
-            c3 = Fma.fma(FloatVector.fromArray(S, x, i3 + 3 * L), u, c3);
+            c0 = fma(FloatVector.fromArray(S, x, i3), u, c0);
+            c1 = fma(FloatVector.fromArray(S, x, i3 + L), u, c1);
+            c2 = fma(FloatVector.fromArray(S, x, i3 + 2 * L), u, c2);
+            c3 = fma(FloatVector.fromArray(S, x, i3 + 3 * L), u, c3);
         }
         if (p < e) {
             int i0 = xo + (k0 + d[p]) * n;
             FloatVector w = FloatVector.broadcast(S, v[p]);
-            a0 = Fma.fma(FloatVector.fromArray(S, x, i0), w, a0);
-            a1 = Fma.fma(FloatVector.fromArray(S, x, i0 + L), w, a1);
-            a2 = Fma.fma(FloatVector.fromArray(S, x, i0 + 2 * L), w, a2);
-            a3 = Fma.fma(FloatVector.fromArray(S, x, i0 + 3 * L), w, a3);
+            a0 = fma(FloatVector.fromArray(S, x, i0), w, a0);
+            a1 = fma(FloatVector.fromArray(S, x, i0 + L), w, a1);
+            a2 = fma(FloatVector.fromArray(S, x, i0 + 2 * L), w, a2);
+            a3 = fma(FloatVector.fromArray(S, x, i0 + 3 * L), w, a3);
         }
         if (p + 1 < e) {
             int i1 = xo + (k1 + d[p + 1]) * n;
             FloatVector u = FloatVector.broadcast(S, v[p + 1]);
-            c0 = Fma.fma(FloatVector.fromArray(S, x, i1), u, c0);
-            c1 = Fma.fma(FloatVector.fromArray(S, x, i1 + L), u, c1);
-            c2 = Fma.fma(FloatVector.fromArray(S, x, i1 + 2 * L), u, c2);
-            c3 = Fma.fma(FloatVector.fromArray(S, x, i1 + 3 * L), u, c3);
+            c0 = fma(FloatVector.fromArray(S, x, i1), u, c0);
+            c1 = fma(FloatVector.fromArray(S, x, i1 + L), u, c1);
+            c2 = fma(FloatVector.fromArray(S, x, i1 + 2 * L), u, c2);
+            c3 = fma(FloatVector.fromArray(S, x, i1 + 3 * L), u, c3);
         }
         if (p + 2 < e) {
             int i2 = xo + (k2 + d[p + 2]) * n;
             FloatVector w = FloatVector.broadcast(S, v[p + 2]);
-            a0 = Fma.fma(FloatVector.fromArray(S, x, i2), w, a0);
-            a1 = Fma.fma(FloatVector.fromArray(S, x, i2 + L), w, a1);
-            a2 = Fma.fma(FloatVector.fromArray(S, x, i2 + 2 * L), w, a2);
-            a3 = Fma.fma(FloatVector.fromArray(S, x, i2 + 3 * L), w, a3);
+            a0 = fma(FloatVector.fromArray(S, x, i2), w, a0);
+            a1 = fma(FloatVector.fromArray(S, x, i2 + L), w, a1);
+            a2 = fma(FloatVector.fromArray(S, x, i2 + 2 * L), w, a2);
+            a3 = fma(FloatVector.fromArray(S, x, i2 + 3 * L), w, a3);
         }
         a0.add(c0).add(b).max(lo).intoArray(y, yo);
         a1.add(c1).add(b).max(lo).intoArray(y, yo + L);
@@ -130,14 +131,19 @@ final class CsrKernels {
             k1 += d[p + 1];
             k2 += d[p + 2];
             k3 += d[p + 3];
-            a = Fma.fma(FloatVector.fromArray(S, x, xo + k0 * n, m), FloatVector.broadcast(S, v[p]), a);
-            c = Fma.fma(FloatVector.fromArray(S, x, xo + k1 * n, m), FloatVector.broadcast(S, v[p + 1]), c);
-            a = Fma.fma(FloatVector.fromArray(S, x, xo + k2 * n, m), FloatVector.broadcast(S, v[p + 2]), a);
-            c = Fma.fma(FloatVector.fromArray(S, x, xo + k3 * n, m), FloatVector.broadcast(S, v[p + 3]), c);
+            a = fma(FloatVector.fromArray(S, x, xo + k0 * n, m), FloatVector.broadcast(S, v[p]), a);
+            c = fma(FloatVector.fromArray(S, x, xo + k1 * n, m), FloatVector.broadcast(S, v[p + 1]), c);
+            a = fma(FloatVector.fromArray(S, x, xo + k2 * n, m), FloatVector.broadcast(S, v[p + 2]), a);
+            c = fma(FloatVector.fromArray(S, x, xo + k3 * n, m), FloatVector.broadcast(S, v[p + 3]), c);
         }
-        if (p < e) a = Fma.fma(FloatVector.fromArray(S, x, xo + (k0 + d[p]) * n, m), FloatVector.broadcast(S, v[p]), a);
-        if (p + 1 < e) c = Fma.fma(FloatVector.fromArray(S, x, xo + (k1 + d[p + 1]) * n, m), FloatVector.broadcast(S, v[p + 1]), c);
-        if (p + 2 < e) a = Fma.fma(FloatVector.fromArray(S, x, xo + (k2 + d[p + 2]) * n, m), FloatVector.broadcast(S, v[p + 2]), a);
+        if (p < e) a = fma(FloatVector.fromArray(S, x, xo + (k0 + d[p]) * n, m), FloatVector.broadcast(S, v[p]), a);
+        if (p + 1 < e) c = fma(FloatVector.fromArray(S, x, xo + (k1 + d[p + 1]) * n, m), FloatVector.broadcast(S, v[p + 1]), c);
+        if (p + 2 < e) a = fma(FloatVector.fromArray(S, x, xo + (k2 + d[p + 2]) * n, m), FloatVector.broadcast(S, v[p + 2]), a);
         a.add(c).add(b).max(lo).intoArray(y, yo, m);
+    }
+
+    /** {@code a·b + c}: fused where the CPU has FMA, else multiply then add (see {@link VectorPlatform#FMA}). */
+    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
+        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
     }
 }

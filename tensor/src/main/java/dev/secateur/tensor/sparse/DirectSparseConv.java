@@ -1,6 +1,6 @@
 package dev.secateur.tensor.sparse;
 
-import dev.secateur.tensor.platform.Fma;
+import dev.secateur.tensor.platform.VectorPlatform;
 import dev.secateur.tensor.Workers;
 import dev.secateur.tensor.ops.ConvGeometry;
 import jdk.incubator.vector.FloatVector;
@@ -234,10 +234,10 @@ public final class DirectSparseConv {
         for (int j = j0; j < j1; j++) {
             int i = at + offsets[j];
             FloatVector w = FloatVector.broadcast(S, values[j]);
-            a0 = Fma.fma(FloatVector.fromArray(S, xp, i), w, a0);
-            a1 = Fma.fma(FloatVector.fromArray(S, xp, i + L), w, a1);
-            a2 = Fma.fma(FloatVector.fromArray(S, xp, i + 2 * L), w, a2);
-            a3 = Fma.fma(FloatVector.fromArray(S, xp, i + 3 * L), w, a3);
+            a0 = fma(FloatVector.fromArray(S, xp, i), w, a0);
+            a1 = fma(FloatVector.fromArray(S, xp, i + L), w, a1);
+            a2 = fma(FloatVector.fromArray(S, xp, i + 2 * L), w, a2);
+            a3 = fma(FloatVector.fromArray(S, xp, i + 3 * L), w, a3);
         }
         a0.intoArray(xp, sAt);
         a1.intoArray(xp, sAt + L);
@@ -250,10 +250,10 @@ public final class DirectSparseConv {
         int j = j0;
         // Two chains: one alone would wait on the FMA latency every kept weight.
         for (; j + 1 < j1; j += 2) {
-            a0 = Fma.fma(FloatVector.fromArray(S, xp, at + offsets[j]), FloatVector.broadcast(S, values[j]), a0);
-            a1 = Fma.fma(FloatVector.fromArray(S, xp, at + offsets[j + 1]), FloatVector.broadcast(S, values[j + 1]), a1);
+            a0 = fma(FloatVector.fromArray(S, xp, at + offsets[j]), FloatVector.broadcast(S, values[j]), a0);
+            a1 = fma(FloatVector.fromArray(S, xp, at + offsets[j + 1]), FloatVector.broadcast(S, values[j + 1]), a1);
         }
-        if (j < j1) a0 = Fma.fma(FloatVector.fromArray(S, xp, at + offsets[j]), FloatVector.broadcast(S, values[j]), a0);
+        if (j < j1) a0 = fma(FloatVector.fromArray(S, xp, at + offsets[j]), FloatVector.broadcast(S, values[j]), a0);
         a0.add(a1).intoArray(xp, sAt);
     }
 
@@ -297,5 +297,10 @@ public final class DirectSparseConv {
             throw new IllegalArgumentException("direct conv: " + name + " needs " + needed + " floats at offset " + off
                     + " but its array has " + a.length + " (" + g + ", batch " + n + ")");
         }
+    }
+
+    /** {@code a·b + c}: fused where the CPU has FMA, else multiply then add (see {@link VectorPlatform#FMA}). */
+    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
+        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
     }
 }

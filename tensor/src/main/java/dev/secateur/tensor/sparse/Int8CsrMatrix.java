@@ -1,6 +1,7 @@
 package dev.secateur.tensor.sparse;
 
 import dev.secateur.tensor.platform.Fma;
+import dev.secateur.tensor.platform.VectorPlatform;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -120,16 +121,21 @@ public final class Int8CsrMatrix extends AbstractSparseMatrix implements SparseM
                     k1 += d[p + 1];
                     k2 += d[p + 2];
                     k3 += d[p + 3];
-                    a0 = Fma.fma(FloatVector.fromArray(S, x, xo + k0 * n, t), FloatVector.broadcast(S, v[p]), a0);
-                    a0 = Fma.fma(FloatVector.fromArray(S, x, xo + k1 * n, t), FloatVector.broadcast(S, v[p + 1]), a0);
-                    a0 = Fma.fma(FloatVector.fromArray(S, x, xo + k2 * n, t), FloatVector.broadcast(S, v[p + 2]), a0);
-                    a0 = Fma.fma(FloatVector.fromArray(S, x, xo + k3 * n, t), FloatVector.broadcast(S, v[p + 3]), a0);
+                    a0 = fma(FloatVector.fromArray(S, x, xo + k0 * n, t), FloatVector.broadcast(S, v[p]), a0);
+                    a0 = fma(FloatVector.fromArray(S, x, xo + k1 * n, t), FloatVector.broadcast(S, v[p + 1]), a0);
+                    a0 = fma(FloatVector.fromArray(S, x, xo + k2 * n, t), FloatVector.broadcast(S, v[p + 2]), a0);
+                    a0 = fma(FloatVector.fromArray(S, x, xo + k3 * n, t), FloatVector.broadcast(S, v[p + 3]), a0);
                 }
-                if (p < e) a0 = Fma.fma(FloatVector.fromArray(S, x, xo + (k0 + d[p]) * n, t), FloatVector.broadcast(S, v[p]), a0);
-                if (p + 1 < e) a0 = Fma.fma(FloatVector.fromArray(S, x, xo + (k1 + d[p + 1]) * n, t), FloatVector.broadcast(S, v[p + 1]), a0);
-                if (p + 2 < e) a0 = Fma.fma(FloatVector.fromArray(S, x, xo + (k2 + d[p + 2]) * n, t), FloatVector.broadcast(S, v[p + 2]), a0);
+                if (p < e) a0 = fma(FloatVector.fromArray(S, x, xo + (k0 + d[p]) * n, t), FloatVector.broadcast(S, v[p]), a0);
+                if (p + 1 < e) a0 = fma(FloatVector.fromArray(S, x, xo + (k1 + d[p + 1]) * n, t), FloatVector.broadcast(S, v[p + 1]), a0);
+                if (p + 2 < e) a0 = fma(FloatVector.fromArray(S, x, xo + (k2 + d[p + 2]) * n, t), FloatVector.broadcast(S, v[p + 2]), a0);
                 a0.mul(scale).add(b).max(lo).intoArray(y, yo + j, t);
             }
         }
+    }
+
+    /** {@code a·b + c}: fused where the CPU has FMA, else multiply then add (see {@link VectorPlatform#FMA}). */
+    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
+        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
     }
 }

@@ -1,6 +1,7 @@
 package dev.secateur.tensor.sparse;
 
 import dev.secateur.tensor.platform.Fma;
+import dev.secateur.tensor.platform.VectorPlatform;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -30,14 +31,14 @@ final class NmKernels {
                 FloatVector x0 = FloatVector.fromArray(S16, x, xOff + c);
                 FloatVector x1 = FloatVector.fromArray(S16, x, xOff + c + 16);
                 FloatVector picked = index(pos, base + s).selectFrom(x0, x1);
-                if ((s & NmMatrix.W) == 0) acc0 = Fma.fma(FloatVector.fromArray(S16, v, base + s), picked, acc0);
-                else acc1 = Fma.fma(FloatVector.fromArray(S16, v, base + s), picked, acc1);
+                if ((s & NmMatrix.W) == 0) acc0 = fma(FloatVector.fromArray(S16, v, base + s), picked, acc0);
+                else acc1 = fma(FloatVector.fromArray(S16, v, base + s), picked, acc1);
             }
             for (; s < slots; s += NmMatrix.W, c += step) {
                 // Last window, partly past column K: masked loads read zeros there (only padding picks them).
                 FloatVector x0 = FloatVector.fromArray(S16, x, xOff + c, S16.indexInRange(c, k));
                 FloatVector x1 = FloatVector.fromArray(S16, x, xOff + c + 16, S16.indexInRange(c + 16, k));
-                acc0 = Fma.fma(FloatVector.fromArray(S16, v, base + s), index(pos, base + s).selectFrom(x0, x1), acc0);
+                acc0 = fma(FloatVector.fromArray(S16, v, base + s), index(pos, base + s).selectFrom(x0, x1), acc0);
             }
             y[yOff + r] = Epilogue.scalar(acc0.add(acc1).reduceLanes(VectorOperators.ADD), bias, r, relu);
         }
@@ -57,8 +58,8 @@ final class NmKernels {
                 FloatVector lo = idx.selectFrom(FloatVector.fromArray(S16, x, xOff + c), FloatVector.fromArray(S16, x, xOff + c + 16));
                 FloatVector hi = idx.selectFrom(FloatVector.fromArray(S16, x, xOff + c + 32), FloatVector.fromArray(S16, x, xOff + c + 48));
                 FloatVector picked = lo.blend(hi, idx.compare(VectorOperators.GE, 32f));
-                if ((s & NmMatrix.W) == 0) acc0 = Fma.fma(FloatVector.fromArray(S16, v, base + s), picked, acc0);
-                else acc1 = Fma.fma(FloatVector.fromArray(S16, v, base + s), picked, acc1);
+                if ((s & NmMatrix.W) == 0) acc0 = fma(FloatVector.fromArray(S16, v, base + s), picked, acc0);
+                else acc1 = fma(FloatVector.fromArray(S16, v, base + s), picked, acc1);
             }
             for (; s < slots; s += NmMatrix.W, c += step) {
                 FloatVector idx = index(pos, base + s);
@@ -66,7 +67,7 @@ final class NmKernels {
                         FloatVector.fromArray(S16, x, xOff + c + 16, S16.indexInRange(c + 16, k)));
                 FloatVector hi = idx.selectFrom(FloatVector.fromArray(S16, x, xOff + c + 32, S16.indexInRange(c + 32, k)),
                         FloatVector.fromArray(S16, x, xOff + c + 48, S16.indexInRange(c + 48, k)));
-                acc0 = Fma.fma(FloatVector.fromArray(S16, v, base + s), lo.blend(hi, idx.compare(VectorOperators.GE, 32f)), acc0);
+                acc0 = fma(FloatVector.fromArray(S16, v, base + s), lo.blend(hi, idx.compare(VectorOperators.GE, 32f)), acc0);
             }
             y[yOff + r] = Epilogue.scalar(acc0.add(acc1).reduceLanes(VectorOperators.ADD), bias, r, relu);
         }
@@ -111,10 +112,10 @@ final class NmKernels {
                 for (int s = 0; s + 1 < a.rowSlots; s += 2) {
                     int xo = xOff + column(a, base, s) * nb + j, xp = xOff + column(a, base, s + 1) * nb + j;
                     FloatVector w = FloatVector.broadcast(S, v[base + s]), u = FloatVector.broadcast(S, v[base + s + 1]);
-                    a0 = Fma.fma(FloatVector.fromArray(S, x, xo), w, a0);
-                    a1 = Fma.fma(FloatVector.fromArray(S, x, xo + L), w, a1);
-                    c0 = Fma.fma(FloatVector.fromArray(S, x, xp), u, c0);
-                    c1 = Fma.fma(FloatVector.fromArray(S, x, xp + L), u, c1);
+                    a0 = fma(FloatVector.fromArray(S, x, xo), w, a0);
+                    a1 = fma(FloatVector.fromArray(S, x, xo + L), w, a1);
+                    c0 = fma(FloatVector.fromArray(S, x, xp), u, c0);
+                    c1 = fma(FloatVector.fromArray(S, x, xp + L), u, c1);
                 }
                 a0.add(c0).add(b).max(lo).intoArray(y, yo + j);
                 a1.add(c1).add(b).max(lo).intoArray(y, yo + j + L);
@@ -123,11 +124,16 @@ final class NmKernels {
                 VectorMask<Float> t = S.indexInRange(j, nb);
                 FloatVector a0 = FloatVector.zero(S), c0 = a0;
                 for (int s = 0; s + 1 < a.rowSlots; s += 2) {
-                    a0 = Fma.fma(FloatVector.fromArray(S, x, xOff + column(a, base, s) * nb + j, t), FloatVector.broadcast(S, v[base + s]), a0);
-                    c0 = Fma.fma(FloatVector.fromArray(S, x, xOff + column(a, base, s + 1) * nb + j, t), FloatVector.broadcast(S, v[base + s + 1]), c0);
+                    a0 = fma(FloatVector.fromArray(S, x, xOff + column(a, base, s) * nb + j, t), FloatVector.broadcast(S, v[base + s]), a0);
+                    c0 = fma(FloatVector.fromArray(S, x, xOff + column(a, base, s + 1) * nb + j, t), FloatVector.broadcast(S, v[base + s + 1]), c0);
                 }
                 a0.add(c0).add(b).max(lo).intoArray(y, yo + j, t);
             }
         }
+    }
+
+    /** {@code a·b + c}: fused where the CPU has FMA, else multiply then add (see {@link VectorPlatform#FMA}). */
+    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
+        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
     }
 }

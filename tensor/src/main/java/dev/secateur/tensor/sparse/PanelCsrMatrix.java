@@ -1,6 +1,7 @@
 package dev.secateur.tensor.sparse;
 
 import dev.secateur.tensor.platform.Fma;
+import dev.secateur.tensor.platform.VectorPlatform;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
@@ -161,23 +162,23 @@ public final class PanelCsrMatrix extends AbstractSparseMatrix implements Sparse
         for (; p + 1 < e; p += 2) {
             long i0 = (long) c[p] * ROW_BYTES, i1 = (long) c[p + 1] * ROW_BYTES;
             FloatVector w = FloatVector.broadcast(S, v[p]);
-            a0 = Fma.fma(FloatVector.fromMemorySegment(S, b, i0, NATIVE), w, a0);
-            a1 = Fma.fma(FloatVector.fromMemorySegment(S, b, i0 + VB, NATIVE), w, a1);
-            a2 = Fma.fma(FloatVector.fromMemorySegment(S, b, i0 + 2 * VB, NATIVE), w, a2);
-            a3 = Fma.fma(FloatVector.fromMemorySegment(S, b, i0 + 3 * VB, NATIVE), w, a3);
+            a0 = fma(FloatVector.fromMemorySegment(S, b, i0, NATIVE), w, a0);
+            a1 = fma(FloatVector.fromMemorySegment(S, b, i0 + VB, NATIVE), w, a1);
+            a2 = fma(FloatVector.fromMemorySegment(S, b, i0 + 2 * VB, NATIVE), w, a2);
+            a3 = fma(FloatVector.fromMemorySegment(S, b, i0 + 3 * VB, NATIVE), w, a3);
             FloatVector u = FloatVector.broadcast(S, v[p + 1]);
-            b0 = Fma.fma(FloatVector.fromMemorySegment(S, b, i1, NATIVE), u, b0);
-            b1 = Fma.fma(FloatVector.fromMemorySegment(S, b, i1 + VB, NATIVE), u, b1);
-            b2 = Fma.fma(FloatVector.fromMemorySegment(S, b, i1 + 2 * VB, NATIVE), u, b2);
-            b3 = Fma.fma(FloatVector.fromMemorySegment(S, b, i1 + 3 * VB, NATIVE), u, b3);
+            b0 = fma(FloatVector.fromMemorySegment(S, b, i1, NATIVE), u, b0);
+            b1 = fma(FloatVector.fromMemorySegment(S, b, i1 + VB, NATIVE), u, b1);
+            b2 = fma(FloatVector.fromMemorySegment(S, b, i1 + 2 * VB, NATIVE), u, b2);
+            b3 = fma(FloatVector.fromMemorySegment(S, b, i1 + 3 * VB, NATIVE), u, b3);
         }
         if (p < e) {
             long i0 = (long) c[p] * ROW_BYTES;
             FloatVector w = FloatVector.broadcast(S, v[p]);
-            a0 = Fma.fma(FloatVector.fromMemorySegment(S, b, i0, NATIVE), w, a0);
-            a1 = Fma.fma(FloatVector.fromMemorySegment(S, b, i0 + VB, NATIVE), w, a1);
-            a2 = Fma.fma(FloatVector.fromMemorySegment(S, b, i0 + 2 * VB, NATIVE), w, a2);
-            a3 = Fma.fma(FloatVector.fromMemorySegment(S, b, i0 + 3 * VB, NATIVE), w, a3);
+            a0 = fma(FloatVector.fromMemorySegment(S, b, i0, NATIVE), w, a0);
+            a1 = fma(FloatVector.fromMemorySegment(S, b, i0 + VB, NATIVE), w, a1);
+            a2 = fma(FloatVector.fromMemorySegment(S, b, i0 + 2 * VB, NATIVE), w, a2);
+            a3 = fma(FloatVector.fromMemorySegment(S, b, i0 + 3 * VB, NATIVE), w, a3);
         }
         a0.add(b0).intoArray(y, yo);
         a1.add(b1).intoArray(y, yo + L);
@@ -192,10 +193,15 @@ public final class PanelCsrMatrix extends AbstractSparseMatrix implements Sparse
         long at = (long) v * Float.BYTES;
         FloatVector a = FloatVector.fromArray(S, y, yo, m), d = FloatVector.zero(S);
         for (; p + 1 < e; p += 2) {
-            a = Fma.fma(FloatVector.fromMemorySegment(S, b, at + c[p] * ROW_BYTES, NATIVE), FloatVector.broadcast(S, w[p]), a);
-            d = Fma.fma(FloatVector.fromMemorySegment(S, b, at + c[p + 1] * ROW_BYTES, NATIVE), FloatVector.broadcast(S, w[p + 1]), d);
+            a = fma(FloatVector.fromMemorySegment(S, b, at + c[p] * ROW_BYTES, NATIVE), FloatVector.broadcast(S, w[p]), a);
+            d = fma(FloatVector.fromMemorySegment(S, b, at + c[p + 1] * ROW_BYTES, NATIVE), FloatVector.broadcast(S, w[p + 1]), d);
         }
-        if (p < e) a = Fma.fma(FloatVector.fromMemorySegment(S, b, at + c[p] * ROW_BYTES, NATIVE), FloatVector.broadcast(S, w[p]), a);
+        if (p < e) a = fma(FloatVector.fromMemorySegment(S, b, at + c[p] * ROW_BYTES, NATIVE), FloatVector.broadcast(S, w[p]), a);
         a.add(d).intoArray(y, yo, m);
+    }
+
+    /** {@code a·b + c}: fused where the CPU has FMA, else multiply then add (see {@link VectorPlatform#FMA}). */
+    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
+        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
     }
 }

@@ -1,6 +1,6 @@
 package dev.secateur.tensor.sparse;
 
-import dev.secateur.tensor.platform.Fma;
+import dev.secateur.tensor.platform.VectorPlatform;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -95,10 +95,10 @@ public final class SellMatrix extends AbstractSparseMatrix implements SparseMatr
             int t = slotPtr[s], e = slotPtr[s + 1];
             FloatVector a0 = FloatVector.zero(S16), a1 = a0;
             for (; t + 1 < e; t += 2) {
-                a0 = Fma.fma(FloatVector.fromArray(S16, v, t * SLICE), FloatVector.fromArray(S16, x, xOff, col, t * SLICE), a0);
-                a1 = Fma.fma(FloatVector.fromArray(S16, v, t * SLICE + SLICE), FloatVector.fromArray(S16, x, xOff, col, t * SLICE + SLICE), a1);
+                a0 = fma(FloatVector.fromArray(S16, v, t * SLICE), FloatVector.fromArray(S16, x, xOff, col, t * SLICE), a0);
+                a1 = fma(FloatVector.fromArray(S16, v, t * SLICE + SLICE), FloatVector.fromArray(S16, x, xOff, col, t * SLICE + SLICE), a1);
             }
-            if (t < e) a0 = Fma.fma(FloatVector.fromArray(S16, v, t * SLICE), FloatVector.fromArray(S16, x, xOff, col, t * SLICE), a0);
+            if (t < e) a0 = fma(FloatVector.fromArray(S16, v, t * SLICE), FloatVector.fromArray(S16, x, xOff, col, t * SLICE), a0);
             FloatVector acc = a0.add(a1);
             int row0 = s * SLICE;
             if (row0 + SLICE <= rows) {
@@ -129,8 +129,8 @@ public final class SellMatrix extends AbstractSparseMatrix implements SparseMatr
                         int i = t * SLICE + lane;
                         int xo = xOff + columns[i] * n + j;
                         FloatVector w = FloatVector.broadcast(S, values[i]);
-                        a0 = Fma.fma(FloatVector.fromArray(S, x, xo, m0), w, a0);
-                        a1 = Fma.fma(FloatVector.fromArray(S, x, xo + L, m1), w, a1);
+                        a0 = fma(FloatVector.fromArray(S, x, xo, m0), w, a0);
+                        a1 = fma(FloatVector.fromArray(S, x, xo + L, m1), w, a1);
                     }
                     int yo = yOff + r * n + j;
                     a0.add(b).max(lo).intoArray(y, yo, m0);
@@ -138,5 +138,10 @@ public final class SellMatrix extends AbstractSparseMatrix implements SparseMatr
                 }
             }
         }
+    }
+
+    /** {@code a·b + c}: fused where the CPU has FMA, else multiply then add (see {@link VectorPlatform#FMA}). */
+    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
+        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
     }
 }

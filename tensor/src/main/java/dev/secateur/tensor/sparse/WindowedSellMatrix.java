@@ -1,6 +1,7 @@
 package dev.secateur.tensor.sparse;
 
 import dev.secateur.tensor.platform.Fma;
+import dev.secateur.tensor.platform.VectorPlatform;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -139,7 +140,7 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
                 // Two FMA chains (the accumulators swap every slot), so one chain does not wait on
                 // its 4-cycle latency every slot; one call site of pick keeps the body small.
                 for (; t < e; t++) {
-                    FloatVector next = Fma.fma(FloatVector.fromArray(S16, v, t * SLICE), pick(p, t, x0, x1, x2, x3), a0);
+                    FloatVector next = fma(FloatVector.fromArray(S16, v, t * SLICE), pick(p, t, x0, x1, x2, x3), a0);
                     a0 = a1;
                     a1 = next;
                 }
@@ -202,12 +203,17 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
                         for (int t = slotPtr[s * windows + w]; t < slotPtr[s * windows + w + 1]; t++) {
                             float wt = values[t * SLICE + lane];
                             if (Float.floatToRawIntBits(wt) == 0) continue;
-                            a0 = Fma.fma(FloatVector.fromArray(S, x, xw + pos[t * SLICE + lane] * n, m), FloatVector.broadcast(S, wt), a0);
+                            a0 = fma(FloatVector.fromArray(S, x, xw + pos[t * SLICE + lane] * n, m), FloatVector.broadcast(S, wt), a0);
                         }
                     }
                     a0.add(b).max(lo).intoArray(y, yOff + r * n + j, m);
                 }
             }
         }
+    }
+
+    /** {@code a·b + c}: fused where the CPU has FMA, else multiply then add (see {@link VectorPlatform#FMA}). */
+    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
+        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
     }
 }

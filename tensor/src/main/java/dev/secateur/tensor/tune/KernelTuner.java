@@ -1,0 +1,170 @@
+package dev.secateur.tensor.tune;
+
+import dev.secateur.tensor.JitClock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The one place where competing kernels are timed and one is chosen — for a sparse matrix
+ * ({@code SparseSelector}) and for every layer of a compiled model alike. The first candidate is
+ * the baseline (the dense kernel); another one wins only when it is faster by more than the noise
+ * measured in the same timing.
+ *
+ * <p>A timing means something only for compiled code: a Vector API kernel that the JIT has not
+ * compiled yet runs hundreds of times slower, and one running C1 code with its C2 compile queued
+ * several times slower. So, in order:
+ * <ol>
+ *   <li>Proxy warm-up, once per JVM and {@link Candidate#warmKey}: the candidate's kernel runs on a
+ *       tiny input of the same kind ({@link Candidate#proxy}) for at least {@value #WARM_CALLS}
+ *       calls (C2 compiles after about 5000) and until its time per call stops improving. Cheap:
+ *       microseconds per call, where the real call may take milliseconds.</li>
+ *   <li>Real warm-up: the candidates run round-robin until the JIT has compiled nothing for
+ *       {@value #JIT_QUIET_MILLIS} ms (a real input can take a branch the proxy never took and
+ *       trigger a recompile), at least {@value #MIN_WARM_ROUNDS} rounds, at most until the deadline.</li>
+ *   <li>Timed rounds, round-robin so that a noisy moment of a shared machine hits all candidates
+ *       alike: each candidate runs once untimed (its data back in cache, as when a layer runs
+ *       repeatedly), then once timed; at least {@value #MIN_ROUNDS} rounds and about the budget.</li>
+ * </ol>
+ * Each candidate's median and spread (interquartile range / median) are kept. A challenger beats
+ * the incumbent only when its median is lower by more than {@value #MIN_MARGIN} and by more than
+ * the two spreads together: on a quiet machine a clear win is kept, on a loaded one the baseline
+ * stays. Results are remembered per {@code key} for the life of the JVM, so the same weights
+ * tuned twice get the same kernel.
+ */
+public final class KernelTuner {
+    static final int WARM_CALLS = 6000;
+    static final long JIT_QUIET_MILLIS = 100;
+    static final int MIN_WARM_ROUNDS = 3;
+    static final int MIN_ROUNDS = 5;
+    static final int MAX_ROUNDS = 400;
+    /** Smallest relative speed-up that may replace the baseline. */
+    public static final double MIN_MARGIN = 0.05;
+
+    private static final Set<String> WARM = ConcurrentHashMap.newKeySet();
+    private static final Map<String, Result> MEMO = new ConcurrentHashMap<>();
+
+    private KernelTuner() {}
+
+    /**
+     * One competing kernel.
+     *
+     * @param name    unique among the candidates of one tuning
+     * @param call    one real call (the work being tuned)
+     * @param warmKey identifies the compiled code the proxy warms (e.g. {@code "csr/batch1"}); null: no proxy
+     * @param proxy   one cheap call through the same kernel code, or null
+     */
+    public record Candidate(String name, Runnable call, String warmKey, Runnable proxy) {
+        public Candidate {
+            if (name == null || call == null) throw new IllegalArgumentException("candidate needs a name and a call");
+        }
+
+        /** A candidate without a proxy. */
+        public static Candidate of(String name, Runnable call) {
+            return new Candidate(name, call, null, null);
+        }
+    }
+
+    /**
+     * The outcome: candidate names in order, their median and spread, and which one was chosen.
+     * {@code remembered} is true when it came from an earlier tuning with the same key.
+     */
+    public record Result(List<String> names, long[] medianNanos, double[] spread, int chosen, boolean remembered) {
+        public String chosenName() { return names.get(chosen); }
+
+        public long chosenNanos() { return medianNanos[chosen]; }
+
+        public long baselineNanos() { return medianNanos[0]; }
+
+        Result asRemembered() { return new Result(names, medianNanos, spread, chosen, true); }
+    }
+
+    /**
+     * Tunes {@code candidates} (the first is the baseline) for about {@code budgetNanos} of timed
+     * rounds; the real warm-up gives up at {@code warmDeadline} ({@link System#nanoTime()}).
+     * A null {@code key} disables the memo. A single candidate is timed too (for reports).
+     */
+    public static Result tune(String key, List<Candidate> candidates, long budgetNanos, long warmDeadline) {
+        if (candidates == null || candidates.isEmpty()) throw new IllegalArgumentException("no candidates to tune");
+        if (budgetNanos < 0) throw new IllegalArgumentException("budget must be >= 0 ns, got " + budgetNanos);
+        List<String> names = candidates.stream().map(Candidate::name).toList();
+        if (key != null) {
+            Result r = MEMO.get(key);
+            if (r != null && r.names().equals(names)) return r.asRemembered();
+        }
+        for (Candidate c : candidates) warmProxy(c, budgetNanos);
+        warmReal(candidates, warmDeadline);
+        Result r = decide(names, timedRounds(candidates, budgetNanos));
+        if (key != null) MEMO.put(key, r);
+        return r;
+    }
+
+    /** Forgets remembered results (for tests and benchmarks that re-tune on purpose). */
+    public static void forget() {
+        MEMO.clear();
+    }
+
+    private static void warmProxy(Candidate c, long stableNanos) {
+        if (c.warmKey() == null || c.proxy() == null || WARM.contains(c.warmKey())) return;
+        long stable = Math.max(20_000_000L, stableNanos);
+        long start = System.nanoTime(), stableSince = start, best = Long.MAX_VALUE;
+        for (int calls = 1; ; calls++) {
+            long t0 = System.nanoTime();
+            c.proxy().run();
+            long now = System.nanoTime(), t = now - t0;
+            if (t < best - best / 32) stableSince = now;
+            best = Math.min(best, t);
+            if ((calls >= WARM_CALLS && now - stableSince >= stable) || now - start >= 50 * stable) break;
+        }
+        WARM.add(c.warmKey());
+    }
+
+    private static void warmReal(List<Candidate> candidates, long deadline) {
+        JitClock jit = new JitClock();
+        for (int round = 0; ; round++) {
+            for (Candidate c : candidates) c.call().run();
+            if (round + 1 >= MIN_WARM_ROUNDS && (jit.quietFor(JIT_QUIET_MILLIS * 1_000_000L) || System.nanoTime() >= deadline)) return;
+        }
+    }
+
+    private static long[][] timedRounds(List<Candidate> candidates, long budget) {
+        int n = candidates.size();
+        long[][] t = new long[n][MAX_ROUNDS];
+        long end = System.nanoTime() + budget;
+        int rounds = 0;
+        while (rounds < MAX_ROUNDS && (rounds < MIN_ROUNDS || System.nanoTime() < end)) {
+            for (int i = 0; i < n; i++) {
+                Runnable call = candidates.get(i).call();
+                call.run();
+                long t0 = System.nanoTime();
+                call.run();
+                t[i][rounds] = System.nanoTime() - t0;
+            }
+            rounds++;
+        }
+        long[][] out = new long[n][];
+        for (int i = 0; i < n; i++) out[i] = Arrays.copyOf(t[i], rounds);
+        return out;
+    }
+
+    /** Median, spread and the choice from timed samples (package-private for tests of the rule). */
+    static Result decide(List<String> names, long[][] samples) {
+        int n = names.size();
+        long[] median = new long[n];
+        double[] spread = new double[n];
+        for (int i = 0; i < n; i++) {
+            long[] s = samples[i].clone();
+            Arrays.sort(s);
+            median[i] = Math.max(1, s[s.length / 2]);
+            spread[i] = (double) (s[(3 * s.length) / 4] - s[s.length / 4]) / median[i];
+        }
+        int best = 0;
+        for (int i = 1; i < n; i++) {
+            double margin = Math.max(MIN_MARGIN, spread[best] + spread[i]);
+            if (median[i] * (1 + margin) < median[best]) best = i;
+        }
+        return new Result(List.copyOf(names), median, spread, best, false);
+    }
+}
