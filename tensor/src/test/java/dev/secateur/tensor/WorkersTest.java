@@ -3,7 +3,9 @@ package dev.secateur.tensor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +35,50 @@ class WorkersTest {
             AtomicIntegerArray hits = new AtomicIntegerArray(6);
             w.forEach(6, hits::incrementAndGet);
             for (int i = 0; i < 6; i++) assertEquals(1, hits.get(i));
+        }
+    }
+
+    @Test
+    void errorsComeBackAsIsAndCheckedExceptionsWrappedWhileEveryOtherTaskStillRuns() {
+        try (Workers w = Workers.of(3)) {
+            AssertionError error = new AssertionError("planned");
+            AtomicIntegerArray hits = new AtomicIntegerArray(7);
+            AssertionError thrown = assertThrows(AssertionError.class, () -> w.forEach(7, i -> {
+                hits.incrementAndGet(i);
+                if (i == 2) throw error;
+            }));
+            assertSame(error, thrown);
+            for (int i = 0; i < 7; i++) assertEquals(1, hits.get(i), "task " + i);   // a parallel call runs them all
+
+            Exception checked = new Exception("checked");
+            IllegalStateException wrapped = assertThrows(IllegalStateException.class,
+                    () -> w.forEach(5, i -> { if (i == 3) WorkersTest.<RuntimeException>sneakyThrow(checked); }));
+            assertSame(checked, wrapped.getCause());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> void sneakyThrow(Throwable e) throws E {
+        throw (E) e;
+    }
+
+    @Test
+    void steadyStateCallsDoNotAllocate() {
+        var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        for (int threads = 2; threads <= 4; threads++) {
+            try (Workers w = Workers.of(threads)) {
+                AtomicIntegerArray hits = new AtomicIntegerArray(8);
+                Workers.Task task = hits::incrementAndGet;
+                long bytes = Long.MAX_VALUE;
+                // Interpreted code may allocate until compiled: warm up in rounds until a round is clean.
+                for (int round = 0; round < 100 && bytes > 0; round++) {
+                    long before = bean.getCurrentThreadAllocatedBytes();
+                    for (int i = 0; i < 1000; i++) w.forEach(1 + i % 8, task);
+                    bytes = bean.getCurrentThreadAllocatedBytes() - before;
+                }
+                assertEquals(0, bytes, "bytes allocated by 1000 warm calls on " + threads + " threads");
+                assertTrue(hits.get(0) >= 1000);
+            }
         }
     }
 
