@@ -2,6 +2,7 @@ package dev.secateur.nn.compiled;
 
 import dev.secateur.nn.io.Json;
 import dev.secateur.nn.io.JsonException;
+import dev.secateur.tensor.platform.VectorPlatform;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,8 +12,9 @@ import java.util.Map;
 
 /**
  * The {@link CompiledModel#KERNEL_CHOICE_KEY} metadata entry: JSON
- * {@code {"version":1,"threads":T,"choices":[{"layer":..,"batch":..,"kernel":..,"nanos":..,"dense_nanos":..}, ...]}}.
- * Choices apply only to a compile with the same thread count (kernel speed depends on it).
+ * {@code {"version":1,"threads":T,"vector_bits":B,"choices":[{"layer":..,"batch":..,"kernel":..,"nanos":..,"dense_nanos":..}, ...]}}.
+ * Choices apply only to a compile with the same thread count and vector width (kernel speed
+ * depends on both; entries written before the width was recorded are taken as they are).
  */
 final class ChoiceCache {
     static final int VERSION = 1;
@@ -42,6 +44,7 @@ final class ChoiceCache {
         }
         if (!(root.get("threads") instanceof Number t)) throw new IllegalArgumentException("kernel choice metadata lacks \"threads\"");
         if (t.intValue() != threads) return empty();
+        if (root.get("vector_bits") instanceof Number bits && bits.intValue() != VectorPlatform.BITS) return empty();
         if (!(root.get("choices") instanceof List<?> list)) throw new IllegalArgumentException("kernel choice metadata lacks a \"choices\" list");
         Map<String, Entry> m = new HashMap<>();
         for (Object o : list) {
@@ -64,6 +67,7 @@ final class ChoiceCache {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("version", VERSION);
         root.put("threads", threads);
+        root.put("vector_bits", VectorPlatform.BITS);
         List<Object> list = new ArrayList<>();
         for (KernelChoice c : choices) {
             Map<String, Object> e = new LinkedHashMap<>();

@@ -25,6 +25,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -201,6 +202,29 @@ class CompiledModelTest {
         for (KernelChoice c : more.choices()) assertEquals(c.batch() == 1, c.cached(), c.toString());
     }
 
+    /** A layer whose weight has no zeros never gets a sparse format (only dense, or direct for a convolution). */
+    @Test void denseWeightsOnlyRunDenseKernels() {
+        for (String name : List.of("lenet300", "lenet5")) {
+            Model m = zoo(name, Pruning.NONE, 4);
+            CompiledModel cm = CompiledModel.compile(m, CompileOptions.defaults().withWorkers(Workers.single())
+                    .withCalibrationBudget(Duration.ofMillis(2)));
+            assertEquals(List.of(1, 64), cm.choices().stream().map(KernelChoice::batch).distinct().toList(), "compile() tunes batch 1 and 64");
+            for (KernelChoice c : cm.choices()) {
+                assertTrue(Set.of(Kernels.DENSE, Kernels.DIRECT).containsAll(c.candidates().keySet()), name + ": " + c);
+            }
+        }
+    }
+
+    /** Compiling the same weights twice in one JVM gives the same kernels, hence bit-identical logits. */
+    @Test void compilingTwiceGivesTheSameKernelsAndIdenticalLogits() {
+        Model m = zoo("lenet5", Pruning.UNSTRUCTURED, 9);
+        CompileOptions o = CompileOptions.defaults().withWorkers(Workers.single()).withCalibrationBudget(Duration.ofMillis(2));
+        CompiledModel a = CompiledModel.compile(m, o), b = CompiledModel.compile(m, o);
+        assertEquals(a.choices().stream().map(KernelChoice::kernel).toList(), b.choices().stream().map(KernelChoice::kernel).toList());
+        Tensor x = Tensor.randomUniform(3, -1, 1, batchDims(16, m.inputShape()));
+        assertArrayEquals(a.predict(x).toArray(), b.predict(x).toArray());
+    }
+
     @Test void choicesReportEveryLinearLayerPerBatchSize() {
         Model m = zoo("resnet8", Pruning.UNSTRUCTURED, 2);
         CompiledModel cm = CompiledModel.compile(m, quick(Workers.single(), 1, 2));
@@ -208,7 +232,7 @@ class CompiledModelTest {
         assertEquals(2 * layers, cm.choices().size());
         for (KernelChoice c : cm.choices()) {
             assertTrue(c.candidates().containsKey(Kernels.DENSE));
-            assertTrue(c.nanos() > 0 && c.denseNanos() > 0);
+            assertTrue(c.nanos() > 0 && c.denseNanos() > 0, c.toString());
             assertTrue(c.nanos() <= c.denseNanos(), c.toString());
             assertTrue(c.density() > 0.05 && c.density() < 0.15, c.toString());
         }

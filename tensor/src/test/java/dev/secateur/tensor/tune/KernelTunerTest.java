@@ -1,0 +1,64 @@
+package dev.secateur.tensor.tune;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The choice rule: a challenger must beat the baseline by more than the margin and the noise. */
+class KernelTunerTest {
+    private static long[] around(long median, long halfSpread) {
+        return new long[] {median - halfSpread, median - halfSpread / 2, median, median + halfSpread / 2, median + halfSpread};
+    }
+
+    @Test
+    void aClearlyFasterQuietCandidateWins() {
+        var r = KernelTuner.decide(List.of("dense", "csr"), new long[][] {around(1000, 10), around(500, 10)});
+        assertEquals("csr", r.chosenName());
+        assertEquals(500, r.chosenNanos());
+        assertEquals(1000, r.baselineNanos());
+    }
+
+    @Test
+    void aWinSmallerThanTheMarginKeepsTheBaseline() {
+        var r = KernelTuner.decide(List.of("dense", "csr"), new long[][] {around(1000, 0), around(970, 0)});
+        assertEquals("dense", r.chosenName());
+    }
+
+    @Test
+    void aWinSmallerThanTheMeasuredNoiseKeepsTheBaseline() {
+        // 20% faster by the median, but each timing spreads by about 30%: not a trustworthy win.
+        var r = KernelTuner.decide(List.of("dense", "csr"), new long[][] {around(1000, 300), around(800, 240)});
+        assertEquals("dense", r.chosenName());
+        assertTrue(r.spread()[0] > 0.2 && r.spread()[1] > 0.2);
+    }
+
+    @Test
+    void theFastestOfSeveralClearWinnersIsChosen() {
+        var r = KernelTuner.decide(List.of("dense", "a", "b"), new long[][] {around(1000, 10), around(600, 10), around(300, 10)});
+        assertEquals("b", r.chosenName());
+    }
+
+    @Test
+    void equalKeysAreRememberedAndOtherCandidateListsAreTunedAfresh() {
+        KernelTuner.forget();
+        AtomicInteger calls = new AtomicInteger();
+        List<KernelTuner.Candidate> one = List.of(KernelTuner.Candidate.of("dense", calls::incrementAndGet),
+                KernelTuner.Candidate.of("csr", calls::incrementAndGet));
+        var first = KernelTuner.tune("k", one, 1_000_000L, System.nanoTime());
+        assertFalse(first.remembered());
+        int after = calls.get();
+        var again = KernelTuner.tune("k", one, 1_000_000L, System.nanoTime());
+        assertTrue(again.remembered());
+        assertEquals(first.chosenName(), again.chosenName());
+        assertEquals(after, calls.get(), "a remembered result runs nothing");
+        var other = KernelTuner.tune("k", one.subList(0, 1), 1_000_000L, System.nanoTime());
+        assertFalse(other.remembered());
+        assertEquals("dense", other.chosenName());
+        assertThrows(IllegalArgumentException.class, () -> KernelTuner.tune("k", List.of(), 1, 0));
+    }
+}
