@@ -1,0 +1,67 @@
+package dev.secateur.tensor.platform;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The probe reports the platform the JVM really offers. The width-specific test runs pass the
+ * shape they asked the JVM for ({@code secateur.expect.bits}, {@code secateur.expect.fma}), so a
+ * probe that silently fell back to another shape fails here instead of hiding in the timings.
+ */
+class VectorPlatformTest {
+    @Test
+    void theProbeMatchesTheVectorShapeTheJvmWasStartedWith() {
+        String bits = System.getProperty("secateur.expect.bits");
+        if (bits != null) assertEquals(Integer.parseInt(bits), VectorPlatform.BITS, VectorPlatform.describe());
+        String fma = System.getProperty("secateur.expect.fma");
+        if (fma != null) assertEquals(Boolean.parseBoolean(fma), VectorPlatform.FMA, VectorPlatform.describe());
+        assertEquals(VectorPlatform.BITS / Float.SIZE, VectorPlatform.LANES);
+        assertTrue(VectorPlatform.REGISTERS == 16 || VectorPlatform.REGISTERS == 32);
+        assertTrue(VectorPlatform.supportsLanes(VectorPlatform.LANES));
+        assertFalse(VectorPlatform.supportsLanes(2 * VectorPlatform.LANES));
+    }
+
+    @Test
+    void theGemmTileFitsTheRegisterFile() {
+        GemmBlocking g = VectorPlatform.GEMM;
+        assertEquals(2 * VectorPlatform.LANES, g.nr());
+        // accumulators (mr × 2 vectors) + 2 B vectors + 1 broadcast must fit the registers.
+        assertTrue(2 * g.mr() + 3 <= VectorPlatform.REGISTERS, g.toString());
+        assertTrue(g.kc() >= 64 && g.mc() % g.mr() == 0 && g.nc() % g.nr() == 0, g.toString());
+    }
+
+    @Test
+    void blockingFollowsTheCaches() {
+        GemmBlocking small = GemmBlocking.of(8, 16, new CacheSizes(32 << 10, 256 << 10, 4L << 20, true));
+        GemmBlocking large = GemmBlocking.of(8, 16, new CacheSizes(64 << 10, 2 << 20, 64L << 20, true));
+        assertEquals(6, small.mr());
+        assertEquals(16, small.nr());
+        assertTrue(small.kc() <= large.kc() && small.mc() <= large.mc() && small.nc() <= large.nc(), small + " vs " + large);
+        // The B micro-panel (KC × NR floats) stays within the L1 it was sized for.
+        assertTrue((long) small.kc() * small.nr() * Float.BYTES <= 32 << 10, small.toString());
+        GemmBlocking wide = GemmBlocking.of(16, 32, CacheSizes.DEFAULTS);
+        assertEquals(8, wide.mr());
+        assertEquals(32, wide.nr());
+    }
+
+    @Test
+    void cacheSizesParseWhatSysfsWrites() {
+        assertEquals(48 << 10, CacheSizes.parseSize("48K"));
+        assertEquals(2L << 20, CacheSizes.parseSize("2M"));
+        assertEquals(1L << 30, CacheSizes.parseSize("1G"));
+        assertEquals(512, CacheSizes.parseSize("512"));
+        assertEquals(-1, CacheSizes.parseSize("lots"));
+        assertEquals(-1, CacheSizes.parseSize(""));
+        CacheSizes probed = CacheSizes.probe();
+        assertTrue(probed.l1d() > 0 && probed.l2() > 0 && probed.l3() > 0);
+    }
+
+    @Test
+    void theScalarFallbackMultipliesAndAdds() {
+        assertEquals(7f, Fma.fma(2f, 3f, 1f));
+        assertEquals(Math.fma(0.1f, 0.2f, 0.3f), Fma.fma(0.1f, 0.2f, 0.3f), 1e-7f);
+    }
+}
