@@ -11,6 +11,8 @@ import dev.secateur.tensor.sparse.NmMatrix;
 import dev.secateur.tensor.sparse.SellMatrix;
 import dev.secateur.tensor.sparse.SparseMatrix;
 import dev.secateur.tensor.sparse.SparseSelector;
+import dev.secateur.tensor.sparse.WindowedSell4Matrix;
+import dev.secateur.tensor.sparse.WindowedSell8Matrix;
 import dev.secateur.tensor.sparse.WindowedSellMatrix;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +60,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class SpmmBenchmark {
-    @Param({"dense", "csr", "pcsr", "bsr4x1", "bsr8x1", "bitmap16", "nm24", "auto", "int8csr", "sell16", "wsell16"})
+    @Param({"dense", "csr", "pcsr", "bsr4x1", "bsr8x1", "bitmap16", "nm24", "auto", "int8csr", "sell16", "wsell16", "wsell8", "wsell4"})
     public String format;
 
     @Param({"0.0", "0.5", "0.7", "0.8", "0.9", "0.95", "0.98"})
@@ -101,6 +103,8 @@ public class SpmmBenchmark {
             case "bitmap16" -> BitmapMatrix.from(w, m, k, keep);
             case "sell16" -> SellMatrix.from(w, m, k, keep);
             case "wsell16" -> WindowedSellMatrix.from(w, m, k, keep);
+            case "wsell8" -> WindowedSell8Matrix.from(w, m, k, keep);
+            case "wsell4" -> WindowedSell4Matrix.from(w, m, k, keep);
             case "nm24" -> nm(w, m, k, keep);
             case "auto" -> {
                 var sel = SparseSelector.choose(w, m, k, keep, batch, workers);

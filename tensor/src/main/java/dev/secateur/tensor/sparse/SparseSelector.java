@@ -162,6 +162,8 @@ public final class SparseSelector {
                 case BitmapMatrix b -> BitmapMatrix.from(w, rows, cols, keep);
                 case SellMatrix c -> SellMatrix.from(w, rows, cols, keep);
                 case WindowedSellMatrix c -> WindowedSellMatrix.from(w, rows, cols, keep);
+                case WindowedSell8Matrix c -> WindowedSell8Matrix.from(w, rows, cols, keep);
+                case WindowedSell4Matrix c -> WindowedSell4Matrix.from(w, rows, cols, keep);
                 case NmMatrix nm -> NmMatrix.from(w, rows, cols, firstOfEachGroup(rows, cols, nm.n(), nm.m()), nm.n(), nm.m());
             };
             untilStable(proxy, x, batch, y, workers, nanos, WARM_CALLS);

@@ -1,6 +1,7 @@
 package dev.secateur.tensor.sparse;
 
 import dev.secateur.tensor.platform.Fma;
+import dev.secateur.tensor.platform.VectorPlatform;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -91,6 +92,14 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
     }
 
     @Override public long byteSize() { return 5L * values.length + 4L * slotPtr.length; }
+
+    /**
+     * Whether its kernels run as SIMD code here: they are written for 16 float lanes (512-bit
+     * vectors, AVX-512), and a species wider than the JVM's vectors runs hundreds of times slower.
+     */
+    public static boolean runsHere() {
+        return VectorPlatform.supportsLanes(16);
+    }
 
     @Override public String format() { return "wsell16"; }
 
