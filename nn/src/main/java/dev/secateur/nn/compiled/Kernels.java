@@ -1,6 +1,8 @@
 package dev.secateur.nn.compiled;
 
+import dev.secateur.tensor.sparse.SparseFormats;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** Names of the kernels a compiled layer can use (as recorded in {@link KernelChoice} and files). */
 public final class Kernels {
@@ -22,6 +24,10 @@ public final class Kernels {
     public static final String SELL = "sell16";
     /** SELL-16 in 64-column windows (batch-1 permute kernel, no gather). */
     public static final String WSELL = "wsell16";
+    /** Windowed SELL over 8-row slices (batch 1 on 256-bit vectors). */
+    public static final String WSELL8 = "wsell8";
+    /** Windowed SELL over 4-row slices (batch 1 on 128-bit vectors). */
+    public static final String WSELL4 = "wsell4";
     /** 2:4 structured sparsity (only when the mask is 2:4). */
     public static final String NM24 = "nm2:4";
     /** 1:4 structured sparsity (only when the mask is 1:4). */
@@ -33,6 +39,6 @@ public final class Kernels {
     /** Dense GEMM on the smaller matrix left after removing empty rows / columns (structured pruning). */
     public static final String COMPACT = "compact";
 
-    /** Every kernel name. */
-    public static final List<String> ALL = List.of(DENSE, CSR, PCSR, BSR4, BSR8, BITMAP, SELL, WSELL, NM24, NM14, INT8_CSR, COMPACT, DIRECT);
+    /** Every kernel name: the registered matrix formats, then the compacted layer and the direct convolution. */
+    public static final List<String> ALL = Stream.concat(SparseFormats.names().stream(), Stream.of(COMPACT, DIRECT)).toList();
 }

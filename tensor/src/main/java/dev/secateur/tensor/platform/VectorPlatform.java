@@ -26,6 +26,13 @@ public final class VectorPlatform {
     public static final int BITS = FLOAT.vectorBitSize();
     /** Whether fused multiply-add is a hardware instruction the JIT uses. */
     public static final boolean FMA = probeFma();
+    /**
+     * Whether lane permutes (one- and two-vector {@code selectFrom}), per-lane variable shifts and
+     * masked blends at {@link #BITS} compile to SIMD instructions: on AArch64 and on x86 with AVX2
+     * or later. Plain SSE lacks variable shifts and two-source permutes, so C2 runs those as Java
+     * loops there.
+     */
+    public static final boolean PERMUTES = probePermutes();
     /** Vector registers a kernel may use: 32 with AVX-512 (EVEX encoding) or on AArch64, else 16. */
     public static final int REGISTERS = probeRegisters();
     /** Data cache sizes of one core. */
@@ -43,7 +50,8 @@ public final class VectorPlatform {
     /** One paragraph for logs, {@code bench --info} and benchmark results. */
     public static String describe() {
         return "vectors: " + BITS + "-bit (" + LANES + " float lanes), " + REGISTERS + " registers, FMA "
-                + (FMA ? "yes" : "no (multiply + add)") + "\n"
+                + (FMA ? "yes" : "no (multiply + add)")
+                + ", permutes " + (PERMUTES ? "yes" : "no") + "\n"
                 + "caches: " + CACHES + "\n"
                 + "gemm: " + GEMM + "\n"
                 + "cpu: " + System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors() + " processors, "
@@ -57,6 +65,17 @@ public final class VectorPlatform {
         if (flag != null) return Boolean.parseBoolean(flag);
         // Not HotSpot: AArch64 always has FMA; elsewhere assume the fallback is the safe side.
         return isAarch64();
+    }
+
+    private static boolean probePermutes() {
+        if (isAarch64()) return true;
+        String avx = vmOption("UseAVX");
+        if (avx == null) return false;
+        try {
+            return Integer.parseInt(avx) >= 2;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private static int probeRegisters() {

@@ -1,5 +1,7 @@
 package dev.secateur.tensor.sparse;
 
+import dev.secateur.tensor.platform.VectorPlatform;
+
 /**
  * Groups of 16 output rows; per group and per input column that has any kept entry, a 16-bit
  * mask of which of the 16 rows are kept, the column as a 16-bit delta ({@link DeltaIndex}), and
@@ -90,6 +92,14 @@ public final class BitmapMatrix extends AbstractSparseMatrix implements SparseMa
 
     @Override public long byteSize() {
         return 4L * values.length + 2L * deltas.length + 2L * masks.length + 4L * colPtr.length + 4L * valuePtr.length;
+    }
+
+    /**
+     * Whether its kernels run as SIMD code here: they are written for 16 float lanes (512-bit
+     * vectors, AVX-512), and a species wider than the JVM's vectors runs hundreds of times slower.
+     */
+    public static boolean runsHere() {
+        return VectorPlatform.supportsLanes(16);
     }
 
     @Override public String format() { return "bitmap16"; }

@@ -1,5 +1,7 @@
 package dev.secateur.tensor.sparse;
 
+import dev.secateur.tensor.platform.VectorPlatform;
+
 /**
  * Block-sparse rows with R×1 blocks (R = 4 or 8 output rows by one input column), the XNNPACK
  * SpMM layout: per block row (R consecutive output rows) the 16-bit column deltas of its
@@ -89,6 +91,15 @@ public final class BsrMatrix extends AbstractSparseMatrix implements SparseMatri
 
     @Override public long byteSize() {
         return 4L * values.length + 2L * deltas.length + 4L * blockPtr.length;
+    }
+
+    /**
+     * Whether the batch-1 kernel for {@code blockRows}-row blocks (4 or 8) runs as SIMD code here:
+     * it holds a block column in one vector of {@code blockRows} floats, and a species wider than
+     * the JVM's vectors runs hundreds of times slower.
+     */
+    public static boolean runsHere(int blockRows) {
+        return VectorPlatform.supportsLanes(blockRows);
     }
 
     @Override public String format() { return "bsr" + r + "x1"; }

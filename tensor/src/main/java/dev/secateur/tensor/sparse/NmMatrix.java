@@ -1,5 +1,7 @@
 package dev.secateur.tensor.sparse;
 
+import dev.secateur.tensor.platform.VectorPlatform;
+
 /**
  * N:M structured sparsity along the input dimension: every group of M consecutive columns of a
  * row keeps at most N weights (2:4, 1:4, 4:8, …; M ≤ 16). Each group stores exactly N slots;
@@ -110,6 +112,14 @@ public final class NmMatrix extends AbstractSparseMatrix implements SparseMatrix
     public int m() { return m; }
 
     @Override public long byteSize() { return 5L * values.length; }
+
+    /**
+     * Whether its kernels run as SIMD code here: they are written for 16 float lanes (512-bit
+     * vectors, AVX-512), and a species wider than the JVM's vectors runs hundreds of times slower.
+     */
+    public static boolean runsHere() {
+        return VectorPlatform.supportsLanes(16);
+    }
 
     @Override public String format() { return "nm" + n + ":" + m; }
 

@@ -71,6 +71,14 @@ public final class SellMatrix extends AbstractSparseMatrix implements SparseMatr
 
     @Override public long byteSize() { return 4L * values.length + 4L * columns.length + 4L * slotPtr.length; }
 
+    /**
+     * Whether its kernels run as SIMD code here: they are written for 16 float lanes (512-bit
+     * vectors, AVX-512), and a species wider than the JVM's vectors runs hundreds of times slower.
+     */
+    public static boolean runsHere() {
+        return VectorPlatform.supportsLanes(16);
+    }
+
     @Override public String format() { return "sell16"; }
 
     @Override public float[] toDense() {

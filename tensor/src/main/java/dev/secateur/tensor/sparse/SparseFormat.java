@@ -17,7 +17,10 @@ public interface SparseFormat {
      */
     int lanes();
 
-    /** Whether its kernels compile to SIMD instructions on this platform (else they would crawl). */
+    /**
+     * Whether its kernels compile to SIMD instructions on this platform (else they would crawl):
+     * by default, whether vectors of {@link #lanes()} floats are SIMD here.
+     */
     default boolean runsHere() {
         return lanes() == 0 || VectorPlatform.supportsLanes(lanes());
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 
 /**
  * The registry of storage formats: every place that builds a matrix by format name (the kernel
@@ -55,14 +56,16 @@ public final class SparseFormats {
         for (SparseFormat f : FORMATS) {
             sb.append(String.format(Locale.ROOT, "%-9s %s%s%n", f.name(),
                     f.lanes() == 0 ? "any width" : f.lanes() + " lanes",
-                    f.runsHere() ? "" : "  (disabled: needs " + 32 * f.lanes() + "-bit vectors)"));
+                    f.runsHere() ? "" : "  (disabled: its vector operations are not SIMD instructions here)"));
         }
         return sb.toString();
     }
 
     /** A built-in format from its parts. */
-    private record BuiltIn(String name, int lanes, boolean automatic, Suits suits, Builder builder, Worth worth)
+    private record BuiltIn(String name, int lanes, BooleanSupplier runs, boolean automatic, Suits suits, Builder builder, Worth worth)
             implements SparseFormat {
+        @Override public boolean runsHere() { return runs.getAsBoolean(); }
+
         @Override public boolean suits(WeightPattern p, int batch) { return suits.test(p, batch); }
 
         @Override public SparseMatrix build(float[] dense, int rows, int cols, boolean[] mask) {
@@ -81,30 +84,34 @@ public final class SparseFormats {
     @FunctionalInterface private interface Worth { boolean test(SparseMatrix built, WeightPattern p); }
 
     private static List<SparseFormat> builtIns() {
+        BooleanSupplier anywhere = () -> true;
         List<SparseFormat> f = new ArrayList<>();
-        f.add(new BuiltIn("dense", 0, true, ANY, DenseMatrix::from, ALWAYS));
+        f.add(new BuiltIn("dense", 0, anywhere, true, ANY, DenseMatrix::from, ALWAYS));
         // Batched CSR loads X straight from the caller's array, whose alignment varies run to run;
         // for wide layers the panel form reads an aligned copy and is as fast at its best.
-        f.add(new BuiltIn("csr", 0, true, (p, b) -> b == 1 || !PanelCsrMatrix.worthTrying(p.cols()), CsrMatrix::from, ALWAYS));
-        f.add(new BuiltIn("pcsr", 0, true, (p, b) -> b > 1 && PanelCsrMatrix.worthTrying(p.cols()), PanelCsrMatrix::from, ALWAYS));
+        f.add(new BuiltIn("csr", 0, anywhere, true, (p, b) -> b == 1 || !PanelCsrMatrix.worthTrying(p.cols()), CsrMatrix::from, ALWAYS));
+        f.add(new BuiltIn("pcsr", 0, anywhere, true, (p, b) -> b > 1 && PanelCsrMatrix.worthTrying(p.cols()), PanelCsrMatrix::from, ALWAYS));
         for (int r : new int[] {4, 8}) {
             // Blocks padded beyond 3× the kept weights cannot win.
-            f.add(new BuiltIn("bsr" + r + "x1", r, true, ANY, (d, rows, cols, m) -> BsrMatrix.from(d, rows, cols, m, r),
+            f.add(new BuiltIn("bsr" + r + "x1", r, () -> BsrMatrix.runsHere(r), true, ANY,
+                    (d, rows, cols, m) -> BsrMatrix.from(d, rows, cols, m, r),
                     (m, p) -> (long) ((BsrMatrix) m).blocks() * r <= 3 * Math.max(1, p.kept())));
         }
-        f.add(new BuiltIn("bitmap16", 16, true, ANY, BitmapMatrix::from, ALWAYS));
-        f.add(new BuiltIn("sell16", 16, true, ANY, SellMatrix::from,
+        f.add(new BuiltIn("bitmap16", 16, BitmapMatrix::runsHere, true, ANY, BitmapMatrix::from, ALWAYS));
+        f.add(new BuiltIn("sell16", 16, SellMatrix::runsHere, true, ANY, SellMatrix::from,
                 (m, p) -> ((SellMatrix) m).values.length <= 2 * p.kept() + 16L * SellMatrix.SLICE));
-        f.add(new BuiltIn("wsell16", 16, true, ANY, WindowedSellMatrix::from, (m, p) -> {
+        f.add(new BuiltIn("wsell16", 16, WindowedSellMatrix::runsHere, true, ANY, WindowedSellMatrix::from, (m, p) -> {
             WindowedSellMatrix w = (WindowedSellMatrix) m;
             return w.values.length <= 3 * p.kept() + 16L * WindowedSellMatrix.SLICE * w.windows;
         }));
-        f.add(new BuiltIn("nm2:4", 16, true, (p, b) -> p.isNm(2, 4) && !p.isNm(1, 4),
+        f.add(new BuiltIn("wsell8", 8, WindowedSell8Matrix::runsHere, true, ANY, WindowedSell8Matrix::from, ALWAYS));
+        f.add(new BuiltIn("wsell4", 4, WindowedSell4Matrix::runsHere, true, ANY, WindowedSell4Matrix::from, ALWAYS));
+        f.add(new BuiltIn("nm2:4", 16, NmMatrix::runsHere, true, (p, b) -> p.isNm(2, 4) && !p.isNm(1, 4),
                 (d, rows, cols, m) -> NmMatrix.from(d, rows, cols, m, 2, 4), ALWAYS));
-        f.add(new BuiltIn("nm1:4", 16, true, (p, b) -> p.isNm(1, 4),
+        f.add(new BuiltIn("nm1:4", 16, NmMatrix::runsHere, true, (p, b) -> p.isNm(1, 4),
                 (d, rows, cols, m) -> NmMatrix.from(d, rows, cols, m, 1, 4), ALWAYS));
         // int8 storage changes the numbers: only chosen where the weights already are int8 codes.
-        f.add(new BuiltIn("int8csr", 0, false, ANY, Int8CsrMatrix::from, ALWAYS));
+        f.add(new BuiltIn("int8csr", 0, anywhere, false, ANY, Int8CsrMatrix::from, ALWAYS));
         return f;
     }
 }

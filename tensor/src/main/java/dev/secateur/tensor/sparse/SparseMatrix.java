@@ -26,7 +26,8 @@ import dev.secateur.tensor.Workers;
  * by the format, independent of the thread count.
  */
 public sealed interface SparseMatrix
-        permits CsrMatrix, PanelCsrMatrix, Int8CsrMatrix, BsrMatrix, BitmapMatrix, SellMatrix, WindowedSellMatrix, NmMatrix,
+        permits CsrMatrix, PanelCsrMatrix, Int8CsrMatrix, BsrMatrix, BitmapMatrix, SellMatrix, WindowedSellMatrix, WindowedSell8Matrix,
+                WindowedSell4Matrix, NmMatrix,
                 DenseMatrix {
 
     /** Number of output rows M. */

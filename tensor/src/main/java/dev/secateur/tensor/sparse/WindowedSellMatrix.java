@@ -93,6 +93,14 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
 
     @Override public long byteSize() { return 5L * values.length + 4L * slotPtr.length; }
 
+    /**
+     * Whether its kernels run as SIMD code here: they are written for 16 float lanes (512-bit
+     * vectors, AVX-512), and a species wider than the JVM's vectors runs hundreds of times slower.
+     */
+    public static boolean runsHere() {
+        return VectorPlatform.supportsLanes(16);
+    }
+
     @Override public String format() { return "wsell16"; }
 
     @Override public float[] toDense() {

@@ -11,7 +11,7 @@ final class Fixtures {
 
     /** Every format, as one builder from (dense, rows, cols, mask). */
     enum Format {
-        DENSE, CSR, PCSR, INT8_CSR, BSR4, BSR8, BITMAP, SELL, WSELL, NM_2_4, NM_1_4, NM_3_8;
+        DENSE, CSR, PCSR, INT8_CSR, BSR4, BSR8, BITMAP, SELL, WSELL, WSELL8, WSELL4, NM_2_4, NM_1_4, NM_3_8;
 
         SparseMatrix build(float[] w, int rows, int cols, boolean[] mask) {
             return switch (this) {
@@ -24,6 +24,8 @@ final class Fixtures {
                 case BITMAP -> BitmapMatrix.from(w, rows, cols, mask);
                 case SELL -> SellMatrix.from(w, rows, cols, mask);
                 case WSELL -> WindowedSellMatrix.from(w, rows, cols, mask);
+                case WSELL8 -> WindowedSell8Matrix.from(w, rows, cols, mask);
+                case WSELL4 -> WindowedSell4Matrix.from(w, rows, cols, mask);
                 case NM_2_4 -> NmMatrix.from(w, rows, cols, mask, 2, 4);
                 case NM_1_4 -> NmMatrix.from(w, rows, cols, mask, 1, 4);
                 case NM_3_8 -> NmMatrix.from(w, rows, cols, mask, 3, 8);
@@ -41,6 +43,23 @@ final class Fixtures {
         }
 
         boolean quantized() { return this == INT8_CSR; }
+
+        /**
+         * Whether the format's kernels run as SIMD code on this JVM's vectors. Formats written for
+         * wider vectors are skipped (they would pass, hundreds of times slower); formats with a
+         * scalar fallback (wsell8, wsell4) always run, through whichever path applies here.
+         */
+        boolean runsHere() {
+            return switch (this) {
+                case BSR4 -> BsrMatrix.runsHere(4);
+                case BSR8 -> BsrMatrix.runsHere(8);
+                case BITMAP -> BitmapMatrix.runsHere();
+                case SELL -> SellMatrix.runsHere();
+                case WSELL -> WindowedSellMatrix.runsHere();
+                case NM_2_4, NM_1_4, NM_3_8 -> NmMatrix.runsHere();
+                default -> true;
+            };
+        }
     }
 
     /** Values in [-1, 1) without zeros (zeros only where a test puts them on purpose). */

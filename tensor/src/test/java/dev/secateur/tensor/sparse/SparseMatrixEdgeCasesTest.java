@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.secateur.tensor.Workers;
 import dev.secateur.tensor.reference.ReferenceSpmm;
@@ -20,6 +21,7 @@ class SparseMatrixEdgeCasesTest {
     @ParameterizedTest
     @EnumSource(Fixtures.Format.class)
     void columnGapsWiderThanSixteenBitsAreBridged(Fixtures.Format format) {
+        assumeTrue(format.runsHere(), "needs wider vectors");
         int rows = 5, cols = 140_003;
         SplittableRandom rnd = new SplittableRandom(7);
         float[] w = Fixtures.weights(rnd, rows * cols);

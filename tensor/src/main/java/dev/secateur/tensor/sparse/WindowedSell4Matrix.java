@@ -1,0 +1,84 @@
+package dev.secateur.tensor.sparse;
+
+import dev.secateur.tensor.platform.VectorPlatform;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Sliding-window SELL for 128-bit vectors ({@code "wsell4"}, NEON and SSE/AVX widths): slices of
+ * 4 output rows, each slot an 8-column input window read with two vector loads at its base
+ * column and permuted with a two-vector {@code selectFrom} (NEON {@code tbl} over two registers,
+ * x86 {@code vpermi2d}). Two registers per window: a 4-column window pads far more at these
+ * sparsities. See {@link SlidingSellMatrix}.
+ */
+public final class WindowedSell4Matrix extends SlidingSellMatrix implements SparseMatrix {
+    static final int LANES = 4;
+    static final int WINDOW = 8;
+    private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
+    private static final VectorSpecies<Integer> I4 = IntVector.SPECIES_128;
+    private static final boolean VECTOR = runsHere();
+
+    private WindowedSell4Matrix(Layout layout) {
+        super(layout);
+    }
+
+    /**
+     * Whether the batch-1 kernel runs as SIMD code here: 128-bit vectors with two-vector permutes
+     * and per-lane shifts (AArch64, x86 with AVX2 or later). Plain SSE has neither: there the
+     * format still works, in scalar code.
+     */
+    public static boolean runsHere() {
+        return VectorPlatform.supportsLanes(LANES) && VectorPlatform.PERMUTES;
+    }
+
+    /** Over the non-zero entries of the dense row-major {@code rows×cols} weight. */
+    public static WindowedSell4Matrix from(float[] dense, int rows, int cols) {
+        return from(dense, rows, cols, null);
+    }
+
+    /** Over the entries where {@code mask} is true; a null mask keeps the non-zeros. */
+    public static WindowedSell4Matrix from(float[] dense, int rows, int cols, boolean[] mask) {
+        return new WindowedSell4Matrix(layout("wsell4", dense, rows, cols, mask, LANES, WINDOW));
+    }
+
+    @Override public String format() { return "wsell4"; }
+
+    @Override void vectorRange(float[] x, int xOff, float[] y, int yOff, float[] bias, boolean relu, int s0, int s1) {
+        int full = VECTOR && cols >= WINDOW ? Math.min(s1, rows / LANES) : s0;
+        if (s0 < full) {
+            multiply(values, base, packed, slotPtr, x, xOff, y, yOff, s0, full);
+            if (bias != null || relu) epilogue(y, yOff, bias, relu, s0 * LANES, full * LANES);
+        }
+        if (Math.max(s0, full) < s1) scalarSlices(x, xOff, y, yOff, bias, relu, Math.max(s0, full), s1);
+    }
+
+    /** Full slices {@code [s0, s1)}: per slot one value load, two x loads, one permute, one FMA; two sums. */
+    private static void multiply(float[] v, int[] base, int[] packed, int[] ptr, float[] x, int xOff, float[] y, int yOff,
+                                 int s0, int s1) {
+        IntVector shifts = IntVector.zero(I4).addIndex(3);
+        for (int s = s0; s < s1; s++) {
+            FloatVector a0 = FloatVector.zero(S4), a1 = a0;
+            int t = ptr[s], e = ptr[s + 1];
+            for (; t + 1 < e; t += 2) {
+                a0 = fma(FloatVector.fromArray(S4, v, t * LANES), pick(x, xOff + base[t], packed[t], shifts), a0);
+                a1 = fma(FloatVector.fromArray(S4, v, t * LANES + LANES), pick(x, xOff + base[t + 1], packed[t + 1], shifts), a1);
+            }
+            if (t < e) a0 = fma(FloatVector.fromArray(S4, v, t * LANES), pick(x, xOff + base[t], packed[t], shifts), a0);
+            a0.add(a1).intoArray(y, yOff + s * LANES);
+        }
+    }
+
+    /** The inputs of a slot's 4 lanes: x[at + position], positions 3 bits per lane. */
+    private static FloatVector pick(float[] x, int at, int positions, IntVector shifts) {
+        IntVector idx = IntVector.broadcast(I4, positions).lanewise(VectorOperators.LSHR, shifts).and(WINDOW - 1);
+        return idx.selectFrom(FloatVector.fromArray(S4, x, at).reinterpretAsInts(),
+                FloatVector.fromArray(S4, x, at + LANES).reinterpretAsInts()).reinterpretAsFloats();
+    }
+
+    /** {@code a·b + c}: fused where the CPU has FMA, else multiply then add (see {@link VectorPlatform#FMA}). */
+    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
+        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
+    }
+}
