@@ -1,26 +1,30 @@
 /**
- * Secateur prune: the compression pipeline of the seed.
+ * Secateur prune: the compression pipeline of the seed, one sub-package per job.
  *
  * <ul>
- *   <li>Masks on plain arrays: {@link dev.secateur.prune.ContributionScorer} scores units
- *       ({@link dev.secateur.prune.Criterion} × {@link dev.secateur.prune.Granularity}) with the
- *       {@code tensor.ops.Magnitude} kernels; {@link dev.secateur.prune.MagnitudePruner} (per
- *       layer), {@link dev.secateur.prune.GlobalPruner} (one threshold, density caps, exclusions)
- *       and {@link dev.secateur.prune.NmPruner} (N:M) turn scores into exact 0/1 masks.</li>
- *   <li>Models: {@link dev.secateur.prune.ModelPruner} applies a {@link dev.secateur.prune.PruningPlan}
- *       to a model's parameters (masks live on the nn Parameters);
- *       {@link dev.secateur.prune.IterativePruning} (the seed's loop) and
- *       {@link dev.secateur.prune.GradualPruning} (AGP) are the schedules; the
- *       {@link dev.secateur.prune.CompressionHistory} records every step.</li>
- *   <li>Structure: {@link dev.secateur.prune.ChannelGraph} ties channel spaces through
- *       BatchNorm, Flatten and residual adds; {@link dev.secateur.prune.StructuredCompactor}
- *       removes dead channels; {@link dev.secateur.prune.CompactionCheck} proves agreement.</li>
- *   <li>Quantization: {@link dev.secateur.prune.Int8Quantizer} (per-channel symmetric int8),
- *       {@link dev.secateur.prune.ModelQuantizer}, {@link dev.secateur.prune.ActivationCalibrator}.</li>
- *   <li>Files and reports: {@link dev.secateur.prune.CompressedModelFile} (sparse int8
- *       safetensors), {@link dev.secateur.prune.CompressionReport}; sensitivity curves and the
- *       budget planner ({@link dev.secateur.prune.SensitivityAnalysis},
- *       {@link dev.secateur.prune.SensitivityPlanner}).</li>
+ *   <li>{@link dev.secateur.prune.scoring}: what can be pruned and how much each unit matters:
+ *       {@code PrunableLayer} and its plain-array view {@code LayerWeights}, {@code Granularity}
+ *       (weight, filter, channel, block, N:M) and {@code UnitLayout}, {@code Criterion} and
+ *       {@code ContributionScorer} (on the {@code tensor.ops.Magnitude} kernels).</li>
+ *   <li>{@link dev.secateur.prune.mask}: scores to exact 0/1 masks: {@code MagnitudePruner}
+ *       (per layer), {@code GlobalPruner} (one threshold, {@code DensityCaps}, exclusions),
+ *       {@code NmPruner} (N:M), tied filters across residual adds; {@code ModelPruner} applies a
+ *       {@code PruningPlan} to a model (masks live on the nn Parameters).</li>
+ *   <li>{@link dev.secateur.prune.schedule}: {@code IterativePruning} (the seed's loop) and
+ *       {@code GradualPruning} (AGP), and the training they call through {@code FineTuner} /
+ *       {@code Evaluator} and their data set adapters.</li>
+ *   <li>{@link dev.secateur.prune.compact}: {@code ChannelGraph} ties channel spaces through
+ *       BatchNorm, Flatten and residual adds; {@code StructuredCompactor} removes dead channels;
+ *       {@code CompactionCheck} proves agreement.</li>
+ *   <li>{@link dev.secateur.prune.quant}: {@code ModelQuantizer} (per-channel symmetric int8),
+ *       {@code QuantizationError}, {@code ActivationCalibrator}.</li>
+ *   <li>{@link dev.secateur.prune.report}: {@code CompressionReport} (size, speed, accuracy),
+ *       {@code LayerFootprint}, {@code LatencyProbe}.</li>
+ *   <li>{@link dev.secateur.prune.sensitivity}: per-layer sensitivity curves and the budget
+ *       planner.</li>
  * </ul>
+ *
+ * The file the tools write, its compression history and the int8 codec are in nn
+ * ({@code dev.secateur.nn.compressed}), so that nn alone loads every compressed model.
  */
 package dev.secateur.prune;

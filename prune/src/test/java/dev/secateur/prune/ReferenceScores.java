@@ -1,15 +1,19 @@
 package dev.secateur.prune;
 
+import dev.secateur.prune.scoring.Criterion;
+import dev.secateur.prune.scoring.Granularity;
+import dev.secateur.prune.scoring.LayerWeights;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /** Direct scalar float64 unit scores and masks, written from the definitions (no UnitLayout). */
-final class ReferenceScores {
+public final class ReferenceScores {
     private ReferenceScores() {}
 
     /** Weight indices of every unit, in the documented unit order. */
-    static List<int[]> units(int[] dims, Granularity g) {
+    public static List<int[]> units(int[] dims, Granularity g) {
         int out = dims[0], in = dims[1], taps = 1;
         for (int i = 2; i < dims.length; i++) taps *= dims[i];
         int cols = in * taps;
@@ -51,7 +55,7 @@ final class ReferenceScores {
         return units;
     }
 
-    static double[] scores(LayerWeights w, Criterion c, Granularity g) {
+    public static double[] scores(LayerWeights w, Criterion c, Granularity g) {
         int[] dims = w.shape().toArray();
         int cols = w.size() / dims[0];
         List<int[]> units = units(dims, g);
@@ -88,7 +92,7 @@ final class ReferenceScores {
     }
 
     /** Reference mask: prune `target` units by (already pruned, score, index) ascending. */
-    static float[] mask(LayerWeights w, Granularity g, double[] scores, int target) {
+    public static float[] mask(LayerWeights w, Granularity g, double[] scores, int target) {
         List<int[]> units = units(w.shape().toArray(), g);
         Integer[] order = new Integer[units.size()];
         boolean[] dead = new boolean[units.size()];
@@ -114,7 +118,7 @@ final class ReferenceScores {
     }
 
     /** Weights that are multiples of 1/16 in [-4, 4]: float sums of them are exact. */
-    static float[] exactWeights(SplittableRandom r, int n) {
+    public static float[] exactWeights(SplittableRandom r, int n) {
         float[] w = new float[n];
         for (int i = 0; i < n; i++) w[i] = (r.nextInt(129) - 64) / 16f;
         return w;

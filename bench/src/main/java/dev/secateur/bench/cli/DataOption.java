@@ -1,7 +1,7 @@
 package dev.secateur.bench.cli;
 
 import dev.secateur.datasets.TrainTest;
-import dev.secateur.prune.EvaluationData;
+import dev.secateur.prune.schedule.EvaluationData;
 import dev.secateur.tensor.Shape;
 import picocli.CommandLine.Option;
 

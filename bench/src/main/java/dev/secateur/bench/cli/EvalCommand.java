@@ -2,7 +2,7 @@ package dev.secateur.bench.cli;
 
 import dev.secateur.datasets.TrainTest;
 import dev.secateur.nn.Model;
-import dev.secateur.prune.CompressedModelFile;
+import dev.secateur.nn.compressed.CompressedModelFile;
 import dev.secateur.nn.io.Json;
 import dev.secateur.nn.train.Evaluation;
 import dev.secateur.tensor.Workers;

@@ -2,9 +2,9 @@ package dev.secateur.bench.cli;
 
 import dev.secateur.nn.Layer;
 import dev.secateur.nn.Model;
-import dev.secateur.prune.CompressedModelFile;
 import dev.secateur.nn.Parameter;
 import dev.secateur.nn.TrainingInfo;
+import dev.secateur.nn.compressed.CompressedModelFile;
 import dev.secateur.nn.io.Json;
 import dev.secateur.nn.layers.ResidualBlock;
 import dev.secateur.tensor.Shape;

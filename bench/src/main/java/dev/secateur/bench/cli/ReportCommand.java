@@ -2,9 +2,9 @@ package dev.secateur.bench.cli;
 
 import dev.secateur.datasets.TrainTest;
 import dev.secateur.nn.Model;
-import dev.secateur.prune.CompressedModelFile;
-import dev.secateur.prune.CompressionReport;
-import dev.secateur.prune.DatasetEvaluator;
+import dev.secateur.nn.compressed.CompressedModelFile;
+import dev.secateur.prune.report.CompressionReport;
+import dev.secateur.prune.schedule.DatasetEvaluator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -2,8 +2,8 @@ package dev.secateur.bench.kernels;
 
 import dev.secateur.tensor.Workers;
 import dev.secateur.tensor.sparse.NmMatrix;
-import dev.secateur.tensor.sparse.SparseMatrix;
 import dev.secateur.tensor.sparse.SparseFormats;
+import dev.secateur.tensor.sparse.SparseMatrix;
 import dev.secateur.tensor.sparse.SparseSelector;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;

@@ -3,11 +3,11 @@ package dev.secateur.bench.models;
 import dev.secateur.nn.Model;
 import dev.secateur.nn.ModelFile;
 import dev.secateur.nn.zoo.Models;
-import dev.secateur.prune.Criterion;
-import dev.secateur.prune.Granularity;
-import dev.secateur.prune.ModelPruner;
-import dev.secateur.prune.PruningPlan;
-import dev.secateur.prune.Scope;
+import dev.secateur.prune.mask.ModelPruner;
+import dev.secateur.prune.mask.PruningPlan;
+import dev.secateur.prune.mask.Scope;
+import dev.secateur.prune.scoring.Criterion;
+import dev.secateur.prune.scoring.Granularity;
 
 import java.io.IOException;
 import java.nio.file.Files;

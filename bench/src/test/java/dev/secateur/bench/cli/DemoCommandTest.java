@@ -1,8 +1,8 @@
 package dev.secateur.bench.cli;
 
+import dev.secateur.nn.compressed.CompressedModelFile;
 import dev.secateur.nn.io.Json;
-import dev.secateur.prune.CompressedModelFile;
-import dev.secateur.prune.ModelPruner;
+import dev.secateur.prune.mask.ModelPruner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,6 @@
 package dev.secateur.bench.cli.demo;
 
-import dev.secateur.prune.CompressionReport;
+import dev.secateur.prune.report.CompressionReport;
 
 /**
  * The demo's closing table: the seed's three objectives (size, speed, accuracy) plus parameter

@@ -4,7 +4,7 @@ import dev.secateur.nn.Model;
 import dev.secateur.nn.compiled.CompileOptions;
 import dev.secateur.nn.compiled.CompiledModel;
 import dev.secateur.nn.compiled.KernelChoice;
-import dev.secateur.prune.LatencyProbe;
+import dev.secateur.prune.report.LatencyProbe;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;

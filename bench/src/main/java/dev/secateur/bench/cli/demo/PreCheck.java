@@ -1,9 +1,9 @@
 package dev.secateur.bench.cli.demo;
 
 import dev.secateur.nn.Model;
-import dev.secateur.prune.CompressionHistory;
-import dev.secateur.prune.ModelPruner;
-import dev.secateur.prune.PrunableLayer;
+import dev.secateur.nn.compressed.CompressionHistory;
+import dev.secateur.prune.mask.ModelPruner;
+import dev.secateur.prune.scoring.PrunableLayer;
 import dev.secateur.tensor.Tensor;
 
 import java.util.ArrayList;

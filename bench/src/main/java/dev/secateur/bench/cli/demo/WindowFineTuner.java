@@ -6,9 +6,9 @@ import dev.secateur.datasets.Dataset;
 import dev.secateur.nn.Model;
 import dev.secateur.nn.optim.Adam;
 import dev.secateur.nn.optim.Optimizer;
+import dev.secateur.prune.schedule.DatasetFineTuner;
+import dev.secateur.prune.schedule.FineTuner;
 import dev.secateur.tensor.Tensor;
-import dev.secateur.prune.DatasetFineTuner;
-import dev.secateur.prune.FineTuner;
 
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;

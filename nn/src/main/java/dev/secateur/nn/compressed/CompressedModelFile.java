@@ -1,0 +1,327 @@
+package dev.secateur.nn.compressed;
+
+import dev.secateur.nn.Layer;
+import dev.secateur.nn.LayerSpec;
+import dev.secateur.nn.Model;
+import dev.secateur.nn.ModelFile;
+import dev.secateur.nn.Parameter;
+import dev.secateur.nn.io.Json;
+import dev.secateur.nn.io.ModelFormatException;
+import dev.secateur.nn.io.SafetensorsFile;
+import dev.secateur.nn.io.SafetensorsWriter;
+import dev.secateur.nn.io.TensorInfo;
+import dev.secateur.nn.layers.Conv2d;
+import dev.secateur.nn.layers.Dense;
+import dev.secateur.nn.layers.Layers;
+import dev.secateur.nn.layers.ResidualBlock;
+import dev.secateur.tensor.Shape;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A safetensors model file that stores pruned weights compactly: for each prunable weight with
+ * at most half of its entries kept, only the kept values (float32, or int8 codes plus
+ * per-output-channel float32 scales) and their positions ({@link SparsePositions}: gap bytes,
+ * Deflate-compressed) are written. Dense weights are float32 (or int8 + scales). Biases,
+ * BatchNorm tensors and masks of other parameters are written as they are.
+ *
+ * <p>{@code __metadata__} keys: {@value #FORMAT_KEY} = {@value #FORMAT}; {@value #MODEL_KEY} = the
+ * architecture ({@link Model#specTree()} as JSON); {@value #ENCODING_KEY} = per encoded weight,
+ * how to read it back; {@value CompressionHistory#METADATA_KEY} = the compression history. Tensor
+ * names: {@code W} (dense f32), {@code W#codes} + {@code W#scales} (dense int8),
+ * {@code W#values} + {@code W#positions} (+ {@code W#scales}) (sparse), {@code P#mask} (a mask
+ * bitmap of another parameter). Every position, count and length is validated on load.
+ */
+public final class CompressedModelFile {
+    public static final String FORMAT_KEY = "secateur.format";
+    public static final String FORMAT = "secateur-compressed/1";
+    public static final String MODEL_KEY = "secateur.model";
+    public static final String ENCODING_KEY = "secateur.encoding";
+
+    /**
+     * A model read back with its compression state.
+     *
+     * @param training the file's {@code training} metadata (JSON, as the nn {@code ModelFile}
+     *                 writes it) or null; carried over when the model is saved again
+     */
+    public record Loaded(Model model, CompressionHistory history, boolean int8, Path file, long fileBytes, String training) {}
+
+    private CompressedModelFile() {}
+
+    /**
+     * Writes {@code model} (masks included) with its {@code history}; with {@code int8}, every
+     * prunable weight is stored as symmetric per-channel int8.
+     */
+    public static void save(Model model, CompressionHistory history, boolean int8, Path file) throws IOException {
+        save(model, history, int8, null, file);
+    }
+
+    /** As {@link #save(Model, CompressionHistory, boolean, Path)}, keeping the {@code training} metadata. */
+    public static void save(Model model, CompressionHistory history, boolean int8, String training, Path file) throws IOException {
+        writer(model, history, int8, training).write(file);
+    }
+
+    /** The bytes {@link #save} would write. */
+    public static byte[] toBytes(Model model, CompressionHistory history, boolean int8) {
+        return writer(model, history, int8, null).toBytes();
+    }
+
+    private static SafetensorsWriter writer(Model model, CompressionHistory history, boolean int8, String training) {
+        SafetensorsWriter w = new SafetensorsWriter();
+        Map<String, Object> encoding = new LinkedHashMap<>();
+        Set<String> prunable = new HashSet<>();
+        Int8Quantizer quantizer = new Int8Quantizer();
+        for (Parameter p : encodedWeights(model)) {
+            prunable.add(p.name());
+            float[] v = p.value().toArray();
+            Shape shape = p.value().shape();
+            float[] keep = keepMask(p);
+            int nnz = 0;
+            for (float k : keep) if (k != 0f) nnz++;
+            boolean sparse = nnz <= v.length / 2;
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("encoding", sparse ? "sparse" : "dense");
+            e.put("dtype", int8 ? "i8" : "f32");
+            e.put("shape", shape.toArray());
+            QuantizedWeights q = int8 ? quantizer.quantize(v, shape) : null;
+            if (q != null) w.putF32(p.name() + "#scales", new int[]{q.scales().length}, q.scales());
+            if (!sparse) {
+                if (q != null) w.putI8(p.name() + "#codes", shape.toArray(), q.values());
+                else w.putF32(p.name(), shape.toArray(), v);
+                if (p.hasMask()) putMask(w, p);
+            } else {
+                byte[] gaps = SparsePositions.encode(keep);
+                byte[] packed = SparsePositions.deflate(gaps);
+                w.putU8(p.name() + "#positions", new int[]{packed.length}, packed);
+                e.put("nnz", nnz);
+                e.put("positions_bytes", gaps.length);
+                byte[] values = q != null ? new byte[nnz] : new byte[4 * nnz];
+                int k = 0;
+                for (int i = 0; i < v.length; i++) {
+                    if (keep[i] == 0f) continue;
+                    if (q != null) values[k++] = q.values()[i];
+                    else {
+                        int bits = Float.floatToRawIntBits(v[i]);
+                        for (int b = 0; b < 4; b++) values[4 * k + b] = (byte) (bits >>> (8 * b));
+                        k++;
+                    }
+                }
+                byte[] vpacked = SparsePositions.deflate(values);
+                e.put("values_bytes", values.length);
+                e.put("values_deflated", vpacked.length < values.length);
+                byte[] stored = vpacked.length < values.length ? vpacked : values;
+                w.putU8(p.name() + "#values", new int[]{stored.length}, stored);
+            }
+            encoding.put(p.name(), e);
+        }
+        for (Map.Entry<String, Parameter> t : model.namedTensors().entrySet()) {
+            if (prunable.contains(t.getKey())) continue;
+            w.put(t.getKey(), t.getValue().value());
+            if (t.getValue().hasMask()) putMask(w, t.getValue());
+        }
+        w.putMetadata(FORMAT_KEY, FORMAT);
+        w.putMetadata(MODEL_KEY, Json.write(model.specTree()));
+        w.putMetadata(ENCODING_KEY, Json.write(encoding));
+        w.putMetadata(CompressionHistory.METADATA_KEY, history.toJson());
+        if (training != null) w.putMetadata("training", training);
+        return w;
+    }
+
+    /** Bytes of {@code model} as a plain dense float32 safetensors file (every tensor f32, no masks). */
+    public static long denseBytes(Model model) {
+        SafetensorsWriter w = new SafetensorsWriter();
+        for (Map.Entry<String, Parameter> t : model.namedTensors().entrySet()) w.put(t.getKey(), t.getValue().value());
+        w.putMetadata("format", ModelFile.FORMAT);
+        w.putMetadata("architecture", Json.write(model.specTree()));
+        return w.toBytes().length;
+    }
+
+    /** Whether {@code file}'s metadata says it was written by this class. */
+    public static boolean isCompressedFile(SafetensorsFile f) {
+        return FORMAT.equals(f.metadata().get(FORMAT_KEY));
+    }
+
+    /**
+     * Reads a file written by {@link #save}, or a plain nn {@link ModelFile} (dense or masked; its
+     * compression history, if any, is read from the same metadata key).
+     */
+    public static Loaded load(Path file) throws IOException {
+        SafetensorsFile f = SafetensorsFile.read(file);
+        String src = file.toString();
+        if (!isCompressedFile(f)) {
+            if (!ModelFile.FORMAT.equals(f.metadata().get("format"))) {
+                throw new ModelFormatException(src, -1, "neither a Secateur compressed model (" + FORMAT_KEY + " = " + FORMAT
+                        + ") nor a Secateur model file (format = " + ModelFile.FORMAT + ")");
+            }
+            ModelFile.Loaded plain = ModelFile.fromFile(f);
+            CompressionHistory h = CompressionHistory.fromJson(f.metadata().get(CompressionHistory.METADATA_KEY));
+            return new Loaded(plain.model(), h, false, file, Files.size(file), f.metadata().get("training"));
+        }
+        Model model = buildModel(f.metadata(MODEL_KEY), src);
+        Map<String, Object> encoding = Json.parseObject(f.metadata(ENCODING_KEY));
+        boolean int8 = false;
+        for (Map.Entry<String, Parameter> t : model.namedTensors().entrySet()) {
+            String name = t.getKey();
+            Parameter p = t.getValue();
+            Object e = encoding.get(name);
+            if (e == null) {
+                copy(f, name, p, src);
+            } else {
+                int8 |= readEncoded(f, name, p, (Map<?, ?>) e, src);
+            }
+            if (f.contains(name + "#mask")) {
+                byte[] bits = f.u8(name + "#mask");
+                if (bits.length != (p.size() + 7) / 8) throw new ModelFormatException(src, -1, "mask of " + name + " has " + bits.length + " bytes");
+                boolean[] keep = new boolean[p.size()];
+                for (int i = 0; i < keep.length; i++) keep[i] = (bits[i >>> 3] >>> (i & 7) & 1) != 0;
+                p.setMask(keep);
+            }
+        }
+        CompressionHistory history = CompressionHistory.fromJson(f.metadata().get(CompressionHistory.METADATA_KEY));
+        return new Loaded(model, history, int8, file, Files.size(file), f.metadata().get("training"));
+    }
+
+    private static boolean readEncoded(SafetensorsFile f, String name, Parameter p, Map<?, ?> e, String src) {
+        Shape shape = p.value().shape();
+        if (!(e.get("shape") instanceof List<?> dims) || !shapeOf(dims).equals(shape)) {
+            throw new ModelFormatException(src, -1, "encoded weight " + name + " has shape " + e.get("shape") + ", the architecture says " + shape);
+        }
+        boolean int8 = "i8".equals(e.get("dtype"));
+        float[] scales = null;
+        if (int8) {
+            scales = f.f32(name + "#scales");
+            if (scales.length != shape.dim(0)) throw new ModelFormatException(src, -1, name + ": " + scales.length + " scales for " + shape.dim(0) + " channels");
+        }
+        float[] out = p.value().data();
+        int row = shape.dim(0) == 0 ? 0 : shape.size() / shape.dim(0);
+        if ("dense".equals(e.get("encoding"))) {
+            if (int8) {
+                byte[] codes = f.i8(name + "#codes");
+                if (codes.length != shape.size()) throw new ModelFormatException(src, -1, name + ": " + codes.length + " codes for shape " + shape);
+                float[] dq = new QuantizedWeights(shape, codes, scales).dequantize();
+                System.arraycopy(dq, 0, out, p.value().offset(), dq.length);
+            } else {
+                copy(f, name, p, src);
+            }
+            return int8;
+        }
+        if (!"sparse".equals(e.get("encoding"))) throw new ModelFormatException(src, -1, name + ": unknown encoding " + e.get("encoding"));
+        int nnz = intField(e, "nnz", shape.size(), src, name);
+        int posBytes = intField(e, "positions_bytes", Integer.MAX_VALUE - 8, src, name);
+        int valBytes = intField(e, "values_bytes", Integer.MAX_VALUE - 8, src, name);
+        if (valBytes != (long) nnz * (int8 ? 1 : 4)) throw new ModelFormatException(src, -1, name + ": " + valBytes + " value bytes for " + nnz + " entries");
+        if (posBytes < nnz) throw new ModelFormatException(src, -1, name + ": " + posBytes + " position bytes for " + nnz + " entries");
+        byte[] gaps = SparsePositions.inflate(f.u8(name + "#positions"), posBytes, src + ": " + name + "#positions");
+        int[] pos = SparsePositions.decode(gaps, nnz, shape.size(), src + ": " + name);
+        byte[] stored = f.u8(name + "#values");
+        byte[] values = Boolean.TRUE.equals(e.get("values_deflated"))
+                ? SparsePositions.inflate(stored, valBytes, src + ": " + name + "#values") : stored;
+        if (values.length != valBytes) throw new ModelFormatException(src, -1, name + ": " + values.length + " value bytes, expected " + valBytes);
+        java.util.Arrays.fill(out, p.value().offset(), p.value().offset() + shape.size(), 0f);
+        boolean[] keep = new boolean[shape.size()];
+        for (int k = 0; k < nnz; k++) {
+            int i = pos[k];
+            float v;
+            if (int8) {
+                if (values[k] == Byte.MIN_VALUE) throw new ModelFormatException(src, -1, name + ": int8 code -128 at entry " + k);
+                v = values[k] * scales[row == 0 ? 0 : i / row];
+            } else {
+                int bits = (values[4 * k] & 0xFF) | (values[4 * k + 1] & 0xFF) << 8 | (values[4 * k + 2] & 0xFF) << 16 | (values[4 * k + 3] & 0xFF) << 24;
+                v = Float.intBitsToFloat(bits);
+            }
+            out[p.value().offset() + i] = v;
+            keep[i] = true;
+        }
+        p.setMask(keep);
+        return int8;
+    }
+
+    private static int intField(Map<?, ?> e, String key, int max, String src, String name) {
+        if (!(e.get(key) instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.longValue() < 0 || n.longValue() > max) {
+            throw new ModelFormatException(src, -1, name + ": field " + key + " is " + e.get(key) + ", expected an integer in [0, " + max + "]");
+        }
+        return n.intValue();
+    }
+
+    private static void copy(SafetensorsFile f, String name, Parameter p, String src) {
+        if (!f.contains(name)) throw new ModelFormatException(src, -1, "missing tensor " + name);
+        TensorInfo info = f.info(name);
+        if (!info.shapeObject().equals(p.value().shape())) {
+            throw new ModelFormatException(src, info.begin(), "tensor " + name + " has shape " + info.shapeObject() + ", the architecture says " + p.value().shape());
+        }
+        p.value().copyFrom(f.tensor(name));
+    }
+
+    /** Rebuilds the layers from the architecture JSON. */
+    static Model buildModel(String specJson, String src) {
+        Map<String, Object> spec = Json.parseObject(specJson);
+        if (!(spec.get("architecture") instanceof String arch) || !(spec.get("input") instanceof List<?> in)
+                || !(spec.get("layers") instanceof List<?> ls)) {
+            throw new ModelFormatException(src, -1, "architecture metadata needs 'architecture', 'input' and 'layers'");
+        }
+        List<Layer> layers = new ArrayList<>();
+        for (Object o : ls) layers.add(Layers.fromSpec(LayerSpec.fromTree(o)));
+        return new Model(arch, shapeOf(in), layers);
+    }
+
+    private static Shape shapeOf(List<?> dims) {
+        int[] d = new int[dims.size()];
+        for (int i = 0; i < d.length; i++) {
+            if (!(dims.get(i) instanceof Number n)) throw new IllegalArgumentException("shape entry " + dims.get(i) + " is not a number");
+            d[i] = n.intValue();
+        }
+        return Shape.of(d);
+    }
+
+    /**
+     * The weights written with an encoding: every dense and convolution weight in forward order,
+     * residual blocks included (the weights the prune module can prune).
+     */
+    private static List<Parameter> encodedWeights(Model model) {
+        List<Parameter> out = new ArrayList<>();
+        collectWeights(model.layers(), out);
+        return out;
+    }
+
+    private static void collectWeights(List<Layer> layers, List<Parameter> out) {
+        for (Layer l : layers) {
+            switch (l) {
+                case Dense d -> out.add(d.weight());
+                case Conv2d c -> out.add(c.weight());
+                case ResidualBlock r -> {
+                    collectWeights(r.mainPath(), out);
+                    collectWeights(r.shortcutPath(), out);
+                }
+                default -> { }
+            }
+        }
+    }
+
+    private static float[] keepMask(Parameter p) {
+        if (p.hasMask()) return p.maskArray().clone();
+        float[] v = p.value().toArray();
+        float[] keep = new float[v.length];
+        for (int i = 0; i < v.length; i++) keep[i] = v[i] != 0f ? 1f : 0f;
+        return keep;
+    }
+
+    /** Writes the mask bitmap of {@code p}, unless it keeps everything (then it carries no information). */
+    private static void putMask(SafetensorsWriter w, Parameter p) {
+        float[] m = p.maskArray();
+        boolean anyPruned = false;
+        for (float x : m) anyPruned |= x == 0f;
+        if (!anyPruned) return;
+        byte[] bits = new byte[(m.length + 7) / 8];
+        for (int i = 0; i < m.length; i++) if (m[i] != 0f) bits[i >>> 3] |= (byte) (1 << (i & 7));
+        w.putU8(p.name() + "#mask", new int[]{bits.length}, bits);
+    }
+
+}

@@ -1,9 +1,0 @@
-package dev.secateur.prune;
-
-import dev.secateur.nn.Model;
-
-/** Test accuracy of a model, a fraction in [0, 1]. */
-@FunctionalInterface
-public interface Evaluator {
-    double accuracy(Model model);
-}

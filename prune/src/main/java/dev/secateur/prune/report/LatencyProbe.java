@@ -1,0 +1,45 @@
+package dev.secateur.prune.report;
+
+import dev.secateur.nn.Model;
+import dev.secateur.tensor.Shape;
+import dev.secateur.tensor.Tensor;
+
+import java.util.Arrays;
+import java.util.function.Consumer;
+
+/**
+ * Median wall-clock latency of a predict call on random inputs: warm-up calls for a quarter of
+ * the budget, then repeated timed calls until about {@code budgetMillis} have passed (at least
+ * 5). A rough number for reports and the demo; JMH (bench module) gives the careful one.
+ */
+public final class LatencyProbe {
+    private LatencyProbe() {}
+
+    public static double medianMillis(Model model, int batch, long budgetMillis) {
+        return medianMillis(model.inputShape(), batch, budgetMillis, model::predict);
+    }
+
+    /** The same for any predictor of one-sample shape {@code input} (e.g. a compiled model). */
+    public static double medianMillis(Shape input, int batch, long budgetMillis, Consumer<Tensor> predict) {
+        int[] dims = new int[input.rank() + 1];
+        dims[0] = batch;
+        System.arraycopy(input.toArray(), 0, dims, 1, input.rank());
+        Tensor x = Tensor.randomUniform(42, -1f, 1f, dims);
+        long warmEnd = System.nanoTime() + Math.max(1, budgetMillis / 4) * 1_000_000L;
+        int warm = 0;
+        do {
+            predict.accept(x);
+        } while (++warm < 3 || System.nanoTime() < warmEnd);
+        double[] times = new double[2000];
+        int n = 0;
+        long end = System.nanoTime() + budgetMillis * 1_000_000L;
+        while (n < times.length && (n < 5 || System.nanoTime() < end)) {
+            long t0 = System.nanoTime();
+            predict.accept(x);
+            times[n++] = (System.nanoTime() - t0) / 1e6;
+        }
+        double[] t = Arrays.copyOf(times, n);
+        Arrays.sort(t);
+        return t[n / 2];
+    }
+}
