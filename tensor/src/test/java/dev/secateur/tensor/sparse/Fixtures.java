@@ -9,27 +9,21 @@ final class Fixtures {
 
     static final Workers[] POOLS = {Workers.single(), Workers.of(2), Workers.of(3)};
 
-    /** Every format, as one builder from (dense, rows, cols, mask). */
+    /** Every registered format (built through the registry) plus an unregistered N:M shape. */
     enum Format {
-        DENSE, CSR, PCSR, INT8_CSR, BSR4, BSR8, BITMAP, SELL, WSELL, WSELL8, WSELL4, NM_2_4, NM_1_4, NM_3_8;
+        DENSE("dense"), CSR("csr"), PCSR("pcsr"), INT8_CSR("int8csr"), BSR4("bsr4x1"), BSR8("bsr8x1"), BITMAP("bitmap16"),
+        SELL("sell16"), WSELL("wsell16"), WSELL8("wsell8"), WSELL4("wsell4"), NM_2_4("nm2:4"), NM_1_4("nm1:4"), NM_3_8(null);
+
+        /** The registry name, or null for a shape only the tests build. */
+        final String registered;
+
+        Format(String registered) {
+            this.registered = registered;
+        }
 
         SparseMatrix build(float[] w, int rows, int cols, boolean[] mask) {
-            return switch (this) {
-                case DENSE -> DenseMatrix.from(w, rows, cols, mask);
-                case CSR -> CsrMatrix.from(w, rows, cols, mask);
-                case PCSR -> PanelCsrMatrix.from(w, rows, cols, mask);
-                case INT8_CSR -> Int8CsrMatrix.from(w, rows, cols, mask);
-                case BSR4 -> BsrMatrix.from(w, rows, cols, mask, 4);
-                case BSR8 -> BsrMatrix.from(w, rows, cols, mask, 8);
-                case BITMAP -> BitmapMatrix.from(w, rows, cols, mask);
-                case SELL -> SellMatrix.from(w, rows, cols, mask);
-                case WSELL -> WindowedSellMatrix.from(w, rows, cols, mask);
-                case WSELL8 -> WindowedSell8Matrix.from(w, rows, cols, mask);
-                case WSELL4 -> WindowedSell4Matrix.from(w, rows, cols, mask);
-                case NM_2_4 -> NmMatrix.from(w, rows, cols, mask, 2, 4);
-                case NM_1_4 -> NmMatrix.from(w, rows, cols, mask, 1, 4);
-                case NM_3_8 -> NmMatrix.from(w, rows, cols, mask, 3, 8);
-            };
+            if (registered != null) return SparseFormats.named(registered).build(w, rows, cols, mask);
+            return NmMatrix.from(w, rows, cols, mask, 3, 8);
         }
 
         /** N and M for the N:M formats, else null. */

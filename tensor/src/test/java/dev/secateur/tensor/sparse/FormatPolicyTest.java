@@ -70,6 +70,13 @@ class FormatPolicyTest {
     }
 
     @Test
+    void everyRegisteredFormatIsCoveredByTheKernelProperties() {
+        Set<String> tested = new java.util.HashSet<>();
+        for (Fixtures.Format f : Fixtures.Format.values()) if (f.registered != null) tested.add(f.registered);
+        assertEquals(Set.copyOf(SparseFormats.names()), tested);
+    }
+
+    @Test
     void theRegistryNamesEveryFormatOnceAndRejectsDuplicates() {
         List<String> names = SparseFormats.names();
         assertEquals(names.size(), Set.copyOf(names).size());
