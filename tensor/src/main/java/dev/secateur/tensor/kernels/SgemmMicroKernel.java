@@ -27,8 +27,9 @@ final class SgemmMicroKernel {
     static final VectorSpecies<Float> S = VectorPlatform.FLOAT;
     private static final int L = S.length();
     /**
-     * Hardware FMA, tested in the tile bodies themselves rather than through {@link Fma}: in methods
-     * this large C2 may stop inlining small calls (its node budget), and vectors passed to a call are boxed.
+     * Hardware FMA, tested here rather than through {@link Fma}: C2 may leave a small call
+     * un-inlined (its node budget in the big tile bodies, or after a deoptimisation), and vectors
+     * passed to a call are boxed, one allocation per operation.
      */
     private static final boolean FMA = VectorPlatform.FMA;
     /** Rows of the C tile (register file): 8 with 32 vector registers, 3 with 16 and FMA, 4 with 16 without. */
@@ -233,7 +234,8 @@ final class SgemmMicroKernel {
         for (int r = 0; r < MR; r++) {
             int o = cOff + r * ldc;
             for (int v = 0; v < NR; v += L) {
-                Fma.fma(FloatVector.fromArray(S, c, o + v), be, FloatVector.fromArray(S, tile, r * NR + v)).intoArray(c, o + v);
+                FloatVector old = FloatVector.fromArray(S, c, o + v), t = FloatVector.fromArray(S, tile, r * NR + v);
+                (FMA ? old.fma(be, t) : old.mul(be).add(t)).intoArray(c, o + v);
             }
         }
     }
@@ -259,7 +261,8 @@ final class SgemmMicroKernel {
                 if (beta == 0f) {
                     t.intoArray(c, o, m);
                 } else {
-                    Fma.fma(FloatVector.fromArray(S, c, o, m), be, t).intoArray(c, o, m);
+                    FloatVector old = FloatVector.fromArray(S, c, o, m);
+                    (FMA ? old.fma(be, t) : old.mul(be).add(t)).intoArray(c, o, m);
                 }
             }
         }

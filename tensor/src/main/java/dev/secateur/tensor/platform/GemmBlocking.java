@@ -11,8 +11,9 @@ package dev.secateur.tensor.platform;
  * @param nr         columns of the C tile (register file): two vectors, three with 16 registers and FMA
  * @param kc         depth of a packed block (L1d): a KC×NR micro-panel of B fills about two thirds
  *                   of L1d, the rest holding the A micro-panel streaming past it and lines of C
- * @param mc         rows of a packed A block (L2): MC×KC floats take about a quarter of L2, leaving
- *                   room for the B micro-panels and C tiles passing through
+ * @param mc         rows of a packed A block (L2): MC×KC floats take about a sixteenth of L2, so the
+ *                   block stays there beside the B micro-panels and C tiles passing through, also
+ *                   when another core or thread shares the cache
  * @param nc         columns of a packed B block (L3): KC×NC floats take at most an eighth of L3
  * @param cBlockBytes bytes of the m×nc block of C kept in L3 between its K passes (a quarter of L3)
  */
@@ -43,7 +44,7 @@ public record GemmBlocking(int mr, int nr, int kc, int mc, int nc, long cBlockBy
         int nr = (registers < 32 && fma ? 3 : 2) * lanes;
         long kcFit = caches.l1d() * 2 / 3 / ((long) nr * Float.BYTES);
         int kc = clamp(roundDown(kcFit, 16), 128, 512);
-        long mcFit = caches.l2() / 4 / ((long) kc * Float.BYTES);
+        long mcFit = caches.l2() / 16 / ((long) kc * Float.BYTES);
         int mc = clamp(roundDown(mcFit, mr), 4 * mr, roundDown(960, mr));
         long ncFit = caches.l3() / 8 / ((long) kc * Float.BYTES);
         int nc = clamp(roundDown(ncFit, nr), NC_MIN, 4096);
