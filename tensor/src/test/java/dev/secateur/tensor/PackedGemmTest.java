@@ -43,12 +43,12 @@ class PackedGemmTest {
         }
     }
 
-    /** Sizes around the panel (8), tile (32), vector (16) and block (KC 256, MC 192) edges. */
+    /** Sizes around the panel (6 or 8), tile (8–32), vector (4–16) and block (KC 128–512, MC about 200) edges. */
     static Arbitrary<Integer> dim() {
         return Arbitraries.frequencyOf(
-                Tuple.of(3, Arbitraries.of(1, 2, 7, 8, 9, 15, 16, 17, 31, 33, 63, 65)),
+                Tuple.of(3, Arbitraries.of(1, 2, 5, 6, 7, 8, 9, 12, 13, 15, 16, 17, 23, 25, 31, 33, 63, 65)),
                 Tuple.of(2, Arbitraries.integers().between(1, 120)),
-                Tuple.of(1, Arbitraries.of(191, 193, 255, 257, 300, 385, 513)));
+                Tuple.of(1, Arbitraries.of(191, 193, 205, 255, 257, 300, 385, 511, 513)));
     }
 
     @Provide
@@ -169,7 +169,7 @@ class PackedGemmTest {
         assertBad(() -> Gemm.prepackA(false, 20, 20, x, 0, 20), "A needs");
         assertBad(() -> Gemm.prepackA(false, 5, 5, null, 0, 5), "null");
         assertBad(() -> Gemm.prepackA(true, 5, 5, x, 0, 4), "leading dimension");
-        assertBad(() -> Gemm.sgemm(one, pw, 3, 9, 2, 1f, false, x, 0, 2, 0f, x, 50, 2), "multiple of");
+        assertBad(() -> Gemm.sgemm(one, pw, P + 1, 9, 2, 1f, false, x, 0, 2, 0f, x, 50, 2), "multiple of");
         assertBad(() -> Gemm.sgemm(one, pw, 0, 10, 2, 1f, false, x, 0, 2, 0f, x, 50, 2), "row range");
         assertBad(() -> Gemm.sgemm(one, pw, 8, 7, 2, 1f, false, x, 0, 2, 0f, x, 50, 2), "row range");
         assertBad(() -> Gemm.sgemm(one, pw, 30, 1f, false, x, 0, 30, 0f, x, 0, 30), "needs");

@@ -57,6 +57,7 @@ public class GemmBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
+        dev.secateur.bench.cli.PlatformInfo.logOnce();
         if (impl.equals("reference") && size > REFERENCE_MAX_SIZE) {
             throw new IllegalStateException("skipped: impl=reference runs only at size " + REFERENCE_MAX_SIZE
                     + " (scalar float64 would take minutes per op at size " + size + ")");

@@ -4,6 +4,8 @@ import static dev.secateur.tensor.kernels.SgemmMicroKernel.MR;
 import static dev.secateur.tensor.kernels.SgemmMicroKernel.NR;
 
 import dev.secateur.tensor.Workers;
+import dev.secateur.tensor.platform.GemmBlocking;
+import dev.secateur.tensor.platform.VectorPlatform;
 import java.util.Arrays;
 
 /**
@@ -26,19 +28,19 @@ import java.util.Arrays;
  * {@link #PACKED_GEMV_MAX_N} columns read the packed panels directly ({@link PackedSgemv}).
  */
 public final class PackedSgemm {
-    /** K depth of a packed block: a KC×NR B micro-panel (256·32·4 B = 32 KiB) stays in the 48 KiB L1d. */
-    static final int KC = 256;
-    /** Rows of a packed A block: MC×KC (192·256·4 B = 192 KiB) stays in the 1 MiB L2 beside B panels. */
-    static final int MC = 192;
-    /** Columns of a packed B block: KC×NC (256·4096·4 B = 4 MiB, one block shared by all threads) stays in the 32 MiB L3. */
-    static final int NC = 4096;
+    /** K depth of a packed block (L1d): a KC×NR B micro-panel and an MR×KC A micro-panel stay in L1d. */
+    static final int KC = VectorPlatform.GEMM.kc();
+    /** Rows of a packed A block (L2): MC×KC floats stay in L2 beside the B micro-panels; a multiple of MR. */
+    static final int MC = VectorPlatform.GEMM.mc();
+    /** Columns of a packed B block (L3): KC×NC floats, one block shared by all threads, stay in L3. */
+    static final int NC = VectorPlatform.GEMM.nc();
     /**
      * C columns per jc block are cut further so that the m×nc block of C (updated once per K block)
-     * stays in L3 between its K passes: at most this many bytes, a quarter of the 32 MiB L3.
+     * stays in L3 between its K passes: at most this many bytes (a quarter of L3, at most 8 MiB).
      */
-    static final int C_BLOCK_BYTES = 8 << 20;
+    static final long C_BLOCK_BYTES = VectorPlatform.GEMM.cBlockBytes();
     /** Fewest columns per jc block: each one re-packs A, so thinner blocks cost more packing than they save. */
-    static final int NC_MIN = 512;
+    static final int NC_MIN = GemmBlocking.NC_MIN;
     /**
      * Below this many multiply-adds (about 160³, some 20 µs on one core) a call runs on the calling
      * thread: waking a parked worker, or waiting for one that another process holds off the CPU,
@@ -47,12 +49,12 @@ public final class PackedSgemm {
     static final long PARALLEL_MIN_MACS = 1L << 22;
     /**
      * Pre-packed A times at most this many columns runs as a multi-column GEMV over the packed
-     * panels ({@link PackedSgemv}: each weight read once, one FMA per column), not as full 8×32
+     * panels ({@link PackedSgemv}: each weight read once, one FMA per column), not as full MR×NR
      * tiles that would be mostly padding. Measured (docs/bench/gemm.md): 2.5× faster at n = 2,
      * 1.5–2.3× at n = 4, even with the tiles at n = 8, slower from there.
      */
     public static final int PACKED_GEMV_MAX_N = 6;
-    /** ... and only while the expanded columns (n·8·k floats) stay a modest buffer: 16 Mi floats. */
+    /** ... and only while the expanded columns (n·MR·k floats) stay a modest buffer: 16 Mi floats. */
     static final long PACKED_GEMV_MAX_X = 1L << 24;
     /** GEMV: below this many matrix elements a call runs on the calling thread. */
     static final long PARALLEL_MIN_GEMV = 1L << 17;
@@ -250,7 +252,7 @@ public final class PackedSgemm {
                 int co = cOff + ir * ldc + jr;
                 int ao = paOff + ir * kc;
                 if (mr == MR && nr == NR) {
-                    SgemmMicroKernel.kernel(kc, pa, ao, pb, bo, c, co, ldc, alpha, beta);
+                    SgemmMicroKernel.kernel(kc, pa, ao, pb, bo, c, co, ldc, alpha, beta, ws.tile);
                 } else {
                     SgemmMicroKernel.tileToBuffer(kc, pa, ao, pb, bo, ws.tile);
                     SgemmMicroKernel.storeEdge(ws.tile, mr, nr, c, co, ldc, alpha, beta);
@@ -273,8 +275,8 @@ public final class PackedSgemm {
 
     /** Columns per jc block for a C of m rows: NC, or fewer so that m×nc floats of C fit C_BLOCK_BYTES. */
     static int ncStep(int m) {
-        int fit = C_BLOCK_BYTES / Float.BYTES / Math.max(1, m) / NR * NR;
-        return Math.min(NC, Math.max(NC_MIN, fit));
+        long fit = C_BLOCK_BYTES / Float.BYTES / Math.max(1, m) / NR * NR;
+        return (int) Math.min(NC, Math.max(NC_MIN, fit));
     }
 
     /** The depth of every K block but the last: equal blocks of at most KC (e.g. 300 = 150 + 150). */

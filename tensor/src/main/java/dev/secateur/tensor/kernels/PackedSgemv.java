@@ -14,17 +14,30 @@ import jdk.incubator.vector.VectorSpecies;
  * bound by memory bandwidth. Within a K block a panel of MR rows is {@code kc·MR} contiguous
  * floats, element (r, p) at {@code p·MR + r}; multiplying it elementwise by x expanded MR times
  * ({@code xe[p·MR + r] = x[p]}) puts every product of row r in a lane whose index is r modulo MR.
- * Four vector accumulators run over the block (no horizontal reduction in the loop); their sum
- * is added to a per-panel accumulator of L lanes, and each output finally sums its L/MR lanes
- * in ascending order. K blocks are walked outermost, so each thread reads the panels of its rows
+ * Four vector accumulators (three where MR is not a power of two) run over the block (no
+ * horizontal reduction in the loop) and are added to a per-panel accumulator of ACC = lcm(L, MR)
+ * floats, position t holding products of row t mod MR; each output finally sums its ACC/MR
+ * positions in ascending order. K blocks are walked outermost, so each thread reads the panels of its rows
  * sequentially, as four streams (one per quarter of its panels) per block. The order of every
  * sum depends on k only, so results do not depend on how panels are split between threads.
  */
 final class PackedSgemv {
     private static final VectorSpecies<Float> S = SgemmMicroKernel.S;
     private static final int L = S.length();
-    /** Floats per panel accumulator: L lanes, at least one per panel row. */
-    static final int ACC = Math.max(L, MR);
+    /**
+     * Floats per panel accumulator: the shortest whole number of vectors that is also a whole
+     * number of panel columns, so that each position always collects the same row.
+     */
+    static final int ACC = lcm(L, MR);
+    /**
+     * Vector accumulators in {@link #panel}: four when 4·L is a whole number of accumulators
+     * (MR a power of two), else three (3·L is one for MR = 6, 12 and any L a power of two).
+     */
+    private static final int UNROLL = (4 * L) % ACC == 0 ? 4 : 3;
+
+    static {
+        if ((UNROLL * L) % ACC != 0) throw new IllegalStateException("no packed GEMV for " + MR + "-row panels of " + L + "-lane vectors");
+    }
 
     /**
      * {@link #panel4} keeps 16 vector accumulators live: only with 16-lane vectors (AVX-512, 32
@@ -33,6 +46,12 @@ final class PackedSgemv {
     private static final boolean FOUR_STREAMS = ACC == L && L >= 16;
 
     private PackedSgemv() {}
+
+    private static int lcm(int a, int b) {
+        int x = a, y = b;
+        while (y != 0) { int t = x % y; x = y; y = t; }
+        return a / x * b;
+    }
 
     /** Floats per expanded column: k·MR plus the tail pad, so masked tail loads stay inside the array. */
     static int stride(int k) {
@@ -112,6 +131,10 @@ final class PackedSgemv {
      * Vector API unintrinsified (allocating). Vectors never cross a call, which would box them.
      */
     private static void panel(float[] w, int wOff, float[] xe, int xOff, int len, float[] acc, int aOff) {
+        if (UNROLL == 3) {
+            panel3(w, wOff, xe, xOff, len, acc, aOff);
+            return;
+        }
         FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
         int o = 0;
         for (int end = len - 4 * L; o <= end; o += 4 * L) {
@@ -125,10 +148,30 @@ final class PackedSgemv {
         } else {
             // Fewer lanes than panel rows (narrow vectors): accumulator u holds rows (u·L ..+L) mod MR.
             FloatVector.fromArray(S, acc, aOff).add(s0).intoArray(acc, aOff);
-            int o1 = aOff + L % MR, o2 = aOff + (2 * L) % MR, o3 = aOff + (3 * L) % MR;
+            int o1 = aOff + L % ACC, o2 = aOff + (2 * L) % ACC, o3 = aOff + (3 * L) % ACC;
             FloatVector.fromArray(S, acc, o1).add(s1).intoArray(acc, o1);
             FloatVector.fromArray(S, acc, o2).add(s2).intoArray(acc, o2);
             FloatVector.fromArray(S, acc, o3).add(s3).intoArray(acc, o3);
+        }
+        if (o < len) tail(w, wOff + o, xe, xOff + o, len - o, acc, aOff);
+    }
+
+    /** {@link #panel} with three accumulators, for panels of MR = 6 rows (ACC = 3·L or L). */
+    private static void panel3(float[] w, int wOff, float[] xe, int xOff, int len, float[] acc, int aOff) {
+        FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S);
+        int o = 0;
+        for (int end = len - 3 * L; o <= end; o += 3 * L) {
+            s0 = fma(FloatVector.fromArray(S, w, wOff + o), FloatVector.fromArray(S, xe, xOff + o), s0);
+            s1 = fma(FloatVector.fromArray(S, w, wOff + o + L), FloatVector.fromArray(S, xe, xOff + o + L), s1);
+            s2 = fma(FloatVector.fromArray(S, w, wOff + o + 2 * L), FloatVector.fromArray(S, xe, xOff + o + 2 * L), s2);
+        }
+        if (ACC == L) {
+            FloatVector.fromArray(S, acc, aOff).add(s0.add(s1).add(s2)).intoArray(acc, aOff);
+        } else {
+            int o1 = aOff + L % ACC, o2 = aOff + (2 * L) % ACC;
+            FloatVector.fromArray(S, acc, aOff).add(s0).intoArray(acc, aOff);
+            FloatVector.fromArray(S, acc, o1).add(s1).intoArray(acc, o1);
+            FloatVector.fromArray(S, acc, o2).add(s2).intoArray(acc, o2);
         }
         if (o < len) tail(w, wOff + o, xe, xOff + o, len - o, acc, aOff);
     }
@@ -261,13 +304,13 @@ final class PackedSgemv {
     }
 
     /**
-     * The last {@code len < 4·L} floats of a panel block, straight into the accumulator. They start
-     * at a multiple of 4·L (a multiple of MR), so the vector at t holds rows t mod MR onwards.
+     * The last {@code len < UNROLL·L} floats of a panel block, straight into the accumulator. They
+     * start at a multiple of UNROLL·L (a multiple of ACC), so the vector at t belongs at position t mod ACC.
      */
     private static void tail(float[] w, int wOff, float[] xe, int xOff, int len, float[] acc, int aOff) {
         for (int t = 0; t < len; t += L) {
             VectorMask<Float> m = S.indexInRange(t, len);
-            int a = aOff + (ACC == L ? 0 : t % MR);
+            int a = aOff + t % ACC;
             fma(FloatVector.fromArray(S, w, wOff + t, m), FloatVector.fromArray(S, xe, xOff + t, m), FloatVector.fromArray(S, acc, a)).intoArray(acc, a);
         }
     }

@@ -1,24 +1,47 @@
 package dev.secateur.tensor.kernels;
 
+import dev.secateur.tensor.platform.Fma;
 import dev.secateur.tensor.platform.VectorPlatform;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The register-blocked heart of {@link PackedSgemm}: an MR×NR = 8×32 tile of C held in
- * 16 vector accumulators (8 rows × 2 vectors of 16 lanes) while the K loop broadcasts one
- * packed A value per row and FMAs it against the NR/16 packed B vectors (an outer product per k).
- * The tile is unrolled by hand: vectors kept in locals stay in zmm registers, while arrays of
+ * The register-blocked heart of {@link PackedSgemm}: an MR×NR tile of C held in vector
+ * accumulators while the K loop broadcasts one packed A value per row and multiply-adds it
+ * against the packed B vectors of that k (an outer product per k). The tile follows the register
+ * file ({@link VectorPlatform#GEMM}) so that C2 keeps accumulators, B vectors and broadcasts in
+ * registers without spilling inside the loop (one spilled accumulator puts a store-to-load round
+ * trip on its dependency chain every k):
+ * <ul>
+ *   <li>32 registers: 8 rows × 2 vectors (16 accumulators);</li>
+ *   <li>16 registers with FMA: 3 rows × 3 vectors (9 accumulators). C2 loads every broadcast of a
+ *       k step before the first multiply-add, so a 6 × 2 tile needs 12 + 2 + 6 registers;</li>
+ *   <li>16 registers without FMA: 4 rows × 2 vectors (8 accumulators), leaving room for the
+ *       products, which SSE computes in place.</li>
+ * </ul>
+ * Each tile is unrolled by hand: vectors kept in locals stay in registers, while arrays of
  * vectors would live on the heap. No horizontal reductions anywhere.
  */
 final class SgemmMicroKernel {
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> S = VectorPlatform.FLOAT;
     private static final int L = S.length();
-    /** Rows of the C tile: 8 rows × 2 vectors = 16 accumulators + 2 B vectors + 1 broadcast of the 32 zmm registers. */
-    static final int MR = 8;
-    /** Columns of the C tile: 2 vectors (16 floats each with AVX-512). */
-    static final int NR = 2 * S.length();
+    /**
+     * Hardware FMA, tested here rather than through {@link Fma}: C2 may leave a small call
+     * un-inlined (its node budget in the big tile bodies, or after a deoptimisation), and vectors
+     * passed to a call are boxed, one allocation per operation.
+     */
+    private static final boolean FMA = VectorPlatform.FMA;
+    /** Rows of the C tile (register file): 8 with 32 vector registers, 3 with 16 and FMA, 4 with 16 without. */
+    static final int MR = VectorPlatform.GEMM.mr();
+    /** Columns of the C tile (register file): 2 vectors, 3 with 16 registers and FMA. */
+    static final int NR = VectorPlatform.GEMM.nr();
+
+    static {
+        if (!((MR == 8 && NR == 2 * L) || (MR == 3 && NR == 3 * L) || (MR == 4 && NR == 2 * L))) {
+            throw new IllegalStateException("no micro-kernel for a " + MR + "x" + NR + " tile of " + L + "-lane vectors");
+        }
+    }
 
     private SgemmMicroKernel() {}
 
@@ -26,10 +49,39 @@ final class SgemmMicroKernel {
      * C[0..MR, 0..NR] = alpha * (Apanel · Bpanel) + beta * C, where Apanel is {@code kc} packed
      * columns of MR values at {@code ap[aOff..]} and Bpanel is {@code kc} packed rows of NR values at
      * {@code bp[bOff..]}. {@code beta == 0} does not read C. Every element is computed with the same
-     * operation order, so full tiles and edge tiles (see {@link #tileToBuffer}) agree bit for bit.
+     * operations in the same order (alpha·sum rounded, then beta·C fused onto it), so full tiles and
+     * edge tiles (see {@link #tileToBuffer}, {@link #storeEdge}) agree bit for bit.
+     *
+     * <p>With beta ≠ 0 the scaled tile goes through {@code tile} (MR·NR floats, in L1) and is added
+     * to C by {@link #addScaled}: the tile bodies then hold nothing but the K loop and plain stores,
+     * so that C2 never has to keep beta's operands beside the accumulators (with 16 registers that
+     * made it spill inside the loop, halving its speed).
      */
     static void kernel(int kc, float[] ap, int aOff, float[] bp, int bOff,
-                       float[] c, int cOff, int ldc, float alpha, float beta) {
+                       float[] c, int cOff, int ldc, float alpha, float beta, float[] tile) {
+        if (beta == 0f) {
+            product(kc, ap, aOff, bp, bOff, c, cOff, ldc, alpha);
+        } else {
+            product(kc, ap, aOff, bp, bOff, tile, 0, NR, alpha);
+            addScaled(tile, c, cOff, ldc, beta);
+        }
+    }
+
+    /** d[r·ldd + j] = alpha · (Apanel · Bpanel)[r, j] for the whole MR×NR tile. */
+    static void product(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] d, int dOff, int ldd, float alpha) {
+        // MR is a constant: the JIT keeps one call; each tile body is too big to inline, so its
+        // vectors never cross a call (which would box them).
+        if (MR == 8) {
+            product8x2(kc, ap, aOff, bp, bOff, d, dOff, ldd, alpha);
+        } else if (MR == 3) {
+            product3x3(kc, ap, aOff, bp, bOff, d, dOff, ldd, alpha);
+        } else {
+            product4x2(kc, ap, aOff, bp, bOff, d, dOff, ldd, alpha);
+        }
+    }
+
+    /** 8 rows × 2 vectors: 16 accumulators, 2 B vectors and the broadcasts in 32 registers. */
+    private static void product8x2(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] d, int dOff, int ldd, float alpha) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -40,85 +92,157 @@ final class SgemmMicroKernel {
         FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
             int bo = bOff + p * NR;
-            int ao = aOff + p * MR;
+            int ao = aOff + p * 8;
             FloatVector b0 = FloatVector.fromArray(S, bp, bo);
             FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
             FloatVector a;
             a = FloatVector.broadcast(S, ap[ao]);
-            c00 = fma(a, b0, c00); c01 = fma(a, b1, c01);
+            c00 = FMA ? a.fma(b0, c00) : a.mul(b0).add(c00);
+            c01 = FMA ? a.fma(b1, c01) : a.mul(b1).add(c01);
             a = FloatVector.broadcast(S, ap[ao + 1]);
-            c10 = fma(a, b0, c10); c11 = fma(a, b1, c11);
+            c10 = FMA ? a.fma(b0, c10) : a.mul(b0).add(c10);
+            c11 = FMA ? a.fma(b1, c11) : a.mul(b1).add(c11);
             a = FloatVector.broadcast(S, ap[ao + 2]);
-            c20 = fma(a, b0, c20); c21 = fma(a, b1, c21);
+            c20 = FMA ? a.fma(b0, c20) : a.mul(b0).add(c20);
+            c21 = FMA ? a.fma(b1, c21) : a.mul(b1).add(c21);
             a = FloatVector.broadcast(S, ap[ao + 3]);
-            c30 = fma(a, b0, c30); c31 = fma(a, b1, c31);
+            c30 = FMA ? a.fma(b0, c30) : a.mul(b0).add(c30);
+            c31 = FMA ? a.fma(b1, c31) : a.mul(b1).add(c31);
             a = FloatVector.broadcast(S, ap[ao + 4]);
-            c40 = fma(a, b0, c40); c41 = fma(a, b1, c41);
+            c40 = FMA ? a.fma(b0, c40) : a.mul(b0).add(c40);
+            c41 = FMA ? a.fma(b1, c41) : a.mul(b1).add(c41);
             a = FloatVector.broadcast(S, ap[ao + 5]);
-            c50 = fma(a, b0, c50); c51 = fma(a, b1, c51);
+            c50 = FMA ? a.fma(b0, c50) : a.mul(b0).add(c50);
+            c51 = FMA ? a.fma(b1, c51) : a.mul(b1).add(c51);
             a = FloatVector.broadcast(S, ap[ao + 6]);
-            c60 = fma(a, b0, c60); c61 = fma(a, b1, c61);
+            c60 = FMA ? a.fma(b0, c60) : a.mul(b0).add(c60);
+            c61 = FMA ? a.fma(b1, c61) : a.mul(b1).add(c61);
             a = FloatVector.broadcast(S, ap[ao + 7]);
-            c70 = fma(a, b0, c70); c71 = fma(a, b1, c71);
+            c70 = FMA ? a.fma(b0, c70) : a.mul(b0).add(c70);
+            c71 = FMA ? a.fma(b1, c71) : a.mul(b1).add(c71);
         }
         FloatVector al = FloatVector.broadcast(S, alpha);
-        if (beta == 0f) {
-            int o0 = cOff;
-            c00.mul(al).intoArray(c, o0);
-            c01.mul(al).intoArray(c, o0 + L);
-            int o1 = cOff + 1 * ldc;
-            c10.mul(al).intoArray(c, o1);
-            c11.mul(al).intoArray(c, o1 + L);
-            int o2 = cOff + 2 * ldc;
-            c20.mul(al).intoArray(c, o2);
-            c21.mul(al).intoArray(c, o2 + L);
-            int o3 = cOff + 3 * ldc;
-            c30.mul(al).intoArray(c, o3);
-            c31.mul(al).intoArray(c, o3 + L);
-            int o4 = cOff + 4 * ldc;
-            c40.mul(al).intoArray(c, o4);
-            c41.mul(al).intoArray(c, o4 + L);
-            int o5 = cOff + 5 * ldc;
-            c50.mul(al).intoArray(c, o5);
-            c51.mul(al).intoArray(c, o5 + L);
-            int o6 = cOff + 6 * ldc;
-            c60.mul(al).intoArray(c, o6);
-            c61.mul(al).intoArray(c, o6 + L);
-            int o7 = cOff + 7 * ldc;
-            c70.mul(al).intoArray(c, o7);
-            c71.mul(al).intoArray(c, o7 + L);
-        } else {
-            FloatVector be = FloatVector.broadcast(S, beta);
-            int o0 = cOff;
-            fma(FloatVector.fromArray(S, c, o0), be, c00.mul(al)).intoArray(c, o0);
-            fma(FloatVector.fromArray(S, c, o0 + L), be, c01.mul(al)).intoArray(c, o0 + L);
-            int o1 = cOff + 1 * ldc;
-            fma(FloatVector.fromArray(S, c, o1), be, c10.mul(al)).intoArray(c, o1);
-            fma(FloatVector.fromArray(S, c, o1 + L), be, c11.mul(al)).intoArray(c, o1 + L);
-            int o2 = cOff + 2 * ldc;
-            fma(FloatVector.fromArray(S, c, o2), be, c20.mul(al)).intoArray(c, o2);
-            fma(FloatVector.fromArray(S, c, o2 + L), be, c21.mul(al)).intoArray(c, o2 + L);
-            int o3 = cOff + 3 * ldc;
-            fma(FloatVector.fromArray(S, c, o3), be, c30.mul(al)).intoArray(c, o3);
-            fma(FloatVector.fromArray(S, c, o3 + L), be, c31.mul(al)).intoArray(c, o3 + L);
-            int o4 = cOff + 4 * ldc;
-            fma(FloatVector.fromArray(S, c, o4), be, c40.mul(al)).intoArray(c, o4);
-            fma(FloatVector.fromArray(S, c, o4 + L), be, c41.mul(al)).intoArray(c, o4 + L);
-            int o5 = cOff + 5 * ldc;
-            fma(FloatVector.fromArray(S, c, o5), be, c50.mul(al)).intoArray(c, o5);
-            fma(FloatVector.fromArray(S, c, o5 + L), be, c51.mul(al)).intoArray(c, o5 + L);
-            int o6 = cOff + 6 * ldc;
-            fma(FloatVector.fromArray(S, c, o6), be, c60.mul(al)).intoArray(c, o6);
-            fma(FloatVector.fromArray(S, c, o6 + L), be, c61.mul(al)).intoArray(c, o6 + L);
-            int o7 = cOff + 7 * ldc;
-            fma(FloatVector.fromArray(S, c, o7), be, c70.mul(al)).intoArray(c, o7);
-            fma(FloatVector.fromArray(S, c, o7 + L), be, c71.mul(al)).intoArray(c, o7 + L);
+        int o0 = dOff;
+        c00.mul(al).intoArray(d, o0);
+        c01.mul(al).intoArray(d, o0 + L);
+        int o1 = dOff + 1 * ldd;
+        c10.mul(al).intoArray(d, o1);
+        c11.mul(al).intoArray(d, o1 + L);
+        int o2 = dOff + 2 * ldd;
+        c20.mul(al).intoArray(d, o2);
+        c21.mul(al).intoArray(d, o2 + L);
+        int o3 = dOff + 3 * ldd;
+        c30.mul(al).intoArray(d, o3);
+        c31.mul(al).intoArray(d, o3 + L);
+        int o4 = dOff + 4 * ldd;
+        c40.mul(al).intoArray(d, o4);
+        c41.mul(al).intoArray(d, o4 + L);
+        int o5 = dOff + 5 * ldd;
+        c50.mul(al).intoArray(d, o5);
+        c51.mul(al).intoArray(d, o5 + L);
+        int o6 = dOff + 6 * ldd;
+        c60.mul(al).intoArray(d, o6);
+        c61.mul(al).intoArray(d, o6 + L);
+        int o7 = dOff + 7 * ldd;
+        c70.mul(al).intoArray(d, o7);
+        c71.mul(al).intoArray(d, o7 + L);
+    }
+
+    /** 3 rows × 3 vectors: 9 accumulators, 3 B vectors and 3 broadcasts fit 16 registers as C2 schedules them. */
+    private static void product3x3(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] d, int dOff, int ldd, float alpha) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bo = bOff + p * NR;
+            int ao = aOff + p * 3;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bo + 2 * L);
+            FloatVector a;
+            a = FloatVector.broadcast(S, ap[ao]);
+            c00 = FMA ? a.fma(b0, c00) : a.mul(b0).add(c00);
+            c01 = FMA ? a.fma(b1, c01) : a.mul(b1).add(c01);
+            c02 = FMA ? a.fma(b2, c02) : a.mul(b2).add(c02);
+            a = FloatVector.broadcast(S, ap[ao + 1]);
+            c10 = FMA ? a.fma(b0, c10) : a.mul(b0).add(c10);
+            c11 = FMA ? a.fma(b1, c11) : a.mul(b1).add(c11);
+            c12 = FMA ? a.fma(b2, c12) : a.mul(b2).add(c12);
+            a = FloatVector.broadcast(S, ap[ao + 2]);
+            c20 = FMA ? a.fma(b0, c20) : a.mul(b0).add(c20);
+            c21 = FMA ? a.fma(b1, c21) : a.mul(b1).add(c21);
+            c22 = FMA ? a.fma(b2, c22) : a.mul(b2).add(c22);
+        }
+        FloatVector al = FloatVector.broadcast(S, alpha);
+        int o0 = dOff;
+        c00.mul(al).intoArray(d, o0);
+        c01.mul(al).intoArray(d, o0 + L);
+        c02.mul(al).intoArray(d, o0 + 2 * L);
+        int o1 = dOff + 1 * ldd;
+        c10.mul(al).intoArray(d, o1);
+        c11.mul(al).intoArray(d, o1 + L);
+        c12.mul(al).intoArray(d, o1 + 2 * L);
+        int o2 = dOff + 2 * ldd;
+        c20.mul(al).intoArray(d, o2);
+        c21.mul(al).intoArray(d, o2 + L);
+        c22.mul(al).intoArray(d, o2 + 2 * L);
+    }
+
+    /** 4 rows × 2 vectors without FMA: 8 accumulators plus the products' temporaries in 16 registers. */
+    private static void product4x2(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] d, int dOff, int ldd, float alpha) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bo = bOff + p * NR;
+            int ao = aOff + p * 4;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector a;
+            a = FloatVector.broadcast(S, ap[ao]);
+            c00 = FMA ? a.fma(b0, c00) : a.mul(b0).add(c00);
+            c01 = FMA ? a.fma(b1, c01) : a.mul(b1).add(c01);
+            a = FloatVector.broadcast(S, ap[ao + 1]);
+            c10 = FMA ? a.fma(b0, c10) : a.mul(b0).add(c10);
+            c11 = FMA ? a.fma(b1, c11) : a.mul(b1).add(c11);
+            a = FloatVector.broadcast(S, ap[ao + 2]);
+            c20 = FMA ? a.fma(b0, c20) : a.mul(b0).add(c20);
+            c21 = FMA ? a.fma(b1, c21) : a.mul(b1).add(c21);
+            a = FloatVector.broadcast(S, ap[ao + 3]);
+            c30 = FMA ? a.fma(b0, c30) : a.mul(b0).add(c30);
+            c31 = FMA ? a.fma(b1, c31) : a.mul(b1).add(c31);
+        }
+        FloatVector al = FloatVector.broadcast(S, alpha);
+        int o0 = dOff;
+        c00.mul(al).intoArray(d, o0);
+        c01.mul(al).intoArray(d, o0 + L);
+        int o1 = dOff + 1 * ldd;
+        c10.mul(al).intoArray(d, o1);
+        c11.mul(al).intoArray(d, o1 + L);
+        int o2 = dOff + 2 * ldd;
+        c20.mul(al).intoArray(d, o2);
+        c21.mul(al).intoArray(d, o2 + L);
+        int o3 = dOff + 3 * ldd;
+        c30.mul(al).intoArray(d, o3);
+        c31.mul(al).intoArray(d, o3 + L);
+    }
+
+    /** C[r, j] = beta · C[r, j] + tile[r·NR + j] over the full MR×NR tile (one fused operation where FMA exists). */
+    private static void addScaled(float[] tile, float[] c, int cOff, int ldc, float beta) {
+        FloatVector be = FloatVector.broadcast(S, beta);
+        for (int r = 0; r < MR; r++) {
+            int o = cOff + r * ldc;
+            for (int v = 0; v < NR; v += L) {
+                FloatVector old = FloatVector.fromArray(S, c, o + v), t = FloatVector.fromArray(S, tile, r * NR + v);
+                (FMA ? old.fma(be, t) : old.mul(be).add(t)).intoArray(c, o + v);
+            }
         }
     }
 
     /** The raw tile (alpha 1, beta 0) into {@code tile[0..MR*NR]}, for edge tiles of C. */
     static void tileToBuffer(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile) {
-        kernel(kc, ap, aOff, bp, bOff, tile, 0, NR, 1f, 0f);
+        product(kc, ap, aOff, bp, bOff, tile, 0, NR, 1f);
     }
 
     /**
@@ -137,14 +261,10 @@ final class SgemmMicroKernel {
                 if (beta == 0f) {
                     t.intoArray(c, o, m);
                 } else {
-                    fma(FloatVector.fromArray(S, c, o, m), be, t).intoArray(c, o, m);
+                    FloatVector old = FloatVector.fromArray(S, c, o, m);
+                    (FMA ? old.fma(be, t) : old.mul(be).add(t)).intoArray(c, o, m);
                 }
             }
         }
-    }
-
-    /** {@code a·b + c}: fused where the CPU has FMA, else multiply then add (see {@link VectorPlatform#FMA}). */
-    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
-        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
     }
 }

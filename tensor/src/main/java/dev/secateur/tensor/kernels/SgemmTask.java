@@ -32,7 +32,7 @@ import java.util.Arrays;
  */
 final class SgemmTask implements Workers.Task {
     private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
-    /** Rows of A packed per shared chunk: 2048·KC floats = 2 MiB, shared in L3. */
+    /** Rows of A packed per shared chunk: 2048·KC floats (1–4 MiB), shared in L3. */
     static final int M_CHUNK = 2048;
     /** Work items per thread and phase: enough to even out threads slowed by other processes. */
     private static final int ITEMS_PER_THREAD = 4;

@@ -4,30 +4,69 @@ package dev.secateur.tensor.platform;
  * The register tile and cache blocks of the packed SGEMM for one platform (the five BLIS loops:
  * NC columns of B in L3, KC deep, MC rows of A in L2, an MR×NR tile of C in registers).
  *
- * @param mr         rows of the C tile: 8 with 32 vector registers (16 accumulators), 6 with 16
- *                   (12 accumulators + 2 B vectors + 1 broadcast leave one spare register)
- * @param nr         columns of the C tile: two vectors
- * @param kc         depth of a packed block: a KC×NR micro-panel of B fills about 2/3 of L1d
- * @param mc         rows of a packed A block: MC×KC floats take about a fifth of L2, beside B panels and C
- * @param nc         columns of a packed B block: KC×NC floats take at most an eighth of L3
+ * @param mr         rows of the C tile (register file): 8 with 32 vector registers (16 accumulators
+ *                   beside 2 B vectors and the broadcasts); with 16, 3 when there is FMA (9
+ *                   accumulators, 3 B vectors, 3 broadcasts: C2 loads a k step's broadcasts together)
+ *                   and 4 without (8 accumulators and the separate products)
+ * @param nr         columns of the C tile (register file): two vectors, three with 16 registers and FMA
+ * @param kc         depth of a packed block (L1d): a KC×NR micro-panel of B fills about two thirds
+ *                   of L1d, the rest holding the A micro-panel streaming past it and lines of C
+ * @param mc         rows of a packed A block (L2): MC×KC floats take about a sixteenth of L2, so the
+ *                   block stays there beside the B micro-panels and C tiles passing through, also
+ *                   when another core or thread shares the cache
+ * @param nc         columns of a packed B block (L3): KC×NC floats take at most an eighth of L3
  * @param cBlockBytes bytes of the m×nc block of C kept in L3 between its K passes (a quarter of L3)
  */
 public record GemmBlocking(int mr, int nr, int kc, int mc, int nc, long cBlockBytes) {
     /** Fewest columns per B block: each one re-packs A. */
     public static final int NC_MIN = 512;
 
-    /** The blocking for {@code lanes}-float vectors, {@code registers} vector registers and these caches. */
+    public GemmBlocking {
+        if (mr <= 0 || nr <= 0 || kc <= 0 || mc < mr || mc % mr != 0 || nc <= 0 || cBlockBytes <= 0) {
+            throw new IllegalArgumentException("invalid GEMM blocking: mr " + mr + ", nr " + nr + ", kc " + kc + ", mc " + mc
+                    + " (a multiple of mr), nc " + nc + ", C block " + cBlockBytes);
+        }
+    }
+
+    /**
+     * The blocking for {@code lanes}-float vectors, {@code registers} vector registers and these
+     * caches. System properties {@code secateur.gemm.kc}, {@code .mc} and {@code .nc} replace the
+     * computed cache blocks (for tuning on a new machine; mc is rounded to a multiple of mr).
+     */
     public static GemmBlocking of(int lanes, int registers, CacheSizes caches) {
-        int mr = registers >= 32 ? 8 : 6;
-        int nr = 2 * lanes;
-        int kc = clamp(roundDown((int) Math.min(Integer.MAX_VALUE, caches.l1d() * 2 / 3 / (nr * Float.BYTES)), 16), 64, 512);
-        int mc = clamp(roundDown((int) Math.min(Integer.MAX_VALUE, caches.l2() / 5 / ((long) kc * Float.BYTES)), mr), 4 * mr, 120 * mr);
-        int nc = clamp(roundDown((int) Math.min(Integer.MAX_VALUE, caches.l3() / 8 / ((long) kc * Float.BYTES)), nr), NC_MIN, 4096);
+        // Called while VectorPlatform initialises; FMA is set before GEMM there.
+        return of(lanes, registers, VectorPlatform.FMA, caches);
+    }
+
+    /** {@link #of(int, int, CacheSizes)} with the FMA capability given. */
+    public static GemmBlocking of(int lanes, int registers, boolean fma, CacheSizes caches) {
+        int mr = registers >= 32 ? 8 : fma ? 3 : 4;
+        int nr = (registers < 32 && fma ? 3 : 2) * lanes;
+        long kcFit = caches.l1d() * 2 / 3 / ((long) nr * Float.BYTES);
+        int kc = clamp(roundDown(kcFit, 16), 128, 512);
+        long mcFit = caches.l2() / 16 / ((long) kc * Float.BYTES);
+        int mc = clamp(roundDown(mcFit, mr), 4 * mr, roundDown(960, mr));
+        long ncFit = caches.l3() / 8 / ((long) kc * Float.BYTES);
+        int nc = clamp(roundDown(ncFit, nr), NC_MIN, 4096);
         long cBlock = Math.max(1L << 20, Math.min(caches.l3() / 4, 8L << 20));
+        kc = override("secateur.gemm.kc", kc);
+        mc = roundDown(Math.max(mr, override("secateur.gemm.mc", mc)), mr);
+        nc = override("secateur.gemm.nc", nc);
         return new GemmBlocking(mr, nr, kc, mc, nc, cBlock);
     }
 
-    private static int roundDown(int v, int multiple) { return v / multiple * multiple; }
+    private static int override(String property, int computed) {
+        String v = System.getProperty(property);
+        if (v == null) return computed;
+        try {
+            int parsed = Integer.parseInt(v.strip());
+            return parsed > 0 ? parsed : computed;
+        } catch (NumberFormatException e) {
+            return computed;
+        }
+    }
+
+    private static int roundDown(long v, int multiple) { return (int) Math.min(Integer.MAX_VALUE, v / multiple * multiple); }
 
     private static int clamp(int v, int lo, int hi) { return Math.max(lo, Math.min(hi, v)); }
 

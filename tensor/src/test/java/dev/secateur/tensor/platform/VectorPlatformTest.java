@@ -27,22 +27,24 @@ class VectorPlatformTest {
     @Test
     void theGemmTileFitsTheRegisterFile() {
         GemmBlocking g = VectorPlatform.GEMM;
-        assertEquals(2 * VectorPlatform.LANES, g.nr());
-        // accumulators (mr × 2 vectors) + 2 B vectors + 1 broadcast must fit the registers.
-        assertTrue(2 * g.mr() + 3 <= VectorPlatform.REGISTERS, g.toString());
+        assertEquals(0, g.nr() % VectorPlatform.LANES, g.toString());
+        int vectors = g.nr() / VectorPlatform.LANES;
+        // accumulators (mr × B vectors) + the B vectors + one broadcast must fit the registers.
+        assertTrue(g.mr() * vectors + vectors + 1 <= VectorPlatform.REGISTERS, g.toString());
         assertTrue(g.kc() >= 64 && g.mc() % g.mr() == 0 && g.nc() % g.nr() == 0, g.toString());
     }
 
     @Test
     void blockingFollowsTheCaches() {
-        GemmBlocking small = GemmBlocking.of(8, 16, new CacheSizes(32 << 10, 256 << 10, 4L << 20, true));
-        GemmBlocking large = GemmBlocking.of(8, 16, new CacheSizes(64 << 10, 2 << 20, 64L << 20, true));
-        assertEquals(6, small.mr());
-        assertEquals(16, small.nr());
+        GemmBlocking small = GemmBlocking.of(8, 16, true, new CacheSizes(32 << 10, 256 << 10, 4L << 20, true));
+        GemmBlocking large = GemmBlocking.of(8, 16, true, new CacheSizes(64 << 10, 2 << 20, 64L << 20, true));
+        assertEquals(3, small.mr());
+        assertEquals(24, small.nr());
+        assertEquals(4, GemmBlocking.of(4, 16, false, CacheSizes.DEFAULTS).mr(), "without FMA the products need registers too");
         assertTrue(small.kc() <= large.kc() && small.mc() <= large.mc() && small.nc() <= large.nc(), small + " vs " + large);
         // The B micro-panel (KC × NR floats) stays within the L1 it was sized for.
         assertTrue((long) small.kc() * small.nr() * Float.BYTES <= 32 << 10, small.toString());
-        GemmBlocking wide = GemmBlocking.of(16, 32, CacheSizes.DEFAULTS);
+        GemmBlocking wide = GemmBlocking.of(16, 32, true, CacheSizes.DEFAULTS);
         assertEquals(8, wide.mr());
         assertEquals(32, wide.nr());
     }
