@@ -22,6 +22,8 @@ import jdk.incubator.vector.VectorSpecies;
  * sum depends on k only, so results do not depend on how panels are split between threads.
  */
 final class PackedSgemv {
+    /** Hardware FMA; tested inline (not through a helper method) so no vector is ever passed to a call that might not inline. */
+    private static final boolean FMA = VectorPlatform.FMA;
     private static final VectorSpecies<Float> S = SgemmMicroKernel.S;
     private static final int L = S.length();
     /**
@@ -138,10 +140,10 @@ final class PackedSgemv {
         FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
         int o = 0;
         for (int end = len - 4 * L; o <= end; o += 4 * L) {
-            s0 = fma(FloatVector.fromArray(S, w, wOff + o), FloatVector.fromArray(S, xe, xOff + o), s0);
-            s1 = fma(FloatVector.fromArray(S, w, wOff + o + L), FloatVector.fromArray(S, xe, xOff + o + L), s1);
-            s2 = fma(FloatVector.fromArray(S, w, wOff + o + 2 * L), FloatVector.fromArray(S, xe, xOff + o + 2 * L), s2);
-            s3 = fma(FloatVector.fromArray(S, w, wOff + o + 3 * L), FloatVector.fromArray(S, xe, xOff + o + 3 * L), s3);
+            s0 = (FMA ? FloatVector.fromArray(S, w, wOff + o).fma(FloatVector.fromArray(S, xe, xOff + o), s0) : FloatVector.fromArray(S, w, wOff + o).mul(FloatVector.fromArray(S, xe, xOff + o)).add(s0));
+            s1 = (FMA ? FloatVector.fromArray(S, w, wOff + o + L).fma(FloatVector.fromArray(S, xe, xOff + o + L), s1) : FloatVector.fromArray(S, w, wOff + o + L).mul(FloatVector.fromArray(S, xe, xOff + o + L)).add(s1));
+            s2 = (FMA ? FloatVector.fromArray(S, w, wOff + o + 2 * L).fma(FloatVector.fromArray(S, xe, xOff + o + 2 * L), s2) : FloatVector.fromArray(S, w, wOff + o + 2 * L).mul(FloatVector.fromArray(S, xe, xOff + o + 2 * L)).add(s2));
+            s3 = (FMA ? FloatVector.fromArray(S, w, wOff + o + 3 * L).fma(FloatVector.fromArray(S, xe, xOff + o + 3 * L), s3) : FloatVector.fromArray(S, w, wOff + o + 3 * L).mul(FloatVector.fromArray(S, xe, xOff + o + 3 * L)).add(s3));
         }
         if (ACC == L) {
             FloatVector.fromArray(S, acc, aOff).add(s0.add(s1).add(s2.add(s3))).intoArray(acc, aOff);
@@ -161,9 +163,9 @@ final class PackedSgemv {
         FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S);
         int o = 0;
         for (int end = len - 3 * L; o <= end; o += 3 * L) {
-            s0 = fma(FloatVector.fromArray(S, w, wOff + o), FloatVector.fromArray(S, xe, xOff + o), s0);
-            s1 = fma(FloatVector.fromArray(S, w, wOff + o + L), FloatVector.fromArray(S, xe, xOff + o + L), s1);
-            s2 = fma(FloatVector.fromArray(S, w, wOff + o + 2 * L), FloatVector.fromArray(S, xe, xOff + o + 2 * L), s2);
+            s0 = (FMA ? FloatVector.fromArray(S, w, wOff + o).fma(FloatVector.fromArray(S, xe, xOff + o), s0) : FloatVector.fromArray(S, w, wOff + o).mul(FloatVector.fromArray(S, xe, xOff + o)).add(s0));
+            s1 = (FMA ? FloatVector.fromArray(S, w, wOff + o + L).fma(FloatVector.fromArray(S, xe, xOff + o + L), s1) : FloatVector.fromArray(S, w, wOff + o + L).mul(FloatVector.fromArray(S, xe, xOff + o + L)).add(s1));
+            s2 = (FMA ? FloatVector.fromArray(S, w, wOff + o + 2 * L).fma(FloatVector.fromArray(S, xe, xOff + o + 2 * L), s2) : FloatVector.fromArray(S, w, wOff + o + 2 * L).mul(FloatVector.fromArray(S, xe, xOff + o + 2 * L)).add(s2));
         }
         if (ACC == L) {
             FloatVector.fromArray(S, acc, aOff).add(s0.add(s1).add(s2)).intoArray(acc, aOff);
@@ -190,25 +192,25 @@ final class PackedSgemv {
         int o = 0;
         for (int end = len - 4 * L; o <= end; o += 4 * L) {
             FloatVector x = FloatVector.fromArray(S, xe, xOff + o);
-            a0 = fma(FloatVector.fromArray(S, w, wa + o), x, a0);
-            b0 = fma(FloatVector.fromArray(S, w, wb + o), x, b0);
-            c0 = fma(FloatVector.fromArray(S, w, wc + o), x, c0);
-            d0 = fma(FloatVector.fromArray(S, w, wd + o), x, d0);
+            a0 = (FMA ? FloatVector.fromArray(S, w, wa + o).fma(x, a0) : FloatVector.fromArray(S, w, wa + o).mul(x).add(a0));
+            b0 = (FMA ? FloatVector.fromArray(S, w, wb + o).fma(x, b0) : FloatVector.fromArray(S, w, wb + o).mul(x).add(b0));
+            c0 = (FMA ? FloatVector.fromArray(S, w, wc + o).fma(x, c0) : FloatVector.fromArray(S, w, wc + o).mul(x).add(c0));
+            d0 = (FMA ? FloatVector.fromArray(S, w, wd + o).fma(x, d0) : FloatVector.fromArray(S, w, wd + o).mul(x).add(d0));
             x = FloatVector.fromArray(S, xe, xOff + o + L);
-            a1 = fma(FloatVector.fromArray(S, w, wa + o + L), x, a1);
-            b1 = fma(FloatVector.fromArray(S, w, wb + o + L), x, b1);
-            c1 = fma(FloatVector.fromArray(S, w, wc + o + L), x, c1);
-            d1 = fma(FloatVector.fromArray(S, w, wd + o + L), x, d1);
+            a1 = (FMA ? FloatVector.fromArray(S, w, wa + o + L).fma(x, a1) : FloatVector.fromArray(S, w, wa + o + L).mul(x).add(a1));
+            b1 = (FMA ? FloatVector.fromArray(S, w, wb + o + L).fma(x, b1) : FloatVector.fromArray(S, w, wb + o + L).mul(x).add(b1));
+            c1 = (FMA ? FloatVector.fromArray(S, w, wc + o + L).fma(x, c1) : FloatVector.fromArray(S, w, wc + o + L).mul(x).add(c1));
+            d1 = (FMA ? FloatVector.fromArray(S, w, wd + o + L).fma(x, d1) : FloatVector.fromArray(S, w, wd + o + L).mul(x).add(d1));
             x = FloatVector.fromArray(S, xe, xOff + o + 2 * L);
-            a2 = fma(FloatVector.fromArray(S, w, wa + o + 2 * L), x, a2);
-            b2 = fma(FloatVector.fromArray(S, w, wb + o + 2 * L), x, b2);
-            c2 = fma(FloatVector.fromArray(S, w, wc + o + 2 * L), x, c2);
-            d2 = fma(FloatVector.fromArray(S, w, wd + o + 2 * L), x, d2);
+            a2 = (FMA ? FloatVector.fromArray(S, w, wa + o + 2 * L).fma(x, a2) : FloatVector.fromArray(S, w, wa + o + 2 * L).mul(x).add(a2));
+            b2 = (FMA ? FloatVector.fromArray(S, w, wb + o + 2 * L).fma(x, b2) : FloatVector.fromArray(S, w, wb + o + 2 * L).mul(x).add(b2));
+            c2 = (FMA ? FloatVector.fromArray(S, w, wc + o + 2 * L).fma(x, c2) : FloatVector.fromArray(S, w, wc + o + 2 * L).mul(x).add(c2));
+            d2 = (FMA ? FloatVector.fromArray(S, w, wd + o + 2 * L).fma(x, d2) : FloatVector.fromArray(S, w, wd + o + 2 * L).mul(x).add(d2));
             x = FloatVector.fromArray(S, xe, xOff + o + 3 * L);
-            a3 = fma(FloatVector.fromArray(S, w, wa + o + 3 * L), x, a3);
-            b3 = fma(FloatVector.fromArray(S, w, wb + o + 3 * L), x, b3);
-            c3 = fma(FloatVector.fromArray(S, w, wc + o + 3 * L), x, c3);
-            d3 = fma(FloatVector.fromArray(S, w, wd + o + 3 * L), x, d3);
+            a3 = (FMA ? FloatVector.fromArray(S, w, wa + o + 3 * L).fma(x, a3) : FloatVector.fromArray(S, w, wa + o + 3 * L).mul(x).add(a3));
+            b3 = (FMA ? FloatVector.fromArray(S, w, wb + o + 3 * L).fma(x, b3) : FloatVector.fromArray(S, w, wb + o + 3 * L).mul(x).add(b3));
+            c3 = (FMA ? FloatVector.fromArray(S, w, wc + o + 3 * L).fma(x, c3) : FloatVector.fromArray(S, w, wc + o + 3 * L).mul(x).add(c3));
+            d3 = (FMA ? FloatVector.fromArray(S, w, wd + o + 3 * L).fma(x, d3) : FloatVector.fromArray(S, w, wd + o + 3 * L).mul(x).add(d3));
         }
         FloatVector.fromArray(S, acc, aa).add(a0.add(a1).add(a2.add(a3))).intoArray(acc, aa);
         FloatVector.fromArray(S, acc, ab).add(b0.add(b1).add(b2.add(b3))).intoArray(acc, ab);
@@ -239,14 +241,14 @@ final class PackedSgemv {
         for (int end = len - 4 * L; o <= end; o += 4 * L) {
             FloatVector w0 = FloatVector.fromArray(S, w, wOff + o), w1 = FloatVector.fromArray(S, w, wOff + o + L);
             FloatVector w2 = FloatVector.fromArray(S, w, wOff + o + 2 * L), w3 = FloatVector.fromArray(S, w, wOff + o + 3 * L);
-            s0 = fma(w0, FloatVector.fromArray(S, xe, xOff + o), s0);
-            t0 = fma(w0, FloatVector.fromArray(S, xe, x2 + o), t0);
-            s1 = fma(w1, FloatVector.fromArray(S, xe, xOff + o + L), s1);
-            t1 = fma(w1, FloatVector.fromArray(S, xe, x2 + o + L), t1);
-            s2 = fma(w2, FloatVector.fromArray(S, xe, xOff + o + 2 * L), s2);
-            t2 = fma(w2, FloatVector.fromArray(S, xe, x2 + o + 2 * L), t2);
-            s3 = fma(w3, FloatVector.fromArray(S, xe, xOff + o + 3 * L), s3);
-            t3 = fma(w3, FloatVector.fromArray(S, xe, x2 + o + 3 * L), t3);
+            s0 = (FMA ? w0.fma(FloatVector.fromArray(S, xe, xOff + o), s0) : w0.mul(FloatVector.fromArray(S, xe, xOff + o)).add(s0));
+            t0 = (FMA ? w0.fma(FloatVector.fromArray(S, xe, x2 + o), t0) : w0.mul(FloatVector.fromArray(S, xe, x2 + o)).add(t0));
+            s1 = (FMA ? w1.fma(FloatVector.fromArray(S, xe, xOff + o + L), s1) : w1.mul(FloatVector.fromArray(S, xe, xOff + o + L)).add(s1));
+            t1 = (FMA ? w1.fma(FloatVector.fromArray(S, xe, x2 + o + L), t1) : w1.mul(FloatVector.fromArray(S, xe, x2 + o + L)).add(t1));
+            s2 = (FMA ? w2.fma(FloatVector.fromArray(S, xe, xOff + o + 2 * L), s2) : w2.mul(FloatVector.fromArray(S, xe, xOff + o + 2 * L)).add(s2));
+            t2 = (FMA ? w2.fma(FloatVector.fromArray(S, xe, x2 + o + 2 * L), t2) : w2.mul(FloatVector.fromArray(S, xe, x2 + o + 2 * L)).add(t2));
+            s3 = (FMA ? w3.fma(FloatVector.fromArray(S, xe, xOff + o + 3 * L), s3) : w3.mul(FloatVector.fromArray(S, xe, xOff + o + 3 * L)).add(s3));
+            t3 = (FMA ? w3.fma(FloatVector.fromArray(S, xe, x2 + o + 3 * L), t3) : w3.mul(FloatVector.fromArray(S, xe, x2 + o + 3 * L)).add(t3));
         }
         FloatVector.fromArray(S, acc, aOff).add(s0.add(s1).add(s2.add(s3))).intoArray(acc, aOff);
         FloatVector.fromArray(S, acc, aOff + ACC).add(t0.add(t1).add(t2.add(t3))).intoArray(acc, aOff + ACC);
@@ -271,25 +273,25 @@ final class PackedSgemv {
         int o = 0;
         for (int end = len - 4 * L; o <= end; o += 4 * L) {
             FloatVector v = FloatVector.fromArray(S, w, wOff + o);
-            a0 = fma(v, FloatVector.fromArray(S, xe, xOff + o), a0);
-            b0 = fma(v, FloatVector.fromArray(S, xe, xb + o), b0);
-            c0 = fma(v, FloatVector.fromArray(S, xe, xc + o), c0);
-            d0 = fma(v, FloatVector.fromArray(S, xe, xd + o), d0);
+            a0 = (FMA ? v.fma(FloatVector.fromArray(S, xe, xOff + o), a0) : v.mul(FloatVector.fromArray(S, xe, xOff + o)).add(a0));
+            b0 = (FMA ? v.fma(FloatVector.fromArray(S, xe, xb + o), b0) : v.mul(FloatVector.fromArray(S, xe, xb + o)).add(b0));
+            c0 = (FMA ? v.fma(FloatVector.fromArray(S, xe, xc + o), c0) : v.mul(FloatVector.fromArray(S, xe, xc + o)).add(c0));
+            d0 = (FMA ? v.fma(FloatVector.fromArray(S, xe, xd + o), d0) : v.mul(FloatVector.fromArray(S, xe, xd + o)).add(d0));
             v = FloatVector.fromArray(S, w, wOff + o + L);
-            a1 = fma(v, FloatVector.fromArray(S, xe, xOff + o + L), a1);
-            b1 = fma(v, FloatVector.fromArray(S, xe, xb + o + L), b1);
-            c1 = fma(v, FloatVector.fromArray(S, xe, xc + o + L), c1);
-            d1 = fma(v, FloatVector.fromArray(S, xe, xd + o + L), d1);
+            a1 = (FMA ? v.fma(FloatVector.fromArray(S, xe, xOff + o + L), a1) : v.mul(FloatVector.fromArray(S, xe, xOff + o + L)).add(a1));
+            b1 = (FMA ? v.fma(FloatVector.fromArray(S, xe, xb + o + L), b1) : v.mul(FloatVector.fromArray(S, xe, xb + o + L)).add(b1));
+            c1 = (FMA ? v.fma(FloatVector.fromArray(S, xe, xc + o + L), c1) : v.mul(FloatVector.fromArray(S, xe, xc + o + L)).add(c1));
+            d1 = (FMA ? v.fma(FloatVector.fromArray(S, xe, xd + o + L), d1) : v.mul(FloatVector.fromArray(S, xe, xd + o + L)).add(d1));
             v = FloatVector.fromArray(S, w, wOff + o + 2 * L);
-            a2 = fma(v, FloatVector.fromArray(S, xe, xOff + o + 2 * L), a2);
-            b2 = fma(v, FloatVector.fromArray(S, xe, xb + o + 2 * L), b2);
-            c2 = fma(v, FloatVector.fromArray(S, xe, xc + o + 2 * L), c2);
-            d2 = fma(v, FloatVector.fromArray(S, xe, xd + o + 2 * L), d2);
+            a2 = (FMA ? v.fma(FloatVector.fromArray(S, xe, xOff + o + 2 * L), a2) : v.mul(FloatVector.fromArray(S, xe, xOff + o + 2 * L)).add(a2));
+            b2 = (FMA ? v.fma(FloatVector.fromArray(S, xe, xb + o + 2 * L), b2) : v.mul(FloatVector.fromArray(S, xe, xb + o + 2 * L)).add(b2));
+            c2 = (FMA ? v.fma(FloatVector.fromArray(S, xe, xc + o + 2 * L), c2) : v.mul(FloatVector.fromArray(S, xe, xc + o + 2 * L)).add(c2));
+            d2 = (FMA ? v.fma(FloatVector.fromArray(S, xe, xd + o + 2 * L), d2) : v.mul(FloatVector.fromArray(S, xe, xd + o + 2 * L)).add(d2));
             v = FloatVector.fromArray(S, w, wOff + o + 3 * L);
-            a3 = fma(v, FloatVector.fromArray(S, xe, xOff + o + 3 * L), a3);
-            b3 = fma(v, FloatVector.fromArray(S, xe, xb + o + 3 * L), b3);
-            c3 = fma(v, FloatVector.fromArray(S, xe, xc + o + 3 * L), c3);
-            d3 = fma(v, FloatVector.fromArray(S, xe, xd + o + 3 * L), d3);
+            a3 = (FMA ? v.fma(FloatVector.fromArray(S, xe, xOff + o + 3 * L), a3) : v.mul(FloatVector.fromArray(S, xe, xOff + o + 3 * L)).add(a3));
+            b3 = (FMA ? v.fma(FloatVector.fromArray(S, xe, xb + o + 3 * L), b3) : v.mul(FloatVector.fromArray(S, xe, xb + o + 3 * L)).add(b3));
+            c3 = (FMA ? v.fma(FloatVector.fromArray(S, xe, xc + o + 3 * L), c3) : v.mul(FloatVector.fromArray(S, xe, xc + o + 3 * L)).add(c3));
+            d3 = (FMA ? v.fma(FloatVector.fromArray(S, xe, xd + o + 3 * L), d3) : v.mul(FloatVector.fromArray(S, xe, xd + o + 3 * L)).add(d3));
         }
         FloatVector.fromArray(S, acc, aOff).add(a0.add(a1).add(a2.add(a3))).intoArray(acc, aOff);
         FloatVector.fromArray(S, acc, aOff + ACC).add(b0.add(b1).add(b2.add(b3))).intoArray(acc, aOff + ACC);
@@ -311,12 +313,7 @@ final class PackedSgemv {
         for (int t = 0; t < len; t += L) {
             VectorMask<Float> m = S.indexInRange(t, len);
             int a = aOff + t % ACC;
-            fma(FloatVector.fromArray(S, w, wOff + t, m), FloatVector.fromArray(S, xe, xOff + t, m), FloatVector.fromArray(S, acc, a)).intoArray(acc, a);
+            (FMA ? FloatVector.fromArray(S, w, wOff + t, m).fma(FloatVector.fromArray(S, xe, xOff + t, m), FloatVector.fromArray(S, acc, a)) : FloatVector.fromArray(S, w, wOff + t, m).mul(FloatVector.fromArray(S, xe, xOff + t, m)).add(FloatVector.fromArray(S, acc, a))).intoArray(acc, a);
         }
-    }
-
-    /** {@code a·b + c}: fused where the CPU has FMA, else multiply then add (see {@link VectorPlatform#FMA}). */
-    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
-        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
     }
 }

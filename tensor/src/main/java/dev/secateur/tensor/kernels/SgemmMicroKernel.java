@@ -250,6 +250,10 @@ final class SgemmMicroKernel {
      * so nothing outside the mr×nr corner is touched; same arithmetic as {@link #kernel}.
      */
     static void storeEdge(float[] tile, int mr, int nr, float[] c, int cOff, int ldc, float alpha, float beta) {
+        if (!VectorPlatform.MASKED_MEMORY) {
+            storeEdgeScalar(tile, mr, nr, c, cOff, ldc, alpha, beta);
+            return;
+        }
         FloatVector al = FloatVector.broadcast(S, alpha);
         FloatVector be = FloatVector.broadcast(S, beta);
         for (int v = 0; v < NR; v += S.length()) {
@@ -264,6 +268,17 @@ final class SgemmMicroKernel {
                     FloatVector old = FloatVector.fromArray(S, c, o, m);
                     (FMA ? old.fma(be, t) : old.mul(be).add(t)).intoArray(c, o, m);
                 }
+            }
+        }
+    }
+
+    /** {@link #storeEdge} where masked stores are not SIMD: the same rounding (alpha·t, then beta·C + that). */
+    private static void storeEdgeScalar(float[] tile, int mr, int nr, float[] c, int cOff, int ldc, float alpha, float beta) {
+        for (int r = 0; r < mr; r++) {
+            for (int j = 0; j < nr; j++) {
+                float t = tile[r * NR + j] * alpha;
+                int o = cOff + r * ldc + j;
+                c[o] = beta == 0f ? t : FMA ? Math.fma(c[o], beta, t) : c[o] * beta + t;
             }
         }
     }

@@ -3,6 +3,7 @@ package dev.secateur.tensor.kernels;
 import static dev.secateur.tensor.kernels.SgemmMicroKernel.MR;
 import static dev.secateur.tensor.kernels.SgemmMicroKernel.NR;
 
+import dev.secateur.tensor.platform.VectorPlatform;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -84,6 +85,13 @@ final class SgemmPacking {
 
     /** B stored k×n, the last, partial panel: masked loads leave the padding lanes zero. */
     private static void packBPanelEdge(float[] b, int src, int ldb, int nr, int kc, float[] dst, int d) {
+        if (!VectorPlatform.MASKED_MEMORY) {
+            for (int p = 0; p < kc; p++) {
+                int s = src + p * ldb, o = d + p * NR;
+                for (int j = 0; j < NR; j++) dst[o + j] = j < nr ? b[s + j] : 0f;
+            }
+            return;
+        }
         for (int p = 0; p < kc; p++) {
             int s = src + p * ldb;
             int o = d + p * NR;

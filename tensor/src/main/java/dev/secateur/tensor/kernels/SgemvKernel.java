@@ -20,6 +20,8 @@ import jdk.incubator.vector.VectorSpecies;
  * columns are split between threads.
  */
 final class SgemvKernel {
+    /** Hardware FMA; tested inline (not through a helper method) so no vector is ever passed to a call that might not inline. */
+    private static final boolean FMA = VectorPlatform.FMA;
     private static final VectorSpecies<Float> S = SgemmMicroKernel.S;
     private static final int L = S.length();
 
@@ -63,12 +65,12 @@ final class SgemvKernel {
         FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
         int p = 0;
         for (int end = len - 2 * L; p <= end; p += 2 * L) {
-            s0 = fma(FloatVector.fromArray(S, mat, off + p), FloatVector.fromArray(S, x, p), s0);
-            s1 = fma(FloatVector.fromArray(S, mat, off + p + L), FloatVector.fromArray(S, x, p + L), s1);
+            s0 = (FMA ? FloatVector.fromArray(S, mat, off + p).fma(FloatVector.fromArray(S, x, p), s0) : FloatVector.fromArray(S, mat, off + p).mul(FloatVector.fromArray(S, x, p)).add(s0));
+            s1 = (FMA ? FloatVector.fromArray(S, mat, off + p + L).fma(FloatVector.fromArray(S, x, p + L), s1) : FloatVector.fromArray(S, mat, off + p + L).mul(FloatVector.fromArray(S, x, p + L)).add(s1));
         }
         for (; p < len; p += L) {
             VectorMask<Float> m = S.indexInRange(p, len);
-            s0 = fma(FloatVector.fromArray(S, mat, off + p, m), FloatVector.fromArray(S, x, p, m), s0);
+            s0 = (FMA ? FloatVector.fromArray(S, mat, off + p, m).fma(FloatVector.fromArray(S, x, p, m), s0) : FloatVector.fromArray(S, mat, off + p, m).mul(FloatVector.fromArray(S, x, p, m)).add(s0));
         }
         s0.add(s1).intoArray(scratch, 0);
     }
@@ -80,22 +82,22 @@ final class SgemvKernel {
         int p = 0;
         for (int end = len - 2 * L; p <= end; p += 2 * L) {
             FloatVector x0 = FloatVector.fromArray(S, x, p), x1 = FloatVector.fromArray(S, x, p + L);
-            a0 = fma(FloatVector.fromArray(S, mat, off + p), x0, a0);
-            a1 = fma(FloatVector.fromArray(S, mat, off + p + L), x1, a1);
-            b0 = fma(FloatVector.fromArray(S, mat, o1 + p), x0, b0);
-            b1 = fma(FloatVector.fromArray(S, mat, o1 + p + L), x1, b1);
-            c0 = fma(FloatVector.fromArray(S, mat, o2 + p), x0, c0);
-            c1 = fma(FloatVector.fromArray(S, mat, o2 + p + L), x1, c1);
-            d0 = fma(FloatVector.fromArray(S, mat, o3 + p), x0, d0);
-            d1 = fma(FloatVector.fromArray(S, mat, o3 + p + L), x1, d1);
+            a0 = (FMA ? FloatVector.fromArray(S, mat, off + p).fma(x0, a0) : FloatVector.fromArray(S, mat, off + p).mul(x0).add(a0));
+            a1 = (FMA ? FloatVector.fromArray(S, mat, off + p + L).fma(x1, a1) : FloatVector.fromArray(S, mat, off + p + L).mul(x1).add(a1));
+            b0 = (FMA ? FloatVector.fromArray(S, mat, o1 + p).fma(x0, b0) : FloatVector.fromArray(S, mat, o1 + p).mul(x0).add(b0));
+            b1 = (FMA ? FloatVector.fromArray(S, mat, o1 + p + L).fma(x1, b1) : FloatVector.fromArray(S, mat, o1 + p + L).mul(x1).add(b1));
+            c0 = (FMA ? FloatVector.fromArray(S, mat, o2 + p).fma(x0, c0) : FloatVector.fromArray(S, mat, o2 + p).mul(x0).add(c0));
+            c1 = (FMA ? FloatVector.fromArray(S, mat, o2 + p + L).fma(x1, c1) : FloatVector.fromArray(S, mat, o2 + p + L).mul(x1).add(c1));
+            d0 = (FMA ? FloatVector.fromArray(S, mat, o3 + p).fma(x0, d0) : FloatVector.fromArray(S, mat, o3 + p).mul(x0).add(d0));
+            d1 = (FMA ? FloatVector.fromArray(S, mat, o3 + p + L).fma(x1, d1) : FloatVector.fromArray(S, mat, o3 + p + L).mul(x1).add(d1));
         }
         for (; p < len; p += L) {
             VectorMask<Float> m = S.indexInRange(p, len);
             FloatVector x0 = FloatVector.fromArray(S, x, p, m);
-            a0 = fma(FloatVector.fromArray(S, mat, off + p, m), x0, a0);
-            b0 = fma(FloatVector.fromArray(S, mat, o1 + p, m), x0, b0);
-            c0 = fma(FloatVector.fromArray(S, mat, o2 + p, m), x0, c0);
-            d0 = fma(FloatVector.fromArray(S, mat, o3 + p, m), x0, d0);
+            a0 = (FMA ? FloatVector.fromArray(S, mat, off + p, m).fma(x0, a0) : FloatVector.fromArray(S, mat, off + p, m).mul(x0).add(a0));
+            b0 = (FMA ? FloatVector.fromArray(S, mat, o1 + p, m).fma(x0, b0) : FloatVector.fromArray(S, mat, o1 + p, m).mul(x0).add(b0));
+            c0 = (FMA ? FloatVector.fromArray(S, mat, o2 + p, m).fma(x0, c0) : FloatVector.fromArray(S, mat, o2 + p, m).mul(x0).add(c0));
+            d0 = (FMA ? FloatVector.fromArray(S, mat, o3 + p, m).fma(x0, d0) : FloatVector.fromArray(S, mat, o3 + p, m).mul(x0).add(d0));
         }
         a0.add(a1).intoArray(scratch, 0);
         b0.add(b1).intoArray(scratch, L);
@@ -127,7 +129,7 @@ final class SgemvKernel {
                 FloatVector t = FloatVector.fromArray(S, acc, j, m).mul(al);
                 int o = yOff + c0 + j;
                 if (beta == 0f) t.intoArray(y, o, m);
-                else fma(FloatVector.fromArray(S, y, o, m), be, t).intoArray(y, o, m);
+                else (FMA ? FloatVector.fromArray(S, y, o, m).fma(be, t) : FloatVector.fromArray(S, y, o, m).mul(be).add(t)).intoArray(y, o, m);
             }
         } else {
             for (int j = 0; j < w; j++) {
@@ -145,19 +147,19 @@ final class SgemvKernel {
         int j = 0;
         for (int end = w - L; j <= end; j += L) {
             FloatVector s = FloatVector.fromArray(S, acc, j);
-            s = fma(FloatVector.fromArray(S, mat, r + j), v0, s);
-            s = fma(FloatVector.fromArray(S, mat, r1 + j), v1, s);
-            s = fma(FloatVector.fromArray(S, mat, r2 + j), v2, s);
-            s = fma(FloatVector.fromArray(S, mat, r3 + j), v3, s);
+            s = (FMA ? FloatVector.fromArray(S, mat, r + j).fma(v0, s) : FloatVector.fromArray(S, mat, r + j).mul(v0).add(s));
+            s = (FMA ? FloatVector.fromArray(S, mat, r1 + j).fma(v1, s) : FloatVector.fromArray(S, mat, r1 + j).mul(v1).add(s));
+            s = (FMA ? FloatVector.fromArray(S, mat, r2 + j).fma(v2, s) : FloatVector.fromArray(S, mat, r2 + j).mul(v2).add(s));
+            s = (FMA ? FloatVector.fromArray(S, mat, r3 + j).fma(v3, s) : FloatVector.fromArray(S, mat, r3 + j).mul(v3).add(s));
             s.intoArray(acc, j);
         }
         if (j < w) {
             VectorMask<Float> m = S.indexInRange(j, w);
             FloatVector s = FloatVector.fromArray(S, acc, j, m);
-            s = fma(FloatVector.fromArray(S, mat, r + j, m), v0, s);
-            s = fma(FloatVector.fromArray(S, mat, r1 + j, m), v1, s);
-            s = fma(FloatVector.fromArray(S, mat, r2 + j, m), v2, s);
-            s = fma(FloatVector.fromArray(S, mat, r3 + j, m), v3, s);
+            s = (FMA ? FloatVector.fromArray(S, mat, r + j, m).fma(v0, s) : FloatVector.fromArray(S, mat, r + j, m).mul(v0).add(s));
+            s = (FMA ? FloatVector.fromArray(S, mat, r1 + j, m).fma(v1, s) : FloatVector.fromArray(S, mat, r1 + j, m).mul(v1).add(s));
+            s = (FMA ? FloatVector.fromArray(S, mat, r2 + j, m).fma(v2, s) : FloatVector.fromArray(S, mat, r2 + j, m).mul(v2).add(s));
+            s = (FMA ? FloatVector.fromArray(S, mat, r3 + j, m).fma(v3, s) : FloatVector.fromArray(S, mat, r3 + j, m).mul(v3).add(s));
             s.intoArray(acc, j, m);
         }
     }
@@ -166,12 +168,7 @@ final class SgemvKernel {
         FloatVector v0 = FloatVector.broadcast(S, x0);
         for (int j = 0; j < w; j += L) {
             VectorMask<Float> m = S.indexInRange(j, w);
-            fma(FloatVector.fromArray(S, mat, r + j, m), v0, FloatVector.fromArray(S, acc, j, m)).intoArray(acc, j, m);
+            (FMA ? FloatVector.fromArray(S, mat, r + j, m).fma(v0, FloatVector.fromArray(S, acc, j, m)) : FloatVector.fromArray(S, mat, r + j, m).mul(v0).add(FloatVector.fromArray(S, acc, j, m))).intoArray(acc, j, m);
         }
-    }
-
-    /** {@code a·b + c}: fused where the CPU has FMA, else multiply then add (see {@link VectorPlatform#FMA}). */
-    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
-        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
     }
 }

@@ -13,6 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Matrices are row-major; images are NCHW with {@code spatial = H*W}.
  */
 public final class Elementwise {
+    /** Hardware FMA; tested inline (not through a helper method) so no vector is ever passed to a call that might not inline. */
+    private static final boolean FMA = VectorPlatform.FMA;
     private Elementwise() {}
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -66,7 +68,7 @@ public final class Elementwise {
         FloatVector va = FloatVector.broadcast(S, alpha);
         int i = 0;
         for (int ub = S.loopBound(n); i < ub; i += L) {
-            fma(FloatVector.fromArray(S, x, xOff + i), va, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+            (FMA ? FloatVector.fromArray(S, x, xOff + i).fma(va, FloatVector.fromArray(S, y, yOff + i)) : FloatVector.fromArray(S, x, xOff + i).mul(va).add(FloatVector.fromArray(S, y, yOff + i))).intoArray(y, yOff + i);
         }
         for (; i < n; i++) y[yOff + i] = Fma.fma(alpha, x[xOff + i], y[yOff + i]);
     }
@@ -205,10 +207,5 @@ public final class Elementwise {
 
     private static void checkFinite(String op, float alpha) {
         if (!Float.isFinite(alpha)) throw new IllegalArgumentException(op + ": alpha must be finite, got " + alpha);
-    }
-
-    /** {@code a·b + c}: fused where the CPU has FMA, else multiply then add (see {@link VectorPlatform#FMA}). */
-    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
-        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
     }
 }

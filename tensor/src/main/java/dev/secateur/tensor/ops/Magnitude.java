@@ -19,6 +19,8 @@ import jdk.incubator.vector.VectorSpecies;
  * bias array is given (for every {@link Norm}).
  */
 public final class Magnitude {
+    /** Hardware FMA; tested inline (not through a helper method) so no vector is ever passed to a call that might not inline. */
+    private static final boolean FMA = VectorPlatform.FMA;
     private Magnitude() {}
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -220,14 +222,14 @@ public final class Magnitude {
             FloatVector v1 = FloatVector.fromArray(S, x, off + i + L);
             FloatVector v2 = FloatVector.fromArray(S, x, off + i + 2 * L);
             FloatVector v3 = FloatVector.fromArray(S, x, off + i + 3 * L);
-            a0 = fma(v0, v0, a0);
-            a1 = fma(v1, v1, a1);
-            a2 = fma(v2, v2, a2);
-            a3 = fma(v3, v3, a3);
+            a0 = (FMA ? v0.fma(v0, a0) : v0.mul(v0).add(a0));
+            a1 = (FMA ? v1.fma(v1, a1) : v1.mul(v1).add(a1));
+            a2 = (FMA ? v2.fma(v2, a2) : v2.mul(v2).add(a2));
+            a3 = (FMA ? v3.fma(v3, a3) : v3.mul(v3).add(a3));
         }
         for (; i <= n - L; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, off + i);
-            a0 = fma(v, v, a0);
+            a0 = (FMA ? v.fma(v, a0) : v.mul(v).add(a0));
         }
         float s = Lanes.sum(a0.add(a1).add(a2.add(a3)));
         for (; i < n; i++) s = Fma.fma(x[off + i], x[off + i], s);
@@ -287,7 +289,7 @@ public final class Magnitude {
         int c = 0;
         for (int ub = S.loopBound(cols); c < ub; c += L) {
             FloatVector v = FloatVector.fromArray(S, x, row + c);
-            fma(v, v, FloatVector.fromArray(S, buf, c)).intoArray(buf, c);
+            (FMA ? v.fma(v, FloatVector.fromArray(S, buf, c)) : v.mul(v).add(FloatVector.fromArray(S, buf, c))).intoArray(buf, c);
         }
         for (; c < cols; c++) buf[c] = Fma.fma(x[row + c], x[row + c], buf[c]);
     }
@@ -339,10 +341,5 @@ public final class Magnitude {
         checkNorm(norm, ctx);
         int total = Checks.size(ctx, rows, cols);
         Checks.range("x", x, off, total, ctx);
-    }
-
-    /** {@code a·b + c}: fused where the CPU has FMA, else multiply then add (see {@link VectorPlatform#FMA}). */
-    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
-        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
     }
 }

@@ -19,6 +19,8 @@ import jdk.incubator.vector.VectorSpecies;
  * product. Blocks of 2 C rows × 2 vectors of columns accumulate over k with broadcast A values.
  */
 final class RowDots {
+    /** Hardware FMA; tested inline (not through a helper method) so no vector is ever passed to a call that might not inline. */
+    private static final boolean FMA = VectorPlatform.FMA;
     private RowDots() {}
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -51,28 +53,28 @@ final class RowDots {
             FloatVector x0 = FloatVector.fromArray(S, a, a0 + p), x1 = FloatVector.fromArray(S, a, a1 + p);
             FloatVector y0 = FloatVector.fromArray(S, b, b0 + p), y1 = FloatVector.fromArray(S, b, b1 + p);
             FloatVector y2 = FloatVector.fromArray(S, b, b2 + p), y3 = FloatVector.fromArray(S, b, b3 + p);
-            s00 = fma(x0, y0, s00);
-            s01 = fma(x0, y1, s01);
-            s02 = fma(x0, y2, s02);
-            s03 = fma(x0, y3, s03);
-            s10 = fma(x1, y0, s10);
-            s11 = fma(x1, y1, s11);
-            s12 = fma(x1, y2, s12);
-            s13 = fma(x1, y3, s13);
+            s00 = (FMA ? x0.fma(y0, s00) : x0.mul(y0).add(s00));
+            s01 = (FMA ? x0.fma(y1, s01) : x0.mul(y1).add(s01));
+            s02 = (FMA ? x0.fma(y2, s02) : x0.mul(y2).add(s02));
+            s03 = (FMA ? x0.fma(y3, s03) : x0.mul(y3).add(s03));
+            s10 = (FMA ? x1.fma(y0, s10) : x1.mul(y0).add(s10));
+            s11 = (FMA ? x1.fma(y1, s11) : x1.mul(y1).add(s11));
+            s12 = (FMA ? x1.fma(y2, s12) : x1.mul(y2).add(s12));
+            s13 = (FMA ? x1.fma(y3, s13) : x1.mul(y3).add(s13));
         }
         if (p < k) { // the tail: masked lanes load as 0 and add nothing
             VectorMask<Float> m = tail(k - p);
             FloatVector x0 = FloatVector.fromArray(S, a, a0 + p, m), x1 = FloatVector.fromArray(S, a, a1 + p, m);
             FloatVector y0 = FloatVector.fromArray(S, b, b0 + p, m), y1 = FloatVector.fromArray(S, b, b1 + p, m);
             FloatVector y2 = FloatVector.fromArray(S, b, b2 + p, m), y3 = FloatVector.fromArray(S, b, b3 + p, m);
-            s00 = fma(x0, y0, s00);
-            s01 = fma(x0, y1, s01);
-            s02 = fma(x0, y2, s02);
-            s03 = fma(x0, y3, s03);
-            s10 = fma(x1, y0, s10);
-            s11 = fma(x1, y1, s11);
-            s12 = fma(x1, y2, s12);
-            s13 = fma(x1, y3, s13);
+            s00 = (FMA ? x0.fma(y0, s00) : x0.mul(y0).add(s00));
+            s01 = (FMA ? x0.fma(y1, s01) : x0.mul(y1).add(s01));
+            s02 = (FMA ? x0.fma(y2, s02) : x0.mul(y2).add(s02));
+            s03 = (FMA ? x0.fma(y3, s03) : x0.mul(y3).add(s03));
+            s10 = (FMA ? x1.fma(y0, s10) : x1.mul(y0).add(s10));
+            s11 = (FMA ? x1.fma(y1, s11) : x1.mul(y1).add(s11));
+            s12 = (FMA ? x1.fma(y2, s12) : x1.mul(y2).add(s12));
+            s13 = (FMA ? x1.fma(y3, s13) : x1.mul(y3).add(s13));
         }
         store(s00, beta, c, c0);
         store(s01, beta, c, c0 + 1);
@@ -88,11 +90,11 @@ final class RowDots {
         FloatVector s = FloatVector.zero(S);
         int p = 0;
         for (int ub = S.loopBound(k); p < ub; p += L) {
-            s = fma(FloatVector.fromArray(S, a, a0 + p), FloatVector.fromArray(S, b, b0 + p), s);
+            s = (FMA ? FloatVector.fromArray(S, a, a0 + p).fma(FloatVector.fromArray(S, b, b0 + p), s) : FloatVector.fromArray(S, a, a0 + p).mul(FloatVector.fromArray(S, b, b0 + p)).add(s));
         }
         if (p < k) {
             VectorMask<Float> m = tail(k - p);
-            s = fma(FloatVector.fromArray(S, a, a0 + p, m), FloatVector.fromArray(S, b, b0 + p, m), s);
+            s = (FMA ? FloatVector.fromArray(S, a, a0 + p, m).fma(FloatVector.fromArray(S, b, b0 + p, m), s) : FloatVector.fromArray(S, a, a0 + p, m).mul(FloatVector.fromArray(S, b, b0 + p, m)).add(s));
         }
         store(s, beta, c, ci);
     }
@@ -120,10 +122,10 @@ final class RowDots {
         for (int p = 0, bp = bj; p < k; p++, bp += ldb) {
             FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + L);
             FloatVector a0 = FloatVector.broadcast(S, a[ai + p]), a1 = FloatVector.broadcast(S, a[ai + lda + p]);
-            c00 = fma(a0, b0, c00);
-            c01 = fma(a0, b1, c01);
-            c10 = fma(a1, b0, c10);
-            c11 = fma(a1, b1, c11);
+            c00 = (FMA ? a0.fma(b0, c00) : a0.mul(b0).add(c00));
+            c01 = (FMA ? a0.fma(b1, c01) : a0.mul(b1).add(c01));
+            c10 = (FMA ? a1.fma(b0, c10) : a1.mul(b0).add(c10));
+            c11 = (FMA ? a1.fma(b1, c11) : a1.mul(b1).add(c11));
         }
         c00.intoArray(c, cj);
         c01.intoArray(c, cj + L);
@@ -135,8 +137,8 @@ final class RowDots {
         FloatVector c00 = FloatVector.zero(S), c01 = c00;
         for (int p = 0, bp = bj; p < k; p++, bp += ldb) {
             FloatVector a0 = FloatVector.broadcast(S, a[ai + p]);
-            c00 = fma(a0, FloatVector.fromArray(S, b, bp), c00);
-            c01 = fma(a0, FloatVector.fromArray(S, b, bp + L), c01);
+            c00 = (FMA ? a0.fma(FloatVector.fromArray(S, b, bp), c00) : a0.mul(FloatVector.fromArray(S, b, bp)).add(c00));
+            c01 = (FMA ? a0.fma(FloatVector.fromArray(S, b, bp + L), c01) : a0.mul(FloatVector.fromArray(S, b, bp + L)).add(c01));
         }
         c00.intoArray(c, cj);
         c01.intoArray(c, cj + L);
@@ -147,8 +149,8 @@ final class RowDots {
         FloatVector c0 = FloatVector.zero(S), c1 = c0;
         for (int p = 0, bp = bj; p < k; p++, bp += ldb) {
             FloatVector bv = FloatVector.fromArray(S, b, bp, m);
-            c0 = fma(FloatVector.broadcast(S, a[ai + p]), bv, c0);
-            if (two) c1 = fma(FloatVector.broadcast(S, a[ai + lda + p]), bv, c1);
+            c0 = (FMA ? FloatVector.broadcast(S, a[ai + p]).fma(bv, c0) : FloatVector.broadcast(S, a[ai + p]).mul(bv).add(c0));
+            if (two) c1 = (FMA ? FloatVector.broadcast(S, a[ai + lda + p]).fma(bv, c1) : FloatVector.broadcast(S, a[ai + lda + p]).mul(bv).add(c1));
         }
         c0.intoArray(c, cj, m);
         if (two) c1.intoArray(c, cj + ldc, m);
@@ -162,10 +164,5 @@ final class RowDots {
     private static void store(FloatVector sum, float beta, float[] c, int ci) {
         float v = Lanes.sum(sum);
         c[ci] = beta == 0f ? v : c[ci] + v;
-    }
-
-    /** {@code a·b + c}: fused where the CPU has FMA, else multiply then add (see {@link VectorPlatform#FMA}). */
-    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
-        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
     }
 }

@@ -6,9 +6,11 @@ package dev.secateur.tensor.platform;
  * slower than two rounded operations. {@link VectorPlatform#FMA} is a constant, so the JIT keeps
  * one branch.
  *
- * <p>Vector kernels do the same with a private helper of their own class (one per vector shape
- * they use): a vector helper shared by all kernels would see every vector shape, and C2 would
- * compile it standalone into generic code too big to inline, boxing every vector it touches.
+ * <p>Vector kernels write the same choice inline, {@code FMA ? a.fma(b, c) : a.mul(b).add(c)}
+ * with a {@code static final} copy of {@link VectorPlatform#FMA}: a vector passed to a method
+ * that C2 leaves un-inlined (a shared helper sees every vector shape and compiles into generic
+ * code too big to inline; a big kernel body runs out of inlining budget) is boxed, one
+ * allocation per operation.
  */
 public final class Fma {
     private Fma() {}

@@ -33,6 +33,12 @@ public final class VectorPlatform {
      * loops there.
      */
     public static final boolean PERMUTES = probePermutes();
+    /**
+     * Whether masked vector loads and stores (array tails) are SIMD instructions: on x86 from AVX2
+     * on, on AArch64 only with SVE. Without them a masked access runs as Java code and allocates,
+     * so edge loops take a scalar path instead.
+     */
+    public static final boolean MASKED_MEMORY = probeMaskedMemory();
     /** Vector registers a kernel may use: 32 with AVX-512 (EVEX encoding) or on AArch64, else 16. */
     public static final int REGISTERS = probeRegisters();
     /** Data cache sizes of one core. */
@@ -51,7 +57,7 @@ public final class VectorPlatform {
     public static String describe() {
         return "vectors: " + BITS + "-bit (" + LANES + " float lanes), " + REGISTERS + " registers, FMA "
                 + (FMA ? "yes" : "no (multiply + add)")
-                + ", permutes " + (PERMUTES ? "yes" : "no") + "\n"
+                + ", permutes " + (PERMUTES ? "yes" : "no") + ", masked loads " + (MASKED_MEMORY ? "yes" : "no") + "\n"
                 + "caches: " + CACHES + "\n"
                 + "gemm: " + GEMM + "\n"
                 + "cpu: " + System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors() + " processors, "
@@ -69,6 +75,20 @@ public final class VectorPlatform {
 
     private static boolean probePermutes() {
         if (isAarch64()) return true;
+        String avx = vmOption("UseAVX");
+        if (avx == null) return false;
+        try {
+            return Integer.parseInt(avx) >= 2;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static boolean probeMaskedMemory() {
+        if (isAarch64()) {
+            String sve = vmOption("UseSVE");
+            return sve != null && !sve.equals("0");
+        }
         String avx = vmOption("UseAVX");
         if (avx == null) return false;
         try {

@@ -7,6 +7,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /** Kernels of {@link BitmapMatrix} over a group range; arguments were validated by the caller. */
 final class BitmapKernels {
+    /** Hardware FMA; tested inline (not through a helper method) so no vector is ever passed to a call that might not inline. */
+    private static final boolean FMA = VectorPlatform.FMA;
     /** The format's group height is 16 rows = one 512-bit vector. */
     private static final VectorSpecies<Float> S16 = FloatVector.SPECIES_512;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -30,22 +32,22 @@ final class BitmapKernels {
             for (; q + 3 < e; q += 4) {
                 int m0 = bits[q], m1 = bits[q + 1], m2 = bits[q + 2], m3 = bits[q + 3];
                 c += d[q];
-                a0 = fma(expanded(v, p, m0), FloatVector.broadcast(S16, x[c]), a0);
+                a0 = (FMA ? expanded(v, p, m0).fma(FloatVector.broadcast(S16, x[c]), a0) : expanded(v, p, m0).mul(FloatVector.broadcast(S16, x[c])).add(a0));
                 p += Integer.bitCount(m0);
                 c += d[q + 1];
-                a1 = fma(expanded(v, p, m1), FloatVector.broadcast(S16, x[c]), a1);
+                a1 = (FMA ? expanded(v, p, m1).fma(FloatVector.broadcast(S16, x[c]), a1) : expanded(v, p, m1).mul(FloatVector.broadcast(S16, x[c])).add(a1));
                 p += Integer.bitCount(m1);
                 c += d[q + 2];
-                a2 = fma(expanded(v, p, m2), FloatVector.broadcast(S16, x[c]), a2);
+                a2 = (FMA ? expanded(v, p, m2).fma(FloatVector.broadcast(S16, x[c]), a2) : expanded(v, p, m2).mul(FloatVector.broadcast(S16, x[c])).add(a2));
                 p += Integer.bitCount(m2);
                 c += d[q + 3];
-                a3 = fma(expanded(v, p, m3), FloatVector.broadcast(S16, x[c]), a3);
+                a3 = (FMA ? expanded(v, p, m3).fma(FloatVector.broadcast(S16, x[c]), a3) : expanded(v, p, m3).mul(FloatVector.broadcast(S16, x[c])).add(a3));
                 p += Integer.bitCount(m3);
             }
             for (; q < e; q++) {
                 int m0 = bits[q];
                 c += d[q];
-                a0 = fma(expanded(v, p, m0), FloatVector.broadcast(S16, x[c]), a0);
+                a0 = (FMA ? expanded(v, p, m0).fma(FloatVector.broadcast(S16, x[c]), a0) : expanded(v, p, m0).mul(FloatVector.broadcast(S16, x[c])).add(a0));
                 p += Integer.bitCount(m0);
             }
             FloatVector acc = a0.add(a1).add(a2.add(a3));
@@ -104,11 +106,11 @@ final class BitmapKernels {
         FloatVector wv = FloatVector.broadcast(S, w);
         int j = 0;
         for (; j + L <= n; j += L) {
-            fma(FloatVector.fromArray(S, x, xo + j), wv, FloatVector.fromArray(S, y, yo + j)).intoArray(y, yo + j);
+            (FMA ? FloatVector.fromArray(S, x, xo + j).fma(wv, FloatVector.fromArray(S, y, yo + j)) : FloatVector.fromArray(S, x, xo + j).mul(wv).add(FloatVector.fromArray(S, y, yo + j))).intoArray(y, yo + j);
         }
         if (j < n) {
             VectorMask<Float> t = S.indexInRange(j, n);
-            fma(FloatVector.fromArray(S, x, xo + j, t), wv, FloatVector.fromArray(S, y, yo + j, t)).intoArray(y, yo + j, t);
+            (FMA ? FloatVector.fromArray(S, x, xo + j, t).fma(wv, FloatVector.fromArray(S, y, yo + j, t)) : FloatVector.fromArray(S, x, xo + j, t).mul(wv).add(FloatVector.fromArray(S, y, yo + j, t))).intoArray(y, yo + j, t);
         }
     }
 
@@ -119,10 +121,5 @@ final class BitmapKernels {
             VectorMask<Float> t = S.indexInRange(j, n);
             FloatVector.fromArray(S, y, at + j, t).max(0f).intoArray(y, at + j, t);
         }
-    }
-
-    /** {@code a·b + c}: fused where the CPU has FMA, else multiply then add (see {@link VectorPlatform#FMA}). */
-    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
-        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
     }
 }

@@ -7,6 +7,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /** R×1 block kernels over a block-row range; arguments were validated by the caller. */
 final class BsrKernels {
+    /** Hardware FMA; tested inline (not through a helper method) so no vector is ever passed to a call that might not inline. */
+    private static final boolean FMA = VectorPlatform.FMA;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /** One lane per row of a 4×1 / 8×1 block: the block's R values are one contiguous vector. */
@@ -27,17 +29,17 @@ final class BsrKernels {
             FloatVector a0 = FloatVector.zero(S4), a1 = a0, a2 = a0, a3 = a0;
             for (; p + 3 < e; p += 4) {
                 c += d[p];
-                a0 = fma4(FloatVector.fromArray(S4, v, p * 4), FloatVector.broadcast(S4, x[c]), a0);
+                a0 = (FMA ? FloatVector.fromArray(S4, v, p * 4).fma(FloatVector.broadcast(S4, x[c]), a0) : FloatVector.fromArray(S4, v, p * 4).mul(FloatVector.broadcast(S4, x[c])).add(a0));
                 c += d[p + 1];
-                a1 = fma4(FloatVector.fromArray(S4, v, p * 4 + 4), FloatVector.broadcast(S4, x[c]), a1);
+                a1 = (FMA ? FloatVector.fromArray(S4, v, p * 4 + 4).fma(FloatVector.broadcast(S4, x[c]), a1) : FloatVector.fromArray(S4, v, p * 4 + 4).mul(FloatVector.broadcast(S4, x[c])).add(a1));
                 c += d[p + 2];
-                a2 = fma4(FloatVector.fromArray(S4, v, p * 4 + 8), FloatVector.broadcast(S4, x[c]), a2);
+                a2 = (FMA ? FloatVector.fromArray(S4, v, p * 4 + 8).fma(FloatVector.broadcast(S4, x[c]), a2) : FloatVector.fromArray(S4, v, p * 4 + 8).mul(FloatVector.broadcast(S4, x[c])).add(a2));
                 c += d[p + 3];
-                a3 = fma4(FloatVector.fromArray(S4, v, p * 4 + 12), FloatVector.broadcast(S4, x[c]), a3);
+                a3 = (FMA ? FloatVector.fromArray(S4, v, p * 4 + 12).fma(FloatVector.broadcast(S4, x[c]), a3) : FloatVector.fromArray(S4, v, p * 4 + 12).mul(FloatVector.broadcast(S4, x[c])).add(a3));
             }
             for (; p < e; p++) {
                 c += d[p];
-                a0 = fma4(FloatVector.fromArray(S4, v, p * 4), FloatVector.broadcast(S4, x[c]), a0);
+                a0 = (FMA ? FloatVector.fromArray(S4, v, p * 4).fma(FloatVector.broadcast(S4, x[c]), a0) : FloatVector.fromArray(S4, v, p * 4).mul(FloatVector.broadcast(S4, x[c])).add(a0));
             }
             finish(a0.add(a1).add(a2.add(a3)), S4, br * 4, rows, y, yOff, bias, relu);
         }
@@ -55,17 +57,17 @@ final class BsrKernels {
             FloatVector a0 = FloatVector.zero(S8), a1 = a0, a2 = a0, a3 = a0;
             for (; p + 3 < e; p += 4) {
                 c += d[p];
-                a0 = fma8(FloatVector.fromArray(S8, v, p * 8), FloatVector.broadcast(S8, x[c]), a0);
+                a0 = (FMA ? FloatVector.fromArray(S8, v, p * 8).fma(FloatVector.broadcast(S8, x[c]), a0) : FloatVector.fromArray(S8, v, p * 8).mul(FloatVector.broadcast(S8, x[c])).add(a0));
                 c += d[p + 1];
-                a1 = fma8(FloatVector.fromArray(S8, v, p * 8 + 8), FloatVector.broadcast(S8, x[c]), a1);
+                a1 = (FMA ? FloatVector.fromArray(S8, v, p * 8 + 8).fma(FloatVector.broadcast(S8, x[c]), a1) : FloatVector.fromArray(S8, v, p * 8 + 8).mul(FloatVector.broadcast(S8, x[c])).add(a1));
                 c += d[p + 2];
-                a2 = fma8(FloatVector.fromArray(S8, v, p * 8 + 16), FloatVector.broadcast(S8, x[c]), a2);
+                a2 = (FMA ? FloatVector.fromArray(S8, v, p * 8 + 16).fma(FloatVector.broadcast(S8, x[c]), a2) : FloatVector.fromArray(S8, v, p * 8 + 16).mul(FloatVector.broadcast(S8, x[c])).add(a2));
                 c += d[p + 3];
-                a3 = fma8(FloatVector.fromArray(S8, v, p * 8 + 24), FloatVector.broadcast(S8, x[c]), a3);
+                a3 = (FMA ? FloatVector.fromArray(S8, v, p * 8 + 24).fma(FloatVector.broadcast(S8, x[c]), a3) : FloatVector.fromArray(S8, v, p * 8 + 24).mul(FloatVector.broadcast(S8, x[c])).add(a3));
             }
             for (; p < e; p++) {
                 c += d[p];
-                a0 = fma8(FloatVector.fromArray(S8, v, p * 8), FloatVector.broadcast(S8, x[c]), a0);
+                a0 = (FMA ? FloatVector.fromArray(S8, v, p * 8).fma(FloatVector.broadcast(S8, x[c]), a0) : FloatVector.fromArray(S8, v, p * 8).mul(FloatVector.broadcast(S8, x[c])).add(a0));
             }
             finish(a0.add(a1).add(a2.add(a3)), S8, br * 8, rows, y, yOff, bias, relu);
         }
@@ -122,13 +124,13 @@ final class BsrKernels {
             FloatVector x2 = FloatVector.fromArray(S, x, xi + 2 * L);
             FloatVector x3 = FloatVector.fromArray(S, x, xi + 3 * L);
             FloatVector w0 = FloatVector.broadcast(S, v[w]);
-            a00 = fma(x0, w0, a00); a01 = fma(x1, w0, a01); a02 = fma(x2, w0, a02); a03 = fma(x3, w0, a03);
+            a00 = (FMA ? x0.fma(w0, a00) : x0.mul(w0).add(a00)); a01 = (FMA ? x1.fma(w0, a01) : x1.mul(w0).add(a01)); a02 = (FMA ? x2.fma(w0, a02) : x2.mul(w0).add(a02)); a03 = (FMA ? x3.fma(w0, a03) : x3.mul(w0).add(a03));
             FloatVector w1 = FloatVector.broadcast(S, v[w + 1]);
-            a10 = fma(x0, w1, a10); a11 = fma(x1, w1, a11); a12 = fma(x2, w1, a12); a13 = fma(x3, w1, a13);
+            a10 = (FMA ? x0.fma(w1, a10) : x0.mul(w1).add(a10)); a11 = (FMA ? x1.fma(w1, a11) : x1.mul(w1).add(a11)); a12 = (FMA ? x2.fma(w1, a12) : x2.mul(w1).add(a12)); a13 = (FMA ? x3.fma(w1, a13) : x3.mul(w1).add(a13));
             FloatVector w2 = FloatVector.broadcast(S, v[w + 2]);
-            a20 = fma(x0, w2, a20); a21 = fma(x1, w2, a21); a22 = fma(x2, w2, a22); a23 = fma(x3, w2, a23);
+            a20 = (FMA ? x0.fma(w2, a20) : x0.mul(w2).add(a20)); a21 = (FMA ? x1.fma(w2, a21) : x1.mul(w2).add(a21)); a22 = (FMA ? x2.fma(w2, a22) : x2.mul(w2).add(a22)); a23 = (FMA ? x3.fma(w2, a23) : x3.mul(w2).add(a23));
             FloatVector w3 = FloatVector.broadcast(S, v[w + 3]);
-            a30 = fma(x0, w3, a30); a31 = fma(x1, w3, a31); a32 = fma(x2, w3, a32); a33 = fma(x3, w3, a33);
+            a30 = (FMA ? x0.fma(w3, a30) : x0.mul(w3).add(a30)); a31 = (FMA ? x1.fma(w3, a31) : x1.mul(w3).add(a31)); a32 = (FMA ? x2.fma(w3, a32) : x2.mul(w3).add(a32)); a33 = (FMA ? x3.fma(w3, a33) : x3.mul(w3).add(a33));
         }
         int o = yo + row0 * n;
         float b = biasAt(bias, row0, 0, valid);
@@ -169,10 +171,10 @@ final class BsrKernels {
             c += d[p];
             int w = p * stride + q;
             FloatVector x0 = FloatVector.fromArray(S, x, xo + c * n, m);
-            a0 = fma(x0, FloatVector.broadcast(S, v[w]), a0);
-            a1 = fma(x0, FloatVector.broadcast(S, v[w + 1]), a1);
-            a2 = fma(x0, FloatVector.broadcast(S, v[w + 2]), a2);
-            a3 = fma(x0, FloatVector.broadcast(S, v[w + 3]), a3);
+            a0 = (FMA ? x0.fma(FloatVector.broadcast(S, v[w]), a0) : x0.mul(FloatVector.broadcast(S, v[w])).add(a0));
+            a1 = (FMA ? x0.fma(FloatVector.broadcast(S, v[w + 1]), a1) : x0.mul(FloatVector.broadcast(S, v[w + 1])).add(a1));
+            a2 = (FMA ? x0.fma(FloatVector.broadcast(S, v[w + 2]), a2) : x0.mul(FloatVector.broadcast(S, v[w + 2])).add(a2));
+            a3 = (FMA ? x0.fma(FloatVector.broadcast(S, v[w + 3]), a3) : x0.mul(FloatVector.broadcast(S, v[w + 3])).add(a3));
         }
         int o = yo + row0 * n;
         a0.add(biasAt(bias, row0, 0, valid)).max(lo).intoArray(y, o, m);
@@ -181,21 +183,6 @@ final class BsrKernels {
         if (valid > 3) a3.add(biasAt(bias, row0, 3, valid)).max(lo).intoArray(y, o + 3 * n, m);
     }
 
-    // One helper per species: a helper shared by several vector shapes gets a polluted type profile,
-    // and once C2 compiles it standalone it is too big to inline and boxes every vector.
 
-    /** {@code a·b + c} on 4 lanes: fused where the CPU has FMA, else multiply then add. */
-    private static FloatVector fma4(FloatVector a, FloatVector b, FloatVector c) {
-        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
-    }
 
-    /** {@code a·b + c} on 8 lanes: fused where the CPU has FMA, else multiply then add. */
-    private static FloatVector fma8(FloatVector a, FloatVector b, FloatVector c) {
-        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
-    }
-
-    /** {@code a·b + c} on the preferred species: fused where the CPU has FMA, else multiply then add (see {@link VectorPlatform#FMA}). */
-    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
-        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
-    }
 }

@@ -11,6 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * cursor {@code q % 4} ({@link CsrMatrix#CHAINS}), so the loops are unrolled by four entries.
  */
 final class CsrKernels {
+    /** Hardware FMA; tested inline (not through a helper method) so no vector is ever passed to a call that might not inline. */
+    private static final boolean FMA = VectorPlatform.FMA;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
@@ -69,50 +71,50 @@ final class CsrKernels {
             k3 += d[p + 3];
             int i0 = xo + k0 * n, i1 = xo + k1 * n;
             FloatVector w = FloatVector.broadcast(S, v[p]);
-            a0 = fma(FloatVector.fromArray(S, x, i0), w, a0);
-            a1 = fma(FloatVector.fromArray(S, x, i0 + L), w, a1);
-            a2 = fma(FloatVector.fromArray(S, x, i0 + 2 * L), w, a2);
-            a3 = fma(FloatVector.fromArray(S, x, i0 + 3 * L), w, a3);
+            a0 = (FMA ? FloatVector.fromArray(S, x, i0).fma(w, a0) : FloatVector.fromArray(S, x, i0).mul(w).add(a0));
+            a1 = (FMA ? FloatVector.fromArray(S, x, i0 + L).fma(w, a1) : FloatVector.fromArray(S, x, i0 + L).mul(w).add(a1));
+            a2 = (FMA ? FloatVector.fromArray(S, x, i0 + 2 * L).fma(w, a2) : FloatVector.fromArray(S, x, i0 + 2 * L).mul(w).add(a2));
+            a3 = (FMA ? FloatVector.fromArray(S, x, i0 + 3 * L).fma(w, a3) : FloatVector.fromArray(S, x, i0 + 3 * L).mul(w).add(a3));
             FloatVector u = FloatVector.broadcast(S, v[p + 1]);
-            c0 = fma(FloatVector.fromArray(S, x, i1), u, c0);
-            c1 = fma(FloatVector.fromArray(S, x, i1 + L), u, c1);
-            c2 = fma(FloatVector.fromArray(S, x, i1 + 2 * L), u, c2);
-            c3 = fma(FloatVector.fromArray(S, x, i1 + 3 * L), u, c3);
+            c0 = (FMA ? FloatVector.fromArray(S, x, i1).fma(u, c0) : FloatVector.fromArray(S, x, i1).mul(u).add(c0));
+            c1 = (FMA ? FloatVector.fromArray(S, x, i1 + L).fma(u, c1) : FloatVector.fromArray(S, x, i1 + L).mul(u).add(c1));
+            c2 = (FMA ? FloatVector.fromArray(S, x, i1 + 2 * L).fma(u, c2) : FloatVector.fromArray(S, x, i1 + 2 * L).mul(u).add(c2));
+            c3 = (FMA ? FloatVector.fromArray(S, x, i1 + 3 * L).fma(u, c3) : FloatVector.fromArray(S, x, i1 + 3 * L).mul(u).add(c3));
             int i2 = xo + k2 * n, i3 = xo + k3 * n;
             w = FloatVector.broadcast(S, v[p + 2]);
-            a0 = fma(FloatVector.fromArray(S, x, i2), w, a0);
-            a1 = fma(FloatVector.fromArray(S, x, i2 + L), w, a1);
-            a2 = fma(FloatVector.fromArray(S, x, i2 + 2 * L), w, a2);
-            a3 = fma(FloatVector.fromArray(S, x, i2 + 3 * L), w, a3);
+            a0 = (FMA ? FloatVector.fromArray(S, x, i2).fma(w, a0) : FloatVector.fromArray(S, x, i2).mul(w).add(a0));
+            a1 = (FMA ? FloatVector.fromArray(S, x, i2 + L).fma(w, a1) : FloatVector.fromArray(S, x, i2 + L).mul(w).add(a1));
+            a2 = (FMA ? FloatVector.fromArray(S, x, i2 + 2 * L).fma(w, a2) : FloatVector.fromArray(S, x, i2 + 2 * L).mul(w).add(a2));
+            a3 = (FMA ? FloatVector.fromArray(S, x, i2 + 3 * L).fma(w, a3) : FloatVector.fromArray(S, x, i2 + 3 * L).mul(w).add(a3));
             u = FloatVector.broadcast(S, v[p + 3]);
-            c0 = fma(FloatVector.fromArray(S, x, i3), u, c0);
-            c1 = fma(FloatVector.fromArray(S, x, i3 + L), u, c1);
-            c2 = fma(FloatVector.fromArray(S, x, i3 + 2 * L), u, c2);
-            c3 = fma(FloatVector.fromArray(S, x, i3 + 3 * L), u, c3);
+            c0 = (FMA ? FloatVector.fromArray(S, x, i3).fma(u, c0) : FloatVector.fromArray(S, x, i3).mul(u).add(c0));
+            c1 = (FMA ? FloatVector.fromArray(S, x, i3 + L).fma(u, c1) : FloatVector.fromArray(S, x, i3 + L).mul(u).add(c1));
+            c2 = (FMA ? FloatVector.fromArray(S, x, i3 + 2 * L).fma(u, c2) : FloatVector.fromArray(S, x, i3 + 2 * L).mul(u).add(c2));
+            c3 = (FMA ? FloatVector.fromArray(S, x, i3 + 3 * L).fma(u, c3) : FloatVector.fromArray(S, x, i3 + 3 * L).mul(u).add(c3));
         }
         if (p < e) {
             int i0 = xo + (k0 + d[p]) * n;
             FloatVector w = FloatVector.broadcast(S, v[p]);
-            a0 = fma(FloatVector.fromArray(S, x, i0), w, a0);
-            a1 = fma(FloatVector.fromArray(S, x, i0 + L), w, a1);
-            a2 = fma(FloatVector.fromArray(S, x, i0 + 2 * L), w, a2);
-            a3 = fma(FloatVector.fromArray(S, x, i0 + 3 * L), w, a3);
+            a0 = (FMA ? FloatVector.fromArray(S, x, i0).fma(w, a0) : FloatVector.fromArray(S, x, i0).mul(w).add(a0));
+            a1 = (FMA ? FloatVector.fromArray(S, x, i0 + L).fma(w, a1) : FloatVector.fromArray(S, x, i0 + L).mul(w).add(a1));
+            a2 = (FMA ? FloatVector.fromArray(S, x, i0 + 2 * L).fma(w, a2) : FloatVector.fromArray(S, x, i0 + 2 * L).mul(w).add(a2));
+            a3 = (FMA ? FloatVector.fromArray(S, x, i0 + 3 * L).fma(w, a3) : FloatVector.fromArray(S, x, i0 + 3 * L).mul(w).add(a3));
         }
         if (p + 1 < e) {
             int i1 = xo + (k1 + d[p + 1]) * n;
             FloatVector u = FloatVector.broadcast(S, v[p + 1]);
-            c0 = fma(FloatVector.fromArray(S, x, i1), u, c0);
-            c1 = fma(FloatVector.fromArray(S, x, i1 + L), u, c1);
-            c2 = fma(FloatVector.fromArray(S, x, i1 + 2 * L), u, c2);
-            c3 = fma(FloatVector.fromArray(S, x, i1 + 3 * L), u, c3);
+            c0 = (FMA ? FloatVector.fromArray(S, x, i1).fma(u, c0) : FloatVector.fromArray(S, x, i1).mul(u).add(c0));
+            c1 = (FMA ? FloatVector.fromArray(S, x, i1 + L).fma(u, c1) : FloatVector.fromArray(S, x, i1 + L).mul(u).add(c1));
+            c2 = (FMA ? FloatVector.fromArray(S, x, i1 + 2 * L).fma(u, c2) : FloatVector.fromArray(S, x, i1 + 2 * L).mul(u).add(c2));
+            c3 = (FMA ? FloatVector.fromArray(S, x, i1 + 3 * L).fma(u, c3) : FloatVector.fromArray(S, x, i1 + 3 * L).mul(u).add(c3));
         }
         if (p + 2 < e) {
             int i2 = xo + (k2 + d[p + 2]) * n;
             FloatVector w = FloatVector.broadcast(S, v[p + 2]);
-            a0 = fma(FloatVector.fromArray(S, x, i2), w, a0);
-            a1 = fma(FloatVector.fromArray(S, x, i2 + L), w, a1);
-            a2 = fma(FloatVector.fromArray(S, x, i2 + 2 * L), w, a2);
-            a3 = fma(FloatVector.fromArray(S, x, i2 + 3 * L), w, a3);
+            a0 = (FMA ? FloatVector.fromArray(S, x, i2).fma(w, a0) : FloatVector.fromArray(S, x, i2).mul(w).add(a0));
+            a1 = (FMA ? FloatVector.fromArray(S, x, i2 + L).fma(w, a1) : FloatVector.fromArray(S, x, i2 + L).mul(w).add(a1));
+            a2 = (FMA ? FloatVector.fromArray(S, x, i2 + 2 * L).fma(w, a2) : FloatVector.fromArray(S, x, i2 + 2 * L).mul(w).add(a2));
+            a3 = (FMA ? FloatVector.fromArray(S, x, i2 + 3 * L).fma(w, a3) : FloatVector.fromArray(S, x, i2 + 3 * L).mul(w).add(a3));
         }
         a0.add(c0).add(b).max(lo).intoArray(y, yo);
         a1.add(c1).add(b).max(lo).intoArray(y, yo + L);
@@ -131,19 +133,14 @@ final class CsrKernels {
             k1 += d[p + 1];
             k2 += d[p + 2];
             k3 += d[p + 3];
-            a = fma(FloatVector.fromArray(S, x, xo + k0 * n, m), FloatVector.broadcast(S, v[p]), a);
-            c = fma(FloatVector.fromArray(S, x, xo + k1 * n, m), FloatVector.broadcast(S, v[p + 1]), c);
-            a = fma(FloatVector.fromArray(S, x, xo + k2 * n, m), FloatVector.broadcast(S, v[p + 2]), a);
-            c = fma(FloatVector.fromArray(S, x, xo + k3 * n, m), FloatVector.broadcast(S, v[p + 3]), c);
+            a = (FMA ? FloatVector.fromArray(S, x, xo + k0 * n, m).fma(FloatVector.broadcast(S, v[p]), a) : FloatVector.fromArray(S, x, xo + k0 * n, m).mul(FloatVector.broadcast(S, v[p])).add(a));
+            c = (FMA ? FloatVector.fromArray(S, x, xo + k1 * n, m).fma(FloatVector.broadcast(S, v[p + 1]), c) : FloatVector.fromArray(S, x, xo + k1 * n, m).mul(FloatVector.broadcast(S, v[p + 1])).add(c));
+            a = (FMA ? FloatVector.fromArray(S, x, xo + k2 * n, m).fma(FloatVector.broadcast(S, v[p + 2]), a) : FloatVector.fromArray(S, x, xo + k2 * n, m).mul(FloatVector.broadcast(S, v[p + 2])).add(a));
+            c = (FMA ? FloatVector.fromArray(S, x, xo + k3 * n, m).fma(FloatVector.broadcast(S, v[p + 3]), c) : FloatVector.fromArray(S, x, xo + k3 * n, m).mul(FloatVector.broadcast(S, v[p + 3])).add(c));
         }
-        if (p < e) a = fma(FloatVector.fromArray(S, x, xo + (k0 + d[p]) * n, m), FloatVector.broadcast(S, v[p]), a);
-        if (p + 1 < e) c = fma(FloatVector.fromArray(S, x, xo + (k1 + d[p + 1]) * n, m), FloatVector.broadcast(S, v[p + 1]), c);
-        if (p + 2 < e) a = fma(FloatVector.fromArray(S, x, xo + (k2 + d[p + 2]) * n, m), FloatVector.broadcast(S, v[p + 2]), a);
+        if (p < e) a = (FMA ? FloatVector.fromArray(S, x, xo + (k0 + d[p]) * n, m).fma(FloatVector.broadcast(S, v[p]), a) : FloatVector.fromArray(S, x, xo + (k0 + d[p]) * n, m).mul(FloatVector.broadcast(S, v[p])).add(a));
+        if (p + 1 < e) c = (FMA ? FloatVector.fromArray(S, x, xo + (k1 + d[p + 1]) * n, m).fma(FloatVector.broadcast(S, v[p + 1]), c) : FloatVector.fromArray(S, x, xo + (k1 + d[p + 1]) * n, m).mul(FloatVector.broadcast(S, v[p + 1])).add(c));
+        if (p + 2 < e) a = (FMA ? FloatVector.fromArray(S, x, xo + (k2 + d[p + 2]) * n, m).fma(FloatVector.broadcast(S, v[p + 2]), a) : FloatVector.fromArray(S, x, xo + (k2 + d[p + 2]) * n, m).mul(FloatVector.broadcast(S, v[p + 2])).add(a));
         a.add(c).add(b).max(lo).intoArray(y, yo, m);
-    }
-
-    /** {@code a·b + c}: fused where the CPU has FMA, else multiply then add (see {@link VectorPlatform#FMA}). */
-    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
-        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
     }
 }

@@ -29,6 +29,8 @@ import jdk.incubator.vector.VectorSpecies;
  * (balanced by kept weights); either way results do not depend on the thread count.
  */
 public final class DirectSparseConv {
+    /** Hardware FMA; tested inline (not through a helper method) so no vector is ever passed to a call that might not inline. */
+    private static final boolean FMA = VectorPlatform.FMA;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /** Pixel vectors accumulated in registers per pass over a filter's kept weights. */
@@ -234,10 +236,10 @@ public final class DirectSparseConv {
         for (int j = j0; j < j1; j++) {
             int i = at + offsets[j];
             FloatVector w = FloatVector.broadcast(S, values[j]);
-            a0 = fma(FloatVector.fromArray(S, xp, i), w, a0);
-            a1 = fma(FloatVector.fromArray(S, xp, i + L), w, a1);
-            a2 = fma(FloatVector.fromArray(S, xp, i + 2 * L), w, a2);
-            a3 = fma(FloatVector.fromArray(S, xp, i + 3 * L), w, a3);
+            a0 = (FMA ? FloatVector.fromArray(S, xp, i).fma(w, a0) : FloatVector.fromArray(S, xp, i).mul(w).add(a0));
+            a1 = (FMA ? FloatVector.fromArray(S, xp, i + L).fma(w, a1) : FloatVector.fromArray(S, xp, i + L).mul(w).add(a1));
+            a2 = (FMA ? FloatVector.fromArray(S, xp, i + 2 * L).fma(w, a2) : FloatVector.fromArray(S, xp, i + 2 * L).mul(w).add(a2));
+            a3 = (FMA ? FloatVector.fromArray(S, xp, i + 3 * L).fma(w, a3) : FloatVector.fromArray(S, xp, i + 3 * L).mul(w).add(a3));
         }
         a0.intoArray(xp, sAt);
         a1.intoArray(xp, sAt + L);
@@ -250,10 +252,10 @@ public final class DirectSparseConv {
         int j = j0;
         // Two chains: one alone would wait on the FMA latency every kept weight.
         for (; j + 1 < j1; j += 2) {
-            a0 = fma(FloatVector.fromArray(S, xp, at + offsets[j]), FloatVector.broadcast(S, values[j]), a0);
-            a1 = fma(FloatVector.fromArray(S, xp, at + offsets[j + 1]), FloatVector.broadcast(S, values[j + 1]), a1);
+            a0 = (FMA ? FloatVector.fromArray(S, xp, at + offsets[j]).fma(FloatVector.broadcast(S, values[j]), a0) : FloatVector.fromArray(S, xp, at + offsets[j]).mul(FloatVector.broadcast(S, values[j])).add(a0));
+            a1 = (FMA ? FloatVector.fromArray(S, xp, at + offsets[j + 1]).fma(FloatVector.broadcast(S, values[j + 1]), a1) : FloatVector.fromArray(S, xp, at + offsets[j + 1]).mul(FloatVector.broadcast(S, values[j + 1])).add(a1));
         }
-        if (j < j1) a0 = fma(FloatVector.fromArray(S, xp, at + offsets[j]), FloatVector.broadcast(S, values[j]), a0);
+        if (j < j1) a0 = (FMA ? FloatVector.fromArray(S, xp, at + offsets[j]).fma(FloatVector.broadcast(S, values[j]), a0) : FloatVector.fromArray(S, xp, at + offsets[j]).mul(FloatVector.broadcast(S, values[j])).add(a0));
         a0.add(a1).intoArray(xp, sAt);
     }
 
@@ -297,10 +299,5 @@ public final class DirectSparseConv {
             throw new IllegalArgumentException("direct conv: " + name + " needs " + needed + " floats at offset " + off
                     + " but its array has " + a.length + " (" + g + ", batch " + n + ")");
         }
-    }
-
-    /** {@code a·b + c}: fused where the CPU has FMA, else multiply then add (see {@link VectorPlatform#FMA}). */
-    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
-        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
     }
 }

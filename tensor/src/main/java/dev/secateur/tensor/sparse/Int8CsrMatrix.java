@@ -13,6 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * registers and is scaled once per row. {@link #toDense()} returns the dequantized weights.
  */
 public final class Int8CsrMatrix extends AbstractSparseMatrix implements SparseMatrix {
+    /** Hardware FMA; tested inline (not through a helper method) so no vector is ever passed to a call that might not inline. */
+    private static final boolean FMA = VectorPlatform.FMA;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
@@ -121,21 +123,16 @@ public final class Int8CsrMatrix extends AbstractSparseMatrix implements SparseM
                     k1 += d[p + 1];
                     k2 += d[p + 2];
                     k3 += d[p + 3];
-                    a0 = fma(FloatVector.fromArray(S, x, xo + k0 * n, t), FloatVector.broadcast(S, v[p]), a0);
-                    a0 = fma(FloatVector.fromArray(S, x, xo + k1 * n, t), FloatVector.broadcast(S, v[p + 1]), a0);
-                    a0 = fma(FloatVector.fromArray(S, x, xo + k2 * n, t), FloatVector.broadcast(S, v[p + 2]), a0);
-                    a0 = fma(FloatVector.fromArray(S, x, xo + k3 * n, t), FloatVector.broadcast(S, v[p + 3]), a0);
+                    a0 = (FMA ? FloatVector.fromArray(S, x, xo + k0 * n, t).fma(FloatVector.broadcast(S, v[p]), a0) : FloatVector.fromArray(S, x, xo + k0 * n, t).mul(FloatVector.broadcast(S, v[p])).add(a0));
+                    a0 = (FMA ? FloatVector.fromArray(S, x, xo + k1 * n, t).fma(FloatVector.broadcast(S, v[p + 1]), a0) : FloatVector.fromArray(S, x, xo + k1 * n, t).mul(FloatVector.broadcast(S, v[p + 1])).add(a0));
+                    a0 = (FMA ? FloatVector.fromArray(S, x, xo + k2 * n, t).fma(FloatVector.broadcast(S, v[p + 2]), a0) : FloatVector.fromArray(S, x, xo + k2 * n, t).mul(FloatVector.broadcast(S, v[p + 2])).add(a0));
+                    a0 = (FMA ? FloatVector.fromArray(S, x, xo + k3 * n, t).fma(FloatVector.broadcast(S, v[p + 3]), a0) : FloatVector.fromArray(S, x, xo + k3 * n, t).mul(FloatVector.broadcast(S, v[p + 3])).add(a0));
                 }
-                if (p < e) a0 = fma(FloatVector.fromArray(S, x, xo + (k0 + d[p]) * n, t), FloatVector.broadcast(S, v[p]), a0);
-                if (p + 1 < e) a0 = fma(FloatVector.fromArray(S, x, xo + (k1 + d[p + 1]) * n, t), FloatVector.broadcast(S, v[p + 1]), a0);
-                if (p + 2 < e) a0 = fma(FloatVector.fromArray(S, x, xo + (k2 + d[p + 2]) * n, t), FloatVector.broadcast(S, v[p + 2]), a0);
+                if (p < e) a0 = (FMA ? FloatVector.fromArray(S, x, xo + (k0 + d[p]) * n, t).fma(FloatVector.broadcast(S, v[p]), a0) : FloatVector.fromArray(S, x, xo + (k0 + d[p]) * n, t).mul(FloatVector.broadcast(S, v[p])).add(a0));
+                if (p + 1 < e) a0 = (FMA ? FloatVector.fromArray(S, x, xo + (k1 + d[p + 1]) * n, t).fma(FloatVector.broadcast(S, v[p + 1]), a0) : FloatVector.fromArray(S, x, xo + (k1 + d[p + 1]) * n, t).mul(FloatVector.broadcast(S, v[p + 1])).add(a0));
+                if (p + 2 < e) a0 = (FMA ? FloatVector.fromArray(S, x, xo + (k2 + d[p + 2]) * n, t).fma(FloatVector.broadcast(S, v[p + 2]), a0) : FloatVector.fromArray(S, x, xo + (k2 + d[p + 2]) * n, t).mul(FloatVector.broadcast(S, v[p + 2])).add(a0));
                 a0.mul(scale).add(b).max(lo).intoArray(y, yo + j, t);
             }
         }
-    }
-
-    /** {@code a·b + c}: fused where the CPU has FMA, else multiply then add (see {@link VectorPlatform#FMA}). */
-    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
-        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
     }
 }

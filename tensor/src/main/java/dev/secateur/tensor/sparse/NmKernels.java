@@ -10,6 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /** Kernels of {@link NmMatrix} over a row range; arguments were validated by the caller. */
 final class NmKernels {
+    /** Hardware FMA; tested inline (not through a helper method) so no vector is ever passed to a call that might not inline. */
+    private static final boolean FMA = VectorPlatform.FMA;
     /** A window is 16 slots: one 512-bit vector of values, one 128-bit vector of byte positions. */
     private static final VectorSpecies<Float> S16 = FloatVector.SPECIES_512;
     private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
@@ -31,14 +33,14 @@ final class NmKernels {
                 FloatVector x0 = FloatVector.fromArray(S16, x, xOff + c);
                 FloatVector x1 = FloatVector.fromArray(S16, x, xOff + c + 16);
                 FloatVector picked = index(pos, base + s).selectFrom(x0, x1);
-                if ((s & NmMatrix.W) == 0) acc0 = fma(FloatVector.fromArray(S16, v, base + s), picked, acc0);
-                else acc1 = fma(FloatVector.fromArray(S16, v, base + s), picked, acc1);
+                if ((s & NmMatrix.W) == 0) acc0 = (FMA ? FloatVector.fromArray(S16, v, base + s).fma(picked, acc0) : FloatVector.fromArray(S16, v, base + s).mul(picked).add(acc0));
+                else acc1 = (FMA ? FloatVector.fromArray(S16, v, base + s).fma(picked, acc1) : FloatVector.fromArray(S16, v, base + s).mul(picked).add(acc1));
             }
             for (; s < slots; s += NmMatrix.W, c += step) {
                 // Last window, partly past column K: masked loads read zeros there (only padding picks them).
                 FloatVector x0 = FloatVector.fromArray(S16, x, xOff + c, S16.indexInRange(c, k));
                 FloatVector x1 = FloatVector.fromArray(S16, x, xOff + c + 16, S16.indexInRange(c + 16, k));
-                acc0 = fma(FloatVector.fromArray(S16, v, base + s), index(pos, base + s).selectFrom(x0, x1), acc0);
+                acc0 = (FMA ? FloatVector.fromArray(S16, v, base + s).fma(index(pos, base + s).selectFrom(x0, x1), acc0) : FloatVector.fromArray(S16, v, base + s).mul(index(pos, base + s).selectFrom(x0, x1)).add(acc0));
             }
             y[yOff + r] = Epilogue.scalar(acc0.add(acc1).reduceLanes(VectorOperators.ADD), bias, r, relu);
         }
@@ -58,8 +60,8 @@ final class NmKernels {
                 FloatVector lo = idx.selectFrom(FloatVector.fromArray(S16, x, xOff + c), FloatVector.fromArray(S16, x, xOff + c + 16));
                 FloatVector hi = idx.selectFrom(FloatVector.fromArray(S16, x, xOff + c + 32), FloatVector.fromArray(S16, x, xOff + c + 48));
                 FloatVector picked = lo.blend(hi, idx.compare(VectorOperators.GE, 32f));
-                if ((s & NmMatrix.W) == 0) acc0 = fma(FloatVector.fromArray(S16, v, base + s), picked, acc0);
-                else acc1 = fma(FloatVector.fromArray(S16, v, base + s), picked, acc1);
+                if ((s & NmMatrix.W) == 0) acc0 = (FMA ? FloatVector.fromArray(S16, v, base + s).fma(picked, acc0) : FloatVector.fromArray(S16, v, base + s).mul(picked).add(acc0));
+                else acc1 = (FMA ? FloatVector.fromArray(S16, v, base + s).fma(picked, acc1) : FloatVector.fromArray(S16, v, base + s).mul(picked).add(acc1));
             }
             for (; s < slots; s += NmMatrix.W, c += step) {
                 FloatVector idx = index(pos, base + s);
@@ -67,7 +69,7 @@ final class NmKernels {
                         FloatVector.fromArray(S16, x, xOff + c + 16, S16.indexInRange(c + 16, k)));
                 FloatVector hi = idx.selectFrom(FloatVector.fromArray(S16, x, xOff + c + 32, S16.indexInRange(c + 32, k)),
                         FloatVector.fromArray(S16, x, xOff + c + 48, S16.indexInRange(c + 48, k)));
-                acc0 = fma(FloatVector.fromArray(S16, v, base + s), lo.blend(hi, idx.compare(VectorOperators.GE, 32f)), acc0);
+                acc0 = (FMA ? FloatVector.fromArray(S16, v, base + s).fma(lo.blend(hi, idx.compare(VectorOperators.GE, 32f)), acc0) : FloatVector.fromArray(S16, v, base + s).mul(lo.blend(hi, idx.compare(VectorOperators.GE, 32f))).add(acc0));
             }
             y[yOff + r] = Epilogue.scalar(acc0.add(acc1).reduceLanes(VectorOperators.ADD), bias, r, relu);
         }
@@ -112,10 +114,10 @@ final class NmKernels {
                 for (int s = 0; s + 1 < a.rowSlots; s += 2) {
                     int xo = xOff + column(a, base, s) * nb + j, xp = xOff + column(a, base, s + 1) * nb + j;
                     FloatVector w = FloatVector.broadcast(S, v[base + s]), u = FloatVector.broadcast(S, v[base + s + 1]);
-                    a0 = fma(FloatVector.fromArray(S, x, xo), w, a0);
-                    a1 = fma(FloatVector.fromArray(S, x, xo + L), w, a1);
-                    c0 = fma(FloatVector.fromArray(S, x, xp), u, c0);
-                    c1 = fma(FloatVector.fromArray(S, x, xp + L), u, c1);
+                    a0 = (FMA ? FloatVector.fromArray(S, x, xo).fma(w, a0) : FloatVector.fromArray(S, x, xo).mul(w).add(a0));
+                    a1 = (FMA ? FloatVector.fromArray(S, x, xo + L).fma(w, a1) : FloatVector.fromArray(S, x, xo + L).mul(w).add(a1));
+                    c0 = (FMA ? FloatVector.fromArray(S, x, xp).fma(u, c0) : FloatVector.fromArray(S, x, xp).mul(u).add(c0));
+                    c1 = (FMA ? FloatVector.fromArray(S, x, xp + L).fma(u, c1) : FloatVector.fromArray(S, x, xp + L).mul(u).add(c1));
                 }
                 a0.add(c0).add(b).max(lo).intoArray(y, yo + j);
                 a1.add(c1).add(b).max(lo).intoArray(y, yo + j + L);
@@ -124,16 +126,11 @@ final class NmKernels {
                 VectorMask<Float> t = S.indexInRange(j, nb);
                 FloatVector a0 = FloatVector.zero(S), c0 = a0;
                 for (int s = 0; s + 1 < a.rowSlots; s += 2) {
-                    a0 = fma(FloatVector.fromArray(S, x, xOff + column(a, base, s) * nb + j, t), FloatVector.broadcast(S, v[base + s]), a0);
-                    c0 = fma(FloatVector.fromArray(S, x, xOff + column(a, base, s + 1) * nb + j, t), FloatVector.broadcast(S, v[base + s + 1]), c0);
+                    a0 = (FMA ? FloatVector.fromArray(S, x, xOff + column(a, base, s) * nb + j, t).fma(FloatVector.broadcast(S, v[base + s]), a0) : FloatVector.fromArray(S, x, xOff + column(a, base, s) * nb + j, t).mul(FloatVector.broadcast(S, v[base + s])).add(a0));
+                    c0 = (FMA ? FloatVector.fromArray(S, x, xOff + column(a, base, s + 1) * nb + j, t).fma(FloatVector.broadcast(S, v[base + s + 1]), c0) : FloatVector.fromArray(S, x, xOff + column(a, base, s + 1) * nb + j, t).mul(FloatVector.broadcast(S, v[base + s + 1])).add(c0));
                 }
                 a0.add(c0).add(b).max(lo).intoArray(y, yo + j, t);
             }
         }
-    }
-
-    /** {@code a·b + c}: fused where the CPU has FMA, else multiply then add (see {@link VectorPlatform#FMA}). */
-    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
-        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
     }
 }

@@ -26,6 +26,8 @@ import jdk.incubator.vector.VectorSpecies;
  * count (threads split the rows). Batch 1 is a plain scalar loop (this format is for batches).
  */
 public final class PanelCsrMatrix extends AbstractSparseMatrix implements SparseMatrix {
+    /** Hardware FMA; tested inline (not through a helper method) so no vector is ever passed to a call that might not inline. */
+    private static final boolean FMA = VectorPlatform.FMA;
     public static final int PANEL = 1024;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
@@ -162,23 +164,23 @@ public final class PanelCsrMatrix extends AbstractSparseMatrix implements Sparse
         for (; p + 1 < e; p += 2) {
             long i0 = (long) c[p] * ROW_BYTES, i1 = (long) c[p + 1] * ROW_BYTES;
             FloatVector w = FloatVector.broadcast(S, v[p]);
-            a0 = fma(FloatVector.fromMemorySegment(S, b, i0, NATIVE), w, a0);
-            a1 = fma(FloatVector.fromMemorySegment(S, b, i0 + VB, NATIVE), w, a1);
-            a2 = fma(FloatVector.fromMemorySegment(S, b, i0 + 2 * VB, NATIVE), w, a2);
-            a3 = fma(FloatVector.fromMemorySegment(S, b, i0 + 3 * VB, NATIVE), w, a3);
+            a0 = (FMA ? FloatVector.fromMemorySegment(S, b, i0, NATIVE).fma(w, a0) : FloatVector.fromMemorySegment(S, b, i0, NATIVE).mul(w).add(a0));
+            a1 = (FMA ? FloatVector.fromMemorySegment(S, b, i0 + VB, NATIVE).fma(w, a1) : FloatVector.fromMemorySegment(S, b, i0 + VB, NATIVE).mul(w).add(a1));
+            a2 = (FMA ? FloatVector.fromMemorySegment(S, b, i0 + 2 * VB, NATIVE).fma(w, a2) : FloatVector.fromMemorySegment(S, b, i0 + 2 * VB, NATIVE).mul(w).add(a2));
+            a3 = (FMA ? FloatVector.fromMemorySegment(S, b, i0 + 3 * VB, NATIVE).fma(w, a3) : FloatVector.fromMemorySegment(S, b, i0 + 3 * VB, NATIVE).mul(w).add(a3));
             FloatVector u = FloatVector.broadcast(S, v[p + 1]);
-            b0 = fma(FloatVector.fromMemorySegment(S, b, i1, NATIVE), u, b0);
-            b1 = fma(FloatVector.fromMemorySegment(S, b, i1 + VB, NATIVE), u, b1);
-            b2 = fma(FloatVector.fromMemorySegment(S, b, i1 + 2 * VB, NATIVE), u, b2);
-            b3 = fma(FloatVector.fromMemorySegment(S, b, i1 + 3 * VB, NATIVE), u, b3);
+            b0 = (FMA ? FloatVector.fromMemorySegment(S, b, i1, NATIVE).fma(u, b0) : FloatVector.fromMemorySegment(S, b, i1, NATIVE).mul(u).add(b0));
+            b1 = (FMA ? FloatVector.fromMemorySegment(S, b, i1 + VB, NATIVE).fma(u, b1) : FloatVector.fromMemorySegment(S, b, i1 + VB, NATIVE).mul(u).add(b1));
+            b2 = (FMA ? FloatVector.fromMemorySegment(S, b, i1 + 2 * VB, NATIVE).fma(u, b2) : FloatVector.fromMemorySegment(S, b, i1 + 2 * VB, NATIVE).mul(u).add(b2));
+            b3 = (FMA ? FloatVector.fromMemorySegment(S, b, i1 + 3 * VB, NATIVE).fma(u, b3) : FloatVector.fromMemorySegment(S, b, i1 + 3 * VB, NATIVE).mul(u).add(b3));
         }
         if (p < e) {
             long i0 = (long) c[p] * ROW_BYTES;
             FloatVector w = FloatVector.broadcast(S, v[p]);
-            a0 = fma(FloatVector.fromMemorySegment(S, b, i0, NATIVE), w, a0);
-            a1 = fma(FloatVector.fromMemorySegment(S, b, i0 + VB, NATIVE), w, a1);
-            a2 = fma(FloatVector.fromMemorySegment(S, b, i0 + 2 * VB, NATIVE), w, a2);
-            a3 = fma(FloatVector.fromMemorySegment(S, b, i0 + 3 * VB, NATIVE), w, a3);
+            a0 = (FMA ? FloatVector.fromMemorySegment(S, b, i0, NATIVE).fma(w, a0) : FloatVector.fromMemorySegment(S, b, i0, NATIVE).mul(w).add(a0));
+            a1 = (FMA ? FloatVector.fromMemorySegment(S, b, i0 + VB, NATIVE).fma(w, a1) : FloatVector.fromMemorySegment(S, b, i0 + VB, NATIVE).mul(w).add(a1));
+            a2 = (FMA ? FloatVector.fromMemorySegment(S, b, i0 + 2 * VB, NATIVE).fma(w, a2) : FloatVector.fromMemorySegment(S, b, i0 + 2 * VB, NATIVE).mul(w).add(a2));
+            a3 = (FMA ? FloatVector.fromMemorySegment(S, b, i0 + 3 * VB, NATIVE).fma(w, a3) : FloatVector.fromMemorySegment(S, b, i0 + 3 * VB, NATIVE).mul(w).add(a3));
         }
         a0.add(b0).intoArray(y, yo);
         a1.add(b1).intoArray(y, yo + L);
@@ -193,15 +195,10 @@ public final class PanelCsrMatrix extends AbstractSparseMatrix implements Sparse
         long at = (long) v * Float.BYTES;
         FloatVector a = FloatVector.fromArray(S, y, yo, m), d = FloatVector.zero(S);
         for (; p + 1 < e; p += 2) {
-            a = fma(FloatVector.fromMemorySegment(S, b, at + c[p] * ROW_BYTES, NATIVE), FloatVector.broadcast(S, w[p]), a);
-            d = fma(FloatVector.fromMemorySegment(S, b, at + c[p + 1] * ROW_BYTES, NATIVE), FloatVector.broadcast(S, w[p + 1]), d);
+            a = (FMA ? FloatVector.fromMemorySegment(S, b, at + c[p] * ROW_BYTES, NATIVE).fma(FloatVector.broadcast(S, w[p]), a) : FloatVector.fromMemorySegment(S, b, at + c[p] * ROW_BYTES, NATIVE).mul(FloatVector.broadcast(S, w[p])).add(a));
+            d = (FMA ? FloatVector.fromMemorySegment(S, b, at + c[p + 1] * ROW_BYTES, NATIVE).fma(FloatVector.broadcast(S, w[p + 1]), d) : FloatVector.fromMemorySegment(S, b, at + c[p + 1] * ROW_BYTES, NATIVE).mul(FloatVector.broadcast(S, w[p + 1])).add(d));
         }
-        if (p < e) a = fma(FloatVector.fromMemorySegment(S, b, at + c[p] * ROW_BYTES, NATIVE), FloatVector.broadcast(S, w[p]), a);
+        if (p < e) a = (FMA ? FloatVector.fromMemorySegment(S, b, at + c[p] * ROW_BYTES, NATIVE).fma(FloatVector.broadcast(S, w[p]), a) : FloatVector.fromMemorySegment(S, b, at + c[p] * ROW_BYTES, NATIVE).mul(FloatVector.broadcast(S, w[p])).add(a));
         a.add(d).intoArray(y, yo, m);
-    }
-
-    /** {@code a·b + c}: fused where the CPU has FMA, else multiply then add (see {@link VectorPlatform#FMA}). */
-    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
-        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
     }
 }

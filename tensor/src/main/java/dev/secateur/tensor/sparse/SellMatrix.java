@@ -15,6 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  * rows of very different lengths; {@link SparseSelector} measures instead of guessing.
  */
 public final class SellMatrix extends AbstractSparseMatrix implements SparseMatrix {
+    /** Hardware FMA; tested inline (not through a helper method) so no vector is ever passed to a call that might not inline. */
+    private static final boolean FMA = VectorPlatform.FMA;
     static final int SLICE = 16;
     private static final VectorSpecies<Float> S16 = FloatVector.SPECIES_512;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -103,10 +105,10 @@ public final class SellMatrix extends AbstractSparseMatrix implements SparseMatr
             int t = slotPtr[s], e = slotPtr[s + 1];
             FloatVector a0 = FloatVector.zero(S16), a1 = a0;
             for (; t + 1 < e; t += 2) {
-                a0 = fma(FloatVector.fromArray(S16, v, t * SLICE), FloatVector.fromArray(S16, x, xOff, col, t * SLICE), a0);
-                a1 = fma(FloatVector.fromArray(S16, v, t * SLICE + SLICE), FloatVector.fromArray(S16, x, xOff, col, t * SLICE + SLICE), a1);
+                a0 = (FMA ? FloatVector.fromArray(S16, v, t * SLICE).fma(FloatVector.fromArray(S16, x, xOff, col, t * SLICE), a0) : FloatVector.fromArray(S16, v, t * SLICE).mul(FloatVector.fromArray(S16, x, xOff, col, t * SLICE)).add(a0));
+                a1 = (FMA ? FloatVector.fromArray(S16, v, t * SLICE + SLICE).fma(FloatVector.fromArray(S16, x, xOff, col, t * SLICE + SLICE), a1) : FloatVector.fromArray(S16, v, t * SLICE + SLICE).mul(FloatVector.fromArray(S16, x, xOff, col, t * SLICE + SLICE)).add(a1));
             }
-            if (t < e) a0 = fma(FloatVector.fromArray(S16, v, t * SLICE), FloatVector.fromArray(S16, x, xOff, col, t * SLICE), a0);
+            if (t < e) a0 = (FMA ? FloatVector.fromArray(S16, v, t * SLICE).fma(FloatVector.fromArray(S16, x, xOff, col, t * SLICE), a0) : FloatVector.fromArray(S16, v, t * SLICE).mul(FloatVector.fromArray(S16, x, xOff, col, t * SLICE)).add(a0));
             FloatVector acc = a0.add(a1);
             int row0 = s * SLICE;
             if (row0 + SLICE <= rows) {
@@ -137,8 +139,8 @@ public final class SellMatrix extends AbstractSparseMatrix implements SparseMatr
                         int i = t * SLICE + lane;
                         int xo = xOff + columns[i] * n + j;
                         FloatVector w = FloatVector.broadcast(S, values[i]);
-                        a0 = fma(FloatVector.fromArray(S, x, xo, m0), w, a0);
-                        a1 = fma(FloatVector.fromArray(S, x, xo + L, m1), w, a1);
+                        a0 = (FMA ? FloatVector.fromArray(S, x, xo, m0).fma(w, a0) : FloatVector.fromArray(S, x, xo, m0).mul(w).add(a0));
+                        a1 = (FMA ? FloatVector.fromArray(S, x, xo + L, m1).fma(w, a1) : FloatVector.fromArray(S, x, xo + L, m1).mul(w).add(a1));
                     }
                     int yo = yOff + r * n + j;
                     a0.add(b).max(lo).intoArray(y, yo, m0);
@@ -146,10 +148,5 @@ public final class SellMatrix extends AbstractSparseMatrix implements SparseMatr
                 }
             }
         }
-    }
-
-    /** {@code a·b + c}: fused where the CPU has FMA, else multiply then add (see {@link VectorPlatform#FMA}). */
-    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
-        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
     }
 }

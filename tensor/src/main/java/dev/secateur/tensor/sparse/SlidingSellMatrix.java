@@ -27,6 +27,8 @@ import jdk.incubator.vector.VectorSpecies;
  * runs a scalar loop over the same arrays instead of the vector kernel.
  */
 abstract sealed class SlidingSellMatrix extends AbstractSparseMatrix permits WindowedSell8Matrix, WindowedSell4Matrix {
+    /** Hardware FMA; tested inline (not through a helper method) so no vector is ever passed to a call that might not inline. */
+    private static final boolean FMA = VectorPlatform.FMA;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
@@ -167,8 +169,8 @@ abstract sealed class SlidingSellMatrix extends AbstractSparseMatrix permits Win
                         if (Float.floatToRawIntBits(wt) == 0) continue;
                         int xo = xOff + column(t, lane) * n + j;
                         FloatVector w = FloatVector.broadcast(S, wt);
-                        a0 = fma(FloatVector.fromArray(S, x, xo, m0), w, a0);
-                        a1 = fma(FloatVector.fromArray(S, x, xo + L, m1), w, a1);
+                        a0 = (FMA ? FloatVector.fromArray(S, x, xo, m0).fma(w, a0) : FloatVector.fromArray(S, x, xo, m0).mul(w).add(a0));
+                        a1 = (FMA ? FloatVector.fromArray(S, x, xo + L, m1).fma(w, a1) : FloatVector.fromArray(S, x, xo + L, m1).mul(w).add(a1));
                     }
                     int yo = yOff + r * n + j;
                     a0.add(b).max(lo).intoArray(y, yo, m0);
@@ -176,10 +178,5 @@ abstract sealed class SlidingSellMatrix extends AbstractSparseMatrix permits Win
                 }
             }
         }
-    }
-
-    /** {@code a·b + c}: fused where the CPU has FMA, else multiply then add (see {@link VectorPlatform#FMA}). */
-    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
-        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
     }
 }

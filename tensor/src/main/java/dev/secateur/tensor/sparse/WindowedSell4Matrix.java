@@ -14,6 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * sparsities. See {@link SlidingSellMatrix}.
  */
 public final class WindowedSell4Matrix extends SlidingSellMatrix implements SparseMatrix {
+    /** Hardware FMA; tested inline (not through a helper method) so no vector is ever passed to a call that might not inline. */
+    private static final boolean FMA = VectorPlatform.FMA;
     static final int LANES = 4;
     static final int WINDOW = 8;
     private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
@@ -62,10 +64,10 @@ public final class WindowedSell4Matrix extends SlidingSellMatrix implements Spar
             FloatVector a0 = FloatVector.zero(S4), a1 = a0;
             int t = ptr[s], e = ptr[s + 1];
             for (; t + 1 < e; t += 2) {
-                a0 = fma(FloatVector.fromArray(S4, v, t * LANES), pick(x, xOff + base[t], packed[t], shifts), a0);
-                a1 = fma(FloatVector.fromArray(S4, v, t * LANES + LANES), pick(x, xOff + base[t + 1], packed[t + 1], shifts), a1);
+                a0 = (FMA ? FloatVector.fromArray(S4, v, t * LANES).fma(pick(x, xOff + base[t], packed[t], shifts), a0) : FloatVector.fromArray(S4, v, t * LANES).mul(pick(x, xOff + base[t], packed[t], shifts)).add(a0));
+                a1 = (FMA ? FloatVector.fromArray(S4, v, t * LANES + LANES).fma(pick(x, xOff + base[t + 1], packed[t + 1], shifts), a1) : FloatVector.fromArray(S4, v, t * LANES + LANES).mul(pick(x, xOff + base[t + 1], packed[t + 1], shifts)).add(a1));
             }
-            if (t < e) a0 = fma(FloatVector.fromArray(S4, v, t * LANES), pick(x, xOff + base[t], packed[t], shifts), a0);
+            if (t < e) a0 = (FMA ? FloatVector.fromArray(S4, v, t * LANES).fma(pick(x, xOff + base[t], packed[t], shifts), a0) : FloatVector.fromArray(S4, v, t * LANES).mul(pick(x, xOff + base[t], packed[t], shifts)).add(a0));
             a0.add(a1).intoArray(y, yOff + s * LANES);
         }
     }
@@ -75,10 +77,5 @@ public final class WindowedSell4Matrix extends SlidingSellMatrix implements Spar
         IntVector idx = IntVector.broadcast(I4, positions).lanewise(VectorOperators.LSHR, shifts).and(WINDOW - 1);
         return idx.selectFrom(FloatVector.fromArray(S4, x, at).reinterpretAsInts(),
                 FloatVector.fromArray(S4, x, at + LANES).reinterpretAsInts()).reinterpretAsFloats();
-    }
-
-    /** {@code a·b + c}: fused where the CPU has FMA, else multiply then add (see {@link VectorPlatform#FMA}). */
-    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
-        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
     }
 }

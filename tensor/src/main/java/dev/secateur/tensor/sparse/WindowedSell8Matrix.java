@@ -14,6 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * than the narrower window's extra padding (docs/bench/sparse.md). See {@link SlidingSellMatrix}.
  */
 public final class WindowedSell8Matrix extends SlidingSellMatrix implements SparseMatrix {
+    /** Hardware FMA; tested inline (not through a helper method) so no vector is ever passed to a call that might not inline. */
+    private static final boolean FMA = VectorPlatform.FMA;
     static final int LANES = 8;
     static final int WINDOW = 8;
     private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
@@ -61,10 +63,10 @@ public final class WindowedSell8Matrix extends SlidingSellMatrix implements Spar
             FloatVector a0 = FloatVector.zero(S8), a1 = a0;
             int t = ptr[s], e = ptr[s + 1];
             for (; t + 1 < e; t += 2) {
-                a0 = fma(FloatVector.fromArray(S8, v, t * LANES), pick(x, xOff + base[t], packed[t], shifts), a0);
-                a1 = fma(FloatVector.fromArray(S8, v, t * LANES + LANES), pick(x, xOff + base[t + 1], packed[t + 1], shifts), a1);
+                a0 = (FMA ? FloatVector.fromArray(S8, v, t * LANES).fma(pick(x, xOff + base[t], packed[t], shifts), a0) : FloatVector.fromArray(S8, v, t * LANES).mul(pick(x, xOff + base[t], packed[t], shifts)).add(a0));
+                a1 = (FMA ? FloatVector.fromArray(S8, v, t * LANES + LANES).fma(pick(x, xOff + base[t + 1], packed[t + 1], shifts), a1) : FloatVector.fromArray(S8, v, t * LANES + LANES).mul(pick(x, xOff + base[t + 1], packed[t + 1], shifts)).add(a1));
             }
-            if (t < e) a0 = fma(FloatVector.fromArray(S8, v, t * LANES), pick(x, xOff + base[t], packed[t], shifts), a0);
+            if (t < e) a0 = (FMA ? FloatVector.fromArray(S8, v, t * LANES).fma(pick(x, xOff + base[t], packed[t], shifts), a0) : FloatVector.fromArray(S8, v, t * LANES).mul(pick(x, xOff + base[t], packed[t], shifts)).add(a0));
             a0.add(a1).intoArray(y, yOff + s * LANES);
         }
     }
@@ -73,10 +75,5 @@ public final class WindowedSell8Matrix extends SlidingSellMatrix implements Spar
     private static FloatVector pick(float[] x, int at, int positions, IntVector shifts) {
         IntVector idx = IntVector.broadcast(I8, positions).lanewise(VectorOperators.LSHR, shifts).and(WINDOW - 1);
         return idx.selectFrom(FloatVector.fromArray(S8, x, at).reinterpretAsInts()).reinterpretAsFloats();
-    }
-
-    /** {@code a·b + c}: fused where the CPU has FMA, else multiply then add (see {@link VectorPlatform#FMA}). */
-    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
-        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
     }
 }

@@ -19,6 +19,8 @@ import jdk.incubator.vector.VectorSpecies;
  * width: ≈ 1.7× the kept weights at 90% on random masks); {@link SparseSelector} measures it.
  */
 public final class WindowedSellMatrix extends AbstractSparseMatrix implements SparseMatrix {
+    /** Hardware FMA; tested inline (not through a helper method) so no vector is ever passed to a call that might not inline. */
+    private static final boolean FMA = VectorPlatform.FMA;
     static final int SLICE = 16;
     static final int WINDOW = 64;
     private static final VectorSpecies<Float> S16 = FloatVector.SPECIES_512;
@@ -148,7 +150,7 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
                 // Two FMA chains (the accumulators swap every slot), so one chain does not wait on
                 // its 4-cycle latency every slot; one call site of pick keeps the body small.
                 for (; t < e; t++) {
-                    FloatVector next = fma(FloatVector.fromArray(S16, v, t * SLICE), pick(p, t, x0, x1, x2, x3), a0);
+                    FloatVector next = (FMA ? FloatVector.fromArray(S16, v, t * SLICE).fma(pick(p, t, x0, x1, x2, x3), a0) : FloatVector.fromArray(S16, v, t * SLICE).mul(pick(p, t, x0, x1, x2, x3)).add(a0));
                     a0 = a1;
                     a1 = next;
                 }
@@ -211,17 +213,12 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
                         for (int t = slotPtr[s * windows + w]; t < slotPtr[s * windows + w + 1]; t++) {
                             float wt = values[t * SLICE + lane];
                             if (Float.floatToRawIntBits(wt) == 0) continue;
-                            a0 = fma(FloatVector.fromArray(S, x, xw + pos[t * SLICE + lane] * n, m), FloatVector.broadcast(S, wt), a0);
+                            a0 = (FMA ? FloatVector.fromArray(S, x, xw + pos[t * SLICE + lane] * n, m).fma(FloatVector.broadcast(S, wt), a0) : FloatVector.fromArray(S, x, xw + pos[t * SLICE + lane] * n, m).mul(FloatVector.broadcast(S, wt)).add(a0));
                         }
                     }
                     a0.add(b).max(lo).intoArray(y, yOff + r * n + j, m);
                 }
             }
         }
-    }
-
-    /** {@code a·b + c}: fused where the CPU has FMA, else multiply then add (see {@link VectorPlatform#FMA}). */
-    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
-        return VectorPlatform.FMA ? a.fma(b, c) : a.mul(b).add(c);
     }
 }
