@@ -33,10 +33,13 @@ import java.util.Set;
  *
  * <p>{@code __metadata__} keys: {@value #FORMAT_KEY} = {@value #FORMAT}; {@value #MODEL_KEY} = the
  * architecture ({@link Model#specTree()} as JSON); {@value #ENCODING_KEY} = per encoded weight,
- * how to read it back; {@value CompressionHistory#METADATA_KEY} = the compression history. Tensor
+ * how to read it back; {@value CompressionHistory#METADATA_KEY} = the compression history;
+ * {@value #CHECKSUMS_KEY} = the CRC32C of every tensor (absent from older files, which load
+ * unchecked). Tensor
  * names: {@code W} (dense f32), {@code W#codes} + {@code W#scales} (dense int8),
  * {@code W#values} + {@code W#positions} (+ {@code W#scales}) (sparse), {@code P#mask} (a mask
- * bitmap of another parameter). Every position, count and length is validated on load.
+ * bitmap of another parameter). Every position, count and length is validated on load, against
+ * the bytes present before anything sized by it is allocated, and every loaded value must be finite.
  */
 public final class CompressedModelFile {
     public static final String FORMAT_KEY = "secateur.format";
