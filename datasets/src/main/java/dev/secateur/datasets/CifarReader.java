@@ -31,6 +31,7 @@ public final class CifarReader {
 
     /** Reads a batch file in the CIFAR-10 layout with labels in {@code [0, numClasses)}. */
     public static LabeledImages read(Path file, int numClasses) throws IOException {
+        BoundedReader.requireRegularFile(file);
         try (InputStream in = Files.newInputStream(file)) {
             return read(in, file.toString(), Files.size(file), numClasses);
         }
@@ -45,7 +46,14 @@ public final class CifarReader {
         BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16);
         boolean gzip = IdxReader.isGzip(buffered);
         String where = gzip ? name + " (decompressed)" : name;
-        if (!gzip && fileLength >= 0) checkLength(where, fileLength);
+        if (!gzip && fileLength >= 0) {
+            checkLength(where, fileLength);
+            long heap = BoundedReader.heapCeiling();
+            if (fileLength > heap) {
+                throw new DatasetFormatException(where, 0, "file of " + fileLength + " bytes is larger than the " + heap
+                        + " this JVM can hold (1/" + BoundedReader.HEAP_FRACTION + " of its maximum heap; raise -Xmx)");
+            }
+        }
         InputStream in = gzip ? IdxReader.gzipStream(buffered, name) : buffered;
         BoundedReader reader = new BoundedReader(in, where);
         byte[] all;
@@ -55,7 +63,20 @@ public final class CifarReader {
                     got -> "file length was " + fileLength + " but only " + got + " bytes could be read");
             reader.expectEnd(fileLength + " bytes");
         } else {
-            all = reader.readAll(MAX_RECORDS * RECORD_BYTES);
+            // No header announces the size: bound the inflated stream by the record limit, the
+            // compressed length and the heap, whichever is smallest, and refuse anything past it.
+            long max = (long) MAX_RECORDS * RECORD_BYTES;
+            String why = "the most records accepted, " + MAX_RECORDS;
+            if (gzip && BoundedReader.gzipCeiling(fileLength) < max) {
+                max = BoundedReader.gzipCeiling(fileLength);
+                why = "the most a gzip file of " + fileLength + " bytes may inflate to at " + BoundedReader.MAX_GZIP_RATIO
+                        + ":1 plus slack; more is a decompression bomb";
+            }
+            if (BoundedReader.heapCeiling() < max) {
+                max = BoundedReader.heapCeiling();
+                why = "1/" + BoundedReader.HEAP_FRACTION + " of this JVM's maximum heap; raise -Xmx";
+            }
+            all = reader.readAll((int) max, why);
             checkLength(where, all.length);
         }
 

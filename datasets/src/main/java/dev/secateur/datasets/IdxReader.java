@@ -30,6 +30,7 @@ public final class IdxReader {
 
     /** Reads an image file ({@code .gz} or raw) as {@code count x 1 x rows x cols} bytes. */
     public static ImageBytes readImages(Path file) throws IOException {
+        BoundedReader.requireRegularFile(file);
         try (InputStream in = Files.newInputStream(file)) {
             return readImages(in, file.toString(), Files.size(file));
         }
@@ -47,6 +48,7 @@ public final class IdxReader {
 
     /** Reads a label file ({@code .gz} or raw); every label must be in {@code [0, numClasses)}. */
     public static int[] readLabels(Path file, int numClasses) throws IOException {
+        BoundedReader.requireRegularFile(file);
         try (InputStream in = Files.newInputStream(file)) {
             return readLabels(in, file.toString(), Files.size(file), numClasses);
         }
@@ -95,6 +97,19 @@ public final class IdxReader {
         // A raw file's length is known: compare before allocating anything sized by the header.
         boolean lengthKnown = !gzip && fileLength >= 0;
         if (lengthKnown) checkLength(where, h, fileLength);
+        long total = h.headerBytes() + h.dataBytes();
+        if (gzip && total > BoundedReader.gzipCeiling(fileLength)) {
+            throw new DatasetFormatException(where, r.offset(), "header declares " + h.dimText() + " = " + h.dataBytes()
+                    + " data bytes, but a gzip file of " + fileLength + " bytes may inflate to at most "
+                    + BoundedReader.gzipCeiling(fileLength) + " (" + BoundedReader.MAX_GZIP_RATIO
+                    + ":1 plus slack; more is a decompression bomb)");
+        }
+        long heap = BoundedReader.heapCeiling();
+        if (h.dataBytes() > heap) {
+            throw new DatasetFormatException(where, r.offset(), "header declares " + h.dimText() + " = " + h.dataBytes()
+                    + " data bytes, more than the " + heap + " this JVM can hold (1/" + BoundedReader.HEAP_FRACTION
+                    + " of its maximum heap; raise -Xmx)");
+        }
         byte[] bytes = r.readExactly((int) h.dataBytes(), lengthKnown, got -> "header declares " + h.dimText() + " = " + h.dataBytes()
                 + " data bytes, the data ends after " + got + " (" + h.insideItem(got) + ")");
         r.expectEnd(h.dataBytes() + " data bytes (" + h.dimText() + ")");

@@ -99,7 +99,7 @@ public final class ModelFile {
         }
         long available = 0;
         for (TensorInfo ti : f.tensors()) available += ti.byteLength();
-        Model model = architecture(src, meta.get("architecture"), available);
+        Model model = buildArchitecture(src, meta.get("architecture"), available);
         TrainingInfo training = TrainingInfo.NONE;
         String t = meta.get("training");
         if (t != null) {
@@ -124,7 +124,26 @@ public final class ModelFile {
                 p.setMask(keep);
             }
         }
+        requireFinite(model, src);
         return new Loaded(model, training, meta, f);
+    }
+
+    /**
+     * Refuses a model holding NaN or infinity in any parameter or buffer (weights, biases,
+     * BatchNorm statistics): such a model loads and then predicts garbage, so it is treated as a
+     * corrupt file. The error names the tensor and the element.
+     */
+    public static void requireFinite(Model model, String src) {
+        for (Parameter p : model.namedTensors().values()) {
+            float[] d = p.value().data();
+            int off = p.value().offset();
+            for (int i = 0, n = p.size(); i < n; i++) {
+                if (!Float.isFinite(d[off + i])) {
+                    throw new ModelFormatException(src, -1, "tensor " + p.name() + " holds the non-finite value " + d[off + i]
+                            + " at element " + i);
+                }
+            }
+        }
     }
 
     private static void expect(SafetensorsFile f, String name, Dtype dtype, Shape shape) {
@@ -136,62 +155,119 @@ public final class ModelFile {
         }
     }
 
+    /**
+     * Most layers in one architecture, residual branches included: ResNet-152 has ~500; far more
+     * is a forged file, refused before any layer is built.
+     */
+    public static final int MAX_LAYERS = 4096;
+    /**
+     * Largest value of a size attribute (units, channels, kernel side) and of an input dimension:
+     * 2^20 units already make a dense layer of 4 TiB from any two of them.
+     */
+    public static final int MAX_UNITS = 1 << 20;
+    /** Largest input (elements of one example): a 4096 x 4096 RGB image is 2^25.6, far beyond what is trained here. */
+    public static final long MAX_INPUT_ELEMENTS = 1L << 26;
+
+    /**
+     * Rebuilds the model an architecture JSON describes, after checking it against the file: at
+     * most {@link #MAX_LAYERS} layers and {@link #MAX_UNITS} per size attribute, and parameters
+     * that fit both in {@code maxParameterBytes} (what the file's tensor data can account for)
+     * and in this JVM's heap. Everything is checked before the first layer is allocated; a
+     * failure is a {@link ModelFormatException} naming {@code src}.
+     */
     @SuppressWarnings("unchecked")
-    private static Model architecture(String src, String json, long available) {
+    public static Model buildArchitecture(String src, String json, long maxParameterBytes) {
         if (json == null) throw new ModelFormatException(src, -1, "no __metadata__ \"architecture\" entry");
         try {
-            Map<String, Object> spec = Json.parseObject(json);
+            Map<String, Object> spec;
+            try {
+                spec = Json.parseObject(json);
+            } catch (JsonException e) {
+                throw new IllegalArgumentException("not valid JSON: " + e.getMessage(), e);
+            }
             if (!(spec.get("architecture") instanceof String name)) throw new IllegalArgumentException("missing string \"architecture\"");
             if (!(spec.get("input") instanceof List<?> in) || in.isEmpty()) throw new IllegalArgumentException("missing \"input\" shape");
+            if (in.size() > 8) throw new IllegalArgumentException("input shape of " + in.size() + " dimensions (at most 8)");
             int[] dims = new int[in.size()];
+            long inputElements = 1;
             for (int i = 0; i < dims.length; i++) {
-                if (!(in.get(i) instanceof Number n) || n.longValue() <= 0 || n.longValue() > 1 << 20) {
-                    throw new IllegalArgumentException("bad input dimension " + in.get(i));
+                if (!(in.get(i) instanceof Long n) || n <= 0 || n > MAX_UNITS) {
+                    throw new IllegalArgumentException("bad input dimension " + in.get(i) + " (expected an integer in 1.." + MAX_UNITS + ")");
                 }
-                dims[i] = n.intValue();
+                dims[i] = (int) (long) n;
+                inputElements *= n;
+                if (inputElements > MAX_INPUT_ELEMENTS) {
+                    throw new IllegalArgumentException("input shape " + in + " exceeds " + MAX_INPUT_ELEMENTS + " elements");
+                }
             }
             if (!(spec.get("layers") instanceof List<?> ls)) throw new IllegalArgumentException("missing \"layers\" list");
+            if (ls.size() > MAX_LAYERS) {
+                throw new IllegalArgumentException(ls.size() + " layers, more than the limit of " + MAX_LAYERS);
+            }
             List<LayerSpec> specs = new ArrayList<>();
             long declared = 0;
+            int[] layerCount = {0};
             for (Object o : ls) {
                 LayerSpec s = LayerSpec.fromTree(o);
                 specs.add(s);
-                declared += declaredFloats(s);
+                countLayers(s, layerCount);
+                declared = Math.addExact(declared, declaredFloats(s));
             }
+            long declaredBytes = Math.multiplyExact(4L, declared);
             // Refuse before allocating: the layers' tensors must fit in the data the file holds.
-            if (declared * 4 > available) {
-                throw new IllegalArgumentException("the layers declare " + declared + " floats of parameters but the file holds only "
-                        + available + " bytes of tensor data");
+            if (declaredBytes > maxParameterBytes) {
+                throw new IllegalArgumentException("the layers declare " + declared + " floats of parameters (" + declaredBytes
+                        + " bytes) but the file's tensor data can hold at most " + maxParameterBytes + " bytes");
+            }
+            long heap = Runtime.getRuntime().maxMemory();
+            if (declaredBytes > heap / 2) {
+                throw new IllegalArgumentException("the layers declare " + declaredBytes + " bytes of parameters, more than half"
+                        + " of this JVM's maximum heap of " + heap + " bytes (raise -Xmx)");
             }
             List<Layer> layers = new ArrayList<>();
             for (LayerSpec s : specs) layers.add(Layers.fromSpec(s));
             return new Model(name, Shape.of(dims), layers);
         } catch (ModelFormatException e) {
             throw e;
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | ClassCastException | ArithmeticException e) {
             throw new ModelFormatException(src, -1, "invalid architecture in __metadata__: " + e.getMessage(), e);
+        }
+    }
+
+    private static void countLayers(LayerSpec s, int[] count) {
+        if (++count[0] > MAX_LAYERS) {
+            throw new IllegalArgumentException("more than " + MAX_LAYERS + " layers (residual branches included)");
+        }
+        if (s.type().equals("residual")) {
+            for (LayerSpec c : s.child("main")) countLayers(c, count);
+            for (LayerSpec c : s.child("shortcut")) countLayers(c, count);
         }
     }
 
     /** Parameter + buffer floats a layer spec will allocate (checked against the file first). */
     private static long declaredFloats(LayerSpec s) {
-        return switch (s.type()) {
-            case "dense" -> positive(s, "in") * positive(s, "out") + positive(s, "out");
-            case "conv2d" -> positive(s, "out_channels") * (positive(s, "in_channels") * positive(s, "kernel_h") * positive(s, "kernel_w") + 1);
-            case "batchnorm" -> 4 * positive(s, "channels");
-            case "residual" -> {
-                long n = 0;
-                for (LayerSpec c : s.child("main")) n += declaredFloats(c);
-                for (LayerSpec c : s.child("shortcut")) n += declaredFloats(c);
-                yield n;
-            }
-            default -> 0;
-        };
+        try {
+            return switch (s.type()) {
+                case "dense" -> Math.addExact(Math.multiplyExact(positive(s, "in"), positive(s, "out")), positive(s, "out"));
+                case "conv2d" -> Math.multiplyExact(positive(s, "out_channels"), Math.addExact(Math.multiplyExact(
+                        Math.multiplyExact(positive(s, "in_channels"), positive(s, "kernel_h")), positive(s, "kernel_w")), 1));
+                case "batchnorm" -> 4 * positive(s, "channels");
+                case "residual" -> {
+                    long n = 0;
+                    for (LayerSpec c : s.child("main")) n = Math.addExact(n, declaredFloats(c));
+                    for (LayerSpec c : s.child("shortcut")) n = Math.addExact(n, declaredFloats(c));
+                    yield n;
+                }
+                default -> 0;
+            };
+        } catch (ArithmeticException overflow) {
+            throw new IllegalArgumentException("layer " + s.name() + ": parameter count overflows 64 bits");
+        }
     }
 
     private static long positive(LayerSpec s, String key) {
         int v = s.intAttr(key);
-        if (v <= 0 || v > 1 << 20) throw new IllegalArgumentException("layer " + s.name() + ": attribute " + key + " = " + v + " out of range");
+        if (v <= 0 || v > MAX_UNITS) throw new IllegalArgumentException("layer " + s.name() + ": attribute " + key + " = " + v + " out of range");
         return v;
     }
 

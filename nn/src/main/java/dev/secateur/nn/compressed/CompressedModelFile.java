@@ -1,7 +1,6 @@
 package dev.secateur.nn.compressed;
 
 import dev.secateur.nn.Layer;
-import dev.secateur.nn.LayerSpec;
 import dev.secateur.nn.Model;
 import dev.secateur.nn.ModelFile;
 import dev.secateur.nn.Parameter;
@@ -12,7 +11,6 @@ import dev.secateur.nn.io.SafetensorsWriter;
 import dev.secateur.nn.io.TensorInfo;
 import dev.secateur.nn.layers.Conv2d;
 import dev.secateur.nn.layers.Dense;
-import dev.secateur.nn.layers.Layers;
 import dev.secateur.nn.layers.ResidualBlock;
 import dev.secateur.tensor.Shape;
 
@@ -35,16 +33,33 @@ import java.util.Set;
  *
  * <p>{@code __metadata__} keys: {@value #FORMAT_KEY} = {@value #FORMAT}; {@value #MODEL_KEY} = the
  * architecture ({@link Model#specTree()} as JSON); {@value #ENCODING_KEY} = per encoded weight,
- * how to read it back; {@value CompressionHistory#METADATA_KEY} = the compression history. Tensor
+ * how to read it back; {@value CompressionHistory#METADATA_KEY} = the compression history;
+ * {@value #CHECKSUMS_KEY} = the CRC32C of every tensor (absent from older files, which load
+ * unchecked). Tensor
  * names: {@code W} (dense f32), {@code W#codes} + {@code W#scales} (dense int8),
  * {@code W#values} + {@code W#positions} (+ {@code W#scales}) (sparse), {@code P#mask} (a mask
- * bitmap of another parameter). Every position, count and length is validated on load.
+ * bitmap of another parameter). Every position, count and length is validated on load, against
+ * the bytes present before anything sized by it is allocated, and every loaded value must be finite.
  */
 public final class CompressedModelFile {
     public static final String FORMAT_KEY = "secateur.format";
     public static final String FORMAT = "secateur-compressed/1";
     public static final String MODEL_KEY = "secateur.model";
     public static final String ENCODING_KEY = "secateur.encoding";
+    /**
+     * Metadata key of the per-tensor checksums: a JSON object mapping every tensor name to the
+     * CRC32C of its stored bytes as 8 lowercase hex digits. Files written before it existed have
+     * no such key and load unchecked.
+     */
+    public static final String CHECKSUMS_KEY = "secateur.crc32c";
+    /**
+     * How many dense parameter bytes the architecture may declare per byte of tensor data in the
+     * file: int8 at 99.9% sparsity stores ~2 bytes per 1000 weights (ratio ~2000). A forged
+     * architecture claiming more is refused before any layer is allocated.
+     */
+    static final long MAX_EXPANSION = 4096;
+    /** Deflate's largest possible expansion (zlib: 1032:1), plus slack for stream framing. */
+    static final long MAX_INFLATE_RATIO = 1032;
 
     /**
      * A model read back with its compression state.
@@ -132,6 +147,9 @@ public final class CompressedModelFile {
         w.putMetadata(ENCODING_KEY, Json.write(encoding));
         w.putMetadata(CompressionHistory.METADATA_KEY, history.toJson());
         if (training != null) w.putMetadata("training", training);
+        Map<String, Object> sums = new LinkedHashMap<>();
+        w.crc32c().forEach((name, crc) -> sums.put(name, hex(crc)));
+        w.putMetadata(CHECKSUMS_KEY, Json.write(sums));
         return w;
     }
 
@@ -165,8 +183,16 @@ public final class CompressedModelFile {
             CompressionHistory h = CompressionHistory.fromJson(f.metadata().get(CompressionHistory.METADATA_KEY));
             return new Loaded(plain.model(), h, false, file, Files.size(file), f.metadata().get("training"));
         }
-        Model model = buildModel(f.metadata(MODEL_KEY), src);
-        Map<String, Object> encoding = Json.parseObject(f.metadata(ENCODING_KEY));
+        verifyChecksums(f, src);
+        long available = 0;
+        for (TensorInfo ti : f.tensors()) available += ti.byteLength();
+        Model model = ModelFile.buildArchitecture(src, f.metadata(MODEL_KEY), available * MAX_EXPANSION + (1 << 20));
+        Map<String, Object> encoding;
+        try {
+            encoding = Json.parseObject(f.metadata(ENCODING_KEY));
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(src, -1, "metadata " + ENCODING_KEY + " is not valid JSON: " + e.getMessage(), e);
+        }
         boolean int8 = false;
         for (Map.Entry<String, Parameter> t : model.namedTensors().entrySet()) {
             String name = t.getKey();
@@ -174,8 +200,10 @@ public final class CompressedModelFile {
             Object e = encoding.get(name);
             if (e == null) {
                 copy(f, name, p, src);
+            } else if (e instanceof Map<?, ?> m) {
+                int8 |= readEncoded(f, name, p, m, src);
             } else {
-                int8 |= readEncoded(f, name, p, (Map<?, ?>) e, src);
+                throw new ModelFormatException(src, -1, ENCODING_KEY + " entry of " + name + " is not an object");
             }
             if (f.contains(name + "#mask")) {
                 byte[] bits = f.u8(name + "#mask");
@@ -185,13 +213,14 @@ public final class CompressedModelFile {
                 p.setMask(keep);
             }
         }
+        ModelFile.requireFinite(model, src);
         CompressionHistory history = CompressionHistory.fromJson(f.metadata().get(CompressionHistory.METADATA_KEY));
         return new Loaded(model, history, int8, file, Files.size(file), f.metadata().get("training"));
     }
 
     private static boolean readEncoded(SafetensorsFile f, String name, Parameter p, Map<?, ?> e, String src) {
         Shape shape = p.value().shape();
-        if (!(e.get("shape") instanceof List<?> dims) || !shapeOf(dims).equals(shape)) {
+        if (!(e.get("shape") instanceof List<?> dims) || !sameShape(dims, shape)) {
             throw new ModelFormatException(src, -1, "encoded weight " + name + " has shape " + e.get("shape") + ", the architecture says " + shape);
         }
         boolean int8 = "i8".equals(e.get("dtype"));
@@ -199,6 +228,12 @@ public final class CompressedModelFile {
         if (int8) {
             scales = f.f32(name + "#scales");
             if (scales.length != shape.dim(0)) throw new ModelFormatException(src, -1, name + ": " + scales.length + " scales for " + shape.dim(0) + " channels");
+            for (int i = 0; i < scales.length; i++) {
+                if (!Float.isFinite(scales[i])) {
+                    throw new ModelFormatException(src, f.fileOffset(f.info(name + "#scales")) + 4L * i, "tensor " + name
+                            + "#scales holds the non-finite quantization scale " + scales[i] + " at channel " + i);
+                }
+            }
         }
         float[] out = p.value().data();
         int row = shape.dim(0) == 0 ? 0 : shape.size() / shape.dim(0);
@@ -219,6 +254,14 @@ public final class CompressedModelFile {
         int valBytes = intField(e, "values_bytes", Integer.MAX_VALUE - 8, src, name);
         if (valBytes != (long) nnz * (int8 ? 1 : 4)) throw new ModelFormatException(src, -1, name + ": " + valBytes + " value bytes for " + nnz + " entries");
         if (posBytes < nnz) throw new ModelFormatException(src, -1, name + ": " + posBytes + " position bytes for " + nnz + " entries");
+        // Each gap byte is one kept entry or an escape skipping 255 unkept positions.
+        long maxPosBytes = nnz + (shape.size() - (long) nnz) / 255;
+        if (posBytes > maxPosBytes) {
+            throw new ModelFormatException(src, -1, name + ": positions_bytes " + posBytes + " exceeds the " + maxPosBytes
+                    + " that " + nnz + " entries among " + shape.size() + " positions can take");
+        }
+        checkInflatable(f, name + "#positions", posBytes, src);
+        if (Boolean.TRUE.equals(e.get("values_deflated"))) checkInflatable(f, name + "#values", valBytes, src);
         byte[] gaps = SparsePositions.inflate(f.u8(name + "#positions"), posBytes, src + ": " + name + "#positions");
         int[] pos = SparsePositions.decode(gaps, nnz, shape.size(), src + ": " + name);
         byte[] stored = f.u8(name + "#values");
@@ -244,6 +287,50 @@ public final class CompressedModelFile {
         return int8;
     }
 
+    /** Refuses an inflated length no Deflate stream of the stored size can produce, before allocating it. */
+    private static void checkInflatable(SafetensorsFile f, String tensor, int inflated, String src) {
+        if (!f.contains(tensor)) throw new ModelFormatException(src, -1, "missing tensor " + tensor);
+        TensorInfo t = f.info(tensor);
+        if (inflated > t.byteLength() * MAX_INFLATE_RATIO + 64) {
+            throw new ModelFormatException(src, f.fileOffset(t), "tensor " + tensor + ": " + t.byteLength()
+                    + " compressed bytes cannot inflate to the declared " + inflated + " bytes");
+        }
+    }
+
+    /**
+     * Checks every tensor against {@link #CHECKSUMS_KEY} when the file has it: each tensor must
+     * have an entry and match it, and no entry may name a missing tensor.
+     */
+    private static void verifyChecksums(SafetensorsFile f, String src) {
+        String json = f.metadata().get(CHECKSUMS_KEY);
+        if (json == null) return;
+        Map<String, Object> sums;
+        try {
+            sums = Json.parseObject(json);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(src, -1, "metadata " + CHECKSUMS_KEY + " is not valid JSON: " + e.getMessage(), e);
+        }
+        for (TensorInfo t : f.tensors()) {
+            Object want = sums.get(t.name());
+            if (!(want instanceof String hex) || !hex.matches("[0-9a-f]{8}")) {
+                throw new ModelFormatException(src, f.fileOffset(t), "tensor " + t.name() + " has no valid CRC32C in "
+                        + CHECKSUMS_KEY + " (found " + want + ")");
+            }
+            String got = hex(f.crc32c(t.name()));
+            if (!got.equals(hex)) {
+                throw new ModelFormatException(src, f.fileOffset(t), "tensor " + t.name() + " is corrupt: CRC32C of its "
+                        + t.byteLength() + " bytes is " + got + ", the file recorded " + hex);
+            }
+        }
+        for (String name : sums.keySet()) {
+            if (!f.contains(name)) throw new ModelFormatException(src, -1, CHECKSUMS_KEY + " lists tensor " + name + ", which the file lacks");
+        }
+    }
+
+    private static String hex(long crc) {
+        return String.format("%08x", crc);
+    }
+
     private static int intField(Map<?, ?> e, String key, int max, String src, String name) {
         if (!(e.get(key) instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.longValue() < 0 || n.longValue() > max) {
             throw new ModelFormatException(src, -1, name + ": field " + key + " is " + e.get(key) + ", expected an integer in [0, " + max + "]");
@@ -260,25 +347,14 @@ public final class CompressedModelFile {
         p.value().copyFrom(f.tensor(name));
     }
 
-    /** Rebuilds the layers from the architecture JSON. */
-    static Model buildModel(String specJson, String src) {
-        Map<String, Object> spec = Json.parseObject(specJson);
-        if (!(spec.get("architecture") instanceof String arch) || !(spec.get("input") instanceof List<?> in)
-                || !(spec.get("layers") instanceof List<?> ls)) {
-            throw new ModelFormatException(src, -1, "architecture metadata needs 'architecture', 'input' and 'layers'");
+    /** Whether a JSON shape list is exactly {@code shape}. */
+    private static boolean sameShape(List<?> dims, Shape shape) {
+        int[] want = shape.toArray();
+        if (dims.size() != want.length) return false;
+        for (int i = 0; i < want.length; i++) {
+            if (!(dims.get(i) instanceof Long d) || d != want[i]) return false;
         }
-        List<Layer> layers = new ArrayList<>();
-        for (Object o : ls) layers.add(Layers.fromSpec(LayerSpec.fromTree(o)));
-        return new Model(arch, shapeOf(in), layers);
-    }
-
-    private static Shape shapeOf(List<?> dims) {
-        int[] d = new int[dims.size()];
-        for (int i = 0; i < d.length; i++) {
-            if (!(dims.get(i) instanceof Number n)) throw new IllegalArgumentException("shape entry " + dims.get(i) + " is not a number");
-            d[i] = n.intValue();
-        }
-        return Shape.of(d);
+        return true;
     }
 
     /**

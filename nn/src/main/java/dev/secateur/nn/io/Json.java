@@ -2,7 +2,8 @@ package dev.secateur.nn.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -95,17 +96,33 @@ public final class Json {
         AtomicFile.write(file, bytes);
     }
 
-    /** Strict UTF-8 decoding; malformed input is a {@link JsonException} naming the byte offset. */
+    /**
+     * Strict UTF-8 decoding; malformed input is a {@link JsonException} naming the byte offset.
+     * Validates through a small window first so that decoding costs one string the size of the
+     * input (compact for ASCII) rather than a UTF-16 buffer twice its size on top.
+     */
     static String decodeUtf8(byte[] bytes, String source) {
         var decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);
-        try {
-            return decoder.decode(in).toString();
-        } catch (CharacterCodingException e) {
-            throw new JsonException(in.position(), source + ": invalid UTF-8 near byte " + in.position());
+        CharBuffer window = CharBuffer.allocate(8192);
+        while (true) {
+            window.clear();
+            CoderResult r = decoder.decode(in, window, true);
+            if (r.isError()) {
+                throw new JsonException(in.position(), source + ": invalid UTF-8 near byte " + in.position());
+            }
+            if (r.isUnderflow()) {
+                window.clear();
+                CoderResult f = decoder.flush(window);
+                if (f.isError() || in.hasRemaining()) {
+                    throw new JsonException(in.position(), source + ": invalid UTF-8 near byte " + in.position());
+                }
+                break;
+            }
         }
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     static String typeName(Object v) {

@@ -6,13 +6,16 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32C;
 
 /**
  * A validated safetensors file held in memory: tensor directory, {@code __metadata__} and data.
@@ -44,8 +47,10 @@ public final class SafetensorsFile {
     /** Holds the data buffer at {@link #bufferStart}; never exposed, so instances stay immutable. */
     private final byte[] buffer;
     private final int bufferStart;
+    /** File offset of the data buffer (8 + header length), for error messages. */
+    private final long dataOffset;
 
-    private SafetensorsFile(String source, SafetensorsHeader header, byte[] buffer, int bufferStart) {
+    private SafetensorsFile(String source, SafetensorsHeader header, byte[] buffer, int bufferStart, long dataOffset) {
         this.source = source;
         Map<String, TensorInfo> byName = new LinkedHashMap<>();
         for (TensorInfo t : header.tensors) byName.put(t.name(), t);
@@ -53,11 +58,13 @@ public final class SafetensorsFile {
         this.metadata = Collections.unmodifiableMap(header.metadata);
         this.buffer = buffer;
         this.bufferStart = bufferStart;
+        this.dataOffset = dataOffset;
     }
 
     /** Reads and validates a file. */
     public static SafetensorsFile read(Path file) throws IOException {
         String source = file.toString();
+        requireRegularFile(file, source);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) {
@@ -72,7 +79,20 @@ public final class SafetensorsFile {
             SafetensorsHeader parsed = SafetensorsHeader.parse(source, header, bufferLength);
             byte[] buffer = new byte[checkBufferLength(source, bufferLength, 8L + headerLength)];
             readFully(ch, ByteBuffer.wrap(buffer), 8L + headerLength, source);
-            return new SafetensorsFile(source, parsed, buffer, 0);
+            return new SafetensorsFile(source, parsed, buffer, 0, 8L + headerLength);
+        }
+    }
+
+    /**
+     * Refuses anything but a regular file before opening it: opening a FIFO blocks until a writer
+     * appears, and a directory or device has no meaningful size. A missing file stays a
+     * {@link java.nio.file.NoSuchFileException}.
+     */
+    public static void requireRegularFile(Path file, String source) throws IOException {
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+        if (!a.isRegularFile()) {
+            String kind = a.isDirectory() ? "a directory" : a.isOther() ? "a FIFO, socket or device" : "not a regular file";
+            throw new ModelFormatException(source, -1, "is " + kind + ", expected a regular model file");
         }
     }
 
@@ -99,7 +119,7 @@ public final class SafetensorsFile {
         byte[] header = java.util.Arrays.copyOfRange(bytes, 8, 8 + headerLength);
         int bufferStart = 8 + headerLength;
         SafetensorsHeader parsed = SafetensorsHeader.parse(source, header, bytes.length - bufferStart);
-        return new SafetensorsFile(source, parsed, owned ? bytes : bytes.clone(), bufferStart);
+        return new SafetensorsFile(source, parsed, owned ? bytes : bytes.clone(), bufferStart, bufferStart);
     }
 
     private static int checkHeaderLength(String source, long n, long fileSize) {
@@ -206,6 +226,19 @@ public final class SafetensorsFile {
     public long[] i64(String name) {
         TensorInfo t = typed(name, Dtype.I64);
         return LittleEndian.decodeI64(buffer, offset(t), (int) t.byteLength());
+    }
+
+    /** File offset of the first byte of a tensor's data. */
+    public long fileOffset(TensorInfo t) {
+        return dataOffset + t.begin();
+    }
+
+    /** CRC32C of a tensor's stored bytes, computed in place (see {@link SafetensorsWriter#crc32c()}). */
+    public long crc32c(String name) {
+        TensorInfo t = info(name);
+        CRC32C crc = new CRC32C();
+        crc.update(buffer, offset(t), (int) t.byteLength());
+        return crc.getValue();
     }
 
     /** Any tensor's raw little-endian bytes, whatever its dtype. */

@@ -1,6 +1,5 @@
 package dev.secateur.nn.io;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -16,6 +15,16 @@ import java.util.Set;
  */
 final class SafetensorsHeader {
     private static final Set<String> FIELDS = Set.of("dtype", "shape", "data_offsets");
+    /**
+     * Most tensors in one file: far above any real model (ResNet-50 has ~320), low enough that
+     * the parsed directory of a 100 MB header cannot exhaust a small heap.
+     */
+    static final int MAX_TENSORS = 1 << 18;
+    /**
+     * Longest JSON string in a header, in bytes: metadata (architecture, history) is kilobytes;
+     * a longer string is refused before it is decoded or copied.
+     */
+    static final int MAX_STRING_BYTES = 16 << 20;
 
     /** Tensors in buffer order (by begin offset, then end, then name). */
     final List<TensorInfo> tensors;
@@ -26,6 +35,9 @@ final class SafetensorsHeader {
     private final String json;
     private final long bufferStart;
     private final Map<String, Integer> keyOffsets = new HashMap<>();
+    /** Last position converted by {@link #fileOffset}: keys are looked up in file order, so each conversion resumes here. */
+    private int cursorChar;
+    private long cursorByte;
 
     private SafetensorsHeader(String source, byte[] header, long bufferLength) {
         this.source = source;
@@ -33,6 +45,7 @@ final class SafetensorsHeader {
         if (header.length == 0 || header[0] != '{') {
             throw new ModelFormatException(source, 8, "the JSON header must start with '{'");
         }
+        prescan(header);
         try {
             this.json = Json.decodeUtf8(header, source);
         } catch (JsonException e) {
@@ -182,10 +195,73 @@ final class SafetensorsHeader {
         return charOffset == null ? -1 : fileOffset(charOffset);
     }
 
-    /** File offset of a character of the header: 8 for the length prefix plus its UTF-8 byte position. */
+    /**
+     * File offset of a character of the header: 8 for the length prefix plus its UTF-8 byte
+     * position. Counts from the previous conversion when it lies before {@code charOffset}, which
+     * keeps a pass over all keys in file order linear in the header size.
+     */
     private long fileOffset(int charOffset) {
-        int c = Math.min(Math.max(charOffset, 0), json == null ? 0 : json.length());
-        return 8L + (json == null ? 0 : json.substring(0, c).getBytes(StandardCharsets.UTF_8).length);
+        if (json == null) return 8;
+        int c = Math.min(Math.max(charOffset, 0), json.length());
+        if (c < cursorChar) {
+            cursorChar = 0;
+            cursorByte = 0;
+        }
+        long bytes = cursorByte;
+        for (int i = cursorChar; i < c; i++) {
+            char ch = json.charAt(i);
+            if (ch < 0x80) bytes += 1;
+            else if (ch < 0x800) bytes += 2;
+            else if (Character.isHighSurrogate(ch)) bytes += 4;
+            else if (Character.isLowSurrogate(ch)) bytes += 0; // counted with its high surrogate
+            else bytes += 3;
+        }
+        cursorChar = c;
+        cursorByte = bytes;
+        return 8L + bytes;
+    }
+
+    /**
+     * One pass over the raw header bytes, before anything is decoded or allocated from them:
+     * refuses any JSON string longer than {@link #MAX_STRING_BYTES} and more than
+     * {@link #MAX_TENSORS} top-level entries (counted as the colons at nesting depth 1).
+     * Malformed JSON passes through to the parser, which reports it precisely.
+     */
+    private void prescan(byte[] header) {
+        boolean inString = false;
+        int stringStart = 0;
+        int depth = 0;
+        long entries = 0;
+        for (int i = 0; i < header.length; i++) {
+            byte b = header[i];
+            if (inString) {
+                if (b == '\\') {
+                    i++;
+                } else if (b == '"') {
+                    inString = false;
+                }
+                if (i - stringStart > MAX_STRING_BYTES) {
+                    throw new ModelFormatException(source, 8L + stringStart, "JSON string longer than the limit of "
+                            + MAX_STRING_BYTES + " bytes");
+                }
+                continue;
+            }
+            switch (b) {
+                case '"' -> {
+                    inString = true;
+                    stringStart = i;
+                }
+                case '{', '[' -> depth++;
+                case '}', ']' -> depth--;
+                case ':' -> {
+                    if (depth == 1 && ++entries > MAX_TENSORS + 1) {
+                        throw new ModelFormatException(source, 8L + i, "more than " + MAX_TENSORS
+                                + " tensors in the header (the most this reader accepts)");
+                    }
+                }
+                default -> { }
+            }
+        }
     }
 
     private ModelFormatException bad(long at, String problem) {

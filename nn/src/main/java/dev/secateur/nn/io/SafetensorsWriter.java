@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.zip.CRC32C;
 
 /**
  * Builds a safetensors file: {@code put*} tensors and metadata, then {@link #write(Path)}.
@@ -107,6 +108,20 @@ public final class SafetensorsWriter {
     /** Whether a tensor of this name was added. */
     public boolean contains(String name) {
         return entries.containsKey(name);
+    }
+
+    /**
+     * The CRC32C of every tensor's stored bytes (its little-endian data as written), by name in
+     * sorted order; {@link SafetensorsFile#crc32c} computes the same value when reading.
+     */
+    public Map<String, Long> crc32c() {
+        Map<String, Long> out = new TreeMap<>();
+        for (Entry e : entries.values()) {
+            CRC32C crc = new CRC32C();
+            crc.update(e.bytes());
+            out.put(e.name(), crc.getValue());
+        }
+        return out;
     }
 
     /** Atomically writes the file (see {@link AtomicFile}); the old file, if any, survives a failure. */
