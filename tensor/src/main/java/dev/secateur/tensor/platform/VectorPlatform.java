@@ -74,14 +74,7 @@ public final class VectorPlatform {
     }
 
     private static boolean probePermutes() {
-        if (isAarch64()) return true;
-        String avx = vmOption("UseAVX");
-        if (avx == null) return false;
-        try {
-            return Integer.parseInt(avx) >= 2;
-        } catch (NumberFormatException e) {
-            return false;
-        }
+        return isAarch64() || avxLevel() >= 2;
     }
 
     private static boolean probeMaskedMemory() {
@@ -89,25 +82,24 @@ public final class VectorPlatform {
             String sve = vmOption("UseSVE");
             return sve != null && !sve.equals("0");
         }
+        return avxLevel() >= 2;
+    }
+
+    /** HotSpot's UseAVX level on x86 (0 = SSE only), or -1 where the JVM does not tell. */
+    private static int avxLevel() {
         String avx = vmOption("UseAVX");
-        if (avx == null) return false;
+        if (avx == null) return -1;
         try {
-            return Integer.parseInt(avx) >= 2;
+            return Integer.parseInt(avx);
         } catch (NumberFormatException e) {
-            return false;
+            return -1;
         }
     }
 
     private static int probeRegisters() {
         if (isAarch64()) return 32;
-        String avx = vmOption("UseAVX");
-        if (avx != null) {
-            try {
-                return Integer.parseInt(avx) >= 3 ? 32 : 16;
-            } catch (NumberFormatException e) {
-                return 16;
-            }
-        }
+        int avx = avxLevel();
+        if (avx >= 0) return avx >= 3 ? 32 : 16;
         return BITS >= 512 ? 32 : 16;
     }
 
