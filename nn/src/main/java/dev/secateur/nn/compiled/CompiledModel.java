@@ -143,7 +143,7 @@ public final class CompiledModel {
                     matrix ? FormatPolicy.proxy(SparseFormats.named(format), f.pattern(), proxyBatch, workers) : null));
         }
         String key = "layer:" + op.weightRows() + "x" + op.weightCols() + ":" + columns + ":" + workers.threads() + ":" + f.fingerprint();
-        KernelTuner.Result r = KernelTuner.tune(key, calls, budget, warmDeadline);
+        KernelTuner.Result r = KernelTuner.tune(key, calls, budget, warmDeadline - System.nanoTime());
         Map<String, Long> times = new LinkedHashMap<>();
         for (int i = 0; i < kernels.size(); i++) times.put(kernels.get(i).name(), r.medianNanos()[i]);
         LinearKernel best = kernels.get(r.chosen());

@@ -25,8 +25,14 @@ public final class FormatPolicy {
     /** Above this density batched products are left to the dense kernel. */
     public static final double MAX_BATCHED_DENSITY = 0.4;
 
-    /** Proxy geometry: partial slices, blocks and windows, so every branch of a kernel runs. */
-    private static final int PROXY_ROWS = 24, PROXY_COLS = 136, PROXY_BATCH = 71;
+    /**
+     * Proxy geometry: partial slices, blocks and windows, so every branch of a kernel runs. At
+     * batch 1 the proxy is large enough (over 2^17 weights) to take the same code path as a big
+     * layer (the matrix-vector kernels hand large weights to the thread pool's task path): a
+     * proxy below that compiled only the small-matrix path, and the first big products were timed
+     * at two to three times their compiled cost.
+     */
+    private static final int PROXY_ROWS = 24, PROXY_COLS = 136, PROXY_BATCH = 71, PROXY_VECTOR_SIDE = 392;
 
     private static final Map<String, SparseMatrix> PROXIES = new ConcurrentHashMap<>();
 
@@ -74,13 +80,14 @@ public final class FormatPolicy {
 
     /**
      * One cheap call through the same kernel code as {@code real} at this batch kind: a corner of
-     * at most 24×136 of the real weight (so N:M groups and blocks keep their structure), built
-     * once per JVM and batch kind.
+     * the real weight (so N:M groups and blocks keep their structure; at most 24×136 for batches,
+     * 392×392 at batch 1), built once per JVM and batch kind.
      */
     public static Runnable proxy(SparseFormat f, WeightPattern real, int batch, Workers workers) {
         int pb = batch == 1 ? 1 : PROXY_BATCH;
         SparseMatrix m = PROXIES.computeIfAbsent(warmKey(f.name(), batch), k -> {
-            int rows = Math.min(PROXY_ROWS, real.rows()), cols = Math.min(PROXY_COLS, real.cols());
+            int rows = Math.min(batch == 1 ? PROXY_VECTOR_SIDE : PROXY_ROWS, real.rows());
+            int cols = Math.min(batch == 1 ? PROXY_VECTOR_SIDE : PROXY_COLS, real.cols());
             float[] w = new float[rows * cols];
             boolean[] keep = real.mask() == null ? null : new boolean[rows * cols];
             for (int r = 0; r < rows; r++) {

@@ -60,7 +60,7 @@ public final class SparseSelector {
                     FormatPolicy.warmKey(m.format(), batch), FormatPolicy.proxy(f, p, batch, workers)));
         }
         String key = "spmm:" + rows + "x" + cols + ":" + batch + ":" + workers.threads() + ":" + fingerprint(dense, mask);
-        KernelTuner.Result r = KernelTuner.tune(key, calls, budgetNanos, System.nanoTime() + WARM_LIMIT_NANOS);
+        KernelTuner.Result r = KernelTuner.tune(key, calls, budgetNanos, WARM_LIMIT_NANOS);
         List<Timing> timings = new ArrayList<>();
         for (int i = 0; i < candidates.size(); i++) {
             timings.add(new Timing(candidates.get(i).format(), r.medianNanos()[i], candidates.get(i).byteSize()));

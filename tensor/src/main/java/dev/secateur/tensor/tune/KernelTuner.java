@@ -22,8 +22,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *       calls (C2 compiles after about 5000) and until its time per call stops improving. Cheap:
  *       microseconds per call, where the real call may take milliseconds.</li>
  *   <li>Real warm-up: the candidates run round-robin until the JIT has compiled nothing for
- *       {@value #JIT_QUIET_MILLIS} ms (a real input can take a branch the proxy never took and
- *       trigger a recompile), at least {@value #MIN_WARM_ROUNDS} rounds, at most until the deadline.</li>
+ *       {@value #JIT_QUIET_MILLIS} ms and no candidate's time has improved for two rounds (a real
+ *       input can take a path or branch the proxy never took: its code is still interpreted,
+ *       running on-stack-replaced or C1 code, and several times slower than it will be), at least
+ *       {@value #MIN_WARM_ROUNDS} rounds, at most for the warm-up limit counted from the end of the
+ *       proxy warm-up.</li>
  *   <li>Timed rounds, round-robin so that a noisy moment of a shared machine hits all candidates
  *       alike: each candidate runs once untimed (its data back in cache, as when a layer runs
  *       repeatedly), then once timed; at least {@value #MIN_ROUNDS} rounds and about the budget.</li>
@@ -83,10 +86,10 @@ public final class KernelTuner {
 
     /**
      * Tunes {@code candidates} (the first is the baseline) for about {@code budgetNanos} of timed
-     * rounds; the real warm-up gives up at {@code warmDeadline} ({@link System#nanoTime()}).
+     * rounds; the real warm-up gives up after {@code warmLimitNanos} (0: time what runs now).
      * A null {@code key} disables the memo. A single candidate is timed too (for reports).
      */
-    public static Result tune(String key, List<Candidate> candidates, long budgetNanos, long warmDeadline) {
+    public static Result tune(String key, List<Candidate> candidates, long budgetNanos, long warmLimitNanos) {
         if (candidates == null || candidates.isEmpty()) throw new IllegalArgumentException("no candidates to tune");
         if (budgetNanos < 0) throw new IllegalArgumentException("budget must be >= 0 ns, got " + budgetNanos);
         List<String> names = candidates.stream().map(Candidate::name).toList();
@@ -95,7 +98,7 @@ public final class KernelTuner {
             if (r != null && r.names().equals(names)) return r.asRemembered();
         }
         for (Candidate c : candidates) warmProxy(c, budgetNanos);
-        warmReal(candidates, warmDeadline);
+        warmReal(candidates, System.nanoTime() + Math.max(0, warmLimitNanos));
         Result r = decide(names, timedRounds(candidates, budgetNanos));
         if (key != null) MEMO.put(key, r);
         return r;
@@ -123,9 +126,22 @@ public final class KernelTuner {
 
     private static void warmReal(List<Candidate> candidates, long deadline) {
         JitClock jit = new JitClock();
+        int n = candidates.size();
+        long[] best = new long[n];
+        Arrays.fill(best, Long.MAX_VALUE);
+        int calmRounds = 0;
         for (int round = 0; ; round++) {
-            for (Candidate c : candidates) c.call().run();
-            if (round + 1 >= MIN_WARM_ROUNDS && (jit.quietFor(JIT_QUIET_MILLIS * 1_000_000L) || System.nanoTime() >= deadline)) return;
+            boolean improved = false;
+            for (int i = 0; i < n; i++) {
+                long t0 = System.nanoTime();
+                candidates.get(i).call().run();
+                long t = System.nanoTime() - t0;
+                if (best[i] != Long.MAX_VALUE && t < best[i] - best[i] / 32) improved = true;
+                best[i] = Math.min(best[i], t);
+            }
+            calmRounds = improved ? 0 : calmRounds + 1;
+            boolean settled = round + 1 >= MIN_WARM_ROUNDS && calmRounds >= 2 && jit.quietFor(JIT_QUIET_MILLIS * 1_000_000L);
+            if (settled || System.nanoTime() >= deadline) return;
         }
     }
 
