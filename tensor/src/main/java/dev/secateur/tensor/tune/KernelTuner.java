@@ -34,8 +34,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Each candidate's median and spread (interquartile range / median) are kept. A challenger beats
  * the incumbent only when its median is lower by more than {@value #MIN_MARGIN} and by more than
  * the two spreads together: on a quiet machine a clear win is kept, on a loaded one the baseline
- * stays. Results are remembered per {@code key} for the life of the JVM, so the same weights
- * tuned twice get the same kernel.
+ * stays. Results are remembered per {@code key} for the life of the JVM and, through
+ * {@link ChoiceStore}, on disk for this machine and platform, so the same weights tuned twice —
+ * in one process or in the next — get the same kernel.
  */
 public final class KernelTuner {
     static final int WARM_CALLS = 6000;
@@ -48,6 +49,7 @@ public final class KernelTuner {
 
     private static final Set<String> WARM = ConcurrentHashMap.newKeySet();
     private static final Map<String, Result> MEMO = new ConcurrentHashMap<>();
+    private static volatile ChoiceStore store = ChoiceStore.fromEnvironment();
 
     private KernelTuner() {}
 
@@ -93,20 +95,34 @@ public final class KernelTuner {
         if (candidates == null || candidates.isEmpty()) throw new IllegalArgumentException("no candidates to tune");
         if (budgetNanos < 0) throw new IllegalArgumentException("budget must be >= 0 ns, got " + budgetNanos);
         List<String> names = candidates.stream().map(Candidate::name).toList();
+        // The same weights tuned among other candidates (a dense-only compile, say) is another question.
+        if (key != null) key = key + "|" + String.join(",", names);
         if (key != null) {
             Result r = MEMO.get(key);
-            if (r != null && r.names().equals(names)) return r.asRemembered();
+            if (r == null && store != null) r = store.get(key);
+            if (r != null && r.names().equals(names)) {
+                MEMO.put(key, r);
+                return r.asRemembered();
+            }
         }
         for (Candidate c : candidates) warmProxy(c, budgetNanos);
         warmReal(candidates, System.nanoTime() + Math.max(0, warmLimitNanos));
         Result r = decide(names, timedRounds(candidates, budgetNanos));
-        if (key != null) MEMO.put(key, r);
+        if (key != null) {
+            MEMO.put(key, r);
+            if (store != null) store.put(key, r);
+        }
         return r;
     }
 
-    /** Forgets remembered results (for tests and benchmarks that re-tune on purpose). */
+    /** Forgets the results remembered in memory (for tests and benchmarks that re-tune on purpose). */
     public static void forget() {
         MEMO.clear();
+    }
+
+    /** Uses {@code s} (null: none) as the on-disk store; for tests. */
+    static void useStore(ChoiceStore s) {
+        store = s;
     }
 
     private static void warmProxy(Candidate c, long stableNanos) {

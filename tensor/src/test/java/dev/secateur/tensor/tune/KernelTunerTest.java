@@ -44,6 +44,36 @@ class KernelTunerTest {
     }
 
     @Test
+    void resultsSurviveTheProcessThroughTheStore(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        ChoiceStore store = ChoiceStore.in(dir);
+        KernelTuner.forget();
+        KernelTuner.useStore(store);
+        try {
+            AtomicInteger calls = new AtomicInteger();
+            List<KernelTuner.Candidate> two = List.of(KernelTuner.Candidate.of("dense", calls::incrementAndGet),
+                    KernelTuner.Candidate.of("csr", calls::incrementAndGet));
+            var first = KernelTuner.tune("layer-a", two, 1_000_000L, 0);
+            assertTrue(java.nio.file.Files.readString(store.file()).startsWith("layer-a|dense,csr\tdense,csr\t"));
+            // A new process: empty memory, a fresh store over the same file.
+            KernelTuner.forget();
+            KernelTuner.useStore(ChoiceStore.in(dir));
+            int before = calls.get();
+            var again = KernelTuner.tune("layer-a", two, 1_000_000L, 0);
+            assertTrue(again.remembered());
+            assertEquals(first.chosenName(), again.chosenName());
+            assertEquals(before, calls.get(), "a stored result runs nothing");
+            // A torn or foreign line is ignored, not an error.
+            java.nio.file.Files.writeString(store.file(), "garbage\tx\n", java.nio.file.StandardOpenOption.APPEND);
+            KernelTuner.forget();
+            KernelTuner.useStore(ChoiceStore.in(dir));
+            assertTrue(KernelTuner.tune("layer-a", two, 1_000_000L, 0).remembered());
+        } finally {
+            KernelTuner.useStore(null);
+            KernelTuner.forget();
+        }
+    }
+
+    @Test
     void equalKeysAreRememberedAndOtherCandidateListsAreTunedAfresh() {
         KernelTuner.forget();
         AtomicInteger calls = new AtomicInteger();
