@@ -87,12 +87,6 @@ final class LinearKernel {
     /** Weights stored as kept (structurally non-zero) in the original M×K matrix. */
     long nonZeros() { return nonZeros; }
 
-    /** Multiply-adds one activation column costs this kernel: every entry for dense storage, else the kept ones. */
-    long workPerColumn() {
-        if (matrix == null) return Math.max(1, nonZeros);
-        return matrix instanceof dev.secateur.tensor.sparse.DenseMatrix ? (long) matrix.rows() * matrix.cols() : Math.max(1, matrix.nonZeros());
-    }
-
     /** Floats of scratch {@link #apply} needs for {@code n} activation columns. */
     int scratchSize(int n, boolean inputCompacted) {
         int s = 0;

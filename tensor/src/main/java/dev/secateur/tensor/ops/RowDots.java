@@ -90,11 +90,15 @@ final class RowDots {
         FloatVector s = FloatVector.zero(S);
         int p = 0;
         for (int ub = S.loopBound(k); p < ub; p += L) {
-            s = (FMA ? FloatVector.fromArray(S, a, a0 + p).fma(FloatVector.fromArray(S, b, b0 + p), s) : FloatVector.fromArray(S, a, a0 + p).mul(FloatVector.fromArray(S, b, b0 + p)).add(s));
+            FloatVector sa = FloatVector.fromArray(S, a, a0 + p);
+            FloatVector sb = FloatVector.fromArray(S, b, b0 + p);
+            s = FMA ? sa.fma(sb, s) : sa.mul(sb).add(s);
         }
         if (p < k) {
             VectorMask<Float> m = tail(k - p);
-            s = (FMA ? FloatVector.fromArray(S, a, a0 + p, m).fma(FloatVector.fromArray(S, b, b0 + p, m), s) : FloatVector.fromArray(S, a, a0 + p, m).mul(FloatVector.fromArray(S, b, b0 + p, m)).add(s));
+            FloatVector sa = FloatVector.fromArray(S, a, a0 + p, m);
+            FloatVector sb = FloatVector.fromArray(S, b, b0 + p, m);
+            s = FMA ? sa.fma(sb, s) : sa.mul(sb).add(s);
         }
         store(s, beta, c, ci);
     }
@@ -137,8 +141,10 @@ final class RowDots {
         FloatVector c00 = FloatVector.zero(S), c01 = c00;
         for (int p = 0, bp = bj; p < k; p++, bp += ldb) {
             FloatVector a0 = FloatVector.broadcast(S, a[ai + p]);
-            c00 = (FMA ? a0.fma(FloatVector.fromArray(S, b, bp), c00) : a0.mul(FloatVector.fromArray(S, b, bp)).add(c00));
-            c01 = (FMA ? a0.fma(FloatVector.fromArray(S, b, bp + L), c01) : a0.mul(FloatVector.fromArray(S, b, bp + L)).add(c01));
+            FloatVector c00b = FloatVector.fromArray(S, b, bp);
+            c00 = FMA ? a0.fma(c00b, c00) : a0.mul(c00b).add(c00);
+            FloatVector c01b = FloatVector.fromArray(S, b, bp + L);
+            c01 = FMA ? a0.fma(c01b, c01) : a0.mul(c01b).add(c01);
         }
         c00.intoArray(c, cj);
         c01.intoArray(c, cj + L);
@@ -149,7 +155,8 @@ final class RowDots {
         FloatVector c0 = FloatVector.zero(S), c1 = c0;
         for (int p = 0, bp = bj; p < k; p++, bp += ldb) {
             FloatVector bv = FloatVector.fromArray(S, b, bp, m);
-            c0 = (FMA ? FloatVector.broadcast(S, a[ai + p]).fma(bv, c0) : FloatVector.broadcast(S, a[ai + p]).mul(bv).add(c0));
+            FloatVector c0a = FloatVector.broadcast(S, a[ai + p]);
+            c0 = FMA ? c0a.fma(bv, c0) : c0a.mul(bv).add(c0);
             if (two) c1 = (FMA ? FloatVector.broadcast(S, a[ai + lda + p]).fma(bv, c1) : FloatVector.broadcast(S, a[ai + lda + p]).mul(bv).add(c1));
         }
         c0.intoArray(c, cj, m);

@@ -29,17 +29,27 @@ final class BsrKernels {
             FloatVector a0 = FloatVector.zero(S4), a1 = a0, a2 = a0, a3 = a0;
             for (; p + 3 < e; p += 4) {
                 c += d[p];
-                a0 = (FMA ? FloatVector.fromArray(S4, v, p * 4).fma(FloatVector.broadcast(S4, x[c]), a0) : FloatVector.fromArray(S4, v, p * 4).mul(FloatVector.broadcast(S4, x[c])).add(a0));
+                FloatVector a0a = FloatVector.fromArray(S4, v, p * 4);
+                FloatVector a0b = FloatVector.broadcast(S4, x[c]);
+                a0 = FMA ? a0a.fma(a0b, a0) : a0a.mul(a0b).add(a0);
                 c += d[p + 1];
-                a1 = (FMA ? FloatVector.fromArray(S4, v, p * 4 + 4).fma(FloatVector.broadcast(S4, x[c]), a1) : FloatVector.fromArray(S4, v, p * 4 + 4).mul(FloatVector.broadcast(S4, x[c])).add(a1));
+                FloatVector a1a = FloatVector.fromArray(S4, v, p * 4 + 4);
+                FloatVector a1b = FloatVector.broadcast(S4, x[c]);
+                a1 = FMA ? a1a.fma(a1b, a1) : a1a.mul(a1b).add(a1);
                 c += d[p + 2];
-                a2 = (FMA ? FloatVector.fromArray(S4, v, p * 4 + 8).fma(FloatVector.broadcast(S4, x[c]), a2) : FloatVector.fromArray(S4, v, p * 4 + 8).mul(FloatVector.broadcast(S4, x[c])).add(a2));
+                FloatVector a2a = FloatVector.fromArray(S4, v, p * 4 + 8);
+                FloatVector a2b = FloatVector.broadcast(S4, x[c]);
+                a2 = FMA ? a2a.fma(a2b, a2) : a2a.mul(a2b).add(a2);
                 c += d[p + 3];
-                a3 = (FMA ? FloatVector.fromArray(S4, v, p * 4 + 12).fma(FloatVector.broadcast(S4, x[c]), a3) : FloatVector.fromArray(S4, v, p * 4 + 12).mul(FloatVector.broadcast(S4, x[c])).add(a3));
+                FloatVector a3a = FloatVector.fromArray(S4, v, p * 4 + 12);
+                FloatVector a3b = FloatVector.broadcast(S4, x[c]);
+                a3 = FMA ? a3a.fma(a3b, a3) : a3a.mul(a3b).add(a3);
             }
             for (; p < e; p++) {
                 c += d[p];
-                a0 = (FMA ? FloatVector.fromArray(S4, v, p * 4).fma(FloatVector.broadcast(S4, x[c]), a0) : FloatVector.fromArray(S4, v, p * 4).mul(FloatVector.broadcast(S4, x[c])).add(a0));
+                FloatVector a0a = FloatVector.fromArray(S4, v, p * 4);
+                FloatVector a0b = FloatVector.broadcast(S4, x[c]);
+                a0 = FMA ? a0a.fma(a0b, a0) : a0a.mul(a0b).add(a0);
             }
             finish(a0.add(a1).add(a2.add(a3)), S4, br * 4, rows, y, yOff, bias, relu);
         }
@@ -57,17 +67,27 @@ final class BsrKernels {
             FloatVector a0 = FloatVector.zero(S8), a1 = a0, a2 = a0, a3 = a0;
             for (; p + 3 < e; p += 4) {
                 c += d[p];
-                a0 = (FMA ? FloatVector.fromArray(S8, v, p * 8).fma(FloatVector.broadcast(S8, x[c]), a0) : FloatVector.fromArray(S8, v, p * 8).mul(FloatVector.broadcast(S8, x[c])).add(a0));
+                FloatVector a0a = FloatVector.fromArray(S8, v, p * 8);
+                FloatVector a0b = FloatVector.broadcast(S8, x[c]);
+                a0 = FMA ? a0a.fma(a0b, a0) : a0a.mul(a0b).add(a0);
                 c += d[p + 1];
-                a1 = (FMA ? FloatVector.fromArray(S8, v, p * 8 + 8).fma(FloatVector.broadcast(S8, x[c]), a1) : FloatVector.fromArray(S8, v, p * 8 + 8).mul(FloatVector.broadcast(S8, x[c])).add(a1));
+                FloatVector a1a = FloatVector.fromArray(S8, v, p * 8 + 8);
+                FloatVector a1b = FloatVector.broadcast(S8, x[c]);
+                a1 = FMA ? a1a.fma(a1b, a1) : a1a.mul(a1b).add(a1);
                 c += d[p + 2];
-                a2 = (FMA ? FloatVector.fromArray(S8, v, p * 8 + 16).fma(FloatVector.broadcast(S8, x[c]), a2) : FloatVector.fromArray(S8, v, p * 8 + 16).mul(FloatVector.broadcast(S8, x[c])).add(a2));
+                FloatVector a2a = FloatVector.fromArray(S8, v, p * 8 + 16);
+                FloatVector a2b = FloatVector.broadcast(S8, x[c]);
+                a2 = FMA ? a2a.fma(a2b, a2) : a2a.mul(a2b).add(a2);
                 c += d[p + 3];
-                a3 = (FMA ? FloatVector.fromArray(S8, v, p * 8 + 24).fma(FloatVector.broadcast(S8, x[c]), a3) : FloatVector.fromArray(S8, v, p * 8 + 24).mul(FloatVector.broadcast(S8, x[c])).add(a3));
+                FloatVector a3a = FloatVector.fromArray(S8, v, p * 8 + 24);
+                FloatVector a3b = FloatVector.broadcast(S8, x[c]);
+                a3 = FMA ? a3a.fma(a3b, a3) : a3a.mul(a3b).add(a3);
             }
             for (; p < e; p++) {
                 c += d[p];
-                a0 = (FMA ? FloatVector.fromArray(S8, v, p * 8).fma(FloatVector.broadcast(S8, x[c]), a0) : FloatVector.fromArray(S8, v, p * 8).mul(FloatVector.broadcast(S8, x[c])).add(a0));
+                FloatVector a0a = FloatVector.fromArray(S8, v, p * 8);
+                FloatVector a0b = FloatVector.broadcast(S8, x[c]);
+                a0 = FMA ? a0a.fma(a0b, a0) : a0a.mul(a0b).add(a0);
             }
             finish(a0.add(a1).add(a2.add(a3)), S8, br * 8, rows, y, yOff, bias, relu);
         }
@@ -172,9 +192,12 @@ final class BsrKernels {
             int w = p * stride + q;
             FloatVector x0 = FloatVector.fromArray(S, x, xo + c * n, m);
             a0 = (FMA ? x0.fma(FloatVector.broadcast(S, v[w]), a0) : x0.mul(FloatVector.broadcast(S, v[w])).add(a0));
-            a1 = (FMA ? x0.fma(FloatVector.broadcast(S, v[w + 1]), a1) : x0.mul(FloatVector.broadcast(S, v[w + 1])).add(a1));
-            a2 = (FMA ? x0.fma(FloatVector.broadcast(S, v[w + 2]), a2) : x0.mul(FloatVector.broadcast(S, v[w + 2])).add(a2));
-            a3 = (FMA ? x0.fma(FloatVector.broadcast(S, v[w + 3]), a3) : x0.mul(FloatVector.broadcast(S, v[w + 3])).add(a3));
+            FloatVector a1b = FloatVector.broadcast(S, v[w + 1]);
+            a1 = FMA ? x0.fma(a1b, a1) : x0.mul(a1b).add(a1);
+            FloatVector a2b = FloatVector.broadcast(S, v[w + 2]);
+            a2 = FMA ? x0.fma(a2b, a2) : x0.mul(a2b).add(a2);
+            FloatVector a3b = FloatVector.broadcast(S, v[w + 3]);
+            a3 = FMA ? x0.fma(a3b, a3) : x0.mul(a3b).add(a3);
         }
         int o = yo + row0 * n;
         a0.add(biasAt(bias, row0, 0, valid)).max(lo).intoArray(y, o, m);

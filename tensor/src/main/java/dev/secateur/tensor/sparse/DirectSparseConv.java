@@ -237,9 +237,12 @@ public final class DirectSparseConv {
             int i = at + offsets[j];
             FloatVector w = FloatVector.broadcast(S, values[j]);
             a0 = (FMA ? FloatVector.fromArray(S, xp, i).fma(w, a0) : FloatVector.fromArray(S, xp, i).mul(w).add(a0));
-            a1 = (FMA ? FloatVector.fromArray(S, xp, i + L).fma(w, a1) : FloatVector.fromArray(S, xp, i + L).mul(w).add(a1));
-            a2 = (FMA ? FloatVector.fromArray(S, xp, i + 2 * L).fma(w, a2) : FloatVector.fromArray(S, xp, i + 2 * L).mul(w).add(a2));
-            a3 = (FMA ? FloatVector.fromArray(S, xp, i + 3 * L).fma(w, a3) : FloatVector.fromArray(S, xp, i + 3 * L).mul(w).add(a3));
+            FloatVector a1a = FloatVector.fromArray(S, xp, i + L);
+            a1 = FMA ? a1a.fma(w, a1) : a1a.mul(w).add(a1);
+            FloatVector a2a = FloatVector.fromArray(S, xp, i + 2 * L);
+            a2 = FMA ? a2a.fma(w, a2) : a2a.mul(w).add(a2);
+            FloatVector a3a = FloatVector.fromArray(S, xp, i + 3 * L);
+            a3 = FMA ? a3a.fma(w, a3) : a3a.mul(w).add(a3);
         }
         a0.intoArray(xp, sAt);
         a1.intoArray(xp, sAt + L);
@@ -252,8 +255,12 @@ public final class DirectSparseConv {
         int j = j0;
         // Two chains: one alone would wait on the FMA latency every kept weight.
         for (; j + 1 < j1; j += 2) {
-            a0 = (FMA ? FloatVector.fromArray(S, xp, at + offsets[j]).fma(FloatVector.broadcast(S, values[j]), a0) : FloatVector.fromArray(S, xp, at + offsets[j]).mul(FloatVector.broadcast(S, values[j])).add(a0));
-            a1 = (FMA ? FloatVector.fromArray(S, xp, at + offsets[j + 1]).fma(FloatVector.broadcast(S, values[j + 1]), a1) : FloatVector.fromArray(S, xp, at + offsets[j + 1]).mul(FloatVector.broadcast(S, values[j + 1])).add(a1));
+            FloatVector a0a = FloatVector.fromArray(S, xp, at + offsets[j]);
+            FloatVector a0b = FloatVector.broadcast(S, values[j]);
+            a0 = FMA ? a0a.fma(a0b, a0) : a0a.mul(a0b).add(a0);
+            FloatVector a1a = FloatVector.fromArray(S, xp, at + offsets[j + 1]);
+            FloatVector a1b = FloatVector.broadcast(S, values[j + 1]);
+            a1 = FMA ? a1a.fma(a1b, a1) : a1a.mul(a1b).add(a1);
         }
         if (j < j1) a0 = (FMA ? FloatVector.fromArray(S, xp, at + offsets[j]).fma(FloatVector.broadcast(S, values[j]), a0) : FloatVector.fromArray(S, xp, at + offsets[j]).mul(FloatVector.broadcast(S, values[j])).add(a0));
         a0.add(a1).intoArray(xp, sAt);

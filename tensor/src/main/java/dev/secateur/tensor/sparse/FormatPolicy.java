@@ -16,8 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>batch 1 streams the weight once per call, so a format storing at least the dense bytes
  *       can only look faster in a noisy timing;</li>
  *   <li>batched products run the dense GEMM at near peak, and at density above
- *       {@value #MAX_BATCHED_DENSITY} no sparse format has come close (at 50% sparsity, 4096² × 64:
- *       the best, bsr4x1, at 0.87× of dense; see BENCHMARKS.md);</li>
+ *       {@value #MAX_BATCHED_DENSITY} no sparse format has come close to it (BENCHMARKS.md §4);</li>
  *   <li>its padding leaves it no chance ({@link SparseFormat#worthTiming}).</li>
  * </ul>
  */

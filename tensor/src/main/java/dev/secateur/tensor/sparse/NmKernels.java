@@ -40,7 +40,9 @@ final class NmKernels {
                 // Last window, partly past column K: masked loads read zeros there (only padding picks them).
                 FloatVector x0 = FloatVector.fromArray(S16, x, xOff + c, S16.indexInRange(c, k));
                 FloatVector x1 = FloatVector.fromArray(S16, x, xOff + c + 16, S16.indexInRange(c + 16, k));
-                acc0 = (FMA ? FloatVector.fromArray(S16, v, base + s).fma(index(pos, base + s).selectFrom(x0, x1), acc0) : FloatVector.fromArray(S16, v, base + s).mul(index(pos, base + s).selectFrom(x0, x1)).add(acc0));
+                FloatVector acc0a = FloatVector.fromArray(S16, v, base + s);
+                FloatVector acc0b = index(pos, base + s).selectFrom(x0, x1);
+                acc0 = FMA ? acc0a.fma(acc0b, acc0) : acc0a.mul(acc0b).add(acc0);
             }
             y[yOff + r] = Epilogue.scalar(acc0.add(acc1).reduceLanes(VectorOperators.ADD), bias, r, relu);
         }
@@ -69,7 +71,9 @@ final class NmKernels {
                         FloatVector.fromArray(S16, x, xOff + c + 16, S16.indexInRange(c + 16, k)));
                 FloatVector hi = idx.selectFrom(FloatVector.fromArray(S16, x, xOff + c + 32, S16.indexInRange(c + 32, k)),
                         FloatVector.fromArray(S16, x, xOff + c + 48, S16.indexInRange(c + 48, k)));
-                acc0 = (FMA ? FloatVector.fromArray(S16, v, base + s).fma(lo.blend(hi, idx.compare(VectorOperators.GE, 32f)), acc0) : FloatVector.fromArray(S16, v, base + s).mul(lo.blend(hi, idx.compare(VectorOperators.GE, 32f))).add(acc0));
+                FloatVector acc0a = FloatVector.fromArray(S16, v, base + s);
+                FloatVector acc0b = lo.blend(hi, idx.compare(VectorOperators.GE, 32f));
+                acc0 = FMA ? acc0a.fma(acc0b, acc0) : acc0a.mul(acc0b).add(acc0);
             }
             y[yOff + r] = Epilogue.scalar(acc0.add(acc1).reduceLanes(VectorOperators.ADD), bias, r, relu);
         }
@@ -114,10 +118,14 @@ final class NmKernels {
                 for (int s = 0; s + 1 < a.rowSlots; s += 2) {
                     int xo = xOff + column(a, base, s) * nb + j, xp = xOff + column(a, base, s + 1) * nb + j;
                     FloatVector w = FloatVector.broadcast(S, v[base + s]), u = FloatVector.broadcast(S, v[base + s + 1]);
-                    a0 = (FMA ? FloatVector.fromArray(S, x, xo).fma(w, a0) : FloatVector.fromArray(S, x, xo).mul(w).add(a0));
-                    a1 = (FMA ? FloatVector.fromArray(S, x, xo + L).fma(w, a1) : FloatVector.fromArray(S, x, xo + L).mul(w).add(a1));
-                    c0 = (FMA ? FloatVector.fromArray(S, x, xp).fma(u, c0) : FloatVector.fromArray(S, x, xp).mul(u).add(c0));
-                    c1 = (FMA ? FloatVector.fromArray(S, x, xp + L).fma(u, c1) : FloatVector.fromArray(S, x, xp + L).mul(u).add(c1));
+                    FloatVector a0a = FloatVector.fromArray(S, x, xo);
+                    a0 = FMA ? a0a.fma(w, a0) : a0a.mul(w).add(a0);
+                    FloatVector a1a = FloatVector.fromArray(S, x, xo + L);
+                    a1 = FMA ? a1a.fma(w, a1) : a1a.mul(w).add(a1);
+                    FloatVector c0a = FloatVector.fromArray(S, x, xp);
+                    c0 = FMA ? c0a.fma(u, c0) : c0a.mul(u).add(c0);
+                    FloatVector c1a = FloatVector.fromArray(S, x, xp + L);
+                    c1 = FMA ? c1a.fma(u, c1) : c1a.mul(u).add(c1);
                 }
                 a0.add(c0).add(b).max(lo).intoArray(y, yo + j);
                 a1.add(c1).add(b).max(lo).intoArray(y, yo + j + L);
@@ -126,8 +134,12 @@ final class NmKernels {
                 VectorMask<Float> t = S.indexInRange(j, nb);
                 FloatVector a0 = FloatVector.zero(S), c0 = a0;
                 for (int s = 0; s + 1 < a.rowSlots; s += 2) {
-                    a0 = (FMA ? FloatVector.fromArray(S, x, xOff + column(a, base, s) * nb + j, t).fma(FloatVector.broadcast(S, v[base + s]), a0) : FloatVector.fromArray(S, x, xOff + column(a, base, s) * nb + j, t).mul(FloatVector.broadcast(S, v[base + s])).add(a0));
-                    c0 = (FMA ? FloatVector.fromArray(S, x, xOff + column(a, base, s + 1) * nb + j, t).fma(FloatVector.broadcast(S, v[base + s + 1]), c0) : FloatVector.fromArray(S, x, xOff + column(a, base, s + 1) * nb + j, t).mul(FloatVector.broadcast(S, v[base + s + 1])).add(c0));
+                    FloatVector a0a = FloatVector.fromArray(S, x, xOff + column(a, base, s) * nb + j, t);
+                    FloatVector a0b = FloatVector.broadcast(S, v[base + s]);
+                    a0 = FMA ? a0a.fma(a0b, a0) : a0a.mul(a0b).add(a0);
+                    FloatVector c0a = FloatVector.fromArray(S, x, xOff + column(a, base, s + 1) * nb + j, t);
+                    FloatVector c0b = FloatVector.broadcast(S, v[base + s + 1]);
+                    c0 = FMA ? c0a.fma(c0b, c0) : c0a.mul(c0b).add(c0);
                 }
                 a0.add(c0).add(b).max(lo).intoArray(y, yo + j, t);
             }

@@ -164,23 +164,35 @@ public final class PanelCsrMatrix extends AbstractSparseMatrix implements Sparse
         for (; p + 1 < e; p += 2) {
             long i0 = (long) c[p] * ROW_BYTES, i1 = (long) c[p + 1] * ROW_BYTES;
             FloatVector w = FloatVector.broadcast(S, v[p]);
-            a0 = (FMA ? FloatVector.fromMemorySegment(S, b, i0, NATIVE).fma(w, a0) : FloatVector.fromMemorySegment(S, b, i0, NATIVE).mul(w).add(a0));
-            a1 = (FMA ? FloatVector.fromMemorySegment(S, b, i0 + VB, NATIVE).fma(w, a1) : FloatVector.fromMemorySegment(S, b, i0 + VB, NATIVE).mul(w).add(a1));
-            a2 = (FMA ? FloatVector.fromMemorySegment(S, b, i0 + 2 * VB, NATIVE).fma(w, a2) : FloatVector.fromMemorySegment(S, b, i0 + 2 * VB, NATIVE).mul(w).add(a2));
-            a3 = (FMA ? FloatVector.fromMemorySegment(S, b, i0 + 3 * VB, NATIVE).fma(w, a3) : FloatVector.fromMemorySegment(S, b, i0 + 3 * VB, NATIVE).mul(w).add(a3));
+            FloatVector a0a = FloatVector.fromMemorySegment(S, b, i0, NATIVE);
+            a0 = FMA ? a0a.fma(w, a0) : a0a.mul(w).add(a0);
+            FloatVector a1a = FloatVector.fromMemorySegment(S, b, i0 + VB, NATIVE);
+            a1 = FMA ? a1a.fma(w, a1) : a1a.mul(w).add(a1);
+            FloatVector a2a = FloatVector.fromMemorySegment(S, b, i0 + 2 * VB, NATIVE);
+            a2 = FMA ? a2a.fma(w, a2) : a2a.mul(w).add(a2);
+            FloatVector a3a = FloatVector.fromMemorySegment(S, b, i0 + 3 * VB, NATIVE);
+            a3 = FMA ? a3a.fma(w, a3) : a3a.mul(w).add(a3);
             FloatVector u = FloatVector.broadcast(S, v[p + 1]);
-            b0 = (FMA ? FloatVector.fromMemorySegment(S, b, i1, NATIVE).fma(u, b0) : FloatVector.fromMemorySegment(S, b, i1, NATIVE).mul(u).add(b0));
-            b1 = (FMA ? FloatVector.fromMemorySegment(S, b, i1 + VB, NATIVE).fma(u, b1) : FloatVector.fromMemorySegment(S, b, i1 + VB, NATIVE).mul(u).add(b1));
-            b2 = (FMA ? FloatVector.fromMemorySegment(S, b, i1 + 2 * VB, NATIVE).fma(u, b2) : FloatVector.fromMemorySegment(S, b, i1 + 2 * VB, NATIVE).mul(u).add(b2));
-            b3 = (FMA ? FloatVector.fromMemorySegment(S, b, i1 + 3 * VB, NATIVE).fma(u, b3) : FloatVector.fromMemorySegment(S, b, i1 + 3 * VB, NATIVE).mul(u).add(b3));
+            FloatVector b0a = FloatVector.fromMemorySegment(S, b, i1, NATIVE);
+            b0 = FMA ? b0a.fma(u, b0) : b0a.mul(u).add(b0);
+            FloatVector b1a = FloatVector.fromMemorySegment(S, b, i1 + VB, NATIVE);
+            b1 = FMA ? b1a.fma(u, b1) : b1a.mul(u).add(b1);
+            FloatVector b2a = FloatVector.fromMemorySegment(S, b, i1 + 2 * VB, NATIVE);
+            b2 = FMA ? b2a.fma(u, b2) : b2a.mul(u).add(b2);
+            FloatVector b3a = FloatVector.fromMemorySegment(S, b, i1 + 3 * VB, NATIVE);
+            b3 = FMA ? b3a.fma(u, b3) : b3a.mul(u).add(b3);
         }
         if (p < e) {
             long i0 = (long) c[p] * ROW_BYTES;
             FloatVector w = FloatVector.broadcast(S, v[p]);
-            a0 = (FMA ? FloatVector.fromMemorySegment(S, b, i0, NATIVE).fma(w, a0) : FloatVector.fromMemorySegment(S, b, i0, NATIVE).mul(w).add(a0));
-            a1 = (FMA ? FloatVector.fromMemorySegment(S, b, i0 + VB, NATIVE).fma(w, a1) : FloatVector.fromMemorySegment(S, b, i0 + VB, NATIVE).mul(w).add(a1));
-            a2 = (FMA ? FloatVector.fromMemorySegment(S, b, i0 + 2 * VB, NATIVE).fma(w, a2) : FloatVector.fromMemorySegment(S, b, i0 + 2 * VB, NATIVE).mul(w).add(a2));
-            a3 = (FMA ? FloatVector.fromMemorySegment(S, b, i0 + 3 * VB, NATIVE).fma(w, a3) : FloatVector.fromMemorySegment(S, b, i0 + 3 * VB, NATIVE).mul(w).add(a3));
+            FloatVector a0a = FloatVector.fromMemorySegment(S, b, i0, NATIVE);
+            a0 = FMA ? a0a.fma(w, a0) : a0a.mul(w).add(a0);
+            FloatVector a1a = FloatVector.fromMemorySegment(S, b, i0 + VB, NATIVE);
+            a1 = FMA ? a1a.fma(w, a1) : a1a.mul(w).add(a1);
+            FloatVector a2a = FloatVector.fromMemorySegment(S, b, i0 + 2 * VB, NATIVE);
+            a2 = FMA ? a2a.fma(w, a2) : a2a.mul(w).add(a2);
+            FloatVector a3a = FloatVector.fromMemorySegment(S, b, i0 + 3 * VB, NATIVE);
+            a3 = FMA ? a3a.fma(w, a3) : a3a.mul(w).add(a3);
         }
         a0.add(b0).intoArray(y, yo);
         a1.add(b1).intoArray(y, yo + L);
@@ -195,8 +207,12 @@ public final class PanelCsrMatrix extends AbstractSparseMatrix implements Sparse
         long at = (long) v * Float.BYTES;
         FloatVector a = FloatVector.fromArray(S, y, yo, m), d = FloatVector.zero(S);
         for (; p + 1 < e; p += 2) {
-            a = (FMA ? FloatVector.fromMemorySegment(S, b, at + c[p] * ROW_BYTES, NATIVE).fma(FloatVector.broadcast(S, w[p]), a) : FloatVector.fromMemorySegment(S, b, at + c[p] * ROW_BYTES, NATIVE).mul(FloatVector.broadcast(S, w[p])).add(a));
-            d = (FMA ? FloatVector.fromMemorySegment(S, b, at + c[p + 1] * ROW_BYTES, NATIVE).fma(FloatVector.broadcast(S, w[p + 1]), d) : FloatVector.fromMemorySegment(S, b, at + c[p + 1] * ROW_BYTES, NATIVE).mul(FloatVector.broadcast(S, w[p + 1])).add(d));
+            FloatVector aa = FloatVector.fromMemorySegment(S, b, at + c[p] * ROW_BYTES, NATIVE);
+            FloatVector ab = FloatVector.broadcast(S, w[p]);
+            a = FMA ? aa.fma(ab, a) : aa.mul(ab).add(a);
+            FloatVector da = FloatVector.fromMemorySegment(S, b, at + c[p + 1] * ROW_BYTES, NATIVE);
+            FloatVector db = FloatVector.broadcast(S, w[p + 1]);
+            d = FMA ? da.fma(db, d) : da.mul(db).add(d);
         }
         if (p < e) a = (FMA ? FloatVector.fromMemorySegment(S, b, at + c[p] * ROW_BYTES, NATIVE).fma(FloatVector.broadcast(S, w[p]), a) : FloatVector.fromMemorySegment(S, b, at + c[p] * ROW_BYTES, NATIVE).mul(FloatVector.broadcast(S, w[p])).add(a));
         a.add(d).intoArray(y, yo, m);

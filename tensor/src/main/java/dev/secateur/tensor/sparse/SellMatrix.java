@@ -105,8 +105,12 @@ public final class SellMatrix extends AbstractSparseMatrix implements SparseMatr
             int t = slotPtr[s], e = slotPtr[s + 1];
             FloatVector a0 = FloatVector.zero(S16), a1 = a0;
             for (; t + 1 < e; t += 2) {
-                a0 = (FMA ? FloatVector.fromArray(S16, v, t * SLICE).fma(FloatVector.fromArray(S16, x, xOff, col, t * SLICE), a0) : FloatVector.fromArray(S16, v, t * SLICE).mul(FloatVector.fromArray(S16, x, xOff, col, t * SLICE)).add(a0));
-                a1 = (FMA ? FloatVector.fromArray(S16, v, t * SLICE + SLICE).fma(FloatVector.fromArray(S16, x, xOff, col, t * SLICE + SLICE), a1) : FloatVector.fromArray(S16, v, t * SLICE + SLICE).mul(FloatVector.fromArray(S16, x, xOff, col, t * SLICE + SLICE)).add(a1));
+                FloatVector a0a = FloatVector.fromArray(S16, v, t * SLICE);
+                FloatVector a0b = FloatVector.fromArray(S16, x, xOff, col, t * SLICE);
+                a0 = FMA ? a0a.fma(a0b, a0) : a0a.mul(a0b).add(a0);
+                FloatVector a1a = FloatVector.fromArray(S16, v, t * SLICE + SLICE);
+                FloatVector a1b = FloatVector.fromArray(S16, x, xOff, col, t * SLICE + SLICE);
+                a1 = FMA ? a1a.fma(a1b, a1) : a1a.mul(a1b).add(a1);
             }
             if (t < e) a0 = (FMA ? FloatVector.fromArray(S16, v, t * SLICE).fma(FloatVector.fromArray(S16, x, xOff, col, t * SLICE), a0) : FloatVector.fromArray(S16, v, t * SLICE).mul(FloatVector.fromArray(S16, x, xOff, col, t * SLICE)).add(a0));
             FloatVector acc = a0.add(a1);
@@ -139,8 +143,10 @@ public final class SellMatrix extends AbstractSparseMatrix implements SparseMatr
                         int i = t * SLICE + lane;
                         int xo = xOff + columns[i] * n + j;
                         FloatVector w = FloatVector.broadcast(S, values[i]);
-                        a0 = (FMA ? FloatVector.fromArray(S, x, xo, m0).fma(w, a0) : FloatVector.fromArray(S, x, xo, m0).mul(w).add(a0));
-                        a1 = (FMA ? FloatVector.fromArray(S, x, xo + L, m1).fma(w, a1) : FloatVector.fromArray(S, x, xo + L, m1).mul(w).add(a1));
+                        FloatVector a0a = FloatVector.fromArray(S, x, xo, m0);
+                        a0 = FMA ? a0a.fma(w, a0) : a0a.mul(w).add(a0);
+                        FloatVector a1a = FloatVector.fromArray(S, x, xo + L, m1);
+                        a1 = FMA ? a1a.fma(w, a1) : a1a.mul(w).add(a1);
                     }
                     int yo = yOff + r * n + j;
                     a0.add(b).max(lo).intoArray(y, yo, m0);

@@ -169,8 +169,10 @@ abstract sealed class SlidingSellMatrix extends AbstractSparseMatrix permits Win
                         if (Float.floatToRawIntBits(wt) == 0) continue;
                         int xo = xOff + column(t, lane) * n + j;
                         FloatVector w = FloatVector.broadcast(S, wt);
-                        a0 = (FMA ? FloatVector.fromArray(S, x, xo, m0).fma(w, a0) : FloatVector.fromArray(S, x, xo, m0).mul(w).add(a0));
-                        a1 = (FMA ? FloatVector.fromArray(S, x, xo + L, m1).fma(w, a1) : FloatVector.fromArray(S, x, xo + L, m1).mul(w).add(a1));
+                        FloatVector a0a = FloatVector.fromArray(S, x, xo, m0);
+                        a0 = FMA ? a0a.fma(w, a0) : a0a.mul(w).add(a0);
+                        FloatVector a1a = FloatVector.fromArray(S, x, xo + L, m1);
+                        a1 = FMA ? a1a.fma(w, a1) : a1a.mul(w).add(a1);
                     }
                     int yo = yOff + r * n + j;
                     a0.add(b).max(lo).intoArray(y, yo, m0);

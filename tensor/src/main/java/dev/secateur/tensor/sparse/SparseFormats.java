@@ -23,11 +23,6 @@ public final class SparseFormats {
         return List.copyOf(FORMATS);
     }
 
-    /** The registered formats whose kernels are SIMD on this platform. */
-    public static List<SparseFormat> runningHere() {
-        return FORMATS.stream().filter(SparseFormat::runsHere).toList();
-    }
-
     /** The format called {@code name}; IAE naming the known ones when there is none. */
     public static SparseFormat named(String name) {
         for (SparseFormat f : FORMATS) if (f.name().equals(name)) return f;

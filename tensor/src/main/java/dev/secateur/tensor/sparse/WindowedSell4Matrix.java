@@ -64,8 +64,12 @@ public final class WindowedSell4Matrix extends SlidingSellMatrix implements Spar
             FloatVector a0 = FloatVector.zero(S4), a1 = a0;
             int t = ptr[s], e = ptr[s + 1];
             for (; t + 1 < e; t += 2) {
-                a0 = (FMA ? FloatVector.fromArray(S4, v, t * LANES).fma(pick(x, xOff + base[t], packed[t], shifts), a0) : FloatVector.fromArray(S4, v, t * LANES).mul(pick(x, xOff + base[t], packed[t], shifts)).add(a0));
-                a1 = (FMA ? FloatVector.fromArray(S4, v, t * LANES + LANES).fma(pick(x, xOff + base[t + 1], packed[t + 1], shifts), a1) : FloatVector.fromArray(S4, v, t * LANES + LANES).mul(pick(x, xOff + base[t + 1], packed[t + 1], shifts)).add(a1));
+                FloatVector a0a = FloatVector.fromArray(S4, v, t * LANES);
+                FloatVector a0b = pick(x, xOff + base[t], packed[t], shifts);
+                a0 = FMA ? a0a.fma(a0b, a0) : a0a.mul(a0b).add(a0);
+                FloatVector a1a = FloatVector.fromArray(S4, v, t * LANES + LANES);
+                FloatVector a1b = pick(x, xOff + base[t + 1], packed[t + 1], shifts);
+                a1 = FMA ? a1a.fma(a1b, a1) : a1a.mul(a1b).add(a1);
             }
             if (t < e) a0 = (FMA ? FloatVector.fromArray(S4, v, t * LANES).fma(pick(x, xOff + base[t], packed[t], shifts), a0) : FloatVector.fromArray(S4, v, t * LANES).mul(pick(x, xOff + base[t], packed[t], shifts)).add(a0));
             a0.add(a1).intoArray(y, yOff + s * LANES);

@@ -213,7 +213,9 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
                         for (int t = slotPtr[s * windows + w]; t < slotPtr[s * windows + w + 1]; t++) {
                             float wt = values[t * SLICE + lane];
                             if (Float.floatToRawIntBits(wt) == 0) continue;
-                            a0 = (FMA ? FloatVector.fromArray(S, x, xw + pos[t * SLICE + lane] * n, m).fma(FloatVector.broadcast(S, wt), a0) : FloatVector.fromArray(S, x, xw + pos[t * SLICE + lane] * n, m).mul(FloatVector.broadcast(S, wt)).add(a0));
+                            FloatVector a0a = FloatVector.fromArray(S, x, xw + pos[t * SLICE + lane] * n, m);
+                            FloatVector a0b = FloatVector.broadcast(S, wt);
+                            a0 = FMA ? a0a.fma(a0b, a0) : a0a.mul(a0b).add(a0);
                         }
                     }
                     a0.add(b).max(lo).intoArray(y, yOff + r * n + j, m);
