@@ -1,0 +1,198 @@
+package dev.secateur.nn.torch;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.secateur.nn.Model;
+import dev.secateur.nn.Parameter;
+import dev.secateur.nn.io.ModelFormatException;
+import dev.secateur.nn.io.SafetensorsFile;
+import dev.secateur.nn.io.SafetensorsWriter;
+import dev.secateur.nn.io.TensorInfo;
+import dev.secateur.nn.zoo.Models;
+import dev.secateur.tensor.Tensor;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * State dicts written from PyTorch 1.13 ({@code bench/scripts/torch_state_dict_fixtures.py}) load
+ * with the logits PyTorch computed, and export back to the same keys.
+ */
+class StateDictsTest {
+    static final Path FIXTURES = Path.of("src/test/resources/dev/secateur/nn/torch");
+
+    @TempDir
+    Path dir;
+
+    static Path fixture(String name) { return FIXTURES.resolve(name); }
+
+    /** Max |logit difference| between the model and the logits PyTorch stored for {@code name}. */
+    static double logitError(Model model, String name) throws IOException {
+        SafetensorsFile expected = SafetensorsFile.read(fixture(name + ".expected.safetensors"));
+        Tensor logits = model.predict(expected.tensor("inputs"));
+        float[] want = expected.f32("logits");
+        assertEquals(want.length, logits.size());
+        double max = 0;
+        for (int i = 0; i < want.length; i++) max = Math.max(max, Math.abs(logits.data()[logits.offset() + i] - want[i]));
+        return max;
+    }
+
+    @Test
+    void sequentialLenet5PairsModulesByPosition() throws IOException {
+        StateDicts.Imported in = StateDicts.read(fixture("lenet5_seq.safetensors"), "lenet5");
+        assertEquals(Map.of("conv1", "0", "conv2", "3", "fc1", "7", "fc2", "9", "fc3", "11"), in.torchNames());
+        assertTrue(logitError(in.model(), "lenet5_seq") <= 1e-4, "logits differ from PyTorch's");
+    }
+
+    @Test
+    void float16MlpWithMatchingNamesLoads() throws IOException {
+        StateDicts.Imported in = StateDicts.read(fixture("lenet300_f16.safetensors"), "lenet300");
+        assertEquals(Map.of("fc1", "fc1", "fc2", "fc2", "fc3", "fc3"), in.torchNames());
+        assertTrue(logitError(in.model(), "lenet300_f16") <= 1e-4, "logits differ from PyTorch's");
+    }
+
+    @Test
+    void jsonArchitectureWithBatchNormAndNoConvBias() throws IOException {
+        StateDicts.Imported in = StateDicts.read(fixture("bn_cnn.safetensors"), fixture("bn_cnn.json").toString());
+        assertEquals(Map.of("conv", "features.0", "bn", "features.1", "fc", "classifier"), in.torchNames());
+        assertEquals("bn_cnn", in.model().architecture());
+        for (float b : in.model().parameter("conv.bias").value().data()) assertEquals(0f, b);
+        assertTrue(logitError(in.model(), "bn_cnn") <= 1e-4, "logits differ from PyTorch's");
+    }
+
+    @Test
+    void exportWritesTheImportedKeysAndReloadsBitForBit() throws IOException {
+        for (String[] c : new String[][] {{"lenet5_seq", "lenet5"}, {"lenet300_f16", "lenet300"},
+                {"bn_cnn", fixture("bn_cnn.json").toString()}}) {
+            Path original = fixture(c[0] + ".safetensors");
+            StateDicts.Imported in = StateDicts.read(original, c[1]);
+            Path out = dir.resolve(c[0] + ".safetensors");
+            StateDicts.save(in.model(), out, in.torchNames());
+            Set<String> keys = keys(SafetensorsFile.read(out)), want = keys(SafetensorsFile.read(original));
+            if (c[0].equals("bn_cnn")) want.add("features.0.bias"); // exported even when zero
+            assertEquals(want, keys, c[0]);
+            Model back = StateDicts.read(out, c[1]).model();
+            for (Parameter p : in.model().namedTensors().values()) {
+                assertArrayEquals(p.value().data(), back.namedTensors().get(p.name()).value().data(), p.name());
+            }
+            assertTrue(logitError(back, c[0]) <= 1e-4);
+        }
+    }
+
+    @Test
+    void prunedModelExportsDenseWithZerosAndNoMasks() throws IOException {
+        Model m = Models.lenet5(Models.FASHION_MNIST, 3);
+        Parameter w = m.parameter("fc1.weight");
+        boolean[] keep = new boolean[w.size()];
+        for (int i = 0; i < keep.length; i++) keep[i] = i % 3 == 0;
+        w.setMask(keep);
+        w.applyMask();
+        Path out = dir.resolve("pruned.safetensors");
+        StateDicts.save(m, out);
+        SafetensorsFile f = SafetensorsFile.read(out);
+        assertEquals("pt", f.metadata().get("format"));
+        assertFalse(keys(f).stream().anyMatch(k -> k.endsWith(".mask")));
+        float[] saved = f.f32("fc1.weight");
+        assertEquals(w.size(), saved.length);
+        for (int i = 0; i < saved.length; i++) {
+            if (!keep[i]) assertEquals(0f, saved[i]);
+            else assertEquals(w.value().data()[i], saved[i]);
+        }
+        assertArrayEquals(w.value().data(), StateDicts.load(out, "lenet5").parameter("fc1.weight").value().data());
+    }
+
+    @Test
+    void cifarShapedZooModelIsRecognised() throws IOException {
+        Model m = Models.lenet5(Models.CIFAR10, 5);
+        Path out = dir.resolve("cifar.safetensors");
+        StateDicts.save(m, out);
+        assertEquals(Models.CIFAR10, StateDicts.load(out, "lenet5").inputShape());
+    }
+
+    @Test
+    void missingTensorIsNamed() throws IOException {
+        Path f = rewrite("bn_cnn", Set.of("features.1.running_var"), Map.of());
+        var e = assertThrows(ModelFormatException.class, () -> StateDicts.load(f, fixture("bn_cnn.json").toString()));
+        assertTrue(e.getMessage().contains("missing tensor \"features.1.running_var\" for bn.running_var: expected [4]"), e.getMessage());
+    }
+
+    @Test
+    void misShapedTensorNamesBothShapes() throws IOException {
+        Path f = rewrite("lenet300_f16", Set.of("fc2.weight"), Map.of("fc2.weight", new int[] {100, 301}));
+        var e = assertThrows(ModelFormatException.class, () -> StateDicts.load(f, "lenet300"));
+        assertTrue(e.getMessage().contains("tensor \"fc2.weight\" for fc2.weight has shape [100, 301], expected [100, 300]"), e.getMessage());
+    }
+
+    @Test
+    void extraTensorIsNamed() throws IOException {
+        Path f = rewrite("lenet300_f16", Set.of(), Map.of("fc1.weight_scale", new int[] {300}));
+        var e = assertThrows(ModelFormatException.class, () -> StateDicts.load(f, "lenet300"));
+        assertTrue(e.getMessage().contains("extra tensor \"fc1.weight_scale\" F32 [300]"), e.getMessage());
+    }
+
+    @Test
+    void positionPairingNeedsMatchingCounts() throws IOException {
+        Path f = rewrite("lenet5_seq", Set.of("11.weight", "11.bias"), Map.of());
+        var e = assertThrows(ModelFormatException.class, () -> StateDicts.load(f, "lenet5"));
+        assertTrue(e.getMessage().contains("cannot pair dense layers by position"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+    }
+
+    @Test
+    void unknownArchitectureAndBadDescription() throws IOException {
+        var e = assertThrows(ModelFormatException.class, () -> StateDicts.load(fixture("bn_cnn.safetensors"), "alexnet"));
+        assertTrue(e.getMessage().contains("neither a zoo model"), e.getMessage());
+        Path json = dir.resolve("bad.json");
+        Files.writeString(json, "{\"input\": [1, 28, 28], \"layers\": [{\"type\": \"conv2d\", \"in_channels\": 1}]}");
+        e = assertThrows(ModelFormatException.class, () -> StateDicts.load(fixture("bn_cnn.safetensors"), json.toString()));
+        assertTrue(e.getMessage().contains("out_channels"), e.getMessage());
+        Files.writeString(json, "{\"input\": [1, 28, 28], \"layers\": [{\"type\": \"dense\", \"in\": 784, \"out\": 1000000}]}");
+        e = assertThrows(ModelFormatException.class, () -> StateDicts.load(fixture("bn_cnn.safetensors"), json.toString()));
+        assertTrue(e.getMessage().contains("tensor data can hold at most"), e.getMessage());
+    }
+
+    @Test
+    void naturalOrderComparesNumbersAsNumbers() {
+        var sorted = new java.util.ArrayList<>(java.util.List.of("10", "9", "features.10", "features.2", "layer1.0.downsample.0", "layer1.0.conv2", "a"));
+        sorted.sort(TorchNames.NATURAL);
+        assertEquals(java.util.List.of("9", "10", "a", "features.2", "features.10", "layer1.0.conv2", "layer1.0.downsample.0"), sorted);
+    }
+
+    /** A copy of a fixture without {@code drop} and with random F32 tensors {@code add}. */
+    private Path rewrite(String name, Set<String> drop, Map<String, int[]> add) throws IOException {
+        SafetensorsFile f = SafetensorsFile.read(fixture(name + ".safetensors"));
+        SafetensorsWriter w = new SafetensorsWriter();
+        for (TensorInfo t : f.tensors()) {
+            if (drop.contains(t.name())) continue;
+            switch (t.dtype()) {
+                case F32 -> w.putF32(t.name(), t.shape(), f.f32(t.name()));
+                case F16 -> w.putF32(t.name(), t.shape(), f.f16(t.name()));
+                case I64 -> w.putI64(t.name(), t.shape(), f.i64(t.name()));
+                default -> throw new AssertionError(t);
+            }
+        }
+        add.forEach((k, shape) -> {
+            int n = 1;
+            for (int d : shape) n *= d;
+            w.putF32(k, shape, Tensor.randomUniform(9, -1, 1, n).data());
+        });
+        Path out = dir.resolve(name + "-edited.safetensors");
+        w.write(out);
+        return out;
+    }
+
+    private static Set<String> keys(SafetensorsFile f) {
+        return f.names().stream().collect(Collectors.toCollection(TreeSet::new));
+    }
+}
