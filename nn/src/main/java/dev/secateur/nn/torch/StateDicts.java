@@ -46,15 +46,19 @@ import java.util.Set;
 public final class StateDicts {
     private StateDicts() {}
 
-    /** A loaded model and the PyTorch module each of its tensor-holding layers was read from. */
-    public record Imported(Model model, Map<String, String> torchNames) {}
+    /**
+     * A loaded model and how its state dict named things: {@code torchNames} is the PyTorch module
+     * each tensor-holding layer was read from, {@code biasFree} the layers that had no bias tensor.
+     * Pass both to {@link #save(Model, Path, Map, Set)} to write the same keys back.
+     */
+    public record Imported(Model model, Map<String, String> torchNames, Set<String> biasFree) {}
 
     /** Loads a state dict with the architecture given as a zoo name or a JSON description path. */
     public static Model load(Path stateDict, String architecture) throws IOException {
         return read(stateDict, architecture).model();
     }
 
-    /** Like {@link #load}, also returning the module names (pass them to {@link #save(Model, Path, Map)} to write the same keys back). */
+    /** Like {@link #load}, also returning the names the state dict used (see {@link Imported}). */
     public static Imported read(Path stateDict, String architecture) throws IOException {
         SafetensorsFile f = SafetensorsFile.read(stateDict);
         // What the layers may allocate: every element as a float, twice over for biases a
@@ -89,7 +93,7 @@ public final class StateDicts {
     public static Imported fill(SafetensorsFile f, Model model, Map<String, String> torchNames) {
         String src = f.source();
         Map<String, String> modules = TorchNames.resolve(model, f.tensors(), torchNames, src);
-        Set<String> used = new HashSet<>();
+        Set<String> used = new HashSet<>(), biasFree = new java.util.TreeSet<>();
         for (Layer l : TorchNames.tensorLayers(model)) {
             String module = modules.get(l.name());
             for (Parameter p : concat(l.parameters(), l.buffers())) {
@@ -98,6 +102,7 @@ public final class StateDicts {
                 if (!f.contains(key)) {
                     if (suffix.equals("bias") && !(l instanceof BatchNorm)) {
                         p.value().fill(0f); // a PyTorch layer built with bias=False
+                        biasFree.add(l.name());
                         continue;
                     }
                     throw new ModelFormatException(src, -1, "missing tensor \"" + key + "\" for " + p.name() + ": expected "
@@ -120,34 +125,38 @@ public final class StateDicts {
                     + Arrays.toString(t.shape()) + ": no layer of the architecture " + model.architecture() + " takes it");
         }
         ModelFile.requireFinite(model, src);
-        return new Imported(model, modules);
+        return new Imported(model, modules, Set.copyOf(biasFree));
     }
 
     /** Saves a state dict with Secateur's tensor names. */
     public static void save(Model model, Path file) throws IOException {
-        save(model, file, Map.of());
+        save(model, file, Map.of(), Set.of());
     }
 
     /**
      * Saves a state dict; a layer listed in {@code torchNames} has its tensors written under that
-     * module name instead of its own (e.g. the names {@link Imported#torchNames()} returned).
+     * module name instead of its own, and a layer in {@code biasFree} whose bias is all zeros is
+     * written without one (as PyTorch's {@code bias=False} expects). The names an import
+     * returned ({@link Imported}) give back the keys the original state dict had.
      */
-    public static void save(Model model, Path file, Map<String, String> torchNames) throws IOException {
-        writer(model, torchNames).write(file);
+    public static void save(Model model, Path file, Map<String, String> torchNames, Set<String> biasFree) throws IOException {
+        writer(model, torchNames, biasFree).write(file);
     }
 
-    /** The bytes {@link #save(Model, Path, Map)} writes. */
-    public static byte[] toBytes(Model model, Map<String, String> torchNames) {
-        return writer(model, torchNames).toBytes();
+    /** The bytes {@link #save(Model, Path, Map, Set)} writes. */
+    public static byte[] toBytes(Model model, Map<String, String> torchNames, Set<String> biasFree) {
+        return writer(model, torchNames, biasFree).toBytes();
     }
 
-    private static SafetensorsWriter writer(Model model, Map<String, String> torchNames) {
+    private static SafetensorsWriter writer(Model model, Map<String, String> torchNames, Set<String> biasFree) {
         SafetensorsWriter w = new SafetensorsWriter();
         for (Layer l : TorchNames.tensorLayers(model)) {
             String module = torchNames.getOrDefault(l.name(), l.name());
             String prefix = module.isEmpty() ? "" : module + ".";
             for (Parameter p : concat(l.parameters(), l.buffers())) {
-                String key = prefix + p.name().substring(l.name().length() + 1);
+                String suffix = p.name().substring(l.name().length() + 1);
+                if (suffix.equals("bias") && biasFree.contains(l.name()) && p.nonZeros() == 0) continue;
+                String key = prefix + suffix;
                 if (w.contains(key)) throw new IllegalArgumentException("two tensors would be saved as \"" + key + "\"");
                 w.put(key, p.value());
             }
