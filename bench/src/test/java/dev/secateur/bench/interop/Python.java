@@ -31,7 +31,8 @@ final class Python {
         candidates.add("python3");
         for (String python : candidates) {
             try {
-                if (run(python, "-c", "import " + String.join(", ", modules)).exitCode() == 0) return Optional.of(python);
+                String imports = modules.length == 0 ? "pass" : "import " + String.join(", ", modules);
+                if (run(python, "-c", imports).exitCode() == 0) return Optional.of(python);
             } catch (IOException | InterruptedException notUsable) {
                 // try the next one
             }
