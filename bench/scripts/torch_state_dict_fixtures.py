@@ -8,6 +8,8 @@
         lenet300_f16  LeNet-300-100 with modules fc1, fc2, fc3, saved as float16
         bn_cnn        conv (bias=False) + BatchNorm2d + pool + linear, keys features.* and
                       classifier.*, with the JSON architecture description bn_cnn.json
+        resnet8_f16   Secateur's zoo ResNet-8 written torchvision-style (conv1, bn1,
+                      layer1.0.conv1, ..., layer2.0.downsample.0, fc; convs bias=False), float16
 
   /usr/bin/python3 bench/scripts/torch_state_dict_fixtures.py check NAME EXPORTED [DIR]
       Loads EXPORTED (a state dict written by Secateur) into the PyTorch model NAME with
@@ -87,6 +89,38 @@ class BnCnn(nn.Module):
         return self.classifier(torch.flatten(self.features(x), 1))
 
 
+class BasicBlock(nn.Module):
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.downsample = None
+        if stride != 1 or cin != cout:
+            self.downsample = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+
+    def forward(self, x):
+        y = self.bn2(self.conv2(torch.relu(self.bn1(self.conv1(x)))))
+        return torch.relu(y + (x if self.downsample is None else self.downsample(x)))
+
+
+class ResNet8(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 16, 3, 1, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(16)
+        self.layer1 = nn.Sequential(BasicBlock(16, 16, 1))
+        self.layer2 = nn.Sequential(BasicBlock(16, 32, 2))
+        self.layer3 = nn.Sequential(BasicBlock(32, 64, 2))
+        self.fc = nn.Linear(64, 10)
+
+    def forward(self, x):
+        x = torch.relu(self.bn1(self.conv1(x)))
+        x = self.layer3(self.layer2(self.layer1(x)))
+        return self.fc(torch.flatten(nn.functional.adaptive_avg_pool2d(x, 1), 1))
+
+
 BN_CNN_JSON = {
     "architecture": "bn_cnn", "input": [1, 28, 28], "layers": [
         {"type": "conv2d", "name": "conv", "in_channels": 1, "out_channels": 4, "kernel": 3, "padding": 1, "torch": "features.0"},
@@ -104,7 +138,7 @@ def lenet5_seq():
         nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
 
 
-BUILDERS = {"lenet5_seq": lenet5_seq, "lenet300_f16": LeNet300, "bn_cnn": BnCnn}
+BUILDERS = {"lenet5_seq": lenet5_seq, "lenet300_f16": LeNet300, "bn_cnn": BnCnn, "resnet8_f16": ResNet8}
 
 
 def inputs():
@@ -119,21 +153,23 @@ def write(directory):
     for seed, (name, build) in enumerate(BUILDERS.items()):
         torch.manual_seed(100 + seed)
         model = build()
-        if name == "bn_cnn":
-            bn = model.features[1]
+        if name in ("bn_cnn", "resnet8_f16"):
             with torch.no_grad():
-                bn.weight.uniform_(0.5, 1.5)
-                bn.bias.uniform_(-0.5, 0.5)
+                for m in model.modules():
+                    if isinstance(m, nn.BatchNorm2d):
+                        m.weight.uniform_(0.5, 1.5)
+                        m.bias.uniform_(-0.5, 0.5)
             model.train()
             for _ in range(3):  # non-trivial running statistics
                 model(torch.randn(16, 1, 28, 28) * 2 + 0.3)
+        if name == "bn_cnn":
             with open(os.path.join(directory, name + ".json"), "w") as f:
                 json.dump(BN_CNN_JSON, f, indent=1)
                 f.write("\n")
         model.eval()
         state = model.state_dict()
-        if name == "lenet300_f16":
-            state = {k: v.half() for k, v in state.items()}
+        if name.endswith("_f16"):
+            state = {k: (v.half() if v.is_floating_point() else v) for k, v in state.items()}
             model.load_state_dict({k: v.float() for k, v in state.items()})
         with torch.no_grad():
             logits = model(x)

@@ -23,7 +23,7 @@ class TorchStateDictRoundTripTest {
     Path dir;
 
     @ParameterizedTest
-    @CsvSource({"lenet5_seq, lenet5", "lenet300_f16, lenet300", "bn_cnn, bn_cnn.json"})
+    @CsvSource({"lenet5_seq, lenet5", "lenet300_f16, lenet300", "bn_cnn, bn_cnn.json", "resnet8_f16, resnet8"})
     void exportedStateDictLoadsInPyTorch(String fixture, String architecture) throws Exception {
         Optional<String> python = Python.with("torch", "numpy");
         assumeTrue(python.isPresent(), "no Python with torch and numpy");

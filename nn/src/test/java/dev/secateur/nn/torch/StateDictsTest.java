@@ -60,6 +60,7 @@ class StateDictsTest {
         StateDicts.Imported in = StateDicts.read(fixture("lenet300_f16.safetensors"), "lenet300");
         assertEquals(Map.of("fc1", "fc1", "fc2", "fc2", "fc3", "fc3"), in.torchNames());
         assertTrue(logitError(in.model(), "lenet300_f16") <= 1e-4, "logits differ from PyTorch's");
+        assertEquals(Set.of(), in.biasFree());
     }
 
     @Test
@@ -73,9 +74,22 @@ class StateDictsTest {
     }
 
     @Test
+    void torchvisionStyleResNetPairsByKindAndOrder() throws IOException {
+        StateDicts.Imported in = StateDicts.read(fixture("resnet8_f16.safetensors"), "resnet8");
+        Map<String, String> names = in.torchNames();
+        assertEquals("conv1", names.get("stem"));
+        assertEquals("bn1", names.get("stem_bn"));
+        assertEquals("layer2.0.downsample.0", names.get("block2.down"));
+        assertEquals("layer3.0.downsample.1", names.get("block3.down_bn"));
+        assertEquals("fc", names.get("fc"));
+        assertEquals(9, in.biasFree().size()); // every conv: stem, 2 per block, 2 projections
+        assertTrue(logitError(in.model(), "resnet8_f16") <= 1e-4, "logits differ from PyTorch's");
+    }
+
+    @Test
     void exportWritesTheImportedKeysAndReloadsBitForBit() throws IOException {
         for (String[] c : new String[][] {{"lenet5_seq", "lenet5"}, {"lenet300_f16", "lenet300"},
-                {"bn_cnn", fixture("bn_cnn.json").toString()}}) {
+                {"bn_cnn", fixture("bn_cnn.json").toString()}, {"resnet8_f16", "resnet8"}}) {
             Path original = fixture(c[0] + ".safetensors");
             StateDicts.Imported in = StateDicts.read(original, c[1]);
             Path out = dir.resolve(c[0] + ".safetensors");
