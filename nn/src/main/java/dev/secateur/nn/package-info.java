@@ -10,6 +10,7 @@
  *   <li>{@link dev.secateur.nn.ModelFile}: safetensors model files with the architecture in
  *       {@code __metadata__}; {@link dev.secateur.nn.Predictor}: thread-safe inference;</li>
  *   <li>{@code zoo.Models}: LeNet-300-100, LeNet-5, a small VGG, ResNet-8/14.</li>
+ *   <li>{@code torch.StateDicts}: PyTorch {@code state_dict} files (safetensors) in and out.</li>
  * </ul>
  *
  * Invariants: the leading dimension of every batch is the batch; layers return their own reused
