@@ -164,8 +164,10 @@ def write(directory):
                 model(torch.randn(16, 1, 28, 28) * 2 + 0.3)
         if name == "bn_cnn":
             with open(os.path.join(directory, name + ".json"), "w") as f:
-                json.dump(BN_CNN_JSON, f, indent=1)
-                f.write("\n")
+                head = {k: v for k, v in BN_CNN_JSON.items() if k != "layers"}
+                f.write(json.dumps(head)[:-1] + ', "layers": [\n')
+                f.write(",\n".join("  " + json.dumps(layer) for layer in BN_CNN_JSON["layers"]))
+                f.write("]}\n")
         model.eval()
         state = model.state_dict()
         if name.endswith("_f16"):

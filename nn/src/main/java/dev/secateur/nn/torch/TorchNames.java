@@ -58,6 +58,14 @@ public final class TorchNames {
     static Map<String, String> resolve(Model model, Collection<TensorInfo> stateDict, Map<String, String> explicit, String src) {
         Map<String, Map<String, TensorInfo>> modules = modules(stateDict);
         List<Layer> layers = tensorLayers(model);
+        Set<String> layerNames = new java.util.HashSet<>();
+        for (Layer l : layers) layerNames.add(l.name());
+        for (String named : explicit.keySet()) {
+            if (!layerNames.contains(named)) {
+                throw new ModelFormatException(src, -1, "a PyTorch module name is given for \"" + named
+                        + "\", which is not a dense, conv2d or batchnorm layer of " + model.architecture());
+            }
+        }
         Map<String, String> out = new LinkedHashMap<>();
         Set<String> taken = new java.util.HashSet<>();
         for (Layer l : layers) {

@@ -177,6 +177,16 @@ class StateDictsTest {
     }
 
     @Test
+    void moduleNameOnALayerWithoutTensorsIsRefused() throws IOException {
+        Path json = dir.resolve("relu-named.json");
+        Files.writeString(json, Files.readString(fixture("bn_cnn.json")).replace("{\"type\": \"relu\"}",
+                "{\"type\": \"relu\", \"name\": \"act\", \"torch\": \"features.2\"}"));
+        assertTrue(Files.readString(json).contains("features.2"));
+        var e = assertThrows(ModelFormatException.class, () -> StateDicts.load(fixture("bn_cnn.safetensors"), json.toString()));
+        assertTrue(e.getMessage().contains("\"act\", which is not a dense, conv2d or batchnorm layer"), e.getMessage());
+    }
+
+    @Test
     void naturalOrderComparesNumbersAsNumbers() {
         var sorted = new java.util.ArrayList<>(java.util.List.of("10", "9", "features.10", "features.2", "layer1.0.downsample.0", "layer1.0.conv2", "a"));
         sorted.sort(TorchNames.NATURAL);
