@@ -16,6 +16,8 @@ import dev.secateur.nn.zoo.Models;
 import dev.secateur.tensor.Tensor;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -184,6 +186,42 @@ class StateDictsTest {
         assertTrue(Files.readString(json).contains("features.2"));
         var e = assertThrows(ModelFormatException.class, () -> StateDicts.load(fixture("bn_cnn.safetensors"), json.toString()));
         assertTrue(e.getMessage().contains("\"act\", which is not a dense, conv2d or batchnorm layer"), e.getMessage());
+    }
+
+    @Test
+    void bfloat16AndFloat64TensorsAreReadAsFloat32() throws IOException {
+        Path json = dir.resolve("tiny.json");
+        Files.writeString(json, "{\"input\": [3], \"layers\": [{\"type\": \"dense\", \"name\": \"fc\", \"in\": 3, \"out\": 2}]}");
+        float[] w = {1.5f, -0.25f, 3f, 0.125f, -2f, 1f}; // exact in bfloat16
+        ByteBuffer wb = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : w) wb.putShort((short) (Float.floatToRawIntBits(v) >>> 16));
+        ByteBuffer bb = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putDouble(0.1).putDouble(-7.5);
+        String header = "{\"fc.bias\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[0,16]},"
+                + "\"fc.weight\":{\"dtype\":\"BF16\",\"shape\":[2,3],\"data_offsets\":[16,28]}}";
+        byte[] h = (header + " ".repeat((8 - header.length() % 8) % 8)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        ByteBuffer file = ByteBuffer.allocate(8 + h.length + 28).order(ByteOrder.LITTLE_ENDIAN);
+        file.putLong(h.length).put(h).put(bb.array()).put(wb.array());
+        Path f = dir.resolve("mixed.safetensors");
+        Files.write(f, file.array());
+        Model m = StateDicts.load(f, json.toString());
+        assertEquals("tiny", m.architecture());
+        assertArrayEquals(w, m.parameter("fc.weight").value().data());
+        assertArrayEquals(new float[] {0.1f, -7.5f}, m.parameter("fc.bias").value().data());
+    }
+
+    @Test
+    void nonFiniteWeightIsRefused() throws IOException {
+        SafetensorsFile f = SafetensorsFile.read(fixture("lenet300_f16.safetensors"));
+        SafetensorsWriter w = new SafetensorsWriter();
+        for (TensorInfo t : f.tensors()) {
+            float[] v = f.f16(t.name());
+            if (t.name().equals("fc2.bias")) v[7] = Float.NaN;
+            w.putF32(t.name(), t.shape(), v);
+        }
+        Path out = dir.resolve("nan.safetensors");
+        w.write(out);
+        var e = assertThrows(ModelFormatException.class, () -> StateDicts.load(out, "lenet300"));
+        assertTrue(e.getMessage().contains("fc2.bias holds the non-finite value NaN at element 7"), e.getMessage());
     }
 
     @Test
