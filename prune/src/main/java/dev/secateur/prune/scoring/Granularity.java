@@ -28,8 +28,12 @@ public sealed interface Granularity {
      * amount counts tiles, not weights.
      */
     record Block(int rows, int cols) implements Granularity {
+        /** The largest block side accepted. */
+        public static final int MAX_BLOCK = 4096;
         public Block {
-            if (rows < 1 || cols < 1) throw new IllegalArgumentException("block size must be >= 1x1, got " + rows + "x" + cols);
+            if (rows < 1 || cols < 1 || rows > MAX_BLOCK || cols > MAX_BLOCK) {
+                throw new IllegalArgumentException("block size must be between 1x1 and " + MAX_BLOCK + "x" + MAX_BLOCK + ", got " + rows + "x" + cols);
+            }
         }
         @Override public String toString() { return "block:" + rows + "x" + cols; }
     }
@@ -41,7 +45,7 @@ public sealed interface Granularity {
      */
     record NOfM(int n, int m) implements Granularity {
         public NOfM {
-            if (m < 1 || n < 0 || n > m) throw new IllegalArgumentException("N:M needs 0 <= N <= M and M >= 1, got " + n + ":" + m);
+            if (m < 1 || n < 1 || n > m) throw new IllegalArgumentException("N:M needs 1 <= N <= M (N = 0 would prune every weight), got " + n + ":" + m);
         }
         /** The fraction of weights pruned in full groups, 1 - N/M. */
         public double sparsity() { return 1.0 - (double) n / m; }
