@@ -126,7 +126,7 @@ public final class DemoCommand implements Callable<Integer> {
 
         Model original = m.copy();
         DemoListener listener = new DemoListener(bar);
-        PipelineResult r = pipeline.run(m, loaded.history(), loaded.int8(), tt, listener);
+        PipelineResult r = pipeline.run(m, loaded.history(), loaded.int8(), loaded.training(), tt, listener);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("input", modelFile.toString());
         result.put("data_sample", tt.isSample());

@@ -110,10 +110,10 @@ public final class PruneCommand implements Callable<Integer> {
         CompressionPipeline.checkData(m, tt);
         long inputFlops = CompressionReport.footprints(m).stream().mapToLong(f -> f.flopsDense()).sum();
         long inputParams = m.parameterCount();
-        System.err.printf("model %s (%s): %,d parameters; %s%n", model, m.architecture(), m.parameterCount(),
-                planFile != null ? "plan " + plan + " (" + planFile.layerDensities().size() + " layers)" : "");
+        System.err.printf("model %s (%s): %,d parameters%s%n", model, m.architecture(), m.parameterCount(),
+                planFile != null ? "; plan " + plan + " (" + planFile.layerDensities().size() + " layers)" : "");
         ProgressBar bar = new ProgressBar(System.err);
-        PipelineResult r = pipeline.run(m, history, loaded.int8(), tt, new ConsoleListener(System.err, bar));
+        PipelineResult r = pipeline.run(m, history, loaded.int8(), loaded.training(), tt, new ConsoleListener(System.err, bar));
 
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("status", r.outcome().status().name().toLowerCase());

@@ -23,6 +23,7 @@ import dev.secateur.prune.report.LayerFootprint;
 import dev.secateur.prune.schedule.DatasetEvaluator;
 import dev.secateur.prune.schedule.Evaluator;
 import dev.secateur.prune.schedule.GradientAccumulator;
+import dev.secateur.prune.schedule.IterativePruning;
 import dev.secateur.prune.schedule.PruningOutcome;
 import dev.secateur.prune.schedule.PruningSchedule;
 import dev.secateur.prune.schedule.WindowFineTuner;
@@ -206,6 +207,15 @@ public final class CompressionPipeline {
      * @param inputInt8 the model's weights are int8 already (they stay int8)
      */
     public PipelineResult run(Model model, CompressionHistory history, boolean inputInt8, TrainTest data, PipelineListener listener) {
+        return run(model, history, inputInt8, null, data, listener);
+    }
+
+    /**
+     * As above, for a model that will be saved with the {@code training} metadata of its file
+     * (counted by a file-size target).
+     */
+    public PipelineResult run(Model model, CompressionHistory history, boolean inputInt8, String training, TrainTest data,
+                              PipelineListener listener) {
         Objects.requireNonNull(listener, "listener");
         checkModel(model);
         checkData(model, data);
@@ -222,7 +232,8 @@ public final class CompressionPipeline {
         OriginalModel original = history.original() != null ? history.original() : describeOriginal(model, history.denseAccuracy());
 
         PruningPlan plan = new PruningPlan(criterion, granularity, scope, 1.0, layerDensities, DensityCaps.atLeast(minDensity), exclude, seed);
-        double density = TargetResolver.density(target, model, plan, history, original, int8 || inputInt8);
+        double density = TargetResolver.density(target, model, plan, history, original, int8 || inputInt8,
+                historyGrowth() + (training == null ? 0 : dev.secateur.nn.io.Json.write(training).length() + 16));
         plan = plan.withDensity(density);
         listener.phase("pre-check: already compressed?");
         PreCheck pre = PreCheck.of(model.architecture(), model, history, inputInt8, density);
@@ -291,9 +302,17 @@ public final class CompressionPipeline {
      */
     public PipelineResult run(Path input, TrainTest data, Path output, PipelineListener listener) throws IOException {
         CompressedModelFile.Loaded in = CompressedModelFile.load(input);
-        PipelineResult r = run(in.model(), in.history(), in.int8(), data, listener);
+        PipelineResult r = run(in.model(), in.history(), in.int8(), in.training(), data, listener);
         if (r.changed()) CompressedModelFile.save(r.model(), r.history(), r.int8(), in.training(), output);
         return r;
+    }
+
+    /** Bytes the history grows by in a run: one entry per pruning step, int8 and compaction, each about the size of a full step. */
+    private long historyGrowth() {
+        int steps = (schedule instanceof IterativePruning ip ? ip.steps() : 1) + 2;
+        CompressionStep typical = new CompressionStep("prune", criterion.cliName(), granularity.toString(), scope.toString(),
+                schedule.spec() + " step 100/100", 0.123456789, 0.123456789, 0.123456789, 0.123456789);
+        return (long) steps * (dev.secateur.nn.io.Json.write(typical.toTree()).length() + 8);
     }
 
     private Supplier<Optimizer> optimizerFactory() {

@@ -28,7 +28,12 @@ final class TargetResolver {
     private TargetResolver() {}
 
     /** Kept fraction for {@code target}, never above the model's current density. */
-    static double density(Target target, Model model, PruningPlan plan, CompressionHistory history, OriginalModel original, boolean int8) {
+    /**
+     * @param historyGrowth bytes the history will grow by before the file is saved (the steps
+     *                      the run records), so a size target holds for the saved file
+     */
+    static double density(Target target, Model model, PruningPlan plan, CompressionHistory history, OriginalModel original, boolean int8,
+                          long historyGrowth) {
         long prunable = PrunableLayer.findAll(model).stream().mapToLong(PrunableLayer::size).sum();
         double now = ModelPruner.density(model);
         return switch (target) {
@@ -45,7 +50,7 @@ final class TargetResolver {
                 yield bisect(model, plan, now, goal, m -> CompressionReport.footprints(m).stream().mapToLong(LayerFootprint::flopsEffective).sum(),
                         String.format(Locale.ROOT, "--flops-reduction %.4g", f.fraction()), "FLOPs");
             }
-            case Target.SizeBytes b -> bisect(model, plan, now, b.bytes(), m -> {
+            case Target.SizeBytes b -> bisect(model, plan, now, b.bytes() - historyGrowth, m -> {
                 if (int8) new ModelQuantizer().quantize(m);
                 return CompressedModelFile.toBytes(m, history, int8).length;
             }, "--size-bytes " + b.bytes(), "bytes");
