@@ -45,7 +45,7 @@ public sealed interface Granularity {
      */
     record NOfM(int n, int m) implements Granularity {
         public NOfM {
-            if (m < 1 || n < 1 || n > m) throw new IllegalArgumentException("N:M needs 1 <= N <= M (N = 0 would prune every weight), got " + n + ":" + m);
+            if (m < 1 || n < 0 || n > m) throw new IllegalArgumentException("N:M needs 0 <= N <= M and M >= 1, got " + n + ":" + m);
         }
         /** The fraction of weights pruned in full groups, 1 - N/M. */
         public double sparsity() { return 1.0 - (double) n / m; }
@@ -75,7 +75,11 @@ public sealed interface Granularity {
             }
             if (k.startsWith("nm:")) {
                 String[] nm = k.substring(3).split(":");
-                if (nm.length == 2) return new NOfM(Integer.parseInt(nm[0]), Integer.parseInt(nm[1]));
+                if (nm.length == 2) {
+                    int n = Integer.parseInt(nm[0]);
+                    if (n < 1) throw new IllegalArgumentException("granularity '" + s + "': N must be >= 1 (N = 0 would prune every weight)");
+                    return new NOfM(n, Integer.parseInt(nm[1]));
+                }
             }
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("bad granularity '" + s + "': " + e.getMessage(), e);
