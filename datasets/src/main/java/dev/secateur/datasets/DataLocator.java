@@ -64,6 +64,11 @@ public final class DataLocator {
                 systemDir, true);
     }
 
+    /** MNIST with the real environment: explicit path or {@code $SECATEUR_DATA} only (same file names as Fashion-MNIST). */
+    public static DataLocator mnist() {
+        return new DataLocator("MNIST", FashionMnist.FILES, List.of("mnist", "MNIST"), System.getenv(), null, false);
+    }
+
     /** CIFAR-10 (binary version) with the real environment: explicit path or {@code $SECATEUR_DATA} only. */
     public static DataLocator cifar10() {
         return cifar10(System.getenv());

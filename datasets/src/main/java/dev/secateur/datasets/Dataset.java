@@ -66,6 +66,11 @@ public final class Dataset {
         return new Dataset(name, source, sample, classes, pixels, copy, normalization);
     }
 
+    /** The same data under another source description (shares the pixel bytes). */
+    public Dataset withSource(String newSource) {
+        return new Dataset(name, Objects.requireNonNull(newSource, "source"), sample, classNames, pixels, labels, normalization);
+    }
+
     /** What the set is, e.g. "Fashion-MNIST train". */
     public String name() { return name; }
 

@@ -44,21 +44,39 @@ public final class FashionMnist {
     /** Loads from a location chosen by a {@link DataLocator}. */
     public static TrainTest load(DataLocator.Location where, Normalization normalization) throws IOException {
         if (where.isSample()) return loadSample(normalization);
-        return loadDirectory(where.directory(), "Fashion-MNIST full set (" + where.directory() + ", " + where.description() + ")",
-                normalization);
+        return loadIdx(where, "Fashion-MNIST", CLASS_NAMES, normalization);
     }
 
     /** Loads the four files from {@code dir} (no searching), with the given source description. */
     public static TrainTest loadDirectory(Path dir, String source, Normalization normalization) throws IOException {
+        return loadIdx(dir, "Fashion-MNIST", source, CLASS_NAMES, normalization);
+    }
+
+    /**
+     * The four IDX files of an MNIST-style set at a located place. The source names the set the
+     * standard full set only when it has the standard counts (60,000 / 10,000 images); data the
+     * user pointed at with other counts is named a user-supplied subset.
+     */
+    static TrainTest loadIdx(DataLocator.Location where, String setName, List<String> classes, Normalization normalization) throws IOException {
+        TrainTest tt = loadIdx(where.directory(), setName, "", classes, normalization);
+        boolean full = tt.train().size() == 60_000 && tt.test().size() == 10_000;
+        boolean user = where.origin() == DataLocator.Origin.EXPLICIT || where.origin() == DataLocator.Origin.ENVIRONMENT;
+        String kind = full ? "full set" : user ? "user-supplied subset" : "subset";
+        String source = setName + " " + kind + " (" + where.directory() + ", " + where.description()
+                + (full ? "" : ", " + tt.train().size() + " train / " + tt.test().size() + " test") + ")";
+        return new TrainTest(tt.train().withSource(source), tt.test().withSource(source));
+    }
+
+    static TrainTest loadIdx(Path dir, String setName, String source, List<String> classes, Normalization normalization) throws IOException {
         Path[] files = new Path[FILES.size()];
         for (int i = 0; i < files.length; i++) {
             files[i] = DataLocator.dataFile(dir, FILES.get(i));
             if (files[i] == null) throw new DataNotFoundException(dir + " lacks " + FILES.get(i) + " (raw or .gz)");
         }
-        Dataset train = pair("Fashion-MNIST train", source, false, IdxReader.readImages(files[0]), files[0],
-                IdxReader.readLabels(files[1], CLASS_NAMES.size()), files[1], normalization);
-        Dataset test = pair("Fashion-MNIST test", source, false, IdxReader.readImages(files[2]), files[2],
-                IdxReader.readLabels(files[3], CLASS_NAMES.size()), files[3], normalization);
+        Dataset train = pair(setName + " train", source, false, classes, IdxReader.readImages(files[0]), files[0],
+                IdxReader.readLabels(files[1], classes.size()), files[1], normalization);
+        Dataset test = pair(setName + " test", source, false, classes, IdxReader.readImages(files[2]), files[2],
+                IdxReader.readLabels(files[3], classes.size()), files[3], normalization);
         return new TrainTest(train, test);
     }
 
@@ -87,12 +105,17 @@ public final class FashionMnist {
 
     private static Dataset pair(String name, String source, boolean sample, ImageBytes images, Path imageFile, int[] labels,
                                 Path labelFile, Normalization normalization) {
+        return pair(name, source, sample, CLASS_NAMES, images, imageFile, labels, labelFile, normalization);
+    }
+
+    private static Dataset pair(String name, String source, boolean sample, List<String> classes, ImageBytes images, Path imageFile,
+                                int[] labels, Path labelFile, Normalization normalization) {
         if (images.count() != labels.length) {
             // The count is the first dimension, at offset 4 of both headers.
             throw new DatasetFormatException(labelFile.toString(), 4, "label count " + labels.length + " does not match the "
                     + images.count() + " images of " + imageFile);
         }
-        return Dataset.of(name, source, sample, CLASS_NAMES, images, labels, normalization);
+        return Dataset.of(name, source, sample, classes, images, labels, normalization);
     }
 
     private static ImageBytes readSampleImages(String base) throws IOException {

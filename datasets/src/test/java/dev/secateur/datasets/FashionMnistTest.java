@@ -51,7 +51,7 @@ class FashionMnistTest {
         assertFalse(tt.isSample());
         assertEquals(30, tt.train().size());
         assertEquals(20, tt.test().size());
-        assertTrue(tt.describe().contains(d.toString()) && tt.describe().contains("full set"), tt.describe());
+        assertTrue(tt.describe().contains(d.toString()) && tt.describe().contains("user-supplied subset") && !tt.describe().contains("full set"), tt.describe());
         byte[] expected = TestFiles.randomBytes(1, 30 * 784);
         for (int j = 0; j < 784; j += 97) assertEquals(expected[5 * 784 + j] & 0xff, tt.train().rawPixel(5, j));
         assertEquals(FashionMnist.CLASS_NAMES.get(3), tt.train().classNames().get(tt.train().label(13)));

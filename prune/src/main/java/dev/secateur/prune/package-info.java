@@ -10,8 +10,8 @@
  *       (per layer), {@code GlobalPruner} (one threshold, {@code DensityCaps}, exclusions),
  *       {@code NmPruner} (N:M), tied filters across residual adds; {@code ModelPruner} applies a
  *       {@code PruningPlan} to a model (masks live on the nn Parameters).</li>
- *   <li>{@link dev.secateur.prune.schedule}: {@code IterativePruning} (the seed's loop) and
- *       {@code GradualPruning} (AGP), and the training they call through {@code FineTuner} /
+ *   <li>{@link dev.secateur.prune.schedule}: {@code PruningSchedule}, implemented by
+ *       {@code IterativePruning} (the seed's loop, lottery rewind) and {@code GradualPruning} (AGP), and the training they call through {@code FineTuner} /
  *       {@code Evaluator} and their data set adapters.</li>
  *   <li>{@link dev.secateur.prune.compact}: {@code ChannelGraph} ties channel spaces through
  *       BatchNorm, Flatten and residual adds; {@code StructuredCompactor} removes dead channels;
@@ -22,6 +22,8 @@
  *       {@code LayerFootprint}, {@code LatencyProbe}.</li>
  *   <li>{@link dev.secateur.prune.sensitivity}: per-layer sensitivity curves and the budget
  *       planner.</li>
+ *   <li>{@link dev.secateur.prune.pipeline}: all of the above as one call,
+ *       {@code CompressionPipeline} — targets, schedules, guard rails, progress callbacks.</li>
  * </ul>
  *
  * The file the tools write, its compression history and the int8 codec are in nn

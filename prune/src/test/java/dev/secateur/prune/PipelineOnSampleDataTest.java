@@ -53,7 +53,7 @@ class PipelineOnSampleDataTest {
         assertTrue(dense > 0.7, "dense accuracy on the sample " + dense);
         CompressionHistory h = new CompressionHistory();
         PruningOutcome out = new IterativePruning(3, 1, Double.NaN, false).run(m,
-                PruningPlan.uniform(Criterion.SEED, Granularity.UNSTRUCTURED, Scope.GLOBAL, 0.1), h,
+                PruningPlan.uniform(Criterion.L1_PLUS_BIAS, Granularity.UNSTRUCTURED, Scope.GLOBAL, 0.1), h,
                 DatasetFineTuner.adam(data.train(), 5e-4, 2), ev, s -> { });
         assertEquals(PruningOutcome.Status.REACHED_TARGET, out.status());
         assertEquals(0.1, ModelPruner.density(m), 1e-4);

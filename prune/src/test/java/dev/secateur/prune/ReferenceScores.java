@@ -82,8 +82,8 @@ public final class ReferenceScores {
             s[u] = switch (c) {
                 case L1 -> l1;
                 case L2 -> Math.sqrt(sq);
-                case SEED -> l1 + bSum;
-                case SEED_MAX -> max + bMax;
+                case L1_PLUS_BIAS -> l1 + bSum;
+                case MAX_PLUS_BIAS -> max + bMax;
                 case TAYLOR -> taylor;
                 case RANDOM -> throw new IllegalArgumentException("no reference for random");
             };

@@ -9,14 +9,23 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 
-/** The {@code --data} option of the commands that read a data set, and loading the set a model was made for (saying which). */
+/** The {@code --data} and {@code --dataset} options of the commands that read a data set, and loading it (saying which). */
 final class DataOption {
     @Option(names = "--data", description = "data directory (default: $SECATEUR_DATA, the system package, else the bundled sample)")
     Path dir;
+    @Option(names = "--dataset", description = "fashion-mnist, mnist (IDX files from --data or $SECATEUR_DATA) or cifar10 "
+            + "(default: the one the model's input shape fits: [1, 28, 28] fashion-mnist, [3, 32, 32] cifar10)")
+    String dataset;
 
-    /** Fashion-MNIST for {@code [1, 28, 28]}, CIFAR-10 for {@code [3, 32, 32]}; prints the line naming the data used. */
+    /** Checks the options before anything is read. */
+    void check() {
+        EvaluationData.checkName(dataset);
+    }
+
+    /** The data set for a model of input {@code input}; prints the line naming the data used. */
     TrainTest load(Shape input, PrintStream out) throws IOException {
-        TrainTest tt = EvaluationData.load(input, dir);
+        check();
+        TrainTest tt = EvaluationData.load(dataset, input, dir);
         out.println(EvaluationData.describe(tt));
         return tt;
     }

@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
 public final class EvalCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "model file (.safetensors)") Path file;
     @picocli.CommandLine.Mixin DataOption data;
-    @Option(names = "--batch", defaultValue = "256") int batch;
+    @Option(names = "--batch", defaultValue = "256", description = "evaluation batch size (default ${DEFAULT-VALUE})") int batch;
     @Option(names = "--threads", description = "worker threads (default: all processors)") Integer threads;
     @Option(names = "--json", description = "write the result as JSON to this file") Path json;
     @picocli.CommandLine.Mixin CliErrors.Verbose verbose;
@@ -30,16 +30,21 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     private Integer eval() throws Exception {
-        if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1");
+        if (batch < 1 || batch > 65_536) throw new IllegalArgumentException("--batch must be in [1, 65536], got " + batch);
+        if (threads != null && (threads < 1 || threads > 1024)) throw new IllegalArgumentException("--threads must be in [1, 1024], got " + threads);
+        OutputCheck.writable(json, "--json");
+        data.check();
         // Reads plain model files and pruned/int8 compressed ones alike.
         Model m = CompressedModelFile.load(file).model();
         TrainTest tt = data.load(m.inputShape(), System.out);
+        dev.secateur.prune.pipeline.CompressionPipeline.checkData(m, tt);
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         Evaluation e;
         try (Workers w = Workers.of(n)) {
             m.useWorkers(w);
             Evaluation.of(m, tt.test().subset(0, Math.min(tt.test().size(), 2 * batch)), batch); // JIT warm-up
-            e = Evaluation.of(m, tt.test(), batch);
+            ProgressBar bar = new ProgressBar(System.err);
+            e = Evaluation.of(m, tt.test(), batch, (done, total) -> bar.update("evaluate", done, total));
             m.useWorkers(Workers.single());
         }
         System.out.printf("%s (%s, %,d parameters, %,d non-zero): test accuracy %.2f%%, loss %.4f, %,d images in %.2f s (%,.0f images/s, %d threads)%n",

@@ -8,6 +8,7 @@ import dev.secateur.nn.compressed.CompressedModelFile;
 import dev.secateur.nn.compressed.CompressionHistory;
 import dev.secateur.nn.compressed.CompressionStep;
 import dev.secateur.prune.mask.ModelPruner;
+import dev.secateur.prune.pipeline.CompressionPipeline;
 import dev.secateur.prune.quant.ActivationCalibrator;
 import dev.secateur.prune.quant.ActivationRange;
 import dev.secateur.prune.quant.ModelQuantizer;
@@ -37,35 +38,49 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "output model file") Path out;
     @Option(names = "--calibration-batches", defaultValue = "8", description = "training batches of 64 used to calibrate activation ranges (default ${DEFAULT-VALUE})")
     int calibrationBatches;
-    @Option(names = "--percentile", defaultValue = "99.99", description = "activation range percentile (100 = min/max) (default ${DEFAULT-VALUE})")
+    @Option(names = "--percentile", defaultValue = "99.99", description = "activation range percentile, in (0, 100] (100 = min/max) (default ${DEFAULT-VALUE})")
     double percentile;
     @picocli.CommandLine.Mixin DataOption data;
     @Option(names = "--json", description = "write the result as JSON to this file") Path json;
-    @Option(names = "--latency", description = "also measure predict latency at batch 1 and 64") boolean latency;
+    @Option(names = "--latency", description = "also measure predict latency at batch 1 and 64 (median and quartiles)") boolean latency;
 
     @Override public Integer call() {
         return CliErrors.run(verbose, this::quantize);
     }
 
     private int quantize() throws IOException {
+        if (calibrationBatches < 1 || calibrationBatches > 10_000) {
+            throw new IllegalArgumentException("--calibration-batches must be in [1, 10000], got " + calibrationBatches);
+        }
+        if (!(percentile > 0 && percentile <= 100)) throw new IllegalArgumentException("--percentile must be in (0, 100], got " + percentile);
+        OutputCheck.writable(out, "--out");
+        OutputCheck.writable(json, "--json");
+        data.check();
         CompressedModelFile.Loaded loaded = CompressedModelFile.load(model);
         Model m = loaded.model();
         ModelPruner.masksFromZeros(m);
         CompressionHistory history = loaded.history();
         TrainTest tt = data.load(m.inputShape(), System.err);
-        DatasetEvaluator evaluator = new DatasetEvaluator(tt.test());
+        CompressionPipeline.checkData(m, tt);
+        ProgressBar bar = new ProgressBar(System.err);
+        DatasetEvaluator evaluator = new DatasetEvaluator(tt.test()).withProgress(bar::update);
         if (loaded.int8()) System.err.println("note: " + model + " is already int8; re-quantizing is exact and changes nothing");
         double before = evaluator.accuracy(m);
+        if (history.original() == null && history.isEmpty() && ModelPruner.density(m) >= 1.0 - 1e-9 && !loaded.int8()) {
+            history.recordOriginal(CompressionPipeline.describeOriginal(m, before));
+        }
         Map<String, QuantizationError> errors = new ModelQuantizer().quantize(m);
         double after = evaluator.accuracy(m);
         List<Tensor> batches = new ArrayList<>();
         for (Batch b : Batcher.sequential(tt.train(), 64).epoch(0)) {
             if (batches.size() >= calibrationBatches) break;
             batches.add(b.images().copy());
+            bar.update("calibration data", batches.size(), calibrationBatches);
         }
         ActivationCalibrator cal = percentile >= 100 ? ActivationCalibrator.minMax()
                 : new ActivationCalibrator(ActivationCalibrator.Method.PERCENTILE, percentile, 1 << 18);
         Map<String, ActivationRange> ranges = new ModelQuantizer().calibrate(m, batches, cal);
+        bar.clear();
         if (!loaded.int8()) history.add(new CompressionStep("quantize", "", "int8-per-channel", "", "", Double.NaN, ModelPruner.density(m), before, after));
         CompressedModelFile.save(m, history, true, loaded.training(), out);
         System.err.printf("accuracy %.2f%% -> %.2f%% after int8 (%+.2f pp)%n", 100 * before, 100 * after, 100 * (after - before));

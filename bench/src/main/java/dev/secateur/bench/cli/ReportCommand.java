@@ -3,6 +3,7 @@ package dev.secateur.bench.cli;
 import dev.secateur.datasets.TrainTest;
 import dev.secateur.nn.Model;
 import dev.secateur.nn.compressed.CompressedModelFile;
+import dev.secateur.prune.pipeline.CompressionPipeline;
 import dev.secateur.prune.report.CompressionReport;
 import dev.secateur.prune.schedule.DatasetEvaluator;
 import picocli.CommandLine.Command;
@@ -32,10 +33,14 @@ public final class ReportCommand implements Callable<Integer> {
     }
 
     private int report() throws IOException {
+        OutputCheck.writable(json, "--json");
+        data.check();
         CompressedModelFile.Loaded loaded = CompressedModelFile.load(model);
         Model m = loaded.model();
         TrainTest tt = data.load(m.inputShape(), System.err);
-        double acc = noAccuracy ? Double.NaN : new DatasetEvaluator(tt.test()).accuracy(m);
+        CompressionPipeline.checkData(m, tt);
+        ProgressBar bar = new ProgressBar(System.err);
+        double acc = noAccuracy ? Double.NaN : new DatasetEvaluator(tt.test()).withProgress(bar::update).accuracy(m);
         CompressionReport report = PruneCommand.report(m, model, acc, loaded.history(), tt, !noLatency);
         System.out.println(model + " (" + m.architecture() + (loaded.int8() ? ", int8 weights" : "") + ", "
                 + loaded.history().steps().size() + " compression step(s))");

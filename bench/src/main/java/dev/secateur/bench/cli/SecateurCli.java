@@ -6,6 +6,11 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code secateur} command line. */
 @Command(name = "secateur", mixinStandardHelpOptions = true, version = "secateur 0.1.0",
         description = "Train, prune, quantize and run small neural networks on the CPU (Vector API).",
+        scope = CommandLine.ScopeType.INHERIT, exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done (or nothing to do: the model already meets the target)",
+                "1:internal error (a bug or out of memory; --verbose prints the stack trace)",
+                "2:bad input: an option value, a model file or a data set (one 'error:' line says which)",
+                "3:stopped by a guard rail: accuracy budget broken (rolled back to the last good step), target not reached, or a layer would be emptied"},
         subcommands = {DemoCommand.class,
                 TrainCommand.class,
                 EvalCommand.class,
@@ -27,7 +32,14 @@ public final class SecateurCli implements Runnable {
             org.openjdk.jmh.Main.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
-        int code = new CommandLine(new SecateurCli()).execute(args);
+        int code = commandLine().execute(args);
         System.exit(code);
+    }
+
+    /** The command line with its error convention: usage errors are one {@code error:} line, exit code 2. */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new SecateurCli());
+        cl.setParameterExceptionHandler(CliErrors::usageError);
+        return cl;
     }
 }

@@ -4,6 +4,10 @@ import dev.secateur.datasets.TrainTest;
 import dev.secateur.nn.Model;
 import dev.secateur.nn.compressed.CompressedModelFile;
 import dev.secateur.prune.mask.ModelPruner;
+import dev.secateur.prune.pipeline.CompressionPipeline;
+import dev.secateur.prune.pipeline.PlanFile;
+import dev.secateur.prune.pipeline.Target;
+import dev.secateur.prune.schedule.Evaluator;
 import dev.secateur.prune.schedule.DatasetEvaluator;
 import dev.secateur.prune.schedule.GradientAccumulator;
 import dev.secateur.prune.scoring.Criterion;
@@ -38,8 +42,10 @@ public final class SensitivityCommand implements Callable<Integer> {
     @Option(names = "--compression", description = "plan per-layer densities for this weight compression (weights / kept)") Double compression;
     @Option(names = "--flops-reduction", description = "plan per-layer densities removing this fraction of dense/conv FLOPs, e.g. 0.4") Double flopsReduction;
     @Option(names = "--test-limit", description = "evaluate on the first N test images only (faster)") Integer testLimit;
-    @Option(names = "--seed", defaultValue = "1") long seed;
+    @Option(names = "--seed", defaultValue = "1", description = "random-criterion seed (default ${DEFAULT-VALUE})") long seed;
     @picocli.CommandLine.Mixin DataOption data;
+    @Option(names = "--out", description = "write the planned per-layer densities to this plan file (for `secateur prune --plan FILE`); "
+            + "needs --compression or --flops-reduction") Path out;
     @Option(names = "--json", description = "write the result as JSON to this file") Path json;
 
     @Override public Integer call() {
@@ -47,17 +53,42 @@ public final class SensitivityCommand implements Callable<Integer> {
     }
 
     private int sensitivity() throws IOException {
+        // every option before anything is read
+        Criterion c = Criterion.parse(criterion);
+        Granularity g = Granularity.parse(granularity);
+        if (sparsities.length == 0 || sparsities.length > 100) throw new IllegalArgumentException("--sparsities needs 1 to 100 values");
+        for (double s : sparsities) if (!(s > 0 && s < 1)) throw new IllegalArgumentException("--sparsities must each be in (0, 1), got " + s);
+        if (compression != null && flopsReduction != null) throw new IllegalArgumentException("give only one of --compression and --flops-reduction");
+        if (compression != null) new Target.Compression(compression);
+        if (flopsReduction != null) new Target.FlopsReduction(flopsReduction);
+        if (out != null && compression == null && flopsReduction == null) throw new IllegalArgumentException("--out needs --compression or --flops-reduction to plan for");
+        if (testLimit != null && testLimit < 1) throw new IllegalArgumentException("--test-limit must be >= 1, got " + testLimit);
+        OutputCheck.writable(out, "--out");
+        OutputCheck.writable(json, "--json");
+        data.check();
         CompressedModelFile.Loaded loaded = CompressedModelFile.load(model);
         Model m = loaded.model();
         TrainTest tt = data.load(m.inputShape(), System.err);
+        CompressionPipeline.checkData(m, tt);
+        CompressionPipeline.criterionNotes(c, g).forEach(System.err::println);
         if (testLimit != null) System.err.println("evaluating on the first " + testLimit + " test images");
         java.util.Arrays.sort(sparsities);
         DatasetEvaluator ev = new DatasetEvaluator(PruneCommand.limit(tt.test(), testLimit));
-        Criterion c = Criterion.parse(criterion);
+        ProgressBar bar = new ProgressBar(System.err);
+        long evaluations = 2L + (long) PrunableLayer.findAll(m).size() * sparsities.length;
+        long[] done = {0};
+        Evaluator counted = model -> {
+            double a = ev.accuracy(model);
+            bar.update("sensitivity", ++done[0], evaluations);
+            return a;
+        };
         ModelPruner pruner = new ModelPruner(c.needsGradients() ? new GradientAccumulator(tt.train(), 64, 16) : null);
-        double base = ev.accuracy(m);
-        List<SensitivityCurve> curves = new SensitivityAnalysis(c, Granularity.parse(granularity), seed)
-                .run(m, sparsities, ev, pruner, System.out::println);
+        double base = counted.accuracy(m);
+        List<SensitivityCurve> curves = new SensitivityAnalysis(c, g, seed).run(m, sparsities, counted, pruner, line -> {
+            bar.clear();
+            System.out.println(line);
+        });
+        bar.clear();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("input", model.toString());
         result.put("data", tt.source() + (testLimit != null ? " (first " + testLimit + " test images)" : ""));
@@ -76,8 +107,14 @@ public final class SensitivityCommand implements Callable<Integer> {
             }
             String arg = plan.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
             System.out.println("planned per-layer densities: " + arg);
-            System.out.println("use: secateur prune " + model + " --criterion " + c.cliName() + " --granularity " + granularity
-                    + " --layer-density " + arg + " ...");
+            if (out != null) {
+                new PlanFile(model.toString(), c.cliName(), g.toString(), plan).write(out);
+                System.out.println("wrote plan " + out);
+                System.out.println("use: secateur prune " + model + " --plan " + out + " --out pruned.safetensors");
+            } else {
+                System.out.println("use: secateur prune " + model + " --criterion " + c.cliName() + " --granularity " + g
+                        + " --layer-density " + arg + " --out pruned.safetensors");
+            }
             result.put("plan", plan);
         }
         PruneCommand.writeJson(json, result);

@@ -31,21 +31,20 @@ import java.util.concurrent.Callable;
 public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "lenet300, lenet5, vgg, resnet8, resnet14")
     String model;
-    @Option(names = "--epochs", defaultValue = "10") int epochs;
+    @Option(names = "--epochs", defaultValue = "10", description = "training epochs (default ${DEFAULT-VALUE})") int epochs;
     @Option(names = "--out", required = true, description = "output model file (.safetensors)") Path out;
     @picocli.CommandLine.Mixin DataOption data;
-    @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "fashion-mnist or cifar10") String dataset;
-    @Option(names = "--seed", defaultValue = "1") long seed;
-    @Option(names = "--batch", defaultValue = "64") int batch;
-    @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd (Nesterov momentum) or adam") String optimizer;
+    @Option(names = "--seed", defaultValue = "1", description = "initialization and shuffling seed (default ${DEFAULT-VALUE})") long seed;
+    @Option(names = "--batch", defaultValue = "64", description = "batch size (default ${DEFAULT-VALUE})") int batch;
+    @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd (Nesterov momentum) or adam (default ${DEFAULT-VALUE})") String optimizer;
     @Option(names = "--lr", description = "peak learning rate (default 0.05 for sgd, 0.001 for adam)") Double lr;
-    @Option(names = "--momentum", defaultValue = "0.9") double momentum;
-    @Option(names = "--weight-decay", defaultValue = "5e-4") double weightDecay;
-    @Option(names = "--schedule", defaultValue = "cosine", description = "cosine (with --warmup epochs), step (x0.1 every --step epochs) or constant")
+    @Option(names = "--momentum", defaultValue = "0.9", description = "sgd momentum, in [0, 1) (default ${DEFAULT-VALUE})") double momentum;
+    @Option(names = "--weight-decay", defaultValue = "5e-4", description = "L2 weight decay (default ${DEFAULT-VALUE})") double weightDecay;
+    @Option(names = "--schedule", defaultValue = "cosine", description = "cosine (with --warmup epochs), step (x0.1 every --step epochs) or constant (default ${DEFAULT-VALUE})")
     String schedule;
-    @Option(names = "--warmup", defaultValue = "0") double warmup;
-    @Option(names = "--step", defaultValue = "10") int step;
-    @Option(names = "--augment", description = "random shifts of up to N pixels (0 = none)", defaultValue = "0") int augment;
+    @Option(names = "--warmup", defaultValue = "0", description = "linear warm-up epochs of the cosine schedule (default ${DEFAULT-VALUE})") double warmup;
+    @Option(names = "--step", defaultValue = "10", description = "step schedule: epochs between x0.1 decays (default ${DEFAULT-VALUE})") int step;
+    @Option(names = "--augment", description = "random shifts of up to N pixels (0 = none) (default ${DEFAULT-VALUE})", defaultValue = "0") int augment;
     @Option(names = "--flip", description = "random horizontal flips") boolean flip;
     @Option(names = "--threads", description = "worker threads (default: all processors)") Integer threads;
     @Option(names = "--json", description = "write the result as JSON to this file") Path json;
@@ -56,12 +55,22 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private Integer train() throws Exception {
-        Shape input = switch (dataset) {
-            case "fashion-mnist" -> Models.FASHION_MNIST;
-            case "cifar10" -> Models.CIFAR10;
-            default -> throw new IllegalArgumentException("unknown --dataset '" + dataset + "' (fashion-mnist or cifar10)");
-        };
-        if (epochs < 1 || batch < 1) throw new IllegalArgumentException("--epochs and --batch must be >= 1");
+        String dataset = data.dataset == null ? "fashion-mnist" : data.dataset;
+        data.check();
+        Shape input = dataset.equals("cifar10") ? Models.CIFAR10 : Models.FASHION_MNIST;
+        if (epochs < 1 || epochs > 10_000) throw new IllegalArgumentException("--epochs must be in [1, 10000], got " + epochs);
+        if (batch < 1 || batch > 65_536) throw new IllegalArgumentException("--batch must be in [1, 65536], got " + batch);
+        if (!(warmup >= 0 && warmup < epochs)) throw new IllegalArgumentException("--warmup must be in [0, --epochs), got " + warmup);
+        if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("--momentum must be in [0, 1), got " + momentum);
+        if (!(weightDecay >= 0 && weightDecay < 1)) throw new IllegalArgumentException("--weight-decay must be in [0, 1), got " + weightDecay);
+        if (lr != null && !(lr > 0 && lr <= 10)) throw new IllegalArgumentException("--lr must be in (0, 10], got " + lr);
+        if (step < 1) throw new IllegalArgumentException("--step must be >= 1, got " + step);
+        if (augment < 0 || augment > 8) throw new IllegalArgumentException("--augment must be in [0, 8], got " + augment);
+        if (threads != null && (threads < 1 || threads > 1024)) throw new IllegalArgumentException("--threads must be in [1, 1024], got " + threads);
+        if (!List.of("sgd", "adam").contains(optimizer)) throw new IllegalArgumentException("unknown --optimizer '" + optimizer + "' (sgd or adam)");
+        if (!List.of("cosine", "step", "constant").contains(schedule)) throw new IllegalArgumentException("unknown --schedule '" + schedule + "' (cosine, step or constant)");
+        OutputCheck.writable(out, "--out");
+        OutputCheck.writable(json, "--json");
         TrainTest tt = data.load(input, System.out);
         Model m = Models.byName(model, input, seed);
         double peak = lr != null ? lr : optimizer.equals("adam") ? 1e-3 : 0.05;
@@ -131,7 +140,7 @@ public final class TrainCommand implements Callable<Integer> {
     private List<String> commandLine() {
         List<String> a = new java.util.ArrayList<>(List.of("--model", model, "--epochs", "" + epochs, "--out", out.toString()));
         if (data.dir != null) a.addAll(List.of("--data", data.dir.toString()));
-        if (!dataset.equals("fashion-mnist")) a.addAll(List.of("--dataset", dataset));
+        if (data.dataset != null && !data.dataset.equals("fashion-mnist")) a.addAll(List.of("--dataset", data.dataset));
         a.addAll(List.of("--seed", "" + seed, "--batch", "" + batch, "--optimizer", optimizer));
         if (lr != null) a.addAll(List.of("--lr", "" + lr));
         a.addAll(List.of("--momentum", "" + momentum, "--weight-decay", "" + weightDecay, "--schedule", schedule));

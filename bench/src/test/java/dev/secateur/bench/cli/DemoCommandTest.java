@@ -63,7 +63,7 @@ class DemoCommandTest {
     @Test void gradualScheduleWithSgdReachesTwelveTimesInOneFineTune() throws Exception {
         Path out = dir.resolve("agp.safetensors"), json = dir.resolve("agp.json");
         CliRun r = run("demo", "--sample", "--schedule", "agp:4", "--agp-ramp", "0.5", "--finetune-epochs", "1", "--optimizer", "sgd",
-                "--lr", "0.01", "--no-int8", "--latency-ms", "5", "--out", out.toString(), "--json", json.toString());
+                "--lr", "0.01", "--no-int8", "--latency-ms", "5", "--accuracy-budget", "none", "--out", out.toString(), "--json", json.toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("gradual pruning") && r.out().contains("SGD momentum"), r.out());
         assertTrue(r.err().contains("agp: event 4/4"), "all pruning events ran inside the fine-tune: " + r.err());

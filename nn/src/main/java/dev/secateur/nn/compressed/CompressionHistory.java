@@ -15,6 +15,7 @@ public final class CompressionHistory {
     public static final String METADATA_KEY = "secateur.compression";
 
     private final List<CompressionStep> steps = new ArrayList<>();
+    private OriginalModel original;
 
     public CompressionHistory() {}
 
@@ -23,6 +24,21 @@ public final class CompressionHistory {
     }
 
     public List<CompressionStep> steps() { return List.copyOf(steps); }
+
+    /** The dense model the steps started from, or null when not recorded (older files). */
+    public OriginalModel original() { return original; }
+
+    /** Records the dense model the steps start from (kept when one is already recorded). */
+    public void recordOriginal(OriginalModel o) {
+        if (original == null) original = o;
+    }
+
+    /** A copy (steps and original). */
+    public CompressionHistory copy() {
+        CompressionHistory h = new CompressionHistory(steps);
+        h.original = original;
+        return h;
+    }
 
     public void add(CompressionStep s) { steps.add(s); }
 
@@ -44,11 +60,13 @@ public final class CompressionHistory {
 
     /** Test accuracy before the first step (the dense model's), or NaN. */
     public double denseAccuracy() {
-        return steps.isEmpty() ? Double.NaN : steps.get(0).accuracyBefore();
+        if (!steps.isEmpty() && Double.isFinite(steps.get(0).accuracyBefore())) return steps.get(0).accuracyBefore();
+        return original == null ? Double.NaN : original.accuracy();
     }
 
     public String toJson() {
         List<Object> list = new ArrayList<>();
+        if (original != null) list.add(original.toTree());
         for (CompressionStep s : steps) list.add(s.toTree());
         return Json.write(list);
     }
@@ -59,7 +77,14 @@ public final class CompressionHistory {
         if (json == null || json.isBlank()) return h;
         Object tree = Json.parse(json);
         if (!(tree instanceof List<?> list)) throw new IllegalArgumentException("compression history must be a JSON array");
-        for (Object o : list) h.add(CompressionStep.fromTree(o));
+        for (Object o : list) {
+            if (o instanceof java.util.Map<?, ?> m && OriginalModel.KIND.equals(m.get("kind"))) {
+                if (h.original != null || !h.steps.isEmpty()) throw new IllegalArgumentException("compression history: the original model entry must come first, once");
+                h.original = OriginalModel.fromTree(m);
+            } else {
+                h.add(CompressionStep.fromTree(o));
+            }
+        }
         return h;
     }
 }

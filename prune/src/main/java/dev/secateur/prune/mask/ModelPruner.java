@@ -61,13 +61,29 @@ public final class ModelPruner {
             NmPruner p = new NmPruner(plan.criterion(), nm, plan.seed());
             for (PrunableLayer l : included) masks.add(p.prune(l.view()));
         } else if (plan.scope() == Scope.GLOBAL) {
+            // Layers with their own target are pruned alone to it; one threshold runs over the rest.
             long keepTotal = Math.round(plan.density() * total);
-            long includedSize = total - excludedSize(layers, plan);
-            long targetPruned = Math.max(0, includedSize - Math.max(0, keepTotal - excludedKept));
+            double fixedKept = excludedKept;
+            long restSize = 0;
             List<LayerWeights> views = new ArrayList<>();
-            for (PrunableLayer l : included) views.add(l.view());
-            masks = new GlobalPruner(plan.criterion(), plan.granularity(), plan.seed(), plan.caps(), java.util.Map.of(), java.util.Set.of())
-                    .pruneWeights(views, targetPruned);
+            for (PrunableLayer l : included) {
+                Double own = plan.perLayer().get(l.name());
+                if (own != null) fixedKept += own * l.size();
+                else {
+                    restSize += l.size();
+                    views.add(l.view());
+                }
+            }
+            long targetPruned = Math.max(0, restSize - Math.max(0, Math.round(keepTotal - fixedKept)));
+            java.util.Iterator<LayerMask> rest = views.isEmpty() ? java.util.Collections.emptyIterator()
+                    : new GlobalPruner(plan.criterion(), plan.granularity(), plan.seed(), plan.caps(), java.util.Map.of(), java.util.Set.of())
+                            .pruneWeights(views, targetPruned).iterator();
+            MagnitudePruner p = new MagnitudePruner(plan.criterion(), plan.granularity(), plan.seed());
+            masks = new ArrayList<>();
+            for (PrunableLayer l : included) {
+                Double own = plan.perLayer().get(l.name());
+                masks.add(own != null ? p.prune(l.view(), 1.0 - own) : rest.next());
+            }
         } else {
             masks = new ArrayList<>();
             // Layer scope: layers without their own target carry the rest of the reduction, each
@@ -80,6 +96,7 @@ public final class ModelPruner {
                 else freeSize += l.size();
             }
             double uniform = freeSize == 0 ? 1.0 : Math.max(0, Math.min(1, (plan.density() * total - fixedKept) / freeSize));
+            uniform = Math.max(uniform, plan.caps().minDensity()); // the floor holds in both scopes
             MagnitudePruner p = new MagnitudePruner(plan.criterion(), plan.granularity(), plan.seed());
             java.util.Map<PrunableLayer, LayerMask> tied = plan.granularity() instanceof Granularity.Filter
                     ? TiedFilterPruner.masks(model, included, plan, uniform) : java.util.Map.of();
@@ -121,12 +138,6 @@ public final class ModelPruner {
         if (p.maskArray() == null) java.util.Arrays.fill(m, 1f);
         for (int i = 0; i < keep.length; i++) if (keep[i] == 0f) m[i] = 0f;
         p.setMask(dev.secateur.tensor.Tensor.wrap(m, keep.length));
-    }
-
-    private static long excludedSize(List<PrunableLayer> layers, PruningPlan plan) {
-        long s = 0;
-        for (PrunableLayer l : layers) if (plan.excluded().contains(l.name())) s += l.size();
-        return s;
     }
 
     /**

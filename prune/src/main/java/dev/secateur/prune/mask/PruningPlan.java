@@ -14,9 +14,9 @@ import java.util.Set;
  * @param scope       per-layer or global threshold
  * @param density     target kept fraction of all prunable weights of the model, excluded layers
  *                    included (so {@code 1/12} means "12× fewer weights" overall)
- * @param perLayer    per-layer target densities overriding the uniform one (layer scope only;
- *                    may be empty)
- * @param caps        default density caps for global scope
+ * @param perLayer    per-layer target densities, in both scopes: the named layers are pruned to
+ *                    them, the others share the rest of the model-wide target (may be empty)
+ * @param caps        density caps: the floor holds in both scopes, the ceiling under global scope
  * @param excluded    layers never pruned
  * @param seed        seed of the random criterion
  */

@@ -3,7 +3,9 @@ package dev.secateur.prune.report;
 import dev.secateur.nn.Layer;
 import dev.secateur.nn.Model;
 import dev.secateur.nn.compressed.CompressionHistory;
+import dev.secateur.nn.compressed.CompressedModelFile;
 import dev.secateur.nn.compressed.CompressionStep;
+import dev.secateur.nn.compressed.OriginalModel;
 import dev.secateur.nn.layers.Conv2d;
 import dev.secateur.nn.layers.Dense;
 import dev.secateur.nn.layers.ResidualBlock;
@@ -27,14 +29,45 @@ import java.util.Map;
  * @param sizeBytesDense bytes of the same model as a dense float32 file
  * @param testAccuracy   test accuracy (NaN if not measured)
  * @param denseAccuracy  the dense model's accuracy (from the history, else NaN)
- * @param latencyMs1     median predict latency at batch 1 (NaN if not measured)
- * @param latencyMs64    median predict latency at batch 64 (NaN if not measured)
+ * @param latency1       predict latency at batch 1 ({@link Latency#NONE} if not measured)
+ * @param latency64      predict latency at batch 64
  * @param data           which data the accuracy was measured on
- * @param history        the compression history
+ * @param history        the compression history; its {@link OriginalModel}, when recorded, is
+ *                       the baseline of every ratio (not the model as it is now)
  */
 public record CompressionReport(String model, List<LayerFootprint> layers, long paramsTotal, long paramsNonZero,
                                 long sizeBytes, long sizeBytesDense, double testAccuracy, double denseAccuracy,
-                                double latencyMs1, double latencyMs64, String data, CompressionHistory history) {
+                                Latency latency1, Latency latency64, String data, CompressionHistory history) {
+
+    public CompressionReport {
+        latency1 = latency1 == null ? Latency.NONE : latency1;
+        latency64 = latency64 == null ? Latency.NONE : latency64;
+    }
+
+    /**
+     * The report of {@code m} as saved in a file of {@code fileBytes}; the dense baseline comes
+     * from the history's original model when recorded, else from {@code m} itself.
+     */
+    public static CompressionReport of(Model m, long fileBytes, double accuracy, CompressionHistory history, String data,
+                                       Latency latency1, Latency latency64) {
+        OriginalModel o = history.original();
+        long denseBytes = o != null && o.denseBytes() > 0 ? o.denseBytes() : CompressedModelFile.denseBytes(m);
+        return new CompressionReport(m.architecture(), footprints(m), m.parameterCount(), m.nonZeroCount(), fileBytes, denseBytes,
+                accuracy, history.denseAccuracy(), latency1, latency64, data, history);
+    }
+
+    /** Median latency at batch 1 in ms (NaN if not measured). */
+    public double latencyMs1() { return latency1.medianMs(); }
+
+    /** Median latency at batch 64 in ms (NaN if not measured). */
+    public double latencyMs64() { return latency64.medianMs(); }
+
+    /** Kept fraction of the original dense model's prunable weights (compaction counts as pruning). */
+    public double densityVsOriginal() {
+        OriginalModel o = history.original();
+        long nz = layers.stream().mapToLong(LayerFootprint::weightsNonZero).sum();
+        return o == null || o.prunableWeights() == 0 ? layerDensity() : (double) nz / o.prunableWeights();
+    }
 
     /** Footprints of every dense and conv layer of {@code model} (residual blocks included). */
     public static List<LayerFootprint> footprints(Model model) {
@@ -73,8 +106,13 @@ public record CompressionReport(String model, List<LayerFootprint> layers, long 
 
     public long flops() { return layers.stream().mapToLong(LayerFootprint::flopsEffective).sum(); }
 
-    /** Kept fraction of dense/conv weights. */
+    /** Kept fraction of the original dense model's prunable weights when recorded, else {@link #layerDensity()}. */
     public double density() {
+        return densityVsOriginal();
+    }
+
+    /** Kept fraction of the dense/conv weights the model has now. */
+    public double layerDensity() {
         long w = layers.stream().mapToLong(LayerFootprint::weights).sum();
         long nz = layers.stream().mapToLong(LayerFootprint::weightsNonZero).sum();
         return w == 0 ? 1.0 : (double) nz / w;
@@ -99,8 +137,23 @@ public record CompressionReport(String model, List<LayerFootprint> layers, long 
         m.put("bytes_sparse_int8", layers.stream().mapToLong(LayerFootprint::bytesSparseInt8).sum());
         m.put("flops", flops());
         m.put("flops_dense", flopsDense());
-        m.put("latency_ms_batch1", num(latencyMs1));
-        m.put("latency_ms_batch64", num(latencyMs64));
+        m.put("latency_ms_batch1", num(latencyMs1()));
+        m.put("latency_ms_batch64", num(latencyMs64()));
+        m.put("latency_batch1", latencyTree(latency1));
+        m.put("latency_batch64", latencyTree(latency64));
+        OriginalModel o = history.original();
+        if (o != null) {
+            Map<String, Object> orig = new LinkedHashMap<>();
+            orig.put("architecture", o.architecture());
+            orig.put("params", o.params());
+            orig.put("prunable_weights", o.prunableWeights());
+            orig.put("flops", o.flops());
+            orig.put("dense_bytes", o.denseBytes());
+            orig.put("accuracy", num(o.accuracy()));
+            m.put("original", orig);
+            m.put("compression_vs_original", densityVsOriginal() == 0 ? null : 1 / densityVsOriginal());
+            m.put("flops_reduction_vs_original", o.flops() == 0 ? null : 1.0 - (double) flops() / o.flops());
+        }
         List<Object> ls = new ArrayList<>();
         for (LayerFootprint f : layers) ls.add(f.toTree());
         m.put("layers", ls);
@@ -122,15 +175,45 @@ public record CompressionReport(String model, List<LayerFootprint> layers, long 
         sb.append(String.format("total: params %d, non-zero %d, weight density %.2f%% (%.1fx), FLOPs %d of %d dense (%.1f%%)%n",
                 paramsTotal, paramsNonZero, 100 * density(), 1 / Math.max(density(), 1e-12), flops(), flopsDense(),
                 100.0 * flops() / Math.max(1, flopsDense())));
-        sb.append(String.format("size on disk: %d bytes (dense float32 file: %d bytes, %.1fx smaller)%n", sizeBytes, sizeBytesDense,
-                (double) sizeBytesDense / Math.max(1, sizeBytes)));
+        OriginalModel o = history.original();
+        sb.append(String.format("size on disk: %d bytes (%s dense float32 file: %d bytes, %.1fx smaller)%n", sizeBytes,
+                o != null ? "the original" : "as a", sizeBytesDense, (double) sizeBytesDense / Math.max(1, sizeBytes)));
+        if (o != null) {
+            long nz = layers.stream().mapToLong(LayerFootprint::weightsNonZero).sum();
+            sb.append(String.format("vs the original dense %s: weights %d -> %d non-zero (%.1fx compression), params %d -> %d, FLOPs %d -> %d (%.1f%% fewer)%n",
+                    o.architecture(), o.prunableWeights(), nz, 1 / Math.max(densityVsOriginal(), 1e-12), o.params(), paramsTotal, o.flops(), flops(),
+                    o.flops() == 0 ? 0.0 : 100.0 * (1.0 - (double) flops() / o.flops())));
+        }
+        List<CompressionStep> steps = history.steps();
+        if (!steps.isEmpty()) {
+            CompressionStep last = steps.getLast();
+            double before = steps.size() > 1 && Double.isFinite(steps.get(steps.size() - 2).density()) ? steps.get(steps.size() - 2).density() : 1.0;
+            sb.append(String.format("since the last step (%s%s): density %.2f%% -> %.2f%%, accuracy %s -> %s%n", last.kind(),
+                    last.schedule().isEmpty() ? "" : " " + last.schedule(), 100 * before, 100 * last.density(),
+                    pct(last.accuracyBefore()), pct(last.accuracyAfter())));
+        }
         if (Double.isFinite(testAccuracy)) {
             sb.append(String.format("test accuracy: %.2f%%", 100 * testAccuracy));
             if (Double.isFinite(denseAccuracy)) sb.append(String.format(" (dense %.2f%%, drop %.2f pp)", 100 * denseAccuracy, 100 * (denseAccuracy - testAccuracy)));
             sb.append(" on ").append(data).append('\n');
         }
-        if (Double.isFinite(latencyMs1)) sb.append(String.format("latency: %.3f ms at batch 1, %.3f ms at batch 64%n", latencyMs1, latencyMs64));
+        if (latency1.measured()) sb.append("latency batch 1: ").append(latency1.describe()).append('\n');
+        if (latency64.measured()) sb.append("latency batch 64: ").append(latency64.describe()).append('\n');
         return sb.toString();
+    }
+
+    private static String pct(double f) {
+        return Double.isFinite(f) ? String.format("%.2f%%", 100 * f) : "-";
+    }
+
+    private static Object latencyTree(Latency l) {
+        if (!l.measured()) return null;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("median_ms", l.medianMs());
+        m.put("q1_ms", l.q1Ms());
+        m.put("q3_ms", l.q3Ms());
+        m.put("calls", l.calls());
+        return m;
     }
 
     private static Object num(double d) { return Double.isFinite(d) ? d : null; }

@@ -21,6 +21,16 @@ public final class LatencyProbe {
 
     /** The same for any predictor of one-sample shape {@code input} (e.g. a compiled model). */
     public static double medianMillis(Shape input, int batch, long budgetMillis, Consumer<Tensor> predict) {
+        return measure(input, batch, budgetMillis, predict).medianMs();
+    }
+
+    /** Median and quartiles of a model's predict calls. */
+    public static Latency measure(Model model, int batch, long budgetMillis) {
+        return measure(model.inputShape(), batch, budgetMillis, model::predict);
+    }
+
+    /** Median and quartiles of the timed calls of any predictor of one-sample shape {@code input}. */
+    public static Latency measure(Shape input, int batch, long budgetMillis, Consumer<Tensor> predict) {
         int[] dims = new int[input.rank() + 1];
         dims[0] = batch;
         System.arraycopy(input.toArray(), 0, dims, 1, input.rank());
@@ -40,6 +50,6 @@ public final class LatencyProbe {
         }
         double[] t = Arrays.copyOf(times, n);
         Arrays.sort(t);
-        return t[n / 2];
+        return new Latency(t[n / 2], t[n / 4], t[(3 * n) / 4], n);
     }
 }

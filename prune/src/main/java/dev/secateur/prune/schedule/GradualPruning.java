@@ -20,14 +20,27 @@ import java.util.function.Consumer;
  * @param epochs       training epochs in total (>= 1)
  * @param events       pruning events n (>= 1)
  * @param rampFraction fraction of the training steps over which the sparsity ramps, in (0, 1]
+ * @param accuracyBudget allowed drop below the dense accuracy in percentage points (NaN = no
+ *                       limit); a run that ends beyond it is rolled back to the model it
+ *                       started from (the last state within the budget)
  */
-public record GradualPruning(int epochs, int events, double rampFraction) {
+public record GradualPruning(int epochs, int events, double rampFraction, double accuracyBudget) implements PruningSchedule {
 
     public GradualPruning {
         if (epochs < 1) throw new IllegalArgumentException("gradual pruning needs >= 1 training epoch, got " + epochs);
         if (events < 1) throw new IllegalArgumentException("gradual pruning needs >= 1 pruning event, got " + events);
         if (!(rampFraction > 0 && rampFraction <= 1)) throw new IllegalArgumentException("ramp fraction must be in (0, 1], got " + rampFraction);
+        if (accuracyBudget < 0) throw new IllegalArgumentException("accuracy budget must be >= 0 percentage points, got " + accuracyBudget);
     }
+
+    /** Without an accuracy budget. */
+    public GradualPruning(int epochs, int events, double rampFraction) {
+        this(epochs, events, rampFraction, Double.NaN);
+    }
+
+    @Override public String spec() { return "agp:" + events; }
+
+    @Override public boolean trainsOnce() { return true; }
 
     /** Sparsity at event k of n (k = 0 .. n), from s_i to s_f along the cubic. */
     public static double sparsityAt(int k, int n, double initial, double target) {
@@ -51,7 +64,7 @@ public record GradualPruning(int epochs, int events, double rampFraction) {
     }
 
     /** As above, with a given pruner (e.g. one with a gradient source for Taylor scores). */
-    public PruningOutcome run(Model model, PruningPlan plan, CompressionHistory history, FineTuner tuner,
+    @Override public PruningOutcome run(Model model, PruningPlan plan, CompressionHistory history, FineTuner tuner,
                               Evaluator evaluator, Consumer<String> log, ModelPruner pruner) {
         double start = ModelPruner.density(model);
         double accNow = evaluator.accuracy(model);
@@ -69,6 +82,7 @@ public record GradualPruning(int epochs, int events, double rampFraction) {
         double si = 1 - start, sf = 1 - plan.density();
         java.util.Map<String, Double> layerStart = new java.util.HashMap<>();
         for (PrunableLayer l : PrunableLayer.findAll(model)) layerStart.put(l.name(), l.weight().nonZeros() / (double) Math.max(1, l.size()));
+        ModelSnapshot startPoint = ModelSnapshot.of(model);
         // Event 0 happens before the first step so training starts on the first mask.
         pruner.apply(model, at(plan, 1, si, sf, layerStart));
         int[] done = {1};
@@ -85,8 +99,23 @@ public record GradualPruning(int epochs, int events, double rampFraction) {
             done[0]++;
             pruner.apply(model, at(plan, done[0], si, sf, layerStart));
         }
+        String emptied = EmptyLayers.find(model);
+        if (emptied != null) {
+            startPoint.restore();
+            String msg = String.format("agp emptied layer %s (no weight left); rolled back to the starting model (density %.4f) and stopped", emptied, start);
+            log.accept(msg);
+            return new PruningOutcome(PruningOutcome.Status.LAYER_EMPTIED, List.of(), start, start, dense, accNow, msg);
+        }
         double acc = evaluator.accuracy(model);
         double fin = ModelPruner.density(model);
+        if (Double.isFinite(accuracyBudget) && (dense - acc) * 100 > accuracyBudget + 1e-9) {
+            startPoint.restore();
+            String msg = String.format("accuracy budget broken: agp ended at density %.4f (%.1fx) with %.2f%%, %.2f pp below dense %.2f%% (budget %.2f pp); "
+                    + "rolled back to the starting model (density %.4f, accuracy %.2f%%)", fin, 1 / fin, 100 * acc, 100 * (dense - acc), 100 * dense,
+                    accuracyBudget, start, 100 * accNow);
+            log.accept(msg);
+            return new PruningOutcome(PruningOutcome.Status.BUDGET_BROKEN, List.of(), start, start, dense, accNow, msg);
+        }
         CompressionStep step = new CompressionStep("prune", plan.criterion().cliName(), plan.granularity().toString(), plan.scope().toString(),
                 "agp:" + events + " over " + epochs + " epochs", plan.density(), fin, accNow, acc);
         history.add(step);

@@ -28,12 +28,16 @@ import java.util.function.Consumer;
  * @param accuracyBudget allowed drop below the dense accuracy, in percentage points (NaN = no limit)
  * @param rewind         lottery-ticket rewind of surviving weights after each step
  */
-public record IterativePruning(int steps, int fineTuneEpochs, double accuracyBudget, boolean rewind) {
+public record IterativePruning(int steps, int fineTuneEpochs, double accuracyBudget, boolean rewind) implements PruningSchedule {
 
     public IterativePruning {
         if (steps < 1) throw new IllegalArgumentException("iterative pruning needs >= 1 step, got " + steps);
         if (fineTuneEpochs < 0) throw new IllegalArgumentException("fine-tune epochs must be >= 0, got " + fineTuneEpochs);
         if (accuracyBudget < 0) throw new IllegalArgumentException("accuracy budget must be >= 0 percentage points, got " + accuracyBudget);
+    }
+
+    @Override public String spec() {
+        return steps == 1 && !rewind ? "oneshot" : (rewind ? "lottery:" : "iterative:") + steps;
     }
 
     /** One-shot pruning followed by {@code fineTuneEpochs} of fine-tuning. */
@@ -70,7 +74,7 @@ public record IterativePruning(int steps, int fineTuneEpochs, double accuracyBud
     }
 
     /** As above, with a given pruner (e.g. one with a gradient source for Taylor scores). */
-    public PruningOutcome run(Model model, PruningPlan plan, CompressionHistory history, FineTuner tuner,
+    @Override public PruningOutcome run(Model model, PruningPlan plan, CompressionHistory history, FineTuner tuner,
                               Evaluator evaluator, Consumer<String> log, ModelPruner pruner) {
         double start = ModelPruner.density(model);
         double target = plan.density();
@@ -89,19 +93,28 @@ public record IterativePruning(int steps, int fineTuneEpochs, double accuracyBud
         java.util.Map<String, Double> layerStart = new java.util.HashMap<>();
         for (PrunableLayer l : PrunableLayer.findAll(model)) layerStart.put(l.name(), l.weight().nonZeros() / (double) Math.max(1, l.size()));
         List<CompressionStep> done = new ArrayList<>();
-        String scheduleName = steps == 1 ? "oneshot" : "iterative:" + steps;
+        String scheduleName = spec();
+        if (rewind) log.accept("lottery-ticket rewind: after each pruning step the surviving weights go back to their values at the start");
         for (int k = 1; k <= steps; k++) {
             double dk = k == steps ? target : start * Math.pow(target / start, (double) k / steps);
             ModelSnapshot before = ModelSnapshot.of(model);
             pruner.apply(model, plan.withDensity(dk).withPerLayer(layerTargetsAt(k, plan, layerStart)));
+            String emptied = EmptyLayers.find(model);
+            if (emptied != null) {
+                before.restore();
+                String msg = String.format("step %d/%d would empty layer %s (no weight left); rolled back to density %.4f and stopped",
+                        k, steps, emptied, ModelPruner.density(model));
+                log.accept(msg);
+                return new PruningOutcome(PruningOutcome.Status.LAYER_EMPTIED, done, start, ModelPruner.density(model), dense, accNow, msg);
+            }
             if (rewindPoint != null) rewindPoint.rewindKeepingMasks();
             if (fineTuneEpochs > 0) tuner.fineTune(model, fineTuneEpochs, s -> { });
             double acc = evaluator.accuracy(model);
             double d = ModelPruner.density(model);
             CompressionStep step = new CompressionStep("prune", plan.criterion().cliName(), plan.granularity().toString(),
                     plan.scope().toString(), scheduleName + " step " + k + "/" + steps, dk, d, accNow, acc);
-            log.accept(String.format("step %d/%d: density %.4f (%.1fx), accuracy %.2f%% -> %.2f%% (dense %.2f%%)",
-                    k, steps, d, 1 / d, 100 * accNow, 100 * acc, 100 * dense));
+            log.accept(String.format("step %d/%d: density %.4f (%.1fx), accuracy %.2f%% -> %.2f%% (dense %.2f%%)%s",
+                    k, steps, d, 1 / d, 100 * accNow, 100 * acc, 100 * dense, rewind ? ", surviving weights rewound before fine-tuning" : ""));
             if (Double.isFinite(accuracyBudget) && (dense - acc) * 100 > accuracyBudget + 1e-9) {
                 before.restore();
                 double back = ModelPruner.density(model);

@@ -27,11 +27,18 @@ public record PruningOutcome(Status status, List<CompressionStep> steps, double 
         /** A step broke the accuracy budget; the model was rolled back to the last step within it. */
         BUDGET_BROKEN,
         /** Every step ran, but density caps (or exclusions) kept the model above the target density. */
-        TARGET_UNREACHABLE
+        TARGET_UNREACHABLE,
+        /** A step would have left a layer without any weight; it was rolled back and the schedule stopped. */
+        LAYER_EMPTIED
     }
 
     public PruningOutcome {
         steps = List.copyOf(steps);
+    }
+
+    /** Whether the model reached what was asked (or already had): exit code 0 rather than 3. */
+    public boolean succeeded() {
+        return status == Status.REACHED_TARGET || status == Status.ALREADY_COMPRESSED;
     }
 
     /** Achieved compression (dense weights / kept weights). */

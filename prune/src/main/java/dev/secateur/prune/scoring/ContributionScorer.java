@@ -51,7 +51,7 @@ public final class ContributionScorer {
         double[] raw = new double[layout.units()];
         Norm norm = switch (criterion) {
             case L2 -> Norm.L2;
-            case SEED_MAX -> Norm.MAX_ABS;
+            case MAX_PLUS_BIAS -> Norm.MAX_ABS;
             default -> Norm.L1;
         };
         int rows = layout.rows(), cols = layout.cols();
@@ -68,7 +68,7 @@ public final class ContributionScorer {
         for (int u = 0; u < scores.length; u++) {
             double s = raw[u];
             if (criterion.usesBias() && !biasAddedByKernel) {
-                s += criterion == Criterion.SEED ? biasSum(w, layout, u) : biasMax(w, layout, u);
+                s += criterion == Criterion.L1_PLUS_BIAS ? biasSum(w, layout, u) : biasMax(w, layout, u);
             }
             float f = (float) s + 0f; // + 0f turns -0 into +0 so that bit patterns sort like values
             if (!(f >= 0f) || Float.isInfinite(f)) {

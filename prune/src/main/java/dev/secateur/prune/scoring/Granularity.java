@@ -28,8 +28,12 @@ public sealed interface Granularity {
      * amount counts tiles, not weights.
      */
     record Block(int rows, int cols) implements Granularity {
+        /** The largest block side accepted. */
+        public static final int MAX_BLOCK = 4096;
         public Block {
-            if (rows < 1 || cols < 1) throw new IllegalArgumentException("block size must be >= 1x1, got " + rows + "x" + cols);
+            if (rows < 1 || cols < 1 || rows > MAX_BLOCK || cols > MAX_BLOCK) {
+                throw new IllegalArgumentException("block size must be between 1x1 and " + MAX_BLOCK + "x" + MAX_BLOCK + ", got " + rows + "x" + cols);
+            }
         }
         @Override public String toString() { return "block:" + rows + "x" + cols; }
     }
@@ -71,7 +75,11 @@ public sealed interface Granularity {
             }
             if (k.startsWith("nm:")) {
                 String[] nm = k.substring(3).split(":");
-                if (nm.length == 2) return new NOfM(Integer.parseInt(nm[0]), Integer.parseInt(nm[1]));
+                if (nm.length == 2) {
+                    int n = Integer.parseInt(nm[0]);
+                    if (n < 1) throw new IllegalArgumentException("granularity '" + s + "': N must be >= 1 (N = 0 would prune every weight)");
+                    return new NOfM(n, Integer.parseInt(nm[1]));
+                }
             }
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("bad granularity '" + s + "': " + e.getMessage(), e);

@@ -45,7 +45,7 @@ class StructuredCompactorTest {
     void filterPrunedConvNetWithBatchNormAndResidualCompactsExactly() {
         Model m = TestModels.convNet(1);
         randomizeBatchNorms(m, 2);
-        new ModelPruner().apply(m, PruningPlan.uniform(Criterion.SEED, Granularity.FILTER, Scope.LAYER, 0.5)
+        new ModelPruner().apply(m, PruningPlan.uniform(Criterion.L1_PLUS_BIAS, Granularity.FILTER, Scope.LAYER, 0.5)
                 .withPerLayer(java.util.Map.of("c1", 0.5, "rc1", 0.5, "rc2", 0.5)));
         Model small = new StructuredCompactor().compact(m);
         Tensor x = TestModels.input(3, m, 5);

@@ -90,8 +90,8 @@ class MagnitudePrunerTest {
         float[] w = {0.1f, 0.1f, 0.2f, 0.2f};
         LayerWeights layer = new LayerWeights("fc", Shape.of(2, 2), w, new float[]{1f, 0f}, null, null);
         assertArrayEquals(new float[]{0, 0, 1, 1}, new MagnitudePruner(Criterion.L1, Granularity.FILTER).prune(layer, 0.5).mask());
-        assertArrayEquals(new float[]{1, 1, 0, 0}, new MagnitudePruner(Criterion.SEED, Granularity.FILTER).prune(layer, 0.5).mask());
-        assertArrayEquals(new float[]{1, 1, 0, 0}, new MagnitudePruner(Criterion.SEED_MAX, Granularity.FILTER).prune(layer, 0.5).mask());
+        assertArrayEquals(new float[]{1, 1, 0, 0}, new MagnitudePruner(Criterion.L1_PLUS_BIAS, Granularity.FILTER).prune(layer, 0.5).mask());
+        assertArrayEquals(new float[]{1, 1, 0, 0}, new MagnitudePruner(Criterion.MAX_PLUS_BIAS, Granularity.FILTER).prune(layer, 0.5).mask());
     }
 
     @Test

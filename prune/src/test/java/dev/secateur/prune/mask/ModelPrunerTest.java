@@ -52,7 +52,7 @@ class ModelPrunerTest {
     @Test
     void filterPruningMasksTheBiasOfRemovedFilters() {
         Model m = TestModels.convNet(3);
-        new ModelPruner().apply(m, PruningPlan.uniform(Criterion.SEED, Granularity.FILTER, Scope.LAYER, 0.5)
+        new ModelPruner().apply(m, PruningPlan.uniform(Criterion.L1_PLUS_BIAS, Granularity.FILTER, Scope.LAYER, 0.5)
                 .withPerLayer(Map.of("c1", 0.5, "rc1", 0.5, "rc2", 0.5)));
         List<PrunableLayer> all = PrunableLayer.findAll(m);
         assertFalse(all.getLast().weight().hasMask(), "the output layer's filters are the classes: never filter-pruned");

@@ -86,7 +86,7 @@ class IterativePruningTest {
     void savedModelIsDetectedAsAlreadyCompressedAndCanBePrunedFurther(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Model m = TestModels.mlp(3);
         CompressionHistory h = new CompressionHistory();
-        PruningPlan plan = PruningPlan.uniform(Criterion.SEED, Granularity.UNSTRUCTURED, Scope.LAYER, 0.25);
+        PruningPlan plan = PruningPlan.uniform(Criterion.L1_PLUS_BIAS, Granularity.UNSTRUCTURED, Scope.LAYER, 0.25);
         new IterativePruning(2, 0, Double.NaN, false).run(m, plan, h, NONE, LINEAR, s -> { });
         Path file = dir.resolve("p.safetensors");
         CompressedModelFile.save(m, h, false, file);

@@ -89,8 +89,8 @@ class ContributionScorerTest {
 
     @Test
     void parsesCliNames() {
-        assertEquals(Criterion.SEED_MAX, Criterion.parse("seed-max"));
-        assertEquals(Criterion.SEED_MAX, Criterion.parse("SEED_MAX"));
+        assertEquals(Criterion.MAX_PLUS_BIAS, Criterion.parse("seed-max"));
+        assertEquals(Criterion.MAX_PLUS_BIAS, Criterion.parse("SEED_MAX"));
         assertEquals(new Granularity.Block(4, 1), Granularity.parse("block:4x1"));
         assertEquals(new Granularity.NOfM(2, 4), Granularity.parse("nm:2:4"));
         assertEquals(Granularity.FILTER, Granularity.parse("neuron"));

@@ -4,10 +4,12 @@ import dev.secateur.nn.Model;
 import dev.secateur.nn.compiled.CompileOptions;
 import dev.secateur.nn.compiled.CompiledModel;
 import dev.secateur.nn.compiled.KernelChoice;
+import dev.secateur.prune.report.Latency;
 import dev.secateur.prune.report.LatencyProbe;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 
@@ -17,14 +19,21 @@ import java.util.StringJoiner;
  * and a line naming the kernel each layer got, since a comparison must say which kernels
  * produced it.
  *
- * @param ms1    median milliseconds per call at batch 1
- * @param ms64   median milliseconds per call at batch 64
- * @param kernel the kernels chosen, per batch size and layer
+ * @param at1     latency at batch 1 (median and quartiles)
+ * @param at64    latency at batch 64
+ * @param kernel  the kernels chosen, per batch size and layer
+ * @param choices the compiled model's kernel choices (what each layer got, and its timings)
  */
-public record InferenceLatency(double ms1, double ms64, String kernel) {
+public record InferenceLatency(Latency at1, Latency at64, String kernel, List<KernelChoice> choices) {
 
     /** No latency measured (NaN). */
-    public static final InferenceLatency NOT_MEASURED = new InferenceLatency(Double.NaN, Double.NaN, "");
+    public static final InferenceLatency NOT_MEASURED = new InferenceLatency(Latency.NONE, Latency.NONE, "", List.of());
+
+    /** Median milliseconds per call at batch 1. */
+    public double ms1() { return at1.medianMs(); }
+
+    /** Median milliseconds per call at batch 64. */
+    public double ms64() { return at64.medianMs(); }
 
     /**
      * Compiles {@code a} and {@code b} for batches 1 and 64 and times them alternately, twice
@@ -37,21 +46,26 @@ public record InferenceLatency(double ms1, double ms64, String kernel) {
     public static InferenceLatency[] compare(Model a, Model b, long budgetMillis) {
         CompileOptions opts = options(budgetMillis);
         CompiledModel ca = CompiledModel.compile(a, opts), cb = CompiledModel.compile(b, opts);
-        double[] la = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY}, lb = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY};
+        Latency[] la = new Latency[2], lb = new Latency[2];
         int[] batches = {1, 64};
         for (int round = 0; round < 2; round++) {
             for (int k = 0; k < 2; k++) {
-                la[k] = Math.min(la[k], timed(ca, batches[k], budgetMillis));
-                lb[k] = Math.min(lb[k], timed(cb, batches[k], budgetMillis));
+                la[k] = faster(la[k], timed(ca, batches[k], budgetMillis));
+                lb[k] = faster(lb[k], timed(cb, batches[k], budgetMillis));
             }
         }
-        return new InferenceLatency[] {new InferenceLatency(la[0], la[1], describe(ca)), new InferenceLatency(lb[0], lb[1], describe(cb))};
+        return new InferenceLatency[] {new InferenceLatency(la[0], la[1], describe(ca), ca.choices()),
+                new InferenceLatency(lb[0], lb[1], describe(cb), cb.choices())};
+    }
+
+    private static Latency faster(Latency a, Latency b) {
+        return a == null || b.medianMs() < a.medianMs() ? b : a;
     }
 
     /** One model alone (as in {@link #compare}, one round). */
     public static InferenceLatency measure(Model model, long budgetMillis) {
         CompiledModel c = CompiledModel.compile(model, options(budgetMillis));
-        return new InferenceLatency(timed(c, 1, budgetMillis), timed(c, 64, budgetMillis), describe(c));
+        return new InferenceLatency(timed(c, 1, budgetMillis), timed(c, 64, budgetMillis), describe(c), c.choices());
     }
 
     /** Batches 1 and 64; kernel calibration and JIT warm-up scaled down with a small timing budget (quick runs, tests). */
@@ -73,7 +87,7 @@ public record InferenceLatency(double ms1, double ms64, String kernel) {
         return all.toString();
     }
 
-    private static double timed(CompiledModel model, int batch, long budgetMillis) {
-        return LatencyProbe.medianMillis(model.inputShape(), batch, budgetMillis, model::predict);
+    private static Latency timed(CompiledModel model, int batch, long budgetMillis) {
+        return LatencyProbe.measure(model.inputShape(), batch, budgetMillis, model::predict);
     }
 }

@@ -1,4 +1,4 @@
-package dev.secateur.bench.cli.demo;
+package dev.secateur.prune.schedule;
 
 import dev.secateur.tensor.Tensor;
 

@@ -1,6 +1,5 @@
-package dev.secateur.bench.cli;
+package dev.secateur.prune.schedule;
 
-import dev.secateur.bench.cli.demo.DistillationLoss;
 import dev.secateur.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -9,8 +8,8 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** The demo's distillation gradient against central finite differences of a float64 loss. */
-class DemoDistillationLossTest {
+/** The distillation gradient against central finite differences of a float64 loss. */
+class DistillationLossTest {
 
     /** (1−α)·CE + α·T²·KL(p_t ‖ p_s) at temperature T, mean over rows, in float64. */
     private static double loss(double[] s, double[] t, int[] y, int n, int c, double temp, double alpha) {

@@ -1,4 +1,4 @@
-package dev.secateur.bench.cli.demo;
+package dev.secateur.prune.pipeline;
 
 import dev.secateur.nn.Model;
 import dev.secateur.nn.compressed.CompressionHistory;

@@ -1,4 +1,4 @@
-package dev.secateur.bench.cli.demo;
+package dev.secateur.prune.schedule;
 
 import dev.secateur.datasets.Batch;
 import dev.secateur.datasets.Batcher;
@@ -6,8 +6,6 @@ import dev.secateur.datasets.Dataset;
 import dev.secateur.nn.Model;
 import dev.secateur.nn.optim.Adam;
 import dev.secateur.nn.optim.Optimizer;
-import dev.secateur.prune.schedule.DatasetFineTuner;
-import dev.secateur.prune.schedule.FineTuner;
 import dev.secateur.tensor.Tensor;
 
 import java.util.function.LongConsumer;
@@ -18,7 +16,7 @@ import java.util.function.Supplier;
  * fractional, e.g. 0.5) become {@link #wholeEpochs()} passes over a window of the training set
  * that moves on after every call, so successive steps see different images and a short demo
  * still visits the whole set. Each call runs a fresh Adam with the cosine decay of
- * {@link DatasetFineTuner}; progress goes to a {@link DemoProgress}. With a teacher (the dense
+ * {@link DatasetFineTuner}; progress goes to a {@link TaskProgress}. With a teacher (the dense
  * model) the loss is {@link DistillationLoss} instead of plain cross-entropy. The optimizer is
  * Adam at {@code lr} unless {@link #useOptimizer} gives another; its initial rate is the peak of
  * the cosine.
@@ -30,7 +28,7 @@ public final class WindowFineTuner implements FineTuner {
     private final long seed;
     private final int wholeEpochs;
     private final int window;
-    private final DemoProgress progress;
+    private final TaskProgress progress;
     private Supplier<Optimizer> optimizer;
     private Model teacher;
     private DistillationLoss distillation;
@@ -40,8 +38,9 @@ public final class WindowFineTuner implements FineTuner {
     /**
      * @param epochs fine-tuning per pruning step in epochs of {@code train} (> 0; fractions allowed)
      */
-    public WindowFineTuner(Dataset train, double epochs, int batch, double lr, long seed, DemoProgress progress) {
-        if (!(epochs > 0 && epochs <= 100)) throw new IllegalArgumentException("--finetune-epochs must be in (0, 100], got " + epochs);
+    public WindowFineTuner(Dataset train, double epochs, int batch, double lr, long seed, TaskProgress progress) {
+        if (!(epochs > 0 && epochs <= 1000)) throw new IllegalArgumentException("fine-tune epochs must be in (0, 1000], got " + epochs);
+        if (batch < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + batch);
         if (train.size() == 0) throw new IllegalArgumentException("cannot fine-tune on an empty training set (" + train.name() + ")");
         this.train = train;
         this.batch = batch;
@@ -89,12 +88,12 @@ public final class WindowFineTuner implements FineTuner {
         }
         DatasetFineTuner tuner = new DatasetFineTuner(part, batch, optimizer, callSeed);
         long total = epochs * tuner.stepsPerEpoch();
-        progress.start("fine-tune " + calls, total, batch);
+        String task = "fine-tune " + calls;
+        progress.update(task, 0, total);
         tuner.fineTune(model, epochs, s -> {
-            progress.advance(s);
+            progress.update(task, s, total);
             afterStep.accept(s);
         });
-        progress.finish();
     }
 
     /** The same schedule as {@link DatasetFineTuner} (fresh optimizer, cosine decay) with the distillation loss. */
@@ -103,7 +102,8 @@ public final class WindowFineTuner implements FineTuner {
         double peak = opt.learningRate();
         Batcher batcher = Batcher.shuffled(part, batch, callSeed);
         long total = (long) epochs * batcher.batchesPerEpoch();
-        progress.start("fine-tune " + calls, total, batch);
+        String task = "fine-tune " + calls;
+        progress.update(task, 0, total);
         long step = 0;
         for (int e = 0; e < epochs; e++) {
             for (Batch b : batcher.epoch(e)) {
@@ -114,9 +114,8 @@ public final class WindowFineTuner implements FineTuner {
                 model.backward(distillation.gradient());
                 opt.step(model.parameters());
                 afterStep.accept(++step);
-                progress.advance(step);
+                progress.update(task, step, total);
             }
         }
-        progress.finish();
     }
 }
