@@ -116,7 +116,7 @@ public final class DemoCommand implements Callable<Integer> {
         Path modelFile = model != null ? model : ShippedModel.locate("lenet5.safetensors");
 
         System.out.println("== 1. prepare: load the trained model and the data");
-        CompressedModelFile.Loaded loaded = CompressedModelFile.load(modelFile);
+        CompressedModelFile.Loaded loaded = ModelInputs.load(modelFile);
         Model m = loaded.model();
         ModelPruner.masksFromZeros(m);
         CompressionHistory history = loaded.history();

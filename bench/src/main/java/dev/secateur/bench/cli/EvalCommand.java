@@ -32,7 +32,7 @@ public final class EvalCommand implements Callable<Integer> {
     private Integer eval() throws Exception {
         if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1");
         // Reads plain model files and pruned/int8 compressed ones alike.
-        Model m = CompressedModelFile.load(file).model();
+        Model m = ModelInputs.load(file).model();
         TrainTest tt = data.load(m.inputShape(), System.out);
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         Evaluation e;

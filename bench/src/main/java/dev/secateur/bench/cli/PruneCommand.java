@@ -92,7 +92,7 @@ public final class PruneCommand implements Callable<Integer> {
         if (compression != null && compression < 1) throw new IllegalArgumentException("--compression must be >= 1, got " + compression);
         Criterion crit = Criterion.parse(criterion);
         Scope sc = Scope.parse(scope);
-        CompressedModelFile.Loaded loaded = CompressedModelFile.load(model);
+        CompressedModelFile.Loaded loaded = ModelInputs.load(model);
         Model m = loaded.model();
         ModelPruner.masksFromZeros(m);
         CompressionHistory history = loaded.history();

@@ -48,7 +48,7 @@ public final class QuantizeCommand implements Callable<Integer> {
     }
 
     private int quantize() throws IOException {
-        CompressedModelFile.Loaded loaded = CompressedModelFile.load(model);
+        CompressedModelFile.Loaded loaded = ModelInputs.load(model);
         Model m = loaded.model();
         ModelPruner.masksFromZeros(m);
         CompressionHistory history = loaded.history();

@@ -32,7 +32,7 @@ public final class ReportCommand implements Callable<Integer> {
     }
 
     private int report() throws IOException {
-        CompressedModelFile.Loaded loaded = CompressedModelFile.load(model);
+        CompressedModelFile.Loaded loaded = ModelInputs.load(model);
         Model m = loaded.model();
         TrainTest tt = data.load(m.inputShape(), System.err);
         double acc = noAccuracy ? Double.NaN : new DatasetEvaluator(tt.test()).accuracy(m);

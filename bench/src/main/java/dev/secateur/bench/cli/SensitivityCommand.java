@@ -47,7 +47,7 @@ public final class SensitivityCommand implements Callable<Integer> {
     }
 
     private int sensitivity() throws IOException {
-        CompressedModelFile.Loaded loaded = CompressedModelFile.load(model);
+        CompressedModelFile.Loaded loaded = ModelInputs.load(model);
         Model m = loaded.model();
         TrainTest tt = data.load(m.inputShape(), System.err);
         if (testLimit != null) System.err.println("evaluating on the first " + testLimit + " test images");
