@@ -92,7 +92,12 @@ public final class OnnxImporter {
 
     private String architectureName() {
         String g = parsed.model().getGraph().getName();
-        String n = g.isEmpty() || g.equals("main_graph") || g.equals("torch_jit") || g.equals("torch-jit-export") ? "onnx" : g;
+        String n = g;
+        if (g.isEmpty() || g.equals("main_graph") || g.equals("torch_jit") || g.equals("torch-jit-export")) {
+            // Exporters' generic graph names say nothing; the file name usually does.
+            Path f = Path.of(src).getFileName();
+            n = f == null ? "onnx" : f.toString().replaceFirst("(?i)\\.onnx$", "");
+        }
         return n.length() > 64 ? n.substring(0, 64) : n;
     }
 

@@ -38,7 +38,7 @@ final class OnnxTensors {
         long n = 1;
         for (int i = 0; i < d.length; i++) {
             long v = t.getDims(i);
-            if (v < 0 || v > Integer.MAX_VALUE) throw bad(t, "dimension " + i + " is " + v);
+            if (v < 0 || v > Integer.MAX_VALUE) throw bad(t, "dimension " + i + " is " + v + ", out of range");
             d[i] = (int) v;
             n *= Math.max(v, 1);
             if (n > MAX_ELEMENTS) throw bad(t, "claims more than " + MAX_ELEMENTS + " elements");
