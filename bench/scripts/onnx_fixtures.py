@@ -13,8 +13,9 @@ Default mode writes, under bench/src/test/resources/onnx/:
 LeNet-5 and the ResNet take inputs normalized as (pixel/255 - 0.2860)/0.3530; the MLP takes
 pixel/255 and normalizes inside its graph.
 
-`--walkthrough OUT.onnx --epochs N` trains LeNet-5 on the full training set instead, prints the
-test accuracy and writes the ONNX file (docs/onnx.md).
+`--walkthrough OUT.onnx --epochs N [--model lenet5|resnet]` trains LeNet-5 (or the tiny ResNet) on
+the full training set instead, prints the test accuracy after each epoch and writes the ONNX file
+(docs/onnx.md).
 """
 import argparse
 import gzip
@@ -153,13 +154,13 @@ def fixtures(n_train, epochs):
         print(f"{name}: test accuracy {100 * acc:.2f}% after {epochs} epoch(s) on {n_train} images -> {path}")
 
 
-def walkthrough(path, epochs):
+def walkthrough(path, epochs, arch):
     torch.manual_seed(0)
     xtr = normalized(idx("train-images-idx3-ubyte.gz"))
     ytr = torch.from_numpy(idx("train-labels-idx1-ubyte.gz").astype(np.int64))
     xte = normalized(idx("t10k-images-idx3-ubyte.gz"))
     yte = torch.from_numpy(idx("t10k-labels-idx1-ubyte.gz").astype(np.int64))
-    model = LeNet5()
+    model = LeNet5() if arch == "lenet5" else TinyResNet()
     for e in range(epochs):
         train(model, xtr, ytr, 1, seed=e + 1)
         print(f"epoch {e + 1}: test accuracy {100 * accuracy(model, xte, yte):.2f}%", flush=True)
@@ -171,10 +172,11 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--walkthrough", metavar="OUT.onnx")
     ap.add_argument("--epochs", type=int, default=1)
+    ap.add_argument("--model", choices=["lenet5", "resnet"], default="lenet5", help="the walk-through's model")
     ap.add_argument("--train-images", type=int, default=10000)
     a = ap.parse_args()
     torch.set_num_threads(1)
     if a.walkthrough:
-        walkthrough(a.walkthrough, a.epochs)
+        walkthrough(a.walkthrough, a.epochs, a.model)
     else:
         fixtures(a.train_images, a.epochs)
