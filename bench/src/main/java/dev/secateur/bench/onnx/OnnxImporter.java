@@ -52,6 +52,9 @@ public final class OnnxImporter {
     private final String src;
     private final Map<String, Integer> counters = new HashMap<>();
     private final List<String> notes = new ArrayList<>();
+    /** Deepest nesting of residual blocks accepted (each level is one recursion of the walk). */
+    static final int MAX_NESTING = 64;
+    private int depth, layerCount;
     // Input normalization as x * scale + shift per channel, collected before the first layer.
     private float[] scale, shift;
 
@@ -129,6 +132,7 @@ public final class OnnxImporter {
             if (cons.size() != 2 || cons.get(0) == cons.get(1)) {
                 throw graph.bad(cons.get(0), "value \"" + cur + "\" feeds " + cons.size() + " inputs; only the two branches of a residual block may share a value");
             }
+            if (++depth > MAX_NESTING) throw graph.bad(cons.get(0), "residual blocks nested more than " + MAX_NESTING + " deep");
             String block = prefix + next("block");
             List<Layer> a = new ArrayList<>(), b = new ArrayList<>();
             End ea = branch(cons.get(0), cur, shape, a, block + ".");
@@ -140,12 +144,14 @@ public final class OnnxImporter {
             List<Layer> main = a.isEmpty() ? b : a, shortcut = a.isEmpty() ? a : b;
             if (!a.isEmpty() && !b.isEmpty() && b.size() > a.size()) { main = b; shortcut = a; }
             try {
+                if (++layerCount > ModelFile.MAX_LAYERS) throw graph.bad(ea.join, "more than " + ModelFile.MAX_LAYERS + " layers");
                 ResidualBlock r = new ResidualBlock(block, main, shortcut);
                 shape = r.outputShape(shape);
                 out.add(r);
             } catch (IllegalArgumentException e) {
                 throw graph.bad(ea.join, "shapes do not agree: " + e.getMessage());
             }
+            depth--;
             cur = ea.join.getOutput(0);
         }
     }
@@ -204,6 +210,7 @@ public final class OnnxImporter {
                 default -> throw unsupported(n);
             };
             if (layer != null) {
+                if (++layerCount > ModelFile.MAX_LAYERS) throw graph.bad(n, "more than " + ModelFile.MAX_LAYERS + " layers");
                 shape = layer.outputShape(shape);
                 out.add(layer);
             }
