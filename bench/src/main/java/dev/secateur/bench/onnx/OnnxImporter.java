@@ -143,8 +143,8 @@ public final class OnnxImporter {
             if (a.isEmpty() && b.isEmpty()) throw graph.bad(ea.join, "adds a value to itself");
             List<Layer> main = a.isEmpty() ? b : a, shortcut = a.isEmpty() ? a : b;
             if (!a.isEmpty() && !b.isEmpty() && b.size() > a.size()) { main = b; shortcut = a; }
+            if (++layerCount > ModelFile.MAX_LAYERS) throw graph.bad(ea.join, "more than " + ModelFile.MAX_LAYERS + " layers");
             try {
-                if (++layerCount > ModelFile.MAX_LAYERS) throw graph.bad(ea.join, "more than " + ModelFile.MAX_LAYERS + " layers");
                 ResidualBlock r = new ResidualBlock(block, main, shortcut);
                 shape = r.outputShape(shape);
                 out.add(r);

@@ -162,6 +162,20 @@ class OnnxBadInputTest {
     }
 
     @Test
+    void forksThatAreNotResidualBlocks() {
+        String fc1 = valid().getGraph().getNode(1).getOutput(0);
+        ModelProto unused = withGraph(valid(), g -> g.addNode(NodeProto.newBuilder().setOpType("Relu").setName("side").addInput(fc1).addOutput("side_out")));
+        assertMentions(fails(unused), "\"side_out\" is computed but never used");
+        ModelProto three = withGraph(valid(), g -> g
+                .addNode(NodeProto.newBuilder().setOpType("Relu").setName("s1").addInput(fc1).addOutput("s1_out"))
+                .addNode(NodeProto.newBuilder().setOpType("Relu").setName("s2").addInput(fc1).addOutput("s2_out")));
+        assertMentions(fails(three), "feeds 3 inputs");
+        ModelProto twice = withGraph(valid(), g -> g.setNode(2, g.getNode(2).toBuilder().setOpType("Add").clearAttribute()
+                .clearInput().addInput(fc1).addInput(fc1)));
+        assertMentions(fails(twice), "feeds 2 inputs");
+    }
+
+    @Test
     void regularFilesOnly() throws Exception {
         Path d = Files.createDirectory(tmp.resolve("m.onnx"));
         ModelFormatException e = assertThrows(ModelFormatException.class, () -> OnnxFile.read(d));
