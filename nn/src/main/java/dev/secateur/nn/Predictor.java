@@ -13,7 +13,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <pre>{@code
  * Predictor p = Predictor.load(Path.of("models/lenet5.safetensors"));
  * int[] classes = p.classify(images);          // images: [N, 1, 28, 28], normalized
+ * int[] same = p.classifyRaw(pixels01, n);      // raw pixels / 255, normalized by the file's InputNormalization
  * }</pre>
+ *
+ * <p>{@link #predict} and {@link #classify} take inputs exactly as the model computes on them
+ * (normalized). {@link #predictRaw} and {@link #classifyRaw} take raw pixels scaled to [0, 1]
+ * and apply the {@link InputNormalization} stored in the model file (an imported ONNX model's
+ * Sub/Div, for example); they refuse a model whose file records none rather than guess.
  *
  * <p>Design: a {@link Model} keeps per-layer activation buffers, so one instance must not run
  * two batches at once. The predictor keeps a lock-free pool of private copies of the model: a call
@@ -24,10 +30,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 public final class Predictor {
     private final Model template;
+    private final InputNormalization normalization;
     private final ConcurrentLinkedQueue<Model> idle = new ConcurrentLinkedQueue<>();
 
-    private Predictor(Model template) {
+    private Predictor(Model template, InputNormalization normalization) {
         this.template = template;
+        this.normalization = normalization;
         idle.add(newCopy());
     }
 
@@ -38,13 +46,29 @@ public final class Predictor {
 
     /** A predictor over a private copy of {@code model} (later changes to it are not seen). */
     public static Predictor of(Model model) {
-        return new Predictor(model.copy());
+        return new Predictor(model.copy(), null);
     }
 
-    /** Loads a model file. */
-    public static Predictor load(Path file) throws IOException {
-        return new Predictor(ModelFile.load(file));
+    /** As {@link #of(Model)}, with the normalization {@link #predictRaw} applies (may be null). */
+    public static Predictor of(Model model, InputNormalization normalization) {
+        return new Predictor(model.copy(), normalization);
     }
+
+    /** Loads a model file, with its input normalization if it records one. */
+    public static Predictor load(Path file) throws IOException {
+        ModelFile.Loaded l = ModelFile.read(file);
+        InputNormalization n;
+        try {
+            n = InputNormalization.fromJson(l.metadata().get(InputNormalization.METADATA_KEY));
+        } catch (IllegalArgumentException e) {
+            throw new dev.secateur.nn.io.ModelFormatException(file.toString(), -1, "metadata " + InputNormalization.METADATA_KEY
+                    + " is invalid: " + e.getMessage(), e);
+        }
+        return new Predictor(l.model(), n);
+    }
+
+    /** The input normalization the model file records, or null. */
+    public InputNormalization normalization() { return normalization; }
 
     /** One sample's input shape, e.g. {@code [1, 28, 28]}. */
     public Shape inputShape() { return template.inputShape(); }
@@ -71,6 +95,29 @@ public final class Predictor {
         dims[0] = n;
         for (int i = 0; i < inputShape().rank(); i++) dims[i + 1] = inputShape().dim(i);
         return predict(Tensor.wrap(inputs, dims)).toArray();
+    }
+
+    /**
+     * Logits for {@code n} samples of raw pixels scaled to [0, 1] (pixel / 255), stored
+     * contiguously; the stored {@link InputNormalization} is applied first.
+     *
+     * @throws IllegalStateException when the model file records no input normalization
+     */
+    public float[] predictRaw(float[] raw, int n) {
+        if (normalization == null) {
+            throw new IllegalStateException("model " + architecture() + " records no input normalization: normalize the inputs"
+                    + " as it was trained and call predict");
+        }
+        return predict(normalization.apply(raw, n, inputShape()), n);
+    }
+
+    /** Predicted class per sample for raw [0, 1] pixels (see {@link #predictRaw}). */
+    public int[] classifyRaw(float[] raw, int n) {
+        float[] y = predictRaw(raw, n);
+        int c = outputs();
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) out[i] = Model.argmax(y, i * c, c);
+        return out;
     }
 
     /** Predicted class (argmax of the logits) per sample. */

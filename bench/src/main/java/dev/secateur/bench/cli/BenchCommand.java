@@ -102,6 +102,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private static Model load(Path file) throws Exception {
+        if (ModelInputs.isOnnx(file)) return ModelInputs.load(file).model();
         SafetensorsFile f = SafetensorsFile.read(file);
         if (CompressedModelFile.isCompressedFile(f)) return CompressedModelFile.load(file).model();
         return ModelFile.fromFile(f).model();

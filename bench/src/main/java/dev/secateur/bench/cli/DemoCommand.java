@@ -103,7 +103,7 @@ public final class DemoCommand implements Callable<Integer> {
         Path modelFile = model != null ? model : ShippedModel.locate("lenet5.safetensors");
 
         System.out.println("== 1. prepare: load the trained model and the data");
-        CompressedModelFile.Loaded loaded = CompressedModelFile.load(modelFile);
+        CompressedModelFile.Loaded loaded = ModelInputs.load(modelFile);
         Model m = loaded.model();
         pipeline.checkModel(m);
         if (!m.inputShape().equals(Shape.of(1, 28, 28))) {

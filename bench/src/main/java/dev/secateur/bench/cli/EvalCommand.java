@@ -35,7 +35,7 @@ public final class EvalCommand implements Callable<Integer> {
         OutputCheck.writable(json, "--json");
         data.check();
         // Reads plain model files and pruned/int8 compressed ones alike.
-        Model m = CompressedModelFile.load(file).model();
+        Model m = ModelInputs.load(file).model();
         TrainTest tt = data.load(m.inputShape(), System.out);
         dev.secateur.prune.pipeline.CompressionPipeline.checkData(m, tt);
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();

@@ -36,7 +36,7 @@ public final class InspectCommand implements Callable<Integer> {
 
     private Integer inspect() throws Exception {
         // Reads plain model files and pruned/int8 compressed ones alike.
-        CompressedModelFile.Loaded loaded = CompressedModelFile.load(file);
+        CompressedModelFile.Loaded loaded = ModelInputs.load(file);
         Model m = loaded.model();
         TrainingInfo t = loaded.training() == null ? TrainingInfo.NONE
                 : TrainingInfo.fromTree(Json.parseObject(loaded.training()));

@@ -101,7 +101,7 @@ public final class PruneCommand implements Callable<Integer> {
         OutputCheck.writable(json, "--json");
         data.check();
         // 2. the model (the one place it is loaded), checked against the options
-        CompressedModelFile.Loaded loaded = CompressedModelFile.load(model);
+        CompressedModelFile.Loaded loaded = ModelInputs.load(model);
         Model m = loaded.model();
         pipeline.checkModel(m);
         CompressionHistory history = loaded.history();

@@ -56,7 +56,7 @@ public final class QuantizeCommand implements Callable<Integer> {
         OutputCheck.writable(out, "--out");
         OutputCheck.writable(json, "--json");
         data.check();
-        CompressedModelFile.Loaded loaded = CompressedModelFile.load(model);
+        CompressedModelFile.Loaded loaded = ModelInputs.load(model);
         Model m = loaded.model();
         ModelPruner.masksFromZeros(m);
         CompressionHistory history = loaded.history();

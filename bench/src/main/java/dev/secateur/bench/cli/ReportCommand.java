@@ -35,7 +35,7 @@ public final class ReportCommand implements Callable<Integer> {
     private int report() throws IOException {
         OutputCheck.writable(json, "--json");
         data.check();
-        CompressedModelFile.Loaded loaded = CompressedModelFile.load(model);
+        CompressedModelFile.Loaded loaded = ModelInputs.load(model);
         Model m = loaded.model();
         TrainTest tt = data.load(m.inputShape(), System.err);
         CompressionPipeline.checkData(m, tt);

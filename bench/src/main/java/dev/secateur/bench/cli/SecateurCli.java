@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
                 SensitivityCommand.class,
                 ReportCommand.class,
                 BenchCommand.class,
+                ImportCommand.class,
+                ExportCommand.class,
                 JmhCommand.class})
 public final class SecateurCli implements Runnable {
     @Override public void run() {

@@ -66,7 +66,7 @@ public final class SensitivityCommand implements Callable<Integer> {
         OutputCheck.writable(out, "--out");
         OutputCheck.writable(json, "--json");
         data.check();
-        CompressedModelFile.Loaded loaded = CompressedModelFile.load(model);
+        CompressedModelFile.Loaded loaded = ModelInputs.load(model);
         Model m = loaded.model();
         TrainTest tt = data.load(m.inputShape(), System.err);
         CompressionPipeline.checkData(m, tt);

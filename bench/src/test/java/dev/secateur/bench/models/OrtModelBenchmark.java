@@ -1,0 +1,105 @@
+package dev.secateur.bench.models;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import dev.secateur.bench.onnx.OnnxExporter;
+import dev.secateur.nn.Model;
+import dev.secateur.nn.compiled.CompileOptions;
+import dev.secateur.nn.compiled.CompiledModel;
+import dev.secateur.tensor.Tensor;
+import dev.secateur.tensor.Workers;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.nio.FloatBuffer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Secateur's compiled model against ONNX Runtime on identical weights (the model exported by
+ * {@link OnnxExporter}): the shipped LeNet-300-100 and LeNet-5, dense and pruned
+ * ({@link BenchModels}), batch 1 and 64, one thread each (ORT: intra-op threads 1). The ORT
+ * input tensor is created once and reused. Lives in the test sources because ONNX Runtime is a
+ * test-scope dependency; run it with {@code OrtModelBenchmarkRun} (docs/onnx.md).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Dsecateur.kernel.cache=off"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class OrtModelBenchmark {
+    @Param({"lenet300", "lenet5"})
+    public String model;
+
+    @Param({"secateur", "onnxruntime"})
+    public String impl;
+
+    @Param({"1", "64"})
+    public int batch;
+
+    @Param({"dense", "pruned"})
+    public String weights;
+
+    private CompiledModel compiled;
+    private float[] x, y;
+    private OrtEnvironment env;
+    private OrtSession session;
+    private OnnxTensor input;
+    private Map<String, OnnxTensor> feed;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        Model net = BenchModels.prepare(model, weights.equals("pruned")).model();
+        net.useWorkers(Workers.single());
+        x = Tensor.randomUniform(1, 0, 1, batch * net.inputShape().size()).toArray();
+        y = new float[batch * net.outputShape().size()];
+        if (impl.equals("secateur")) {
+            CompileOptions opts = CompileOptions.defaults().withWorkers(Workers.single()).withBatchSizes(batch)
+                    .withCalibrationBudget(Duration.ofMillis(50));
+            CompiledModel.compile(net, opts.withCalibrationBudget(Duration.ofMillis(200))); // JIT warm-up before the kept calibration
+            compiled = CompiledModel.compile(net, opts);
+        } else {
+            env = OrtEnvironment.getEnvironment();
+            OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+            o.setIntraOpNumThreads(1);
+            o.setInterOpNumThreads(1);
+            session = env.createSession(OnnxExporter.toBytes(net, null), o);
+            long[] dims = new long[net.inputShape().rank() + 1];
+            dims[0] = batch;
+            for (int i = 0; i < net.inputShape().rank(); i++) dims[i + 1] = net.inputShape().dim(i);
+            input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), dims);
+            feed = Map.of(OnnxExporter.INPUT, input);
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        if (input != null) input.close();
+        if (session != null) session.close();
+    }
+
+    @Benchmark
+    public float infer() throws Exception {
+        if (compiled != null) {
+            compiled.predict(x, 0, batch, y, 0);
+            return y[0];
+        }
+        try (OrtSession.Result r = session.run(feed)) {
+            return ((float[][]) r.get(0).getValue())[0][0];
+        }
+    }
+}
