@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
                 SensitivityCommand.class,
                 ReportCommand.class,
                 BenchCommand.class,
-                JmhCommand.class})
+                JmhCommand.class, SuiteCommand.class, CompareCommand.class})
 public final class SecateurCli implements Runnable {
     @Override public void run() {
         new CommandLine(this).usage(System.out);
