@@ -37,7 +37,6 @@ public final class Derived {
         if (!(seconds > 0)) return;
         double g = 2 * n * n * n / seconds / 1e9;
         Map<String, String> p = new LinkedHashMap<>(f.params());
-        p.remove("method");
         out.add(new Figure("gemm", "gflops", p, g, g * f.error() / f.value(), "GFLOPS", false, true));
     }
 
@@ -68,7 +67,6 @@ public final class Derived {
             double r = b.value() / f.value();
             double rel = Math.hypot(b.error() / b.value(), f.error() / f.value());
             Map<String, String> p = new LinkedHashMap<>(f.params());
-            p.remove("method");
             out.add(new Figure(group, "speedup", p, r, r * rel, "x", false, true));
         }
     }

@@ -14,9 +14,9 @@ import java.util.SplittableRandom;
  * match the float64 reference ({@link ReferenceSpmm}) within the rounding any summation order
  * may produce, its {@code toDense} must reproduce the masked weights and its
  * {@code nonZeros} the kept count. Shapes the format does not {@code suits} are skipped. A
- * format the kernel choice may not pick by itself ({@code automatic() == false}, e.g. int8 storage)
- * may change the numbers: its products must agree within {@value #LOSSY_TOLERANCE} of Σ|w·x| and
- * its {@code toDense} is not compared.
+ * format the kernel choice may not pick by itself ({@code automatic() == false}) may store the
+ * weights lossily (int8 codes): when its {@code toDense} differs from the weights, its products
+ * must agree with the reference within {@value #LOSSY_TOLERANCE} of Σ|w·x| instead.
  */
 public final class FormatCheck {
     /** Relative tolerance against Σ|w·x|: float32 rounding of any order over up to a few thousand terms. */
@@ -24,8 +24,8 @@ public final class FormatCheck {
     /** Relative tolerance of a lossy format against Σ|w·x| (int8 codes: about 1/254 per weight). */
     static final double LOSSY_TOLERANCE = 0.01;
 
-    private static final int[][] SHAPES = {{1, 1}, {5, 3}, {16, 16}, {17, 33}, {40, 129}, {64, 64}, {33, 1030}};
-    private static final int[] BATCHES = {1, 3, 17, 64};
+    private static final int[][] SHAPES = {{1, 1}, {5, 3}, {17, 33}, {40, 129}, {33, 1030}};
+    private static final int[] BATCHES = {1, 5, 19};
 
     private FormatCheck() {}
 
@@ -35,7 +35,7 @@ public final class FormatCheck {
         try (Workers workers = Workers.of(2)) {
             int tried = 0;
             for (int[] shape : SHAPES) {
-                for (double sparsity : new double[] {0.0, 0.5, 0.9}) {
+                for (double sparsity : new double[] {0.0, 0.6, 0.95}) {
                     int m = shape[0], k = shape[1];
                     float[] w = new float[m * k];
                     boolean[] keep = new boolean[m * k];
@@ -65,15 +65,18 @@ public final class FormatCheck {
     }
 
     private static String compare(SparseMatrix a, float[] w, boolean[] keep, int m, int k, int batch, float[] bias,
-                                  SplittableRandom rnd, Workers workers, String where, boolean exact) {
+                                  SplittableRandom rnd, Workers workers, String where, boolean automatic) {
         long kept = 0;
         for (boolean b : keep) if (b) kept++;
         if (a.rows() != m || a.cols() != k) return where + ": reports " + a.rows() + "x" + a.cols();
         if (a.nonZeros() != kept) return where + ": nonZeros " + a.nonZeros() + ", expected " + kept;
         float[] dense = a.toDense();
-        for (int i = 0; exact && i < dense.length; i++) {
+        boolean lossless = true;
+        for (int i = 0; i < dense.length; i++) {
             float expect = keep[i] ? w[i] : 0f;
-            if (dense[i] != expect) return where + ": toDense()[" + i + "] = " + dense[i] + ", expected " + expect;
+            if (dense[i] == expect) continue;
+            if (automatic) return where + ": toDense()[" + i + "] = " + dense[i] + ", expected " + expect;
+            lossless = false;
         }
         int off = 3;
         float[] x = new float[off + k * batch];
@@ -83,7 +86,7 @@ public final class FormatCheck {
             double[] scale = ReferenceSpmm.absProducts(w, keep, m, k, x, off, batch, bias);
             float[] y = new float[off + m * batch];
             a.multiplyBatch(workers, x, off, batch, y, off, bias, relu);
-            double tolerance = exact ? TOLERANCE : LOSSY_TOLERANCE;
+            double tolerance = lossless ? TOLERANCE : LOSSY_TOLERANCE;
             String bad = within(expect, y, off, scale, tolerance, where + (relu ? ", ReLU" : "") + ", multiplyBatch");
             if (bad != null) return bad;
             if (batch == 1) {

@@ -116,7 +116,7 @@ public record SuitePlan(String preset, List<JmhStep> steps, AccuracySweep sweep,
         s.add(new JmhStep("spmm-transformer", "SpmmBenchmark", List.of("multiply"), spmm(few, "0.9", "1 128", "3072x768", "random"), f, wi, wt, it, itt, false));
         s.add(new JmhStep("conv", "ConvBenchmark", List.of("forward"), params("layer", "1x28x28-6k5s1p0-b64 6x14x14-16k5s1p0-b64 32x14x14-64k3s1p1-b64 64x7x7-128k3s1p1-b64", "threads", "1"), f, wi, wt, it, itt, false));
         s.add(new JmhStep("conv-sparse", "ConvSparseBenchmark", List.of("conv"), params("format", "dense csr direct", "layer", "lenet5c2 vgg64", "sparsity", "0.9", "threads", "1"), f, wi, wt, it, itt, false));
-        s.add(new JmhStep("model", "ModelBenchmark", List.of("infer"), params("model", "lenet300 lenet5", "impl", "compiled-dense compiled", "batch", "1 64", "threads", "1"), f, wi, wt, it, itt, false));
+        s.add(new JmhStep("model", "ModelBenchmark", List.of("infer"), params("model", "lenet300 lenet5", "impl", "compiled-dense compiled", "batch", "1", "threads", "1"), f, wi, wt, it, itt, false));
         s.add(new JmhStep("model-ort", "OrtModelBenchmark", List.of(), Map.of(), f, wi, wt, it, itt, true));
         AccuracySweep sweep = new AccuracySweep(List.of("lenet300", "lenet5"), List.of(Criterion.L1, Criterion.SEED, Criterion.RANDOM),
                 List.of(AccuracySweep.Schedule.ONE_SHOT, AccuracySweep.Schedule.ONE_SHOT_FT), List.of(0.3, 0.1, 0.05), 2000, 6000, data);
