@@ -20,11 +20,13 @@ public final class RunComparison {
     /** One figure in both runs. */
     public record Row(String id, Figure before, Figure after, double ratio, Verdict verdict) {}
 
+    private final String header;
     private final List<Row> rows;
     private final List<String> onlyBefore;
     private final List<String> onlyAfter;
 
-    private RunComparison(List<Row> rows, List<String> onlyBefore, List<String> onlyAfter) {
+    private RunComparison(String header, List<Row> rows, List<String> onlyBefore, List<String> onlyAfter) {
+        this.header = header;
         this.rows = rows;
         this.onlyBefore = onlyBefore;
         this.onlyAfter = onlyAfter;
@@ -39,14 +41,30 @@ public final class RunComparison {
         List<String> onlyBefore = new ArrayList<>();
         for (var e : old.entrySet()) {
             Figure b = e.getValue(), a = now.get(e.getKey());
-            if (a == null) {
+            if (a == null || !a.unit().equals(b.unit())) { // another unit: another measurement
                 onlyBefore.add(e.getKey());
                 continue;
             }
             rows.add(new Row(e.getKey(), b, a, b.value() == 0 ? Double.NaN : a.value() / b.value(), verdict(b, a, minChange)));
         }
-        List<String> onlyAfter = now.keySet().stream().filter(k -> !old.containsKey(k)).toList();
-        return new RunComparison(List.copyOf(rows), List.copyOf(onlyBefore), onlyAfter);
+        List<String> onlyAfter = now.entrySet().stream()
+                .filter(e -> !old.containsKey(e.getKey()) || !old.get(e.getKey()).unit().equals(e.getValue().unit())).map(Map.Entry::getKey).toList();
+        return new RunComparison(header(before, after), List.copyOf(rows), List.copyOf(onlyBefore), onlyAfter);
+    }
+
+    /** Which runs are compared, and a warning when they ran on different machines or widths. */
+    private static String header(SuiteResults a, SuiteResults b) {
+        StringBuilder sb = new StringBuilder();
+        for (SuiteResults r : List.of(a, b)) {
+            sb.append(r == a ? "first:  " : "second: ").append(r.preset()).append(" preset, width ").append(r.width())
+                    .append(", commit ").append(r.machine().gitCommit()).append(", ").append(r.machine().date())
+                    .append(", ").append(r.machine().summary()).append('\n');
+        }
+        if (!a.machine().cpu().equals(b.machine().cpu()) || a.machine().vectorBits() != b.machine().vectorBits()
+                || a.machine().cores() != b.machine().cores()) {
+            sb.append("warning: the runs used different machines or vector widths; their ratios measure that too\n");
+        }
+        return sb.toString();
     }
 
     static Verdict verdict(Figure before, Figure after, double minChange) {
@@ -76,7 +94,7 @@ public final class RunComparison {
 
     /** A Markdown table of every compared figure, regressions first, then a summary line. */
     public String table() {
-        StringBuilder sb = new StringBuilder();
+        StringBuilder sb = new StringBuilder(header).append('\n');
         sb.append("| figure | before | after | after/before | verdict |\n|---|---:|---:|---:|---|\n");
         List<Row> sorted = new ArrayList<>(rows);
         sorted.sort(java.util.Comparator.comparing(Row::verdict));

@@ -42,6 +42,18 @@ class RunComparisonTest {
     }
 
     @Test
+    void figuresInAnotherUnitAreNotCompared() {
+        Machine m = Synthetic.machine();
+        SuiteResults a = new SuiteResults(m, "quick", "default", List.of(time(100, 1)), List.of());
+        SuiteResults b = new SuiteResults(m, "quick", "default", List.of(Synthetic.time("spmm", Synthetic.p("format", "csr"), 0.1, 0.001, "ms/op")), List.of());
+        RunComparison c = RunComparison.of(a, b, 0);
+        assertTrue(c.rows().isEmpty());
+        assertEquals(List.of("spmm/time[format=csr]"), c.onlyBefore());
+        assertEquals(List.of("spmm/time[format=csr]"), c.onlyAfter());
+        assertTrue(c.table().startsWith("first:  quick preset, width default, commit abc123"), c.table());
+    }
+
+    @Test
     void comparesMeasuredFiguresOnlyAndListsTheUnmatched() {
         SuiteResults a = Synthetic.results(1), b = Synthetic.results(1.5);
         List<Figure> extra = new ArrayList<>(b.figures());
