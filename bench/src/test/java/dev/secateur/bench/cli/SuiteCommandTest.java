@@ -18,10 +18,17 @@ class SuiteCommandTest {
     @Test
     void tinyPresetRunsEndToEndWithAnExtraFormat() throws Exception {
         Path models = Path.of("..", "models");
+        String before = System.getProperty("secateur.models");
         if (Files.isDirectory(models)) System.setProperty("secateur.models", models.toString());
         Path out = dir.resolve("run");
-        CliRun r = CliRun.of("suite", "--preset", "tiny", "--out", out.toString(),
-                "--format-class", "dev.secateur.bench.suite.example.CooFormat");
+        CliRun r;
+        try {
+            r = CliRun.of("suite", "--preset", "tiny", "--out", out.toString(),
+                    "--format-class", "dev.secateur.bench.suite.example.CooFormat");
+        } finally {
+            if (before == null) System.clearProperty("secateur.models");
+            else System.setProperty("secateur.models", before);
+        }
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("ETA"), r.out());
         assertTrue(r.out().contains("format check against the float64 reference: 3 formats passed"), r.out());
