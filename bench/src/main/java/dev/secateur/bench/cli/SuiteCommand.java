@@ -2,6 +2,7 @@ package dev.secateur.bench.cli;
 
 import dev.secateur.bench.suite.ExtraFormats;
 import dev.secateur.bench.suite.SuitePlan;
+import dev.secateur.bench.suite.SuiteResults;
 import dev.secateur.bench.suite.SuiteRunner;
 import dev.secateur.tensor.platform.VectorPlatform;
 import java.nio.file.Path;
@@ -29,9 +30,18 @@ public final class SuiteCommand implements Callable<Integer> {
     @Option(names = "--out", description = "output folder (default: suite-<preset>)") Path out;
     @Option(names = "--format-class", description = "a SparseFormat class (public no-argument constructor) to register, check and benchmark against every format; repeatable")
     List<String> formatClasses = new ArrayList<>();
+    @Option(names = "--report-from", description = "run nothing: redraw report.md and the charts from DIR/results.json (into --out, default DIR)")
+    Path reportFrom;
 
     @Override public Integer call() {
         return CliErrors.run(verbose, () -> {
+            if (reportFrom != null) {
+                SuiteResults r = SuiteResults.read(reportFrom.resolve("results.json"));
+                Path dir = out != null ? out : reportFrom;
+                SuiteRunner.write(r, dir);
+                System.out.println("wrote " + dir.resolve("report.md") + " and its charts from " + reportFrom.resolve("results.json"));
+                return 0;
+            }
             if (!SuitePlan.PRESETS.contains(preset)) throw new IllegalArgumentException("unknown preset '" + preset + "'; known: " + SuitePlan.PRESETS);
             List<String> flags = switch (width) {
                 case "default" -> List.of();

@@ -18,9 +18,11 @@ import java.util.concurrent.TimeUnit;
  *
  * @param vectorBits the vector width the kernels ran with (the forks' width, see {@code jvmFlags})
  * @param jvmFlags   flags every benchmark JVM ran with, including the width flags of the run
+ * @param load       the 1-minute load average when the run started and ended: a busy machine
+ *                   makes every timing slower and noisier
  */
 public record Machine(String cpu, int cores, int vectorBits, long l1d, long l2, long l3, String os, String jdk,
-                      List<String> jvmFlags, String gitCommit, String date) {
+                      List<String> jvmFlags, String gitCommit, String date, String load) {
     public Machine {
         jvmFlags = List.copyOf(jvmFlags);
     }
@@ -29,13 +31,22 @@ public record Machine(String cpu, int cores, int vectorBits, long l1d, long l2, 
      * This machine; {@code vectorBits} is the width the benchmark forks run with (the suite's
      * width option), {@code extraFlags} the flags it appends to them.
      */
-    public static Machine probe(int vectorBits, List<String> extraFlags) {
+    public static Machine probe(int vectorBits, List<String> extraFlags, String load) {
         CacheSizes c = VectorPlatform.CACHES;
         List<String> flags = new ArrayList<>(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
         flags.addAll(extraFlags);
         return new Machine(cpuModel(), Runtime.getRuntime().availableProcessors(), vectorBits, c.l1d(), c.l2(), c.l3(),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
-                System.getProperty("java.vm.name") + " " + Runtime.version(), flags, probeGitCommit(), Instant.now().toString());
+                System.getProperty("java.vm.name") + " " + Runtime.version(), flags, probeGitCommit(), Instant.now().toString(), load);
+    }
+
+    /** The 1-minute load average (/proc/loadavg), or {@code "unknown"}. */
+    public static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     /** The {@code model name} line of /proc/cpuinfo, else the architecture. */
@@ -87,6 +98,7 @@ public record Machine(String cpu, int cores, int vectorBits, long l1d, long l2, 
         m.put("jvmFlags", jvmFlags);
         m.put("gitCommit", gitCommit);
         m.put("date", date);
+        m.put("load", load);
         return m;
     }
 
@@ -94,7 +106,7 @@ public record Machine(String cpu, int cores, int vectorBits, long l1d, long l2, 
         List<String> flags = new ArrayList<>();
         if (m.get("jvmFlags") instanceof List<?> l) for (Object o : l) flags.add(String.valueOf(o));
         return new Machine(str(m, "cpu"), (int) num(m, "cores"), (int) num(m, "vectorBits"), (long) num(m, "cacheL1d"),
-                (long) num(m, "cacheL2"), (long) num(m, "cacheL3"), str(m, "os"), str(m, "jdk"), flags, str(m, "gitCommit"), str(m, "date"));
+                (long) num(m, "cacheL2"), (long) num(m, "cacheL3"), str(m, "os"), str(m, "jdk"), flags, str(m, "gitCommit"), str(m, "date"), str(m, "load"));
     }
 
     private static String str(Map<?, ?> m, String k) {

@@ -95,7 +95,7 @@ public final class SuiteCharts {
             XYChart vsCompression = chart(model.getKey() + ": test accuracy vs compression", "compression (dense bytes / compressed bytes)", "test accuracy");
             vsCompression.getStyler().setXAxisLogarithmic(true);
             XYChart vsSize = chart(model.getKey() + ": compressed size vs test accuracy", "compressed file (KiB)", "test accuracy");
-            for (var series : groupBy(model.getValue(), f -> f.param("criterion") + " " + f.param("schedule")).entrySet()) {
+            for (var series : groupBy(model.getValue(), f -> f.param("schedule").equals("dense") ? "dense" : f.param("criterion") + " " + f.param("schedule")).entrySet()) {
                 List<Figure> withX = series.getValue().stream().filter(f -> compression.containsKey(key(f)) && bytes.containsKey(key(f))).toList();
                 if (withX.isEmpty()) continue;
                 add(vsCompression, series.getKey(), sorted(withX, f -> compression.get(key(f)).value()), f -> compression.get(key(f)).value());

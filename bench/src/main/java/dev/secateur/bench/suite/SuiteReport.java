@@ -38,6 +38,7 @@ public final class SuiteReport {
         row(sb, "caches", "L1d " + (m.l1d() >> 10) + " KiB, L2 " + (m.l2() >> 10) + " KiB, L3 " + (m.l3() >> 10) + " KiB");
         row(sb, "OS", m.os());
         row(sb, "JDK", m.jdk());
+        row(sb, "load average (1 min)", m.load() + " on " + m.cores() + " cores");
         row(sb, "JVM flags", "`" + String.join(" ", m.jvmFlags()) + "`");
         sb.append("\nEvery figure is `value ± error`: for timings the 99.9% confidence half-width JMH reports ")
                 .append("(0 where a run had too few iterations to give one); for accuracies the 99.9% binomial interval ")

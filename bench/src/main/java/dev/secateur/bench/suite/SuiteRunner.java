@@ -52,6 +52,7 @@ public final class SuiteRunner {
 
     public SuiteResults run() throws IOException, RunnerException {
         Files.createDirectories(out.resolve("jmh"));
+        String loadAtStart = Machine.loadAverage();
         List<String> notes = new ArrayList<>();
         List<String> refused = checkFormats(notes);
         List<String> forkFlags = forkFlags();
@@ -68,7 +69,7 @@ public final class SuiteRunner {
         figures.addAll(plan.sweep().run(line -> progress.done(2.0, "accuracy " + line)));
         figures.addAll(Derived.of(figures));
         List<String> flags = new ArrayList<>(forkFlags);
-        SuiteResults results = new SuiteResults(Machine.probe(widthBits, flags), plan.preset(), width, figures, notes);
+        SuiteResults results = new SuiteResults(Machine.probe(widthBits, flags, "start " + loadAtStart + ", end " + Machine.loadAverage()), plan.preset(), width, figures, notes);
         write(results, out);
         progress.note("wrote " + out.resolve("report.md") + " and " + out.resolve("results.json") + " in " + SuiteProgress.duration(progress.elapsed()));
         return results;
@@ -121,7 +122,7 @@ public final class SuiteRunner {
         if (cls == null) {
             if (step.optional()) {
                 notes.add("step " + step.name() + " not run: " + step.benchmark() + " is not on the class path");
-                progress.note("step " + step.name() + ": " + step.benchmark() + " not on the class path, skipped");
+                progress.done(step.estimateSeconds(), "step " + step.name() + ": " + step.benchmark() + " not on the class path, skipped");
                 return List.of();
             }
             throw new IllegalStateException("benchmark class " + step.benchmark() + " is missing from the build");

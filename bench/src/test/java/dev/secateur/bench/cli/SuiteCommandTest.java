@@ -48,6 +48,11 @@ class SuiteCommandTest {
             assertTrue(Files.size(out.resolve("charts").resolve(chart + ".png")) > 0, chart);
             assertTrue(Files.size(out.resolve("charts").resolve(chart + ".svg")) > 0, chart);
         }
+
+        Path redrawn = dir.resolve("redrawn");
+        CliRun again = CliRun.of("suite", "--report-from", out.toString(), "--out", redrawn.toString());
+        assertEquals(0, again.code(), again.err());
+        assertEquals(report, Files.readString(redrawn.resolve("report.md")));
     }
 
     @Test
