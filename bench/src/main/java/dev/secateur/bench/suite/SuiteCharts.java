@@ -133,8 +133,10 @@ public final class SuiteCharts {
             ys[i] = pts.get(i).value();
             es[i] = pts.get(i).error();
         }
-        // A logarithmic axis cannot draw a bar reaching zero or below: clip it.
-        if (c.getStyler().isYAxisLogarithmic()) for (int i = 0; i < es.length; i++) es[i] = Math.min(es[i], ys[i] * 0.99);
+        // Every charted quantity is positive; a symmetric error wider than the value (a rate from a
+        // time whose interval reaches zero) is drawn down to zero, on a log axis just above it.
+        double floor = c.getStyler().isYAxisLogarithmic() ? 0.99 : 1.0;
+        for (int i = 0; i < es.length; i++) es[i] = Math.min(es[i], ys[i] * floor);
         c.addSeries(name, xs, ys, es);
     }
 
