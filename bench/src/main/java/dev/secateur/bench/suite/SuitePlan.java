@@ -25,8 +25,10 @@ import java.util.Map;
  * from magnitude pruning of its trained weights.
  *
  * @param spmmFormats the formats of the square SpMM step (every format that runs at the width)
+ * @param exclusive   whether the run takes JMH's machine-wide lock (refusing to run beside another
+ *                    JMH run); only {@code tiny}, whose numbers mean nothing, runs without it
  */
-public record SuitePlan(String preset, List<JmhStep> steps, AccuracySweep sweep, List<String> spmmFormats) {
+public record SuitePlan(String preset, List<JmhStep> steps, AccuracySweep sweep, List<String> spmmFormats, boolean exclusive) {
     public SuitePlan {
         steps = List.copyOf(steps);
         spmmFormats = List.copyOf(spmmFormats);
@@ -100,7 +102,7 @@ public record SuitePlan(String preset, List<JmhStep> steps, AccuracySweep sweep,
                 new JmhStep("model", "ModelBenchmark", List.of("infer"), params("model", "lenet300", "impl", "model", "batch", "1", "threads", "1"), f, wi, wt, it, itt, false));
         AccuracySweep sweep = new AccuracySweep(List.of("lenet300"), List.of(Criterion.L1, Criterion.RANDOM),
                 List.of(AccuracySweep.Schedule.ONE_SHOT), List.of(0.5, 0.1), 500, 500, data);
-        return new SuitePlan("tiny", s, sweep, formats);
+        return new SuitePlan("tiny", s, sweep, formats, false);
     }
 
     private static SuitePlan quick(List<String> here, List<String> extra, Path data) {
@@ -120,7 +122,7 @@ public record SuitePlan(String preset, List<JmhStep> steps, AccuracySweep sweep,
         s.add(new JmhStep("model-ort", "OrtModelBenchmark", List.of(), Map.of(), f, wi, wt, it, itt, true));
         AccuracySweep sweep = new AccuracySweep(List.of("lenet300", "lenet5"), List.of(Criterion.L1, Criterion.SEED, Criterion.RANDOM),
                 List.of(AccuracySweep.Schedule.ONE_SHOT, AccuracySweep.Schedule.ONE_SHOT_FT), List.of(0.3, 0.1, 0.05), 2000, 6000, data);
-        return new SuitePlan("quick", s, sweep, all);
+        return new SuitePlan("quick", s, sweep, all, true);
     }
 
     private static SuitePlan full(List<String> here, List<String> extra, Path data) {
@@ -142,6 +144,6 @@ public record SuitePlan(String preset, List<JmhStep> steps, AccuracySweep sweep,
         s.add(new JmhStep("model-ort", "OrtModelBenchmark", List.of(), Map.of(), f, 4, 2000, 5, 2000, true));
         AccuracySweep sweep = new AccuracySweep(List.of("lenet300", "lenet5"), List.of(Criterion.L1, Criterion.L2, Criterion.SEED, Criterion.SEED_MAX, Criterion.RANDOM),
                 List.of(AccuracySweep.Schedule.values()), List.of(0.5, 0.3, 0.2, 0.1, 0.05, 0.02), 0, 0, data);
-        return new SuitePlan("full", s, sweep, all);
+        return new SuitePlan("full", s, sweep, all, true);
     }
 }

@@ -28,6 +28,9 @@ public final class SuiteRunner {
     /** JVM flags of every benchmark fork beside the width: the Vector API, no kernel-choice cache. */
     static final List<String> FORK_FLAGS = List.of("--add-modules=jdk.incubator.vector", "-Dsecateur.kernel.cache=off");
 
+    /** JMH's switch to run beside another JMH instance on the machine. */
+    private static final String JMH_IGNORE_LOCK = "jmh.ignoreLock";
+
     private final SuitePlan plan;
     private final String width;
     private final List<String> widthFlags;
@@ -145,13 +148,19 @@ public final class SuiteRunner {
         ProgressOutput output = new ProgressOutput(log, progress, step.name(), step.estimateSeconds() / step.configurations());
         // Benchmarks and forks print their set-up lines to System.out: into the log with JMH's text.
         PrintStream stdout = System.out, stderr = System.err;
+        String ignoreLock = System.getProperty(JMH_IGNORE_LOCK);
         System.setOut(log);
         System.setErr(log);
+        if (!plan.exclusive()) System.setProperty(JMH_IGNORE_LOCK, "true");
         try {
             new Runner(o.build(), output).run();
         } finally {
             System.setOut(stdout);
             System.setErr(stderr);
+            if (!plan.exclusive()) {
+                if (ignoreLock == null) System.clearProperty(JMH_IGNORE_LOCK);
+                else System.setProperty(JMH_IGNORE_LOCK, ignoreLock);
+            }
         }
         output.finish();
         if (!Files.isRegularFile(json)) {

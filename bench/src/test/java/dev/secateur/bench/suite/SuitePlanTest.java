@@ -35,6 +35,8 @@ class SuitePlanTest {
         assertTrue(SuitePlan.of("tiny", 512, true, List.of(), null).steps().stream().allMatch(s -> s.forks() == 0));
         assertTrue(SuitePlan.of("tiny", 128, false, List.of(), null).steps().stream().allMatch(s -> s.forks() == 1));
         assertThrows(IllegalArgumentException.class, () -> SuitePlan.of("huge", 512, true, List.of(), null));
+        assertFalse(SuitePlan.of("tiny", 512, true, List.of(), null).exclusive(), "tiny runs beside another JMH run");
+        assertTrue(SuitePlan.of("quick", 512, true, List.of(), null).exclusive() && SuitePlan.of("full", 512, true, List.of(), null).exclusive());
     }
 
     @Test
