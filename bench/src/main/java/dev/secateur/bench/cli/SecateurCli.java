@@ -22,7 +22,9 @@ import picocli.CommandLine.Command;
                 BenchCommand.class,
                 ImportCommand.class,
                 ExportCommand.class,
-                JmhCommand.class})
+                JmhCommand.class,
+                SuiteCommand.class,
+                CompareCommand.class})
 public final class SecateurCli implements Runnable {
     @Override public void run() {
         new CommandLine(this).usage(System.out);

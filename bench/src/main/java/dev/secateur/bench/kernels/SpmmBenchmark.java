@@ -75,15 +75,23 @@ public class SpmmBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
+        dev.secateur.bench.suite.ExtraFormats.registerFromProperty();
         dev.secateur.bench.cli.PlatformInfo.logOnce();
         String[] mk = shape.split("x");
         int m = Integer.parseInt(mk[0]), k = Integer.parseInt(mk[1]);
         SplittableRandom rnd = new SplittableRandom(42);
         float[] w = new float[m * k];
         for (int i = 0; i < w.length; i++) w[i] = (float) rnd.nextDouble(-1, 1);
-        boolean[] keep = mask.equals("block")
-                ? blockMask(rnd, m, k, format.equals("bsr8x1") ? 8 : 4, sparsity)
-                : randomMask(rnd, m * k, sparsity);
+        boolean[] keep = switch (mask) {
+            case "block" -> blockMask(rnd, m, k, format.equals("bsr8x1") ? 8 : 4, sparsity);
+            case "magnitude" -> {
+                TrainedWeights.Matrix t = TrainedWeights.forShape(m, k);
+                System.out.println("weights: " + t.source());
+                w = t.w();
+                yield TrainedWeights.magnitudeMask(w, sparsity);
+            }
+            default -> randomMask(rnd, m * k, sparsity);
+        };
         workers = Workers.of(threads);
         matrix = switch (format) {
             case "nm24" -> nm(w, m, k, keep);

@@ -3,18 +3,26 @@ package dev.secateur.tensor.sparse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.ServiceLoader;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
 /**
  * The registry of storage formats: every place that builds a matrix by format name (the kernel
  * choice, compiled models, benchmarks, tests) goes through it, so a format is added in one place.
- * Built-in formats are registered in the order the kernel choice tries them.
+ * Built-in formats are registered in the order the kernel choice tries them, then the formats
+ * other jars provide through {@link ServiceLoader} (a {@code META-INF/services} entry naming a
+ * {@link SparseFormat} with a public no-argument constructor), then those added with
+ * {@link #register}.
  */
 public final class SparseFormats {
     private static final Suits ANY = (p, b) -> true;
     private static final Worth ALWAYS = (m, p) -> true;
     private static final List<SparseFormat> FORMATS = new CopyOnWriteArrayList<>(builtIns());
+
+    static {
+        for (SparseFormat f : ServiceLoader.load(SparseFormat.class, SparseFormats.class.getClassLoader())) register(f);
+    }
 
     private SparseFormats() {}
 

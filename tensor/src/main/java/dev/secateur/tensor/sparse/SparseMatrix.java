@@ -24,11 +24,11 @@ import dev.secateur.tensor.Workers;
  *
  * <p>Results are deterministic: each output element is summed by one thread in an order fixed
  * by the format, independent of the thread count.
+ *
+ * <p>Open to formats defined outside this package (see {@link SparseFormats}): a new format is a
+ * class implementing this interface plus its {@link SparseFormat}.
  */
-public sealed interface SparseMatrix
-        permits CsrMatrix, PanelCsrMatrix, Int8CsrMatrix, BsrMatrix, BitmapMatrix, SellMatrix, WindowedSellMatrix, WindowedSell8Matrix,
-                WindowedSell4Matrix, NmMatrix,
-                DenseMatrix {
+public interface SparseMatrix {
 
     /** Number of output rows M. */
     int rows();

@@ -1,7 +1,8 @@
 /**
  * Sparse weight matrices and their SIMD kernels: {@code y = act(W·x + b)} (batch 1) and
  * {@code Y = act(W·X + b)} with X laid out {@code [K, batch]} (the im2col layout), all through
- * the sealed {@link dev.secateur.tensor.sparse.SparseMatrix}.
+ * {@link dev.secateur.tensor.sparse.SparseMatrix}. Formats are found by name in
+ * {@link dev.secateur.tensor.sparse.SparseFormats}, which other jars can extend (docs/formats.md).
  *
  * <p>Formats, each built once from a dense weight and a mask, with an exact {@code toDense()}:
  * <ul>
