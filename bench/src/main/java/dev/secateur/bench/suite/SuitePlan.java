@@ -120,7 +120,7 @@ public record SuitePlan(String preset, List<JmhStep> steps, AccuracySweep sweep,
         s.add(new JmhStep("conv-sparse", "ConvSparseBenchmark", List.of("conv"), params("format", "dense csr direct", "layer", "lenet5c2 vgg64", "sparsity", "0.9", "threads", "1"), f, wi, wt, it, itt, false));
         s.add(new JmhStep("model", "ModelBenchmark", List.of("infer"), params("model", "lenet300 lenet5", "impl", "compiled-dense compiled", "batch", "1", "threads", "1"), f, wi, wt, it, itt, false));
         s.add(new JmhStep("model-ort", "OrtModelBenchmark", List.of(), Map.of(), f, wi, wt, it, itt, true));
-        AccuracySweep sweep = new AccuracySweep(List.of("lenet300", "lenet5"), List.of(Criterion.L1, Criterion.SEED, Criterion.RANDOM),
+        AccuracySweep sweep = new AccuracySweep(List.of("lenet300", "lenet5"), List.of(Criterion.L1, Criterion.L1_PLUS_BIAS, Criterion.RANDOM),
                 List.of(AccuracySweep.Schedule.ONE_SHOT, AccuracySweep.Schedule.ONE_SHOT_FT), List.of(0.3, 0.1, 0.05), 2000, 6000, data);
         return new SuitePlan("quick", s, sweep, all, true);
     }
@@ -142,7 +142,7 @@ public record SuitePlan(String preset, List<JmhStep> steps, AccuracySweep sweep,
         s.add(new JmhStep("conv-sparse", "ConvSparseBenchmark", List.of("conv"), params("format", "dense csr bsr4x1 bitmap16 sell16 auto direct", "layer", "lenet5c2 vgg64 vgg128", "sparsity", "0.9", "threads", "1"), f, wi, wt, it, itt, false));
         s.add(new JmhStep("model", "ModelBenchmark", List.of("infer"), params("model", "lenet300 lenet5", "impl", "model compiled-dense compiled", "batch", "1 64", "threads", "1"), f, 4, 2000, 5, 2000, false));
         s.add(new JmhStep("model-ort", "OrtModelBenchmark", List.of(), Map.of(), f, 4, 2000, 5, 2000, true));
-        AccuracySweep sweep = new AccuracySweep(List.of("lenet300", "lenet5"), List.of(Criterion.L1, Criterion.L2, Criterion.SEED, Criterion.SEED_MAX, Criterion.RANDOM),
+        AccuracySweep sweep = new AccuracySweep(List.of("lenet300", "lenet5"), List.of(Criterion.L1, Criterion.L2, Criterion.L1_PLUS_BIAS, Criterion.MAX_PLUS_BIAS, Criterion.RANDOM),
                 List.of(AccuracySweep.Schedule.values()), List.of(0.5, 0.3, 0.2, 0.1, 0.05, 0.02), 0, 0, data);
         return new SuitePlan("full", s, sweep, all, true);
     }
