@@ -8,6 +8,7 @@ import dev.secateur.nn.Parameter;
 import dev.secateur.nn.compressed.CompressedModelFile;
 import dev.secateur.nn.io.Json;
 import dev.secateur.nn.io.SafetensorsWriter;
+import dev.secateur.nn.torch.StateDicts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,11 +23,13 @@ import java.util.concurrent.Callable;
  * plain float32 safetensors file (every weight dense, zeros kept, no masks or encodings).
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = "Write a model as ONNX (--onnx) and/or as plain float32 safetensors (--dense); int8 weights are written dequantized.")
+        description = {"Write a model as ONNX (--onnx), as plain float32 safetensors (--dense) and/or as a PyTorch state dict",
+                "(--state-dict, safetensors for model.load_state_dict); int8 weights are written dequantized."})
 public final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "model file (.safetensors, compressed or not, or .onnx)") Path file;
     @Option(names = "--onnx", description = "ONNX file to write (opset " + OnnxExporter.OPSET + ")") Path onnx;
     @Option(names = "--dense", description = "plain float32 safetensors file to write") Path dense;
+    @Option(names = "--state-dict", description = "PyTorch state dict to write (safetensors, Secateur's tensor names)") Path stateDict;
     @picocli.CommandLine.Mixin CliErrors.Verbose verbose;
 
     @Override public Integer call() {
@@ -34,7 +37,12 @@ public final class ExportCommand implements Callable<Integer> {
     }
 
     private Integer export() throws Exception {
-        if (onnx == null && dense == null) throw new IllegalArgumentException("nothing to write: give --onnx FILE and/or --dense FILE");
+        if (onnx == null && dense == null && stateDict == null) {
+            throw new IllegalArgumentException("nothing to write: give --onnx FILE, --dense FILE and/or --state-dict FILE");
+        }
+        OutputCheck.writable(onnx, "--onnx");
+        OutputCheck.writable(dense, "--dense");
+        OutputCheck.writable(stateDict, "--state-dict");
         CompressedModelFile.Loaded loaded = ModelInputs.load(file);
         Model m = loaded.model();
         InputNormalization n = ModelInputs.normalization(file);
@@ -54,6 +62,10 @@ public final class ExportCommand implements Callable<Integer> {
             w.write(dense);
             System.out.printf("wrote %s (%,d bytes, plain float32, %,d of %,d weights non-zero)%n", dense, Files.size(dense),
                     m.nonZeroCount(), m.parameterCount());
+        }
+        if (stateDict != null) {
+            StateDicts.save(m, stateDict);
+            System.out.printf("wrote %s (%,d bytes, PyTorch state dict, dense float32)%n", stateDict, Files.size(stateDict));
         }
         return 0;
     }

@@ -50,6 +50,25 @@ class OnnxCommandsTest {
     }
 
     @Test
+    void stateDictExportImportsBackToTheSameWeights() throws Exception {
+        Path shipped = Path.of("..", "models", "lenet5.safetensors");
+        Path sd = tmp.resolve("lenet5.state_dict.safetensors"), back = tmp.resolve("back.safetensors");
+        CliRun r = CliRun.of("export", shipped.toString(), "--state-dict", sd.toString());
+        assertEquals(0, r.code(), r.err());
+        r = CliRun.of("import", sd.toString(), "--arch", "lenet5", "--out", back.toString());
+        assertEquals(0, r.code(), r.err());
+        var original = ModelFile.load(shipped).namedTensors();
+        var imported = ModelFile.load(back).namedTensors();
+        assertEquals(original.keySet(), imported.keySet());
+        for (var e : original.entrySet()) {
+            assertTrue(java.util.Arrays.equals(e.getValue().value().toArray(), imported.get(e.getKey()).value().toArray()), e.getKey());
+        }
+        r = CliRun.of("import", sd.toString(), "--arch", "lenet300", "--out", tmp.resolve("wrong.safetensors").toString());
+        assertEquals(2, r.code(), r.out());
+        assertEquals(1, r.err().lines().filter(l -> l.startsWith("error: ")).count(), r.err());
+    }
+
+    @Test
     void inspectReadsOnnxDirectly() throws Exception {
         CliRun r = CliRun.of("inspect", fixture("resnet.onnx").toString());
         assertEquals(0, r.code(), r.err());
