@@ -48,7 +48,7 @@ class FuzzCorpusWriter {
         byte[] badLabel = cifar.clone();
         badLabel[0] = (byte) 200;
         write(cf, "label-out-of-range", badLabel);
-        write(cf, "gzip-bomb.gz", gzip(new byte[CifarReader.RECORD_BYTES * 3000]));
+        write(cf, "gzip-bomb.gz", gzip(new byte[CifarReader.RECORD_BYTES * 600]));
     }
 
     /** An IDX file: magic, dimensions, then {@code dataBytes} bytes of a pattern (labels below 10), zeros for a bomb. */
