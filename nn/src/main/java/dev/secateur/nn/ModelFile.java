@@ -278,8 +278,9 @@ public final class ModelFile {
         for (Layer l : model.layers()) {
             s = l.outputShape(s);
             if (s.size() > limit || s.size() <= 0) {
-                throw new IllegalArgumentException("layer " + l.name() + " outputs " + s + " per example, more than the " + limit
-                        + " elements accepted (at most " + MAX_INPUT_ELEMENTS + ", and 1/16 of this JVM's maximum heap)");
+                throw new IllegalArgumentException("layer " + l.name() + " outputs " + s + " = " + s.size() + " elements per example,"
+                        + " more than the " + limit + " accepted (the smaller of " + MAX_INPUT_ELEMENTS
+                        + " and 1/16 of this JVM's maximum heap in floats)");
             }
         }
     }

@@ -232,14 +232,21 @@ class FuzzCorpusWriter {
         return Json.write(tree);
     }
 
+    /**
+     * The convnet's first convolution padded by 10,000 (an output of 4 x 20004 x 20004 per
+     * example), pooled straight down to 4 x 1 x 1 and classified by a 4-input dense layer: few
+     * parameters, a consistent chain, and a first prediction that would need 6.4 GB.
+     */
     @SuppressWarnings("unchecked")
     private static String paddingBomb(String spec) {
         Map<String, Object> tree = Json.parseObject(spec);
-        List<Object> layers = new ArrayList<>((List<Object>) tree.get("layers"));
+        List<Object> layers = (List<Object>) tree.get("layers");
         Map<String, Object> c1 = new LinkedHashMap<>((Map<String, Object>) layers.get(0));
-        c1.put("padding", 200_000);
-        layers.set(0, c1);
-        tree.put("layers", layers);
+        c1.put("padding", 10_000);
+        Map<String, Object> fc = new LinkedHashMap<>((Map<String, Object>) layers.get(layers.size() - 1));
+        fc.put("in", 4);
+        tree.put("layers", List.of(c1, Map.of("type", "maxpool2d", "name", "bigpool", "kernel", 20004, "stride", 20004),
+                Map.of("type", "flatten", "name", "flat"), fc));
         return Json.write(tree);
     }
 
