@@ -3,13 +3,15 @@
 # prints one summary line per target. Findings are written by the fuzzer into the target's corpus
 # directory under src/test/resources (crash-*, timeout-*), where the normal build replays them.
 #
-#   bench/scripts/fuzz-campaign.sh [EXECUTIONS_PER_TARGET [MAX_SECONDS_PER_TARGET]]
+#   bench/scripts/fuzz-campaign.sh [EXECUTIONS_PER_TARGET [MAX_SECONDS_PER_TARGET [TARGET_REGEX]]]
 #
-# Defaults: 1,000,000 inputs or 600 s per target, whichever comes first. Logs: target/fuzz-logs/.
+# Defaults: 1,000,000 inputs or 600 s per target, whichever comes first, every target (a regex
+# such as 'cifar|modelFile' picks some). Logs: target/fuzz-logs/.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 runs="${1:-1000000}"
 secs="${2:-600}"
+only="${3:-.}"
 logs="$here/target/fuzz-logs"
 mkdir -p "$logs"
 targets=(
@@ -27,6 +29,7 @@ targets=(
 cd "$here"
 printf '%-46s %10s %8s %8s %7s %s\n' target inputs fuzz_s wall_s result log
 for t in "${targets[@]}"; do
+  [[ "$t" =~ $only ]] || continue
   module="${t%% *}"; test="${t#* }"
   log="$logs/${test/\#/.}.log"
   start=$(date +%s)
