@@ -7,7 +7,9 @@ import dev.secateur.nn.io.ModelFormatException;
 import dev.secateur.nn.io.SafetensorsFile;
 import dev.secateur.nn.io.SafetensorsWriter;
 import dev.secateur.nn.io.TensorInfo;
+import dev.secateur.nn.layers.BatchNorm;
 import dev.secateur.nn.layers.Layers;
+import dev.secateur.nn.layers.ResidualBlock;
 import dev.secateur.tensor.Shape;
 
 import java.io.IOException;
@@ -124,7 +126,7 @@ public final class ModelFile {
                 p.setMask(keep);
             }
         }
-        requireFinite(model, src);
+        requireValidValues(model, src);
         return new Loaded(model, training, meta, f);
     }
 
@@ -142,6 +144,35 @@ public final class ModelFile {
                     throw new ModelFormatException(src, -1, "tensor " + p.name() + " holds the non-finite value " + d[off + i]
                             + " at element " + i);
                 }
+            }
+        }
+    }
+
+    /**
+     * {@link #requireFinite}, and every BatchNorm running variance {@code >= 0}: training never
+     * produces a negative variance, and one would make {@code sqrt(var + eps)} NaN for that channel
+     * at inference. A zero variance is legitimate (a constant channel; eps keeps it defined).
+     */
+    public static void requireValidValues(Model model, String src) {
+        requireFinite(model, src);
+        requireNonNegativeVariance(model.layers(), src);
+    }
+
+    private static void requireNonNegativeVariance(List<Layer> layers, String src) {
+        for (Layer l : layers) {
+            if (l instanceof BatchNorm bn) {
+                Parameter v = bn.runningVar();
+                float[] d = v.value().data();
+                int off = v.value().offset();
+                for (int i = 0, n = v.size(); i < n; i++) {
+                    if (d[off + i] < 0f) {
+                        throw new ModelFormatException(src, -1, "tensor " + v.name() + " holds the negative running variance "
+                                + d[off + i] + " at channel " + i);
+                    }
+                }
+            } else if (l instanceof ResidualBlock r) {
+                requireNonNegativeVariance(r.mainPath(), src);
+                requireNonNegativeVariance(r.shortcutPath(), src);
             }
         }
     }
@@ -226,11 +257,31 @@ public final class ModelFile {
             }
             List<Layer> layers = new ArrayList<>();
             for (LayerSpec s : specs) layers.add(Layers.fromSpec(s));
-            return new Model(name, Shape.of(dims), layers);
+            Model model = new Model(name, Shape.of(dims), layers);
+            requireBoundedActivations(model);
+            return model;
         } catch (ModelFormatException e) {
             throw e;
         } catch (IllegalArgumentException | ClassCastException | ArithmeticException e) {
             throw new ModelFormatException(src, -1, "invalid architecture in __metadata__: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses a layer whose output for one example exceeds {@link #MAX_INPUT_ELEMENTS} elements or
+     * 1/16 of the maximum heap: a forged padding or upsampling attribute makes a few-byte file
+     * whose first prediction would exhaust memory.
+     */
+    private static void requireBoundedActivations(Model model) {
+        long limit = Math.min(MAX_INPUT_ELEMENTS, Runtime.getRuntime().maxMemory() / 16 / Float.BYTES);
+        Shape s = model.inputShape();
+        for (Layer l : model.layers()) {
+            s = l.outputShape(s);
+            if (s.size() > limit || s.size() <= 0) {
+                throw new IllegalArgumentException("layer " + l.name() + " outputs " + s + " = " + s.size() + " elements per example,"
+                        + " more than the " + limit + " accepted (the smaller of " + MAX_INPUT_ELEMENTS
+                        + " and 1/16 of this JVM's maximum heap in floats)");
+            }
         }
     }
 

@@ -23,8 +23,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * of every thread's stack instead of hanging the build.
  *
  * <p>The whole class runs for {@code -Dsecateur.stress.seconds} (default 6), split evenly over the
- * pool-size × calling-thread combinations. A long run:
- * {@code mvn -pl tensor test -Dtest=WorkersStressTest -Dsecateur.stress.seconds=3600}.
+ * pool-size × calling-thread combinations. A long run (the profile switch keeps the vector-width
+ * executions, where {@code -Dtest} would override their exclusion of this class, from repeating it):
+ * {@code mvn -o -q verify -pl tensor -P '!vector-widths' -Dtest=WorkersStressTest -Dsurefire.failIfNoSpecifiedTests=false -Dsecateur.stress.seconds=3600}.
  */
 class WorkersStressTest {
     private static final double SECONDS = Double.parseDouble(System.getProperty("secateur.stress.seconds", "6"));

@@ -47,6 +47,14 @@ import java.util.SplittableRandom;
 public final class CompiledModel {
     /** Model-file metadata key of the stored kernel choices. */
     public static final String KERNEL_CHOICE_KEY = "secateur.kernel_choice";
+    /**
+     * How far a logit predicted in a batch may lie from the same sample's logit predicted alone,
+     * relative to the largest logit magnitude of that sample (at least 1): batch 1 and larger
+     * batches run different kernels (GEMV against GEMM, other sparse formats), which sum in
+     * different orders, so the two are not bitwise equal. Predictions of the same batch size are
+     * bitwise repeatable.
+     */
+    public static final double BATCH_TOLERANCE = 1e-5;
     private static final int MIN_CHUNK = 64;
 
     private final String architecture;

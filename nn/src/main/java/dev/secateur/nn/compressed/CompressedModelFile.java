@@ -172,16 +172,22 @@ public final class CompressedModelFile {
      * compression history, if any, is read from the same metadata key).
      */
     public static Loaded load(Path file) throws IOException {
-        SafetensorsFile f = SafetensorsFile.read(file);
-        String src = file.toString();
+        return fromFile(SafetensorsFile.read(file), file, Files.size(file));
+    }
+
+    /**
+     * Builds the model held in an already-parsed file ({@link #load} after reading it);
+     * {@code file} and {@code fileBytes} are only recorded in the result.
+     */
+    public static Loaded fromFile(SafetensorsFile f, Path file, long fileBytes) {
+        String src = f.source();
         if (!isCompressedFile(f)) {
             if (!ModelFile.FORMAT.equals(f.metadata().get("format"))) {
                 throw new ModelFormatException(src, -1, "neither a Secateur compressed model (" + FORMAT_KEY + " = " + FORMAT
                         + ") nor a Secateur model file (format = " + ModelFile.FORMAT + ")");
             }
             ModelFile.Loaded plain = ModelFile.fromFile(f);
-            CompressionHistory h = CompressionHistory.fromJson(f.metadata().get(CompressionHistory.METADATA_KEY));
-            return new Loaded(plain.model(), h, false, file, Files.size(file), f.metadata().get("training"));
+            return new Loaded(plain.model(), history(f), false, file, fileBytes, f.metadata().get("training"));
         }
         verifyChecksums(f, src);
         long available = 0;
@@ -213,9 +219,29 @@ public final class CompressedModelFile {
                 p.setMask(keep);
             }
         }
-        ModelFile.requireFinite(model, src);
-        CompressionHistory history = CompressionHistory.fromJson(f.metadata().get(CompressionHistory.METADATA_KEY));
-        return new Loaded(model, history, int8, file, Files.size(file), f.metadata().get("training"));
+        ModelFile.requireValidValues(model, src);
+        return new Loaded(model, history(f), int8, file, fileBytes, training(f));
+    }
+
+    /** The file's compression history, refused (naming the file) when inconsistent. */
+    private static CompressionHistory history(SafetensorsFile f) {
+        try {
+            return CompressionHistory.fromJson(f.metadata().get(CompressionHistory.METADATA_KEY));
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(f.source(), -1, "metadata " + CompressionHistory.METADATA_KEY + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The {@code training} metadata, which must be a JSON object when present. */
+    private static String training(SafetensorsFile f) {
+        String t = f.metadata().get("training");
+        if (t == null) return null;
+        try {
+            Json.parseObject(t);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(f.source(), -1, "metadata \"training\" is not a JSON object: " + e.getMessage(), e);
+        }
+        return t;
     }
 
     private static boolean readEncoded(SafetensorsFile f, String name, Parameter p, Map<?, ?> e, String src) {
@@ -229,9 +255,10 @@ public final class CompressedModelFile {
             scales = f.f32(name + "#scales");
             if (scales.length != shape.dim(0)) throw new ModelFormatException(src, -1, name + ": " + scales.length + " scales for " + shape.dim(0) + " channels");
             for (int i = 0; i < scales.length; i++) {
-                if (!Float.isFinite(scales[i])) {
+                if (!Float.isFinite(scales[i]) || scales[i] < 0f || Float.floatToRawIntBits(scales[i]) == Integer.MIN_VALUE) {
                     throw new ModelFormatException(src, f.fileOffset(f.info(name + "#scales")) + 4L * i, "tensor " + name
-                            + "#scales holds the non-finite quantization scale " + scales[i] + " at channel " + i);
+                            + "#scales holds the quantization scale " + scales[i] + " at channel " + i
+                            + " (a scale must be finite and >= 0)");
                 }
             }
         }
@@ -239,8 +266,10 @@ public final class CompressedModelFile {
         int row = shape.dim(0) == 0 ? 0 : shape.size() / shape.dim(0);
         if ("dense".equals(e.get("encoding"))) {
             if (int8) {
+                if (!f.contains(name + "#codes")) throw new ModelFormatException(src, -1, "missing tensor " + name + "#codes");
                 byte[] codes = f.i8(name + "#codes");
                 if (codes.length != shape.size()) throw new ModelFormatException(src, -1, name + ": " + codes.length + " codes for shape " + shape);
+                for (int i = 0; i < codes.length; i++) checkCode(codes[i], scales[row == 0 ? 0 : i / row], i, name, src);
                 float[] dq = new QuantizedWeights(shape, codes, scales).dequantize();
                 System.arraycopy(dq, 0, out, p.value().offset(), dq.length);
             } else {
@@ -262,11 +291,20 @@ public final class CompressedModelFile {
         }
         checkInflatable(f, name + "#positions", posBytes, src);
         if (Boolean.TRUE.equals(e.get("values_deflated"))) checkInflatable(f, name + "#values", valBytes, src);
-        byte[] gaps = SparsePositions.inflate(f.u8(name + "#positions"), posBytes, src + ": " + name + "#positions");
-        int[] pos = SparsePositions.decode(gaps, nnz, shape.size(), src + ": " + name);
-        byte[] stored = f.u8(name + "#values");
-        byte[] values = Boolean.TRUE.equals(e.get("values_deflated"))
-                ? SparsePositions.inflate(stored, valBytes, src + ": " + name + "#values") : stored;
+        if (!f.contains(name + "#values")) throw new ModelFormatException(src, -1, "missing tensor " + name + "#values");
+        byte[] values;
+        int[] pos;
+        try {
+            byte[] gaps = SparsePositions.inflate(f.u8(name + "#positions"), posBytes, "tensor " + name + "#positions");
+            pos = SparsePositions.decode(gaps, nnz, shape.size(), "tensor " + name + "#positions");
+            byte[] stored = f.u8(name + "#values");
+            values = Boolean.TRUE.equals(e.get("values_deflated"))
+                    ? SparsePositions.inflate(stored, valBytes, "tensor " + name + "#values") : stored;
+        } catch (ModelFormatException ex) {
+            throw ex;
+        } catch (IllegalArgumentException ex) {
+            throw new ModelFormatException(src, -1, ex.getMessage(), ex);
+        }
         if (values.length != valBytes) throw new ModelFormatException(src, -1, name + ": " + values.length + " value bytes, expected " + valBytes);
         java.util.Arrays.fill(out, p.value().offset(), p.value().offset() + shape.size(), 0f);
         boolean[] keep = new boolean[shape.size()];
@@ -274,7 +312,7 @@ public final class CompressedModelFile {
             int i = pos[k];
             float v;
             if (int8) {
-                if (values[k] == Byte.MIN_VALUE) throw new ModelFormatException(src, -1, name + ": int8 code -128 at entry " + k);
+                checkCode(values[k], scales[row == 0 ? 0 : i / row], k, name, src);
                 v = values[k] * scales[row == 0 ? 0 : i / row];
             } else {
                 int bits = (values[4 * k] & 0xFF) | (values[4 * k + 1] & 0xFF) << 8 | (values[4 * k + 2] & 0xFF) << 16 | (values[4 * k + 3] & 0xFF) << 24;
@@ -285,6 +323,18 @@ public final class CompressedModelFile {
         }
         p.setMask(keep);
         return int8;
+    }
+
+    /**
+     * An int8 code the quantizer can have written: never -128 (the range is symmetric), and
+     * non-zero only in a channel with a positive scale (a zero scale marks an all-zero channel).
+     */
+    private static void checkCode(byte code, float scale, int entry, String name, String src) {
+        if (code == Byte.MIN_VALUE) throw new ModelFormatException(src, -1, name + ": int8 code -128 at entry " + entry);
+        if (code != 0 && scale == 0f) {
+            throw new ModelFormatException(src, -1, name + ": int8 code " + code + " at entry " + entry
+                    + " in a channel whose quantization scale is 0");
+        }
     }
 
     /** Refuses an inflated length no Deflate stream of the stored size can produce, before allocating it. */
