@@ -54,17 +54,10 @@ public final class Predictor {
         return new Predictor(model.copy(), normalization);
     }
 
-    /** Loads a model file, with its input normalization if it records one. */
+    /** Loads any model file (plain, pruned or int8), with its input normalization if it records one. */
     public static Predictor load(Path file) throws IOException {
-        ModelFile.Loaded l = ModelFile.read(file);
-        InputNormalization n;
-        try {
-            n = InputNormalization.fromJson(l.metadata().get(InputNormalization.METADATA_KEY));
-        } catch (IllegalArgumentException e) {
-            throw new dev.secateur.nn.io.ModelFormatException(file.toString(), -1, "metadata " + InputNormalization.METADATA_KEY
-                    + " is invalid: " + e.getMessage(), e);
-        }
-        return new Predictor(l.model(), n);
+        dev.secateur.nn.compressed.CompressedModelFile.Loaded l = dev.secateur.nn.compressed.CompressedModelFile.load(file);
+        return new Predictor(l.model(), l.normalization());
     }
 
     /** The input normalization the model file records, or null. */

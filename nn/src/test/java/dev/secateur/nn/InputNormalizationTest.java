@@ -47,4 +47,18 @@ class InputNormalizationTest {
         assertArrayEquals(p.classify(dev.secateur.tensor.Tensor.wrap(normalized, 3, 1, 28, 28)), p.classifyRaw(raw, 3));
         assertThrows(IllegalStateException.class, () -> Predictor.of(m).predictRaw(raw, 3));
     }
+
+    @Test
+    void compressedFilesCarryTheNormalizationThroughASave() throws Exception {
+        Model m = Models.lenet5(Models.FASHION_MNIST, 3);
+        InputNormalization n = new InputNormalization(new float[] {0.5f}, new float[] {0.25f});
+        Path plain = tmp.resolve("plain.safetensors"), compressed = tmp.resolve("c.safetensors");
+        ModelFile.save(m, plain, TrainingInfo.NONE, Map.of(InputNormalization.METADATA_KEY, n.toJson()));
+        var loaded = dev.secateur.nn.compressed.CompressedModelFile.load(plain);
+        assertEquals(n, loaded.normalization());
+        dev.secateur.nn.compressed.CompressedModelFile.save(loaded.model(), loaded.history(), true, loaded.training(),
+                loaded.normalization(), compressed);
+        assertEquals(n, dev.secateur.nn.compressed.CompressedModelFile.load(compressed).normalization());
+        assertEquals(n, Predictor.load(compressed).normalization());
+    }
 }

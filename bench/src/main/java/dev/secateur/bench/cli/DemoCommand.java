@@ -147,7 +147,7 @@ public final class DemoCommand implements Callable<Integer> {
         listener.phase("save");
         Path parent = out.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
-        CompressedModelFile.save(r.model(), r.history(), r.int8(), loaded.training(), out);
+        CompressedModelFile.save(r.model(), r.history(), r.int8(), loaded.training(), loaded.normalization(), out);
         System.out.printf("saved %s (%,d bytes)%n", out, Files.size(out));
 
         listener.phase("report of the compressed model");

@@ -35,8 +35,9 @@ public final class EvalCommand implements Callable<Integer> {
         OutputCheck.writable(json, "--json");
         data.check();
         // Reads plain model files and pruned/int8 compressed ones alike.
-        Model m = ModelInputs.load(file).model();
-        TrainTest tt = data.load(m.inputShape(), System.out);
+        CompressedModelFile.Loaded loaded = ModelInputs.load(file);
+        Model m = loaded.model();
+        TrainTest tt = ModelInputs.normalizedFor(loaded, data.load(m.inputShape(), System.out), System.out);
         dev.secateur.prune.pipeline.CompressionPipeline.checkData(m, tt);
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         Evaluation e;

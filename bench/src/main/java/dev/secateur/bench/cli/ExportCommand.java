@@ -45,7 +45,7 @@ public final class ExportCommand implements Callable<Integer> {
         OutputCheck.writable(stateDict, "--state-dict");
         CompressedModelFile.Loaded loaded = ModelInputs.load(file);
         Model m = loaded.model();
-        InputNormalization n = ModelInputs.normalization(file);
+        InputNormalization n = loaded.normalization();
         if (onnx != null) {
             OnnxExporter.write(m, n, onnx);
             System.out.printf("wrote %s (%,d bytes, %s weights%s)%n", onnx, Files.size(onnx), loaded.int8() ? "dequantized int8" : "float32",

@@ -106,7 +106,7 @@ public final class PruneCommand implements Callable<Integer> {
         pipeline.checkModel(m);
         CompressionHistory history = loaded.history();
         // 3. the data, then the work
-        TrainTest tt = data.load(m.inputShape(), System.err);
+        TrainTest tt = ModelInputs.normalizedFor(loaded, data.load(m.inputShape(), System.err), System.err);
         CompressionPipeline.checkData(m, tt);
         long inputFlops = CompressionReport.footprints(m).stream().mapToLong(f -> f.flopsDense()).sum();
         long inputParams = m.parameterCount();
@@ -128,7 +128,7 @@ public final class PruneCommand implements Callable<Integer> {
             writeJson(json, result);
             return r.exitCode();
         }
-        CompressedModelFile.save(r.model(), r.history(), r.int8(), loaded.training(), out);
+        CompressedModelFile.save(r.model(), r.history(), r.int8(), loaded.training(), loaded.normalization(), out);
         CompressionReport report = report(r.model(), out, r.accuracy(), r.history(), tt, latency);
         System.out.print(report.toTable());
         System.out.println(r.outcome().message());

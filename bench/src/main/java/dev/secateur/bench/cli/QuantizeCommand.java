@@ -60,7 +60,7 @@ public final class QuantizeCommand implements Callable<Integer> {
         Model m = loaded.model();
         ModelPruner.masksFromZeros(m);
         CompressionHistory history = loaded.history();
-        TrainTest tt = data.load(m.inputShape(), System.err);
+        TrainTest tt = ModelInputs.normalizedFor(loaded, data.load(m.inputShape(), System.err), System.err);
         CompressionPipeline.checkData(m, tt);
         ProgressBar bar = new ProgressBar(System.err);
         DatasetEvaluator evaluator = new DatasetEvaluator(tt.test()).withProgress(bar::update);
@@ -82,7 +82,7 @@ public final class QuantizeCommand implements Callable<Integer> {
         Map<String, ActivationRange> ranges = new ModelQuantizer().calibrate(m, batches, cal);
         bar.clear();
         if (!loaded.int8()) history.add(new CompressionStep("quantize", "", "int8-per-channel", "", "", Double.NaN, ModelPruner.density(m), before, after));
-        CompressedModelFile.save(m, history, true, loaded.training(), out);
+        CompressedModelFile.save(m, history, true, loaded.training(), loaded.normalization(), out);
         System.err.printf("accuracy %.2f%% -> %.2f%% after int8 (%+.2f pp)%n", 100 * before, 100 * after, 100 * (after - before));
         System.out.printf("%-12s %12s %12s %12s%n", "layer", "max |err|", "rms err", "rel. err");
         Map<String, Object> errs = new LinkedHashMap<>();

@@ -37,7 +37,7 @@ public final class ReportCommand implements Callable<Integer> {
         data.check();
         CompressedModelFile.Loaded loaded = ModelInputs.load(model);
         Model m = loaded.model();
-        TrainTest tt = data.load(m.inputShape(), System.err);
+        TrainTest tt = ModelInputs.normalizedFor(loaded, data.load(m.inputShape(), System.err), System.err);
         CompressionPipeline.checkData(m, tt);
         ProgressBar bar = new ProgressBar(System.err);
         double acc = noAccuracy ? Double.NaN : new DatasetEvaluator(tt.test()).withProgress(bar::update).accuracy(m);

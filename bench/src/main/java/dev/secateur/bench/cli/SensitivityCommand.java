@@ -68,7 +68,7 @@ public final class SensitivityCommand implements Callable<Integer> {
         data.check();
         CompressedModelFile.Loaded loaded = ModelInputs.load(model);
         Model m = loaded.model();
-        TrainTest tt = data.load(m.inputShape(), System.err);
+        TrainTest tt = ModelInputs.normalizedFor(loaded, data.load(m.inputShape(), System.err), System.err);
         CompressionPipeline.checkData(m, tt);
         CompressionPipeline.criterionNotes(c, g).forEach(System.err::println);
         if (testLimit != null) System.err.println("evaluating on the first " + testLimit + " test images");

@@ -69,6 +69,13 @@ class OnnxCommandsTest {
     }
 
     @Test
+    void evalUsesTheNormalizationTheModelRecords() throws Exception {
+        CliRun r = CliRun.of("eval", fixture("mlp.onnx").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("input normalization recorded in the model"), r.out());
+    }
+
+    @Test
     void inspectReadsOnnxDirectly() throws Exception {
         CliRun r = CliRun.of("inspect", fixture("resnet.onnx").toString());
         assertEquals(0, r.code(), r.err());

@@ -1,6 +1,7 @@
 package dev.secateur.nn.compressed;
 
 import dev.secateur.nn.Layer;
+import dev.secateur.nn.InputNormalization;
 import dev.secateur.nn.Model;
 import dev.secateur.nn.ModelFile;
 import dev.secateur.nn.Parameter;
@@ -66,8 +67,16 @@ public final class CompressedModelFile {
      *
      * @param training the file's {@code training} metadata (JSON, as the nn {@code ModelFile}
      *                 writes it) or null; carried over when the model is saved again
+     * @param normalization the input normalization the file records (an imported model's own), or
+     *                      null; carried over when the model is saved again
      */
-    public record Loaded(Model model, CompressionHistory history, boolean int8, Path file, long fileBytes, String training) {}
+    public record Loaded(Model model, CompressionHistory history, boolean int8, Path file, long fileBytes, String training,
+                         InputNormalization normalization) {
+        /** A model with no recorded input normalization. */
+        public Loaded(Model model, CompressionHistory history, boolean int8, Path file, long fileBytes, String training) {
+            this(model, history, int8, file, fileBytes, training, null);
+        }
+    }
 
     private CompressedModelFile() {}
 
@@ -81,7 +90,15 @@ public final class CompressedModelFile {
 
     /** As {@link #save(Model, CompressionHistory, boolean, Path)}, keeping the {@code training} metadata. */
     public static void save(Model model, CompressionHistory history, boolean int8, String training, Path file) throws IOException {
-        writer(model, history, int8, training).write(file);
+        save(model, history, int8, training, null, file);
+    }
+
+    /** As {@link #save(Model, CompressionHistory, boolean, String, Path)}, also keeping the input normalization (null: none). */
+    public static void save(Model model, CompressionHistory history, boolean int8, String training, InputNormalization normalization,
+                            Path file) throws IOException {
+        SafetensorsWriter w = writer(model, history, int8, training);
+        if (normalization != null) w.putMetadata(InputNormalization.METADATA_KEY, normalization.toJson());
+        w.write(file);
     }
 
     /** The bytes {@link #save} would write. */
@@ -187,7 +204,7 @@ public final class CompressedModelFile {
                         + ") nor a Secateur model file (format = " + ModelFile.FORMAT + ")");
             }
             ModelFile.Loaded plain = ModelFile.fromFile(f);
-            return new Loaded(plain.model(), history(f), false, file, fileBytes, f.metadata().get("training"));
+            return new Loaded(plain.model(), history(f), false, file, fileBytes, f.metadata().get("training"), normalization(f));
         }
         verifyChecksums(f, src);
         long available = 0;
@@ -220,7 +237,16 @@ public final class CompressedModelFile {
             }
         }
         ModelFile.requireValidValues(model, src);
-        return new Loaded(model, history(f), int8, file, fileBytes, training(f));
+        return new Loaded(model, history(f), int8, file, fileBytes, training(f), normalization(f));
+    }
+
+    /** The recorded input normalization, or null; a malformed entry is refused naming the file. */
+    private static InputNormalization normalization(SafetensorsFile f) {
+        try {
+            return InputNormalization.fromJson(f.metadata().get(InputNormalization.METADATA_KEY));
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(f.source(), -1, "metadata " + InputNormalization.METADATA_KEY + ": " + e.getMessage(), e);
+        }
     }
 
     /** The file's compression history, refused (naming the file) when inconsistent. */

@@ -303,7 +303,7 @@ public final class CompressionPipeline {
     public PipelineResult run(Path input, TrainTest data, Path output, PipelineListener listener) throws IOException {
         CompressedModelFile.Loaded in = CompressedModelFile.load(input);
         PipelineResult r = run(in.model(), in.history(), in.int8(), in.training(), data, listener);
-        if (r.changed()) CompressedModelFile.save(r.model(), r.history(), r.int8(), in.training(), output);
+        if (r.changed()) CompressedModelFile.save(r.model(), r.history(), r.int8(), in.training(), in.normalization(), output);
         return r;
     }
 
