@@ -31,8 +31,8 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Whole-model inference, dense vs compiled: LeNet-300-100 at 92% sparsity and LeNet-5 at 12×
- * compression (see {@link BenchModels}: the shipped pretrained model when present, else zoo
+ * Whole-model inference, dense vs compiled: LeNet-300-100 at 92% sparsity, LeNet-5 and the small
+ * VGG at 12× compression (see {@link BenchModels}: the shipped pretrained model when present, else zoo
  * weights, magnitude-pruned), batch 1 and 64, on random images (seed 1).
  *
  * <ul>
@@ -78,6 +78,14 @@ public class ModelBenchmark {
     @Param({"pruned"})
     public String weights;
 
+    /**
+     * The compiled convolutions' dense kernel: {@code direct} (the register-blocked direct
+     * convolution with fused pooling, the default) or {@code im2col} (im2col + GEMM, as before it
+     * existed; sets {@code secateur.conv.dense=im2col} in the fork).
+     */
+    @Param({"direct"})
+    public String conv;
+
     private Model net;
     private CompiledModel compiled;
     private Workers workers;
@@ -87,6 +95,8 @@ public class ModelBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         dev.secateur.bench.cli.PlatformInfo.logOnce();
+        if (conv.equals("im2col")) System.setProperty("secateur.conv.dense", "im2col");
+        else if (!conv.equals("direct")) throw new IllegalArgumentException("conv must be direct or im2col, got " + conv);
         BenchModels.Prepared p = BenchModels.prepare(model, weights.equals("pruned"));
         net = p.model();
         workers = threads == 1 ? Workers.single() : Workers.of(threads);
@@ -137,16 +147,16 @@ public class ModelBenchmark {
             double us = r.getPrimaryResult().getScore(), err = r.getPrimaryResult().getScoreError();
             double ips = b * 1e6 / us, ipsErr = Double.isNaN(err) ? Double.NaN : ips * err / us;
             String key = params.getParam("model") + "|" + b + "|" + params.getParam("threads") + "|" + params.getParam("compile") + "|"
-                    + params.getParam("weights");
+                    + params.getParam("weights") + "|" + params.getParam("conv");
             table.computeIfAbsent(key, k -> new TreeMap<>()).put(params.getParam("impl"), new double[] {ips, ipsErr});
         }
-        System.out.printf("%n%-9s %5s %7s %-5s %-7s %18s %18s %18s %9s %13s %7s%n", "model", "batch", "threads", "comp.", "weights",
+        System.out.printf("%n%-9s %5s %7s %-5s %-7s %-6s %18s %18s %18s %9s %13s %7s%n", "model", "batch", "threads", "comp.", "weights", "conv",
                 "model img/s", "comp-dense img/s", "compiled img/s", "vs model", "vs comp-dense", "bound");
         for (var e : table.entrySet()) {
             String[] k = e.getKey().split("\\|");
             double[] m = e.getValue().get("model"), d = e.getValue().get("compiled-dense"), c = e.getValue().get("compiled");
             double bound = ModelTimer.bound(BenchModels.prepare(k[0], k[4].equals("pruned")).model());
-            System.out.printf("%-9s %5s %7s %-5s %-7s %18s %18s %18s %9s %13s %6.2fx%n", k[0], k[1], k[2], k[3], k[4], fmt(m), fmt(d),
+            System.out.printf("%-9s %5s %7s %-5s %-7s %-6s %18s %18s %18s %9s %13s %6.2fx%n", k[0], k[1], k[2], k[3], k[4], k[5], fmt(m), fmt(d),
                     fmt(c), ratio(c, m), ratio(c, d), bound);
         }
     }
