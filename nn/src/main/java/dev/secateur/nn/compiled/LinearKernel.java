@@ -2,6 +2,7 @@ package dev.secateur.nn.compiled;
 
 import dev.secateur.tensor.Workers;
 import dev.secateur.tensor.ops.DirectConv;
+import dev.secateur.tensor.sparse.DenseMatrix;
 import dev.secateur.tensor.sparse.DirectSparseConv;
 import dev.secateur.tensor.sparse.SparseMatrix;
 
@@ -130,6 +131,32 @@ final class LinearKernel {
         for (int j = 0; j < removedRows.length; j++) {
             int at = yOff + removedRows[j] * n;
             java.util.Arrays.fill(y, at, at + n, removedValues[j]);
+        }
+    }
+
+    /** Whether {@link #applySampleMajor} reads a sample-major input without a transposed copy (the plain dense kernel). */
+    boolean readsSampleMajor() {
+        return matrix instanceof DenseMatrix && keptRows == null && keptCols == null;
+    }
+
+    /** Floats of scratch {@link #applySampleMajor} needs for {@code n} samples. */
+    int scratchSizeSampleMajor(int n) {
+        if (n == 1) return scratchSize(1, false);
+        return readsSampleMajor() ? 0 : cols * n + scratchSize(n, false);
+    }
+
+    /**
+     * {@link #apply} with {@code x} sample-major ({@code [n, K]}); {@code y} is still {@code [M, n]}.
+     * The plain dense kernel reads it as it is; the others get a transposed copy in the scratch.
+     */
+    void applySampleMajor(Workers workers, float[] x, int xOff, int n, float[] y, int yOff, float[] scratch, int s) {
+        if (n == 1) {
+            apply(workers, x, xOff, false, 1, y, yOff, scratch, s);
+        } else if (readsSampleMajor()) {
+            ((DenseMatrix) matrix).multiplyBatchSampleMajor(workers, x, xOff, n, y, yOff, bias, relu);
+        } else {
+            TransposeOp.transpose(x, xOff, n, cols, scratch, s);
+            apply(workers, scratch, s, false, n, y, yOff, scratch, s + cols * n);
         }
     }
 

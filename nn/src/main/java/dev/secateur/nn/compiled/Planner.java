@@ -25,7 +25,8 @@ import java.util.List;
  * layer (or a residual block) fused into it, a 2×2 stride-2 max pooling after a convolution (and
  * its ReLU) fused into the convolution step. Buffers are reused as soon as no later step reads
  * them (reference counts), so a deep model needs only a few. Tracks the activation layout:
- * dense layers run feature-major, everything else sample-major, with a transpose at each switch.
+ * dense layers write feature-major, everything else sample-major; a dense layer reads either, a
+ * transpose step returns to sample-major.
  */
 final class Planner {
     /** The plan: steps, buffer sizes per sample, the buffer holding the output. */
@@ -103,11 +104,11 @@ final class Planner {
         Shape outShape = l.outputShape(v.shape);
         if (l instanceof Flatten) return new Value(v.id, outShape, v.featureMajor);
         if (l instanceof Dense d) {
-            v = featureMajor(v);
+            boolean sampleMajorInput = !v.featureMajor; // read as it is: no transpose step
             int out = fresh(d.outFeatures());
             float[] w = d.weight().value().toArray();
             KernelFactory f = new KernelFactory(w, d.outFeatures(), d.inFeatures(), d.bias().value().toArray(), relu);
-            ops.add(new DenseOp(v.id, out, d.name(), f, slots, d.inFeatures(), d.outFeatures()));
+            ops.add(new DenseOp(v.id, out, d.name(), f, slots, d.inFeatures(), d.outFeatures(), sampleMajorInput));
             release(v.id);
             return new Value(out, outShape, true);
         }
@@ -176,14 +177,6 @@ final class Planner {
         release(m.id);
         release(s.id);
         return new Value(out, outShape, false);
-    }
-
-    private Value featureMajor(Value v) {
-        if (v.featureMajor) return v;
-        int out = fresh(v.shape.size());
-        ops.add(new TransposeOp(v.id, out, v.shape.size(), true));
-        release(v.id);
-        return new Value(out, v.shape, true);
     }
 
     private Value sampleMajor(Value v) {
