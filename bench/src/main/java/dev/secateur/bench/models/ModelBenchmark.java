@@ -79,12 +79,13 @@ public class ModelBenchmark {
     public String weights;
 
     /**
-     * The compiled convolutions' dense kernel: {@code direct} (the register-blocked direct
-     * convolution with fused pooling, the default) or {@code im2col} (im2col + GEMM, as before it
-     * existed; sets {@code secateur.conv.dense=im2col} in the fork).
+     * The compiled path: {@code new} (convolutions' dense kernel the register-blocked direct
+     * convolution with fused pooling, dense layers reading sample-major inputs) or {@code old}
+     * (im2col + GEMM and a transpose step before the first dense layer, as before those existed:
+     * sets {@code secateur.conv.dense=im2col} and {@code secateur.dense.sampleMajorInput=false} in the fork).
      */
-    @Param({"direct"})
-    public String conv;
+    @Param({"new"})
+    public String path;
 
     private Model net;
     private CompiledModel compiled;
@@ -95,8 +96,12 @@ public class ModelBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         dev.secateur.bench.cli.PlatformInfo.logOnce();
-        if (conv.equals("im2col")) System.setProperty("secateur.conv.dense", "im2col");
-        else if (!conv.equals("direct")) throw new IllegalArgumentException("conv must be direct or im2col, got " + conv);
+        if (path.equals("old")) {
+            System.setProperty("secateur.conv.dense", "im2col");
+            System.setProperty("secateur.dense.sampleMajorInput", "false");
+        } else if (!path.equals("new")) {
+            throw new IllegalArgumentException("path must be new or old, got " + path);
+        }
         BenchModels.Prepared p = BenchModels.prepare(model, weights.equals("pruned"));
         net = p.model();
         workers = threads == 1 ? Workers.single() : Workers.of(threads);
@@ -147,10 +152,10 @@ public class ModelBenchmark {
             double us = r.getPrimaryResult().getScore(), err = r.getPrimaryResult().getScoreError();
             double ips = b * 1e6 / us, ipsErr = Double.isNaN(err) ? Double.NaN : ips * err / us;
             String key = params.getParam("model") + "|" + b + "|" + params.getParam("threads") + "|" + params.getParam("compile") + "|"
-                    + params.getParam("weights") + "|" + params.getParam("conv");
+                    + params.getParam("weights") + "|" + params.getParam("path");
             table.computeIfAbsent(key, k -> new TreeMap<>()).put(params.getParam("impl"), new double[] {ips, ipsErr});
         }
-        System.out.printf("%n%-9s %5s %7s %-5s %-7s %-6s %18s %18s %18s %9s %13s %7s%n", "model", "batch", "threads", "comp.", "weights", "conv",
+        System.out.printf("%n%-9s %5s %7s %-5s %-7s %-6s %18s %18s %18s %9s %13s %7s%n", "model", "batch", "threads", "comp.", "weights", "path",
                 "model img/s", "comp-dense img/s", "compiled img/s", "vs model", "vs comp-dense", "bound");
         for (var e : table.entrySet()) {
             String[] k = e.getKey().split("\\|");

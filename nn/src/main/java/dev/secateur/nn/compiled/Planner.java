@@ -32,6 +32,12 @@ final class Planner {
     /** The plan: steps, buffer sizes per sample, the buffer holding the output. */
     record Plan(List<Op> ops, int[] perSample, int output) {}
 
+    /**
+     * Whether a dense layer reads a sample-major input directly (the default); the system property
+     * {@code secateur.dense.sampleMajorInput=false} plans a transpose step instead (to compare the two).
+     */
+    private static final boolean SAMPLE_MAJOR_DENSE_INPUT = !"false".equals(System.getProperty("secateur.dense.sampleMajorInput"));
+
     private final int slots, groupFloats;
     private final List<Op> ops = new ArrayList<>();
     private final List<Integer> perSample = new ArrayList<>();
@@ -104,6 +110,7 @@ final class Planner {
         Shape outShape = l.outputShape(v.shape);
         if (l instanceof Flatten) return new Value(v.id, outShape, v.featureMajor);
         if (l instanceof Dense d) {
+            if (!SAMPLE_MAJOR_DENSE_INPUT) v = featureMajor(v);
             boolean sampleMajorInput = !v.featureMajor; // read as it is: no transpose step
             int out = fresh(d.outFeatures());
             float[] w = d.weight().value().toArray();
@@ -177,6 +184,14 @@ final class Planner {
         release(m.id);
         release(s.id);
         return new Value(out, outShape, false);
+    }
+
+    private Value featureMajor(Value v) {
+        if (v.featureMajor) return v;
+        int out = fresh(v.shape.size());
+        ops.add(new TransposeOp(v.id, out, v.shape.size(), true));
+        release(v.id);
+        return new Value(out, v.shape, true);
     }
 
     private Value sampleMajor(Value v) {
