@@ -12,8 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  * the padded width ({@code p = oy·Wp + ox}), tap {@code (c, i, j)} of every filter reads
  * {@code xp[c·Hp·Wp + i·Wp + j + p]}, a contiguous slice. A register block is {@link #FILTERS}
  * filters × {@link #VECTORS} pixel vectors: per tap, the pixel vectors are loaded once and each
- * filter's weight is broadcast against them, so every load feeds several FMAs (4 pixel loads and 4
- * broadcasts for 16 FMAs with 32 vector registers). Weights are packed once, at construction,
+ * filter's weight is broadcast against them, so every load feeds several FMAs (3 pixel loads and 8
+ * broadcasts for 24 FMAs with 32 vector registers, 2 and 4 for 8 with 16). Weights are packed once, at construction,
  * tap-major per block of filters ({@code [block][tap][FILTERS]}, zero filters padding the last
  * block), so a block's weights are one sequential stream.
  *
@@ -243,45 +243,6 @@ public final class DirectConv {
         int ps = planeStride;
         a0.intoArray(xp, sAt); a1.intoArray(xp, sAt + ps); a2.intoArray(xp, sAt + 2 * ps); a3.intoArray(xp, sAt + 3 * ps);
         a4.intoArray(xp, sAt + 4 * ps); a5.intoArray(xp, sAt + 5 * ps); a6.intoArray(xp, sAt + 6 * ps); a7.intoArray(xp, sAt + 7 * ps);
-    }
-
-    /** Four filters × four pixel vectors: per tap four loads and four broadcasts feed sixteen FMAs. */
-    private void block4(float[] xp, int at, int wBase, int sAt) {
-        FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
-        FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
-        float[] w = packed;
-        for (int t = 0, wi = wBase; t < taps; t++, wi += FILTERS) {
-            int i = at + offsets[t];
-            FloatVector x0 = FloatVector.fromArray(S, xp, i), x1 = FloatVector.fromArray(S, xp, i + L);
-            FloatVector x2 = FloatVector.fromArray(S, xp, i + 2 * L), x3 = FloatVector.fromArray(S, xp, i + 3 * L);
-            FloatVector v = FloatVector.broadcast(S, w[wi]);
-            a00 = FMA ? x0.fma(v, a00) : x0.mul(v).add(a00);
-            a01 = FMA ? x1.fma(v, a01) : x1.mul(v).add(a01);
-            a02 = FMA ? x2.fma(v, a02) : x2.mul(v).add(a02);
-            a03 = FMA ? x3.fma(v, a03) : x3.mul(v).add(a03);
-            v = FloatVector.broadcast(S, w[wi + 1]);
-            a10 = FMA ? x0.fma(v, a10) : x0.mul(v).add(a10);
-            a11 = FMA ? x1.fma(v, a11) : x1.mul(v).add(a11);
-            a12 = FMA ? x2.fma(v, a12) : x2.mul(v).add(a12);
-            a13 = FMA ? x3.fma(v, a13) : x3.mul(v).add(a13);
-            v = FloatVector.broadcast(S, w[wi + 2]);
-            a20 = FMA ? x0.fma(v, a20) : x0.mul(v).add(a20);
-            a21 = FMA ? x1.fma(v, a21) : x1.mul(v).add(a21);
-            a22 = FMA ? x2.fma(v, a22) : x2.mul(v).add(a22);
-            a23 = FMA ? x3.fma(v, a23) : x3.mul(v).add(a23);
-            v = FloatVector.broadcast(S, w[wi + 3]);
-            a30 = FMA ? x0.fma(v, a30) : x0.mul(v).add(a30);
-            a31 = FMA ? x1.fma(v, a31) : x1.mul(v).add(a31);
-            a32 = FMA ? x2.fma(v, a32) : x2.mul(v).add(a32);
-            a33 = FMA ? x3.fma(v, a33) : x3.mul(v).add(a33);
-        }
-        int ps = planeStride;
-        a00.intoArray(xp, sAt); a01.intoArray(xp, sAt + L); a02.intoArray(xp, sAt + 2 * L); a03.intoArray(xp, sAt + 3 * L);
-        a10.intoArray(xp, sAt + ps); a11.intoArray(xp, sAt + ps + L); a12.intoArray(xp, sAt + ps + 2 * L); a13.intoArray(xp, sAt + ps + 3 * L);
-        a20.intoArray(xp, sAt + 2 * ps); a21.intoArray(xp, sAt + 2 * ps + L); a22.intoArray(xp, sAt + 2 * ps + 2 * L);
-        a23.intoArray(xp, sAt + 2 * ps + 3 * L);
-        a30.intoArray(xp, sAt + 3 * ps); a31.intoArray(xp, sAt + 3 * ps + L); a32.intoArray(xp, sAt + 3 * ps + 2 * L);
-        a33.intoArray(xp, sAt + 3 * ps + 3 * L);
     }
 
     /** Four filters × two pixel vectors (16 vector registers). */
