@@ -27,12 +27,12 @@ public final class BenchModels {
     /** A benchmark model and how it was made. */
     public record Prepared(Model model, String description) {}
 
-    /** Kept fraction per model: LeNet-300-100 ≥ 92% sparse, LeNet-5 12× compression. */
+    /** Kept fraction per model: LeNet-300-100 ≥ 92% sparse, LeNet-5 and the small VGG 12× compression. */
     public static double targetDensity(String name) {
         return switch (name) {
             case "lenet300" -> 0.08;
-            case "lenet5" -> 1.0 / 12;
-            default -> throw new IllegalArgumentException("no benchmark density for model '" + name + "' (lenet300, lenet5)");
+            case "lenet5", "vgg" -> 1.0 / 12;
+            default -> throw new IllegalArgumentException("no benchmark density for model '" + name + "' (lenet300, lenet5, vgg)");
         };
     }
 

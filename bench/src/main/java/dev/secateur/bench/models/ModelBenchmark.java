@@ -31,8 +31,8 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Whole-model inference, dense vs compiled: LeNet-300-100 at 92% sparsity and LeNet-5 at 12×
- * compression (see {@link BenchModels}: the shipped pretrained model when present, else zoo
+ * Whole-model inference, dense vs compiled: LeNet-300-100 at 92% sparsity, LeNet-5 and the small
+ * VGG at 12× compression (see {@link BenchModels}: the shipped pretrained model when present, else zoo
  * weights, magnitude-pruned), batch 1 and 64, on random images (seed 1).
  *
  * <ul>
@@ -78,6 +78,15 @@ public class ModelBenchmark {
     @Param({"pruned"})
     public String weights;
 
+    /**
+     * The compiled path: {@code new} (convolutions' dense kernel the register-blocked direct
+     * convolution with fused pooling, dense layers reading sample-major inputs) or {@code old}
+     * (im2col + GEMM and a transpose step before the first dense layer, as before those existed:
+     * sets {@code secateur.conv.dense=im2col} and {@code secateur.dense.sampleMajorInput=false} in the fork).
+     */
+    @Param({"new"})
+    public String path;
+
     private Model net;
     private CompiledModel compiled;
     private Workers workers;
@@ -87,6 +96,12 @@ public class ModelBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         dev.secateur.bench.cli.PlatformInfo.logOnce();
+        if (path.equals("old")) {
+            System.setProperty("secateur.conv.dense", "im2col");
+            System.setProperty("secateur.dense.sampleMajorInput", "false");
+        } else if (!path.equals("new")) {
+            throw new IllegalArgumentException("path must be new or old, got " + path);
+        }
         BenchModels.Prepared p = BenchModels.prepare(model, weights.equals("pruned"));
         net = p.model();
         workers = threads == 1 ? Workers.single() : Workers.of(threads);
@@ -137,16 +152,16 @@ public class ModelBenchmark {
             double us = r.getPrimaryResult().getScore(), err = r.getPrimaryResult().getScoreError();
             double ips = b * 1e6 / us, ipsErr = Double.isNaN(err) ? Double.NaN : ips * err / us;
             String key = params.getParam("model") + "|" + b + "|" + params.getParam("threads") + "|" + params.getParam("compile") + "|"
-                    + params.getParam("weights");
+                    + params.getParam("weights") + "|" + params.getParam("path");
             table.computeIfAbsent(key, k -> new TreeMap<>()).put(params.getParam("impl"), new double[] {ips, ipsErr});
         }
-        System.out.printf("%n%-9s %5s %7s %-5s %-7s %18s %18s %18s %9s %13s %7s%n", "model", "batch", "threads", "comp.", "weights",
+        System.out.printf("%n%-9s %5s %7s %-5s %-7s %-6s %18s %18s %18s %9s %13s %7s%n", "model", "batch", "threads", "comp.", "weights", "path",
                 "model img/s", "comp-dense img/s", "compiled img/s", "vs model", "vs comp-dense", "bound");
         for (var e : table.entrySet()) {
             String[] k = e.getKey().split("\\|");
             double[] m = e.getValue().get("model"), d = e.getValue().get("compiled-dense"), c = e.getValue().get("compiled");
             double bound = ModelTimer.bound(BenchModels.prepare(k[0], k[4].equals("pruned")).model());
-            System.out.printf("%-9s %5s %7s %-5s %-7s %18s %18s %18s %9s %13s %6.2fx%n", k[0], k[1], k[2], k[3], k[4], fmt(m), fmt(d),
+            System.out.printf("%-9s %5s %7s %-5s %-7s %-6s %18s %18s %18s %9s %13s %6.2fx%n", k[0], k[1], k[2], k[3], k[4], k[5], fmt(m), fmt(d),
                     fmt(c), ratio(c, m), ratio(c, d), bound);
         }
     }

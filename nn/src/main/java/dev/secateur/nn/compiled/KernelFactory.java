@@ -1,6 +1,7 @@
 package dev.secateur.nn.compiled;
 
 import dev.secateur.tensor.ops.ConvGeometry;
+import dev.secateur.tensor.ops.DirectConv;
 import dev.secateur.tensor.sparse.DenseMatrix;
 import dev.secateur.tensor.sparse.DirectSparseConv;
 import dev.secateur.tensor.sparse.FormatPolicy;
@@ -21,7 +22,10 @@ import java.util.Set;
  * adds what only a layer knows: int8 CSR when the weights already are int8 codes times a per-row
  * scale (so int8 storage changes no result), the compacted dense layer when whole rows or columns
  * are empty, and the direct convolution for every convolution at any density (on small images it
- * can beat im2col + GEMM even unpruned).
+ * can beat im2col + GEMM even unpruned). A convolution's {@link Kernels#DENSE} kernel, the
+ * baseline every other candidate must beat, is the register-blocked {@link DirectConv}; im2col +
+ * GEMM on the dense weight is the {@link Kernels#IM2COL} candidate. The system property
+ * {@code secateur.conv.dense=im2col} makes im2col + GEMM the dense kernel again (to compare the two).
  */
 final class KernelFactory {
     private final float[] w;
@@ -84,10 +88,14 @@ final class KernelFactory {
         int batch = (int) Math.min(Integer.MAX_VALUE, columns);
         List<LinearKernel> out = new ArrayList<>();
         for (SparseFormat f : FormatPolicy.eligible(pattern, batch, allowed)) {
+            if (f.name().equals(Kernels.DENSE)) {
+                out.add(build(Kernels.DENSE, columns));
+                continue;
+            }
             SparseMatrix m = f.build(w, rows, cols, null);
             if (FormatPolicy.worthTiming(f, m, pattern, batch)) out.add(full(f.name(), m));
         }
-        for (String k : List.of(Kernels.INT8_CSR, Kernels.COMPACT, Kernels.DIRECT)) {
+        for (String k : List.of(Kernels.IM2COL, Kernels.INT8_CSR, Kernels.COMPACT, Kernels.DIRECT)) {
             if ((allowed == null || allowed.contains(k)) && applies(k, columns)) out.add(build(k, columns));
         }
         return out;
@@ -107,6 +115,7 @@ final class KernelFactory {
             case Kernels.INT8_CSR -> nonZeros > 0 && isInt8PerRow();
             case Kernels.COMPACT -> keptRows.length < rows || keptCols.length < cols;
             case Kernels.DIRECT -> conv != null; // also dense: on small images im2col can cost more
+            case Kernels.IM2COL -> conv != null && blockedDense();
             default -> {
                 if (!SparseFormats.names().contains(name)) yield false;
                 SparseFormat f = SparseFormats.named(name);
@@ -145,8 +154,17 @@ final class KernelFactory {
             case Kernels.INT8_CSR -> full(name, Int8CsrMatrix.from(w, rows, cols));
             case Kernels.COMPACT -> compact();
             case Kernels.DIRECT -> LinearKernel.direct(name, DirectSparseConv.from(conv, w), bias, relu);
+            case Kernels.IM2COL -> full(name, DenseMatrix.from(w, rows, cols));
+            case Kernels.DENSE -> conv != null && blockedDense()
+                    ? LinearKernel.blocked(name, DirectConv.from(conv, w, 0), bias, relu, nonZeros)
+                    : full(name, DenseMatrix.from(w, rows, cols));
             default -> full(name, SparseFormats.named(name).build(w, rows, cols, null));
         };
+    }
+
+    /** Whether a convolution's dense kernel is the direct one (the default) rather than im2col + GEMM. */
+    private static boolean blockedDense() {
+        return !"im2col".equals(System.getProperty("secateur.conv.dense"));
     }
 
     private LinearKernel full(String name, SparseMatrix m) {

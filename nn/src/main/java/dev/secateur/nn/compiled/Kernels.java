@@ -8,7 +8,10 @@ import java.util.stream.Stream;
 public final class Kernels {
     private Kernels() {}
 
-    /** Our packed dense GEMM / GEMV on the full weight. Always a candidate: it is the baseline. */
+    /**
+     * The dense baseline, always a candidate: our packed GEMM / GEMV on the full weight, for a
+     * convolution the register-blocked direct convolution.
+     */
     public static final String DENSE = "dense";
     /** Compressed sparse rows (16-bit column deltas). */
     public static final String CSR = "csr";
@@ -36,9 +39,11 @@ public final class Kernels {
     public static final String INT8_CSR = "int8csr";
     /** Direct sparse convolution (convolutions only): no im2col, CSR over filters with input offsets. */
     public static final String DIRECT = "direct";
+    /** Convolutions only: im2col + our packed GEMM on the dense weight (a convolution's dense kernel is the direct one). */
+    public static final String IM2COL = "im2col";
     /** Dense GEMM on the smaller matrix left after removing empty rows / columns (structured pruning). */
     public static final String COMPACT = "compact";
 
-    /** Every kernel name: the registered matrix formats, then the compacted layer and the direct convolution. */
-    public static final List<String> ALL = Stream.concat(SparseFormats.names().stream(), Stream.of(COMPACT, DIRECT)).toList();
+    /** Every kernel name: the registered matrix formats, then the compacted layer, the direct convolution, im2col + GEMM. */
+    public static final List<String> ALL = Stream.concat(SparseFormats.names().stream(), Stream.of(COMPACT, DIRECT, IM2COL)).toList();
 }

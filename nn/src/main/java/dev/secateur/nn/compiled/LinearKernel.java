@@ -1,6 +1,8 @@
 package dev.secateur.nn.compiled;
 
 import dev.secateur.tensor.Workers;
+import dev.secateur.tensor.ops.DirectConv;
+import dev.secateur.tensor.sparse.DenseMatrix;
 import dev.secateur.tensor.sparse.DirectSparseConv;
 import dev.secateur.tensor.sparse.SparseMatrix;
 
@@ -11,12 +13,14 @@ import dev.secateur.tensor.sparse.SparseMatrix;
  * (outputs) and columns (inputs) that structured pruning left non-empty. A removed output row
  * is the constant {@code act(b[r])}; removed inputs are skipped (the convolution's im2col does not
  * even build them, see {@link #keptCols()}). A convolution may instead hold a
- * {@link DirectSparseConv} (no matrix, no im2col), run by {@link #convolve}.
+ * {@link DirectSparseConv} (no matrix, no im2col) or the dense register-blocked
+ * {@link DirectConv} (which can also fuse a following 2×2 max pooling), run by {@link #convolve}.
  */
 final class LinearKernel {
     private final String name;
     private final SparseMatrix matrix;
     private final DirectSparseConv direct;
+    private final DirectConv blocked;
     private final int rows, cols;
     private final int[] keptRows, keptCols;
     private final int[] removedRows;
@@ -31,20 +35,27 @@ final class LinearKernel {
      */
     LinearKernel(String name, SparseMatrix matrix, int rows, int cols, int[] keptRows, int[] keptCols, float[] bias,
                  boolean relu, long nonZeros) {
-        this(name, matrix, null, rows, cols, keptRows, keptCols, bias, relu, nonZeros);
+        this(name, matrix, null, null, rows, cols, keptRows, keptCols, bias, relu, nonZeros);
     }
 
     /** A direct sparse convolution over the layer's full {@code [outC, inC·kH·kW]} weight. */
     static LinearKernel direct(String name, DirectSparseConv conv, float[] bias, boolean relu) {
-        return new LinearKernel(name, null, conv, conv.geometry().outC(), conv.geometry().colRows(), null, null, bias, relu,
+        return new LinearKernel(name, null, conv, null, conv.geometry().outC(), conv.geometry().colRows(), null, null, bias, relu,
                 conv.nonZeros());
     }
 
-    private LinearKernel(String name, SparseMatrix matrix, DirectSparseConv direct, int rows, int cols, int[] keptRows,
+    /** The dense register-blocked direct convolution over the layer's full weight. */
+    static LinearKernel blocked(String name, DirectConv conv, float[] bias, boolean relu, long nonZeros) {
+        return new LinearKernel(name, null, null, conv, conv.geometry().outC(), conv.geometry().colRows(), null, null, bias, relu,
+                nonZeros);
+    }
+
+    private LinearKernel(String name, SparseMatrix matrix, DirectSparseConv direct, DirectConv blocked, int rows, int cols, int[] keptRows,
                          int[] keptCols, float[] bias, boolean relu, long nonZeros) {
         this.name = name;
         this.matrix = matrix;
         this.direct = direct;
+        this.blocked = blocked;
         this.rows = rows;
         this.cols = cols;
         this.keptRows = keptRows;
@@ -78,8 +89,11 @@ final class LinearKernel {
 
     SparseMatrix matrix() { return matrix; }
 
-    /** The direct convolution, or null for a matrix kernel. */
-    DirectSparseConv direct() { return direct; }
+    /** Whether the kernel convolves images itself ({@link #convolve}) instead of multiplying im2col patches. */
+    boolean convolves() { return direct != null || blocked != null; }
+
+    /** Whether {@link #convolve} can apply the following 2×2 stride-2 max pooling itself. */
+    boolean poolsItself() { return blocked != null; }
 
     /** Input columns the kernel reads, in order (null: all K). */
     int[] keptCols() { return keptCols; }
@@ -120,8 +134,43 @@ final class LinearKernel {
         }
     }
 
-    /** {@code y = act(conv(x, W) + b)} for {@code n} CHW images with the direct convolution, its workspace from worker 0's scratch. */
-    void convolve(Workers workers, float[] x, int xOff, int n, float[] y, int yOff, Workspace ws) {
+    /** Whether {@link #applySampleMajor} reads a sample-major input without a transposed copy (the plain dense kernel). */
+    boolean readsSampleMajor() {
+        return matrix instanceof DenseMatrix && keptRows == null && keptCols == null;
+    }
+
+    /** Floats of scratch {@link #applySampleMajor} needs for {@code n} samples. */
+    int scratchSizeSampleMajor(int n) {
+        if (n == 1) return scratchSize(1, false);
+        return readsSampleMajor() ? 0 : cols * n + scratchSize(n, false);
+    }
+
+    /**
+     * {@link #apply} with {@code x} sample-major ({@code [n, K]}); {@code y} is still {@code [M, n]}.
+     * The plain dense kernel reads it as it is; the others get a transposed copy in the scratch.
+     */
+    void applySampleMajor(Workers workers, float[] x, int xOff, int n, float[] y, int yOff, float[] scratch, int s) {
+        if (n == 1) {
+            apply(workers, x, xOff, false, 1, y, yOff, scratch, s);
+        } else if (readsSampleMajor()) {
+            ((DenseMatrix) matrix).multiplyBatchSampleMajor(workers, x, xOff, n, y, yOff, bias, relu);
+        } else {
+            TransposeOp.transpose(x, xOff, n, cols, scratch, s);
+            apply(workers, scratch, s, false, n, y, yOff, scratch, s + cols * n);
+        }
+    }
+
+    /**
+     * {@code y = act(conv(x, W) + b)} for {@code n} CHW images with a direct convolution, 2×2
+     * max-pooled when {@code pool} (only if {@link #poolsItself()}); its workspace from worker 0's scratch.
+     */
+    void convolve(Workers workers, float[] x, int xOff, int n, float[] y, int yOff, boolean pool, Workspace ws) {
+        if (blocked != null) {
+            float[] s = ws.scratch(0, blocked.workspaceFloats(workers.threads()));
+            blocked.forward(workers, x, xOff, n, y, yOff, bias, relu, pool, s, 0);
+            return;
+        }
+        if (pool) throw new IllegalStateException("kernel " + name + " does not pool");
         float[] s = ws.scratch(0, direct.workspaceFloats(workers.threads()));
         direct.forward(workers, x, xOff, n, y, yOff, bias, relu, s, 0);
     }

@@ -22,13 +22,21 @@ import java.util.List;
 /**
  * Turns a model into a flat list of {@link Op}s over numbered activation buffers: dropout
  * removed, BatchNorm folded into the preceding dense/conv layer, a ReLU right after a dense/conv
- * layer (or a residual block) fused into it. Buffers are reused as soon as no later step reads
+ * layer (or a residual block) fused into it, a 2×2 stride-2 max pooling after a convolution (and
+ * its ReLU) fused into the convolution step. Buffers are reused as soon as no later step reads
  * them (reference counts), so a deep model needs only a few. Tracks the activation layout:
- * dense layers run feature-major, everything else sample-major, with a transpose at each switch.
+ * dense layers write feature-major, everything else sample-major; a dense layer reads either, a
+ * transpose step returns to sample-major.
  */
 final class Planner {
     /** The plan: steps, buffer sizes per sample, the buffer holding the output. */
     record Plan(List<Op> ops, int[] perSample, int output) {}
+
+    /**
+     * Whether a dense layer reads a sample-major input directly (the default); the system property
+     * {@code secateur.dense.sampleMajorInput=false} plans a transpose step instead (to compare the two).
+     */
+    private static final boolean SAMPLE_MAJOR_DENSE_INPUT = !"false".equals(System.getProperty("secateur.dense.sampleMajorInput"));
 
     private final int slots, groupFloats;
     private final List<Op> ops = new ArrayList<>();
@@ -79,21 +87,35 @@ final class Planner {
             Layer l = layers.get(i);
             boolean reluNext = i + 1 < layers.size() && layers.get(i + 1) instanceof ReLU;
             boolean fuses = l instanceof Dense || l instanceof Conv2d || l instanceof ResidualBlock;
-            v = layer(l, v, fuses && reluNext);
-            if (fuses && reluNext) i++;
+            int next = i + (fuses && reluNext ? 2 : 1);
+            boolean poolNext = l instanceof Conv2d && next < layers.size() && isMaxPool2x2(layers.get(next));
+            v = layer(l, v, fuses && reluNext, poolNext);
+            i = next - (poolNext ? 0 : 1);
         }
         return v;
     }
 
+    /** A 2×2 stride-2 max pooling: a convolution followed by one applies it in its epilogue. */
+    private static boolean isMaxPool2x2(Layer l) {
+        if (!(l instanceof MaxPool2d)) return false;
+        LayerSpec s = l.spec();
+        return s.intAttr("kernel") == 2 && s.intAttr("stride") == 2;
+    }
+
     private Value layer(Layer l, Value v, boolean relu) {
+        return layer(l, v, relu, false);
+    }
+
+    private Value layer(Layer l, Value v, boolean relu, boolean pool) {
         Shape outShape = l.outputShape(v.shape);
         if (l instanceof Flatten) return new Value(v.id, outShape, v.featureMajor);
         if (l instanceof Dense d) {
-            v = featureMajor(v);
+            if (!SAMPLE_MAJOR_DENSE_INPUT) v = featureMajor(v);
+            boolean sampleMajorInput = !v.featureMajor; // read as it is: no transpose step
             int out = fresh(d.outFeatures());
             float[] w = d.weight().value().toArray();
             KernelFactory f = new KernelFactory(w, d.outFeatures(), d.inFeatures(), d.bias().value().toArray(), relu);
-            ops.add(new DenseOp(v.id, out, d.name(), f, slots, d.inFeatures(), d.outFeatures()));
+            ops.add(new DenseOp(v.id, out, d.name(), f, slots, d.inFeatures(), d.outFeatures(), sampleMajorInput));
             release(v.id);
             return new Value(out, outShape, true);
         }
@@ -101,8 +123,15 @@ final class Planner {
             v = sampleMajor(v);
             ConvGeometry g = new ConvGeometry(c.inChannels(), v.shape.dim(1), v.shape.dim(2), c.outChannels(), c.kernelHeight(),
                     c.kernelWidth(), c.stride(), c.padding());
-            int out = fresh(g.outputSize());
             KernelFactory f = new KernelFactory(c.weight().value().toArray(), g.outC(), g.colRows(), c.bias().value().toArray(), relu, g);
+            if (pool) {
+                int mid = fresh(g.outputSize()), out = fresh(g.outC() * (g.outH() / 2) * (g.outW() / 2));
+                ops.add(new ConvOp(v.id, out, mid, c.name(), f, slots, g, groupFloats));
+                release(mid);
+                release(v.id);
+                return new Value(out, Shape.of(g.outC(), g.outH() / 2, g.outW() / 2), false);
+            }
+            int out = fresh(g.outputSize());
             ops.add(new ConvOp(v.id, out, c.name(), f, slots, g, groupFloats));
             release(v.id);
             return new Value(out, outShape, false);

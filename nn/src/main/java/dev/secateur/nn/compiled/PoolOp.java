@@ -1,9 +1,14 @@
 package dev.secateur.nn.compiled;
 
 import dev.secateur.tensor.Workers;
+import dev.secateur.tensor.platform.VectorPlatform;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /** Max or average pooling over {@code kH×kW} windows, no padding, on NCHW samples (no argmax kept). */
 final class PoolOp extends Op {
+    private static final VectorSpecies<Float> S = VectorPlatform.FLOAT;
+    private static final int L = S.length();
     private final boolean max;
     private final int channels, inH, inW, kh, kw, stride, outH, outW;
 
@@ -23,21 +28,34 @@ final class PoolOp extends Op {
     @Override void run(Workspace ws, int n, int slot, Workers workers) {
         float[] x = ws.bufs[in], y = ws.bufs[out];
         int xo = ws.offs[in], planes = n * channels, inPlane = inH * inW, outPlane = outH * outW;
+        boolean window2 = max && kh == 2 && kw == 2 && stride == 2;
+        float[] row = window2 ? ws.scratch(0, 2 * outW + L) : null;
         for (int p = 0; p < planes; p++) {
             int xb = xo + p * inPlane, yb = p * outPlane;
             if (!max) avgPlane(x, xb, y, yb);
-            else if (kh == 2 && kw == 2 && stride == 2) max2x2(x, xb, y, yb);
+            else if (window2) max2x2(x, xb, y, yb, row);
             else maxPlane(x, xb, y, yb);
         }
     }
 
-    /** The common 2×2 stride-2 window: two input rows per output row, no inner window loop. */
-    private void max2x2(float[] x, int xb, float[] y, int yb) {
+    /**
+     * The common 2×2 stride-2 window: the maxima of every column pair of two input rows are
+     * formed a vector at a time into {@code row} (the even entries are the window maxima), then
+     * picked out. Vectors stop before the last pair of the rows (a vector reads one past it).
+     */
+    private void max2x2(float[] x, int xb, float[] y, int yb, float[] row) {
+        int pairs = 2 * outW;
         for (int oh = 0; oh < outH; oh++) {
-            int r0 = xb + 2 * oh * inW, r1 = r0 + inW, o = yb + oh * outW;
-            for (int ow = 0; ow < outW; ow++) {
-                int c = 2 * ow;
-                y[o + ow] = Math.max(Math.max(x[r0 + c], x[r0 + c + 1]), Math.max(x[r1 + c], x[r1 + c + 1]));
+            int r0 = xb + 2 * oh * inW, r1 = r0 + inW, o = yb + oh * outW, c = 0;
+            for (; c + L < pairs; c += L) {
+                FloatVector m = FloatVector.fromArray(S, x, r0 + c).max(FloatVector.fromArray(S, x, r1 + c));
+                m.max(FloatVector.fromArray(S, x, r0 + c + 1).max(FloatVector.fromArray(S, x, r1 + c + 1))).intoArray(row, c);
+            }
+            int ow = 0;
+            for (; 2 * ow < c; ow++) y[o + ow] = row[2 * ow];
+            for (; ow < outW; ow++) {
+                int k = 2 * ow;
+                y[o + ow] = Math.max(Math.max(x[r0 + k], x[r0 + k + 1]), Math.max(x[r1 + k], x[r1 + k + 1]));
             }
         }
     }

@@ -25,14 +25,18 @@ final class TransposeOp extends Op {
             System.arraycopy(x, xo, y, 0, features);
             return;
         }
-        // Source is rows × cols row-major; destination cols × rows.
-        int rows = toFeatureMajor ? n : features, cols = toFeatureMajor ? features : n;
+        if (toFeatureMajor) transpose(x, xo, n, features, y, 0);
+        else transpose(x, xo, features, n, y, 0);
+    }
+
+    /** {@code y[cols, rows] = x[rows, cols]ᵀ} (row-major both), in cache-sized tiles. */
+    static void transpose(float[] x, int xo, int rows, int cols, float[] y, int yo) {
         for (int r0 = 0; r0 < rows; r0 += TILE) {
             int r1 = Math.min(rows, r0 + TILE);
             for (int c0 = 0; c0 < cols; c0 += TILE) {
                 int c1 = Math.min(cols, c0 + TILE);
                 for (int r = r0; r < r1; r++) {
-                    for (int c = c0, src = xo + r * cols + c0; c < c1; c++, src++) y[c * rows + r] = x[src];
+                    for (int c = c0, src = xo + r * cols + c0; c < c1; c++, src++) y[yo + c * rows + r] = x[src];
                 }
             }
         }

@@ -202,7 +202,7 @@ class CompiledModelTest {
         for (KernelChoice c : more.choices()) assertEquals(c.batch() == 1, c.cached(), c.toString());
     }
 
-    /** A layer whose weight has no zeros never gets a sparse format (only dense, or direct for a convolution). */
+    /** A layer whose weight has no zeros never gets a sparse format (only dense, or direct and im2col + GEMM for a convolution). */
     @Test void denseWeightsOnlyRunDenseKernels() {
         for (String name : List.of("lenet300", "lenet5")) {
             Model m = zoo(name, Pruning.NONE, 4);
@@ -210,7 +210,7 @@ class CompiledModelTest {
                     .withCalibrationBudget(Duration.ofMillis(2)));
             assertEquals(List.of(1, 64), cm.choices().stream().map(KernelChoice::batch).distinct().toList(), "compile() tunes batch 1 and 64");
             for (KernelChoice c : cm.choices()) {
-                assertTrue(Set.of(Kernels.DENSE, Kernels.DIRECT).containsAll(c.candidates().keySet()), name + ": " + c);
+                assertTrue(Set.of(Kernels.DENSE, Kernels.DIRECT, Kernels.IM2COL).containsAll(c.candidates().keySet()), name + ": " + c);
             }
         }
     }

@@ -74,24 +74,38 @@ public final class DenseMatrix extends AbstractSparseMatrix implements SparseMat
         if (batch < 0) throw new IllegalArgumentException("batch must be >= 0, got " + batch);
         check(x, xOff, batch, y, yOff, bias);
         if (batch == 0 || rows == 0) return;
-        product(workers, x, xOff, batch, y, yOff, bias, relu, 0, rows);
+        product(workers, x, xOff, batch, false, y, yOff, bias, relu, 0, rows);
+    }
+
+    /**
+     * {@link #multiplyBatch} with the activations sample-major: {@code x} holds {@code [batch, cols]}
+     * (one sample after another, as a caller or a convolution leaves them), {@code y} is still
+     * {@code [rows, batch]}. The GEMM packs the transposed operand as cheaply as the plain one, so
+     * no transposed copy of the input is made.
+     */
+    public void multiplyBatchSampleMajor(Workers workers, float[] x, int xOff, int batch, float[] y, int yOff, float[] bias, boolean relu) {
+        if (workers == null) throw new IllegalArgumentException("workers is null");
+        if (batch < 0) throw new IllegalArgumentException("batch must be >= 0, got " + batch);
+        check(x, xOff, batch, y, yOff, bias); // [batch, cols] and [cols, batch] span the same floats
+        if (batch == 0 || rows == 0) return;
+        product(workers, x, xOff, batch, true, y, yOff, bias, relu, 0, rows);
     }
 
     @Override void vectorRange(float[] x, int xOff, float[] y, int yOff, float[] bias, boolean relu, int u0, int u1) {
-        product(Workers.single(), x, xOff, 1, y, yOff, bias, relu, u0 * UNIT, Math.min(rows, u1 * UNIT));
+        product(Workers.single(), x, xOff, 1, false, y, yOff, bias, relu, u0 * UNIT, Math.min(rows, u1 * UNIT));
     }
 
     @Override void batchRange(float[] x, int xOff, int n, float[] y, int yOff, float[] bias, boolean relu, int u0, int u1) {
-        product(Workers.single(), x, xOff, n, y, yOff, bias, relu, u0 * UNIT, Math.min(rows, u1 * UNIT));
+        product(Workers.single(), x, xOff, n, false, y, yOff, bias, relu, u0 * UNIT, Math.min(rows, u1 * UNIT));
     }
 
-    private void product(Workers workers, float[] x, int xOff, int n, float[] y, int yOff, float[] bias, boolean relu,
-                         int r0, int r1) {
+    private void product(Workers workers, float[] x, int xOff, int n, boolean sampleMajor, float[] y, int yOff, float[] bias,
+                         boolean relu, int r0, int r1) {
         if (r0 >= r1) return;
         if (cols == 0) {
             java.util.Arrays.fill(y, yOff + r0 * n, yOff + r1 * n, 0f);
         } else {
-            Gemm.sgemm(workers, packed, r0, r1, n, 1f, false, x, xOff, n, 0f, y, yOff + r0 * n, n);
+            Gemm.sgemm(workers, packed, r0, r1, n, 1f, sampleMajor, x, xOff, sampleMajor ? cols : n, 0f, y, yOff + r0 * n, n);
         }
         if (bias == null && !relu) return;
         // Bias and ReLU in place, written out here: a vector passed to a call that is not inlined is

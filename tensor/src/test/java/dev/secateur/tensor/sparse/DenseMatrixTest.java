@@ -58,6 +58,34 @@ class DenseMatrixTest {
         assertArrayEquals(held, a.toDense(), "toDense");
     }
 
+    /** The sample-major input ({@code [batch, cols]}) gives what the feature-major product of its transpose gives. */
+    @Property(tries = 40)
+    void sampleMajorInputMatchesTheReference(@ForAll @IntRange(min = 1, max = 300) int rows,
+                                             @ForAll @IntRange(min = 1, max = 500) int cols,
+                                             @ForAll @IntRange(min = 0, max = 5) int batchIndex,
+                                             @ForAll @IntRange(min = 0, max = 2) int pool,
+                                             @ForAll boolean withBias, @ForAll boolean relu,
+                                             @ForAll @LongRange(min = 1) long seed) {
+        int batch = BATCHES[batchIndex];
+        if ((long) rows * cols * batch > 2_000_000L) cols = Math.max(1, 2_000_000 / (rows * batch));
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] w = Fixtures.weights(rnd, rows * cols);
+        DenseMatrix a = DenseMatrix.from(w, rows, cols);
+        float[] bias = withBias ? Fixtures.weights(rnd, rows) : null;
+        int xOff = rnd.nextInt(5), yOff = rnd.nextInt(5);
+        float[] xs = Fixtures.weights(rnd, xOff + cols * batch); // [batch, cols]
+        float[] xt = new float[cols * batch]; // [cols, batch]
+        for (int b = 0; b < batch; b++) for (int c = 0; c < cols; c++) xt[c * batch + b] = xs[xOff + b * cols + c];
+        float[] expected = ReferenceSpmm.multiply(w, null, rows, cols, xt, 0, batch, bias, relu);
+        double[] scale = ReferenceSpmm.absProducts(w, null, rows, cols, xt, 0, batch, bias);
+        float[] y = new float[yOff + rows * batch + 3];
+        Arrays.fill(y, Float.NaN);
+        a.multiplyBatchSampleMajor(Fixtures.POOLS[pool], xs, xOff, batch, y, yOff, bias, relu);
+        SparseMatrixPropertiesTest.assertClose(expected, scale, y, yOff, cols, "dense sample-major " + rows + "x" + cols + " batch " + batch);
+        assertTrue(Float.isNaN(y[yOff + rows * batch]), "wrote past the output");
+        if (yOff > 0) assertTrue(Float.isNaN(y[yOff - 1]), "wrote before the output");
+    }
+
     @Test
     void largeProductsDoNotDependOnTheThreadCount() {
         // Big enough for the parallel GEMM (2^22 multiply-adds) and GEMV (2^17 weights) paths.

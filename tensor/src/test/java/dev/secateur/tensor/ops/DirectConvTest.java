@@ -1,0 +1,132 @@
+package dev.secateur.tensor.ops;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.secateur.tensor.Workers;
+import dev.secateur.tensor.reference.ReferenceConv;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+import org.junit.jupiter.api.Test;
+
+/** The register-blocked direct convolution (with its fused ReLU and 2×2 max pooling) against the float64 reference. */
+class DirectConvTest {
+    private static final Workers[] POOLS = {Workers.single(), Workers.of(2), Workers.of(3)};
+
+    @Property(tries = 300)
+    void matchesTheReferenceConvolution(@ForAll @IntRange(min = 1, max = 9) int inC,
+                                        @ForAll @IntRange(min = 1, max = 21) int inH,
+                                        @ForAll @IntRange(min = 1, max = 37) int inW,
+                                        @ForAll @IntRange(min = 1, max = 21) int outC,
+                                        @ForAll @IntRange(min = 1, max = 5) int kH,
+                                        @ForAll @IntRange(min = 1, max = 5) int kW,
+                                        @ForAll @IntRange(min = 0, max = 2) int pad,
+                                        @ForAll @IntRange(min = 1, max = 3) int stride,
+                                        @ForAll @IntRange(min = 1, max = 4) int batch,
+                                        @ForAll @IntRange(min = 0, max = 2) int pool,
+                                        @ForAll boolean withBias, @ForAll boolean relu, @ForAll boolean pooled,
+                                        @ForAll @LongRange(min = 1) long seed) {
+        if (kH > inH + 2 * pad || kW > inW + 2 * pad) return; // not a valid layer
+        check(new ConvGeometry(inC, inH, inW, outC, kH, kW, stride, pad), batch, POOLS[pool], withBias, relu, pooled, seed);
+    }
+
+    @Test
+    void theModelLayersMatch() {
+        ConvGeometry[] layers = {
+                new ConvGeometry(1, 28, 28, 32, 3, 3, 1, 1), new ConvGeometry(32, 14, 14, 64, 3, 3, 1, 1),
+                new ConvGeometry(64, 7, 7, 128, 3, 3, 1, 1), new ConvGeometry(1, 28, 28, 6, 5, 5, 1, 2),
+                new ConvGeometry(6, 14, 14, 16, 5, 5, 1, 0), new ConvGeometry(16, 16, 16, 32, 3, 3, 2, 1)};
+        long seed = 7;
+        for (ConvGeometry g : layers) {
+            for (boolean pooled : new boolean[] {false, true}) check(g, 3, Workers.single(), true, true, pooled, seed++);
+        }
+    }
+
+    private static void check(ConvGeometry g, int batch, Workers workers, boolean withBias, boolean relu, boolean pooled, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] w = random(rnd, g.weightSize());
+        int wOff = rnd.nextInt(3);
+        float[] wAt = new float[wOff + w.length];
+        System.arraycopy(w, 0, wAt, wOff, w.length);
+        DirectConv conv = DirectConv.from(g, wAt, wOff);
+        float[] bias = withBias ? random(rnd, g.outC()) : null;
+        int xOff = rnd.nextInt(4), yOff = rnd.nextInt(4), workOff = rnd.nextInt(4);
+        float[] x = random(rnd, xOff + batch * g.inputSize());
+        float[] work = new float[workOff + conv.workspaceFloats(workers.threads())];
+        Arrays.fill(work, Float.NaN); // stale workspace contents must not leak into results
+        int outSize = conv.outputSize(pooled);
+        float[] y = new float[yOff + batch * outSize + 2];
+        Arrays.fill(y, Float.NaN);
+        conv.forward(workers, x, xOff, batch, y, yOff, bias, relu, pooled, work, workOff);
+
+        float[] xs = Arrays.copyOfRange(x, xOff, x.length);
+        double[] want = ReferenceConv.forward(g, batch, xs, w, bias);
+        double[] scale = ReferenceConv.forwardAbs(g, batch, xs, w, bias);
+        int oh = g.outH(), ow = g.outW(), ph = pooled ? oh / 2 : oh, pw = pooled ? ow / 2 : ow, k = pooled ? 2 : 1;
+        for (int i = 0; i < batch * g.outC(); i++) {
+            for (int py = 0; py < ph; py++) {
+                for (int px = 0; px < pw; px++) {
+                    double e = Double.NEGATIVE_INFINITY, sc = 0;
+                    for (int a = 0; a < k; a++) {
+                        for (int b = 0; b < k; b++) {
+                            int at = (i * oh + py * k + a) * ow + px * k + b;
+                            e = Math.max(e, relu ? Math.max(0, want[at]) : want[at]);
+                            sc = Math.max(sc, scale[at]);
+                        }
+                    }
+                    double tol = 1e-6 * (g.colRows() + 1) * sc + 1e-30;
+                    float got = y[yOff + (i * ph + py) * pw + px];
+                    if (!(Math.abs(got - e) <= tol)) {
+                        fail(g + (pooled ? " pooled" : "") + " batch " + batch + " plane " + i + " (" + py + ", " + px + "): got " + got
+                                + ", want " + e + " (tol " + tol + ")");
+                    }
+                }
+            }
+        }
+        assertTrue(Float.isNaN(y[yOff + batch * outSize]), "wrote past the output");
+        if (yOff > 0) assertTrue(Float.isNaN(y[yOff - 1]), "wrote before the output");
+    }
+
+    @Property(tries = 30)
+    void resultsDoNotDependOnTheThreadCount(@ForAll @IntRange(min = 1, max = 6) int inC,
+                                            @ForAll @IntRange(min = 3, max = 18) int size,
+                                            @ForAll @IntRange(min = 1, max = 24) int outC,
+                                            @ForAll @IntRange(min = 1, max = 5) int batch,
+                                            @ForAll boolean pooled,
+                                            @ForAll @LongRange(min = 1) long seed) {
+        ConvGeometry g = new ConvGeometry(inC, size, size, outC, 3, 3, 1, 1);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        DirectConv conv = DirectConv.from(g, random(rnd, g.weightSize()), 0);
+        float[] x = random(rnd, batch * g.inputSize()), bias = random(rnd, outC);
+        float[] first = null;
+        for (Workers w : POOLS) {
+            float[] y = new float[batch * conv.outputSize(pooled)];
+            conv.forward(w, x, 0, batch, y, 0, bias, true, pooled, new float[conv.workspaceFloats(w.threads())], 0);
+            if (first == null) first = y;
+            else assertArrayEquals(first, y, "threads " + w.threads());
+        }
+    }
+
+    @Test
+    void badArgumentsNameTheProblem() {
+        ConvGeometry g = new ConvGeometry(2, 5, 5, 3, 3, 3, 1, 1);
+        DirectConv conv = DirectConv.from(g, new float[g.weightSize()], 0);
+        float[] work = new float[conv.workspaceFloats(1)];
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> conv.forward(Workers.single(), new float[10], 0, 1, new float[g.outputSize()], 0, null, false, false, work, 0));
+        assertTrue(e.getMessage().contains("x needs 50 floats"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> DirectConv.from(g, new float[5], 0));
+    }
+
+    private static float[] random(SplittableRandom rnd, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) rnd.nextDouble(-1, 1);
+        return a;
+    }
+}
