@@ -49,12 +49,16 @@ public final class Conv2dTrainingOps {
      */
     public static void forward(Workers workers, ConvGeometry g, int batch, float[] x, int xOff, float[] weight, int wOff,
                                float[] bias, float[] y, int yOff, float[] cols, float[] ws) {
-        String ctx = "training conv forward " + g + " batch " + batch;
-        checkCommon(ctx, workers, g, batch, cols, ws);
-        Checks.range("x", x, xOff, (long) batch * g.inputSize(), ctx);
-        Checks.range("weight", weight, wOff, g.weightSize(), ctx);
-        if (bias != null) Checks.range("bias", bias, 0, g.outC(), ctx);
-        Checks.range("y", y, yOff, (long) batch * g.outputSize(), ctx);
+        if (!(commonOk(workers, g, batch, cols, ws) && Checks.in(x, xOff, (long) batch * g.inputSize())
+                && Checks.in(weight, wOff, g.weightSize()) && (bias == null || Checks.in(bias, 0, g.outC()))
+                && Checks.in(y, yOff, (long) batch * g.outputSize()))) {
+            String ctx = "training conv forward " + g + " batch " + batch;
+            checkCommon(ctx, workers, g, batch, cols, ws);
+            Checks.range("x", x, xOff, (long) batch * g.inputSize(), ctx);
+            Checks.range("weight", weight, wOff, g.weightSize(), ctx);
+            if (bias != null) Checks.range("bias", bias, 0, g.outC(), ctx);
+            Checks.range("y", y, yOff, (long) batch * g.outputSize(), ctx);
+        }
         if (batch == 0) return;
         int slices = slices(workers, batch), slot = slot(g);
         if (slices == 1) {
@@ -89,10 +93,13 @@ public final class Conv2dTrainingOps {
      */
     public static void backwardWeights(Workers workers, ConvGeometry g, int batch, float[] dy, int dyOff, float[] cols,
                                        float[] dW, int dwOff, float[] ws) {
-        String ctx = "training conv backwardWeights " + g + " batch " + batch;
-        checkCommon(ctx, workers, g, batch, cols, ws);
-        Checks.range("dy", dy, dyOff, (long) batch * g.outputSize(), ctx);
-        Checks.range("dW", dW, dwOff, g.weightSize(), ctx);
+        if (!(commonOk(workers, g, batch, cols, ws) && Checks.in(dy, dyOff, (long) batch * g.outputSize())
+                && Checks.in(dW, dwOff, g.weightSize()))) {
+            String ctx = "training conv backwardWeights " + g + " batch " + batch;
+            checkCommon(ctx, workers, g, batch, cols, ws);
+            Checks.range("dy", dy, dyOff, (long) batch * g.outputSize(), ctx);
+            Checks.range("dW", dW, dwOff, g.weightSize(), ctx);
+        }
         int wsz = g.weightSize();
         if (batch == 0) {
             java.util.Arrays.fill(dW, dwOff, dwOff + wsz, 0f);
@@ -175,6 +182,13 @@ public final class Conv2dTrainingOps {
 
     private static int first(int batch, int slices, int t) {
         return (int) ((long) batch * t / slices);
+    }
+
+    /** The common preconditions, without building a message (the hot path allocates nothing). */
+    private static boolean commonOk(Workers workers, ConvGeometry g, int batch, float[] cols, float[] ws) {
+        return workers != null && g != null && batch >= 0 && Checks.fits(batch, Math.max(g.inputSize(), g.outputSize()))
+                && Checks.fits(batch, g.colSize()) && Checks.in(cols, 0, (long) batch * g.colSize())
+                && Checks.in(ws, 0, (long) slices(workers, batch) * slot(g));
     }
 
     private static void checkCommon(String ctx, Workers workers, ConvGeometry g, int batch, float[] cols, float[] ws) {
