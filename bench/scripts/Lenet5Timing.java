@@ -11,7 +11,9 @@ import dev.secateur.tensor.Workers;
 /**
  * Seconds per LeNet-5 training epoch with the Trainer (same recipe as `secateur train --model
  * lenet5`), timing BATCHES batches after a warm-up pass and extrapolating to 60,000 images, the
- * same method as `lenet5_torch.py --max-batches BATCHES`.
+ * same method as `lenet5_torch.py --max-batches BATCHES` (BATCHES >= 938 times whole epochs). Also
+ * prints the CPU seconds of the whole process (all threads, JIT and GC included), which a loaded
+ * machine distorts less than wall time.
  *
  * Usage: java --add-modules=jdk.incubator.vector -cp bench/target/benchmarks.jar \
  *            bench/scripts/Lenet5Timing.java [BATCHES=150] [THREADS=2] [REPEATS=3]
@@ -23,17 +25,19 @@ public class Lenet5Timing {
         int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         TrainTest tt = FashionMnist.load((java.nio.file.Path) null);
         System.out.println("data: " + tt.source());
-        Dataset part = tt.train().subset(0, batches * 64);
+        Dataset part = (long) batches * 64 >= tt.train().size() ? tt.train() : tt.train().subset(0, batches * 64);
+        int timed = (part.size() + 63) / 64;
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         Model m = Models.lenet5(Models.FASHION_MNIST, 1);
         try (Workers w = Workers.of(threads)) {
             new Trainer(m, new Sgd(0.05, 0.9, 5e-4, true), LearningRateSchedule.constant(0.05), 1, 64, 1).workers(w)
                     .fit(tt.train().subset(0, 20 * 64), null); // warm-up (JIT)
             for (int r = 0; r < repeats; r++) {
-                long t0 = System.nanoTime();
+                long t0 = System.nanoTime(), c0 = os.getProcessCpuTime();
                 new Trainer(m, new Sgd(0.05, 0.9, 5e-4, true), LearningRateSchedule.constant(0.05), 1, 64, r).workers(w).fit(part, null);
-                double s = (System.nanoTime() - t0) / 1e9;
-                System.out.printf("repeat %d: %.3f s for %d batches -> %.2f s/epoch (extrapolated to 938 batches), %d threads%n",
-                        r + 1, s, batches, s * 938 / batches, threads);
+                double s = (System.nanoTime() - t0) / 1e9, cpu = (os.getProcessCpuTime() - c0) / 1e9;
+                System.out.printf("repeat %d: %.3f s for %d batches -> %.2f s/epoch, %.2f CPU s/epoch (extrapolated to 938 batches), %d threads%n",
+                        r + 1, s, timed, s * 938 / timed, cpu * 938 / timed, threads);
             }
         }
     }

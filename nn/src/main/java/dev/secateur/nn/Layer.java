@@ -30,6 +30,12 @@ public interface Layer {
      */
     Tensor backward(Tensor gradOut);
 
+    /**
+     * Like {@link #backward} but without dLoss/dInput, for the first layer of a model (nothing
+     * upstream needs it); layers whose input gradient costs real work skip computing it.
+     */
+    default void backwardParameters(Tensor gradOut) { backward(gradOut); }
+
     /** Trainable parameters (empty for stateless layers). */
     default List<Parameter> parameters() { return List.of(); }
 

@@ -105,6 +105,20 @@ public final class Model {
         return g;
     }
 
+    /**
+     * Back-propagates like {@link #backward} but stops at the first layer with parameters: the
+     * gradient with respect to its input (and the layers before it, which have no parameters) is
+     * never used in training.
+     */
+    public void backwardParameters(Tensor gradOut) {
+        int first = 0;
+        while (first < layers.size() && layers.get(first).parameters().isEmpty()) first++;
+        if (first == layers.size()) return;
+        Tensor g = gradOut;
+        for (int i = layers.size() - 1; i > first; i--) g = layers.get(i).backward(g);
+        layers.get(first).backwardParameters(g);
+    }
+
     /** Inference forward (eval mode); returns the logits buffer. */
     public Tensor predict(Tensor x) { return forward(x, false); }
 

@@ -4,6 +4,7 @@ import dev.secateur.nn.Layer;
 import dev.secateur.nn.LayerSpec;
 import dev.secateur.nn.Parameter;
 import dev.secateur.tensor.ops.Conv2dOps;
+import dev.secateur.tensor.ops.Conv2dTrainingOps;
 import dev.secateur.tensor.ops.ConvGeometry;
 import dev.secateur.tensor.Shape;
 import dev.secateur.tensor.Tensor;
@@ -16,7 +17,9 @@ import java.util.SplittableRandom;
  * 2-D convolution (cross-correlation as in PyTorch) with square stride and zero padding. Weight
  * {@code [outC, inC, kH, kW]}, bias {@code [outC]}. The work is done by
  * {@link Conv2dOps} (im2col + GEMM, images split over the worker threads, weight-gradient
- * partials summed in a fixed order), so results are deterministic for a fixed thread count.
+ * partials summed in a fixed order), so results are deterministic for a fixed thread count. A
+ * training forward goes through {@link Conv2dTrainingOps}, which keeps the batch's im2col columns
+ * so that backward does not build them again.
  */
 public final class Conv2d implements Layer {
     private final String name;
@@ -28,6 +31,9 @@ public final class Conv2d implements Layer {
     private Tensor input, output, gradIn;
     private ConvGeometry geometry;
     private float[] workspace = new float[0];
+    // Training: the last training forward's im2col columns and the workspace of the training ops.
+    private float[] columns = new float[0], trainWorkspace = new float[0];
+    private boolean columnsValid;
 
     public Conv2d(String name, int inC, int outC, int kernel, int stride, int pad) {
         this(name, inC, outC, kernel, kernel, stride, pad);
@@ -77,9 +83,22 @@ public final class Conv2d implements Layer {
         ConvGeometry g = geometry(x.dim(2), x.dim(3));
         input = x;
         output = Buffers.ensure(output, n, outC, g.outH(), g.outW());
-        Conv2dOps.forward(workers, g, n, x.data(), x.offset(), weight.value().data(), 0, bias.value().data(),
-                output.data(), 0, workspace);
+        columnsValid = training;
+        if (training) {
+            ensureTrainingBuffers(g, n);
+            Conv2dTrainingOps.forward(workers, g, n, x.data(), x.offset(), weight.value().data(), 0, bias.value().data(),
+                    output.data(), 0, columns, trainWorkspace);
+        } else {
+            Conv2dOps.forward(workers, g, n, x.data(), x.offset(), weight.value().data(), 0, bias.value().data(),
+                    output.data(), 0, workspace);
+        }
         return output;
+    }
+
+    private void ensureTrainingBuffers(ConvGeometry g, int n) {
+        int cols = Conv2dTrainingOps.columnsSize(g, n), ws = Conv2dTrainingOps.workspaceSize(workers, g, n);
+        if (columns.length < cols) columns = new float[cols];
+        if (trainWorkspace.length < ws) trainWorkspace = new float[ws];
     }
 
     private ConvGeometry geometry(int h, int w) {
@@ -100,15 +119,29 @@ public final class Conv2d implements Layer {
     }
 
     @Override public Tensor backward(Tensor g) {
+        return backward(g, true);
+    }
+
+    /** The parameter gradients only: the first layer of a model needs no input gradient. */
+    @Override public void backwardParameters(Tensor g) {
+        backward(g, false);
+    }
+
+    private Tensor backward(Tensor g, boolean inputGradient) {
         if (g.size() != output.size()) throw new IllegalArgumentException("conv2d " + name + ": gradient " + g.shape() + " does not match output " + output.shape());
         int n = input.dim(0);
         ConvGeometry geo = geometry(input.dim(2), input.dim(3));
-        // The ops accumulate weight gradients; this layer's contract is to overwrite them.
-        weight.grad().fill(0f);
+        if (columnsValid) {
+            Conv2dTrainingOps.backwardWeights(workers, geo, n, g.data(), g.offset(), columns, weight.grad().data(), 0, trainWorkspace);
+        } else {
+            // The ops accumulate weight gradients; this layer's contract is to overwrite them.
+            weight.grad().fill(0f);
+            Conv2dOps.backwardWeights(workers, geo, n, input.data(), input.offset(), g.data(), g.offset(),
+                    weight.grad().data(), 0, null, workspace);
+        }
         bias.grad().fill(0f);
-        Conv2dOps.backwardWeights(workers, geo, n, input.data(), input.offset(), g.data(), g.offset(),
-                weight.grad().data(), 0, null, workspace);
         sumChannels(g, n, geo.outH() * geo.outW(), bias.grad().data());
+        if (!inputGradient) return null;
         gradIn = Buffers.ensure(gradIn, input.shape());
         Conv2dOps.backwardInput(workers, geo, n, g.data(), g.offset(), weight.value().data(), 0, gradIn.data(), 0, workspace);
         return gradIn;
@@ -123,9 +156,17 @@ public final class Conv2d implements Layer {
         float[] d = g.data();
         for (int s = 0; s < n; s++) {
             for (int o = 0; o < outC; o++) {
-                float acc = 0f;
-                for (int i = g.offset() + (s * outC + o) * spatial, e = i + spatial; i < e; i++) acc += d[i];
-                db[o] += acc;
+                // Four running sums (a fixed order) let the adds overlap.
+                float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f;
+                int i = g.offset() + (s * outC + o) * spatial, e = i + spatial;
+                for (; i + 3 < e; i += 4) {
+                    a0 += d[i];
+                    a1 += d[i + 1];
+                    a2 += d[i + 2];
+                    a3 += d[i + 3];
+                }
+                for (; i < e; i++) a0 += d[i];
+                db[o] += (a0 + a1) + (a2 + a3);
             }
         }
     }

@@ -66,6 +66,18 @@ public final class Dense implements Layer {
     }
 
     @Override public Tensor backward(Tensor g) {
+        weightGradients(g);
+        int n = input.dim(0);
+        // dx = g·W  ([N, out]·[out, in])
+        gradIn = Buffers.ensure(gradIn, input.shape());
+        Gemm.sgemm(workers, false, false, n, in, out, 1f, g.data(), g.offset(), out,
+                weight.value().data(), 0, in, 0f, gradIn.data(), 0, in);
+        return gradIn;
+    }
+
+    @Override public void backwardParameters(Tensor g) { weightGradients(g); }
+
+    private void weightGradients(Tensor g) {
         int n = input.dim(0);
         if (g.size() != n * out) throw new IllegalArgumentException("dense " + name + ": gradient shape " + g.shape() + " does not match output [" + n + ", " + out + "]");
         // dW = gᵀ·x  ([out, N]·[N, in])
@@ -74,11 +86,6 @@ public final class Dense implements Layer {
         float[] gd = g.data();
         bias.grad().fill(0f);
         Elementwise.sumRows(gd, g.offset(), n, out, bias.grad().data(), 0);
-        // dx = g·W  ([N, out]·[out, in])
-        gradIn = Buffers.ensure(gradIn, input.shape());
-        Gemm.sgemm(workers, false, false, n, in, out, 1f, gd, g.offset(), out,
-                weight.value().data(), 0, in, 0f, gradIn.data(), 0, in);
-        return gradIn;
     }
 
     @Override public List<Parameter> parameters() { return List.of(weight, bias); }

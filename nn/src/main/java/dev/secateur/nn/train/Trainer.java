@@ -69,7 +69,7 @@ public final class Trainer {
                     throw new IllegalStateException("training diverged: loss " + loss + " at epoch " + (epoch + 1) + " batch " + (b + 1)
                             + " (learning rate " + lr + ")");
                 }
-                model.backward(ce.gradient());
+                model.backwardParameters(ce.gradient());
                 optimizer.step(model.parameters());
                 step++;
                 b++;

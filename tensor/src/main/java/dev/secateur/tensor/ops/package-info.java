@@ -1,7 +1,8 @@
 /**
  * Dense neural-network operators on float arrays, array + offset style like
  * {@link dev.secateur.tensor.Gemm}: convolution ({@link dev.secateur.tensor.ops.Conv2dOps},
- * im2col + GEMM, forward and backward), {@link dev.secateur.tensor.ops.Pooling},
+ * im2col + GEMM, forward and backward; {@link dev.secateur.tensor.ops.Conv2dTrainingOps} keeps the
+ * forward's im2col columns for the weight gradient), {@link dev.secateur.tensor.ops.Pooling},
  * {@link dev.secateur.tensor.ops.Elementwise}, {@link dev.secateur.tensor.ops.Softmax} and the
  * pruning scores of {@link dev.secateur.tensor.ops.Magnitude}.
  *
