@@ -60,7 +60,7 @@ public final class DatasetFineTuner implements FineTuner {
                 opt.setLearningRate(0.5 * peak * (1 + Math.cos(Math.PI * step / Math.max(1, total))));
                 var logits = model.forward(b.images(), true);
                 loss.compute(logits, b.labels(), 0);
-                model.backward(loss.gradient());
+                model.backwardParameters(loss.gradient());
                 opt.step(model.parameters());
                 afterStep.accept(++step);
             }

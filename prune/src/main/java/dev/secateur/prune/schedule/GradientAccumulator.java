@@ -40,7 +40,7 @@ public final class GradientAccumulator implements Consumer<Model> {
             // which is what the gradient of a training step would see.
             var logits = model.forward(b.images(), true);
             loss.compute(logits, b.labels(), 0);
-            model.backward(loss.gradient());
+            model.backwardParameters(loss.gradient());
             for (int i = 0; i < sum.length; i++) {
                 Parameter p = params.get(i);
                 float[] g = p.grad().data();

@@ -111,7 +111,7 @@ public final class WindowFineTuner implements FineTuner {
                 Tensor t = teacher.predict(b.images());
                 Tensor s = model.forward(b.images(), true);
                 distillation.compute(s, t, b.labels());
-                model.backward(distillation.gradient());
+                model.backwardParameters(distillation.gradient());
                 opt.step(model.parameters());
                 afterStep.accept(++step);
                 progress.update(task, step, total);
