@@ -98,6 +98,33 @@ class TinyResNet(nn.Module):
         return self.head(self.block2(self.block1(self.stem(x))))
 
 
+class ViewNet(nn.Module):
+    """Flattens with x.view(x.size(0), -1), the most common hand-written PyTorch idiom."""
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 4, 5)
+        self.fc = nn.Linear(4 * 12 * 12, 10)
+
+    def forward(self, x):
+        x = torch.max_pool2d(torch.relu(self.conv(x)), 2)
+        return self.fc(x.view(x.size(0), -1))
+
+
+def view_fixtures():
+    """viewnet.onnx (dynamic batch: Shape/Gather/Unsqueeze/Concat feed the Reshape) and
+    viewnet_static.onnx (batch fixed at 1: the Reshape target is the constant [1, -1]); seeded,
+    untrained weights; logits for images.bin in viewnet.logits.bin."""
+    torch.manual_seed(5)
+    model = ViewNet().eval()
+    images = np.fromfile(os.path.join(OUT, "images.bin"), dtype=np.uint8).reshape(16, 28, 28)
+    inputs = normalized(images)
+    export(model, os.path.join(OUT, "viewnet.onnx"), inputs[:1])
+    torch.onnx.export(model, inputs[:1], os.path.join(OUT, "viewnet_static.onnx"), opset_version=13,
+                      input_names=["input"], output_names=["logits"])
+    with torch.no_grad():
+        model(inputs).numpy().astype("<f4").tofile(os.path.join(OUT, "viewnet.logits.bin"))
+
+
 def train(model, x, y, epochs, batch=64, lr=0.01, seed=1):
     opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
     loss_fn = nn.CrossEntropyLoss()
@@ -171,6 +198,7 @@ def walkthrough(path, epochs, arch):
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--walkthrough", metavar="OUT.onnx")
+    ap.add_argument("--view-only", action="store_true", help="write only the x.view(x.size(0), -1) fixtures")
     ap.add_argument("--epochs", type=int, default=1)
     ap.add_argument("--model", choices=["lenet5", "resnet"], default="lenet5", help="the walk-through's model")
     ap.add_argument("--train-images", type=int, default=10000)
@@ -178,5 +206,8 @@ if __name__ == "__main__":
     torch.set_num_threads(1)
     if a.walkthrough:
         walkthrough(a.walkthrough, a.epochs, a.model)
+    elif a.view_only:
+        view_fixtures()
     else:
         fixtures(a.train_images, a.epochs)
+        view_fixtures()

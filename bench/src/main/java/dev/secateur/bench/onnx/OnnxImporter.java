@@ -58,6 +58,9 @@ public final class OnnxImporter {
     // Input normalization as x * scale + shift per channel, collected before the first layer.
     private float[] scale, shift;
 
+    /** Reshapes recognized as {@code x.view(x.size(0), -1)} with a dynamic batch ({@link #batchFlatten}). */
+    private final java.util.Set<NodeProto> batchFlattens = new java.util.HashSet<>();
+
     private OnnxImporter(OnnxFile.Parsed parsed) {
         this.parsed = parsed;
         this.src = parsed.source();
@@ -121,6 +124,8 @@ public final class OnnxImporter {
                 return new End(cur, shape, null);
             }
             if (cons.isEmpty()) throw new ModelFormatException(src, -1, "value \"" + cur + "\" is computed but never used and is not the graph output");
+            NodeProto flatten = batchFlatten(cur, cons);
+            if (flatten != null) cons = List.of(flatten);
             if (cons.size() == 1) {
                 NodeProto n = cons.get(0);
                 if (isJoin(n)) return new End(cur, shape, n);
@@ -390,13 +395,52 @@ public final class OnnxImporter {
     }
 
     private Layer reshape(NodeProto n, Shape shape, String prefix) {
+        if (batchFlattens.contains(n)) return new Flatten(prefix + next("flatten"));
         long[] target = tensors.longs(graph.constant(n, input(n, 1)));
         long features = shape.size();
-        // [0 | -1 | N, features] or [0, -1]: each sample flattened, the batch kept.
+        // [0 | -1 | N, features] or [0 | N, -1]: each sample flattened, the batch kept (a positive
+        // N is the batch size the exporter traced, e.g. x.view(x.size(0), -1) with a fixed batch).
         boolean ok = target.length == 2 && (target[1] == features && (target[0] == 0 || target[0] == -1 || target[0] > 0)
-                || target[1] == -1 && target[0] == 0);
+                || target[1] == -1 && target[0] >= 0);
         if (!ok) throw graph.bad(n, "reshape to " + Arrays.toString(target) + " is not supported (only [N, " + features + "], flattening each sample)");
         return new Flatten(prefix + next("flatten"));
+    }
+
+    /**
+     * {@code x.view(x.size(0), -1)} exported with a dynamic batch: the two readers of {@code value}
+     * are a Shape and a Reshape whose target is Concat(Unsqueeze(Gather(Shape(value), 0)), [-1]).
+     * Returns that Reshape (a per-sample flatten), or null when the readers are anything else.
+     */
+    private NodeProto batchFlatten(String value, List<NodeProto> cons) {
+        if (cons.size() != 2) return null;
+        boolean firstIsShape = cons.get(0).getOpType().equals("Shape");
+        NodeProto shapeOf = cons.get(firstIsShape ? 0 : 1), reshape = cons.get(firstIsShape ? 1 : 0);
+        if (!shapeOf.getOpType().equals("Shape") || shapeOf.getAttributeCount() != 0 || !reshape.getOpType().equals("Reshape")) return null;
+        NodeProto gather = onlyReader(shapeOf, "Gather");
+        if (gather == null || gather.getInputCount() != 2 || !gather.getInput(0).equals(shapeOf.getOutput(0))
+                || !graph.isConstant(gather.getInput(1)) || !Arrays.equals(tensors.longs(graph.constant(gather, gather.getInput(1))), new long[] {0})
+                || attrs(gather).containsKey("axis") && attrs(gather).get("axis").getI() != 0) {
+            return null;
+        }
+        NodeProto unsqueeze = onlyReader(gather, "Unsqueeze");
+        NodeProto concat = unsqueeze == null ? null : onlyReader(unsqueeze, "Concat");
+        if (concat == null || concat.getInputCount() != 2 || !concat.getInput(0).equals(unsqueeze.getOutput(0))
+                || !graph.isConstant(concat.getInput(1))
+                || !Arrays.equals(tensors.longs(graph.constant(concat, concat.getInput(1))), new long[] {-1})) {
+            return null;
+        }
+        if (onlyReader(concat, "Reshape") != reshape || !reshape.getInput(0).equals(value) || !reshape.getInput(1).equals(concat.getOutput(0))) {
+            return null;
+        }
+        batchFlattens.add(reshape);
+        return reshape;
+    }
+
+    /** The single node reading {@code n}'s single output, when it is an {@code op}; else null. */
+    private NodeProto onlyReader(NodeProto n, String op) {
+        if (n.getOutputCount() != 1) return null;
+        List<NodeProto> readers = graph.consumers(n.getOutput(0));
+        return readers.size() == 1 && readers.get(0).getOpType().equals(op) ? readers.get(0) : null;
     }
 
     /** Folds an elementwise op with a per-channel or scalar constant into the input normalization. */

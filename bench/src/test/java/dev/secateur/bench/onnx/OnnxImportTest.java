@@ -29,6 +29,17 @@ class OnnxImportTest {
         assertArrayEquals(OnnxFixtures.top1(want, 10), OnnxFixtures.top1(got, 10));
     }
 
+    /** {@code x.view(x.size(0), -1)}: a Shape/Gather/Unsqueeze/Concat target (dynamic batch) or the constant [1, -1] (batch fixed). */
+    @ParameterizedTest
+    @ValueSource(strings = {"viewnet.onnx", "viewnet_static.onnx"})
+    void flattenByViewImportsInBothExportedForms(String file) throws Exception {
+        Model m = OnnxImporter.read(OnnxFixtures.file(file)).model();
+        float[] got = OnnxFixtures.secateur(m, OnnxFixtures.normalizedImages());
+        float[] want = OnnxFixtures.expectedLogits("viewnet");
+        assertTrue(OnnxFixtures.maxAbsDiff(got, want) <= TOLERANCE, file + ": max |diff| " + OnnxFixtures.maxAbsDiff(got, want));
+        assertArrayEquals(OnnxFixtures.top1(want, 10), OnnxFixtures.top1(got, 10));
+    }
+
     @Test
     void resnetBecomesResidualBlocks() throws Exception {
         Model m = OnnxImporter.read(OnnxFixtures.file("resnet.onnx")).model();
