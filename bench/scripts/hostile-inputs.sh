@@ -3,6 +3,7 @@
 # 256 MiB heap with a 10 s limit (60 s for the shipped models, which do real work), and
 # classifies every run:
 #   refused  exit 2 and exactly one "error:" line      loaded  exit 0
+#   stopped  exit 3 and no "error:" line (a guard rail, e.g. the accuracy budget, rolled back)
 #   FAIL     anything else (exit 1, a timeout, several or no error lines, out of memory)
 # Prints per-command counts and every FAIL; raw results in target/hostile-inputs/results.tsv.
 #
@@ -32,6 +33,7 @@ run() {
   lines=$(grep -c '^error:' "$log")
   if [ "$rc" -eq 0 ]; then outcome=loaded
   elif [ "$rc" -eq 2 ] && [ "$lines" -eq 1 ]; then outcome=refused
+  elif [ "$rc" -eq 3 ] && [ "$lines" -eq 0 ]; then outcome=stopped
   else outcome=FAIL; fi
   [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ] && outcome=FAIL
   printf '%s\t%s\t%s\t%s\t%s\t%.1f\t%s\t%s\n' "$group" "$name" "$1" "$rc" "$lines" "$(echo "$end - $start" | bc)" "$outcome" \
@@ -97,10 +99,10 @@ run option calibration-batches-0 quantize $m --data "$sample" --calibration-batc
 run option warmup-minus-1 train --model lenet300 --epochs 1 --data "$sample" --warmup -1 --out "$o"
 run option momentum-5 train --model lenet300 --epochs 1 --data "$sample" --momentum 5 --out "$o"
 
-echo "== outcomes per group and command (refused = exit 2 + one error line; loaded = exit 0)"
+echo "== outcomes per group and command (refused = exit 2 + one error line; loaded = exit 0; stopped = exit 3, a guard rail)"
 awk -F'\t' 'NR > 1 { k = $1 " " $3; n[k]++; c[k, $7]++ }
-  END { printf "%-18s %6s %8s %7s %5s\n", "group command", "runs", "refused", "loaded", "FAIL";
-        for (k in n) printf "%-18s %6d %8d %7d %5d\n", k, n[k], c[k, "refused"], c[k, "loaded"], c[k, "FAIL"] }' "$results" | sort
-awk -F'\t' 'NR > 1 { t++; c[$7]++ } END { printf "total: %d runs, %d refused, %d loaded, %d FAIL\n", t, c["refused"], c["loaded"], c["FAIL"] }' "$results"
+  END { printf "%-18s %6s %8s %7s %7s %5s\n", "group command", "runs", "refused", "loaded", "stopped", "FAIL";
+        for (k in n) printf "%-18s %6d %8d %7d %7d %5d\n", k, n[k], c[k, "refused"], c[k, "loaded"], c[k, "stopped"], c[k, "FAIL"] }' "$results" | sort
+awk -F'\t' 'NR > 1 { t++; c[$7]++ } END { printf "total: %d runs, %d refused, %d loaded, %d stopped, %d FAIL\n", t, c["refused"], c["loaded"], c["stopped"], c["FAIL"] }' "$results"
 echo "== FAIL"
 awk -F'\t' '$7 == "FAIL" { printf "%s/%s %s: exit %s, %s error line(s), %ss: %s\n", $1, $2, $3, $4, $5, $6, $8 }' "$results"
