@@ -25,6 +25,7 @@ targets=(
   "nn CompressedModelFileFuzzTest#compressedFile"
   "nn CompressedModelFileFuzzTest#positions"
   "nn CompressedModelFileFuzzTest#history"
+  "bench OnnxFuzzTest#onnxFile"
 )
 cd "$here"
 printf '%-46s %10s %8s %8s %7s %s\n' target inputs fuzz_s wall_s result log
