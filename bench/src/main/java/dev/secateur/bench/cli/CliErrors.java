@@ -39,7 +39,7 @@ final class CliErrors {
 
     private static int fail(Verbose verbose, Throwable e, String message, int code) {
         boolean offerTrace = code == INTERNAL && !verbose.on;
-        System.err.println("error: " + message + (offerTrace ? " (run with --verbose for the stack trace)" : ""));
+        System.err.println("error: " + Printable.of(message) + (offerTrace ? " (run with --verbose for the stack trace)" : ""));
         if (verbose.on) e.printStackTrace(System.err);
         return code;
     }

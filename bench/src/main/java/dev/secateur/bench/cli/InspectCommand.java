@@ -40,11 +40,11 @@ public final class InspectCommand implements Callable<Integer> {
         Model m = loaded.model();
         TrainingInfo t = loaded.training() == null ? TrainingInfo.NONE
                 : TrainingInfo.fromTree(Json.parseObject(loaded.training()));
-        System.out.printf("%s: %s, input %s, %,d bytes on disk%n", file, m.architecture(), m.inputShape(), Files.size(file));
+        System.out.printf("%s: %s, input %s, %,d bytes on disk%n", file, Printable.of(m.architecture()), m.inputShape(), Files.size(file));
         if (!t.dataset().isEmpty()) {
-            System.out.printf("trained on %s, %d epochs, batch %d, %s; test accuracy %.2f%%%n", t.dataset(), t.epochs(), t.batchSize(),
-                    t.optimizer(), 100 * t.testAccuracy());
-            System.out.println("command: " + t.command());
+            System.out.printf("trained on %s, %d epochs, batch %d, %s; test accuracy %.2f%%%n", Printable.of(t.dataset()), t.epochs(),
+                    t.batchSize(), Printable.of(t.optimizer()), 100 * t.testAccuracy());
+            System.out.println("command: " + Printable.of(t.command()));
         }
         System.out.printf("%-22s %-10s %-14s %10s %10s %8s %14s %12s%n", "layer", "type", "output", "params", "nonzero", "sparsity",
                 "FLOPs", "bytes");
@@ -82,7 +82,7 @@ public final class InspectCommand implements Callable<Integer> {
         }
         for (Parameter q : l.buffers()) bytes += 4L * q.size();
         long flops = 2 * l.macs(in);
-        String name = indent + l.name();
+        String name = indent + Printable.of(l.name());
         System.out.printf("%-22s %-10s %-14s %,10d %,10d %7.1f%% %,14d %,12d%n", name, l.spec().type(), out, p, nz, sparsity(p, nz), flops, bytes);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("name", l.name());
