@@ -2,7 +2,8 @@ package dev.secateur.bench.cli;
 
 /**
  * Text that came from a file, made safe for a terminal: control characters (escape sequences,
- * carriage returns, bells...) are shown as {@code \}{@code uXXXX} instead of being sent to the terminal.
+ * carriage returns, bells...) are shown as Java-style unicode escapes (backslash, u, four hex digits)
+ * instead of being sent to the terminal.
  */
 final class Printable {
     private Printable() {}
