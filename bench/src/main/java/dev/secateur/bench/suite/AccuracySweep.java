@@ -68,8 +68,59 @@ public record AccuracySweep(List<String> models, List<Criterion> criteria, List<
         return models.size() * (1 + criteria.size() * schedules.size() * densities.size());
     }
 
+    /** Receives one call per point done, with that point's estimated seconds. */
+    public interface Progress {
+        void done(double estimateSeconds, String what);
+    }
+
+    /** Fashion-MNIST's training and test set sizes: what 0 images means. */
+    private static final int TRAIN_SET = 60_000, TEST_SET = 10_000;
+
+    /**
+     * Estimated seconds per image of one training step and of one inference, per model, on one
+     * core of a 2-core AVX-512 machine (LeNet-5's epoch takes about 8 s); other models count as
+     * LeNet-5.
+     */
+    private static double trainSecondsPerImage(String model) {
+        return model.equals("lenet300") ? 25e-6 : 130e-6;
+    }
+
+    private static double testSecondsPerImage(String model) {
+        return model.equals("lenet300") ? 5e-6 : 35e-6;
+    }
+
+    /** Seconds per point beyond training and evaluation: loading the model, pruning, writing its file. */
+    private static final double POINT_OVERHEAD_S = 0.3;
+
+    /** Estimated seconds of one point: its epochs of training and its evaluations of the test images. */
+    public double estimateSeconds(String model, Schedule s) {
+        double epoch = (trainImages <= 0 ? TRAIN_SET : trainImages) * trainSecondsPerImage(model);
+        double eval = (testImages <= 0 ? TEST_SET : testImages) * testSecondsPerImage(model);
+        return POINT_OVERHEAD_S + switch (s) {
+            case ONE_SHOT -> eval;
+            case ONE_SHOT_FT -> epoch + 2 * eval;
+            case ITERATIVE -> 3 * epoch + 4 * eval;
+            case GRADUAL -> 2 * epoch + 2 * eval;
+        };
+    }
+
+    /** Estimated seconds of the dense point of {@code model}: loading the data and one evaluation. */
+    private double denseEstimateSeconds(String model) {
+        return 1.0 + (testImages <= 0 ? TEST_SET : testImages) * testSecondsPerImage(model);
+    }
+
+    /** Estimated seconds of the whole sweep. */
+    public double estimateSeconds() {
+        double t = 0;
+        for (String m : models) {
+            t += denseEstimateSeconds(m);
+            for (Schedule s : schedules) t += criteria.size() * densities.size() * estimateSeconds(m, s);
+        }
+        return t;
+    }
+
     /** Runs the sweep; {@code progress} receives one call per point done. */
-    public List<Figure> run(Consumer<String> progress) throws IOException {
+    public List<Figure> run(Progress progress) throws IOException {
         List<Figure> out = new ArrayList<>();
         for (String name : models) {
             Model probe = BenchModels.prepare(name, false).model();
@@ -78,7 +129,7 @@ public record AccuracySweep(List<String> models, List<Criterion> criteria, List<
             Dataset train = first(data.train(), trainImages);
             long denseBytes = CompressedModelFile.denseBytes(probe);
             point(out, name, "none", "dense", 1.0, probe, new DatasetEvaluator(test).accuracy(probe), test.size(), denseBytes);
-            progress.accept(name + " dense");
+            progress.done(denseEstimateSeconds(name), name + " dense");
             for (Criterion c : criteria) {
                 for (Schedule s : schedules) {
                     for (double d : densities) {
@@ -86,7 +137,7 @@ public record AccuracySweep(List<String> models, List<Criterion> criteria, List<
                         prune(m, c, s, d, train, test);
                         point(out, name, c.name().toLowerCase(Locale.ROOT).replace('_', '-'), s.label, d, m,
                                 new DatasetEvaluator(test).accuracy(m), test.size(), denseBytes);
-                        progress.accept(String.format(Locale.ROOT, "%s %s %s density %.3f", name, c, s.label, d));
+                        progress.done(estimateSeconds(name, s), String.format(Locale.ROOT, "%s %s %s density %.3f", name, c, s.label, d));
                     }
                 }
             }

@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * Figures computed from measured ones, each with its propagated error: GEMM GFLOPS, speed-ups of
  * sparse formats over the dense kernel on the same weights (SpMM and sparse convolution), and of
- * compiled pruned models over the compiled dense ones. A ratio's relative error is the root sum
+ * compiled pruned models over the compiled dense ones, and of Secateur's compiled models over
+ * ONNX Runtime on the same weights. A ratio's relative error is the root sum
  * of squares of its operands' relative errors.
  */
 public final class Derived {
@@ -22,6 +23,7 @@ public final class Derived {
         speedups(figures, "spmm", "format", "dense", out);
         speedups(figures, "conv-sparse", "format", "dense", out);
         speedups(figures, "model", "impl", "compiled-dense", out);
+        speedups(figures, "ort-model", "impl", "onnxruntime", out);
         return out;
     }
 

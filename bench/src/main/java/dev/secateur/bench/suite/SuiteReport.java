@@ -20,6 +20,7 @@ public final class SuiteReport {
             "conv", "Dense convolution",
             "conv-sparse", "Sparse convolution",
             "model", "Models (compiled dense vs pruned)",
+            "ort-model", "Models against ONNX Runtime",
             "accuracy", "Accuracy vs compression");
 
     private SuiteReport() {}

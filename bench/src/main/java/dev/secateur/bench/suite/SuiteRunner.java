@@ -59,17 +59,21 @@ public final class SuiteRunner {
         List<String> notes = new ArrayList<>();
         List<String> refused = checkFormats(notes);
         List<String> forkFlags = forkFlags();
-        int configurations = plan.steps().stream().mapToInt(JmhStep::configurations).sum() + plan.sweep().points();
-        double sweepEstimate = plan.sweep().points() * 2.0;
-        SuiteProgress progress = new SuiteProgress(console, plan.estimateSeconds() + sweepEstimate, configurations);
+        int configurations = plan.configurations() + plan.sweep().points();
+        SuiteProgress progress = new SuiteProgress(console, plan.estimateSeconds(), configurations);
         progress.note(String.format("suite %s at width %s: %d benchmark configurations and %d accuracy points, estimated %s",
-                plan.preset(), width, configurations - plan.sweep().points(), plan.sweep().points(),
-                SuiteProgress.duration(plan.estimateSeconds() + sweepEstimate)));
+                plan.preset(), width, plan.configurations(), plan.sweep().points(), SuiteProgress.duration(plan.estimateSeconds())));
         List<Figure> figures = new ArrayList<>();
         try (PrintStream log = new PrintStream(Files.newOutputStream(out.resolve("suite.log")), true, StandardCharsets.UTF_8)) {
-            for (JmhStep step : plan.steps()) figures.addAll(runStep(without(step, refused), forkFlags, log, progress, notes));
+            for (JmhStep step : plan.steps()) {
+                double t0 = progress.elapsed();
+                figures.addAll(runStep(without(step, refused), forkFlags, log, progress, notes));
+                timing(log, progress, "step " + step.name(), step.estimateSeconds(), progress.elapsed() - t0);
+            }
+            double t0 = progress.elapsed();
+            figures.addAll(plan.sweep().run((estimate, line) -> progress.done(estimate, "accuracy " + line)));
+            timing(log, progress, "accuracy sweep", plan.sweep().estimateSeconds(), progress.elapsed() - t0);
         }
-        figures.addAll(plan.sweep().run(line -> progress.done(2.0, "accuracy " + line)));
         figures.addAll(Derived.of(figures));
         List<String> flags = new ArrayList<>(forkFlags);
         SuiteResults results = new SuiteResults(Machine.probe(widthBits, flags, "start " + loadAtStart + ", end " + Machine.loadAverage()), plan.preset(), width, figures, notes);
@@ -78,12 +82,20 @@ public final class SuiteRunner {
         return results;
     }
 
+    /** Logs how long a part took against its estimate: what the estimate's constants are checked against. */
+    private static void timing(PrintStream log, SuiteProgress progress, String what, double estimate, double took) {
+        String line = String.format(java.util.Locale.ROOT, "%s took %s (estimated %s)", what, SuiteProgress.duration(took), SuiteProgress.duration(estimate));
+        log.println("# suite: " + line);
+        progress.note(line);
+    }
+
     /** results.json, the charts and report.md of {@code results} into {@code dir}. */
-    public static void write(SuiteResults results, Path dir) throws IOException {
+    public static List<SuiteCharts.Chart> write(SuiteResults results, Path dir) throws IOException {
         Files.createDirectories(dir);
         results.write(dir.resolve("results.json"));
         List<SuiteCharts.Chart> charts = SuiteCharts.write(results, dir.resolve("charts"));
         AtomicFile.write(dir.resolve("report.md"), SuiteReport.markdown(results, charts, "charts").getBytes(StandardCharsets.UTF_8));
+        return charts;
     }
 
     private List<String> forkFlags() {
@@ -116,20 +128,23 @@ public final class SuiteRunner {
         if (refused.isEmpty() || !s.params().containsKey("format")) return s;
         Map<String, List<String>> p = new LinkedHashMap<>(s.params());
         p.put("format", p.get("format").stream().filter(f -> !refused.contains(f)).toList());
-        return new JmhStep(s.name(), s.benchmark(), s.methods(), p, s.forks(), s.warmups(), s.warmupMillis(), s.iterations(), s.iterationMillis(), s.optional());
+        return s.withParams(p);
     }
 
     private List<Figure> runStep(JmhStep step, List<String> forkFlags, PrintStream log, SuiteProgress progress, List<String> notes)
             throws IOException, RunnerException {
-        String cls = step.className();
-        if (cls == null) {
+        String missing = step.missing();
+        if (missing != null) {
             if (step.optional()) {
-                notes.add("step " + step.name() + " not run: " + step.benchmark() + " is not on the class path");
-                progress.done(step.estimateSeconds(), "step " + step.name() + ": " + step.benchmark() + " not on the class path, skipped");
+                String why = SuitePlan.ORT_CLASS.equals(step.requires())
+                        ? missing + " (the secateur launcher adds ONNX Runtime's jar from the local Maven repository when it is there)" : missing;
+                notes.add("step " + step.name() + " not run: " + why);
+                progress.done(step.estimateSeconds(), "step " + step.name() + " skipped: " + why);
                 return List.of();
             }
-            throw new IllegalStateException("benchmark class " + step.benchmark() + " is missing from the build");
+            throw new IllegalStateException("benchmark step " + step.name() + ": " + missing);
         }
+        String cls = step.className();
         if (step.params().values().stream().anyMatch(List::isEmpty)) {
             notes.add("step " + step.name() + " not run: no value left for a parameter");
             return List.of();
@@ -168,9 +183,9 @@ public final class SuiteRunner {
             return List.of();
         }
         List<Figure> fs = JmhFigures.read(json);
-        int missing = step.configurations() - fs.size();
-        if (missing > 0 && step.params().containsKey("format")) {
-            notes.add("step " + step.name() + ": " + missing + " configurations skipped or failed (e.g. nm24 away from 50%/75% sparsity; see suite.log)");
+        int absent = step.configurations() - fs.size();
+        if (absent > 0 && step.params().containsKey("format")) {
+            notes.add("step " + step.name() + ": " + absent + " configurations skipped or failed (e.g. nm24 away from 50%/75% sparsity; see suite.log)");
         }
         return fs;
     }

@@ -32,8 +32,9 @@ import java.util.concurrent.TimeUnit;
  * Secateur's compiled model against ONNX Runtime on identical weights (the model exported by
  * {@link OnnxExporter}): the shipped LeNet-300-100 and LeNet-5, dense and pruned
  * ({@link BenchModels}), batch 1 and 64, one thread each (ORT: intra-op threads 1). The ORT
- * input tensor is created once and reused. Lives in the test sources because ONNX Runtime is a
- * test-scope dependency; run it with {@code OrtModelBenchmarkRun} (docs/onnx.md).
+ * input tensor is created once and reused. ONNX Runtime is a compile-only dependency, not in the
+ * jar: the launcher puts its jar on the class path when the local Maven repository has it (the
+ * suite's {@code model-ort} step); {@code OrtModelBenchmarkRun} runs it from the tests (docs/onnx.md).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
