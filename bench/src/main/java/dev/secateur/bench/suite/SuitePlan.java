@@ -27,8 +27,8 @@ import java.util.stream.Stream;
  *       milliseconds. Two forks only where one JVM's code layout can differ from the next's: the
  *       batch-1 dense GEMV of the 4096² SpMM sweep, every speed-up's denominator. Choices:
  *       SGEMM against OpenBLAS at 256–2048, one and two threads; the magnitude sums against a
- *       copy of the same bytes; SpMM at 4096² (random masks, 50–95% sparsity, batch 1 and 64)
- *       with every format that runs at the width, N:M at 50% only; real layer shapes with six
+ *       copy of the same bytes; SpMM at 4096² (random masks, batch 1 and 64)
+ *       at 70–95% with every format that runs at the width (N:M at 50%, its only sparsity); real layer shapes with six
  *       formats (dense, CSR, panel CSR, 4×1 blocks, the widest windowed SELL, the timed
  *       choice): LeNet-300-100's first layer with magnitude masks of its trained weights,
  *       ResNet-50's 3×3 and 1×1 convolutions as GEMM shapes, a transformer's 768↔3072
@@ -159,8 +159,8 @@ public record SuitePlan(String preset, List<JmhStep> steps, AccuracySweep sweep,
         s.add(new JmhStep("spmm-transformer", "SpmmBenchmark", List.of("multiply"), spmm(few, "0.9", "1 128", "3072x768", "random"), f, wi, wt, it, itt, false));
         s.add(new JmhStep("conv", "ConvBenchmark", List.of("forward"), params("layer", "1x28x28-6k5s1p0-b64 6x14x14-16k5s1p0-b64 32x14x14-64k3s1p1-b64 64x7x7-128k3s1p1-b64", "threads", "1"), f, wi, wt, it, itt, false));
         s.add(new JmhStep("conv-sparse", "ConvSparseBenchmark", List.of("conv"), params("format", "dense csr direct", "layer", "lenet5c2 vgg64", "sparsity", "0.9", "threads", "1"), f, wi, wt, it, itt, false));
-        s.add(new JmhStep("model", "ModelBenchmark", List.of("infer"), params("model", "lenet300 lenet5", "impl", "compiled-dense compiled", "batch", "1", "threads", "1"), f, wi, wt, it, itt, false));
-        s.add(ort(f, wi, wt, it, itt));
+        s.add(new JmhStep("model", "ModelBenchmark", List.of("infer"), params("model", "lenet300 lenet5", "impl", "compiled-dense compiled", "batch", "1", "threads", "1"), f, wi, wt, it, itt, false).withSetup(5));
+        s.add(ort(f, wi, wt, it, itt).withSetup(4));
         AccuracySweep sweep = new AccuracySweep(List.of("lenet300", "lenet5"), List.of(Criterion.L1, Criterion.L1_PLUS_BIAS, Criterion.RANDOM),
                 List.of(AccuracySweep.Schedule.ONE_SHOT, AccuracySweep.Schedule.ONE_SHOT_FT), List.of(0.3, 0.1, 0.05), 2000, 6000, data);
         return new SuitePlan("quick", s, sweep, all, true);
@@ -171,25 +171,27 @@ public record SuitePlan(String preset, List<JmhStep> steps, AccuracySweep sweep,
         List<String> square = with(Stream.concat(here.stream().filter(n -> !n.equals("dense") && !n.equals("nm24")), Stream.of("auto")).distinct().toList(), extra);
         List<String> real = with(Stream.concat(Stream.of("dense", "csr", "pcsr", "bsr4x1", widestWsell(here)).filter(here::contains), Stream.of("auto")).toList(), extra);
         List<String> all = with(here, extra);
-        String sparsities = "0.5 0.7 0.9 0.95";
+        String sparsities = "0.7 0.9 0.95";
+        String denseSparsities = "0.5 " + sparsities; // 50% for N:M
+        double big = 5.5; // seconds to build a 4096² weight and its format in a fork (the timed choice calibrates too)
         List<JmhStep> s = new ArrayList<>();
         s.add(new JmhStep("gemm", "GemmBenchmark", List.of("sgemm"), params("impl", "secateur openblas", "size", "256 512 1024 2048", "threads", "1 2"), 1, 2, 1000, 3, 1000, false).withSetup(0.5));
         s.add(new JmhStep("magnitude", "MagnitudeBenchmark", List.of("vector", "scalar", "copy"), params("shape", "filters256x256x3x3 rows4096x4096"), 1, wi, wt, it, itt, false).withSetup(0.5));
-        s.add(new JmhStep("spmm-square-dense1", "SpmmBenchmark", List.of("multiply"), spmm(List.of("dense"), sparsities, "1", "4096x4096", "random"), 2, wi, wt, it, itt, false).withSetup(2));
-        s.add(new JmhStep("spmm-square-dense64", "SpmmBenchmark", List.of("multiply"), spmm(List.of("dense"), sparsities, "64", "4096x4096", "random"), 1, wi, wt, it, itt, false).withSetup(2));
-        s.add(new JmhStep("spmm-square", "SpmmBenchmark", List.of("multiply"), spmm(square, sparsities, "1 64", "4096x4096", "random"), 1, wi, wt, it, itt, false).withSetup(2));
+        s.add(new JmhStep("spmm-square-dense1", "SpmmBenchmark", List.of("multiply"), spmm(List.of("dense"), denseSparsities, "1", "4096x4096", "random"), 2, wi, wt, it, itt, false).withSetup(big));
+        s.add(new JmhStep("spmm-square-dense64", "SpmmBenchmark", List.of("multiply"), spmm(List.of("dense"), denseSparsities, "64", "4096x4096", "random"), 1, wi, wt, it, itt, false).withSetup(big));
+        s.add(new JmhStep("spmm-square", "SpmmBenchmark", List.of("multiply"), spmm(square, sparsities, "1 64", "4096x4096", "random"), 1, wi, wt, it, itt, false).withSetup(big));
         if (here.contains("nm24")) {
-            s.add(new JmhStep("spmm-square-nm24", "SpmmBenchmark", List.of("multiply"), spmm(List.of("nm24"), "0.5", "1 64", "4096x4096", "random"), 1, wi, wt, it, itt, false).withSetup(2));
+            s.add(new JmhStep("spmm-square-nm24", "SpmmBenchmark", List.of("multiply"), spmm(List.of("nm24"), "0.5", "1 64", "4096x4096", "random"), 1, wi, wt, it, itt, false).withSetup(big));
         }
         s.add(new JmhStep("spmm-lenet300", "SpmmBenchmark", List.of("multiply"), spmm(real, "0.8 0.9 0.95", "1 64", "300x784", "magnitude"), 1, wi, wt, it, itt, false).withSetup(0.5));
-        s.add(new JmhStep("spmm-resnet50-56", "SpmmBenchmark", List.of("multiply"), spmm(real, "0.7 0.9", "3136", "64x576 256x64", "random"), 1, wi, wt, it, itt, false).withSetup(1));
-        s.add(new JmhStep("spmm-resnet50-14", "SpmmBenchmark", List.of("multiply"), spmm(real, "0.7 0.9", "196", "256x2304 1024x256", "random"), 1, wi, wt, it, itt, false).withSetup(1));
-        s.add(new JmhStep("spmm-transformer", "SpmmBenchmark", List.of("multiply"), spmm(real, "0.7 0.9", "1 128", "3072x768 768x3072", "random"), 1, wi, wt, it, itt, false).withSetup(1));
+        s.add(new JmhStep("spmm-resnet50-56", "SpmmBenchmark", List.of("multiply"), spmm(real, "0.7 0.9", "3136", "64x576 256x64", "random"), 1, wi, wt, it, itt, false).withSetup(0.5));
+        s.add(new JmhStep("spmm-resnet50-14", "SpmmBenchmark", List.of("multiply"), spmm(real, "0.7 0.9", "196", "256x2304 1024x256", "random"), 1, wi, wt, it, itt, false).withSetup(0.5));
+        s.add(new JmhStep("spmm-transformer", "SpmmBenchmark", List.of("multiply"), spmm(real, "0.7 0.9", "1 128", "3072x768 768x3072", "random"), 1, wi, wt, it, itt, false).withSetup(0.5));
         s.add(new JmhStep("conv", "ConvBenchmark", List.of("forward", "backwardWeights", "backwardInput"), params("layer", CONV_LAYERS, "threads", "1"), 1, wi, wt, it, itt, false).withSetup(0.5));
         s.add(new JmhStep("conv-2t", "ConvBenchmark", List.of("forward"), params("layer", CONV_LAYERS, "threads", "2"), 1, wi, wt, it, itt, false).withSetup(0.5));
         s.add(new JmhStep("conv-sparse", "ConvSparseBenchmark", List.of("conv"), params("format", "dense csr bsr4x1 auto direct", "layer", "lenet5c2 vgg64 vgg128", "sparsity", "0.9", "threads", "1"), 1, wi, wt, it, itt, false).withSetup(1));
-        s.add(new JmhStep("model", "ModelBenchmark", List.of("infer"), params("model", "lenet300 lenet5", "impl", "model compiled-dense compiled", "batch", "1 64", "threads", "1"), 1, wi, 1000, it, 1000, false).withSetup(3));
-        s.add(ort(1, wi, 1000, it, 1000).withSetup(2));
+        s.add(new JmhStep("model", "ModelBenchmark", List.of("infer"), params("model", "lenet300 lenet5", "impl", "model compiled-dense compiled", "batch", "1 64", "threads", "1"), 1, wi, 1000, it, 1000, false).withSetup(5));
+        s.add(ort(1, wi, 1000, it, 1000).withSetup(4));
         AccuracySweep sweep = new AccuracySweep(List.of("lenet300", "lenet5"), List.of(Criterion.L1, Criterion.L1_PLUS_BIAS, Criterion.RANDOM),
                 List.of(AccuracySweep.Schedule.values()), List.of(0.5, 0.2, 0.1, 0.05, 0.02), 0, 12_000, data);
         return new SuitePlan("full", s, sweep, all, true);
