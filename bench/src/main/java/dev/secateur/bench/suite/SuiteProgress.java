@@ -24,8 +24,13 @@ final class SuiteProgress {
 
     /** One unit of work done (estimated at {@code estimate} seconds); prints {@code what} with the ETA. */
     synchronized void done(double estimate, String what) {
+        done(1, estimate, what);
+    }
+
+    /** {@code units} units of work done or skipped together (a step that cannot run here). */
+    synchronized void done(int units, double estimate, String what) {
         done += estimate;
-        count++;
+        count += units;
         out.printf(Locale.ROOT, "[%3d/%d %3.0f%%] %s  (elapsed %s, ETA %s)%n", count, configurations, 100 * Math.min(1, done / total),
                 what, duration(elapsed()), duration(eta()));
         out.flush();

@@ -139,7 +139,7 @@ public final class SuiteRunner {
                 String why = SuitePlan.ORT_CLASS.equals(step.requires())
                         ? missing + " (the secateur launcher adds ONNX Runtime's jar from the local Maven repository when it is there)" : missing;
                 notes.add("step " + step.name() + " not run: " + why);
-                progress.done(step.estimateSeconds(), "step " + step.name() + " skipped: " + why);
+                progress.done(step.configurations(), step.estimateSeconds(), "step " + step.name() + " skipped: " + why);
                 return List.of();
             }
             throw new IllegalStateException("benchmark step " + step.name() + ": " + missing);
