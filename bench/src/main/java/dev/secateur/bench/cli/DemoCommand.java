@@ -85,6 +85,14 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--distill", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "fine-tune against the dense model's soft outputs (knowledge distillation, T = 4, weight 0.7) (default ${DEFAULT-VALUE})")
     boolean distill;
+    @Option(names = "--distill-weight", defaultValue = "0.7", description = "weight of the dense model's soft outputs in the distillation loss, "
+            + "in [0, 1] (default ${DEFAULT-VALUE})")
+    double distillWeight;
+    @Option(names = "--layer-density", split = ",", description = "per-layer target densities NAME=D,... (the other layers share the rest "
+            + "of the target)")
+    Map<String, Double> layerDensity = Map.of();
+    @Option(names = "--max-density", split = ",", description = "per-layer maximum densities NAME=D,... (the other layers make up the rest)")
+    Map<String, Double> maxDensity = Map.of();
     @Option(names = "--latency-ms", defaultValue = "1000", description = "time budget per latency measurement, ms (default ${DEFAULT-VALUE})")
     long latencyMs;
 
@@ -209,8 +217,8 @@ public final class DemoCommand implements Callable<Integer> {
         if (crit.needsGradients()) throw new IllegalArgumentException("the demo does not offer gradient criteria; use `secateur prune --criterion taylor`");
         return CompressionPipeline.builder()
                 .criterion(crit).granularity(Granularity.UNSTRUCTURED).scope(Scope.parse(scope)).target(new Target.Compression(compression))
-                .minDensity(minDensity).schedule(sched).fineTuneEpochs(finetuneEpochs).accuracyBudget(TargetOptions.budget(accuracyBudget))
-                .agpRamp(agpRamp).learningRate(lr).batch(batch).optimizer(optimizer, momentum, weightDecay).distill(distill)
+                .minDensity(minDensity).layerDensities(layerDensity).maxDensities(maxDensity).schedule(sched).fineTuneEpochs(finetuneEpochs).accuracyBudget(TargetOptions.budget(accuracyBudget))
+                .agpRamp(agpRamp).learningRate(lr).batch(batch).optimizer(optimizer, momentum, weightDecay).distill(distill).distillWeight(distillWeight)
                 .int8(!noInt8).seed(seed).build();
     }
 
