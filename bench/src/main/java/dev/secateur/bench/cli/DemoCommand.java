@@ -171,6 +171,10 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.print(Comparison.table(before, after, "dense model: " + latOrig.kernel() + "\n         compressed: " + latComp.kernel()));
         System.out.println("which layers got faster, and why (compiled model, kernel measured fastest per layer):");
         LayerSpeed.explain(latComp.choices()).forEach(System.out::println);
+        Map<Integer, Double> measured = new LinkedHashMap<>();
+        measured.put(1, latOrig.ms1() / latComp.ms1());
+        measured.put(64, latOrig.ms64() / latComp.ms64());
+        LayerSpeed.verdict(latComp.choices(), measured).forEach(System.out::println);
         System.out.println(r.outcome().message());
         double seconds = (System.nanoTime() - t0) / 1e9;
         double cpu = processCpuSeconds();

@@ -32,7 +32,8 @@ class DemoCommandTest {
         assertTrue(r.out().contains("SAMPLE"), "says it used the bundled sample: " + r.out());
         assertTrue(r.out().contains("pre-check") && r.out().contains("is not compressed"), r.out());
         assertTrue(r.out().contains("dense vs compressed") && r.out().contains("latency batch 64"), r.out());
-        assertTrue(r.out().contains("which layers got faster") && r.out().contains("batch 64: layer time") && r.out().contains("time share"),
+        assertTrue(r.out().contains("which layers got faster") && r.out().contains("batch 64: layer time") && r.out().contains("time share")
+                && r.out().contains("whole model, batch 64:") && r.out().contains("the per-layer calibration predicted"),
                 "per-layer reasons and where the time goes: " + r.out());
         assertTrue(Files.isRegularFile(out), "compressed model written");
 

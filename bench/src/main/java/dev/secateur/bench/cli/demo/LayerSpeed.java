@@ -33,6 +33,35 @@ public final class LayerSpeed {
         return lines;
     }
 
+    /**
+     * The whole-model verdict: the measured speed-up over the dense model per batch size, set
+     * against what the per-layer calibration predicted (dense-kernel time over chosen-kernel time
+     * on the compressed weights), with a warning when the two disagree by more than 1.5× — then
+     * the calibration was disturbed (load on the machine) and picked kernels on bad timings.
+     *
+     * @param measured speed-up of the compressed over the dense model, per batch size
+     */
+    public static List<String> verdict(List<KernelChoice> choices, Map<Integer, Double> measured) {
+        List<String> lines = new ArrayList<>();
+        for (var e : measured.entrySet()) {
+            long chosen = 0, dense = 0;
+            for (KernelChoice c : choices) {
+                if (c.batch() != e.getKey()) continue;
+                chosen += Math.max(0, c.nanos());
+                dense += Math.max(0, c.denseNanos() > 0 ? c.denseNanos() : c.nanos());
+            }
+            double predicted = chosen == 0 ? 1.0 : (double) dense / chosen, m = e.getValue();
+            String line = String.format(Locale.ROOT, "whole model, batch %d: %.2fx %s than dense (measured); the per-layer calibration predicted %.2fx",
+                    e.getKey(), m >= 1 ? m : 1 / m, m >= 1 ? "faster" : "slower", predicted);
+            if (Double.isFinite(m) && (predicted / m > 1.5 || m / predicted > 1.5)) {
+                line += " - they disagree: the calibration timings were disturbed (other work on the machine or a cold JIT), so the kernel "
+                        + "choices above are unreliable; rerun on an idle machine or time the saved file with `secateur bench FILE`";
+            }
+            lines.add(line);
+        }
+        return lines;
+    }
+
     /** Where the time of one batch size goes: the layers' chosen times, their share, and the sum against dense kernels. */
     private static String summary(int batch, List<KernelChoice> layers) {
         long chosen = 0, dense = 0;
