@@ -55,7 +55,8 @@ public final class LayerSpeed {
                     e.getKey(), m >= 1 ? m : 1 / m, m >= 1 ? "faster" : "slower", predicted);
             if (Double.isFinite(m) && (predicted / m > 1.5 || m / predicted > 1.5)) {
                 line += " - they disagree: the calibration timings were disturbed (other work on the machine or a cold JIT), so the kernel "
-                        + "choices above are unreliable; rerun on an idle machine or time the saved file with `secateur bench FILE`";
+                        + "choices above are unreliable (and kept in the per-machine kernel-choice cache: rerun on an idle machine with "
+                        + "SECATEUR_JAVA_OPTS=-Dsecateur.kernel.cache=off)";
             }
             lines.add(line);
         }
