@@ -36,8 +36,7 @@ public record InferenceLatency(Latency at1, Latency at64, String kernel, List<Ke
     public double ms64() { return at64.medianMs(); }
 
     /**
-     * Compiles {@code a} and {@code b} for batches 1 and 64 (after a throw-away compile of
-     * {@code b} that warms the JIT) and times them alternately, twice
+     * Compiles {@code a} and {@code b} for batches 1 and 64 and times them alternately, twice
      * each (after a warm-up of a quarter of {@code budgetMillis} per timing), keeping the faster
      * median of the two rounds: neither model profits from running second on a warmer JVM, and
      * a burst of load on a shared machine has to hit both rounds to count.
@@ -46,9 +45,6 @@ public record InferenceLatency(Latency at1, Latency at64, String kernel, List<Ke
      */
     public static InferenceLatency[] compare(Model a, Model b, long budgetMillis) {
         CompileOptions opts = options(budgetMillis);
-        // A throw-away compile of the sparser model first: its calibration runs every candidate
-        // kernel once, so the measured compiles time JIT-compiled code rather than a cold JVM.
-        CompiledModel.compile(b, opts);
         CompiledModel ca = CompiledModel.compile(a, opts), cb = CompiledModel.compile(b, opts);
         Latency[] la = new Latency[2], lb = new Latency[2];
         int[] batches = {1, 64};
