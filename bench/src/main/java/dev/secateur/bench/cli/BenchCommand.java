@@ -71,12 +71,21 @@ public final class BenchCommand implements Callable<Integer> {
             m.useWorkers(w);
             CompileOptions opts = CompileOptions.defaults().withWorkers(w).withBatchSizes(batches)
                     .withCalibrationBudget(Duration.ofMillis(budgetMs)).withJitWarmup(Duration.ofMillis(jitWarmupMs));
-            // A throw-away compile first, so the measured one runs JIT-compiled kernels.
-            CompiledModel.compile(m, opts);
-            long t0 = System.nanoTime();
-            CompiledModel compiled = CompiledModel.compile(m, opts);
-            double compileSeconds = (System.nanoTime() - t0) / 1e9;
-            CompiledModel denseOnly = CompiledModel.compile(m, opts.withAllowedKernels(Set.of()).withCalibrationBudget(Duration.ZERO));
+            ProgressBar bar = new ProgressBar(System.err);
+            CompiledModel compiled, denseOnly;
+            double compileSeconds;
+            // Planned: every layer calibrated for budgetMs at every batch size, twice, plus time for the JIT.
+            long layers = dev.secateur.prune.scoring.PrunableLayer.findAll(m).size();
+            try (PhaseTicker ticker = new PhaseTicker(bar, "compile", 2 * (layers * batches.length * budgetMs + 1000))) {
+                // A throw-away compile first, so the measured one runs JIT-compiled kernels.
+                long w0 = System.nanoTime();
+                CompiledModel.compile(m, opts);
+                ticker.replan(3 * (System.nanoTime() - w0) / 1_000_000); // the measured and the dense-only compile wait for the JIT as well
+                long t0 = System.nanoTime();
+                compiled = CompiledModel.compile(m, opts);
+                compileSeconds = (System.nanoTime() - t0) / 1e9;
+                denseOnly = CompiledModel.compile(m, opts.withAllowedKernels(Set.of()).withCalibrationBudget(Duration.ZERO));
+            }
             long[] macs = ModelTimer.macs(m);
             double bound = ModelTimer.bound(m);
             System.out.printf("%s: %s, input %s, %,d parameters (%,d non-zero), %d threads; MACs/image %,d dense, %,d on non-zero weights "
@@ -94,7 +103,7 @@ public final class BenchCommand implements Callable<Integer> {
             report.put("compile_seconds", compileSeconds);
             report.put("inputs", "uniform random [0, 1) images, seed 1");
             report.put("layers", layerTable(compiled));
-            report.put("throughput", throughput(m, denseOnly, compiled, bound));
+            report.put("throughput", throughput(m, denseOnly, compiled, bound, bar));
             report.put(CompiledModel.KERNEL_CHOICE_KEY, Json.parse(compiled.choicesJson()));
         }
         if (json != null) Json.writeFile(json, report);
@@ -135,10 +144,18 @@ public final class BenchCommand implements Callable<Integer> {
         return rows;
     }
 
-    private List<Object> throughput(Model m, CompiledModel denseOnly, CompiledModel compiled, double bound) {
+    private List<Object> throughput(Model m, CompiledModel denseOnly, CompiledModel compiled, double bound, ProgressBar bar) {
+        // Each batch size: a warm-up of seconds/3 per contender, then the timed seconds per contender (ModelTimer).
+        long perBatchMs = (long) (3 * seconds * (1 + 1 / 3.0) * 1000);
+        try (PhaseTicker ticker = new PhaseTicker(bar, "timing", perBatchMs * batches.length)) {
+            return throughput(m, denseOnly, compiled, bound, ticker);
+        }
+    }
+
+    private List<Object> throughput(Model m, CompiledModel denseOnly, CompiledModel compiled, double bound, PhaseTicker ticker) {
         List<Object> rows = new ArrayList<>();
-        System.out.printf("%n%6s %14s %16s %14s %10s %14s %8s%n", "batch", "model img/s", "compiled-dense", "compiled img/s",
-                "vs model", "vs comp-dense", "bound");
+        ticker.print(System.out, String.format("%n%6s %14s %16s %14s %10s %14s %8s%n", "batch", "model img/s", "compiled-dense", "compiled img/s",
+                "vs model", "vs comp-dense", "bound"));
         int in = m.inputShape().size(), out = m.outputShape().size();
         for (int b : batches) {
             float[] x = Tensor.randomUniform(1, 0, 1, b * in).toArray();
@@ -149,7 +166,8 @@ public final class BenchCommand implements Callable<Integer> {
                     k -> denseOnly.predict(x, 0, k, y, 0),
                     k -> compiled.predict(x, 0, k, y, 0));
             double[] ips = ModelTimer.imagesPerSecond(contenders, b, seconds, 5);
-            System.out.printf("%6d %14.0f %16.0f %14.0f %9.2fx %13.2fx %7.2fx%n", b, ips[0], ips[1], ips[2], ips[2] / ips[0], ips[2] / ips[1], bound);
+            ticker.print(System.out, String.format("%6d %14.0f %16.0f %14.0f %9.2fx %13.2fx %7.2fx%n", b, ips[0], ips[1], ips[2], ips[2] / ips[0],
+                    ips[2] / ips[1], bound));
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("batch", b);
             r.put("model_images_per_s", ips[0]);

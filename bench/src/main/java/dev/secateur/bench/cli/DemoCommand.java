@@ -34,7 +34,7 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code secateur demo}: the {@link CompressionPipeline} on the bundled defaults — the shipped
- * LeNet-5, its best recipe (gradual pruning to 12× during 15 epochs of distilled SGD fine-tuning,
+ * LeNet-5, its best recipe (gradual pruning to 12× during 6 epochs of distilled SGD fine-tuning,
  * then int8), and a dense vs compressed comparison (size on disk, accuracy, latency at batch 1
  * and 64, non-zeros, FLOPs) that says which layers got faster and why.
  */
@@ -61,7 +61,7 @@ public final class DemoCommand implements Callable<Integer> {
             + "the rest trains at the final density (default ${DEFAULT-VALUE})")
     double agpRamp;
     @Option(names = "--steps", description = "pruning steps of the iterative loop (implies --schedule iterative:STEPS)") Integer steps;
-    @Option(names = "--finetune-epochs", defaultValue = "15", description = "agp: whole epochs in total; iterative: per step, fractions allowed, "
+    @Option(names = "--finetune-epochs", defaultValue = "6", description = "agp: whole epochs in total; iterative: per step, fractions allowed, "
             + "e.g. 0.5 (default ${DEFAULT-VALUE})")
     double finetuneEpochs;
     @Option(names = "--accuracy-budget", defaultValue = "1", description = "allowed test accuracy drop vs the dense model, pp; a step that breaks "
@@ -83,8 +83,16 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "shuffling seed (default ${DEFAULT-VALUE})") long seed;
     @Option(names = "--no-int8", description = "skip the int8 quantization") boolean noInt8;
     @Option(names = "--distill", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "fine-tune against the dense model's soft outputs (knowledge distillation, T = 4, weight 0.7) (default ${DEFAULT-VALUE})")
+            description = "fine-tune against the dense model's soft outputs (knowledge distillation, T = 4, weight --distill-weight) (default ${DEFAULT-VALUE})")
     boolean distill;
+    @Option(names = "--distill-weight", defaultValue = "0.9", description = "weight of the dense model's soft outputs in the distillation loss, "
+            + "in [0, 1] (default ${DEFAULT-VALUE})")
+    double distillWeight;
+    @Option(names = "--layer-density", split = ",", description = "per-layer target densities NAME=D,... (the other layers share the rest "
+            + "of the target)")
+    Map<String, Double> layerDensity = Map.of();
+    @Option(names = "--max-density", split = ",", description = "per-layer maximum densities NAME=D,... (the other layers make up the rest)")
+    Map<String, Double> maxDensity = Map.of();
     @Option(names = "--latency-ms", defaultValue = "1000", description = "time budget per latency measurement, ms (default ${DEFAULT-VALUE})")
     long latencyMs;
 
@@ -122,7 +130,7 @@ public final class DemoCommand implements Callable<Integer> {
                 pipeline.schedule().trainsOnce() ? "gradual pruning (" + pipeline.schedule().spec() + ", ramp over " + Math.round(100 * agpRamp) + "% of the training)"
                         : "iterative pruning (" + pipeline.schedule().spec() + ")",
                 compression, criterion, scope, trim(finetuneEpochs), pipeline.schedule().trainsOnce() ? "" : " per step", opt, lr, batch,
-                distill ? ", distilled from the dense model" : "", accuracyBudget);
+                distill ? String.format(", distilled from the dense model (weight %.2g)", distillWeight) : "", accuracyBudget);
 
         Model original = m.copy();
         DemoListener listener = new DemoListener(bar);
@@ -163,6 +171,10 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.print(Comparison.table(before, after, "dense model: " + latOrig.kernel() + "\n         compressed: " + latComp.kernel()));
         System.out.println("which layers got faster, and why (compiled model, kernel measured fastest per layer):");
         LayerSpeed.explain(latComp.choices()).forEach(System.out::println);
+        Map<Integer, Double> measured = new LinkedHashMap<>();
+        measured.put(1, latOrig.ms1() / latComp.ms1());
+        measured.put(64, latOrig.ms64() / latComp.ms64());
+        LayerSpeed.verdict(latComp.choices(), measured).forEach(System.out::println);
         System.out.println(r.outcome().message());
         double seconds = (System.nanoTime() - t0) / 1e9;
         double cpu = processCpuSeconds();
@@ -209,8 +221,8 @@ public final class DemoCommand implements Callable<Integer> {
         if (crit.needsGradients()) throw new IllegalArgumentException("the demo does not offer gradient criteria; use `secateur prune --criterion taylor`");
         return CompressionPipeline.builder()
                 .criterion(crit).granularity(Granularity.UNSTRUCTURED).scope(Scope.parse(scope)).target(new Target.Compression(compression))
-                .minDensity(minDensity).schedule(sched).fineTuneEpochs(finetuneEpochs).accuracyBudget(TargetOptions.budget(accuracyBudget))
-                .agpRamp(agpRamp).learningRate(lr).batch(batch).optimizer(optimizer, momentum, weightDecay).distill(distill)
+                .minDensity(minDensity).layerDensities(layerDensity).maxDensities(maxDensity).schedule(sched).fineTuneEpochs(finetuneEpochs).accuracyBudget(TargetOptions.budget(accuracyBudget))
+                .agpRamp(agpRamp).learningRate(lr).batch(batch).optimizer(optimizer, momentum, weightDecay).distill(distill).distillWeight(distillWeight)
                 .int8(!noInt8).seed(seed).build();
     }
 

@@ -34,6 +34,9 @@ final class ProgressBar implements ProgressListener {
         this.terminal = terminal;
     }
 
+    /** Whether this bar draws at all (false when the output is not a terminal). */
+    boolean drawing() { return terminal; }
+
     /** Whether stdin and stdout are a terminal (not a pipe or a file). */
     static boolean onTerminal() {
         java.io.Console c = System.console();

@@ -66,6 +66,9 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--layer-density", split = ",", description = "per-layer target densities NAME=D,... (both scopes; the other layers "
             + "share the rest of the target)")
     Map<String, Double> layerDensity = Map.of();
+    @Option(names = "--max-density", split = ",", description = "per-layer maximum densities NAME=D,... (both scopes): the layer keeps at "
+            + "most D of its weights however the target is shared; the other layers make up the rest")
+    Map<String, Double> maxDensity = Map.of();
     @Option(names = "--min-density", defaultValue = "0.01", description = "every layer keeps at least this fraction (both scopes) (default ${DEFAULT-VALUE})")
     double minDensity;
     @Option(names = "--exclude", split = ",", description = "layers never pruned (comma-separated names)") Set<String> exclude = Set.of();
@@ -169,7 +172,7 @@ public final class PruneCommand implements Callable<Integer> {
         }
         return CompressionPipeline.builder()
                 .criterion(Criterion.parse(crit)).granularity(Granularity.parse(gran)).scope(Scope.parse(scope))
-                .target(targets.target()).layerDensities(densities).exclude(exclude).minDensity(minDensity)
+                .target(targets.target()).layerDensities(densities).maxDensities(maxDensity).exclude(exclude).minDensity(minDensity)
                 .schedule(sched).fineTuneEpochs(finetuneEpochs).accuracyBudget(TargetOptions.budget(accuracyBudget)).agpRamp(agpRamp)
                 .learningRate(lr).batch(batch).optimizer(optimizer, momentum, weightDecay).distill(distill)
                 .int8(int8).compact(compact).seed(seed).build();

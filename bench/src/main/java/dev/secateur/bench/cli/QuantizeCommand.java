@@ -79,7 +79,7 @@ public final class QuantizeCommand implements Callable<Integer> {
         }
         ActivationCalibrator cal = percentile >= 100 ? ActivationCalibrator.minMax()
                 : new ActivationCalibrator(ActivationCalibrator.Method.PERCENTILE, percentile, 1 << 18);
-        Map<String, ActivationRange> ranges = new ModelQuantizer().calibrate(m, batches, cal);
+        Map<String, ActivationRange> ranges = new ModelQuantizer().calibrate(m, batches, cal, bar::update);
         bar.clear();
         if (!loaded.int8()) history.add(new CompressionStep("quantize", "", "int8-per-channel", "", "", Double.NaN, ModelPruner.density(m), before, after));
         CompressedModelFile.save(m, history, true, loaded.training(), loaded.normalization(), out);

@@ -32,6 +32,9 @@ class DemoCommandTest {
         assertTrue(r.out().contains("SAMPLE"), "says it used the bundled sample: " + r.out());
         assertTrue(r.out().contains("pre-check") && r.out().contains("is not compressed"), r.out());
         assertTrue(r.out().contains("dense vs compressed") && r.out().contains("latency batch 64"), r.out());
+        assertTrue(r.out().contains("which layers got faster") && r.out().contains("batch 64: layer time") && r.out().contains("time share")
+                && r.out().contains("whole model, batch 64:") && r.out().contains("the per-layer calibration predicted"),
+                "per-layer reasons and where the time goes: " + r.out());
         assertTrue(Files.isRegularFile(out), "compressed model written");
 
         Map<String, Object> j = Json.parseObject(Files.readString(json));
@@ -84,6 +87,9 @@ class DemoCommandTest {
         CliRun s = run("demo", "--sample", "--schedule", "gradual");
         assertEquals(2, s.code());
         assertTrue(s.err().contains("--schedule"), s.err());
+        CliRun w = run("demo", "--sample", "--distill-weight", "2");
+        assertEquals(2, w.code());
+        assertTrue(w.err().contains("--distill-weight"), w.err());
         CliRun o = run("demo", "--sample", "--optimizer", "rmsprop");
         assertEquals(2, o.code());
         assertTrue(o.err().contains("--optimizer"), o.err());

@@ -72,6 +72,10 @@ class PipelineCommandsTest {
                 {"--sparsity", "0.5", "--granularity", "block:4000x4000"},
                 {"--sparsity", "0.5", "--layer-density", "nosuch=0.5"}, {"--sparsity", "0.5", "--exclude", "nosuch"},
                 {"--sparsity", "0.5", "--layer-density", "fc1=0"},
+                {"--sparsity", "0.5", "--max-density", "nosuch=0.5"}, {"--sparsity", "0.5", "--max-density", "fc1=0"},
+                {"--sparsity", "0.5", "--max-density", "fc1=1.5"}, {"--sparsity", "0.5", "--max-density", "fc1=0.005"},
+                {"--sparsity", "0.5", "--max-density", "fc1=0.3", "--layer-density", "fc1=0.5"},
+                {"--sparsity", "0.5", "--max-density", "fc1"}, {"--granularity", "nm:2:4", "--max-density", "fc1=0.3"},
                 {"--sparsity", "0.5", "--momentum", "5"}, {"--sparsity", "0.5", "--lr", "-1"}, {"--sparsity", "0.5", "--batch", "0"},
                 {"--sparsity", "0.5", "--schedule", "iterative:1000000"}, {"--sparsity", "0.5", "--schedule", "gradual"},
                 {"--sparsity", "0.5", "--accuracy-budget", "lots"}, {"--sparsity", "0.5", "--criterion", "l3"},
@@ -183,6 +187,35 @@ class PipelineCommandsTest {
         Model m = CompressedModelFile.load(out).model();
         assertEquals(0.5, layerDensity(m, "fc3"), 1e-3, "a per-layer density holds in global scope");
         assertTrue(ModelPruner.density(m) <= 0.2 + 1e-9);
+    }
+
+    @Test void aPerLayerMaximumHoldsInBothScopes() throws Exception {
+        Path out = dir.resolve("max.safetensors"), json = dir.resolve("max.json");
+        // global: the threshold alone would keep most of the small fc3; its maximum forces it down
+        CliRun g = quickPrune(out, json, "--sparsity", "0.5", "--scope", "global", "--max-density", "fc3=0.2");
+        assertEquals(0, g.code(), g.err());
+        Model mg = CompressedModelFile.load(out).model();
+        assertEquals(0.2, layerDensity(mg, "fc3"), 1e-3, "fc3 at its maximum in global scope");
+        assertEquals(0.5, ModelPruner.density(mg), 1e-4, "the other layers make up the model-wide target");
+        // layer scope: fc2 held at its maximum, fc1 and fc3 keep more so the model still keeps half
+        CliRun l = quickPrune(out, json, "--sparsity", "0.5", "--max-density", "fc2=0.1");
+        assertEquals(0, l.code(), l.err());
+        Model ml = CompressedModelFile.load(out).model();
+        assertEquals(0.1, layerDensity(ml, "fc2"), 1e-3, "fc2 at its maximum in layer scope");
+        assertTrue(layerDensity(ml, "fc1") > 0.5 && layerDensity(ml, "fc3") > 0.5, "the others keep more than the uniform half");
+        assertEquals(0.5, ModelPruner.density(ml), 1e-3);
+        // a maximum above what the layer gets anyway changes nothing
+        CliRun u = quickPrune(out, json, "--sparsity", "0.5", "--max-density", "fc2=0.9");
+        assertEquals(0, u.code(), u.err());
+        assertEquals(0.5, layerDensity(CompressedModelFile.load(out).model(), "fc2"), 1e-3);
+        // in steps the maximum is approached like a per-layer target and holds at the end
+        Path small = dir.resolve("small.safetensors");
+        CliRun a = run("prune", LENET5.toString(), "--compression", "4", "--scope", "global", "--schedule", "iterative:3",
+                "--finetune-epochs", "0.01", "--accuracy-budget", "none", "--max-density", "conv2=0.3", "--out", small.toString());
+        assertEquals(0, a.code(), a.err());
+        Model ma = CompressedModelFile.load(small).model();
+        assertTrue(layerDensity(ma, "conv2") <= 0.3 + 1e-3, "conv2 at most 30%: " + layerDensity(ma, "conv2"));
+        assertTrue(ModelPruner.density(ma) <= 0.25 + 1e-9);
     }
 
     @Test void aSensitivityPlanFlowsIntoPrune() throws Exception {

@@ -46,7 +46,7 @@ public final class ModelPruner {
         if (plan.granularity() instanceof Granularity.Filter && !plan.excluded().contains(layers.getLast().name())) {
             java.util.Set<String> ex = new java.util.HashSet<>(plan.excluded());
             ex.add(layers.getLast().name());
-            plan = new PruningPlan(plan.criterion(), plan.granularity(), plan.scope(), plan.density(), plan.perLayer(), plan.caps(), ex, plan.seed());
+            plan = plan.withExcluded(ex);
         }
         long total = 0, excludedKept = 0;
         List<PrunableLayer> included = new ArrayList<>();
@@ -68,35 +68,60 @@ public final class ModelPruner {
             List<LayerWeights> views = new ArrayList<>();
             for (PrunableLayer l : included) {
                 Double own = plan.perLayer().get(l.name());
-                if (own != null) fixedKept += own * l.size();
+                if (own != null) fixedKept += Math.min(own, plan.maxPerLayer().getOrDefault(l.name(), 1.0)) * l.size();
                 else {
                     restSize += l.size();
                     views.add(l.view());
                 }
             }
             long targetPruned = Math.max(0, restSize - Math.max(0, Math.round(keepTotal - fixedKept)));
+            java.util.Map<String, DensityCaps> layerCaps = new java.util.HashMap<>();
+            for (var e : plan.maxPerLayer().entrySet()) {
+                layerCaps.put(e.getKey(), new DensityCaps(Math.min(plan.caps().minDensity(), e.getValue()), Math.min(plan.caps().maxDensity(), e.getValue())));
+            }
             java.util.Iterator<LayerMask> rest = views.isEmpty() ? java.util.Collections.emptyIterator()
-                    : new GlobalPruner(plan.criterion(), plan.granularity(), plan.seed(), plan.caps(), java.util.Map.of(), java.util.Set.of())
+                    : new GlobalPruner(plan.criterion(), plan.granularity(), plan.seed(), plan.caps(), layerCaps, java.util.Set.of())
                             .pruneWeights(views, targetPruned).iterator();
             MagnitudePruner p = new MagnitudePruner(plan.criterion(), plan.granularity(), plan.seed());
             masks = new ArrayList<>();
             for (PrunableLayer l : included) {
                 Double own = plan.perLayer().get(l.name());
-                masks.add(own != null ? p.prune(l.view(), 1.0 - own) : rest.next());
+                masks.add(own != null ? p.prune(l.view(), 1.0 - Math.min(own, plan.maxPerLayer().getOrDefault(l.name(), 1.0))) : rest.next());
             }
         } else {
             masks = new ArrayList<>();
             // Layer scope: layers without their own target carry the rest of the reduction, each
-            // pruned to the density that makes the model-wide count come out at the target.
-            double fixedKept = excludedKept;
-            long freeSize = 0;
+            // pruned to the density that makes the model-wide count come out at the target. A
+            // layer whose maximum is below that density is held at its maximum, and the others
+            // share what is left (repeated until no further layer hits its maximum).
+            java.util.Map<String, Double> own = new java.util.HashMap<>();
             for (PrunableLayer l : included) {
-                Double own = plan.perLayer().get(l.name());
-                if (own != null) fixedKept += own * l.size();
-                else freeSize += l.size();
+                Double d = plan.perLayer().get(l.name());
+                Double max = plan.maxPerLayer().get(l.name());
+                if (d != null) own.put(l.name(), max == null ? d : Math.min(d, max));
             }
-            double uniform = freeSize == 0 ? 1.0 : Math.max(0, Math.min(1, (plan.density() * total - fixedKept) / freeSize));
-            uniform = Math.max(uniform, plan.caps().minDensity()); // the floor holds in both scopes
+            double uniform;
+            while (true) {
+                double fixedKept = excludedKept;
+                long freeSize = 0;
+                for (PrunableLayer l : included) {
+                    Double d = own.get(l.name());
+                    if (d != null) fixedKept += d * l.size();
+                    else freeSize += l.size();
+                }
+                uniform = freeSize == 0 ? 1.0 : Math.max(0, Math.min(1, (plan.density() * total - fixedKept) / freeSize));
+                uniform = Math.max(uniform, plan.caps().minDensity()); // the floor holds in both scopes
+                boolean capped = false;
+                for (PrunableLayer l : included) {
+                    Double max = plan.maxPerLayer().get(l.name());
+                    if (!own.containsKey(l.name()) && max != null && max < uniform) {
+                        own.put(l.name(), max);
+                        capped = true;
+                    }
+                }
+                if (!capped) break;
+            }
+            plan = plan.withPerLayer(own);
             MagnitudePruner p = new MagnitudePruner(plan.criterion(), plan.granularity(), plan.seed());
             java.util.Map<PrunableLayer, LayerMask> tied = plan.granularity() instanceof Granularity.Filter
                     ? TiedFilterPruner.masks(model, included, plan, uniform) : java.util.Map.of();

@@ -57,7 +57,7 @@ import java.util.function.Supplier;
  * }</pre>
  */
 public final class CompressionPipeline {
-    /** Distillation temperature and weight of the teacher term. */
+    /** Distillation temperature and default weight of the teacher term. */
     public static final double DISTILL_TEMPERATURE = 4, DISTILL_ALPHA = 0.7;
 
     private final Criterion criterion;
@@ -65,6 +65,7 @@ public final class CompressionPipeline {
     private final Scope scope;
     private final Target target;
     private final Map<String, Double> layerDensities;
+    private final Map<String, Double> maxDensities;
     private final Set<String> exclude;
     private final double minDensity;
     private final String scheduleSpec;
@@ -77,6 +78,7 @@ public final class CompressionPipeline {
     private final double momentum;
     private final double weightDecay;
     private final boolean distill;
+    private final double distillWeight;
     private final boolean int8;
     private final boolean compact;
     private final long seed;
@@ -87,6 +89,7 @@ public final class CompressionPipeline {
         granularity = b.granularity;
         scope = b.scope;
         layerDensities = Map.copyOf(b.layerDensities);
+        maxDensities = Map.copyOf(b.maxDensities);
         exclude = Set.copyOf(b.exclude);
         minDensity = b.minDensity;
         scheduleSpec = b.schedule;
@@ -99,6 +102,7 @@ public final class CompressionPipeline {
         momentum = b.momentum;
         weightDecay = b.weightDecay;
         distill = b.distill;
+        distillWeight = b.distillWeight;
         int8 = b.int8;
         compact = b.compact;
         seed = b.seed;
@@ -119,10 +123,27 @@ public final class CompressionPipeline {
             }
         }
         if (!(minDensity >= 0 && minDensity <= 1)) throw new IllegalArgumentException("--min-density must be in [0, 1], got " + minDensity);
+        for (var e : maxDensities.entrySet()) {
+            double max = e.getValue();
+            if (!(max > 0 && max <= 1)) {
+                throw new IllegalArgumentException("--max-density of layer " + e.getKey() + " must be in (0, 1] (0 would empty it), got " + max);
+            }
+            if (max < minDensity) {
+                throw new IllegalArgumentException("--max-density " + e.getKey() + "=" + max + " is below --min-density " + minDensity);
+            }
+            Double own = layerDensities.get(e.getKey());
+            if (own != null && own > max) {
+                throw new IllegalArgumentException("layer " + e.getKey() + " has target density " + own + " above its --max-density " + max);
+            }
+        }
+        if (granularity instanceof Granularity.NOfM && !maxDensities.isEmpty()) {
+            throw new IllegalArgumentException("granularity " + granularity + " fixes every layer's density; --max-density does not apply");
+        }
         if (!(fineTuneEpochs >= 0 && fineTuneEpochs <= 1000)) throw new IllegalArgumentException("--finetune-epochs must be in [0, 1000], got " + fineTuneEpochs);
         if (!(Double.isNaN(accuracyBudget) || accuracyBudget >= 0 && accuracyBudget <= 100)) {
             throw new IllegalArgumentException("--accuracy-budget must be in [0, 100] percentage points or 'none', got " + accuracyBudget);
         }
+        if (!(distillWeight >= 0 && distillWeight <= 1)) throw new IllegalArgumentException("--distill-weight must be in [0, 1], got " + distillWeight);
         if (!(lr > 0 && lr <= 10)) throw new IllegalArgumentException("--lr must be in (0, 10], got " + lr);
         if (batch < 1 || batch > 65536) throw new IllegalArgumentException("--batch must be in [1, 65536], got " + batch);
         if (!optimizer.equals("adam") && !optimizer.equals("sgd")) throw new IllegalArgumentException("unknown --optimizer '" + optimizer + "' (adam, sgd)");
@@ -173,6 +194,9 @@ public final class CompressionPipeline {
         for (PrunableLayer l : layers) names.add(l.name());
         for (String n : layerDensities.keySet()) {
             if (!names.contains(n)) throw new IllegalArgumentException("per-layer density for '" + n + "': no such prunable layer (layers: " + names(layers) + ")");
+        }
+        for (String n : maxDensities.keySet()) {
+            if (!names.contains(n)) throw new IllegalArgumentException("--max-density for '" + n + "': no such prunable layer (layers: " + names(layers) + ")");
         }
         for (String n : exclude) {
             if (!names.contains(n)) throw new IllegalArgumentException("--exclude '" + n + "': no such prunable layer (layers: " + names(layers) + ")");
@@ -231,7 +255,7 @@ public final class CompressionPipeline {
         }
         OriginalModel original = history.original() != null ? history.original() : describeOriginal(model, history.denseAccuracy());
 
-        PruningPlan plan = new PruningPlan(criterion, granularity, scope, 1.0, layerDensities, DensityCaps.atLeast(minDensity), exclude, seed);
+        PruningPlan plan = new PruningPlan(criterion, granularity, scope, 1.0, layerDensities, DensityCaps.atLeast(minDensity), maxDensities, exclude, seed);
         double density = TargetResolver.density(target, model, plan, history, original, int8 || inputInt8,
                 historyGrowth() + (training == null ? 0 : dev.secateur.nn.io.Json.write(training).length() + 16));
         plan = plan.withDensity(density);
@@ -254,7 +278,7 @@ public final class CompressionPipeline {
         double epochs = Math.max(fineTuneEpochs, 1e-3);
         WindowFineTuner tuner = new WindowFineTuner(data.train(), schedule.trainsOnce() ? 1 : epochs, batch, lr, seed, listener::progress);
         tuner.useOptimizer(optimizerFactory());
-        if (teacher != null) tuner.distillFrom(teacher, DISTILL_TEMPERATURE, DISTILL_ALPHA);
+        if (teacher != null) tuner.distillFrom(teacher, DISTILL_TEMPERATURE, distillWeight);
         ModelPruner pruner = new ModelPruner(criterion.needsGradients() ? new GradientAccumulator(data.train(), batch, 16) : null);
         Evaluator firstKnown = new Evaluator() { // the schedule evaluates the unchanged model first: that was just measured
             private boolean first = true;
@@ -342,6 +366,7 @@ public final class CompressionPipeline {
         private Scope scope = Scope.LAYER;
         private Target target;
         private Map<String, Double> layerDensities = Map.of();
+        private Map<String, Double> maxDensities = Map.of();
         private Set<String> exclude = Set.of();
         private double minDensity = 0.01;
         private String schedule = "oneshot";
@@ -354,6 +379,7 @@ public final class CompressionPipeline {
         private double momentum = 0.9;
         private double weightDecay = 5e-4;
         private boolean distill;
+        private double distillWeight = DISTILL_ALPHA;
         private boolean int8;
         private boolean compact;
         private long seed = 1;
@@ -367,6 +393,8 @@ public final class CompressionPipeline {
         public Builder target(Target t) { target = t; return this; }
         /** Per-layer target densities (both scopes), e.g. from a sensitivity plan. */
         public Builder layerDensities(Map<String, Double> d) { layerDensities = d == null ? Map.of() : d; return this; }
+        /** Per-layer maximum densities (both scopes): a named layer keeps at most that fraction of its weights. */
+        public Builder maxDensities(Map<String, Double> d) { maxDensities = d == null ? Map.of() : d; return this; }
         public Builder exclude(Set<String> names) { exclude = names == null ? Set.of() : names; return this; }
         /** Every layer keeps at least this fraction (both scopes). */
         public Builder minDensity(double d) { minDensity = d; return this; }
@@ -388,6 +416,8 @@ public final class CompressionPipeline {
         }
         /** Fine-tune against the input model's soft outputs (knowledge distillation). */
         public Builder distill(boolean on) { distill = on; return this; }
+        /** Weight of the teacher term in the distillation loss, in [0, 1] (0.7 by default). */
+        public Builder distillWeight(double alpha) { distillWeight = alpha; return this; }
         public Builder int8(boolean on) { int8 = on; return this; }
         /** Physically remove pruned filters/channels after pruning. */
         public Builder compact(boolean on) { compact = on; return this; }

@@ -75,7 +75,7 @@ final class TargetResolver {
     private static double bisect(Model model, PruningPlan plan, double now, long goal, ToLongFunction<Model> measure, String what, String unit) {
         // gradient criteria need data; their magnitude part sizes the target well enough
         PruningPlan trialPlan = plan.criterion().needsGradients()
-                ? new PruningPlan(Criterion.L1, plan.granularity(), plan.scope(), plan.density(), plan.perLayer(), plan.caps(), plan.excluded(), plan.seed())
+                ? plan.withCriterion(Criterion.L1)
                 : plan;
         if (measure.applyAsLong(model.copy()) <= goal) return now;
         long least = trial(model, trialPlan, 0, measure);
@@ -101,7 +101,7 @@ final class TargetResolver {
     /** The first layer a plan at its target would empty, or null (checked on a copy). */
     static String layerEmptiedBy(Model model, PruningPlan plan) {
         PruningPlan trialPlan = plan.criterion().needsGradients()
-                ? new PruningPlan(Criterion.L1, plan.granularity(), plan.scope(), plan.density(), plan.perLayer(), plan.caps(), plan.excluded(), plan.seed())
+                ? plan.withCriterion(Criterion.L1)
                 : plan;
         Model copy = model.copy();
         new ModelPruner().apply(copy, trialPlan);

@@ -5,6 +5,7 @@ import dev.secateur.nn.Model;
 import dev.secateur.nn.compressed.CompressedModelFile;
 import dev.secateur.nn.compressed.Int8Quantizer;
 import dev.secateur.nn.compressed.QuantizedWeights;
+import dev.secateur.prune.schedule.TaskProgress;
 import dev.secateur.prune.scoring.PrunableLayer;
 import dev.secateur.tensor.Tensor;
 
@@ -19,6 +20,8 @@ import java.util.Map;
  * weights stay zero. {@link CompressedModelFile#save} with {@code int8 = true} then stores the codes.
  */
 public final class ModelQuantizer {
+    /** The task name {@link #calibrate} reports progress under. */
+    public static final String CALIBRATE_TASK = "calibrate";
     private final Int8Quantizer quantizer = new Int8Quantizer();
 
     /** Quantizes every prunable weight in place; returns the error per layer (in layer order). */
@@ -40,12 +43,20 @@ public final class ModelQuantizer {
      * mode and records every layer's output (ranges for int8 activations).
      */
     public Map<String, ActivationRange> calibrate(Model model, List<Tensor> batches, ActivationCalibrator calibrator) {
+        return calibrate(model, batches, calibrator, TaskProgress.NONE);
+    }
+
+    /** As above, telling {@code progress} after every batch (task "calibrate"). */
+    public Map<String, ActivationRange> calibrate(Model model, List<Tensor> batches, ActivationCalibrator calibrator, TaskProgress progress) {
+        progress.update(CALIBRATE_TASK, 0, batches.size());
+        int done = 0;
         for (Tensor x : batches) {
             Tensor t = x;
             for (Layer l : model.layers()) {
                 t = l.forward(t, false);
                 calibrator.observe(l.name(), t.data(), t.offset(), t.size());
             }
+            progress.update(CALIBRATE_TASK, ++done, batches.size());
         }
         return calibrator.ranges();
     }

@@ -48,14 +48,19 @@ public record GradualPruning(int epochs, int events, double rampFraction, double
         return target + (initial - target) * frac * frac * frac;
     }
 
-    /** The plan at event k: the model-wide and every per-layer target on their own cubic. */
+    /** The plan at event k: the model-wide target, every per-layer target and maximum on their own cubic. */
     private PruningPlan at(PruningPlan plan, int k, double si, double sf, java.util.Map<String, Double> layerStart) {
+        return plan.withDensity(1 - sparsityAt(k, events, si, sf)).withPerLayer(layersAt(k, plan.perLayer(), layerStart))
+                .withMaxPerLayer(layersAt(k, plan.maxPerLayer(), layerStart));
+    }
+
+    private java.util.Map<String, Double> layersAt(int k, java.util.Map<String, Double> targets, java.util.Map<String, Double> layerStart) {
         java.util.Map<String, Double> layers = new java.util.HashMap<>();
-        for (var e : plan.perLayer().entrySet()) {
+        for (var e : targets.entrySet()) {
             double s0 = 1 - layerStart.getOrDefault(e.getKey(), 1.0);
             layers.put(e.getKey(), 1 - sparsityAt(k, events, Math.min(s0, 1 - e.getValue()), 1 - e.getValue()));
         }
-        return plan.withDensity(1 - sparsityAt(k, events, si, sf)).withPerLayer(layers);
+        return layers;
     }
 
     public PruningOutcome run(Model model, PruningPlan plan, CompressionHistory history, FineTuner tuner,

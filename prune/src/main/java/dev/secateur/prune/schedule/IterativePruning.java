@@ -45,10 +45,10 @@ public record IterativePruning(int steps, int fineTuneEpochs, double accuracyBud
         return new IterativePruning(1, fineTuneEpochs, Double.NaN, false);
     }
 
-    /** Per-layer targets move along the same geometric path as the model-wide one. */
-    private java.util.Map<String, Double> layerTargetsAt(int k, PruningPlan plan, java.util.Map<String, Double> layerStart) {
+    /** Per-layer targets and maxima move along the same geometric path as the model-wide one. */
+    private java.util.Map<String, Double> layerTargetsAt(int k, java.util.Map<String, Double> targets, java.util.Map<String, Double> layerStart) {
         java.util.Map<String, Double> out = new java.util.HashMap<>();
-        for (var e : plan.perLayer().entrySet()) {
+        for (var e : targets.entrySet()) {
             double s0 = layerStart.getOrDefault(e.getKey(), 1.0);
             double d = e.getValue();
             double dk;
@@ -98,7 +98,7 @@ public record IterativePruning(int steps, int fineTuneEpochs, double accuracyBud
         for (int k = 1; k <= steps; k++) {
             double dk = k == steps ? target : start * Math.pow(target / start, (double) k / steps);
             ModelSnapshot before = ModelSnapshot.of(model);
-            pruner.apply(model, plan.withDensity(dk).withPerLayer(layerTargetsAt(k, plan, layerStart)));
+            pruner.apply(model, plan.withDensity(dk).withPerLayer(layerTargetsAt(k, plan.perLayer(), layerStart)).withMaxPerLayer(layerTargetsAt(k, plan.maxPerLayer(), layerStart)));
             String emptied = EmptyLayers.find(model);
             if (emptied != null) {
                 before.restore();

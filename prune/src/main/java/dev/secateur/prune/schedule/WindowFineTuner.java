@@ -96,6 +96,28 @@ public final class WindowFineTuner implements FineTuner {
         });
     }
 
+    /**
+     * The teacher's logits for every image of {@code part}, computed once per call: the teacher
+     * is fixed and the images are not augmented, so every epoch would recompute the same values.
+     */
+    private float[] teacherLogits(Dataset part, String task) {
+        float[] out = null;
+        int classes = 0, done = 0;
+        progress.update(task + " teacher", 0, part.size());
+        for (Batch b : Batcher.sequential(part, 256).epoch(0)) {
+            Tensor y = teacher.predict(b.images());
+            if (out == null) {
+                classes = y.dim(1);
+                out = new float[part.size() * classes];
+            }
+            float[] yd = y.data();
+            for (int k = 0; k < b.size(); k++) System.arraycopy(yd, y.offset() + k * classes, out, b.index(k) * classes, classes);
+            done += b.size();
+            progress.update(task + " teacher", done, part.size());
+        }
+        return out;
+    }
+
     /** The same schedule as {@link DatasetFineTuner} (fresh optimizer, cosine decay) with the distillation loss. */
     private void distill(Model model, Dataset part, int epochs, long callSeed, LongConsumer afterStep) {
         Optimizer opt = optimizer.get();
@@ -104,11 +126,16 @@ public final class WindowFineTuner implements FineTuner {
         long total = (long) epochs * batcher.batchesPerEpoch();
         String task = "fine-tune " + calls;
         progress.update(task, 0, total);
+        float[] logits = teacherLogits(part, task);
+        int classes = logits.length / part.size();
+        Tensor t = null;
         long step = 0;
         for (int e = 0; e < epochs; e++) {
             for (Batch b : batcher.epoch(e)) {
                 opt.setLearningRate(0.5 * peak * (1 + Math.cos(Math.PI * step / Math.max(1, total))));
-                Tensor t = teacher.predict(b.images());
+                if (t == null || t.dim(0) != b.size()) t = Tensor.zeros(b.size(), classes);
+                float[] td = t.data();
+                for (int k = 0; k < b.size(); k++) System.arraycopy(logits, b.index(k) * classes, td, t.offset() + k * classes, classes);
                 Tensor s = model.forward(b.images(), true);
                 distillation.compute(s, t, b.labels());
                 model.backwardParameters(distillation.gradient());

@@ -31,6 +31,24 @@ class QuantizationTest {
     }
 
     @Test
+    void calibrationReportsProgressPerBatchAndTheSameRanges() {
+        dev.secateur.nn.Model m = dev.secateur.prune.TestModels.mlp(3);
+        java.util.List<dev.secateur.tensor.Tensor> batches = new java.util.ArrayList<>();
+        for (int b = 0; b < 5; b++) batches.add(dev.secateur.tensor.Tensor.randomUniform(b + 1, -1, 1, 2, 1, 4, 4));
+        java.util.List<long[]> seen = new java.util.ArrayList<>();
+        var ranges = new ModelQuantizer().calibrate(m, batches, ActivationCalibrator.minMax(), (task, done, total) -> {
+            assertEquals(ModelQuantizer.CALIBRATE_TASK, task);
+            seen.add(new long[] {done, total});
+        });
+        assertEquals(6, seen.size(), "a start and one update per batch");
+        for (int i = 0; i < seen.size(); i++) {
+            assertEquals(i, seen.get(i)[0]);
+            assertEquals(5, seen.get(i)[1]);
+        }
+        assertEquals(ranges, new ModelQuantizer().calibrate(m, batches, ActivationCalibrator.minMax()), "progress changes nothing");
+    }
+
+    @Test
     void calibrationFindsRangesAndClipsOutliers() {
         ActivationCalibrator mm = ActivationCalibrator.minMax();
         ActivationCalibrator pc = new ActivationCalibrator(ActivationCalibrator.Method.PERCENTILE, 99, 100_000);
