@@ -30,8 +30,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Secateur's compiled model against ONNX Runtime on identical weights (the model exported by
- * {@link OnnxExporter}): the shipped LeNet-300-100 and LeNet-5, dense and pruned
- * ({@link BenchModels}), batch 1 and 64, one thread each (ORT: intra-op threads 1). The ORT
+ * {@link OnnxExporter}): the shipped LeNet-300-100, LeNet-5 and small VGG, dense, pruned and
+ * filter-pruned ({@link BenchModels}), batch 1 and 64, one thread each (ORT: intra-op threads 1). The ORT
  * input tensor is created once and reused. Lives in the test sources because ONNX Runtime is a
  * test-scope dependency; run it with {@code OrtModelBenchmarkRun} (docs/onnx.md).
  */
@@ -42,7 +42,7 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class OrtModelBenchmark {
-    @Param({"lenet300", "lenet5"})
+    @Param({"lenet300", "lenet5", "vgg"})
     public String model;
 
     @Param({"secateur", "onnxruntime"})
@@ -51,7 +51,12 @@ public class OrtModelBenchmark {
     @Param({"1", "64"})
     public int batch;
 
-    @Param({"dense", "pruned"})
+    /**
+     * {@code dense}; {@code pruned}: unstructured magnitude pruning ({@link BenchModels#prepare});
+     * {@code filtered}: filter-pruned ({@link BenchModels#prepareFilterPruned}) — Secateur runs the
+     * compacted model, ONNX Runtime the masked full-size one (what it would run without compaction).
+     */
+    @Param({"dense", "pruned", "filtered"})
     public String weights;
 
     private CompiledModel compiled;
@@ -63,7 +68,14 @@ public class OrtModelBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        Model net = BenchModels.prepare(model, weights.equals("pruned")).model();
+        Model net;
+        if (weights.equals("filtered")) {
+            BenchModels.FilterPruned f = BenchModels.prepareFilterPruned(model);
+            System.out.println(f.description());
+            net = impl.equals("secateur") ? f.compacted() : f.masked();
+        } else {
+            net = BenchModels.prepare(model, weights.equals("pruned")).model();
+        }
         net.useWorkers(Workers.single());
         x = Tensor.randomUniform(1, 0, 1, batch * net.inputShape().size()).toArray();
         y = new float[batch * net.outputShape().size()];
