@@ -3,6 +3,7 @@ package dev.secateur.bench.kernels;
 import dev.secateur.tensor.Workers;
 import dev.secateur.tensor.ops.Conv2dOps;
 import dev.secateur.tensor.ops.ConvGeometry;
+import dev.secateur.tensor.ops.DirectConv;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -20,7 +21,9 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Convolution layers of LeNet-5 / VGG size through im2col + SGEMM. GFLOPS =
+ * Convolution layers of LeNet-5 / VGG size through im2col + SGEMM ({@code forward} and the
+ * backward products) and through {@link DirectConv} with its fused bias + ReLU + 2×2 max pooling
+ * ({@code direct}, the compiled models' dense kernel). GFLOPS =
  * {@code 2·outC·outH·outW·inC·kH·kW·batch / t} (the same count for the forward pass and for each
  * of the two backward products).
  */
@@ -42,7 +45,8 @@ public class ConvBenchmark {
     private ConvGeometry g;
     private int batch;
     private Workers workers;
-    private float[] x, w, b, y, dy, dx, dW, db, ws;
+    private float[] x, w, b, y, dy, dx, dW, db, ws, directWs;
+    private DirectConv direct;
 
     @Setup
     public void setup() {
@@ -66,6 +70,8 @@ public class ConvBenchmark {
         dW = new float[g.weightSize()];
         db = new float[outC];
         ws = new float[Conv2dOps.workspaceSize(g, threads)];
+        direct = DirectConv.from(g, w, 0);
+        directWs = new float[direct.workspaceFloats(threads)];
     }
 
     @TearDown
@@ -82,6 +88,12 @@ public class ConvBenchmark {
     @Benchmark
     public float[] forward() {
         Conv2dOps.forward(workers, g, batch, x, 0, w, 0, b, y, 0, ws);
+        return y;
+    }
+
+    @Benchmark
+    public float[] direct() {
+        direct.forward(workers, x, 0, batch, y, 0, b, true, true, directWs, 0);
         return y;
     }
 

@@ -3,9 +3,11 @@ package dev.secateur.bench.models;
 import dev.secateur.nn.Model;
 import dev.secateur.nn.ModelFile;
 import dev.secateur.nn.zoo.Models;
+import dev.secateur.prune.compact.StructuredCompactor;
 import dev.secateur.prune.mask.ModelPruner;
 import dev.secateur.prune.mask.PruningPlan;
 import dev.secateur.prune.mask.Scope;
+import dev.secateur.prune.report.CompressionReport;
 import dev.secateur.prune.scoring.Criterion;
 import dev.secateur.prune.scoring.Granularity;
 
@@ -34,6 +36,32 @@ public final class BenchModels {
             case "lenet5", "vgg" -> 1.0 / 12;
             default -> throw new IllegalArgumentException("no benchmark density for model '" + name + "' (lenet300, lenet5, vgg)");
         };
+    }
+
+    /** Filters (and fc neurons) removed per layer by the filter-pruned benchmark row, as in docs/bench/compression.md's VGG bar. */
+    public static final double FILTER_SPARSITY = 0.27;
+
+    /** A filter-pruned model in both forms: {@code masked} (full size, removed filters zero) and {@code compacted} (the same function, smaller). */
+    public record FilterPruned(Model masked, Model compacted, String description) {}
+
+    /**
+     * The model ({@link #prepare(String, boolean) dense}) with {@link #FILTER_SPARSITY} of the filters of
+     * every layer but the output removed by L1 norm, one shot (speed does not depend on fine-tuning),
+     * then compacted with {@link StructuredCompactor}.
+     */
+    public static FilterPruned prepareFilterPruned(String name) throws IOException {
+        Prepared dense = prepare(name, false);
+        Model m = dense.model();
+        long before = flops(m);
+        new ModelPruner().apply(m, PruningPlan.uniform(Criterion.L1, Granularity.FILTER, Scope.LAYER, 1 - FILTER_SPARSITY));
+        Model small = new StructuredCompactor().compact(m);
+        long after = flops(small);
+        return new FilterPruned(m, small, String.format("%s, %.0f%% of the filters per layer removed (L1) and compacted: FLOPs %,d -> %,d (%.1f%%)",
+                dense.description(), 100 * FILTER_SPARSITY, before, after, 100.0 * (after - before) / before));
+    }
+
+    private static long flops(Model m) {
+        return CompressionReport.footprints(m).stream().mapToLong(f -> f.flopsDense()).sum();
     }
 
     public static Prepared prepare(String name) throws IOException {

@@ -30,11 +30,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Secateur's compiled model against ONNX Runtime on identical weights (the model exported by
- * {@link OnnxExporter}): the shipped LeNet-300-100 and LeNet-5, dense and pruned
- * ({@link BenchModels}), batch 1 and 64, one thread each (ORT: intra-op threads 1). The ORT
- * input tensor is created once and reused. ONNX Runtime is a compile-only dependency, not in the
- * jar: the launcher puts its jar on the class path when the local Maven repository has it (the
- * suite's {@code model-ort} step); {@code OrtModelBenchmarkRun} runs it from the tests (docs/onnx.md).
+ * {@link OnnxExporter}): the shipped LeNet-300-100, LeNet-5 and small VGG, dense, pruned and
+ * filter-pruned ({@link BenchModels}), batch 1 and 64, one thread each (ORT: intra-op threads 1).
+ * The ORT input tensor is created once and reused. ONNX Runtime is a compile-only dependency, not
+ * in the jar: the launcher puts its jar on the class path when the local Maven repository has it
+ * (the suite's {@code model-ort} step); {@code OrtModelBenchmarkRun} runs it from the tests
+ * (docs/onnx.md).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -43,7 +44,7 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class OrtModelBenchmark {
-    @Param({"lenet300", "lenet5"})
+    @Param({"lenet300", "lenet5", "vgg"})
     public String model;
 
     @Param({"secateur", "onnxruntime"})
@@ -52,7 +53,12 @@ public class OrtModelBenchmark {
     @Param({"1", "64"})
     public int batch;
 
-    @Param({"dense", "pruned"})
+    /**
+     * {@code dense}; {@code pruned}: unstructured magnitude pruning ({@link BenchModels#prepare});
+     * {@code filtered}: filter-pruned ({@link BenchModels#prepareFilterPruned}) — Secateur runs the
+     * compacted model, ONNX Runtime the masked full-size one (what it would run without compaction).
+     */
+    @Param({"dense", "pruned", "filtered"})
     public String weights;
 
     private CompiledModel compiled;
@@ -64,7 +70,14 @@ public class OrtModelBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        Model net = BenchModels.prepare(model, weights.equals("pruned")).model();
+        Model net;
+        if (weights.equals("filtered")) {
+            BenchModels.FilterPruned f = BenchModels.prepareFilterPruned(model);
+            System.out.println(f.description());
+            net = impl.equals("secateur") ? f.compacted() : f.masked();
+        } else {
+            net = BenchModels.prepare(model, weights.equals("pruned")).model();
+        }
         net.useWorkers(Workers.single());
         x = Tensor.randomUniform(1, 0, 1, batch * net.inputShape().size()).toArray();
         y = new float[batch * net.outputShape().size()];

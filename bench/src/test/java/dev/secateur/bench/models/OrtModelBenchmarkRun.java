@@ -6,6 +6,7 @@ import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.TreeMap;
 
@@ -22,8 +23,12 @@ class OrtModelBenchmarkRun {
         String opts = System.getProperty("secateur.ort.bench");
         assumeTrue(opts != null, "no -Dsecateur.ort.bench");
         CommandLineOptions cli = new CommandLineOptions(opts.isBlank() ? new String[0] : opts.trim().split("\\s+"));
+        // Surefire runs in the bench module: point the JMH fork at the repository's shipped models
+        // (the builder's JVM arguments replace the @Fork ones, so those are repeated).
+        Path models = Path.of(System.getProperty("secateur.models", "../models")).toAbsolutePath().normalize();
         Collection<RunResult> results = new Runner(new OptionsBuilder().parent(cli)
-                .include(OrtModelBenchmark.class.getName() + ".infer").build()).run();
+                .include(OrtModelBenchmark.class.getName() + ".infer")
+                .jvmArgsAppend("--add-modules=jdk.incubator.vector", "-Dsecateur.kernel.cache=off", "-Dsecateur.models=" + models).build()).run();
         TreeMap<String, TreeMap<String, Double>> table = new TreeMap<>();
         for (RunResult r : results) {
             var p = r.getParams();

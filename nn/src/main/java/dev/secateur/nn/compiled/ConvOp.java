@@ -14,7 +14,7 @@ import dev.secateur.tensor.ops.ConvGeometry;
  * scattered back to NCHW. When one image's patches already fill that, images are split over
  * the threads (each product single-threaded), or a single image splits the product's rows.
  * A kernel that {@link LinearKernel#convolves() convolves} skips all of that: it convolves the
- * images directly. When a 2×2 stride-2 max pooling follows ({@code pool}), the dense direct
+ * images directly. When a 2×2 stride-2 max pooling follows ({@code pool}), the direct
  * kernel applies it in its epilogue; any other kernel writes the full output to buffer
  * {@code mid}, which is then pooled.
  */

@@ -14,7 +14,7 @@ import dev.secateur.tensor.sparse.SparseMatrix;
  * is the constant {@code act(b[r])}; removed inputs are skipped (the convolution's im2col does not
  * even build them, see {@link #keptCols()}). A convolution may instead hold a
  * {@link DirectSparseConv} (no matrix, no im2col) or the dense register-blocked
- * {@link DirectConv} (which can also fuse a following 2×2 max pooling), run by {@link #convolve}.
+ * {@link DirectConv} (both can fuse a following 2×2 max pooling), run by {@link #convolve}.
  */
 final class LinearKernel {
     private final String name;
@@ -93,7 +93,7 @@ final class LinearKernel {
     boolean convolves() { return direct != null || blocked != null; }
 
     /** Whether {@link #convolve} can apply the following 2×2 stride-2 max pooling itself. */
-    boolean poolsItself() { return blocked != null; }
+    boolean poolsItself() { return blocked != null || direct != null; }
 
     /** Input columns the kernel reads, in order (null: all K). */
     int[] keptCols() { return keptCols; }
@@ -162,7 +162,7 @@ final class LinearKernel {
 
     /**
      * {@code y = act(conv(x, W) + b)} for {@code n} CHW images with a direct convolution, 2×2
-     * max-pooled when {@code pool} (only if {@link #poolsItself()}); its workspace from worker 0's scratch.
+     * max-pooled when {@code pool}; its workspace from worker 0's scratch.
      */
     void convolve(Workers workers, float[] x, int xOff, int n, float[] y, int yOff, boolean pool, Workspace ws) {
         if (blocked != null) {
@@ -170,8 +170,7 @@ final class LinearKernel {
             blocked.forward(workers, x, xOff, n, y, yOff, bias, relu, pool, s, 0);
             return;
         }
-        if (pool) throw new IllegalStateException("kernel " + name + " does not pool");
         float[] s = ws.scratch(0, direct.workspaceFloats(workers.threads()));
-        direct.forward(workers, x, xOff, n, y, yOff, bias, relu, s, 0);
+        direct.forward(workers, x, xOff, n, y, yOff, bias, relu, pool, s, 0);
     }
 }

@@ -4,6 +4,7 @@ import dev.secateur.tensor.Workers;
 import dev.secateur.tensor.platform.VectorPlatform;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -34,6 +35,11 @@ public final class DirectConv {
     private static final int L = S.length();
     /** Masked loads and stores are SIMD instructions (else row tails are scalar). */
     private static final boolean MASKED = VectorPlatform.MASKED_MEMORY;
+    /** Whether the pooled epilogue picks the window maxima with in-register permutes and a masked tail store (else scalar). */
+    private static final boolean PICK = VectorPlatform.PERMUTES && MASKED;
+    /** Even / odd columns of two adjacent vectors (the second vector's lanes as exceptional indices). */
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
+    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(S, i -> 2 * i + 1);
     /** Whether 32 vector registers allow the 8 filters × 3 vectors block (24 accumulators); else 4 × 2 (8). */
     private static final boolean WIDE = VectorPlatform.REGISTERS >= 32;
     /** Filters per register block. */
@@ -317,7 +323,10 @@ public final class DirectConv {
     }
 
     /**
-     * One filter's plane, 2×2 max-pooled: the window maxima of every column pair are formed a
+     * One filter's plane, 2×2 max-pooled. With permutes: the two rows' maxima of 2·L columns, split
+     * into even and odd columns, give L windows' maxima per step, biased and clamped in registers
+     * (reads past the plane's last row land in the next plane or the row buffer and only feed
+     * lanes that are not stored). Otherwise the window maxima of every column pair are formed a
      * vector at a time into {@code row} (the even lanes are the pooled pixels), then picked out
      * with the bias and ReLU.
      */
@@ -325,6 +334,18 @@ public final class DirectConv {
         int ph = g.outH() / 2, pw = g.outW() / 2, wq = image.rowStride();
         for (int py = 0; py < ph; py++, dst += pw) {
             int r0 = plane + 2 * py * wq, r1 = r0 + wq;
+            if (PICK) {
+                for (int px = 0; px < pw; px += L) {
+                    int c0 = r0 + 2 * px, c1 = r1 + 2 * px;
+                    FloatVector lo = FloatVector.fromArray(S, s, c0).max(FloatVector.fromArray(S, s, c1));
+                    FloatVector hi = FloatVector.fromArray(S, s, c0 + L).max(FloatVector.fromArray(S, s, c1 + L));
+                    FloatVector v = lo.rearrange(EVEN, hi).max(lo.rearrange(ODD, hi)).add(b);
+                    if (relu) v = v.max(0f);
+                    if (px + L <= pw) v.intoArray(y, dst + px);
+                    else v.intoArray(y, dst + px, S.indexInRange(px, pw));
+                }
+                continue;
+            }
             for (int ox = 0; ox < 2 * pw; ox += L) {
                 FloatVector m = FloatVector.fromArray(S, s, r0 + ox).max(FloatVector.fromArray(S, s, r1 + ox));
                 FloatVector m1 = FloatVector.fromArray(S, s, r0 + ox + 1).max(FloatVector.fromArray(S, s, r1 + ox + 1));

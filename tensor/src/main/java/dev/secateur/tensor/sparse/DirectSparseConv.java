@@ -5,6 +5,7 @@ import dev.secateur.tensor.Workers;
 import dev.secateur.tensor.ops.ConvGeometry;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -22,6 +23,9 @@ import jdk.incubator.vector.VectorSpecies;
  * phases (rows ≡ a, columns ≡ b mod s), each {@code ⌈Hp/s⌉×⌈Wp/s⌉}: tap (c, i, j) reads phase
  * (i mod s, j mod s) of channel c at offset {@code (i/s, j/s)}, so the kernel loop is unchanged.
  *
+ * <p>A 2×2 stride-2 max pooling that follows can be fused ({@code pool}): each output plane is
+ * pooled, biased and clamped as it leaves the scratch, so the full-size output never reaches memory.
+ *
  * <p>Storage is CSR over filters: for each kept weight its value and its input offset (8 bytes).
  * Work per call is proportional to the kept weights times the output plane, so the speed-up over
  * the dense im2col + GEMM approaches 1/density until the broadcast and the loads (one per FMA)
@@ -35,6 +39,11 @@ public final class DirectSparseConv {
     private static final int L = S.length();
     /** Pixel vectors accumulated in registers per pass over a filter's kept weights. */
     private static final int BLOCK = 4;
+    /** Whether the pooled store picks window maxima with in-register permutes and masked tail stores (else scalar). */
+    private static final boolean PICK = VectorPlatform.PERMUTES && VectorPlatform.MASKED_MEMORY;
+    /** Even / odd columns of two adjacent vectors (the second vector's lanes as exceptional indices). */
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
+    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(S, i -> 2 * i + 1);
 
     private final ConvGeometry g;
     /** Stride, padded input width, and the phase planes: {@code hq×wq = ⌈Hp/s⌉×⌈Wp/s⌉} floats each. */
@@ -102,6 +111,11 @@ public final class DirectSparseConv {
 
     public long nonZeros() { return nonZeros; }
 
+    /** Output floats per image: {@code outC·outH·outW}, or {@code outC·⌊outH/2⌋·⌊outW/2⌋} pooled. */
+    public int outputSize(boolean pool) {
+        return pool ? g.outC() * (g.outH() / 2) * (g.outW() / 2) : g.outputSize();
+    }
+
     /** Bytes of the stored weight: value + offset per kept weight, one pointer per filter. */
     public long byteSize() { return 8L * nonZeros + 4L * ptr.length; }
 
@@ -134,15 +148,24 @@ public final class DirectSparseConv {
      */
     public void forward(Workers workers, float[] x, int xOff, int n, float[] y, int yOff, float[] bias, boolean relu,
                         float[] work, int workOff) {
-        check(workers, x, xOff, n, y, yOff, bias, work, workOff);
+        forward(workers, x, xOff, n, y, yOff, bias, relu, false, work, workOff);
+    }
+
+    /**
+     * {@code y = pool(act(conv(x, W) + b))}: as {@link #forward(Workers, float[], int, int, float[], int, float[], boolean, float[], int)},
+     * followed by a 2×2 stride-2 max pooling when {@code pool} (output {@link #outputSize(boolean) outputSize(true)} per image).
+     */
+    public void forward(Workers workers, float[] x, int xOff, int n, float[] y, int yOff, float[] bias, boolean relu, boolean pool,
+                        float[] work, int workOff) {
+        check(workers, x, xOff, n, y, yOff, bias, pool, work, workOff);
         if (n == 0) return;
         int threads = Math.min(workers.threads(), Math.max(n, g.outC()));
         int slot = slotFloats();
-        int in = g.inputSize(), out = g.outputSize();
+        int in = g.inputSize(), out = outputSize(pool);
         if (threads <= 1) {
             for (int i = 0; i < n; i++) {
                 pad(x, xOff + i * in, work, workOff);
-                filters(work, workOff, workOff + paddedFloats, 0, g.outC(), y, yOff + i * out, bias, relu);
+                filters(work, workOff, workOff + paddedFloats, 0, g.outC(), y, yOff + i * out, bias, relu, pool);
             }
         } else if (n >= threads) {
             // Whole images per thread: each pads into its own slot of the workspace.
@@ -150,7 +173,7 @@ public final class DirectSparseConv {
                 int base = workOff + t * slot;
                 for (int i = t; i < n; i += threads) {
                     pad(x, xOff + i * in, work, base);
-                    filters(work, base, base + paddedFloats, 0, g.outC(), y, yOff + i * out, bias, relu);
+                    filters(work, base, base + paddedFloats, 0, g.outC(), y, yOff + i * out, bias, relu, pool);
                 }
             });
         } else {
@@ -160,7 +183,7 @@ public final class DirectSparseConv {
                 pad(x, xOff + i * in, work, workOff);
                 int yi = yOff + i * out;
                 // The filter ranges are disjoint, so the threads share slot 0's output planes too.
-                workers.forEach(threads, t -> filters(work, workOff, workOff + paddedFloats, bounds[t], bounds[t + 1], y, yi, bias, relu));
+                workers.forEach(threads, t -> filters(work, workOff, workOff + paddedFloats, bounds[t], bounds[t + 1], y, yi, bias, relu, pool));
             }
         }
     }
@@ -208,9 +231,9 @@ public final class DirectSparseConv {
         }
     }
 
-    /** One image's padded copy and every filter's output plane (in padded-width pixels). */
+    /** One image's padded copy, every filter's output plane (in padded-width pixels) and the pooled store's read slack. */
     private int slotFloats() {
-        return Math.addExact(paddedFloats, Math.multiplyExact(g.outC(), pixelsPadded));
+        return Math.addExact(paddedFloats, Math.addExact(Math.multiplyExact(g.outC(), pixelsPadded), 2 * L));
     }
 
     /**
@@ -219,7 +242,7 @@ public final class DirectSparseConv {
      * outer loop: the input rows one block reads (in every channel) stay in L1 while all the
      * filters use them, instead of streaming the whole image from L2 once per filter.
      */
-    private void filters(float[] work, int xBase, int s, int o0, int o1, float[] y, int yOff, float[] bias, boolean relu) {
+    private void filters(float[] work, int xBase, int s, int o0, int o1, float[] y, int yOff, float[] bias, boolean relu, boolean pool) {
         int p = 0;
         for (; p + BLOCK * L <= pixelsPadded; p += BLOCK * L) {
             for (int o = o0; o < o1; o++) block(work, xBase + p, ptr[o], ptr[o + 1], s + o * pixelsPadded + p);
@@ -227,7 +250,11 @@ public final class DirectSparseConv {
         for (; p < pixelsPadded; p += L) {
             for (int o = o0; o < o1; o++) single(work, xBase + p, ptr[o], ptr[o + 1], s + o * pixelsPadded + p);
         }
-        for (int o = o0; o < o1; o++) store(o, work, s + o * pixelsPadded, y, yOff, bias == null ? 0f : bias[o], relu);
+        for (int o = o0; o < o1; o++) {
+            float b = bias == null ? 0f : bias[o];
+            if (pool) storePooled(o, work, s + o * pixelsPadded, y, yOff, b, relu);
+            else store(o, work, s + o * pixelsPadded, y, yOff, b, relu);
+        }
     }
 
     /** Four pixel vectors from {@code at}: one broadcast and four load-FMAs per kept weight. */
@@ -280,17 +307,46 @@ public final class DirectSparseConv {
         }
     }
 
-    private void check(Workers workers, float[] x, int xOff, int n, float[] y, int yOff, float[] bias, float[] work, int workOff) {
+    /**
+     * Filter {@code o}'s plane 2×2 max-pooled, biased and clamped. With permutes: the two rows'
+     * maxima of 2·L columns, split into even and odd columns, give L windows per step (reads past
+     * the plane land in the next plane or the slot's slack and only feed lanes that are not stored).
+     */
+    private void storePooled(int o, float[] s, int sAt, float[] y, int yOff, float b, boolean relu) {
+        int ph = g.outH() / 2, pw = g.outW() / 2;
+        int dst = yOff + o * ph * pw;
+        for (int py = 0; py < ph; py++, dst += pw) {
+            int r0 = sAt + 2 * py * wq, r1 = r0 + wq;
+            if (PICK) {
+                for (int px = 0; px < pw; px += L) {
+                    int c0 = r0 + 2 * px, c1 = r1 + 2 * px;
+                    FloatVector lo = FloatVector.fromArray(S, s, c0).max(FloatVector.fromArray(S, s, c1));
+                    FloatVector hi = FloatVector.fromArray(S, s, c0 + L).max(FloatVector.fromArray(S, s, c1 + L));
+                    FloatVector v = lo.rearrange(EVEN, hi).max(lo.rearrange(ODD, hi)).add(b);
+                    if (relu) v = v.max(0f);
+                    if (px + L <= pw) v.intoArray(y, dst + px);
+                    else v.intoArray(y, dst + px, S.indexInRange(px, pw));
+                }
+                continue;
+            }
+            for (int px = 0; px < pw; px++) {
+                float v = Math.max(Math.max(s[r0 + 2 * px], s[r0 + 2 * px + 1]), Math.max(s[r1 + 2 * px], s[r1 + 2 * px + 1])) + b;
+                y[dst + px] = relu ? Math.max(v, 0f) : v;
+            }
+        }
+    }
+
+    private void check(Workers workers, float[] x, int xOff, int n, float[] y, int yOff, float[] bias, boolean pool, float[] work, int workOff) {
         if (workers == null) throw new IllegalArgumentException("direct conv: workers is null");
         if (n < 0) throw new IllegalArgumentException("direct conv: batch must be >= 0, got " + n);
         range("x", x, xOff, (long) n * g.inputSize(), n);
-        range("y", y, yOff, (long) n * g.outputSize(), n);
+        range("y", y, yOff, (long) n * outputSize(pool), n);
         range("workspace", work, workOff, workspaceFloats(workers.threads()), n);
         if (bias != null && bias.length < g.outC()) {
             throw new IllegalArgumentException("direct conv: bias has " + bias.length + " elements, " + g + " has " + g.outC() + " filters");
         }
-        if (n > 0 && (overlaps(x, xOff, (long) n * g.inputSize(), y, yOff, (long) n * g.outputSize())
-                || overlaps(work, workOff, workspaceFloats(workers.threads()), y, yOff, (long) n * g.outputSize())
+        if (n > 0 && (overlaps(x, xOff, (long) n * g.inputSize(), y, yOff, (long) n * outputSize(pool))
+                || overlaps(work, workOff, workspaceFloats(workers.threads()), y, yOff, (long) n * outputSize(pool))
                 || overlaps(work, workOff, workspaceFloats(workers.threads()), x, xOff, (long) n * g.inputSize()))) {
             throw new IllegalArgumentException("direct conv: x, y and the workspace must not overlap (" + g + ", batch " + n + ")");
         }

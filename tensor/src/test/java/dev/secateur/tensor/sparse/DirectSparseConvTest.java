@@ -33,7 +33,7 @@ class DirectSparseConvTest {
                                         @ForAll @IntRange(min = 0, max = 4) int sparsityIndex,
                                         @ForAll @IntRange(min = 1, max = 4) int batch,
                                         @ForAll @IntRange(min = 0, max = 2) int pool,
-                                        @ForAll boolean withBias, @ForAll boolean relu,
+                                        @ForAll boolean withBias, @ForAll boolean relu, @ForAll boolean pooled,
                                         @ForAll @LongRange(min = 1) long seed) {
         if (kH > inH + 2 * pad || kW > inW + 2 * pad) return; // not a valid layer
         ConvGeometry g = new ConvGeometry(inC, inH, inW, outC, kH, kW, stride, pad);
@@ -53,21 +53,36 @@ class DirectSparseConvTest {
         Workers workers = Fixtures.POOLS[pool];
         float[] work = new float[wOff + conv.workspaceFloats(workers.threads())];
         Arrays.fill(work, Float.NaN); // stale workspace contents must not leak into results
-        float[] y = new float[yOff + batch * g.outputSize() + 2];
+        int outSize = conv.outputSize(pooled);
+        float[] y = new float[yOff + batch * outSize + 2];
         Arrays.fill(y, Float.NaN);
-        conv.forward(workers, x, xOff, batch, y, yOff, bias, relu, work, wOff);
+        conv.forward(workers, x, xOff, batch, y, yOff, bias, relu, pooled, work, wOff);
 
         float[] xs = Arrays.copyOfRange(x, xOff, x.length);
         double[] want = ReferenceConv.forward(g, batch, xs, held, bias);
         double[] scale = ReferenceConv.forwardAbs(g, batch, xs, held, bias);
-        for (int i = 0; i < want.length; i++) {
-            double e = relu ? Math.max(0, want[i]) : want[i];
-            double tol = 1e-6 * (g.colRows() + 1) * scale[i] + 1e-30;
-            if (!(Math.abs(y[yOff + i] - e) <= tol)) {
-                fail(g + " batch " + batch + " output " + i + ": got " + y[yOff + i] + ", want " + e + " (tol " + tol + ")");
+        int oh = g.outH(), ow = g.outW(), ph = pooled ? oh / 2 : oh, pw = pooled ? ow / 2 : ow, k = pooled ? 2 : 1;
+        for (int i = 0; i < batch * outC; i++) {
+            for (int py = 0; py < ph; py++) {
+                for (int px = 0; px < pw; px++) {
+                    double e = Double.NEGATIVE_INFINITY, sc = 0;
+                    for (int a = 0; a < k; a++) {
+                        for (int b = 0; b < k; b++) {
+                            int at = (i * oh + py * k + a) * ow + px * k + b;
+                            e = Math.max(e, relu ? Math.max(0, want[at]) : want[at]);
+                            sc = Math.max(sc, scale[at]);
+                        }
+                    }
+                    double tol = 1e-6 * (g.colRows() + 1) * sc + 1e-30;
+                    float got = y[yOff + (i * ph + py) * pw + px];
+                    if (!(Math.abs(got - e) <= tol)) {
+                        fail(g + (pooled ? " pooled" : "") + " batch " + batch + " plane " + i + " (" + py + ", " + px + "): got " + got
+                                + ", want " + e + " (tol " + tol + ")");
+                    }
+                }
             }
         }
-        assertTrue(Float.isNaN(y[yOff + want.length]), "wrote past the output");
+        assertTrue(Float.isNaN(y[yOff + batch * outSize]), "wrote past the output");
         if (yOff > 0) assertTrue(Float.isNaN(y[yOff - 1]), "wrote before the output");
     }
 

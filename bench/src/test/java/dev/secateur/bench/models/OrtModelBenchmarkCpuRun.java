@@ -1,0 +1,99 @@
+package dev.secateur.bench.models;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import dev.secateur.bench.onnx.OnnxExporter;
+import dev.secateur.nn.Model;
+import dev.secateur.nn.compiled.CompileOptions;
+import dev.secateur.nn.compiled.CompiledModel;
+import dev.secateur.tensor.Tensor;
+import dev.secateur.tensor.Workers;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.FloatBuffer;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The {@link OrtModelBenchmark} comparison timed on the calling thread's CPU time instead of wall
+ * time, for a shared host whose load makes wall times useless: both engines run on the calling
+ * thread (ORT with one intra-op thread), their timed rounds alternate, and the median round of
+ * each gives images/s (a round is about 20 ms of Secateur calls, the same count of ORT calls). Run with {@code -Dsecateur.ort.cpu="lenet5:dense:1 vgg:filtered:64 ..."}
+ * ({@code model:weights:batch}, weights dense, pruned or filtered as in {@link OrtModelBenchmark});
+ * skipped otherwise.
+ */
+class OrtModelBenchmarkCpuRun {
+    private static final int ROUNDS = 21, WARMUP_ROUNDS = 15;
+    /** Secateur's CPU time per timed round (the repetitions per round are set from it). */
+    private static final long ROUND_NANOS = 20_000_000;
+
+    @Test
+    void run() throws Exception {
+        String spec = System.getProperty("secateur.ort.cpu");
+        assumeTrue(spec != null && !spec.isBlank(), "no -Dsecateur.ort.cpu");
+        System.setProperty("secateur.models", System.getProperty("secateur.models", "../models"));
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        System.out.printf("%n%-28s %14s %14s %10s%n", "model / weights / batch", "secateur img/s", "ORT img/s", "ratio");
+        for (String item : spec.trim().split("\\s+")) {
+            String[] p = item.split(":");
+            if (p.length != 3) throw new IllegalArgumentException("expected model:weights:batch, got '" + item + "'");
+            String model = p[0], weights = p[1];
+            int batch = Integer.parseInt(p[2]);
+            Model secateur, ort;
+            if (weights.equals("filtered")) {
+                BenchModels.FilterPruned f = BenchModels.prepareFilterPruned(model);
+                secateur = f.compacted();
+                ort = f.masked();
+            } else {
+                secateur = ort = BenchModels.prepare(model, weights.equals("pruned")).model();
+            }
+            secateur.useWorkers(Workers.single());
+            float[] x = Tensor.randomUniform(1, 0, 1, batch * secateur.inputShape().size()).toArray();
+            float[] y = new float[batch * secateur.outputShape().size()];
+            CompileOptions opts = CompileOptions.defaults().withWorkers(Workers.single()).withBatchSizes(batch)
+                    .withCalibrationBudget(Duration.ofMillis(50));
+            CompiledModel.compile(secateur, opts.withCalibrationBudget(Duration.ofMillis(200)));
+            CompiledModel compiled = CompiledModel.compile(secateur, opts);
+            OrtEnvironment env = OrtEnvironment.getEnvironment();
+            OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+            o.setIntraOpNumThreads(1);
+            o.setInterOpNumThreads(1);
+            long[] dims = new long[ort.inputShape().rank() + 1];
+            dims[0] = batch;
+            for (int i = 0; i < ort.inputShape().rank(); i++) dims[i + 1] = ort.inputShape().dim(i);
+            try (OrtSession session = env.createSession(OnnxExporter.toBytes(ort, null), o);
+                 OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), dims)) {
+                Map<String, OnnxTensor> feed = Map.of(OnnxExporter.INPUT, input);
+                long c0 = mx.getCurrentThreadCpuTime();
+                for (int i = 0; i < 3; i++) compiled.predict(x, 0, batch, y, 0);
+                int reps = (int) Math.max(1, Math.min(10_000, ROUND_NANOS * 3 / Math.max(1, mx.getCurrentThreadCpuTime() - c0)));
+                long[] ts = new long[ROUNDS], to = new long[ROUNDS];
+                for (int round = -WARMUP_ROUNDS; round < ROUNDS; round++) {
+                    long t0 = mx.getCurrentThreadCpuTime();
+                    for (int i = 0; i < reps; i++) compiled.predict(x, 0, batch, y, 0);
+                    long t1 = mx.getCurrentThreadCpuTime();
+                    for (int i = 0; i < reps; i++) {
+                        try (OrtSession.Result r = session.run(feed)) {
+                            if (r.size() == 0) throw new IllegalStateException("no output");
+                        }
+                    }
+                    long t2 = mx.getCurrentThreadCpuTime();
+                    if (round >= 0) {
+                        ts[round] = t1 - t0;
+                        to[round] = t2 - t1;
+                    }
+                }
+                Arrays.sort(ts);
+                Arrays.sort(to);
+                double s = (double) reps * batch * 1e9 / ts[ROUNDS / 2], r = (double) reps * batch * 1e9 / to[ROUNDS / 2];
+                System.out.printf("%-9s %-8s batch %2d %,14.0f %,14.0f %9.2fx%n", model, weights, batch, s, r, s / r);
+            }
+        }
+    }
+}
