@@ -63,7 +63,8 @@ public final class BenchmarksMarkdown {
 
     /** The suite command that produced {@code r}. */
     static String suiteCommand(SuiteResults r) {
-        return "flock /tmp/bench.lock ./secateur suite --preset " + r.preset() + (r.width().equals("default") ? "" : " --width " + r.width())
+        String env = r.machine().openblasCoretype().equals("auto") ? "" : "OPENBLAS_CORETYPE=" + r.machine().openblasCoretype() + " ";
+        return env + "flock /tmp/bench.lock ./secateur suite --preset " + r.preset() + (r.width().equals("default") ? "" : " --width " + r.width())
                 + " --out runs/suite-" + r.preset();
     }
 
@@ -77,6 +78,7 @@ public final class BenchmarksMarkdown {
         sb.append("| OS | ").append(m.os()).append(" |\n");
         sb.append("| JDK | ").append(m.jdk()).append(" |\n");
         sb.append("| JVM flags | `").append(String.join(" ", m.jvmFlags())).append("` |\n");
+        sb.append("| OpenBLAS kernel (`OPENBLAS_CORETYPE`) | ").append(m.openblasCoretype()).append(" |\n");
     }
 
     private static int gemm(StringBuilder sb, SuiteResults r, List<SuiteCharts.Chart> charts, String chartDir, int section) {

@@ -20,9 +20,11 @@ import java.util.concurrent.TimeUnit;
  * @param jvmFlags   flags every benchmark JVM ran with, including the width flags of the run
  * @param load       the 1-minute load average when the run started and ended: a busy machine
  *                   makes every timing slower and noisier
+ * @param openblasCoretype {@code OPENBLAS_CORETYPE} of the run ({@code "auto"} when unset: OpenBLAS
+ *                   then picks the kernel for this CPU), the reference kernel the SGEMM rows compare against
  */
 public record Machine(String cpu, int cores, int vectorBits, long l1d, long l2, long l3, String os, String jdk,
-                      List<String> jvmFlags, String gitCommit, String date, String load) {
+                      List<String> jvmFlags, String gitCommit, String date, String load, String openblasCoretype) {
     public Machine {
         jvmFlags = List.copyOf(jvmFlags);
     }
@@ -37,7 +39,14 @@ public record Machine(String cpu, int cores, int vectorBits, long l1d, long l2, 
         flags.addAll(extraFlags);
         return new Machine(cpuModel(), Runtime.getRuntime().availableProcessors(), vectorBits, c.l1d(), c.l2(), c.l3(),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
-                System.getProperty("java.vm.name") + " " + Runtime.version(), flags, probeGitCommit(), Instant.now().toString(), load);
+                System.getProperty("java.vm.name") + " " + Runtime.version(), flags, probeGitCommit(), Instant.now().toString(), load,
+                probeOpenblasCoretype());
+    }
+
+    /** {@code OPENBLAS_CORETYPE}, or {@code "auto"} when unset. */
+    static String probeOpenblasCoretype() {
+        String v = System.getenv("OPENBLAS_CORETYPE");
+        return v == null || v.isBlank() ? "auto" : v;
     }
 
     /** The 1-minute load average (/proc/loadavg), or {@code "unknown"}. */
@@ -99,6 +108,7 @@ public record Machine(String cpu, int cores, int vectorBits, long l1d, long l2, 
         m.put("gitCommit", gitCommit);
         m.put("date", date);
         m.put("load", load);
+        m.put("openblasCoretype", openblasCoretype);
         return m;
     }
 
@@ -106,7 +116,8 @@ public record Machine(String cpu, int cores, int vectorBits, long l1d, long l2, 
         List<String> flags = new ArrayList<>();
         if (m.get("jvmFlags") instanceof List<?> l) for (Object o : l) flags.add(String.valueOf(o));
         return new Machine(str(m, "cpu"), (int) num(m, "cores"), (int) num(m, "vectorBits"), (long) num(m, "cacheL1d"),
-                (long) num(m, "cacheL2"), (long) num(m, "cacheL3"), str(m, "os"), str(m, "jdk"), flags, str(m, "gitCommit"), str(m, "date"), str(m, "load"));
+                (long) num(m, "cacheL2"), (long) num(m, "cacheL3"), str(m, "os"), str(m, "jdk"), flags, str(m, "gitCommit"), str(m, "date"), str(m, "load"),
+                m.get("openblasCoretype") == null ? "auto" : str(m, "openblasCoretype"));
     }
 
     private static String str(Map<?, ?> m, String k) {

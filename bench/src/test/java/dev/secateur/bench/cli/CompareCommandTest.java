@@ -17,7 +17,7 @@ class CompareCommandTest {
     @TempDir Path dir;
 
     private Path results(String name, double micros, double error) throws Exception {
-        Machine m = new Machine("cpu", 2, 512, 1, 1, 1, "os", "jdk", List.of(), "c", "d", "0");
+        Machine m = new Machine("cpu", 2, 512, 1, 1, 1, "os", "jdk", List.of(), "c", "d", "0", "auto");
         Figure f = new Figure("spmm", "time", Map.of("format", "csr"), micros, error, "us/op", true, false);
         Path p = dir.resolve(name + ".json");
         new SuiteResults(m, "tiny", "default", List.of(f), List.of()).write(p);

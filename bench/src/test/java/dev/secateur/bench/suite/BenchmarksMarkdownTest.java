@@ -40,8 +40,9 @@ class BenchmarksMarkdownTest {
         List<SuiteCharts.Chart> charts = SuiteCharts.write(r, dir.resolve("charts"));
         String md = BenchmarksMarkdown.markdown(r, charts, "docs/bench/suite-full/charts", "./secateur suite --report-from X", "## Training\n\nhand-kept");
         // The commands: the suite run and the generator.
-        assertTrue(md.contains("flock /tmp/bench.lock ./secateur suite --preset full --out runs/suite-full\n./secateur suite --report-from X\n"), md);
+        assertTrue(md.contains("OPENBLAS_CORETYPE=Haswell flock /tmp/bench.lock ./secateur suite --preset full --out runs/suite-full\n./secateur suite --report-from X\n"), md);
         assertTrue(md.contains("| CPU | Test CPU |") && md.contains("commit `abc123`"), md);
+        assertTrue(md.contains("| OpenBLAS kernel (`OPENBLAS_CORETYPE`) | Haswell |"), md);
         // SGEMM: OpenBLAS 16 ± 0.5 ms over Secateur 20 ± 1 ms = 0.8, relative error hypot(0.5/16, 1/20) = 0.059 -> 0.047.
         assertTrue(md.contains("| 1024 | 1 | 20.0 ± 1.00 | 107 | 16.0 ± 0.500 | 134 | 0.800× ± 0.0472 | slower |"), md);
         assertTrue(md.contains("| 512 | 1 | 2.50 ± 0.100 | 107 | 2.00 ± 0.100 | 134 | 0.800× ± 0.0512 | slower |"), md);

@@ -10,7 +10,7 @@ final class Synthetic {
     private Synthetic() {}
 
     static Machine machine() {
-        return new Machine("Test CPU", 2, 512, 48 << 10, 2 << 20, 32L << 20, "Linux", "OpenJDK 25", List.of("-Xmx1g"), "abc123", "2026-01-01T00:00:00Z", "start 0.5, end 0.6");
+        return new Machine("Test CPU", 2, 512, 48 << 10, 2 << 20, 32L << 20, "Linux", "OpenJDK 25", List.of("-Xmx1g"), "abc123", "2026-01-01T00:00:00Z", "start 0.5, end 0.6", "Haswell");
     }
 
     static Map<String, String> p(String... kv) {
