@@ -4,7 +4,6 @@ import dev.secateur.tensor.Workers;
 import dev.secateur.tensor.platform.VectorPlatform;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -35,11 +34,6 @@ public final class DirectConv {
     private static final int L = S.length();
     /** Masked loads and stores are SIMD instructions (else row tails are scalar). */
     private static final boolean MASKED = VectorPlatform.MASKED_MEMORY;
-    /** Whether the pooled epilogue picks the window maxima with in-register permutes and a masked tail store (else scalar). */
-    private static final boolean PICK = VectorPlatform.PERMUTES && MASKED;
-    /** Even / odd columns of two adjacent vectors (the second vector's lanes as exceptional indices). */
-    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
-    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(S, i -> 2 * i + 1);
     /** Whether 32 vector registers allow the 8 filters × 3 vectors block (24 accumulators); else 4 × 2 (8). */
     private static final boolean WIDE = VectorPlatform.REGISTERS >= 32;
     /** Filters per register block. */
@@ -334,16 +328,8 @@ public final class DirectConv {
         int ph = g.outH() / 2, pw = g.outW() / 2, wq = image.rowStride();
         for (int py = 0; py < ph; py++, dst += pw) {
             int r0 = plane + 2 * py * wq, r1 = r0 + wq;
-            if (PICK) {
-                for (int px = 0; px < pw; px += L) {
-                    int c0 = r0 + 2 * px, c1 = r1 + 2 * px;
-                    FloatVector lo = FloatVector.fromArray(S, s, c0).max(FloatVector.fromArray(S, s, c1));
-                    FloatVector hi = FloatVector.fromArray(S, s, c0 + L).max(FloatVector.fromArray(S, s, c1 + L));
-                    FloatVector v = lo.rearrange(EVEN, hi).max(lo.rearrange(ODD, hi)).add(b);
-                    if (relu) v = v.max(0f);
-                    if (px + L <= pw) v.intoArray(y, dst + px);
-                    else v.intoArray(y, dst + px, S.indexInRange(px, pw));
-                }
+            if (PooledRow.VECTOR) {
+                PooledRow.store(s, r0, r1, pw, b, relu, y, dst);
                 continue;
             }
             for (int ox = 0; ox < 2 * pw; ox += L) {

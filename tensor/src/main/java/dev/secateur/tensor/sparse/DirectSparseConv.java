@@ -1,11 +1,11 @@
 package dev.secateur.tensor.sparse;
 
+import dev.secateur.tensor.ops.PooledRow;
 import dev.secateur.tensor.platform.VectorPlatform;
 import dev.secateur.tensor.Workers;
 import dev.secateur.tensor.ops.ConvGeometry;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -39,11 +39,6 @@ public final class DirectSparseConv {
     private static final int L = S.length();
     /** Pixel vectors accumulated in registers per pass over a filter's kept weights. */
     private static final int BLOCK = 4;
-    /** Whether the pooled store picks window maxima with in-register permutes and masked tail stores (else scalar). */
-    private static final boolean PICK = VectorPlatform.PERMUTES && VectorPlatform.MASKED_MEMORY;
-    /** Even / odd columns of two adjacent vectors (the second vector's lanes as exceptional indices). */
-    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
-    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(S, i -> 2 * i + 1);
 
     private final ConvGeometry g;
     /** Stride, padded input width, and the phase planes: {@code hq×wq = ⌈Hp/s⌉×⌈Wp/s⌉} floats each. */
@@ -317,16 +312,8 @@ public final class DirectSparseConv {
         int dst = yOff + o * ph * pw;
         for (int py = 0; py < ph; py++, dst += pw) {
             int r0 = sAt + 2 * py * wq, r1 = r0 + wq;
-            if (PICK) {
-                for (int px = 0; px < pw; px += L) {
-                    int c0 = r0 + 2 * px, c1 = r1 + 2 * px;
-                    FloatVector lo = FloatVector.fromArray(S, s, c0).max(FloatVector.fromArray(S, s, c1));
-                    FloatVector hi = FloatVector.fromArray(S, s, c0 + L).max(FloatVector.fromArray(S, s, c1 + L));
-                    FloatVector v = lo.rearrange(EVEN, hi).max(lo.rearrange(ODD, hi)).add(b);
-                    if (relu) v = v.max(0f);
-                    if (px + L <= pw) v.intoArray(y, dst + px);
-                    else v.intoArray(y, dst + px, S.indexInRange(px, pw));
-                }
+            if (PooledRow.VECTOR) {
+                PooledRow.store(s, r0, r1, pw, b, relu, y, dst);
                 continue;
             }
             for (int px = 0; px < pw; px++) {
