@@ -117,10 +117,6 @@ class DenseMatrixTest {
         // and about as fast as scalar code, but some vector operations run as allocating Java code.
         org.junit.jupiter.api.Assumptions.assumeTrue(dev.secateur.tensor.platform.VectorPlatform.MASKED_MEMORY,
                 "masked loads are not SIMD instructions on this platform");
-        // The narrower-width runs skip this check: in some JVM runs the 3-row packed GEMV at 256
-        // bits is compiled with a call left un-inlined and boxes (about 9 KB per call), in others not.
-        org.junit.jupiter.api.Assumptions.assumeFalse(Boolean.getBoolean("secateur.test.skipAllocation"),
-                "allocation checked in the default-width run only");
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         // Rows and columns with tails: edge tiles, a masked vector tail, two K blocks (300 = 150 + 150).
         int rows = 43, cols = 300;
