@@ -57,7 +57,7 @@ public final class WindowedSell8Matrix extends SlidingSellMatrix implements Spar
 
     /**
      * Full slices {@code [s0, s1)}: per slot one value load, one x load, one permute, one FMA.
-     * Four sums, so that the FMA latency does not bound the loop (two measured about 15% slower).
+     * Four sums, so that the FMA latency does not bound the loop (docs/bench/sparse.md).
      */
     private static void multiply(float[] v, int[] win, int[] ptr, float[] x, int xOff, float[] y, int yOff, int s0, int s1) {
         IntVector shifts = IntVector.zero(I8).addIndex(3);
