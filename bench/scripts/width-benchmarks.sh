@@ -19,7 +19,9 @@ for w in "${widths[@]}"; do
     *) echo "unknown width $w (512 256 128 nofma)" >&2; exit 2 ;;
   esac
   args=(-f 1 -wi 2 -i 3 -w 1s -r 1s)
-  [ -n "$flag" ] && args+=(-jvmArgsAppend "$flag")
+  # A command-line -jvmArgsAppend replaces the benchmarks' own, so the kernel-choice cache is
+  # switched off here again (else a fork reuses choices another run stored on this machine).
+  [ -n "$flag" ] && args+=(-jvmArgsAppend "$flag -Dsecateur.kernel.cache=off")
   jmh "gemm-$w" GemmBenchmark -p impl=secateur,openblas -p size=1024 -p threads=1 "${args[@]}"
   [ "$w" = 512 ] && jmh "gemm2048-$w" GemmBenchmark -p impl=secateur,openblas -p size=2048 -p threads=2 "${args[@]}"
   jmh "spmm1-$w" SpmmBenchmark -p shape=4096x4096 -p mask=random -p batch=1 -p format=dense,auto \

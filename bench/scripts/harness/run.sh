@@ -5,6 +5,7 @@
 #   bench/scripts/harness/run.sh Align                      # CSR / pcsr at X offsets 0,4,8,12 (64-byte object alignment)
 #   bench/scripts/harness/run.sh Micro                      # bare 4-load/4-FMA loop, misaligned vs aligned X
 #   bench/scripts/harness/run.sh Sel 0.3 [sel]              # csr vs pcsr at 4096²×64, density 0.3, optionally after SparseSelector
+#   bench/scripts/harness/run.sh DenseGemv [format] [sparsity]   # batch-1 ms/call, bytes/call, and a scalar loop's time (add JVM flags via JAVA_FLAGS)
 #   bench/scripts/harness/run.sh Prof lenet5 1 [kernels]    # compiled model's kernel choices and µs/call (kernels: none | a,b,c)
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
@@ -14,4 +15,4 @@ java=$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -n 1)/bin/java
 out=$(mktemp -d)
 "${java%java}javac" -d "$out" --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar "bench/scripts/harness/$name.java" 2>&1 | grep -v 'warning' || true
 extra=(); [ "$name" = Align ] || [ "$name" = Micro ] && extra=(-XX:ObjectAlignmentInBytes=64)
-exec "$java" --add-modules jdk.incubator.vector "${extra[@]}" -cp "bench/target/benchmarks.jar:$out" "$name" "$@"
+exec "$java" --add-modules jdk.incubator.vector ${JAVA_FLAGS:-} "${extra[@]}" -cp "bench/target/benchmarks.jar:$out" "$name" "$@"

@@ -5,7 +5,6 @@ import dev.secateur.tensor.platform.VectorPlatform;
 import static dev.secateur.tensor.kernels.SgemmMicroKernel.MR;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -361,13 +360,21 @@ final class PackedSgemv {
 
     /**
      * The last {@code len < UNROLL·L} floats of a panel block, straight into the accumulator. They
-     * start at a multiple of UNROLL·L (a multiple of ACC), so the vector at t belongs at position t mod ACC.
+     * start at a multiple of UNROLL·L (a multiple of ACC), so element t belongs at position t mod ACC.
+     * Whole vectors, then scalar code: no masked load, since masks are not native on every
+     * width (AVX2 has none) and a mask operation left as Java code allocates.
      */
     private static void tail(float[] w, int wOff, float[] xe, int xOff, int len, float[] acc, int aOff) {
-        for (int t = 0; t < len; t += L) {
-            VectorMask<Float> m = S.indexInRange(t, len);
+        int t = 0;
+        for (; t + L <= len; t += L) {
             int a = aOff + t % ACC;
-            (FMA ? FloatVector.fromArray(S, w, wOff + t, m).fma(FloatVector.fromArray(S, xe, xOff + t, m), FloatVector.fromArray(S, acc, a)) : FloatVector.fromArray(S, w, wOff + t, m).mul(FloatVector.fromArray(S, xe, xOff + t, m)).add(FloatVector.fromArray(S, acc, a))).intoArray(acc, a);
+            FloatVector tw = FloatVector.fromArray(S, w, wOff + t), tx = FloatVector.fromArray(S, xe, xOff + t);
+            FloatVector ta = FloatVector.fromArray(S, acc, a);
+            (FMA ? tw.fma(tx, ta) : tw.mul(tx).add(ta)).intoArray(acc, a);
+        }
+        for (; t < len; t++) {
+            int a = aOff + t % ACC;
+            acc[a] = FMA ? Math.fma(w[wOff + t], xe[xOff + t], acc[a]) : w[wOff + t] * xe[xOff + t] + acc[a];
         }
     }
 }

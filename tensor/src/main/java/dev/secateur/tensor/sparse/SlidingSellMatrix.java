@@ -36,10 +36,12 @@ abstract sealed class SlidingSellMatrix extends AbstractSparseMatrix permits Win
     final int window;
     final int bits;
     final float[] values;
-    /** First input column of slot t's window. */
-    final int[] base;
-    /** Lane i's position in slot t's window: {@code (packed[t] >>> bits·i) & (window − 1)}. */
-    final int[] packed;
+    /**
+     * Slot t's window, two ints per slot (one stream for the kernel to read): its first input
+     * column at {@code windows[2t]}, and lane i's position in it at
+     * {@code (windows[2t + 1] >>> bits·i) & (window − 1)}.
+     */
+    final int[] windows;
     /** Slots of slice s: {@code [slotPtr[s], slotPtr[s + 1])}; slot t's lanes are at {@code lanes·t ..}. */
     final int[] slotPtr;
 
@@ -49,14 +51,12 @@ abstract sealed class SlidingSellMatrix extends AbstractSparseMatrix permits Win
         this.window = layout.window;
         this.bits = Integer.numberOfTrailingZeros(layout.window);
         this.values = layout.values;
-        this.base = layout.base;
-        this.packed = layout.packed;
+        this.windows = layout.windows;
         this.slotPtr = layout.slotPtr;
     }
 
     /** The arrays of a built matrix. */
-    record Layout(int rows, int cols, long kept, int lanes, int window, float[] values, int[] base, int[] packed,
-                  int[] slotPtr) {}
+    record Layout(int rows, int cols, long kept, int lanes, int window, float[] values, int[] windows, int[] slotPtr) {}
 
     /** Builds the slots of {@code lanes}-row slices over {@code window}-column windows (a power of two). */
     static Layout layout(String format, float[] dense, int rows, int cols, boolean[] mask, int lanes, int window) {
@@ -67,7 +67,7 @@ abstract sealed class SlidingSellMatrix extends AbstractSparseMatrix permits Win
         int[] next = new int[lanes];
         int[] count = new int[lanes];
         float[] values = new float[16 * lanes];
-        int[] base = new int[16], packed = new int[16];
+        int[] windows = new int[32];
         int slots = 0;
         long kept = 0;
         for (int s = 0; s < slices; s++) {
@@ -86,9 +86,8 @@ abstract sealed class SlidingSellMatrix extends AbstractSparseMatrix permits Win
                 if (b == Integer.MAX_VALUE) break;
                 // Narrow matrices (cols < window) keep base 0; the kernel runs them in scalar code.
                 b = Math.max(0, Math.min(b, cols - window));
-                if (slots == base.length) {
-                    base = Arrays.copyOf(base, 2 * slots);
-                    packed = Arrays.copyOf(packed, 2 * slots);
+                if (2 * slots == windows.length) {
+                    windows = Arrays.copyOf(windows, 4 * slots);
                     values = Arrays.copyOf(values, 2 * slots * lanes);
                 }
                 int bitsOfSlot = 0;
@@ -99,17 +98,17 @@ abstract sealed class SlidingSellMatrix extends AbstractSparseMatrix permits Win
                         bitsOfSlot |= (c - b) << (bits * lane);
                     }
                 }
-                base[slots] = b;
-                packed[slots] = bitsOfSlot;
+                windows[2 * slots] = b;
+                windows[2 * slots + 1] = bitsOfSlot;
                 slots++;
             }
             slotPtr[s + 1] = slots;
         }
-        return new Layout(rows, cols, kept, lanes, window, Arrays.copyOf(values, slots * lanes), Arrays.copyOf(base, slots),
-                Arrays.copyOf(packed, slots), slotPtr);
+        return new Layout(rows, cols, kept, lanes, window, Arrays.copyOf(values, slots * lanes), Arrays.copyOf(windows, 2 * slots),
+                slotPtr);
     }
 
-    public final long byteSize() { return 4L * values.length + 4L * base.length + 4L * packed.length + 4L * slotPtr.length; }
+    public final long byteSize() { return 4L * values.length + 4L * windows.length + 4L * slotPtr.length; }
 
     public final float[] toDense() {
         float[] d = new float[rows * cols];
@@ -127,7 +126,7 @@ abstract sealed class SlidingSellMatrix extends AbstractSparseMatrix permits Win
 
     /** The input column of slot t's lane. */
     final int column(int t, int lane) {
-        return base[t] + ((packed[t] >>> (bits * lane)) & (window - 1));
+        return windows[2 * t] + ((windows[2 * t + 1] >>> (bits * lane)) & (window - 1));
     }
 
     /** Batch-1 rows of slices {@code [s0, s1)} in scalar code: each row over its lane, padding skipped. */

@@ -50,29 +50,41 @@ public final class WindowedSell4Matrix extends SlidingSellMatrix implements Spar
     @Override void vectorRange(float[] x, int xOff, float[] y, int yOff, float[] bias, boolean relu, int s0, int s1) {
         int full = VECTOR && cols >= WINDOW ? Math.min(s1, rows / LANES) : s0;
         if (s0 < full) {
-            multiply(values, base, packed, slotPtr, x, xOff, y, yOff, s0, full);
+            multiply(values, windows, slotPtr, x, xOff, y, yOff, s0, full);
             if (bias != null || relu) epilogue(y, yOff, bias, relu, s0 * LANES, full * LANES);
         }
         if (Math.max(s0, full) < s1) scalarSlices(x, xOff, y, yOff, bias, relu, Math.max(s0, full), s1);
     }
 
-    /** Full slices {@code [s0, s1)}: per slot one value load, two x loads, one permute, one FMA; two sums. */
-    private static void multiply(float[] v, int[] base, int[] packed, int[] ptr, float[] x, int xOff, float[] y, int yOff,
-                                 int s0, int s1) {
+    /**
+     * Full slices {@code [s0, s1)}: per slot one value load, two x loads, one two-vector permute, one FMA.
+     * Four sums, so that the FMA latency does not bound the loop (docs/bench/sparse.md).
+     */
+    private static void multiply(float[] v, int[] win, int[] ptr, float[] x, int xOff, float[] y, int yOff, int s0, int s1) {
         IntVector shifts = IntVector.zero(I4).addIndex(3);
         for (int s = s0; s < s1; s++) {
-            FloatVector a0 = FloatVector.zero(S4), a1 = a0;
+            FloatVector a0 = FloatVector.zero(S4), a1 = a0, a2 = a0, a3 = a0;
             int t = ptr[s], e = ptr[s + 1];
-            for (; t + 1 < e; t += 2) {
+            for (; t + 3 < e; t += 4) {
                 FloatVector a0a = FloatVector.fromArray(S4, v, t * LANES);
-                FloatVector a0b = pick(x, xOff + base[t], packed[t], shifts);
+                FloatVector a0b = pick(x, xOff + win[2 * t], win[2 * t + 1], shifts);
                 a0 = FMA ? a0a.fma(a0b, a0) : a0a.mul(a0b).add(a0);
                 FloatVector a1a = FloatVector.fromArray(S4, v, t * LANES + LANES);
-                FloatVector a1b = pick(x, xOff + base[t + 1], packed[t + 1], shifts);
+                FloatVector a1b = pick(x, xOff + win[2 * t + 2], win[2 * t + 3], shifts);
                 a1 = FMA ? a1a.fma(a1b, a1) : a1a.mul(a1b).add(a1);
+                FloatVector a2a = FloatVector.fromArray(S4, v, t * LANES + 2 * LANES);
+                FloatVector a2b = pick(x, xOff + win[2 * t + 4], win[2 * t + 5], shifts);
+                a2 = FMA ? a2a.fma(a2b, a2) : a2a.mul(a2b).add(a2);
+                FloatVector a3a = FloatVector.fromArray(S4, v, t * LANES + 3 * LANES);
+                FloatVector a3b = pick(x, xOff + win[2 * t + 6], win[2 * t + 7], shifts);
+                a3 = FMA ? a3a.fma(a3b, a3) : a3a.mul(a3b).add(a3);
             }
-            if (t < e) a0 = (FMA ? FloatVector.fromArray(S4, v, t * LANES).fma(pick(x, xOff + base[t], packed[t], shifts), a0) : FloatVector.fromArray(S4, v, t * LANES).mul(pick(x, xOff + base[t], packed[t], shifts)).add(a0));
-            a0.add(a1).intoArray(y, yOff + s * LANES);
+            for (; t < e; t++) {
+                FloatVector ta = FloatVector.fromArray(S4, v, t * LANES);
+                FloatVector tb = pick(x, xOff + win[2 * t], win[2 * t + 1], shifts);
+                a0 = FMA ? ta.fma(tb, a0) : ta.mul(tb).add(a0);
+            }
+            a0.add(a1).add(a2.add(a3)).intoArray(y, yOff + s * LANES);
         }
     }
 

@@ -31,10 +31,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *       alike: each candidate runs once untimed (its data back in cache, as when a layer runs
  *       repeatedly), then once timed; at least {@value #MIN_ROUNDS} rounds and about the budget.</li>
  * </ol>
- * Each candidate's median and spread (interquartile range / median) are kept. A challenger beats
- * the incumbent only when its median is lower by more than {@value #MIN_MARGIN} and by more than
- * the two spreads together: on a quiet machine a clear win is kept, on a loaded one the baseline
- * stays. Results are remembered per {@code key} for the life of the JVM and, through
+ * Each candidate's median and spread (interquartile range / median) are kept. A challenger
+ * qualifies only when its median is lower than the baseline's by more than {@value #MIN_MARGIN}
+ * and by more than the two spreads together: on a quiet machine a clear win is kept, on a loaded
+ * one the baseline stays. Of the qualifying challengers the lowest median wins. Results are remembered per {@code key} for the life of the JVM and, through
  * {@link ChoiceStore}, on disk for this machine and platform, so the same weights tuned twice —
  * in one process or in the next — get the same kernel.
  */
@@ -192,10 +192,15 @@ public final class KernelTuner {
             median[i] = Math.max(1, s[s.length / 2]);
             spread[i] = (double) (s[(3 * s.length) / 4] - s[s.length / 4]) / median[i];
         }
+        // The noise margin guards the baseline only. Between challengers that all clear it, the
+        // spreads say nothing about which is faster: the lowest median wins (by MIN_MARGIN, so a
+        // near tie keeps the earlier one). Holding an earlier challenger to the spreads as well
+        // kept a slower format on a loaded machine, where every spread is wide.
         int best = 0;
         for (int i = 1; i < n; i++) {
-            double margin = Math.max(MIN_MARGIN, spread[best] + spread[i]);
-            if (median[i] * (1 + margin) < median[best]) best = i;
+            double margin = Math.max(MIN_MARGIN, spread[0] + spread[i]);
+            if (median[i] * (1 + margin) >= median[0]) continue;
+            if (best == 0 || median[i] * (1 + MIN_MARGIN) < median[best]) best = i;
         }
         return new Result(List.copyOf(names), median, spread, best, false);
     }

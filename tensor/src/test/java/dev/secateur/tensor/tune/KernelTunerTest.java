@@ -44,6 +44,20 @@ class KernelTunerTest {
     }
 
     @Test
+    void theFastestClearWinnerIsChosenEvenWhenTheSpreadsAreWide() {
+        // Both beat the baseline by far more than their noise; b is 25% faster than a, which a
+        // rule holding b to the spreads of both challengers (30% each) would not see.
+        var r = KernelTuner.decide(List.of("dense", "a", "b"), new long[][] {around(4000, 40), around(400, 120), around(300, 90)});
+        assertEquals("b", r.chosenName());
+    }
+
+    @Test
+    void aNearTieBetweenChallengersKeepsTheEarlierOne() {
+        var r = KernelTuner.decide(List.of("dense", "a", "b"), new long[][] {around(1000, 0), around(500, 0), around(490, 0)});
+        assertEquals("a", r.chosenName());
+    }
+
+    @Test
     void resultsSurviveTheProcessThroughTheStore(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         ChoiceStore store = ChoiceStore.in(dir);
         KernelTuner.forget();
