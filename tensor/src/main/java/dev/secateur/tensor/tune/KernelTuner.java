@@ -34,9 +34,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * Each candidate's median and spread (interquartile range / median) are kept. A challenger
  * qualifies only when its median is lower than the baseline's by more than {@value #MIN_MARGIN}
  * and by more than the two spreads together: on a quiet machine a clear win is kept, on a loaded
- * one the baseline stays. Of the qualifying challengers the lowest median wins. Results are remembered per {@code key} for the life of the JVM and, through
- * {@link ChoiceStore}, on disk for this machine and platform, so the same weights tuned twice —
- * in one process or in the next — get the same kernel.
+ * one the baseline stays. Of the qualifying challengers the lowest median wins. Results are
+ * remembered per {@code key} for the life of the JVM and, through {@link ChoiceStore}, on disk for
+ * this machine and platform, so the same weights tuned twice — in one process or in the next — get
+ * the same kernel. Only a calm tuning goes to disk (every spread at most {@value #CALM_SPREAD}, the
+ * load average at most one per core): a choice made on a busy machine holds for this JVM and is
+ * measured again by the next one instead of being replayed for good.
  */
 public final class KernelTuner {
     static final int WARM_CALLS = 6000;
@@ -46,10 +49,14 @@ public final class KernelTuner {
     static final int MAX_ROUNDS = 400;
     /** Smallest relative speed-up that may replace the baseline. */
     public static final double MIN_MARGIN = 0.05;
+    /** Largest spread (interquartile range / median) of any candidate for a result to be stored on disk. */
+    static final double CALM_SPREAD = 0.15;
 
     private static final Set<String> WARM = ConcurrentHashMap.newKeySet();
     private static final Map<String, Result> MEMO = new ConcurrentHashMap<>();
     private static volatile ChoiceStore store = ChoiceStore.fromEnvironment();
+    /** Tests store every result, calm or not, to check the store itself. */
+    private static volatile boolean storeEveryResult;
 
     private KernelTuner() {}
 
@@ -110,9 +117,22 @@ public final class KernelTuner {
         Result r = decide(names, timedRounds(candidates, budgetNanos));
         if (key != null) {
             MEMO.put(key, r);
-            if (store != null) store.put(key, r);
+            if (store != null && (storeEveryResult || calm(r, loadPerCore()))) store.put(key, r);
         }
         return r;
+    }
+
+    /** Whether a tuning was undisturbed enough to be replayed by later processes. */
+    static boolean calm(Result r, double loadPerCore) {
+        if (loadPerCore > 1.0) return false;
+        for (double s : r.spread()) if (!(s <= CALM_SPREAD)) return false;
+        return true;
+    }
+
+    /** The 1-minute load average per processor, or 0 where the OS does not report it. */
+    private static double loadPerCore() {
+        double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        return load < 0 ? 0 : load / Runtime.getRuntime().availableProcessors();
     }
 
     /** Forgets the results remembered in memory (for tests and benchmarks that re-tune on purpose). */
@@ -120,9 +140,10 @@ public final class KernelTuner {
         MEMO.clear();
     }
 
-    /** Uses {@code s} (null: none) as the on-disk store; for tests. */
+    /** Uses {@code s} (null: none) as the on-disk store, storing every result (calm or not); for tests. */
     static void useStore(ChoiceStore s) {
         store = s;
+        storeEveryResult = s != null;
     }
 
     private static void warmProxy(Candidate c, long stableNanos) {

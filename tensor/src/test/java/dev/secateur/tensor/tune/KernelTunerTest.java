@@ -58,6 +58,15 @@ class KernelTunerTest {
     }
 
     @Test
+    void onlyACalmTuningIsKeptForLaterProcesses() {
+        var quiet = KernelTuner.decide(List.of("dense", "csr"), new long[][] {around(1000, 40), around(500, 20)});
+        assertTrue(KernelTuner.calm(quiet, 0.5));
+        assertFalse(KernelTuner.calm(quiet, 2.5), "a busy machine: remembered for this JVM only");
+        var noisy = KernelTuner.decide(List.of("dense", "csr"), new long[][] {around(1000, 300), around(500, 20)});
+        assertFalse(KernelTuner.calm(noisy, 0.5), "a spread of 30%: measured again by the next process");
+    }
+
+    @Test
     void resultsSurviveTheProcessThroughTheStore(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         ChoiceStore store = ChoiceStore.in(dir);
         KernelTuner.forget();
