@@ -34,7 +34,8 @@ import java.util.stream.Stream;
  *       ResNet-50's 3×3 and 1×1 convolutions as GEMM shapes, a transformer's 768↔3072
  *       projections; dense convolution forward and backward (forward also on two threads);
  *       sparse convolution at 90%; whole models compiled vs dense-only vs the training-time
- *       path, and against ONNX Runtime when its jar is on the class path; the accuracy sweep on
+ *       path, and against ONNX Runtime when its jar is on the class path (LeNet-300-100 and LeNet-5
+ *       dense and pruned; the small VGG dense, pruned and filter-pruned + compacted); the accuracy sweep on
  *       the whole test set with fine-tuning on 12,000 training images (three criteria, four
  *       schedules, five densities: minutes, not hours).</li>
  * </ul>
@@ -192,6 +193,9 @@ public record SuitePlan(String preset, List<JmhStep> steps, AccuracySweep sweep,
         s.add(new JmhStep("conv-sparse", "ConvSparseBenchmark", List.of("conv"), params("format", "dense csr bsr4x1 auto direct", "layer", "lenet5c2 vgg64 vgg128", "sparsity", "0.9", "threads", "1"), 1, wi, wt, it, itt, false).withSetup(1));
         s.add(new JmhStep("model", "ModelBenchmark", List.of("infer"), params("model", "lenet300 lenet5", "impl", "model compiled-dense compiled", "batch", "1 64", "threads", "1"), 1, wi, 1000, it, 1000, false).withSetup(5));
         s.add(ort(1, wi, 1000, it, 1000).withSetup(4));
+        s.add(new JmhStep("model-ort-vgg", "OrtModelBenchmark", List.of("infer"),
+                params("model", "vgg", "impl", "secateur onnxruntime", "batch", "1 64", "weights", "dense pruned filtered"),
+                1, wi, 1000, it, 1000, true, 0, ORT_CLASS).withSetup(6));
         AccuracySweep sweep = new AccuracySweep(List.of("lenet300", "lenet5"), List.of(Criterion.L1, Criterion.L1_PLUS_BIAS, Criterion.RANDOM),
                 List.of(AccuracySweep.Schedule.values()), List.of(0.5, 0.2, 0.1, 0.05, 0.02), 0, 12_000, data);
         return new SuitePlan("full", s, sweep, all, true);
