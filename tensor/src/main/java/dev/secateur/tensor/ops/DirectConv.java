@@ -110,7 +110,8 @@ public final class DirectConv {
      */
     public void forward(Workers workers, float[] x, int xOff, int n, float[] y, int yOff, float[] bias, boolean relu, boolean pool,
                         float[] work, int workOff) {
-        check(workers, x, xOff, n, y, yOff, bias, pool, work, workOff);
+        DirectConvArguments.check(g, workers, x, xOff, n, y, yOff, outputSize(pool), bias, work, workOff,
+                workers == null ? 0 : workspaceFloats(workers.threads()));
         if (n == 0) return;
         int threads = Math.min(workers.threads(), Math.max(n, blocks));
         int slot = slotFloats(), in = g.inputSize(), out = outputSize(pool);
@@ -341,35 +342,6 @@ public final class DirectConv {
                 float v = s[row + 2 * px] + b;
                 y[dst + px] = relu ? Math.max(v, 0f) : v;
             }
-        }
-    }
-
-    private void check(Workers workers, float[] x, int xOff, int n, float[] y, int yOff, float[] bias, boolean pool, float[] work,
-                       int workOff) {
-        if (workers == null) throw new IllegalArgumentException("direct conv: workers is null");
-        if (n < 0) throw new IllegalArgumentException("direct conv: batch must be >= 0, got " + n);
-        range("x", x, xOff, (long) n * g.inputSize(), n);
-        range("y", y, yOff, (long) n * outputSize(pool), n);
-        range("workspace", work, workOff, workspaceFloats(workers.threads()), n);
-        if (bias != null && bias.length < g.outC()) {
-            throw new IllegalArgumentException("direct conv: bias has " + bias.length + " elements, " + g + " has " + g.outC() + " filters");
-        }
-        if (n > 0 && (overlaps(x, xOff, (long) n * g.inputSize(), y, yOff, (long) n * outputSize(pool))
-                || overlaps(work, workOff, workspaceFloats(workers.threads()), y, yOff, (long) n * outputSize(pool))
-                || overlaps(work, workOff, workspaceFloats(workers.threads()), x, xOff, (long) n * g.inputSize()))) {
-            throw new IllegalArgumentException("direct conv: x, y and the workspace must not overlap (" + g + ", batch " + n + ")");
-        }
-    }
-
-    private static boolean overlaps(float[] a, int aOff, long aLen, float[] b, int bOff, long bLen) {
-        return a == b && aOff < bOff + bLen && bOff < aOff + aLen;
-    }
-
-    private void range(String name, float[] a, int off, long needed, int n) {
-        if (a == null) throw new IllegalArgumentException("direct conv: " + name + " is null (" + g + ", batch " + n + ")");
-        if (off < 0 || off + needed > a.length) {
-            throw new IllegalArgumentException("direct conv: " + name + " needs " + needed + " floats at offset " + off
-                    + " but its array has " + a.length + " (" + g + ", batch " + n + ")");
         }
     }
 }
