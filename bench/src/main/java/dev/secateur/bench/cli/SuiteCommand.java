@@ -30,7 +30,7 @@ public final class SuiteCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin CliErrors.Verbose verbose;
     @picocli.CommandLine.Mixin DataOption data;
 
-    @Option(names = "--preset", description = "tiny (seconds, a pipeline check), quick (about 10 min on 2 cores) or full (the measurement behind BENCHMARKS.md, about 35 min on 2 cores; --dry-run shows the plan); default: ${DEFAULT-VALUE}",
+    @Option(names = "--preset", description = "tiny (seconds, a pipeline check), quick (about 10 min on 2 cores) or full (the measurement behind BENCHMARKS.md, about 45 min on 2 cores; --dry-run shows the plan); default: ${DEFAULT-VALUE}",
             defaultValue = "quick") String preset;
     @Option(names = "--width", description = "vector width of the benchmark JVMs: default, 256 (-XX:UseAVX=2) or 128 (-XX:MaxVectorSize=16); default: ${DEFAULT-VALUE}",
             defaultValue = "default") String width;

@@ -20,11 +20,11 @@ import java.util.stream.Stream;
  *       sweep — seconds; it proves the pipeline end to end, its numbers mean nothing.</li>
  *   <li>{@code quick}: every suite on a few sizes with short iterations (one fork) and a short
  *       sweep — about ten minutes on two cores; ratios are indicative.</li>
- *   <li>{@code full}: the measurement behind BENCHMARKS.md, sized to about 40 minutes on two
+ *   <li>{@code full}: the measurement behind BENCHMARKS.md, sized to about 45 minutes on two
  *       cores. Every configuration gets a fresh JVM; most run in one fork with 2 × 0.5 s of
- *       warm-up and 3 × 0.5 s of measurement (1 s iterations for SGEMM and whole models), which
- *       JMH's 99.9% errors show to be enough for kernels that run for microseconds to
- *       milliseconds. Two forks only where one JVM's code layout can differ from the next's: the
+ *       warm-up and 5 × 0.5 s of measurement (1 s iterations for SGEMM and whole models): five
+ *       iterations, because JMH's 99.9% error uses Student's t, which is 31.6 standard errors
+ *       with three iterations and 8.6 with five. Two forks only where one JVM's code layout can differ from the next's: the
  *       batch-1 dense GEMV of the 4096² SpMM sweep, every speed-up's denominator. Choices:
  *       SGEMM against OpenBLAS at 256–2048, one and two threads; the magnitude sums against a
  *       copy of the same bytes; SpMM at 4096² (random masks, batch 1 and 64)
@@ -168,7 +168,7 @@ public record SuitePlan(String preset, List<JmhStep> steps, AccuracySweep sweep,
     }
 
     private static SuitePlan full(List<String> here, List<String> extra, Path data) {
-        int wi = 2, wt = 500, it = 3, itt = 500;
+        int wi = 2, wt = 500, it = 5, itt = 500;
         List<String> square = with(Stream.concat(here.stream().filter(n -> !n.equals("dense") && !n.equals("nm24")), Stream.of("auto")).distinct().toList(), extra);
         List<String> real = with(Stream.concat(Stream.of("dense", "csr", "pcsr", "bsr4x1", widestWsell(here)).filter(here::contains), Stream.of("auto")).toList(), extra);
         List<String> all = with(here, extra);
@@ -176,7 +176,7 @@ public record SuitePlan(String preset, List<JmhStep> steps, AccuracySweep sweep,
         String denseSparsities = "0.5 " + sparsities; // 50% for N:M
         double big = 5.5; // seconds to build a 4096² weight and its format in a fork (the timed choice calibrates too)
         List<JmhStep> s = new ArrayList<>();
-        s.add(new JmhStep("gemm", "GemmBenchmark", List.of("sgemm"), params("impl", "secateur openblas", "size", "256 512 1024 2048", "threads", "1 2"), 1, 2, 1000, 3, 1000, false).withSetup(0.5));
+        s.add(new JmhStep("gemm", "GemmBenchmark", List.of("sgemm"), params("impl", "secateur openblas", "size", "256 512 1024 2048", "threads", "1 2"), 1, 2, 1000, 5, 1000, false).withSetup(0.5));
         s.add(new JmhStep("magnitude", "MagnitudeBenchmark", List.of("vector", "scalar", "copy"), params("shape", "filters256x256x3x3 rows4096x4096"), 1, wi, wt, it, itt, false).withSetup(0.5));
         s.add(new JmhStep("spmm-square-dense1", "SpmmBenchmark", List.of("multiply"), spmm(List.of("dense"), denseSparsities, "1", "4096x4096", "random"), 2, wi, wt, it, itt, false).withSetup(big));
         s.add(new JmhStep("spmm-square-dense64", "SpmmBenchmark", List.of("multiply"), spmm(List.of("dense"), denseSparsities, "64", "4096x4096", "random"), 1, wi, wt, it, itt, false).withSetup(big));
