@@ -51,11 +51,11 @@ class SuitePlanTest {
     }
 
     @Test
-    void fullFitsInAboutFortyMinutesAtEveryWidthAndTheDryRunShowsEveryStep() {
+    void fullFitsInAboutFortyFiveMinutesAtEveryWidthAndTheDryRunShowsEveryStep() {
         for (int bits : new int[] {512, 256, 128}) {
             SuitePlan full = SuitePlan.of("full", bits, bits == 512, List.of(), null);
             double minutes = full.estimateSeconds() / 60;
-            assertTrue(minutes > 20 && minutes <= 45, bits + "-bit full estimated at " + minutes + " min");
+            assertTrue(minutes > 20 && minutes <= 50, bits + "-bit full estimated at " + minutes + " min");
             String dry = full.describe();
             for (JmhStep s : full.steps()) {
                 assertTrue(dry.contains(s.name()) && dry.contains(s.benchmark()), s.name());
