@@ -77,8 +77,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd (with --momentum and --weight-decay, the shipped model's training "
             + "recipe) or adam (default ${DEFAULT-VALUE})")
     String optimizer;
-    @Option(names = "--momentum", defaultValue = "0.9", description = "sgd momentum (default ${DEFAULT-VALUE})") double momentum;
-    @Option(names = "--weight-decay", defaultValue = "5e-4", description = "sgd L2 weight decay (default ${DEFAULT-VALUE})") double weightDecay;
+    @Mixin SgdOptions sgd;
     @Option(names = "--batch", defaultValue = "64", description = "fine-tuning batch size (default ${DEFAULT-VALUE})") int batch;
     @Option(names = "--seed", defaultValue = "1", description = "shuffling seed (default ${DEFAULT-VALUE})") long seed;
     @Option(names = "--no-int8", description = "skip the int8 quantization") boolean noInt8;
@@ -88,11 +87,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--distill-weight", defaultValue = "0.9", description = "weight of the dense model's soft outputs in the distillation loss, "
             + "in [0, 1] (default ${DEFAULT-VALUE})")
     double distillWeight;
-    @Option(names = "--layer-density", split = ",", description = "per-layer target densities NAME=D,... (the other layers share the rest "
-            + "of the target)")
-    Map<String, Double> layerDensity = Map.of();
-    @Option(names = "--max-density", split = ",", description = "per-layer maximum densities NAME=D,... (the other layers make up the rest)")
-    Map<String, Double> maxDensity = Map.of();
+    @Mixin LayerDensityOptions perLayer;
     @Option(names = "--latency-ms", defaultValue = "1000", description = "time budget per latency measurement, ms (default ${DEFAULT-VALUE})")
     long latencyMs;
 
@@ -125,7 +120,7 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.println("NOTE: using the bundled SAMPLE of Fashion-MNIST" + (sample ? " (--sample)" : " because the full data set was not found "
                     + "(install dataset-fashion-mnist or give --data DIR)") + "; accuracies are not comparable with the full test set");
         }
-        String opt = optimizer.equals("sgd") ? String.format("SGD momentum %.3g, weight decay %.3g,", momentum, weightDecay) : "Adam";
+        String opt = optimizer.equals("sgd") ? String.format("SGD momentum %.3g, weight decay %.3g,", sgd.momentum, sgd.weightDecay) : "Adam";
         System.out.printf("recipe: %s to %.4gx, %s %s scope, %s epoch(s)%s of fine-tuning with %s lr %.3g (cosine), batch %d%s; accuracy budget %s pp%n",
                 pipeline.schedule().trainsOnce() ? "gradual pruning (" + pipeline.schedule().spec() + ", ramp over " + Math.round(100 * agpRamp) + "% of the training)"
                         : "iterative pruning (" + pipeline.schedule().spec() + ")",
@@ -221,8 +216,8 @@ public final class DemoCommand implements Callable<Integer> {
         if (crit.needsGradients()) throw new IllegalArgumentException("the demo does not offer gradient criteria; use `secateur prune --criterion taylor`");
         return CompressionPipeline.builder()
                 .criterion(crit).granularity(Granularity.UNSTRUCTURED).scope(Scope.parse(scope)).target(new Target.Compression(compression))
-                .minDensity(minDensity).layerDensities(layerDensity).maxDensities(maxDensity).schedule(sched).fineTuneEpochs(finetuneEpochs).accuracyBudget(TargetOptions.budget(accuracyBudget))
-                .agpRamp(agpRamp).learningRate(lr).batch(batch).optimizer(optimizer, momentum, weightDecay).distill(distill).distillWeight(distillWeight)
+                .minDensity(minDensity).layerDensities(perLayer.layerDensity).maxDensities(perLayer.maxDensity).schedule(sched).fineTuneEpochs(finetuneEpochs).accuracyBudget(TargetOptions.budget(accuracyBudget))
+                .agpRamp(agpRamp).learningRate(lr).batch(batch).optimizer(optimizer, sgd.momentum, sgd.weightDecay).distill(distill).distillWeight(distillWeight)
                 .int8(!noInt8).seed(seed).build();
     }
 

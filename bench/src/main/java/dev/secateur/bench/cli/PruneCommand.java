@@ -63,12 +63,7 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--accuracy-budget", defaultValue = "1", description = "allowed test accuracy drop vs the original dense model in "
             + "percentage points; a step that breaks it is rolled back and the run stops with exit code 3; 'none' lifts it (default ${DEFAULT-VALUE})")
     String accuracyBudget;
-    @Option(names = "--layer-density", split = ",", description = "per-layer target densities NAME=D,... (both scopes; the other layers "
-            + "share the rest of the target)")
-    Map<String, Double> layerDensity = Map.of();
-    @Option(names = "--max-density", split = ",", description = "per-layer maximum densities NAME=D,... (both scopes): the layer keeps at "
-            + "most D of its weights however the target is shared; the other layers make up the rest")
-    Map<String, Double> maxDensity = Map.of();
+    @Mixin LayerDensityOptions perLayer;
     @Option(names = "--min-density", defaultValue = "0.01", description = "every layer keeps at least this fraction (both scopes) (default ${DEFAULT-VALUE})")
     double minDensity;
     @Option(names = "--exclude", split = ",", description = "layers never pruned (comma-separated names)") Set<String> exclude = Set.of();
@@ -78,8 +73,7 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "5e-4", description = "fine-tuning peak learning rate, cosine-decayed per step (default ${DEFAULT-VALUE})") double lr;
     @Option(names = "--optimizer", defaultValue = "adam", description = "adam, or sgd with --momentum and --weight-decay (default ${DEFAULT-VALUE})")
     String optimizer;
-    @Option(names = "--momentum", defaultValue = "0.9", description = "sgd momentum, in [0, 1) (default ${DEFAULT-VALUE})") double momentum;
-    @Option(names = "--weight-decay", defaultValue = "5e-4", description = "sgd L2 weight decay (default ${DEFAULT-VALUE})") double weightDecay;
+    @Mixin SgdOptions sgd;
     @Option(names = "--distill", description = "fine-tune against the input model's soft outputs (knowledge distillation, T = 4, weight 0.7)")
     boolean distill;
     @Option(names = "--agp-ramp", defaultValue = "0.75", description = "agp: fraction of the training over which the sparsity ramps (default ${DEFAULT-VALUE})")
@@ -159,7 +153,7 @@ public final class PruneCommand implements Callable<Integer> {
             if (!parsed.hasMatchedOption("--granularity") && planFile.granularity() != null) gran = planFile.granularity();
             densities.putAll(planFile.layerDensities());
         }
-        densities.putAll(layerDensity);
+        densities.putAll(perLayer.layerDensity);
         String sched = schedule;
         if (rewind) {
             if (sched.startsWith("agp")) throw new IllegalArgumentException("--rewind needs an iterative schedule, not " + sched);
@@ -172,9 +166,9 @@ public final class PruneCommand implements Callable<Integer> {
         }
         return CompressionPipeline.builder()
                 .criterion(Criterion.parse(crit)).granularity(Granularity.parse(gran)).scope(Scope.parse(scope))
-                .target(targets.target()).layerDensities(densities).maxDensities(maxDensity).exclude(exclude).minDensity(minDensity)
+                .target(targets.target()).layerDensities(densities).maxDensities(perLayer.maxDensity).exclude(exclude).minDensity(minDensity)
                 .schedule(sched).fineTuneEpochs(finetuneEpochs).accuracyBudget(TargetOptions.budget(accuracyBudget)).agpRamp(agpRamp)
-                .learningRate(lr).batch(batch).optimizer(optimizer, momentum, weightDecay).distill(distill)
+                .learningRate(lr).batch(batch).optimizer(optimizer, sgd.momentum, sgd.weightDecay).distill(distill)
                 .int8(int8).compact(compact).seed(seed).build();
     }
 
