@@ -51,7 +51,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class SpmmBenchmark {
-    @Param({"dense", "csr", "pcsr", "bsr4x1", "bsr8x1", "bitmap16", "nm24", "auto", "int8csr", "sell16", "wsell16", "wsell8", "wsell4"})
+    @Param({"dense", "csr", "pcsr", "bsr4x1", "bsr8x1", "bitmap16", "nm24", "auto", "int8csr", "sell16", "wsell16", "wsell8", "wsell4", "gcsr"})
     public String format;
 
     @Param({"0.0", "0.5", "0.7", "0.8", "0.9", "0.95", "0.98"})

@@ -31,6 +31,8 @@ public final class Kernels {
     public static final String WSELL8 = "wsell8";
     /** Windowed SELL over 4-row slices (batch 1 on 128-bit vectors). */
     public static final String WSELL4 = "wsell4";
+    /** CSR with 4-byte columns, rows padded to whole vectors (batch-1 gather kernel where gathers are SIMD instructions). */
+    public static final String GCSR = "gcsr";
     /** 2:4 structured sparsity (only when the mask is 2:4). */
     public static final String NM24 = "nm2:4";
     /** 1:4 structured sparsity (only when the mask is 1:4). */

@@ -39,6 +39,8 @@ public final class VectorPlatform {
      * so edge loops take a scalar path instead.
      */
     public static final boolean MASKED_MEMORY = probeMaskedMemory();
+    /** Whether indexed loads ({@code fromArray} with an index map) are SIMD gathers here (x86 AVX2 and later, ARM SVE). */
+    public static final boolean GATHERS = probeGathers();
     /** Vector registers a kernel may use: 32 with AVX-512 (EVEX encoding) or on AArch64, else 16. */
     public static final int REGISTERS = probeRegisters();
     /** Data cache sizes of one core. */
@@ -57,7 +59,8 @@ public final class VectorPlatform {
     public static String describe() {
         return "vectors: " + BITS + "-bit (" + LANES + " float lanes), " + REGISTERS + " registers, FMA "
                 + (FMA ? "yes" : "no (multiply + add)")
-                + ", permutes " + (PERMUTES ? "yes" : "no") + ", masked loads " + (MASKED_MEMORY ? "yes" : "no") + "\n"
+                + ", permutes " + (PERMUTES ? "yes" : "no") + ", masked loads " + (MASKED_MEMORY ? "yes" : "no")
+                + ", gathers " + (GATHERS ? "yes" : "no") + "\n"
                 + "caches: " + CACHES + "\n"
                 + "gemm: " + GEMM + "\n"
                 + "cpu: " + System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors() + " processors, "
@@ -83,6 +86,10 @@ public final class VectorPlatform {
             return sve != null && !sve.equals("0");
         }
         return avxLevel() >= 2;
+    }
+
+    private static boolean probeGathers() {
+        return probeMaskedMemory(); // the same instruction sets: AVX2 and SVE have both, SSE and NEON neither
     }
 
     /** HotSpot's UseAVX level on x86 (0 = SSE only), or -1 where the JVM does not tell. */

@@ -109,6 +109,7 @@ public final class SparseFormats {
         }));
         f.add(new BuiltIn("wsell8", 8, WindowedSell8Matrix::runsHere, true, ANY, WindowedSell8Matrix::from, ALWAYS));
         f.add(new BuiltIn("wsell4", 4, WindowedSell4Matrix::runsHere, true, ANY, WindowedSell4Matrix::from, ALWAYS));
+        f.add(new BuiltIn("gcsr", 0, GatherCsrMatrix::runsHere, true, (p, b) -> b == 1, GatherCsrMatrix::from, ALWAYS));
         f.add(new BuiltIn("nm2:4", 16, NmMatrix::runsHere, true, (p, b) -> p.isNm(2, 4) && !p.isNm(1, 4),
                 (d, rows, cols, m) -> NmMatrix.from(d, rows, cols, m, 2, 4), ALWAYS));
         f.add(new BuiltIn("nm1:4", 16, NmMatrix::runsHere, true, (p, b) -> p.isNm(1, 4),

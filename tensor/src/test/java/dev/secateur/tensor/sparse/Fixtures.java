@@ -12,7 +12,7 @@ final class Fixtures {
     /** Every registered format (built through the registry) plus an unregistered N:M shape. */
     enum Format {
         DENSE("dense"), CSR("csr"), PCSR("pcsr"), INT8_CSR("int8csr"), BSR4("bsr4x1"), BSR8("bsr8x1"), BITMAP("bitmap16"),
-        SELL("sell16"), WSELL("wsell16"), WSELL8("wsell8"), WSELL4("wsell4"), NM_2_4("nm2:4"), NM_1_4("nm1:4"), NM_3_8(null);
+        SELL("sell16"), WSELL("wsell16"), WSELL8("wsell8"), WSELL4("wsell4"), GCSR("gcsr"), NM_2_4("nm2:4"), NM_1_4("nm1:4"), NM_3_8(null);
 
         /** The registry name, or null for a shape only the tests build. */
         final String registered;

@@ -51,7 +51,7 @@ class SparseMatrixPropertiesTest {
      * float64 reference over {@code held}; nothing written outside the output; at batch 1 also
      * {@code multiplyVector}, which must agree bit for bit.
      */
-    private static void assertProductMatchesReference(SparseMatrix a, float[] held, int batch, dev.secateur.tensor.Workers pool,
+    static void assertProductMatchesReference(SparseMatrix a, float[] held, int batch, dev.secateur.tensor.Workers pool,
                                                       boolean withBias, boolean relu, SplittableRandom rnd) {
         int rows = a.rows(), cols = a.cols();
         float[] bias = withBias ? Fixtures.weights(rnd, rows) : null;
