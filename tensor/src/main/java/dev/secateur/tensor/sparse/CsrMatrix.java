@@ -5,8 +5,8 @@ package dev.secateur.tensor.sparse;
  * 16-bit deltas on four interleaved chains ({@link DeltaIndex}), so an entry costs 6 bytes
  * (value + delta) for any column count; row pointers are {@code int[M+1]}.
  *
- * <p>Kernels: batch 1 is a scalar loop with four independent accumulators per row (measured
- * faster than a Vector API gather, which also needs 4-byte indices); batch N broadcasts each
+ * <p>Kernels: batch 1 is a scalar loop with four independent accumulators per row (the vector
+ * gather form, which needs 4-byte indices, is {@link GatherCsrMatrix}); batch N broadcasts each
  * weight and FMAs it against 16-wide vectors of the input row {@code X[k, ·]}, with up to 8
  * independent vector accumulators per row.
  */
