@@ -265,6 +265,18 @@ public final class CompiledModel {
         return x.dim(0);
     }
 
+    /** The steps, in order (for profiling from this package). */
+    List<Op> ops() { return ops; }
+
+    /** The calibrated slot a call with {@code n} samples runs with. */
+    int slotFor(int n) { return slot(n); }
+
+    /** The buffer holding the output. */
+    int outputBuffer() { return output; }
+
+    /** Floats per sample of every activation buffer. */
+    int[] perSample() { return perSample.clone(); }
+
     /** A table of the plan: one line per step (kernel choices in {@link #choices()}). */
     public String describe() {
         StringBuilder sb = new StringBuilder();
