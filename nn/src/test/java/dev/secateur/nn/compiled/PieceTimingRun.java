@@ -20,15 +20,15 @@ class PieceTimingRun {
         for (int i = 0; i < 3000; i++) b.run();
         long c0 = mx.getCurrentThreadCpuTime();
         for (int i = 0; i < 10; i++) b.run();
-        int reps = (int) Math.max(1, 10_000_000L * 10 / Math.max(1, mx.getCurrentThreadCpuTime() - c0));
-        long[] t = new long[9];
+        int reps = (int) Math.max(1, 1_000_000L * 10 / Math.max(1, mx.getCurrentThreadCpuTime() - c0));
+        long[] t = new long[41];
         for (int r = 0; r < t.length; r++) {
             long t0 = mx.getCurrentThreadCpuTime();
             for (int i = 0; i < reps; i++) b.run();
             t[r] = mx.getCurrentThreadCpuTime() - t0;
         }
         Arrays.sort(t);
-        double us = t[4] / 1e3 / reps;
+        double us = t[0] / 1e3 / reps;
         System.out.printf("  %-40s %9.2f us%n", name, us);
         return us;
     }
@@ -42,10 +42,11 @@ class PieceTimingRun {
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
         for (int i = 0; i < w.length; i++) if (r.nextDouble() < 0.08) w[i] = (float) r.nextDouble(-1, 1);
         time("transpose 64x784", () -> TransposeOp.transpose(x, 0, n, k, xt, 0));
-        for (String f : new String[] {"pcsr", "csr", "dense"}) {
-            SparseMatrix sm = SparseFormats.named(f).build(w, m, k, null);
-            time(f + " 300x784 b64 feature-major", () -> sm.multiplyBatch(Workers.single(), xt, 0, n, y, 0, b, true));
-            time(f + " 300x784 b1", () -> sm.multiplyBatch(Workers.single(), xt, 0, 1, y, 0, b, true));
+        var pm = dev.secateur.tensor.sparse.PanelCsrMatrix.from(w, m, k, null);
+        for (int round = 0; round < 3; round++) {
+            time("pcsr b64 feature-major", () -> pm.multiplyBatch(Workers.single(), xt, 0, n, y, 0, b, true));
+            time("transpose + pcsr b64", () -> { TransposeOp.transpose(x, 0, n, k, xt, 0); pm.multiplyBatch(Workers.single(), xt, 0, n, y, 0, b, true); });
+            time("pcsr b64 sample-major", () -> pm.multiplyBatchSampleMajor(Workers.single(), x, 0, n, y, 0, b, true));
         }
     }
 }
