@@ -42,11 +42,12 @@ class PieceTimingRun {
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
         for (int i = 0; i < w.length; i++) if (r.nextDouble() < 0.08) w[i] = (float) r.nextDouble(-1, 1);
         time("transpose 64x784", () -> TransposeOp.transpose(x, 0, n, k, xt, 0));
-        var pm = dev.secateur.tensor.sparse.PanelCsrMatrix.from(w, m, k, null);
-        for (int round = 0; round < 3; round++) {
-            time("pcsr b64 feature-major", () -> pm.multiplyBatch(Workers.single(), xt, 0, n, y, 0, b, true));
-            time("transpose + pcsr b64", () -> { TransposeOp.transpose(x, 0, n, k, xt, 0); pm.multiplyBatch(Workers.single(), xt, 0, n, y, 0, b, true); });
-            time("pcsr b64 sample-major", () -> pm.multiplyBatchSampleMajor(Workers.single(), x, 0, n, y, 0, b, true));
+        float[] yb = new float[m];
+        for (int round = 0; round < 2; round++) {
+            for (String f : new String[] {"wsell16", "wsell8", "csr", "bitmap16", "dense"}) {
+                SparseMatrix sm = SparseFormats.named(f).build(w, m, k, null);
+                time(f + " 784->300 8% b1 (" + sm.byteSize() / 1024 + " KB)", () -> sm.multiplyBatch(Workers.single(), x, 0, 1, yb, 0, b, true));
+            }
         }
     }
 }

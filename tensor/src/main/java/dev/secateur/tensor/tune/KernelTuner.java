@@ -39,7 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * spread of those ratios. The second test keeps a clear win on a loaded machine, where load
  * swings widen every candidate's own spread past any real difference; independent noise widens
  * the ratios' spread as much, so there the baseline stays. Of the qualifying challengers the
- * lowest median wins. Results are
+ * lowest median wins. Results whose warm-up settled (or was not asked for) are
  * remembered per {@code key} for the life of the JVM and, through {@link ChoiceStore}, on disk for
  * this machine and platform, so the same weights tuned twice — in one process or in the next — get
  * the same kernel. Only a calm tuning goes to disk (every spread at most {@value #CALM_SPREAD}, the
@@ -118,9 +118,11 @@ public final class KernelTuner {
             }
         }
         for (Candidate c : candidates) warmProxy(c, budgetNanos);
-        warmReal(candidates, System.nanoTime() + Math.max(0, warmLimitNanos));
+        boolean settled = warmReal(candidates, System.nanoTime() + Math.max(0, warmLimitNanos));
         Result r = decide(names, timedRounds(candidates, budgetNanos));
-        if (key != null) {
+        // A timing taken before the JIT settled may rank a kernel by its uncompiled code: it holds
+        // for this call only, and the next tuning of the same key measures again.
+        if (key != null && (settled || warmLimitNanos <= 0)) {
             MEMO.put(key, r);
             if (store != null && (storeEveryResult || calm(r, loadPerCore()))) store.put(key, r);
         }
@@ -166,7 +168,8 @@ public final class KernelTuner {
         WARM.add(c.warmKey());
     }
 
-    private static void warmReal(List<Candidate> candidates, long deadline) {
+    /** Returns whether the JIT settled (false: the deadline came first). */
+    private static boolean warmReal(List<Candidate> candidates, long deadline) {
         JitClock jit = new JitClock();
         int n = candidates.size();
         long[] best = new long[n];
@@ -183,7 +186,8 @@ public final class KernelTuner {
             }
             calmRounds = improved ? 0 : calmRounds + 1;
             boolean settled = round + 1 >= MIN_WARM_ROUNDS && calmRounds >= 2 && jit.quietFor(JIT_QUIET_MILLIS * 1_000_000L);
-            if (settled || System.nanoTime() >= deadline) return;
+            if (settled) return true;
+            if (System.nanoTime() >= deadline) return false;
         }
     }
 
