@@ -92,8 +92,11 @@ class PredictProfileRun {
                 Arrays.sort(t);
                 double us = t[t.length / 2] / 1e3 / opReps;
                 sum += us;
+                long b0 = mx.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 100; i++) op.run(ws, batch, slot, Workers.single());
+                double bytes = (mx.getCurrentThreadAllocatedBytes() - b0) / 100.0;
                 String k = op instanceof LinearOp lin ? lin.kernels[slot].name() : "";
-                System.out.printf("  %-40s %-10s %8.2f us%n", op.describe(), k, us);
+                System.out.printf("  %-40s %-10s %8.2f us %8.1f B/call%n", op.describe(), k, us, bytes);
             }
             System.out.printf("  sum of steps %.2f us; predict overhead %.2f us%n", sum, perCall / 1e3 - sum);
         }
