@@ -98,7 +98,16 @@ class PredictProfileRun {
                 String k = op instanceof LinearOp lin ? lin.kernels[slot].name() : "";
                 System.out.printf("  %-40s %-10s %8.2f us %8.1f B/call%n", op.describe(), k, us, bytes);
             }
-            System.out.printf("  sum of steps %.2f us; predict overhead %.2f us%n", sum, perCall / 1e3 - sum);
+            // The steps in plan order, as predict runs them (each step's weights no longer hot from its own repeats).
+            long[] seq = new long[15];
+            for (int round = -5; round < seq.length; round++) {
+                long t0 = mx.getCurrentThreadCpuTime();
+                for (int i = 0; i < reps; i++) for (Op op : ops) op.run(ws, batch, slot, Workers.single());
+                if (round >= 0) seq[round] = mx.getCurrentThreadCpuTime() - t0;
+            }
+            Arrays.sort(seq);
+            System.out.printf("  sum of steps %.2f us; the steps in sequence %.2f us; predict overhead %.2f us%n", sum,
+                    seq[seq.length / 2] / 1e3 / reps, perCall / 1e3 - sum);
         }
     }
 
