@@ -60,6 +60,8 @@ public final class CompiledModel {
     private final String architecture;
     private final Shape inputShape, outputShape;
     private final List<Op> ops;
+    /** The steps as an array: the per-call loop indexes it (a list iterator can cost an allocation per call). */
+    private final Op[] steps;
     private final int[] perSample;
     private final int output;
     private final int[] batchSizes;
@@ -73,6 +75,7 @@ public final class CompiledModel {
         this.inputShape = model.inputShape();
         this.outputShape = model.outputShape();
         this.ops = plan.ops();
+        this.steps = ops.toArray(new Op[0]);
         this.perSample = plan.perSample();
         this.output = plan.output();
         this.batchSizes = batchSizes;
@@ -237,7 +240,7 @@ public final class CompiledModel {
             ws.ensure(m);
             ws.bindInput(x, xOff + done * in);
             int slot = slot(m);
-            for (Op op : ops) op.run(ws, m, slot, workers);
+            for (Op op : steps) op.run(ws, m, slot, workers);
             System.arraycopy(ws.bufs[output], ws.offs[output], out, outOff + done * o, m * o);
         }
         ws.bindInput(null, 0); // do not keep the caller's array alive
@@ -264,6 +267,15 @@ public final class CompiledModel {
         }
         return x.dim(0);
     }
+
+    /** The steps, in order (for profiling from this package). */
+    List<Op> ops() { return ops; }
+
+    /** The calibrated slot a call with {@code n} samples runs with. */
+    int slotFor(int n) { return slot(n); }
+
+    /** Floats per sample of every activation buffer. */
+    int[] perSample() { return perSample.clone(); }
 
     /** A table of the plan: one line per step (kernel choices in {@link #choices()}). */
     public String describe() {

@@ -4,6 +4,7 @@ import dev.secateur.tensor.Workers;
 import dev.secateur.tensor.ops.DirectConv;
 import dev.secateur.tensor.sparse.DenseMatrix;
 import dev.secateur.tensor.sparse.DirectSparseConv;
+import dev.secateur.tensor.sparse.PanelCsrMatrix;
 import dev.secateur.tensor.sparse.SparseMatrix;
 
 /**
@@ -134,9 +135,12 @@ final class LinearKernel {
         }
     }
 
-    /** Whether {@link #applySampleMajor} reads a sample-major input without a transposed copy (the plain dense kernel). */
+    /**
+     * Whether {@link #applySampleMajor} reads a sample-major input without a transposed copy (the
+     * plain dense kernel and panel CSR).
+     */
     boolean readsSampleMajor() {
-        return matrix instanceof DenseMatrix && keptRows == null && keptCols == null;
+        return (matrix instanceof DenseMatrix || matrix instanceof PanelCsrMatrix) && keptRows == null && keptCols == null;
     }
 
     /** Floats of scratch {@link #applySampleMajor} needs for {@code n} samples. */
@@ -147,13 +151,14 @@ final class LinearKernel {
 
     /**
      * {@link #apply} with {@code x} sample-major ({@code [n, K]}); {@code y} is still {@code [M, n]}.
-     * The plain dense kernel reads it as it is; the others get a transposed copy in the scratch.
+     * The plain dense kernel and panel CSR read it as it is; the others get a transposed copy in the scratch.
      */
     void applySampleMajor(Workers workers, float[] x, int xOff, int n, float[] y, int yOff, float[] scratch, int s) {
         if (n == 1) {
             apply(workers, x, xOff, false, 1, y, yOff, scratch, s);
         } else if (readsSampleMajor()) {
-            ((DenseMatrix) matrix).multiplyBatchSampleMajor(workers, x, xOff, n, y, yOff, bias, relu);
+            if (matrix instanceof PanelCsrMatrix p) p.multiplyBatchSampleMajor(workers, x, xOff, n, y, yOff, bias, relu);
+            else ((DenseMatrix) matrix).multiplyBatchSampleMajor(workers, x, xOff, n, y, yOff, bias, relu);
         } else {
             TransposeOp.transpose(x, xOff, n, cols, scratch, s);
             apply(workers, scratch, s, false, n, y, yOff, scratch, s + cols * n);

@@ -27,6 +27,12 @@ abstract class AbstractSparseMatrix {
 
     public final long nonZeros() { return nonZeros; }
 
+    /** Units of the thread split. */
+    final int units() { return partition.units(); }
+
+    /** Unit bounds of {@code threads} balanced ranges. */
+    final int[] bounds(int threads) { return partition.bounds(threads); }
+
     /** Batch-1 kernel over units {@code [u0, u1)}. Arguments are already validated. */
     abstract void vectorRange(float[] x, int xOff, float[] y, int yOff, float[] bias, boolean relu, int u0, int u1);
 

@@ -2,6 +2,7 @@ package dev.secateur.tensor.sparse;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -37,6 +38,31 @@ final class PanelBuffer {
                     VectorMask<Float> m = S.indexInRange(v, width);
                     FloatVector.fromArray(S, x, at + v, m).intoMemorySegment(buf, dst + (long) v * Float.BYTES, NATIVE);
                 }
+            }
+        }
+    }
+
+    /**
+     * Row kk of the buffer = input column kk of {@code width} consecutive samples of {@code cols}
+     * floats each: {@code x[at + offsets[j] + kk]} (offsets[j] = j·cols), zero past the width;
+     * {@code rows} rows. A full chunk takes one strided (gather) load per vector; a last, narrower
+     * chunk is copied in scalar code (a masked gather still range-checks its unset lanes).
+     */
+    static void fillFromSamples(MemorySegment buf, float[] x, int at, int rows, int width, int[] offsets) {
+        long row = (long) PanelCsrMatrix.CHUNK * Float.BYTES;
+        if (width == PanelCsrMatrix.CHUNK) {
+            for (int kk = 0; kk < rows; kk++) {
+                long dst = kk * row;
+                for (int v = 0; v < PanelCsrMatrix.CHUNK; v += L) {
+                    FloatVector.fromArray(S, x, at + kk, offsets, v).intoMemorySegment(buf, dst + (long) v * Float.BYTES, NATIVE);
+                }
+            }
+            return;
+        }
+        for (int kk = 0; kk < rows; kk++) {
+            long dst = kk * row;
+            for (int j = 0; j < PanelCsrMatrix.CHUNK; j++) {
+                buf.set(ValueLayout.JAVA_FLOAT_UNALIGNED, dst + (long) j * Float.BYTES, j < width ? x[at + offsets[j] + kk] : 0f);
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.secateur.tensor.sparse;
 
+import dev.secateur.tensor.Workers;
 import dev.secateur.tensor.platform.Fma;
 import dev.secateur.tensor.platform.VectorPlatform;
 import java.lang.foreign.MemorySegment;
@@ -42,6 +43,8 @@ public final class PanelCsrMatrix extends AbstractSparseMatrix implements Sparse
     final char[] columns;
     /** Weights of (panel q, row r): {@code [ptr[q·rows + r], ptr[q·rows + r + 1])}. */
     final int[] ptr;
+    /** {@code j·cols} for j below {@link #CHUNK}: where sample j of a chunk starts (sample-major fill). */
+    private final int[] sampleOffsets;
 
     private PanelCsrMatrix(int rows, int cols, long nonZeros, int panels, float[] values, char[] columns, int[] ptr) {
         super(rows, cols, nonZeros, rowPartition(rows, panels, ptr));
@@ -49,6 +52,8 @@ public final class PanelCsrMatrix extends AbstractSparseMatrix implements Sparse
         this.values = values;
         this.columns = columns;
         this.ptr = ptr;
+        this.sampleOffsets = new int[CHUNK];
+        for (int j = 0; j < CHUNK; j++) sampleOffsets[j] = (int) Math.min(Integer.MAX_VALUE, (long) j * cols);
     }
 
     /** Per row: its weights plus a load/store of the output per panel. */
@@ -130,19 +135,44 @@ public final class PanelCsrMatrix extends AbstractSparseMatrix implements Sparse
      * 64-byte aligned buffer ({@code PANEL × 64} floats, zero-padded past the chunk width).
      */
     @Override void batchRange(float[] x, int xOff, int n, float[] y, int yOff, float[] bias, boolean relu, int r0, int r1) {
+        product(x, xOff, n, false, y, yOff, bias, relu, r0, r1);
+    }
+
+    /**
+     * {@link #multiplyBatch} with the activations sample-major: {@code x} holds {@code [batch, cols]}
+     * (one sample after another, as a caller or a convolution leaves them), {@code y} is still
+     * {@code [rows, batch]}. The panel buffer is filled with strided (gather) loads straight from
+     * the samples, so no transposed copy of the input is made.
+     */
+    public void multiplyBatchSampleMajor(Workers workers, float[] x, int xOff, int batch, float[] y, int yOff, float[] bias, boolean relu) {
+        if (workers == null) throw new IllegalArgumentException("workers is null");
+        if (batch < 0) throw new IllegalArgumentException("batch must be >= 0, got " + batch);
+        check(x, xOff, batch, y, yOff, bias); // [batch, cols] and [cols, batch] span the same floats
+        if (batch == 0) return;
+        int threads = Math.min(workers.threads(), units());
+        if (threads <= 1) {
+            product(x, xOff, batch, true, y, yOff, bias, relu, 0, rows);
+            return;
+        }
+        int[] bounds = bounds(threads);
+        workers.forEach(threads, t -> product(x, xOff, batch, true, y, yOff, bias, relu, bounds[t], bounds[t + 1]));
+    }
+
+    /**
+     * Outputs start as the bias; per chunk of the batch and per panel: fill the buffer (from
+     * feature-major or sample-major X: two small methods, so that each keeps its own compiled
+     * code), then every row of the range adds that panel's weights; ReLU over the finished rows.
+     */
+    private void product(float[] x, int xOff, int n, boolean sampleMajor, float[] y, int yOff, float[] bias, boolean relu, int r0, int r1) {
         for (int r = r0; r < r1; r++) java.util.Arrays.fill(y, yOff + r * n, yOff + (r + 1) * n, bias == null ? 0f : bias[r]);
         MemorySegment buf = PanelBuffer.get();
         for (int j = 0; j < n; j += CHUNK) {
             int width = Math.min(CHUNK, n - j);
             for (int q = 0; q < panels; q++) {
-                int k0 = q * PANEL, kn = Math.min(PANEL, cols - k0), base = q * rows;
-                PanelBuffer.fill(buf, x, xOff + k0 * n + j, n, kn, width);
-                for (int r = r0; r < r1; r++) {
-                    int p = ptr[base + r], e = ptr[base + r + 1];
-                    if (p == e) continue;
-                    if (width == CHUNK) wide(p, e, buf, y, yOff + r * n + j);
-                    else for (int v = 0; v < width; v += L) narrow(p, e, buf, v, y, yOff + r * n + j + v, S.indexInRange(v, width));
-                }
+                int k0 = q * PANEL, kn = Math.min(PANEL, cols - k0);
+                if (sampleMajor) PanelBuffer.fillFromSamples(buf, x, xOff + j * cols + k0, kn, width, sampleOffsets);
+                else PanelBuffer.fill(buf, x, xOff + k0 * n + j, n, kn, width);
+                panelRows(q * rows, buf, y, yOff, n, j, width, r0, r1);
             }
         }
         if (relu) {
@@ -151,6 +181,16 @@ public final class PanelCsrMatrix extends AbstractSparseMatrix implements Sparse
                 for (; i + L <= n; i += L) FloatVector.fromArray(S, y, at + i).max(0f).intoArray(y, at + i);
                 for (; i < n; i++) y[at + i] = Math.max(y[at + i], 0f);
             }
+        }
+    }
+
+    /** Rows {@code [r0, r1)} add the weights of the panel whose pointers start at {@code base}, for batch columns {@code [j, j + width)}. */
+    private void panelRows(int base, MemorySegment buf, float[] y, int yOff, int n, int j, int width, int r0, int r1) {
+        for (int r = r0; r < r1; r++) {
+            int p = ptr[base + r], e = ptr[base + r + 1];
+            if (p == e) continue;
+            if (width == CHUNK) wide(p, e, buf, y, yOff + r * n + j);
+            else for (int v = 0; v < width; v += L) narrow(p, e, buf, v, y, yOff + r * n + j + v, S.indexInRange(v, width));
         }
     }
 

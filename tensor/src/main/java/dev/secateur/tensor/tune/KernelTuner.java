@@ -32,9 +32,14 @@ import java.util.concurrent.ConcurrentHashMap;
  *       repeatedly), then once timed; at least {@value #MIN_ROUNDS} rounds and about the budget.</li>
  * </ol>
  * Each candidate's median and spread (interquartile range / median) are kept. A challenger
- * qualifies only when its median is lower than the baseline's by more than {@value #MIN_MARGIN}
- * and by more than the two spreads together: on a quiet machine a clear win is kept, on a loaded
- * one the baseline stays. Of the qualifying challengers the lowest median wins. Results are
+ * qualifies when its median is lower than the baseline's by more than {@value #MIN_MARGIN} and
+ * by more than the two spreads together, or when it is that much faster round by round: the
+ * median of its per-round time ratios to the baseline (the two ran back to back in every round,
+ * so a busy moment of a shared machine slows both) is below 1 by more than the margin and the
+ * spread of those ratios. The second test keeps a clear win on a loaded machine, where load
+ * swings widen every candidate's own spread past any real difference; independent noise widens
+ * the ratios' spread as much, so there the baseline stays. Of the qualifying challengers the
+ * lowest median wins. Results whose warm-up settled (or was not asked for) are
  * remembered per {@code key} for the life of the JVM and, through {@link ChoiceStore}, on disk for
  * this machine and platform, so the same weights tuned twice — in one process or in the next — get
  * the same kernel. Only a calm tuning goes to disk (every spread at most {@value #CALM_SPREAD}, the
@@ -113,9 +118,11 @@ public final class KernelTuner {
             }
         }
         for (Candidate c : candidates) warmProxy(c, budgetNanos);
-        warmReal(candidates, System.nanoTime() + Math.max(0, warmLimitNanos));
+        boolean settled = warmReal(candidates, System.nanoTime() + Math.max(0, warmLimitNanos));
         Result r = decide(names, timedRounds(candidates, budgetNanos));
-        if (key != null) {
+        // A timing taken before the JIT settled may rank a kernel by its uncompiled code: it holds
+        // for this call only, and the next tuning of the same key measures again.
+        if (key != null && (settled || warmLimitNanos <= 0)) {
             MEMO.put(key, r);
             if (store != null && (storeEveryResult || calm(r, loadPerCore()))) store.put(key, r);
         }
@@ -161,7 +168,8 @@ public final class KernelTuner {
         WARM.add(c.warmKey());
     }
 
-    private static void warmReal(List<Candidate> candidates, long deadline) {
+    /** Returns whether the JIT settled (false: the deadline came first). */
+    private static boolean warmReal(List<Candidate> candidates, long deadline) {
         JitClock jit = new JitClock();
         int n = candidates.size();
         long[] best = new long[n];
@@ -178,7 +186,8 @@ public final class KernelTuner {
             }
             calmRounds = improved ? 0 : calmRounds + 1;
             boolean settled = round + 1 >= MIN_WARM_ROUNDS && calmRounds >= 2 && jit.quietFor(JIT_QUIET_MILLIS * 1_000_000L);
-            if (settled || System.nanoTime() >= deadline) return;
+            if (settled) return true;
+            if (System.nanoTime() >= deadline) return false;
         }
     }
 
@@ -202,6 +211,22 @@ public final class KernelTuner {
         return out;
     }
 
+    /**
+     * Whether {@code challenger} beats {@code baseline} in paired rounds: the median of the
+     * per-round ratios challenger / baseline, times one plus the larger of the margin and the
+     * ratios' spread (interquartile range / median), stays below 1.
+     */
+    static boolean fasterRoundByRound(long[] baseline, long[] challenger) {
+        int rounds = Math.min(baseline.length, challenger.length);
+        if (rounds < MIN_ROUNDS) return false;
+        double[] ratio = new double[rounds];
+        for (int r = 0; r < rounds; r++) ratio[r] = (double) Math.max(1, challenger[r]) / Math.max(1, baseline[r]);
+        Arrays.sort(ratio);
+        double median = ratio[rounds / 2];
+        double spread = (ratio[(3 * rounds) / 4] - ratio[rounds / 4]) / median;
+        return median * (1 + Math.max(MIN_MARGIN, spread)) < 1;
+    }
+
     /** Median, spread and the choice from timed samples (package-private for tests of the rule). */
     static Result decide(List<String> names, long[][] samples) {
         int n = names.size();
@@ -220,7 +245,7 @@ public final class KernelTuner {
         int best = 0;
         for (int i = 1; i < n; i++) {
             double margin = Math.max(MIN_MARGIN, spread[0] + spread[i]);
-            if (median[i] * (1 + margin) >= median[0]) continue;
+            if (median[i] * (1 + margin) >= median[0] && !fasterRoundByRound(samples[0], samples[i])) continue;
             if (best == 0 || median[i] * (1 + MIN_MARGIN) < median[best]) best = i;
         }
         return new Result(List.copyOf(names), median, spread, best, false);

@@ -214,6 +214,42 @@ class SparseMatrixPropertiesTest {
         assertEquals(6 * a.nonZeros() + 4L * (rows * panels + 1), a.byteSize(), "byteSize");
     }
 
+    /**
+     * Panel CSR reading a sample-major input ({@code [batch, cols]}) gives what the reference gives
+     * for its transpose: partial chunks of the batch, several panels, empty rows, any pool; and the
+     * same bits as the feature-major product of the transposed copy.
+     */
+    @Property(tries = 100)
+    void panelCsrSampleMajorMatchesTheReference(@ForAll @IntRange(min = 1, max = 40) int rows,
+                                                @ForAll @IntRange(min = 1, max = 2200) int cols,
+                                                @ForAll @IntRange(min = 0, max = 4) int sparsityIndex,
+                                                @ForAll @IntRange(min = 2, max = 150) int batch,
+                                                @ForAll @IntRange(min = 0, max = 2) int pool,
+                                                @ForAll boolean withBias, @ForAll boolean relu,
+                                                @ForAll @LongRange(min = 1) long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] w = Fixtures.weights(rnd, rows * cols);
+        boolean[] mask = Fixtures.mask(rnd, rows, cols, SPARSITIES[sparsityIndex], rnd.nextBoolean(), null);
+        PanelCsrMatrix a = PanelCsrMatrix.from(w, rows, cols, mask);
+        float[] held = Fixtures.masked(w, mask);
+        float[] bias = withBias ? Fixtures.weights(rnd, rows) : null;
+        int xOff = rnd.nextInt(5), yOff = rnd.nextInt(5);
+        float[] xs = Fixtures.weights(rnd, xOff + cols * batch); // [batch, cols]
+        float[] xt = new float[cols * batch]; // [cols, batch]
+        for (int b = 0; b < batch; b++) for (int c = 0; c < cols; c++) xt[c * batch + b] = xs[xOff + b * cols + c];
+        float[] expected = ReferenceSpmm.multiply(held, null, rows, cols, xt, 0, batch, bias, relu);
+        double[] scale = ReferenceSpmm.absProducts(held, null, rows, cols, xt, 0, batch, bias);
+        float[] y = new float[yOff + rows * batch + 3];
+        Arrays.fill(y, Float.NaN);
+        a.multiplyBatchSampleMajor(Fixtures.POOLS[pool], xs, xOff, batch, y, yOff, bias, relu);
+        assertClose(expected, scale, y, yOff, cols, "pcsr sample-major " + rows + "x" + cols + " batch " + batch);
+        assertTrue(Float.isNaN(y[yOff + rows * batch]), "wrote past the output");
+        if (yOff > 0) assertTrue(Float.isNaN(y[yOff - 1]), "wrote before the output");
+        float[] yt = new float[rows * batch];
+        a.multiplyBatch(Fixtures.POOLS[pool], xt, 0, batch, yt, 0, bias, relu);
+        assertArrayEquals(yt, Arrays.copyOfRange(y, yOff, yOff + rows * batch), "sample-major and feature-major products differ");
+    }
+
     /** Skips a property of a 16-lane format where 16-lane vectors are not SIMD code. */
     static final class SkipWithoutSixteenLanes implements SkipExecutionHook {
         @Override public SkipResult shouldBeSkipped(LifecycleContext context) {

@@ -31,10 +31,32 @@ class KernelTunerTest {
 
     @Test
     void aWinSmallerThanTheMeasuredNoiseKeepsTheBaseline() {
-        // 20% faster by the median, but each timing spreads by about 30%: not a trustworthy win.
-        var r = KernelTuner.decide(List.of("dense", "csr"), new long[][] {around(1000, 300), around(800, 240)});
+        // 20% faster by the median, but each timing spreads by about 30%, independently from round
+        // to round (the challenger's slow rounds are the baseline's fast ones): not a trustworthy win.
+        long[] challenger = around(800, 240);
+        for (int i = 0, j = challenger.length - 1; i < j; i++, j--) { long t = challenger[i]; challenger[i] = challenger[j]; challenger[j] = t; }
+        var r = KernelTuner.decide(List.of("dense", "csr"), new long[][] {around(1000, 300), challenger});
         assertEquals("dense", r.chosenName());
         assertTrue(r.spread()[0] > 0.2 && r.spread()[1] > 0.2);
+    }
+
+    @Test
+    void aWinThatHoldsInEveryRoundOfALoadedMachineIsKept() {
+        // Load swings both timings of a round alike: each spreads by 60%, more than the 2x win by
+        // the medians, but the challenger takes half the baseline's time in every round.
+        long[] base = {1000, 1800, 1200, 2600, 1500, 1000, 2200}, fast = new long[base.length];
+        for (int i = 0; i < base.length; i++) fast[i] = base[i] / 2 + (i % 2 == 0 ? 20 : -20);
+        var r = KernelTuner.decide(List.of("dense", "wsell8"), new long[][] {base, fast});
+        assertTrue(r.spread()[0] + r.spread()[1] > 1.0, "the medians alone would keep the baseline");
+        assertEquals("wsell8", r.chosenName());
+    }
+
+    @Test
+    void aRoundByRoundWinSmallerThanTheMarginKeepsTheBaseline() {
+        long[] base = {1000, 1800, 1200, 2600, 1500}, near = new long[base.length];
+        for (int i = 0; i < base.length; i++) near[i] = base[i] * 97 / 100;
+        assertFalse(KernelTuner.fasterRoundByRound(base, near));
+        assertEquals("dense", KernelTuner.decide(List.of("dense", "csr"), new long[][] {base, near}).chosenName());
     }
 
     @Test
