@@ -8,6 +8,7 @@
 #   bench/scripts/harness/run.sh DenseGemv [format] [sparsity]   # batch-1 ms/call, bytes/call, and a scalar loop's time (add JVM flags via JAVA_FLAGS)
 #   bench/scripts/harness/run.sh Prof lenet5 1 [kernels]    # compiled model's kernel choices and µs/call (kernels: none | a,b,c)
 #   OPENBLAS_CORETYPE=Haswell JAVA_FLAGS=-XX:UseAVX=2 bench/scripts/harness/run.sh GemmPaired 1024 20 1   # our SGEMM vs OpenBLAS, alternating blocks in one JVM
+#   JAVA_FLAGS=-XX:UseAVX=2 bench/scripts/harness/run.sh AutoVsDense 0.9 1 10   # the selector's choice against dense, alternating blocks in one JVM
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 name=${1:?harness name}; shift
