@@ -1,0 +1,52 @@
+package dev.secateur.tensor.ops;
+
+import java.util.Arrays;
+
+/**
+ * One CHW image copied zero-bordered with the channels innermost ({@code [y][x][c]}), for a
+ * convolution that broadcasts input scalars: tap {@code (i, j)} of the output pixel at
+ * {@link #pixelBase} reads its {@code inC} channels contiguously from
+ * {@code pixelBase + tapOffset(i, j)}, so the channel loop indexes linearly (bounds checks
+ * hoisted) and walks memory sequentially. Stride {@code s > 1} splits the padded image into
+ * {@code s²} phase planes (rows ≡ a, columns ≡ b mod s) of {@code ⌈Hp/s⌉×⌈Wp/s⌉} pixels each, so
+ * neighbouring output pixels read neighbouring input pixels at every stride.
+ */
+public final class ChannelLastImage {
+    private final ConvGeometry g;
+    private final int stride, hq, wq, plane, floats;
+
+    public ChannelLastImage(ConvGeometry g) {
+        this.g = g;
+        this.stride = g.stride();
+        this.hq = (g.inH() + 2 * g.pad() + stride - 1) / stride;
+        this.wq = (g.inW() + 2 * g.pad() + stride - 1) / stride;
+        this.plane = hq * wq;
+        this.floats = Math.multiplyExact(Math.multiplyExact(stride * stride, plane), g.inC());
+    }
+
+    /** Floats of one padded copy. */
+    public int floats() { return floats; }
+
+    /** Where output pixel {@code (oy, ox)} reads tap {@code (0, 0)}, channel 0. */
+    public int pixelBase(int oy, int ox) { return (oy * wq + ox) * g.inC(); }
+
+    /** Added to {@link #pixelBase} for tap {@code (i, j)}. */
+    public int tapOffset(int i, int j) {
+        int s = stride;
+        return (((i % s) * s + j % s) * plane + (i / s) * wq + j / s) * g.inC();
+    }
+
+    /** Copies the image at {@code x[xi..]} into {@code xp[at..at+floats())}, borders zeroed. */
+    public void pad(float[] x, int xi, float[] xp, int at) {
+        int inC = g.inC(), inH = g.inH(), inW = g.inW(), p = g.pad(), s = stride;
+        if (p > 0 || s > 1) Arrays.fill(xp, at, at + floats, 0f);
+        for (int iy = 0; iy < inH; iy++) {
+            int py = iy + p, rowBase = ((py % s) * s * plane + (py / s) * wq);
+            for (int ix = 0; ix < inW; ix++) {
+                int px = ix + p;
+                int dst = at + (rowBase + (px % s) * plane + px / s) * inC;
+                for (int c = 0, src = xi + iy * inW + ix; c < inC; c++, src += inH * inW) xp[dst + c] = x[src];
+            }
+        }
+    }
+}
