@@ -39,7 +39,19 @@ public final class ChannelLastImage {
     /** Copies the image at {@code x[xi..]} into {@code xp[at..at+floats())}, borders zeroed. */
     public void pad(float[] x, int xi, float[] xp, int at) {
         int inC = g.inC(), inH = g.inH(), inW = g.inW(), p = g.pad(), s = stride;
-        if (p > 0 || s > 1) Arrays.fill(xp, at, at + floats, 0f);
+        if (s > 1) {
+            Arrays.fill(xp, at, at + floats, 0f);
+        } else if (p > 0) {
+            // Stride 1: only the border is zero; the top and bottom rows, then each row's ends.
+            int row = wq * inC, wp = inW + 2 * p;
+            Arrays.fill(xp, at, at + p * row, 0f);
+            Arrays.fill(xp, at + (p + inH) * row, at + floats, 0f);
+            for (int iy = 0; iy < inH; iy++) {
+                int r = at + (iy + p) * row;
+                Arrays.fill(xp, r, r + p * inC, 0f);
+                Arrays.fill(xp, r + (p + inW) * inC, r + wp * inC, 0f);
+            }
+        }
         for (int iy = 0; iy < inH; iy++) {
             int py = iy + p, rowBase = ((py % s) * s * plane + (py / s) * wq);
             for (int ix = 0; ix < inW; ix++) {
