@@ -25,8 +25,8 @@ import jdk.incubator.vector.VectorSpecies;
  * when asked (a vector maximum over four pixels; max commutes with ReLU) and transposes each
  * block to the NCHW output, so input and output stay NCHW.
  *
- * <p>Threads split the images (when there are at least as many as threads) or the channel
- * groups of one image. Every output lane sums its terms in the same order whatever the register
+ * <p>Threads split the images (when there are at least as many as threads), or the pixel blocks
+ * and then the channel blocks of one image. Every output lane sums its terms in the same order whatever the register
  * block or thread, so results do not depend on the thread count.
  */
 public final class ChannelVectorConv implements DenseConvolution {
@@ -183,59 +183,76 @@ public final class ChannelVectorConv implements DenseConvolution {
         int bAt = workOff, slots = workOff + blocks * L, outC = g.outC();
         for (int o = 0; o < blocks * L; o++) work[bAt + o] = bias != null && o < outC ? bias[o] : 0f;
         int groups = groupSize.length - 1;
-        int threads = Math.min(workers.threads(), Math.max(n, groups));
+        int threads = Math.min(workers.threads(), Math.max(n, padded / PIXELS));
         int slot = slotFloats(), in = g.inputSize(), out = outputSize(pool);
         if (threads <= 1) {
-            for (int i = 0; i < n; i++) image(work, slots, bAt, 0, groups, x, xOff + i * in, y, yOff + i * out, relu, pool);
+            for (int i = 0; i < n; i++) convolveImage(work, slots, bAt, 0, groups, x, xOff + i * in, y, yOff + i * out, relu, pool);
         } else if (n >= threads) {
             workers.forEach(threads, t -> {
-                for (int i = t; i < n; i += threads) image(work, slots + t * slot, bAt, 0, groups, x, xOff + i * in, y, yOff + i * out, relu, pool);
+                for (int i = t; i < n; i += threads) convolveImage(work, slots + t * slot, bAt, 0, groups, x, xOff + i * in, y, yOff + i * out, relu, pool);
             });
         } else {
-            // One image at a time: copied once, the channel groups split, each thread finishing its own blocks.
+            // One image at a time, copied once: the threads split its pixel blocks (a layer may have a single
+            // channel group), then, once every pixel is summed, its channel blocks for the epilogue.
+            int units = padded / PIXELS;
             for (int i = 0; i < n; i++) {
                 image.pad(x, xOff + i * in, work, slots);
                 int yi = yOff + i * out;
-                workers.forEach(threads, t -> groups(work, slots, bAt, (int) ((long) groups * t / threads),
-                        (int) ((long) groups * (t + 1) / threads), y, yi, relu, pool));
+                workers.forEach(threads, t -> accumulate(work, slots, 0, groups, (int) ((long) units * t / threads) * PIXELS,
+                        (int) ((long) units * (t + 1) / threads) * PIXELS, bAt, relu));
+                workers.forEach(threads, t -> {
+                    for (int k = (int) ((long) blocks * t / threads); k < (int) ((long) blocks * (t + 1) / threads); k++) {
+                        finish(work, slots + image.floats() + k * stride, k, y, yi, pool);
+                    }
+                });
             }
         }
     }
 
-    private void image(float[] work, int slot, int bAt, int g0, int g1, float[] x, int xi, float[] y, int yi, boolean relu, boolean pool) {
+    private void convolveImage(float[] work, int slot, int bAt, int g0, int g1, float[] x, int xi, float[] y, int yi, boolean relu, boolean pool) {
         image.pad(x, xi, work, slot);
         groups(work, slot, bAt, g0, g1, y, yi, relu, pool);
     }
 
-    /** Channel groups {@code [g0, g1)} of the image copied at {@code slot}: accumulate segment by segment, then finish their blocks. */
+    /** Channel groups {@code [g0, g1)} of the image copied at {@code slot}: accumulate, then finish their blocks. */
     private void groups(float[] work, int slot, int bAt, int g0, int g1, float[] y, int yi, boolean relu, boolean pool) {
+        accumulate(work, slot, g0, g1, 0, padded, bAt, relu);
+        int acc = slot + image.floats();
+        for (int k = groupBlock[g0]; k < groupBlock[g1]; k++) finish(work, acc + k * stride, k, y, yi, pool);
+    }
+
+    /**
+     * Pixels {@code [p0, p1)} (multiples of {@link #PIXELS}) of channel groups {@code [g0, g1)}:
+     * accumulators set to the bias at {@code bAt}, then every segment's sums added segment by
+     * segment, ReLU after the last one.
+     */
+    private void accumulate(float[] work, int slot, int g0, int g1, int p0, int p1, int bAt, boolean relu) {
         int acc = slot + image.floats(), segs = segX.length;
         for (int gi = g0; gi < g1; gi++) {
             int k = groupBlock[gi], size = groupSize[gi], wi = groupWeight[gi], sAt = acc + k * stride;
             for (int b = 0; b < size; b++) {
                 FloatVector bias = FloatVector.fromArray(S, work, bAt + (k + b) * L);
-                for (int p = 0, at = sAt + b * stride; p < padded; p++, at += L) bias.intoArray(work, at);
+                for (int p = p0, at = sAt + b * stride + p0 * L; p < p1; p++, at += L) bias.intoArray(work, at);
             }
             for (int sg = 0; sg < segs; sg++) {
                 int xAt = slot + segX[sg], wk = wi + segW[sg] * size * L, len = segLen[sg];
                 boolean last = relu && sg == segs - 1;
                 switch (size) {
                     case 4 -> {
-                        for (int p = 0; p < padded; p += PIXELS / 2) block4x5(work, xAt, p, wk, len, work, sAt + p * L, last);
+                        for (int p = p0; p < p1; p += PIXELS / 2) block4x5(work, xAt, p, wk, len, work, sAt + p * L, last);
                     }
                     case 3 -> {
-                        for (int p = 0; p < padded; p += PIXELS / 2) block3x5(work, xAt, p, wk, len, work, sAt + p * L, last);
+                        for (int p = p0; p < p1; p += PIXELS / 2) block3x5(work, xAt, p, wk, len, work, sAt + p * L, last);
                     }
                     case 2 -> {
-                        for (int p = 0; p < padded; p += PIXELS) block2x10(work, xAt, p, wk, len, work, sAt + p * L, last);
+                        for (int p = p0; p < p1; p += PIXELS) block2x10(work, xAt, p, wk, len, work, sAt + p * L, last);
                     }
                     default -> {
-                        for (int p = 0; p < padded; p += PIXELS) block1x10(work, xAt, p, wk, len, work, sAt + p * L, last);
+                        for (int p = p0; p < p1; p += PIXELS) block1x10(work, xAt, p, wk, len, work, sAt + p * L, last);
                     }
                 }
             }
         }
-        for (int k = groupBlock[g0]; k < groupBlock[g1]; k++) finish(work, acc + k * stride, k, y, yi, pool);
     }
 
     /**
