@@ -1,6 +1,9 @@
 package dev.secateur.tensor.ops;
 
+import dev.secateur.tensor.platform.VectorPlatform;
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * One CHW image copied zero-bordered with the channels innermost ({@code [y][x][c]}), for a
@@ -9,11 +12,19 @@ import java.util.Arrays;
  * {@code pixelBase + tapOffset(i, j)}, so the channel loop indexes linearly (bounds checks
  * hoisted) and walks memory sequentially. Stride {@code s > 1} splits the padded image into
  * {@code s²} phase planes (rows ≡ a, columns ≡ b mod s) of {@code ⌈Hp/s⌉×⌈Wp/s⌉} pixels each, so
- * neighbouring output pixels read neighbouring input pixels at every stride.
+ * neighbouring output pixels read neighbouring input pixels at every stride. Where gathers are
+ * SIMD instructions, a pixel's channels are gathered L at a time (one plane apart each).
  */
 public final class ChannelLastImage {
+    private static final VectorSpecies<Float> S = VectorPlatform.FLOAT;
+    private static final int L = S.length();
+    /** Gathers are SIMD instructions wherever masked memory accesses are (x86 from AVX2 on, AArch64 with SVE). */
+    private static final boolean GATHER = VectorPlatform.MASKED_MEMORY;
+
     private final ConvGeometry g;
     private final int stride, hq, wq, plane, floats;
+    /** Lane l of a gather reads channel l: {@code l·inH·inW}. */
+    private final int[] channelOffsets;
 
     public ChannelLastImage(ConvGeometry g) {
         this.g = g;
@@ -22,6 +33,8 @@ public final class ChannelLastImage {
         this.wq = (g.inW() + 2 * g.pad() + stride - 1) / stride;
         this.plane = hq * wq;
         this.floats = Math.multiplyExact(Math.multiplyExact(stride * stride, plane), g.inC());
+        this.channelOffsets = new int[L];
+        for (int l = 0; l < L; l++) channelOffsets[l] = l * g.inH() * g.inW();
     }
 
     /** Floats of one padded copy. */
@@ -56,8 +69,11 @@ public final class ChannelLastImage {
             int py = iy + p, rowBase = ((py % s) * s * plane + (py / s) * wq);
             for (int ix = 0; ix < inW; ix++) {
                 int px = ix + p;
-                int dst = at + (rowBase + (px % s) * plane + px / s) * inC;
-                for (int c = 0, src = xi + iy * inW + ix; c < inC; c++, src += inH * inW) xp[dst + c] = x[src];
+                int dst = at + (rowBase + (px % s) * plane + px / s) * inC, src = xi + iy * inW + ix, c = 0;
+                if (GATHER) {
+                    for (; c + L <= inC; c += L) FloatVector.fromArray(S, x, src + c * inH * inW, channelOffsets, 0).intoArray(xp, dst + c);
+                }
+                for (; c < inC; c++) xp[dst + c] = x[src + c * inH * inW];
             }
         }
     }
