@@ -7,6 +7,8 @@
 #   bench/scripts/harness/run.sh Sel 0.3 [sel]              # csr vs pcsr at 4096²×64, density 0.3, optionally after SparseSelector
 #   bench/scripts/harness/run.sh DenseGemv [format] [sparsity]   # batch-1 ms/call, bytes/call, and a scalar loop's time (add JVM flags via JAVA_FLAGS)
 #   bench/scripts/harness/run.sh Prof lenet5 1 [kernels]    # compiled model's kernel choices and µs/call (kernels: none | a,b,c)
+#   bench/scripts/harness/run.sh ConvPair 32x14x14-64k3s1p1-b1,64x7x7-128k3s1p1-b16 30   # DirectConv vs ChannelVectorConv per layer, CPU time
+#   bench/scripts/harness/run.sh ModelPair vgg:dense:1,vgg:filtered:64 direct,auto   # whole compiled models per secateur.conv.dense setting
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 name=${1:?harness name}; shift

@@ -9,16 +9,15 @@ import jdk.incubator.vector.VectorSpecies;
  * A dense convolution with the output channels in the vector lanes: every lane is a useful
  * output whatever the image width, and a register block of R output pixels × B blocks of L
  * channels costs, per (tap, input channel), B weight loads and R scalar broadcasts for R·B FMAs
- * (4 or 3 blocks × 5 pixels, 2 or 1 block × 10 pixels; only the latter two with 16 vector
- * registers). The weights are packed once, at construction, per group of blocks as
+ * (4 or 3 blocks × 5 pixels or 2 × 10 with 32 vector registers, 2 × 5 with 16, 1 × 10 on both).
+ * The weights are packed once, at construction, per group of blocks as
  * {@code [group][kH·kW][inC][B][L]} (zero channels padding the last block, so {@code outC} need
- * not be a multiple of L). The input image is
- * copied zero-bordered with its channels innermost ({@link ChannelLastImage}), so the reduction
- * loop reads scalars sequentially and indexes linearly. The reduction is cut into segments whose
- * weights fit in L1, each run over every pixel block with the accumulators kept in the scratch
- * between segments: the weights are read from L1, not streamed from L2, once per pixel block,
- * and each call of a register block is one flat loop (no nested loop for the JIT to spill
- * accumulators around).
+ * not be a multiple of L). The input image is copied zero-bordered with its channels innermost
+ * ({@link ChannelLastImage}), so the reduction loop reads scalars sequentially and indexes
+ * linearly. The reduction is cut into segments whose weights fit in L1, each run over every
+ * pixel block with the accumulators kept in the scratch between segments: the weights are read
+ * from L1, not streamed from L2, once per pixel block, and each call of a register block is one
+ * flat loop (no nested loop for the JIT to spill accumulators around).
  *
  * <p>The accumulators live in a scratch laid out {@code [block][pixel][L]}, start at the bias and
  * take the ReLU in registers after the last segment; the epilogue max-pools 2×2 windows there
@@ -26,28 +25,28 @@ import jdk.incubator.vector.VectorSpecies;
  * block to the NCHW output, so input and output stay NCHW.
  *
  * <p>Threads split the images (when there are at least as many as threads), or the pixel blocks
- * and then the channel blocks of one image. Every output lane sums its terms in the same order whatever the register
- * block or thread, so results do not depend on the thread count.
+ * and then the channel blocks of one image. Every output lane sums its terms in the same order
+ * whatever the register block or thread, so results do not depend on the thread count.
  */
 public final class ChannelVectorConv implements DenseConvolution {
     /** Hardware FMA; tested inline so no vector is passed to a call that might not inline. */
     private static final boolean FMA = VectorPlatform.FMA;
     private static final VectorSpecies<Float> S = VectorPlatform.FLOAT;
     private static final int L = S.length();
-    /** Whether 32 vector registers allow register blocks of 4 channel vectors × 5 pixels (20 accumulators); else at most 2 × 10. */
+    /** Whether 32 vector registers allow register blocks of 20 accumulators (4 or 3 channel vectors × 5 pixels, 2 × 10); else at most 10 (2 × 5, 1 × 10). */
     private static final boolean WIDE = VectorPlatform.REGISTERS >= 32;
     /** Channel blocks (of L output channels) per register block at most. */
     public static final int BLOCKS = WIDE ? 4 : 2;
     /**
-     * Output pixels per register block: 5 with 4 channel blocks, 10 with 2 or 1. The pixel count is
-     * rounded up to a multiple of 10 with copies of the last pixel, so there are no pixel tails.
+     * Output pixels per register block: 10 (2 blocks with 32 registers, 1 block), else 5. The pixel
+     * count is rounded up to a multiple of 10 with copies of the last pixel, so there are no tails.
      */
     public static final int PIXELS = 10;
 
     private final ConvGeometry g;
     private final ChannelLastImage image;
     /** Output pixels, rounded up to whole register blocks, and the scratch floats per channel block. */
-    private final int inC, pixels, padded, stride, blocks;
+    private final int inC, pixels, padded, blockFloats, blocks;
     /** Per output pixel (the last one repeated up to {@code padded}), where it reads tap (0, 0), channel 0. */
     private final int[] base;
     /**
@@ -70,7 +69,7 @@ public final class ChannelVectorConv implements DenseConvolution {
         this.pixels = g.outH() * g.outW();
         this.blocks = (g.outC() + L - 1) / L;
         this.padded = (pixels + PIXELS - 1) / PIXELS * PIXELS;
-        this.stride = padded * L;
+        this.blockFloats = padded * L;
         this.base = new int[padded];
         for (int oy = 0, p = 0; oy < g.outH(); oy++) {
             for (int ox = 0; ox < g.outW(); ox++) base[p++] = image.pixelBase(oy, ox);
@@ -163,7 +162,7 @@ public final class ChannelVectorConv implements DenseConvolution {
 
     /** One thread's slot: the channel-last image and the accumulators of every block, {@code [block][pixel][L]}. */
     private int slotFloats() {
-        return Math.addExact(image.floats(), Math.multiplyExact(blocks, stride));
+        return Math.addExact(image.floats(), Math.multiplyExact(blocks, blockFloats));
     }
 
     /**
@@ -202,7 +201,7 @@ public final class ChannelVectorConv implements DenseConvolution {
                         (int) ((long) units * (t + 1) / threads) * PIXELS, bAt, relu));
                 workers.forEach(threads, t -> {
                     for (int k = (int) ((long) blocks * t / threads); k < (int) ((long) blocks * (t + 1) / threads); k++) {
-                        finish(work, slots + image.floats() + k * stride, k, y, yi, pool);
+                        finish(work, slots + image.floats() + k * blockFloats, k, y, yi, pool);
                     }
                 });
             }
@@ -218,7 +217,7 @@ public final class ChannelVectorConv implements DenseConvolution {
     private void groups(float[] work, int slot, int bAt, int g0, int g1, float[] y, int yi, boolean relu, boolean pool) {
         accumulate(work, slot, g0, g1, 0, padded, bAt, relu);
         int acc = slot + image.floats();
-        for (int k = groupBlock[g0]; k < groupBlock[g1]; k++) finish(work, acc + k * stride, k, y, yi, pool);
+        for (int k = groupBlock[g0]; k < groupBlock[g1]; k++) finish(work, acc + k * blockFloats, k, y, yi, pool);
     }
 
     /**
@@ -229,10 +228,10 @@ public final class ChannelVectorConv implements DenseConvolution {
     private void accumulate(float[] work, int slot, int g0, int g1, int p0, int p1, int bAt, boolean relu) {
         int acc = slot + image.floats(), segs = segX.length;
         for (int gi = g0; gi < g1; gi++) {
-            int k = groupBlock[gi], size = groupSize[gi], wi = groupWeight[gi], sAt = acc + k * stride;
+            int k = groupBlock[gi], size = groupSize[gi], wi = groupWeight[gi], sAt = acc + k * blockFloats;
             for (int b = 0; b < size; b++) {
                 FloatVector bias = FloatVector.fromArray(S, work, bAt + (k + b) * L);
-                for (int p = p0, at = sAt + b * stride + p0 * L; p < p1; p++, at += L) bias.intoArray(work, at);
+                for (int p = p0, at = sAt + b * blockFloats + p0 * L; p < p1; p++, at += L) bias.intoArray(work, at);
             }
             for (int sg = 0; sg < segs; sg++) {
                 int xAt = slot + segX[sg], wk = wi + segW[sg] * size * L, len = segLen[sg];
@@ -245,7 +244,11 @@ public final class ChannelVectorConv implements DenseConvolution {
                         for (int p = p0; p < p1; p += PIXELS / 2) block3x5(work, xAt, p, wk, len, work, sAt + p * L, last);
                     }
                     case 2 -> {
-                        for (int p = p0; p < p1; p += PIXELS) block2x10(work, xAt, p, wk, len, work, sAt + p * L, last);
+                        if (WIDE) {
+                            for (int p = p0; p < p1; p += PIXELS) block2x10(work, xAt, p, wk, len, work, sAt + p * L, last);
+                        } else {
+                            for (int p = p0; p < p1; p += PIXELS / 2) block2x5(work, xAt, p, wk, len, work, sAt + p * L, last);
+                        }
                     }
                     default -> {
                         for (int p = p0; p < p1; p += PIXELS) block1x10(work, xAt, p, wk, len, work, sAt + p * L, last);
@@ -283,7 +286,7 @@ public final class ChannelVectorConv implements DenseConvolution {
 
     /** Four channel blocks × 5 pixels: per reduction step 4 weight loads and 5 broadcasts feed 20 FMAs. */
     private void block4x5(float[] xp, int xAt, int p, int wk, int len, float[] s, int sAt, boolean relu) {
-        int bs = stride;
+        int bs = blockFloats;
         FloatVector a00 = FloatVector.fromArray(S, s, sAt);
         FloatVector a01 = FloatVector.fromArray(S, s, sAt + bs);
         FloatVector a02 = FloatVector.fromArray(S, s, sAt + 2 * bs);
@@ -358,7 +361,7 @@ public final class ChannelVectorConv implements DenseConvolution {
 
     /** Three channel blocks × 5 pixels: per reduction step 3 weight loads and 5 broadcasts feed 15 FMAs. */
     private void block3x5(float[] xp, int xAt, int p, int wk, int len, float[] s, int sAt, boolean relu) {
-        int bs = stride;
+        int bs = blockFloats;
         FloatVector a00 = FloatVector.fromArray(S, s, sAt);
         FloatVector a01 = FloatVector.fromArray(S, s, sAt + bs);
         FloatVector a02 = FloatVector.fromArray(S, s, sAt + 2 * bs);
@@ -422,7 +425,7 @@ public final class ChannelVectorConv implements DenseConvolution {
 
     /** Two channel blocks × 10 pixels: per reduction step 2 weight loads and 10 broadcasts feed 20 FMAs. */
     private void block2x10(float[] xp, int xAt, int p, int wk, int len, float[] s, int sAt, boolean relu) {
-        int bs = stride;
+        int bs = blockFloats;
         FloatVector a00 = FloatVector.fromArray(S, s, sAt);
         FloatVector a01 = FloatVector.fromArray(S, s, sAt + bs);
         FloatVector a10 = FloatVector.fromArray(S, s, sAt + L);
@@ -513,9 +516,62 @@ public final class ChannelVectorConv implements DenseConvolution {
         a90.intoArray(s, sAt + 9 * L); a91.intoArray(s, sAt + bs + 9 * L);
     }
 
+    /** Two channel blocks × 5 pixels: per reduction step 2 weight loads and 5 broadcasts feed 10 FMAs. */
+    private void block2x5(float[] xp, int xAt, int p, int wk, int len, float[] s, int sAt, boolean relu) {
+        int bs = blockFloats;
+        FloatVector a00 = FloatVector.fromArray(S, s, sAt);
+        FloatVector a01 = FloatVector.fromArray(S, s, sAt + bs);
+        FloatVector a10 = FloatVector.fromArray(S, s, sAt + L);
+        FloatVector a11 = FloatVector.fromArray(S, s, sAt + bs + L);
+        FloatVector a20 = FloatVector.fromArray(S, s, sAt + 2 * L);
+        FloatVector a21 = FloatVector.fromArray(S, s, sAt + bs + 2 * L);
+        FloatVector a30 = FloatVector.fromArray(S, s, sAt + 3 * L);
+        FloatVector a31 = FloatVector.fromArray(S, s, sAt + bs + 3 * L);
+        FloatVector a40 = FloatVector.fromArray(S, s, sAt + 4 * L);
+        FloatVector a41 = FloatVector.fromArray(S, s, sAt + bs + 4 * L);
+        int x0 = xAt + base[p];
+        int x1 = xAt + base[p + 1];
+        int x2 = xAt + base[p + 2];
+        int x3 = xAt + base[p + 3];
+        int x4 = xAt + base[p + 4];
+        float[] w = packed;
+        for (int u = 0; u < len; u++) {
+            int wc = wk + u * (2 * L);
+            FloatVector w0 = FloatVector.fromArray(S, w, wc);
+            FloatVector w1 = FloatVector.fromArray(S, w, wc + L);
+            FloatVector v = FloatVector.broadcast(S, xp[x0 + u]);
+            a00 = FMA ? w0.fma(v, a00) : w0.mul(v).add(a00);
+            a01 = FMA ? w1.fma(v, a01) : w1.mul(v).add(a01);
+            v = FloatVector.broadcast(S, xp[x1 + u]);
+            a10 = FMA ? w0.fma(v, a10) : w0.mul(v).add(a10);
+            a11 = FMA ? w1.fma(v, a11) : w1.mul(v).add(a11);
+            v = FloatVector.broadcast(S, xp[x2 + u]);
+            a20 = FMA ? w0.fma(v, a20) : w0.mul(v).add(a20);
+            a21 = FMA ? w1.fma(v, a21) : w1.mul(v).add(a21);
+            v = FloatVector.broadcast(S, xp[x3 + u]);
+            a30 = FMA ? w0.fma(v, a30) : w0.mul(v).add(a30);
+            a31 = FMA ? w1.fma(v, a31) : w1.mul(v).add(a31);
+            v = FloatVector.broadcast(S, xp[x4 + u]);
+            a40 = FMA ? w0.fma(v, a40) : w0.mul(v).add(a40);
+            a41 = FMA ? w1.fma(v, a41) : w1.mul(v).add(a41);
+        }
+        if (relu) {
+            a00 = a00.max(0f); a01 = a01.max(0f);
+            a10 = a10.max(0f); a11 = a11.max(0f);
+            a20 = a20.max(0f); a21 = a21.max(0f);
+            a30 = a30.max(0f); a31 = a31.max(0f);
+            a40 = a40.max(0f); a41 = a41.max(0f);
+        }
+        a00.intoArray(s, sAt); a01.intoArray(s, sAt + bs);
+        a10.intoArray(s, sAt + L); a11.intoArray(s, sAt + bs + L);
+        a20.intoArray(s, sAt + 2 * L); a21.intoArray(s, sAt + bs + 2 * L);
+        a30.intoArray(s, sAt + 3 * L); a31.intoArray(s, sAt + bs + 3 * L);
+        a40.intoArray(s, sAt + 4 * L); a41.intoArray(s, sAt + bs + 4 * L);
+    }
+
     /** One channel block × 10 pixels: per reduction step 1 weight load and 10 broadcasts feed 10 FMAs. */
     private void block1x10(float[] xp, int xAt, int p, int wk, int len, float[] s, int sAt, boolean relu) {
-        int bs = stride;
+        int bs = blockFloats;
         FloatVector a00 = FloatVector.fromArray(S, s, sAt);
         FloatVector a10 = FloatVector.fromArray(S, s, sAt + L);
         FloatVector a20 = FloatVector.fromArray(S, s, sAt + 2 * L);
