@@ -1,6 +1,7 @@
 package dev.secateur.bench.kernels;
 
 import dev.secateur.tensor.Workers;
+import dev.secateur.tensor.ops.ChannelVectorConv;
 import dev.secateur.tensor.ops.Conv2dOps;
 import dev.secateur.tensor.ops.ConvGeometry;
 import dev.secateur.tensor.ops.DirectConv;
@@ -23,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Convolution layers of LeNet-5 / VGG size through im2col + SGEMM ({@code forward} and the
  * backward products) and through {@link DirectConv} with its fused bias + ReLU + 2×2 max pooling
- * ({@code direct}, the compiled models' dense kernel). GFLOPS =
+ * ({@code direct}) and through {@link ChannelVectorConv} with the same epilogue ({@code channels},
+ * output channels in the vector lanes). GFLOPS =
  * {@code 2·outC·outH·outW·inC·kH·kW·batch / t} (the same count for the forward pass and for each
  * of the two backward products).
  */
@@ -47,6 +49,8 @@ public class ConvBenchmark {
     private Workers workers;
     private float[] x, w, b, y, dy, dx, dW, db, ws, directWs;
     private DirectConv direct;
+    private ChannelVectorConv channels;
+    private float[] channelsWs;
 
     @Setup
     public void setup() {
@@ -72,6 +76,8 @@ public class ConvBenchmark {
         ws = new float[Conv2dOps.workspaceSize(g, threads)];
         direct = DirectConv.from(g, w, 0);
         directWs = new float[direct.workspaceFloats(threads)];
+        channels = ChannelVectorConv.from(g, w, 0);
+        channelsWs = new float[channels.workspaceFloats(threads)];
     }
 
     @TearDown
@@ -94,6 +100,12 @@ public class ConvBenchmark {
     @Benchmark
     public float[] direct() {
         direct.forward(workers, x, 0, batch, y, 0, b, true, true, directWs, 0);
+        return y;
+    }
+
+    @Benchmark
+    public float[] channels() {
+        channels.forward(workers, x, 0, batch, y, 0, b, true, true, channelsWs, 0);
         return y;
     }
 

@@ -1,6 +1,8 @@
 package dev.secateur.nn.compiled;
 
+import dev.secateur.tensor.ops.ChannelVectorConv;
 import dev.secateur.tensor.ops.ConvGeometry;
+import dev.secateur.tensor.ops.DenseConvolution;
 import dev.secateur.tensor.ops.DirectConv;
 import dev.secateur.tensor.sparse.DenseMatrix;
 import dev.secateur.tensor.sparse.DirectSparseConv;
@@ -23,9 +25,11 @@ import java.util.Set;
  * scale (so int8 storage changes no result), the compacted dense layer when whole rows or columns
  * are empty, and the direct convolution for every convolution at any density (on small images it
  * can beat im2col + GEMM even unpruned). A convolution's {@link Kernels#DENSE} kernel, the
- * baseline every other candidate must beat, is the register-blocked {@link DirectConv}; im2col +
- * GEMM on the dense weight is the {@link Kernels#IM2COL} candidate. The system property
- * {@code secateur.conv.dense=im2col} makes im2col + GEMM the dense kernel again (to compare the two).
+ * baseline every other candidate must beat, is a register-blocked direct convolution: channels
+ * in the lanes ({@link ChannelVectorConv}) where that suits the layer, else pixels in the lanes
+ * ({@link DirectConv}) — see {@link DenseConvolution#forLayer}; im2col + GEMM on the dense weight
+ * is the {@link Kernels#IM2COL} candidate. The system property {@code secateur.conv.dense}
+ * ({@code im2col}, {@code direct} or {@code channels}) forces one dense kernel (to compare them).
  */
 final class KernelFactory {
     private final float[] w;
@@ -156,15 +160,24 @@ final class KernelFactory {
             case Kernels.DIRECT -> LinearKernel.direct(name, DirectSparseConv.from(conv, w), bias, relu);
             case Kernels.IM2COL -> full(name, DenseMatrix.from(w, rows, cols));
             case Kernels.DENSE -> conv != null && blockedDense()
-                    ? LinearKernel.blocked(name, DirectConv.from(conv, w, 0), bias, relu, nonZeros)
+                    ? LinearKernel.blocked(name, denseConvolution(), bias, relu, nonZeros)
                     : full(name, DenseMatrix.from(w, rows, cols));
             default -> full(name, SparseFormats.named(name).build(w, rows, cols, null));
         };
     }
 
-    /** Whether a convolution's dense kernel is the direct one (the default) rather than im2col + GEMM. */
+    /** Whether a convolution's dense kernel is a direct one (the default) rather than im2col + GEMM. */
     private static boolean blockedDense() {
         return !"im2col".equals(System.getProperty("secateur.conv.dense"));
+    }
+
+    /** The convolution's direct dense kernel: as {@code secateur.conv.dense} forces, else the one that suits the layer. */
+    private DenseConvolution denseConvolution() {
+        return switch (System.getProperty("secateur.conv.dense", "auto")) {
+            case "direct" -> DirectConv.from(conv, w, 0);
+            case "channels" -> ChannelVectorConv.from(conv, w, 0);
+            default -> DenseConvolution.forLayer(conv, w, 0);
+        };
     }
 
     private LinearKernel full(String name, SparseMatrix m) {

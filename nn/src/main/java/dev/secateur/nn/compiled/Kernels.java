@@ -10,7 +10,8 @@ public final class Kernels {
 
     /**
      * The dense baseline, always a candidate: our packed GEMM / GEMV on the full weight, for a
-     * convolution the register-blocked direct convolution.
+     * convolution a register-blocked direct convolution (channels or pixels in the lanes, see
+     * {@code KernelFactory}).
      */
     public static final String DENSE = "dense";
     /** Compressed sparse rows (16-bit column deltas). */

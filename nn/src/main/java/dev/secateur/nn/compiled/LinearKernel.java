@@ -1,7 +1,7 @@
 package dev.secateur.nn.compiled;
 
 import dev.secateur.tensor.Workers;
-import dev.secateur.tensor.ops.DirectConv;
+import dev.secateur.tensor.ops.DenseConvolution;
 import dev.secateur.tensor.sparse.DenseMatrix;
 import dev.secateur.tensor.sparse.DirectSparseConv;
 import dev.secateur.tensor.sparse.PanelCsrMatrix;
@@ -14,14 +14,14 @@ import dev.secateur.tensor.sparse.SparseMatrix;
  * (outputs) and columns (inputs) that structured pruning left non-empty. A removed output row
  * is the constant {@code act(b[r])}; removed inputs are skipped (the convolution's im2col does not
  * even build them, see {@link #keptCols()}). A convolution may instead hold a
- * {@link DirectSparseConv} (no matrix, no im2col) or the dense register-blocked
- * {@link DirectConv} (both can fuse a following 2×2 max pooling), run by {@link #convolve}.
+ * {@link DirectSparseConv} (no matrix, no im2col) or a dense register-blocked
+ * {@link DenseConvolution} (both can fuse a following 2×2 max pooling), run by {@link #convolve}.
  */
 final class LinearKernel {
     private final String name;
     private final SparseMatrix matrix;
     private final DirectSparseConv direct;
-    private final DirectConv blocked;
+    private final DenseConvolution blocked;
     private final int rows, cols;
     private final int[] keptRows, keptCols;
     private final int[] removedRows;
@@ -45,13 +45,13 @@ final class LinearKernel {
                 conv.nonZeros());
     }
 
-    /** The dense register-blocked direct convolution over the layer's full weight. */
-    static LinearKernel blocked(String name, DirectConv conv, float[] bias, boolean relu, long nonZeros) {
+    /** A dense register-blocked direct convolution over the layer's full weight. */
+    static LinearKernel blocked(String name, DenseConvolution conv, float[] bias, boolean relu, long nonZeros) {
         return new LinearKernel(name, null, null, conv, conv.geometry().outC(), conv.geometry().colRows(), null, null, bias, relu,
                 nonZeros);
     }
 
-    private LinearKernel(String name, SparseMatrix matrix, DirectSparseConv direct, DirectConv blocked, int rows, int cols, int[] keptRows,
+    private LinearKernel(String name, SparseMatrix matrix, DirectSparseConv direct, DenseConvolution blocked, int rows, int cols, int[] keptRows,
                          int[] keptCols, float[] bias, boolean relu, long nonZeros) {
         this.name = name;
         this.matrix = matrix;

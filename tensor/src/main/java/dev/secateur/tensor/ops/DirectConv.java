@@ -27,7 +27,7 @@ import jdk.incubator.vector.VectorSpecies;
  * of one image; each output element is computed by one thread in a fixed order, so results do
  * not depend on the thread count.
  */
-public final class DirectConv {
+public final class DirectConv implements DenseConvolution {
     /** Hardware FMA; tested inline so no vector is passed to a call that might not inline. */
     private static final boolean FMA = VectorPlatform.FMA;
     private static final VectorSpecies<Float> S = VectorPlatform.FLOAT;
@@ -80,17 +80,21 @@ public final class DirectConv {
         return new DirectConv(g, packed);
     }
 
+    @Override
     public ConvGeometry geometry() { return g; }
 
     /** Output floats per image: {@code outC·outH·outW}, or {@code outC·⌊outH/2⌋·⌊outW/2⌋} pooled. */
+    @Override
     public int outputSize(boolean pool) {
         return pool ? g.outC() * (g.outH() / 2) * (g.outW() / 2) : g.outputSize();
     }
 
     /** Bytes of the packed weight (zero filters padding the last block included). */
+    @Override
     public long byteSize() { return 4L * packed.length; }
 
     /** Floats of workspace {@link #forward} needs on {@code threads} threads. */
+    @Override
     public int workspaceFloats(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         return Math.multiplyExact(threads, slotFloats());
@@ -108,6 +112,7 @@ public final class DirectConv {
      * @param pool whether a 2×2 stride-2 max pooling follows (output {@link #outputSize(boolean) outputSize(true)} per image)
      * @param work at least {@link #workspaceFloats workspaceFloats(workers.threads())} floats from {@code workOff}
      */
+    @Override
     public void forward(Workers workers, float[] x, int xOff, int n, float[] y, int yOff, float[] bias, boolean relu, boolean pool,
                         float[] work, int workOff) {
         DirectConvArguments.check(g, workers, x, xOff, n, y, yOff, outputSize(pool), bias, work, workOff,
