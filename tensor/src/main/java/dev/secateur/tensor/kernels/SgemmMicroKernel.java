@@ -260,8 +260,14 @@ final class SgemmMicroKernel {
             if (v >= nr) break;
             VectorMask<Float> m = S.indexInRange(v, nr);
             for (int r = 0; r < mr; r++) {
-                FloatVector t = FloatVector.fromArray(S, tile, r * NR + v).mul(al);
                 int o = cOff + r * ldc + v;
+                if (o + S.length() > c.length) {
+                    // A masked access whose vector runs past the array's end is not one instruction but
+                    // a library fallback (which C2 may leave allocating): the last row ends in scalars.
+                    storeScalars(tile, r * NR + v, Math.min(nr - v, S.length()), c, o, alpha, beta);
+                    continue;
+                }
+                FloatVector t = FloatVector.fromArray(S, tile, r * NR + v).mul(al);
                 if (beta == 0f) {
                     t.intoArray(c, o, m);
                 } else {
@@ -274,12 +280,14 @@ final class SgemmMicroKernel {
 
     /** {@link #storeEdge} where masked stores are not SIMD: the same rounding (alpha·t, then beta·C + that). */
     private static void storeEdgeScalar(float[] tile, int mr, int nr, float[] c, int cOff, int ldc, float alpha, float beta) {
-        for (int r = 0; r < mr; r++) {
-            for (int j = 0; j < nr; j++) {
-                float t = tile[r * NR + j] * alpha;
-                int o = cOff + r * ldc + j;
-                c[o] = beta == 0f ? t : FMA ? Math.fma(c[o], beta, t) : c[o] * beta + t;
-            }
+        for (int r = 0; r < mr; r++) storeScalars(tile, r * NR, nr, c, cOff + r * ldc, alpha, beta);
+    }
+
+    /** {@code c[o..o+n) = alpha·tile[t..t+n) + beta·c[o..o+n)}, one element at a time, rounded as the vector path rounds. */
+    private static void storeScalars(float[] tile, int t, int n, float[] c, int o, float alpha, float beta) {
+        for (int j = 0; j < n; j++) {
+            float v = tile[t + j] * alpha;
+            c[o + j] = beta == 0f ? v : FMA ? Math.fma(c[o + j], beta, v) : c[o + j] * beta + v;
         }
     }
 }
