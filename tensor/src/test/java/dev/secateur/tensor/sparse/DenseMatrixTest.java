@@ -4,11 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.secateur.tensor.JitClock;
 import dev.secateur.tensor.Workers;
 import dev.secateur.tensor.reference.ReferenceSpmm;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -112,34 +113,27 @@ class DenseMatrixTest {
         }
     }
 
+    /**
+     * Checked in a fresh JVM with this one's vector flags: in a JVM that has run many other tests,
+     * C2 has been seen to compile the batch-1 path, for the whole of a 20 s warm-up, with a Vector
+     * API call left as its allocating library code (docs/bench/sparse.md) — an effect of the
+     * profiles those tests left, which this check cannot tell from the kernels' own steady state.
+     */
     @Test
-    void steadyStateCallsDoNotAllocate() {
+    void steadyStateCallsDoNotAllocate() throws Exception {
         // SSE-only x86 (no AVX) has no SIMD masked loads or float max: kernels there are correct
         // and about as fast as scalar code, but some vector operations run as allocating Java code.
         org.junit.jupiter.api.Assumptions.assumeTrue(dev.secateur.tensor.platform.VectorPlatform.MASKED_MEMORY,
                 "masked loads are not SIMD instructions on this platform");
-        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        // Rows and columns with tails: edge tiles, a masked vector tail, two K blocks (300 = 150 + 150).
-        int rows = 43, cols = 300;
-        SplittableRandom rnd = new SplittableRandom(9);
-        DenseMatrix a = DenseMatrix.from(Fixtures.weights(rnd, rows * cols), rows, cols);
-        float[] bias = Fixtures.weights(rnd, rows);
-        for (int batch : new int[] {1, 3, 17}) {
-            float[] x = Fixtures.weights(rnd, cols * batch), y = new float[rows * batch];
-            for (Workers pool : Fixtures.POOLS) {
-                long bytes = Long.MAX_VALUE;
-                // Vector API code allocates until C2 has compiled it, and an earlier test's profile can
-                // send a compiled method back to C1 (a deoptimization) for a while: the steady state
-                // is a clean round once the JIT has been quiet, within a generous time limit.
-                JitClock jit = new JitClock();
-                long deadline = System.nanoTime() + 20_000_000_000L;
-                while ((bytes > 0 || !jit.quietFor(300_000_000L)) && System.nanoTime() < deadline) {
-                    long before = threads.getCurrentThreadAllocatedBytes();
-                    for (int i = 0; i < 200; i++) a.multiplyBatch(pool, x, 0, batch, y, 0, bias, true);
-                    bytes = threads.getCurrentThreadAllocatedBytes() - before;
-                }
-                assertEquals(0, bytes, "bytes allocated by 200 warm calls, batch " + batch + ", threads " + pool.threads());
-            }
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElseThrow());
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("-XX:") || arg.startsWith("--add-modules") || arg.startsWith("-Dsecateur.")) command.add(arg);
         }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), DenseMatrixAllocation.class.getName()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES), "allocation check did not finish");
+        assertEquals(0, p.exitValue(), out);
     }
 }
