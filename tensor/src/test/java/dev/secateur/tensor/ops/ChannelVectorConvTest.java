@@ -1,12 +1,9 @@
 package dev.secateur.tensor.ops;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.secateur.tensor.Workers;
-import java.util.Arrays;
-import java.util.SplittableRandom;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -52,24 +49,7 @@ class ChannelVectorConvTest {
     }
 
     private static void check(ConvGeometry g, int batch, Workers workers, boolean withBias, boolean relu, boolean pooled, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        float[] w = random(rnd, g.weightSize());
-        int wOff = rnd.nextInt(3);
-        float[] wAt = new float[wOff + w.length];
-        System.arraycopy(w, 0, wAt, wOff, w.length);
-        ChannelVectorConv conv = ChannelVectorConv.from(g, wAt, wOff);
-        float[] bias = withBias ? random(rnd, g.outC()) : null;
-        int xOff = rnd.nextInt(4), yOff = rnd.nextInt(4), workOff = rnd.nextInt(4);
-        float[] x = random(rnd, xOff + batch * g.inputSize());
-        float[] work = new float[workOff + conv.workspaceFloats(workers.threads())];
-        Arrays.fill(work, Float.NaN); // stale workspace contents must not leak into results
-        int outSize = conv.outputSize(pooled);
-        float[] y = new float[yOff + batch * outSize + 2];
-        Arrays.fill(y, Float.NaN);
-        conv.forward(workers, x, xOff, batch, y, yOff, bias, relu, pooled, work, workOff);
-
-        float[] xs = Arrays.copyOfRange(x, xOff, x.length);
-        ConvOutputCheck.matchesReference(g, batch, xs, w, bias, relu, pooled, y, yOff, outSize);
+        DenseConvolutionCheck.matchesReference(ChannelVectorConv::from, g, batch, workers, withBias, relu, pooled, seed);
     }
 
     @Property(tries = 30)
@@ -80,16 +60,7 @@ class ChannelVectorConvTest {
                                             @ForAll boolean pooled,
                                             @ForAll @LongRange(min = 1) long seed) {
         ConvGeometry g = new ConvGeometry(inC, size, size, outC, 3, 3, 1, 1);
-        SplittableRandom rnd = new SplittableRandom(seed);
-        ChannelVectorConv conv = ChannelVectorConv.from(g, random(rnd, g.weightSize()), 0);
-        float[] x = random(rnd, batch * g.inputSize()), bias = random(rnd, outC);
-        float[] first = null;
-        for (Workers w : POOLS) {
-            float[] y = new float[batch * conv.outputSize(pooled)];
-            conv.forward(w, x, 0, batch, y, 0, bias, true, pooled, new float[conv.workspaceFloats(w.threads())], 0);
-            if (first == null) first = y;
-            else assertArrayEquals(first, y, "threads " + w.threads());
-        }
+        DenseConvolutionCheck.independentOfTheThreadCount(ChannelVectorConv::from, POOLS, g, batch, pooled, seed);
     }
 
     @Test
@@ -102,11 +73,5 @@ class ChannelVectorConvTest {
         assertTrue(e.getMessage().contains("x needs 50 floats"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> ChannelVectorConv.from(g, new float[5], 0));
         assertTrue(e.getMessage().contains("weight needs 54 floats"), e.getMessage());
-    }
-
-    private static float[] random(SplittableRandom rnd, int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) a[i] = (float) rnd.nextDouble(-1, 1);
-        return a;
     }
 }
