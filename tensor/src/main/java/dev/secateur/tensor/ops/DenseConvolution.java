@@ -12,7 +12,10 @@ public interface DenseConvolution {
     ConvGeometry geometry();
 
     /** Output floats per image: {@code outC·outH·outW}, or {@code outC·⌊outH/2⌋·⌊outW/2⌋} pooled. */
-    int outputSize(boolean pool);
+    default int outputSize(boolean pool) {
+        ConvGeometry g = geometry();
+        return pool ? g.outC() * (g.outH() / 2) * (g.outW() / 2) : g.outputSize();
+    }
 
     /** Bytes of the packed weight. */
     long byteSize();

@@ -83,12 +83,6 @@ public final class DirectConv implements DenseConvolution {
     @Override
     public ConvGeometry geometry() { return g; }
 
-    /** Output floats per image: {@code outC·outH·outW}, or {@code outC·⌊outH/2⌋·⌊outW/2⌋} pooled. */
-    @Override
-    public int outputSize(boolean pool) {
-        return pool ? g.outC() * (g.outH() / 2) * (g.outW() / 2) : g.outputSize();
-    }
-
     /** Bytes of the packed weight (zero filters padding the last block included). */
     @Override
     public long byteSize() { return 4L * packed.length; }
