@@ -4,7 +4,9 @@ import dev.secateur.nn.Model;
 import dev.secateur.tensor.Shape;
 import dev.secateur.tensor.Tensor;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -31,25 +33,44 @@ public final class LatencyProbe {
 
     /** Median and quartiles of the timed calls of any predictor of one-sample shape {@code input}. */
     public static Latency measure(Shape input, int batch, long budgetMillis, Consumer<Tensor> predict) {
+        return measure(input, batch, budgetMillis, List.of(predict)).getFirst();
+    }
+
+    /**
+     * Several predictors of the same input timed call by call in turn, after a warm-up of each:
+     * on a shared machine whose speed drifts from second to second, every predictor sees the
+     * same moments, so their medians compare what they do rather than when they ran.
+     */
+    public static List<Latency> measure(Shape input, int batch, long budgetMillis, List<Consumer<Tensor>> predictors) {
         int[] dims = new int[input.rank() + 1];
         dims[0] = batch;
         System.arraycopy(input.toArray(), 0, dims, 1, input.rank());
         Tensor x = Tensor.randomUniform(42, -1f, 1f, dims);
-        long warmEnd = System.nanoTime() + Math.max(1, budgetMillis / 4) * 1_000_000L;
-        int warm = 0;
-        do {
-            predict.accept(x);
-        } while (++warm < 3 || System.nanoTime() < warmEnd);
-        double[] times = new double[2000];
-        int n = 0;
-        long end = System.nanoTime() + budgetMillis * 1_000_000L;
-        while (n < times.length && (n < 5 || System.nanoTime() < end)) {
-            long t0 = System.nanoTime();
-            predict.accept(x);
-            times[n++] = (System.nanoTime() - t0) / 1e6;
+        for (Consumer<Tensor> predict : predictors) {
+            long warmEnd = System.nanoTime() + Math.max(1, budgetMillis / 4) * 1_000_000L;
+            int warm = 0;
+            do {
+                predict.accept(x);
+            } while (++warm < 3 || System.nanoTime() < warmEnd);
         }
-        double[] t = Arrays.copyOf(times, n);
-        Arrays.sort(t);
-        return new Latency(t[n / 2], t[n / 4], t[(3 * n) / 4], n);
+        int k = predictors.size();
+        double[][] times = new double[k][2000];
+        int n = 0;
+        long end = System.nanoTime() + budgetMillis * k * 1_000_000L;
+        while (n < times[0].length && (n < 5 || System.nanoTime() < end)) {
+            for (int i = 0; i < k; i++) {
+                long t0 = System.nanoTime();
+                predictors.get(i).accept(x);
+                times[i][n] = (System.nanoTime() - t0) / 1e6;
+            }
+            n++;
+        }
+        List<Latency> out = new ArrayList<>();
+        for (double[] all : times) {
+            double[] t = Arrays.copyOf(all, n);
+            Arrays.sort(t);
+            out.add(new Latency(t[n / 2], t[n / 4], t[(3 * n) / 4], n));
+        }
+        return out;
     }
 }

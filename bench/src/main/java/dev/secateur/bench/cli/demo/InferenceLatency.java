@@ -6,6 +6,7 @@ import dev.secateur.nn.compiled.CompiledModel;
 import dev.secateur.nn.compiled.KernelChoice;
 import dev.secateur.prune.report.Latency;
 import dev.secateur.prune.report.LatencyProbe;
+import dev.secateur.tensor.Shape;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -36,10 +37,10 @@ public record InferenceLatency(Latency at1, Latency at64, String kernel, List<Ke
     public double ms64() { return at64.medianMs(); }
 
     /**
-     * Compiles {@code a} and {@code b} for batches 1 and 64 and times them alternately, twice
-     * each (after a warm-up of a quarter of {@code budgetMillis} per timing), keeping the faster
-     * median of the two rounds: neither model profits from running second on a warmer JVM, and
-     * a burst of load on a shared machine has to hit both rounds to count.
+     * Compiles {@code a} and {@code b} for batches 1 and 64 and times them call by call in turn
+     * ({@link LatencyProbe#measure(Shape, int, long, List)}, {@code budgetMillis} per model and
+     * batch after a warm-up of each): a shared machine's speed drifts from second to second, and
+     * calls interleaved this finely see the same moments, where separate blocks of a second did not.
      *
      * @return the latencies of {@code a} and of {@code b}
      */
@@ -48,21 +49,16 @@ public record InferenceLatency(Latency at1, Latency at64, String kernel, List<Ke
         CompiledModel ca = CompiledModel.compile(a, opts), cb = CompiledModel.compile(b, opts);
         Latency[] la = new Latency[2], lb = new Latency[2];
         int[] batches = {1, 64};
-        for (int round = 0; round < 2; round++) {
-            for (int k = 0; k < 2; k++) {
-                la[k] = faster(la[k], timed(ca, batches[k], budgetMillis));
-                lb[k] = faster(lb[k], timed(cb, batches[k], budgetMillis));
-            }
+        for (int k = 0; k < 2; k++) {
+            List<Latency> both = LatencyProbe.measure(ca.inputShape(), batches[k], budgetMillis, List.of(ca::predict, cb::predict));
+            la[k] = both.get(0);
+            lb[k] = both.get(1);
         }
         return new InferenceLatency[] {new InferenceLatency(la[0], la[1], describe(ca), ca.choices()),
                 new InferenceLatency(lb[0], lb[1], describe(cb), cb.choices())};
     }
 
-    private static Latency faster(Latency a, Latency b) {
-        return a == null || b.medianMs() < a.medianMs() ? b : a;
-    }
-
-    /** One model alone (as in {@link #compare}, one round). */
+    /** One model alone (as in {@link #compare}). */
     public static InferenceLatency measure(Model model, long budgetMillis) {
         CompiledModel c = CompiledModel.compile(model, options(budgetMillis));
         return new InferenceLatency(timed(c, 1, budgetMillis), timed(c, 64, budgetMillis), describe(c), c.choices());
