@@ -194,45 +194,48 @@ public final class PanelCsrMatrix extends AbstractSparseMatrix implements Sparse
         }
     }
 
-    /** Adds weights {@code [p, e)} times their buffered X rows to four output vectors; two chains of four accumulators. */
+    /**
+     * Adds weights {@code [p, e)} times their buffered X rows to four output vectors, in two sets of
+     * accumulators (even and odd weights) so that consecutive FMAs do not wait on each other. One
+     * weight per step of each set, with an odd first weight taken before the loop: a loop over
+     * pairs with its tail after it kept more values live and C2 spilled them.
+     */
     private void wide(int p, int e, MemorySegment b, float[] y, int yo) {
         float[] v = values;
         char[] c = columns;
         FloatVector a0 = FloatVector.fromArray(S, y, yo), a1 = FloatVector.fromArray(S, y, yo + L);
         FloatVector a2 = FloatVector.fromArray(S, y, yo + 2 * L), a3 = FloatVector.fromArray(S, y, yo + 3 * L);
         FloatVector b0 = FloatVector.zero(S), b1 = b0, b2 = b0, b3 = b0;
-        for (; p + 1 < e; p += 2) {
-            long i0 = (long) c[p] * ROW_BYTES, i1 = (long) c[p + 1] * ROW_BYTES;
-            FloatVector w = FloatVector.broadcast(S, v[p]);
-            FloatVector a0a = FloatVector.fromMemorySegment(S, b, i0, NATIVE);
-            a0 = FMA ? a0a.fma(w, a0) : a0a.mul(w).add(a0);
-            FloatVector a1a = FloatVector.fromMemorySegment(S, b, i0 + VB, NATIVE);
-            a1 = FMA ? a1a.fma(w, a1) : a1a.mul(w).add(a1);
-            FloatVector a2a = FloatVector.fromMemorySegment(S, b, i0 + 2 * VB, NATIVE);
-            a2 = FMA ? a2a.fma(w, a2) : a2a.mul(w).add(a2);
-            FloatVector a3a = FloatVector.fromMemorySegment(S, b, i0 + 3 * VB, NATIVE);
-            a3 = FMA ? a3a.fma(w, a3) : a3a.mul(w).add(a3);
-            FloatVector u = FloatVector.broadcast(S, v[p + 1]);
-            FloatVector b0a = FloatVector.fromMemorySegment(S, b, i1, NATIVE);
-            b0 = FMA ? b0a.fma(u, b0) : b0a.mul(u).add(b0);
-            FloatVector b1a = FloatVector.fromMemorySegment(S, b, i1 + VB, NATIVE);
-            b1 = FMA ? b1a.fma(u, b1) : b1a.mul(u).add(b1);
-            FloatVector b2a = FloatVector.fromMemorySegment(S, b, i1 + 2 * VB, NATIVE);
-            b2 = FMA ? b2a.fma(u, b2) : b2a.mul(u).add(b2);
-            FloatVector b3a = FloatVector.fromMemorySegment(S, b, i1 + 3 * VB, NATIVE);
-            b3 = FMA ? b3a.fma(u, b3) : b3a.mul(u).add(b3);
-        }
-        if (p < e) {
+        if (((e - p) & 1) != 0) {
             long i0 = (long) c[p] * ROW_BYTES;
             FloatVector w = FloatVector.broadcast(S, v[p]);
-            FloatVector a0a = FloatVector.fromMemorySegment(S, b, i0, NATIVE);
-            a0 = FMA ? a0a.fma(w, a0) : a0a.mul(w).add(a0);
-            FloatVector a1a = FloatVector.fromMemorySegment(S, b, i0 + VB, NATIVE);
-            a1 = FMA ? a1a.fma(w, a1) : a1a.mul(w).add(a1);
-            FloatVector a2a = FloatVector.fromMemorySegment(S, b, i0 + 2 * VB, NATIVE);
-            a2 = FMA ? a2a.fma(w, a2) : a2a.mul(w).add(a2);
-            FloatVector a3a = FloatVector.fromMemorySegment(S, b, i0 + 3 * VB, NATIVE);
-            a3 = FMA ? a3a.fma(w, a3) : a3a.mul(w).add(a3);
+            b0 = FloatVector.fromMemorySegment(S, b, i0, NATIVE).mul(w);
+            b1 = FloatVector.fromMemorySegment(S, b, i0 + VB, NATIVE).mul(w);
+            b2 = FloatVector.fromMemorySegment(S, b, i0 + 2 * VB, NATIVE).mul(w);
+            b3 = FloatVector.fromMemorySegment(S, b, i0 + 3 * VB, NATIVE).mul(w);
+            p++;
+        }
+        for (; p < e; p += 2) {
+            long i0 = (long) c[p] * ROW_BYTES;
+            FloatVector w = FloatVector.broadcast(S, v[p]);
+            FloatVector x0 = FloatVector.fromMemorySegment(S, b, i0, NATIVE);
+            a0 = FMA ? x0.fma(w, a0) : x0.mul(w).add(a0);
+            FloatVector x1 = FloatVector.fromMemorySegment(S, b, i0 + VB, NATIVE);
+            a1 = FMA ? x1.fma(w, a1) : x1.mul(w).add(a1);
+            FloatVector x2 = FloatVector.fromMemorySegment(S, b, i0 + 2 * VB, NATIVE);
+            a2 = FMA ? x2.fma(w, a2) : x2.mul(w).add(a2);
+            FloatVector x3 = FloatVector.fromMemorySegment(S, b, i0 + 3 * VB, NATIVE);
+            a3 = FMA ? x3.fma(w, a3) : x3.mul(w).add(a3);
+            long i1 = (long) c[p + 1] * ROW_BYTES;
+            FloatVector u = FloatVector.broadcast(S, v[p + 1]);
+            FloatVector z0 = FloatVector.fromMemorySegment(S, b, i1, NATIVE);
+            b0 = FMA ? z0.fma(u, b0) : z0.mul(u).add(b0);
+            FloatVector z1 = FloatVector.fromMemorySegment(S, b, i1 + VB, NATIVE);
+            b1 = FMA ? z1.fma(u, b1) : z1.mul(u).add(b1);
+            FloatVector z2 = FloatVector.fromMemorySegment(S, b, i1 + 2 * VB, NATIVE);
+            b2 = FMA ? z2.fma(u, b2) : z2.mul(u).add(b2);
+            FloatVector z3 = FloatVector.fromMemorySegment(S, b, i1 + 3 * VB, NATIVE);
+            b3 = FMA ? z3.fma(u, b3) : z3.mul(u).add(b3);
         }
         a0.add(b0).intoArray(y, yo);
         a1.add(b1).intoArray(y, yo + L);
