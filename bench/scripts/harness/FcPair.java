@@ -7,8 +7,18 @@ import dev.secateur.tensor.sparse.*;
 import java.lang.management.ManagementFactory;
 import java.util.*;
 public class FcPair {
-    public static void main(String[] a) {
-        int m = Integer.parseInt(a[0]), k = Integer.parseInt(a[1]);
+    public static void main(String[] a) throws Exception {
+        // ROWS may name a shipped model's dense layer, e.g. lenet300:fc2 (pruned as the benchmarks prune it; COLS is then ignored)
+        float[] shipped = null; boolean[] shippedMask = null; int m, k;
+        if (a[0].contains(":")) {
+            String[] ml = a[0].split(":");
+            var model = dev.secateur.bench.models.BenchModels.prepare(ml[0]).model();
+            var d = (dev.secateur.nn.layers.Dense) model.layers().stream().filter(l -> l.name().equals(ml[1])).findFirst().orElseThrow();
+            m = d.outFeatures(); k = d.inFeatures();
+            shipped = d.weight().value().data().clone();
+            shippedMask = new boolean[m * k];
+            for (int i = 0; i < shipped.length; i++) shippedMask[i] = shipped[i] != 0f;
+        } else { m = Integer.parseInt(a[0]); k = Integer.parseInt(a[1]); }
         double density = Double.parseDouble(a[2]);
         int n = Integer.parseInt(a[3]);
         String[] names = a[4].split(",");
@@ -17,6 +27,7 @@ public class FcPair {
         SplittableRandom r = new SplittableRandom(42);
         float[] w = new float[m * k]; boolean[] keep = new boolean[m * k];
         for (int i = 0; i < w.length; i++) { w[i] = (float) r.nextDouble(-1, 1); keep[i] = i % k < span && r.nextDouble() < density * k / span; }
+        if (shipped != null) { w = shipped; keep = shippedMask; }
         float[] x = new float[k * n], y = new float[m * n], ref = new float[m * n];
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
         Workers one = Workers.single();
@@ -26,7 +37,7 @@ public class FcPair {
         }
         var bean = ManagementFactory.getThreadMXBean();
         long macs = 0; for (boolean b : keep) if (b) macs++;
-        int reps = Math.max(1, (int) (2_000_000 / Math.max(1, macs * n)));
+        int reps = Math.max(1, (int) (200_000 / Math.max(1, macs * n)));
         double[][] t = new double[names.length][200_000];
         int rounds = 0;
         long warm = System.nanoTime() + 3_000_000_000L, end = warm + seconds * 1_000_000_000L;
