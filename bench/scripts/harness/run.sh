@@ -10,6 +10,8 @@
 #   OPENBLAS_CORETYPE=Haswell JAVA_FLAGS=-XX:UseAVX=2 bench/scripts/harness/run.sh GemmPaired 1024 20 1   # our SGEMM vs OpenBLAS, alternating blocks in one JVM
 #   JAVA_FLAGS=-XX:UseAVX=2 bench/scripts/harness/run.sh AutoVsDense 0.9 1 10   # the selector's choice against dense, alternating blocks in one JVM
 #   bench/scripts/harness/run.sh ConvPair 32x14x14-64k3s1p1-b1,64x7x7-128k3s1p1-b16 30   # DirectConv vs ChannelVectorConv per layer, CPU time
+#   bench/scripts/harness/run.sh FcPair 300 784 0.08 64 pcsr,pcsr~sm,csr   # sparse formats on one layer (or lenet300:fc1), alternating blocks, CPU time
+#   bench/scripts/harness/run.sh Gathers sorted                  # ns per 16-lane gather for an index pattern
 #   bench/scripts/harness/run.sh ModelPair vgg:dense:1,vgg:filtered:64 direct,auto   # whole compiled models per secateur.conv.dense setting
 set -euo pipefail
 cd "$(dirname "$0")/../../.."

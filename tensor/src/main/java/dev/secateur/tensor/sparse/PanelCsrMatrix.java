@@ -22,8 +22,8 @@ import jdk.incubator.vector.VectorSpecies;
  * 512 → 3,570 / 1,978; 1024 → 3,355 / 1,780; 2048 → 3,678 / 1,851. Column indices are 16-bit
  * (the column within the panel): 6 bytes per weight.
  *
- * <p>Outputs start as the bias, each panel adds its share, and ReLU runs over the finished rows,
- * so a row is summed panel by panel, weights in column order — the same order for any thread
+ * <p>Outputs start as the bias, each panel adds its share, and the last one applies ReLU as it
+ * stores, so a row is summed panel by panel, weights in column order — the same order for any thread
  * count (threads split the rows). Batch 1 is a plain scalar loop (this format is for batches).
  */
 public final class PanelCsrMatrix extends AbstractSparseMatrix implements SparseMatrix {
@@ -81,7 +81,7 @@ public final class PanelCsrMatrix extends AbstractSparseMatrix implements Sparse
     /** Keeps the entries where {@code mask} is true (explicit zeros included); a null mask keeps the non-zeros. */
     public static PanelCsrMatrix from(float[] dense, int rows, int cols, boolean[] mask) {
         WeightSource src = WeightSource.of("pcsr", dense, rows, cols, mask);
-        int panels = (cols + PANEL - 1) / PANEL;
+        int panels = Math.max(1, (cols + PANEL - 1) / PANEL); // one empty panel when cols = 0: it writes the bias
         int[] ptr = new int[Math.addExact(Math.multiplyExact(panels, rows), 1)];
         for (int q = 0, at = 0; q < panels; q++) {
             for (int r = 0; r < rows; r++) {
@@ -159,93 +159,104 @@ public final class PanelCsrMatrix extends AbstractSparseMatrix implements Sparse
     }
 
     /**
-     * Outputs start as the bias; per chunk of the batch and per panel: fill the buffer (from
-     * feature-major or sample-major X: two small methods, so that each keeps its own compiled
-     * code), then every row of the range adds that panel's weights; ReLU over the finished rows.
+     * Per chunk of the batch and per panel: fill the buffer (from feature-major or sample-major X:
+     * two small methods, so that each keeps its own compiled code), then every row of the range
+     * adds that panel's weights. The first panel starts the sums at the bias, the last one applies
+     * ReLU as it stores, so the output is written once per panel and never swept again.
      */
     private void product(float[] x, int xOff, int n, boolean sampleMajor, float[] y, int yOff, float[] bias, boolean relu, int r0, int r1) {
-        for (int r = r0; r < r1; r++) java.util.Arrays.fill(y, yOff + r * n, yOff + (r + 1) * n, bias == null ? 0f : bias[r]);
         MemorySegment buf = PanelBuffer.get();
+        float lo = relu ? 0f : Float.NEGATIVE_INFINITY;
         for (int j = 0; j < n; j += CHUNK) {
             int width = Math.min(CHUNK, n - j);
             for (int q = 0; q < panels; q++) {
                 int k0 = q * PANEL, kn = Math.min(PANEL, cols - k0);
                 if (sampleMajor) PanelBuffer.fillFromSamples(buf, x, xOff + j * cols + k0, kn, width, sampleOffsets);
                 else PanelBuffer.fill(buf, x, xOff + k0 * n + j, n, kn, width);
-                panelRows(q * rows, buf, y, yOff, n, j, width, r0, r1);
-            }
-        }
-        if (relu) {
-            for (int r = r0; r < r1; r++) {
-                int at = yOff + r * n, i = 0;
-                for (; i + L <= n; i += L) FloatVector.fromArray(S, y, at + i).max(0f).intoArray(y, at + i);
-                for (; i < n; i++) y[at + i] = Math.max(y[at + i], 0f);
+                panelRows(q, buf, y, yOff, n, j, width, bias, q == panels - 1 ? lo : Float.NEGATIVE_INFINITY, r0, r1);
             }
         }
     }
 
-    /** Rows {@code [r0, r1)} add the weights of the panel whose pointers start at {@code base}, for batch columns {@code [j, j + width)}. */
-    private void panelRows(int base, MemorySegment buf, float[] y, int yOff, int n, int j, int width, int r0, int r1) {
+    /**
+     * Rows {@code [r0, r1)} add the weights of panel {@code q} for batch columns {@code [j, j + width)};
+     * panel 0 starts from the bias (or zero), later ones from the stored partial sums; stores are
+     * clamped below at {@code lo}.
+     */
+    private void panelRows(int q, MemorySegment buf, float[] y, int yOff, int n, int j, int width, float[] bias, float lo, int r0, int r1) {
+        int base = q * rows;
         for (int r = r0; r < r1; r++) {
-            int p = ptr[base + r], e = ptr[base + r + 1];
-            if (p == e) continue;
-            if (width == CHUNK) wide(p, e, buf, y, yOff + r * n + j);
-            else for (int v = 0; v < width; v += L) narrow(p, e, buf, v, y, yOff + r * n + j + v, S.indexInRange(v, width));
+            int p = ptr[base + r], e = ptr[base + r + 1], yo = yOff + r * n + j;
+            boolean fromBias = q == 0;
+            if (p == e && !fromBias && lo == Float.NEGATIVE_INFINITY) continue;
+            float b = bias == null ? 0f : bias[r];
+            if (width == CHUNK) wide(p, e, buf, y, yo, fromBias, b, lo);
+            else for (int v = 0; v < width; v += L) narrow(p, e, buf, v, y, yo + v, S.indexInRange(v, width), fromBias, b, lo);
         }
     }
 
-    /** Adds weights {@code [p, e)} times their buffered X rows to four output vectors; two chains of four accumulators. */
-    private void wide(int p, int e, MemorySegment b, float[] y, int yo) {
+    /**
+     * Adds weights {@code [p, e)} times their buffered X rows to four output vectors, in two sets of
+     * accumulators (even and odd weights) so that consecutive FMAs do not wait on each other. One
+     * weight per step of each set, with an odd first weight taken before the loop: a loop over
+     * pairs with its tail after it kept more values live and C2 spilled them.
+     */
+    private void wide(int p, int e, MemorySegment b, float[] y, int yo, boolean fromBias, float bias, float lo) {
         float[] v = values;
         char[] c = columns;
-        FloatVector a0 = FloatVector.fromArray(S, y, yo), a1 = FloatVector.fromArray(S, y, yo + L);
-        FloatVector a2 = FloatVector.fromArray(S, y, yo + 2 * L), a3 = FloatVector.fromArray(S, y, yo + 3 * L);
-        FloatVector b0 = FloatVector.zero(S), b1 = b0, b2 = b0, b3 = b0;
-        for (; p + 1 < e; p += 2) {
-            long i0 = (long) c[p] * ROW_BYTES, i1 = (long) c[p + 1] * ROW_BYTES;
-            FloatVector w = FloatVector.broadcast(S, v[p]);
-            FloatVector a0a = FloatVector.fromMemorySegment(S, b, i0, NATIVE);
-            a0 = FMA ? a0a.fma(w, a0) : a0a.mul(w).add(a0);
-            FloatVector a1a = FloatVector.fromMemorySegment(S, b, i0 + VB, NATIVE);
-            a1 = FMA ? a1a.fma(w, a1) : a1a.mul(w).add(a1);
-            FloatVector a2a = FloatVector.fromMemorySegment(S, b, i0 + 2 * VB, NATIVE);
-            a2 = FMA ? a2a.fma(w, a2) : a2a.mul(w).add(a2);
-            FloatVector a3a = FloatVector.fromMemorySegment(S, b, i0 + 3 * VB, NATIVE);
-            a3 = FMA ? a3a.fma(w, a3) : a3a.mul(w).add(a3);
-            FloatVector u = FloatVector.broadcast(S, v[p + 1]);
-            FloatVector b0a = FloatVector.fromMemorySegment(S, b, i1, NATIVE);
-            b0 = FMA ? b0a.fma(u, b0) : b0a.mul(u).add(b0);
-            FloatVector b1a = FloatVector.fromMemorySegment(S, b, i1 + VB, NATIVE);
-            b1 = FMA ? b1a.fma(u, b1) : b1a.mul(u).add(b1);
-            FloatVector b2a = FloatVector.fromMemorySegment(S, b, i1 + 2 * VB, NATIVE);
-            b2 = FMA ? b2a.fma(u, b2) : b2a.mul(u).add(b2);
-            FloatVector b3a = FloatVector.fromMemorySegment(S, b, i1 + 3 * VB, NATIVE);
-            b3 = FMA ? b3a.fma(u, b3) : b3a.mul(u).add(b3);
+        FloatVector a0, a1, a2, a3;
+        if (fromBias) {
+            a0 = a1 = a2 = a3 = FloatVector.broadcast(S, bias);
+        } else {
+            a0 = FloatVector.fromArray(S, y, yo);
+            a1 = FloatVector.fromArray(S, y, yo + L);
+            a2 = FloatVector.fromArray(S, y, yo + 2 * L);
+            a3 = FloatVector.fromArray(S, y, yo + 3 * L);
         }
-        if (p < e) {
+        FloatVector b0 = FloatVector.zero(S), b1 = b0, b2 = b0, b3 = b0;
+        if (((e - p) & 1) != 0) {
             long i0 = (long) c[p] * ROW_BYTES;
             FloatVector w = FloatVector.broadcast(S, v[p]);
-            FloatVector a0a = FloatVector.fromMemorySegment(S, b, i0, NATIVE);
-            a0 = FMA ? a0a.fma(w, a0) : a0a.mul(w).add(a0);
-            FloatVector a1a = FloatVector.fromMemorySegment(S, b, i0 + VB, NATIVE);
-            a1 = FMA ? a1a.fma(w, a1) : a1a.mul(w).add(a1);
-            FloatVector a2a = FloatVector.fromMemorySegment(S, b, i0 + 2 * VB, NATIVE);
-            a2 = FMA ? a2a.fma(w, a2) : a2a.mul(w).add(a2);
-            FloatVector a3a = FloatVector.fromMemorySegment(S, b, i0 + 3 * VB, NATIVE);
-            a3 = FMA ? a3a.fma(w, a3) : a3a.mul(w).add(a3);
+            b0 = FloatVector.fromMemorySegment(S, b, i0, NATIVE).mul(w);
+            b1 = FloatVector.fromMemorySegment(S, b, i0 + VB, NATIVE).mul(w);
+            b2 = FloatVector.fromMemorySegment(S, b, i0 + 2 * VB, NATIVE).mul(w);
+            b3 = FloatVector.fromMemorySegment(S, b, i0 + 3 * VB, NATIVE).mul(w);
+            p++;
         }
-        a0.add(b0).intoArray(y, yo);
-        a1.add(b1).intoArray(y, yo + L);
-        a2.add(b2).intoArray(y, yo + 2 * L);
-        a3.add(b3).intoArray(y, yo + 3 * L);
+        for (; p < e; p += 2) {
+            long i0 = (long) c[p] * ROW_BYTES;
+            FloatVector w = FloatVector.broadcast(S, v[p]);
+            FloatVector x0 = FloatVector.fromMemorySegment(S, b, i0, NATIVE);
+            a0 = FMA ? x0.fma(w, a0) : x0.mul(w).add(a0);
+            FloatVector x1 = FloatVector.fromMemorySegment(S, b, i0 + VB, NATIVE);
+            a1 = FMA ? x1.fma(w, a1) : x1.mul(w).add(a1);
+            FloatVector x2 = FloatVector.fromMemorySegment(S, b, i0 + 2 * VB, NATIVE);
+            a2 = FMA ? x2.fma(w, a2) : x2.mul(w).add(a2);
+            FloatVector x3 = FloatVector.fromMemorySegment(S, b, i0 + 3 * VB, NATIVE);
+            a3 = FMA ? x3.fma(w, a3) : x3.mul(w).add(a3);
+            long i1 = (long) c[p + 1] * ROW_BYTES;
+            FloatVector u = FloatVector.broadcast(S, v[p + 1]);
+            FloatVector z0 = FloatVector.fromMemorySegment(S, b, i1, NATIVE);
+            b0 = FMA ? z0.fma(u, b0) : z0.mul(u).add(b0);
+            FloatVector z1 = FloatVector.fromMemorySegment(S, b, i1 + VB, NATIVE);
+            b1 = FMA ? z1.fma(u, b1) : z1.mul(u).add(b1);
+            FloatVector z2 = FloatVector.fromMemorySegment(S, b, i1 + 2 * VB, NATIVE);
+            b2 = FMA ? z2.fma(u, b2) : z2.mul(u).add(b2);
+            FloatVector z3 = FloatVector.fromMemorySegment(S, b, i1 + 3 * VB, NATIVE);
+            b3 = FMA ? z3.fma(u, b3) : z3.mul(u).add(b3);
+        }
+        a0.add(b0).max(lo).intoArray(y, yo);
+        a1.add(b1).max(lo).intoArray(y, yo + L);
+        a2.add(b2).max(lo).intoArray(y, yo + 2 * L);
+        a3.add(b3).max(lo).intoArray(y, yo + 3 * L);
     }
 
     /** Batch vector {@code v / L} of the chunk, output under mask {@code m} (buffer lanes past the width are zero). */
-    private void narrow(int p, int e, MemorySegment b, int v, float[] y, int yo, VectorMask<Float> m) {
+    private void narrow(int p, int e, MemorySegment b, int v, float[] y, int yo, VectorMask<Float> m, boolean fromBias, float bias, float lo) {
         float[] w = values;
         char[] c = columns;
         long at = (long) v * Float.BYTES;
-        FloatVector a = FloatVector.fromArray(S, y, yo, m), d = FloatVector.zero(S);
+        FloatVector a = fromBias ? FloatVector.broadcast(S, bias) : FloatVector.fromArray(S, y, yo, m), d = FloatVector.zero(S);
         for (; p + 1 < e; p += 2) {
             FloatVector aa = FloatVector.fromMemorySegment(S, b, at + c[p] * ROW_BYTES, NATIVE);
             FloatVector ab = FloatVector.broadcast(S, w[p]);
@@ -255,6 +266,6 @@ public final class PanelCsrMatrix extends AbstractSparseMatrix implements Sparse
             d = FMA ? da.fma(db, d) : da.mul(db).add(d);
         }
         if (p < e) a = (FMA ? FloatVector.fromMemorySegment(S, b, at + c[p] * ROW_BYTES, NATIVE).fma(FloatVector.broadcast(S, w[p]), a) : FloatVector.fromMemorySegment(S, b, at + c[p] * ROW_BYTES, NATIVE).mul(FloatVector.broadcast(S, w[p])).add(a));
-        a.add(d).intoArray(y, yo, m);
+        a.add(d).max(lo).intoArray(y, yo, m);
     }
 }
