@@ -42,12 +42,23 @@ public final class ChannelVectorConv implements DenseConvolution {
      * count is rounded up to a multiple of 10 with copies of the last pixel, so there are no tails.
      */
     public static final int PIXELS = 10;
+    /** Scratch floats of the in-register transpose to NCHW, where it runs. */
+    private static final int TRANSPOSE = LaneTranspose.SIMD ? LaneTranspose.FLOATS : 0;
 
     private final ConvGeometry g;
     private final ChannelLastImage image;
     /** Output pixels, rounded up to whole register blocks, and the scratch floats per channel block. */
     private final int inC, pixels, padded, blockFloats, blocks;
-    /** Per output pixel (the last one repeated up to {@code padded}), where it reads tap (0, 0), channel 0. */
+    /**
+     * With a 2×2 pooling: the pixels the windows read (an odd last row or column is never
+     * pooled, so it is not computed: VGG's 7×7 conv3 sums 36 pixels, not 49), as a grid
+     * {@code poolCols} wide, rounded up to whole register blocks; its bases start at {@code poolBase}.
+     */
+    private final int poolPadded, poolCols, poolBase;
+    /**
+     * Per output pixel (the last one repeated up to {@code padded}), where it reads tap (0, 0),
+     * channel 0; from {@code poolBase} the same for the pooled pixels.
+     */
     private final int[] base;
     /**
      * The reduction as segments of consecutive (tap, channel) steps that read consecutive input
@@ -70,11 +81,14 @@ public final class ChannelVectorConv implements DenseConvolution {
         this.blocks = (g.outC() + L - 1) / L;
         this.padded = (pixels + PIXELS - 1) / PIXELS * PIXELS;
         this.blockFloats = padded * L;
-        this.base = new int[padded];
-        for (int oy = 0, p = 0; oy < g.outH(); oy++) {
-            for (int ox = 0; ox < g.outW(); ox++) base[p++] = image.pixelBase(oy, ox);
-        }
-        java.util.Arrays.fill(base, pixels, padded, base[pixels - 1]);
+        int ph = g.outH() / 2 * 2, pw = g.outW() / 2 * 2, pooled = ph * pw;
+        boolean odd = pooled < pixels;
+        this.poolCols = odd ? pw : g.outW();
+        this.poolPadded = odd ? (pooled + PIXELS - 1) / PIXELS * PIXELS : padded;
+        this.poolBase = odd ? padded : 0;
+        this.base = new int[padded + (odd ? poolPadded : 0)];
+        fillBases(base, 0, g.outH(), g.outW(), padded);
+        if (odd) fillBases(base, poolBase, ph, pw, poolPadded);
         int kk = g.kH() * g.kW();
         boolean rows = g.stride() == 1;
         int runs = rows ? g.kH() : kk, runLen = rows ? g.kW() * inC : inC;
@@ -122,6 +136,14 @@ public final class ChannelVectorConv implements DenseConvolution {
         groupBlock[groups] = blocks;
     }
 
+    /** The bases of a {@code rows × cols} grid of output pixels at {@code base[at..]}, the last one repeated up to {@code count}. */
+    private void fillBases(int[] base, int at, int rows, int cols, int count) {
+        for (int oy = 0, p = at; oy < rows; oy++) {
+            for (int ox = 0; ox < cols; ox++) base[p++] = image.pixelBase(oy, ox);
+        }
+        if (rows * cols > 0) java.util.Arrays.fill(base, at + rows * cols, at + count, base[at + rows * cols - 1]);
+    }
+
     /** Packs the dense {@code [outC, inC·kH·kW]} weight from {@code wOff}. */
     public static ChannelVectorConv from(ConvGeometry g, float[] weight, int wOff) {
         if (g == null) throw new IllegalArgumentException("channel-vector conv: geometry is null");
@@ -154,9 +176,14 @@ public final class ChannelVectorConv implements DenseConvolution {
         return Math.addExact(blocks * L, Math.multiplyExact(threads, slotFloats()));
     }
 
-    /** One thread's slot: the channel-last image and the accumulators of every block, {@code [block][pixel][L]}. */
+    /** One thread's slot: the channel-last image, the accumulators of every block, {@code [block][pixel][L]}, and a transpose scratch. */
     private int slotFloats() {
-        return Math.addExact(image.floats(), Math.multiplyExact(blocks, blockFloats));
+        return Math.addExact(Math.addExact(image.floats(), Math.multiplyExact(blocks, blockFloats)), TRANSPOSE);
+    }
+
+    /** Where a slot's transpose scratch starts. */
+    private int transposeAt(int slot) {
+        return slot + image.floats() + blocks * blockFloats;
     }
 
     /**
@@ -176,7 +203,8 @@ public final class ChannelVectorConv implements DenseConvolution {
         int bAt = workOff, slots = workOff + blocks * L, outC = g.outC();
         for (int o = 0; o < blocks * L; o++) work[bAt + o] = bias != null && o < outC ? bias[o] : 0f;
         int groups = groupSize.length - 1;
-        int threads = Math.min(workers.threads(), Math.max(n, padded / PIXELS));
+        int computed = pool ? poolPadded : padded;
+        int threads = Math.min(workers.threads(), Math.max(n, computed / PIXELS));
         int slot = slotFloats(), in = g.inputSize(), out = outputSize(pool);
         if (threads <= 1) {
             for (int i = 0; i < n; i++) convolveImage(work, slots, bAt, 0, groups, x, xOff + i * in, y, yOff + i * out, relu, pool);
@@ -187,15 +215,15 @@ public final class ChannelVectorConv implements DenseConvolution {
         } else {
             // One image at a time, copied once: the threads split its pixel blocks (a layer may have a single
             // channel group), then, once every pixel is summed, its channel blocks for the epilogue.
-            int units = padded / PIXELS;
+            int units = computed / PIXELS;
             for (int i = 0; i < n; i++) {
                 image.pad(x, xOff + i * in, work, slots);
                 int yi = yOff + i * out;
                 workers.forEach(threads, t -> accumulate(work, slots, 0, groups, (int) ((long) units * t / threads) * PIXELS,
-                        (int) ((long) units * (t + 1) / threads) * PIXELS, bAt, relu));
+                        (int) ((long) units * (t + 1) / threads) * PIXELS, pool ? poolBase : 0, bAt, relu));
                 workers.forEach(threads, t -> {
                     for (int k = (int) ((long) blocks * t / threads); k < (int) ((long) blocks * (t + 1) / threads); k++) {
-                        finish(work, slots + image.floats() + k * blockFloats, k, y, yi, pool);
+                        finish(work, slots + image.floats() + k * blockFloats, k, y, yi, pool, transposeAt(slots + t * slot));
                     }
                 });
             }
@@ -209,17 +237,17 @@ public final class ChannelVectorConv implements DenseConvolution {
 
     /** Channel groups {@code [g0, g1)} of the image copied at {@code slot}: accumulate, then finish their blocks. */
     private void groups(float[] work, int slot, int bAt, int g0, int g1, float[] y, int yi, boolean relu, boolean pool) {
-        accumulate(work, slot, g0, g1, 0, padded, bAt, relu);
+        accumulate(work, slot, g0, g1, 0, pool ? poolPadded : padded, pool ? poolBase : 0, bAt, relu);
         int acc = slot + image.floats();
-        for (int k = groupBlock[g0]; k < groupBlock[g1]; k++) finish(work, acc + k * blockFloats, k, y, yi, pool);
+        for (int k = groupBlock[g0]; k < groupBlock[g1]; k++) finish(work, acc + k * blockFloats, k, y, yi, pool, transposeAt(slot));
     }
 
     /**
-     * Pixels {@code [p0, p1)} (multiples of {@link #PIXELS}) of channel groups {@code [g0, g1)}:
+     * Pixels {@code [p0, p1)} (multiples of {@link #PIXELS}; their bases from {@code base[b0..]}) of channel groups {@code [g0, g1)}:
      * accumulators set to the bias at {@code bAt}, then every segment's sums added segment by
      * segment, ReLU after the last one.
      */
-    private void accumulate(float[] work, int slot, int g0, int g1, int p0, int p1, int bAt, boolean relu) {
+    private void accumulate(float[] work, int slot, int g0, int g1, int p0, int p1, int b0, int bAt, boolean relu) {
         int acc = slot + image.floats(), segs = segX.length;
         for (int gi = g0; gi < g1; gi++) {
             int k = groupBlock[gi], size = groupSize[gi], wi = groupWeight[gi], sAt = acc + k * blockFloats;
@@ -232,20 +260,20 @@ public final class ChannelVectorConv implements DenseConvolution {
                 boolean last = relu && sg == segs - 1;
                 switch (size) {
                     case 4 -> {
-                        for (int p = p0; p < p1; p += PIXELS / 2) block4x5(work, xAt, p, wk, len, work, sAt + p * L, last);
+                        for (int p = p0; p < p1; p += PIXELS / 2) block4x5(work, xAt, b0 + p, wk, len, work, sAt + p * L, last);
                     }
                     case 3 -> {
-                        for (int p = p0; p < p1; p += PIXELS / 2) block3x5(work, xAt, p, wk, len, work, sAt + p * L, last);
+                        for (int p = p0; p < p1; p += PIXELS / 2) block3x5(work, xAt, b0 + p, wk, len, work, sAt + p * L, last);
                     }
                     case 2 -> {
                         if (WIDE) {
-                            for (int p = p0; p < p1; p += PIXELS) block2x10(work, xAt, p, wk, len, work, sAt + p * L, last);
+                            for (int p = p0; p < p1; p += PIXELS) block2x10(work, xAt, b0 + p, wk, len, work, sAt + p * L, last);
                         } else {
-                            for (int p = p0; p < p1; p += PIXELS / 2) block2x5(work, xAt, p, wk, len, work, sAt + p * L, last);
+                            for (int p = p0; p < p1; p += PIXELS / 2) block2x5(work, xAt, b0 + p, wk, len, work, sAt + p * L, last);
                         }
                     }
                     default -> {
-                        for (int p = p0; p < p1; p += PIXELS) block1x10(work, xAt, p, wk, len, work, sAt + p * L, last);
+                        for (int p = p0; p < p1; p += PIXELS) block1x10(work, xAt, b0 + p, wk, len, work, sAt + p * L, last);
                     }
                 }
             }
@@ -255,15 +283,16 @@ public final class ChannelVectorConv implements DenseConvolution {
     /**
      * Block {@code k}'s accumulators (biased, ReLU applied) at {@code s[at..]}, {@code [pixel][L]}:
      * 2×2-pooled in place when asked (window p' reads pixels at or after p', so the compaction
-     * never overwrites a pixel still to be read), then transposed to the NCHW planes of its channels.
+     * never overwrites a pixel still to be read), then transposed to the NCHW planes of its channels
+     * (L pixels × L channels at a time in registers where permutes are SIMD, with {@code s[t..]} as scratch).
      */
-    private void finish(float[] s, int at, int k, float[] y, int yi, boolean pool) {
-        int outW = g.outW(), count = pixels;
+    private void finish(float[] s, int at, int k, float[] y, int yi, boolean pool, int t) {
+        int count = pixels;
         if (pool) {
-            int ph = g.outH() / 2, pw = outW / 2;
+            int ph = g.outH() / 2, pw = g.outW() / 2, cols = poolCols;
             for (int py = 0, q = at; py < ph; py++) {
                 for (int px = 0; px < pw; px++, q += L) {
-                    int p0 = at + (2 * py * outW + 2 * px) * L, p1 = p0 + outW * L;
+                    int p0 = at + (2 * py * cols + 2 * px) * L, p1 = p0 + cols * L;
                     FloatVector m = FloatVector.fromArray(S, s, p0).max(FloatVector.fromArray(S, s, p0 + L));
                     m = m.max(FloatVector.fromArray(S, s, p1)).max(FloatVector.fromArray(S, s, p1 + L));
                     m.intoArray(s, q);
@@ -272,6 +301,15 @@ public final class ChannelVectorConv implements DenseConvolution {
             count = ph * pw;
         }
         int lanes = Math.min(L, g.outC() - k * L);
+        if (TRANSPOSE > 0 && count >= L) {
+            // The last pixel block overlaps the one before (same values written twice).
+            for (int q0 = 0; q0 < count; q0 += L) {
+                int q = Math.min(q0, count - L);
+                LaneTranspose.transpose(s, at + q * L, L, s, t);
+                for (int l = 0; l < lanes; l++) FloatVector.fromArray(S, s, t + l * L).intoArray(y, yi + (k * L + l) * count + q);
+            }
+            return;
+        }
         for (int l = 0; l < lanes; l++) {
             int dst = yi + (k * L + l) * count;
             for (int p = 0, src = at + l; p < count; p++, src += L) y[dst + p] = s[src];

@@ -32,6 +32,26 @@ class ChannelVectorConvTest {
         check(new ConvGeometry(inC, inH, inW, outC, kH, kW, stride, pad), batch, POOLS[pool], withBias, relu, pooled, seed);
     }
 
+    /**
+     * 10 to 40 input channels: whole and partial blocks of L channels in the channel-last copy, images with fewer and more
+     * pixels than L (the transposed copy and its overlapping last pixel block).
+     */
+    @Property(tries = 100)
+    void matchesTheReferenceWithManyInputChannels(@ForAll @IntRange(min = 10, max = 40) int inC,
+                                                  @ForAll @IntRange(min = 1, max = 12) int inH,
+                                                  @ForAll @IntRange(min = 1, max = 12) int inW,
+                                                  @ForAll @IntRange(min = 1, max = 40) int outC,
+                                                  @ForAll @IntRange(min = 1, max = 3) int k,
+                                                  @ForAll @IntRange(min = 0, max = 1) int pad,
+                                                  @ForAll @IntRange(min = 1, max = 2) int stride,
+                                                  @ForAll @IntRange(min = 1, max = 3) int batch,
+                                                  @ForAll @IntRange(min = 0, max = 2) int pool,
+                                                  @ForAll boolean pooled,
+                                                  @ForAll @LongRange(min = 1) long seed) {
+        if (k > inH + 2 * pad || k > inW + 2 * pad) return; // not a valid layer
+        check(new ConvGeometry(inC, inH, inW, outC, k, k, stride, pad), batch, POOLS[pool], true, true, pooled, seed);
+    }
+
     @Test
     void theModelLayersMatch() {
         ConvGeometry[] layers = {
