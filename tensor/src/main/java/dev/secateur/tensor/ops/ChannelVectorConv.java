@@ -42,8 +42,6 @@ public final class ChannelVectorConv implements DenseConvolution {
      * count is rounded up to a multiple of 10 with copies of the last pixel, so there are no tails.
      */
     public static final int PIXELS = 10;
-    /** Scratch floats of the in-register transpose to NCHW, where it runs. */
-    private static final int TRANSPOSE = LaneTranspose.SIMD ? LaneTranspose.FLOATS : 0;
 
     private final ConvGeometry g;
     private final ChannelLastImage image;
@@ -176,14 +174,9 @@ public final class ChannelVectorConv implements DenseConvolution {
         return Math.addExact(blocks * L, Math.multiplyExact(threads, slotFloats()));
     }
 
-    /** One thread's slot: the channel-last image, the accumulators of every block, {@code [block][pixel][L]}, and a transpose scratch. */
+    /** One thread's slot: the channel-last image and the accumulators of every block, {@code [block][pixel][L]}. */
     private int slotFloats() {
-        return Math.addExact(Math.addExact(image.floats(), Math.multiplyExact(blocks, blockFloats)), TRANSPOSE);
-    }
-
-    /** Where a slot's transpose scratch starts. */
-    private int transposeAt(int slot) {
-        return slot + image.floats() + blocks * blockFloats;
+        return Math.addExact(image.floats(), Math.multiplyExact(blocks, blockFloats));
     }
 
     /**
@@ -223,7 +216,7 @@ public final class ChannelVectorConv implements DenseConvolution {
                         (int) ((long) units * (t + 1) / threads) * PIXELS, pool ? poolBase : 0, bAt, relu));
                 workers.forEach(threads, t -> {
                     for (int k = (int) ((long) blocks * t / threads); k < (int) ((long) blocks * (t + 1) / threads); k++) {
-                        finish(work, slots + image.floats() + k * blockFloats, k, y, yi, pool, transposeAt(slots + t * slot));
+                        finish(work, slots + image.floats() + k * blockFloats, k, y, yi, pool);
                     }
                 });
             }
@@ -239,7 +232,7 @@ public final class ChannelVectorConv implements DenseConvolution {
     private void groups(float[] work, int slot, int bAt, int g0, int g1, float[] y, int yi, boolean relu, boolean pool) {
         accumulate(work, slot, g0, g1, 0, pool ? poolPadded : padded, pool ? poolBase : 0, bAt, relu);
         int acc = slot + image.floats();
-        for (int k = groupBlock[g0]; k < groupBlock[g1]; k++) finish(work, acc + k * blockFloats, k, y, yi, pool, transposeAt(slot));
+        for (int k = groupBlock[g0]; k < groupBlock[g1]; k++) finish(work, acc + k * blockFloats, k, y, yi, pool);
     }
 
     /**
@@ -283,10 +276,9 @@ public final class ChannelVectorConv implements DenseConvolution {
     /**
      * Block {@code k}'s accumulators (biased, ReLU applied) at {@code s[at..]}, {@code [pixel][L]}:
      * 2×2-pooled in place when asked (window p' reads pixels at or after p', so the compaction
-     * never overwrites a pixel still to be read), then transposed to the NCHW planes of its channels
-     * (L pixels × L channels at a time in registers where permutes are SIMD, with {@code s[t..]} as scratch).
+     * never overwrites a pixel still to be read), then transposed to the NCHW planes of its channels.
      */
-    private void finish(float[] s, int at, int k, float[] y, int yi, boolean pool, int t) {
+    private void finish(float[] s, int at, int k, float[] y, int yi, boolean pool) {
         int count = pixels;
         if (pool) {
             int ph = g.outH() / 2, pw = g.outW() / 2, cols = poolCols;
@@ -301,15 +293,6 @@ public final class ChannelVectorConv implements DenseConvolution {
             count = ph * pw;
         }
         int lanes = Math.min(L, g.outC() - k * L);
-        if (TRANSPOSE > 0 && count >= L) {
-            // The last pixel block overlaps the one before (same values written twice).
-            for (int q0 = 0; q0 < count; q0 += L) {
-                int q = Math.min(q0, count - L);
-                LaneTranspose.transpose(s, at + q * L, L, s, t);
-                for (int l = 0; l < lanes; l++) FloatVector.fromArray(S, s, t + l * L).intoArray(y, yi + (k * L + l) * count + q);
-            }
-            return;
-        }
         for (int l = 0; l < lanes; l++) {
             int dst = yi + (k * L + l) * count;
             for (int p = 0, src = at + l; p < count; p++, src += L) y[dst + p] = s[src];

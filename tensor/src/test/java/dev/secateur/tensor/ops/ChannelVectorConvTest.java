@@ -33,8 +33,8 @@ class ChannelVectorConvTest {
     }
 
     /**
-     * 10 to 40 input channels: whole and partial blocks of L channels in the channel-last copy, images with fewer and more
-     * pixels than L (the transposed copy and its overlapping last pixel block).
+     * 10 to 40 input channels (whole and partial gathers of L channels in the channel-last copy, long reduction segments),
+     * odd and even output sizes (a pooling that drops the last row or column, which is then not computed).
      */
     @Property(tries = 100)
     void matchesTheReferenceWithManyInputChannels(@ForAll @IntRange(min = 10, max = 40) int inC,
