@@ -163,6 +163,19 @@ public final class ChannelVectorConv implements DenseConvolution {
     @Override
     public ConvGeometry geometry() { return g; }
 
+    /** The register blocks this kernel runs: one per channel-group size. */
+    @Override
+    public String warmKey() {
+        StringBuilder k = new StringBuilder("channels");
+        for (int gi = 0; gi + 1 < groupSize.length; gi++) k.append(gi == 0 ? '/' : ',').append(groupSize[gi]);
+        return k.append(g.stride() == 1 ? "/rows" : "/taps").toString();
+    }
+
+    @Override
+    public Runnable warmProxy() {
+        return DenseConvolution.proxy(g, (small, w) -> from(small, w, 0));
+    }
+
     /** Bytes of the packed weight (zero channels padding the last block included). */
     @Override
     public long byteSize() { return 4L * packed.length; }

@@ -83,6 +83,17 @@ public final class DirectConv implements DenseConvolution {
     @Override
     public ConvGeometry geometry() { return g; }
 
+    /** Per layer shape: the tap count and row width set this kernel's loops and pixel blocks. */
+    @Override
+    public String warmKey() {
+        return "pixels/" + g;
+    }
+
+    @Override
+    public Runnable warmProxy() {
+        return DenseConvolution.proxy(g, (small, w) -> from(small, w, 0));
+    }
+
     /** Bytes of the packed weight (zero filters padding the last block included). */
     @Override
     public long byteSize() { return 4L * packed.length; }

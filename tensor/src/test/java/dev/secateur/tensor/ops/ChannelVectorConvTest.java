@@ -94,4 +94,15 @@ class ChannelVectorConvTest {
         e = assertThrows(IllegalArgumentException.class, () -> ChannelVectorConv.from(g, new float[5], 0));
         assertTrue(e.getMessage().contains("weight needs 54 floats"), e.getMessage());
     }
+
+    @Test
+    void theWarmUpProxyRunsTheSameKernelOnASmallImage() {
+        for (ConvGeometry g : new ConvGeometry[] {new ConvGeometry(32, 14, 14, 64, 3, 3, 1, 1), new ConvGeometry(45, 7, 7, 89, 3, 3, 1, 1), new ConvGeometry(16, 16, 16, 32, 3, 3, 2, 1)}) {
+            float[] w = new float[g.weightSize()];
+            ChannelVectorConv conv = ChannelVectorConv.from(g, w, 0);
+            Runnable proxy = conv.warmProxy();
+            for (int i = 0; i < 3; i++) proxy.run();
+            assertTrue(conv.warmKey().equals(ChannelVectorConv.from(g, new float[g.weightSize()], 0).warmKey()), conv.warmKey());
+        }
+    }
 }
