@@ -51,7 +51,8 @@ public class ConvSteps {
                 Arrays.sort(t[i]);
                 double us = t[i][rounds / 2] / 1e3 / reps / batch;
                 sum += us;
-                System.out.printf("  %8.2f us/img  %s%n", us, ops.get(i).describe());
+                System.out.printf("  %8.2f us/img (fastest %.2f, slowest %.2f)  %s%n", us, t[i][0] / 1e3 / reps / batch, t[i][rounds - 1] / 1e3 / reps / batch,
+                        ops.get(i).describe());
             }
             System.out.printf("  %8.2f us/img total (timer overhead included)%n", sum);
             long[] whole = new long[rounds];
