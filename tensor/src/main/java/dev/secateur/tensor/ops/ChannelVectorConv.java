@@ -164,17 +164,21 @@ public final class ChannelVectorConv implements DenseConvolution {
     @Override
     public ConvGeometry geometry() { return g; }
 
-    /** The register blocks this kernel runs: one per channel-group size. */
+    /** The register blocks this kernel runs: one per distinct channel-group size, and the segment layout. */
     @Override
     public String warmKey() {
-        StringBuilder k = new StringBuilder("channels");
-        for (int gi = 0; gi + 1 < groupSize.length; gi++) k.append(gi == 0 ? '/' : ',').append(groupSize[gi]);
-        return k.append(g.stride() == 1 ? "/rows" : "/taps").toString();
+        return "channels/" + proxyBlocks() + (g.stride() == 1 ? "/rows" : "/taps");
     }
 
+    /** Lane blocks of a layer with one group of each size this one has (the full groups, then the rest). */
+    private int proxyBlocks() {
+        return (blocks >= BLOCKS ? BLOCKS : 0) + blocks % BLOCKS;
+    }
+
+    /** The same register blocks on at most 8 input channels and one group of each size. */
     @Override
     public Runnable warmProxy() {
-        return DenseConvolution.proxy(g, (small, w) -> from(small, w, 0));
+        return DenseConvolution.proxy(g, Math.min(inC, 8), Math.min(g.outC(), proxyBlocks() * L), (small, w) -> from(small, w, 0));
     }
 
     /** Bytes of the packed weight (zero channels padding the last block included). */

@@ -48,14 +48,16 @@ public interface DenseConvolution {
     Runnable warmProxy();
 
     /**
-     * A proxy for {@link #warmProxy}: the kernel {@code from} builds for layer {@code g}'s channels
-     * and kernel on an image of 2×6 output pixels (no padding), called unpooled and pooled with
-     * bias and ReLU, on its own buffers.
+     * A proxy for {@link #warmProxy}: the kernel {@code from} builds for {@code inC} input and
+     * {@code outC} output channels with layer {@code g}'s kernel and stride on an image of 6 × 11
+     * output pixels (no padding), called unpooled and pooled with bias and ReLU, on its own buffers.
+     * Callers pick the fewest channels that still run every register block of the real layer, so
+     * the warm-up stays cheap on wide layers.
      */
-    static Runnable proxy(ConvGeometry g, BiFunction<ConvGeometry, float[], DenseConvolution> from) {
+    static Runnable proxy(ConvGeometry g, int inC, int outC, BiFunction<ConvGeometry, float[], DenseConvolution> from) {
         int s = g.stride();
-        ConvGeometry small = new ConvGeometry(g.inC(), g.kH() + s, g.kW() + 5 * s, g.outC(), g.kH(), g.kW(), s, 0);
-        float[] w = new float[small.weightSize()], b = new float[g.outC()], x = new float[small.inputSize()];
+        ConvGeometry small = new ConvGeometry(inC, g.kH() + 5 * s, g.kW() + 10 * s, outC, g.kH(), g.kW(), s, 0);
+        float[] w = new float[small.weightSize()], b = new float[outC], x = new float[small.inputSize()];
         // Small non-zero values: the warm-up must not run into subnormals or trivially zero sums.
         for (int i = 0; i < w.length; i++) w[i] = ((i * 7 + 3) % 13 - 6) / 64f;
         for (int i = 0; i < x.length; i++) x[i] = ((i * 5 + 1) % 11) / 16f;
