@@ -144,14 +144,15 @@ public final class CompiledModel {
         List<KernelTuner.Candidate> calls = new ArrayList<>();
         int proxyBatch = (int) Math.min(Integer.MAX_VALUE, columns);
         for (LinearKernel k : kernels) {
-            // The compacted layer runs the dense kernel; the direct convolution has no matrix proxy.
+            // The compacted layer runs the dense kernel; a dense direct convolution warms its own code
+            // (a matrix proxy would warm the GEMM, not the convolution); the sparse direct convolution has no proxy.
             String format = k.name().equals(Kernels.COMPACT) ? Kernels.DENSE : k.name();
-            boolean matrix = SparseFormats.names().contains(format);
+            boolean matrix = !k.convolves() && SparseFormats.names().contains(format);
             calls.add(new KernelTuner.Candidate(k.name(), () -> {
                 op.kernels[slot] = k;
                 op.run(ws, batch, slot, workers);
-            }, matrix ? FormatPolicy.warmKey(format, proxyBatch) : null,
-                    matrix ? FormatPolicy.proxy(SparseFormats.named(format), f.pattern(), proxyBatch, workers) : null));
+            }, matrix ? FormatPolicy.warmKey(format, proxyBatch) : k.warmKey(),
+                    matrix ? FormatPolicy.proxy(SparseFormats.named(format), f.pattern(), proxyBatch, workers) : k.warmProxy()));
         }
         String key = "layer:" + op.weightRows() + "x" + op.weightCols() + ":" + columns + ":" + workers.threads() + ":" + f.fingerprint();
         KernelTuner.Result r = KernelTuner.tune(key, calls, budget, warmDeadline - System.nanoTime());

@@ -93,6 +93,11 @@ final class LinearKernel {
     /** Whether the kernel convolves images itself ({@link #convolve}) instead of multiplying im2col patches. */
     boolean convolves() { return direct != null || blocked != null; }
 
+    /** For a dense direct convolution: the key and the cheap call of its JIT warm-up (else null). */
+    String warmKey() { return blocked == null ? null : blocked.warmKey(); }
+
+    Runnable warmProxy() { return blocked == null ? null : blocked.warmProxy(); }
+
     /** Whether {@link #convolve} can apply the following 2×2 stride-2 max pooling itself. */
     boolean poolsItself() { return blocked != null || direct != null; }
 

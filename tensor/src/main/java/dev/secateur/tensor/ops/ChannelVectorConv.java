@@ -47,7 +47,16 @@ public final class ChannelVectorConv implements DenseConvolution {
     private final ChannelLastImage image;
     /** Output pixels, rounded up to whole register blocks, and the scratch floats per channel block. */
     private final int inC, pixels, padded, blockFloats, blocks;
-    /** Per output pixel (the last one repeated up to {@code padded}), where it reads tap (0, 0), channel 0. */
+    /**
+     * With a 2×2 pooling: the pixels the windows read (an odd last row or column is never
+     * pooled, so it is not computed: VGG's 7×7 conv3 sums 36 pixels, not 49), as a grid
+     * {@code poolCols} wide, rounded up to whole register blocks; its bases start at {@code poolBase}.
+     */
+    private final int poolPixels, poolPadded, poolCols, poolBase;
+    /**
+     * Per output pixel (the last one repeated up to {@code padded}), where it reads tap (0, 0),
+     * channel 0; from {@code poolBase} the same for the pooled pixels.
+     */
     private final int[] base;
     /**
      * The reduction as segments of consecutive (tap, channel) steps that read consecutive input
@@ -70,11 +79,15 @@ public final class ChannelVectorConv implements DenseConvolution {
         this.blocks = (g.outC() + L - 1) / L;
         this.padded = (pixels + PIXELS - 1) / PIXELS * PIXELS;
         this.blockFloats = padded * L;
-        this.base = new int[padded];
-        for (int oy = 0, p = 0; oy < g.outH(); oy++) {
-            for (int ox = 0; ox < g.outW(); ox++) base[p++] = image.pixelBase(oy, ox);
-        }
-        java.util.Arrays.fill(base, pixels, padded, base[pixels - 1]);
+        int ph = g.outH() / 2 * 2, pw = g.outW() / 2 * 2, pooled = ph * pw;
+        boolean odd = pooled < pixels;
+        this.poolCols = odd ? pw : g.outW();
+        this.poolPixels = odd ? pooled : pixels;
+        this.poolPadded = odd ? (pooled + PIXELS - 1) / PIXELS * PIXELS : padded;
+        this.poolBase = odd ? padded : 0;
+        this.base = new int[padded + (odd ? poolPadded : 0)];
+        fillBases(base, 0, g.outH(), g.outW(), padded);
+        if (odd) fillBases(base, poolBase, ph, pw, poolPadded);
         int kk = g.kH() * g.kW();
         boolean rows = g.stride() == 1;
         int runs = rows ? g.kH() : kk, runLen = rows ? g.kW() * inC : inC;
@@ -122,6 +135,14 @@ public final class ChannelVectorConv implements DenseConvolution {
         groupBlock[groups] = blocks;
     }
 
+    /** The bases of a {@code rows × cols} grid of output pixels at {@code base[at..]}, the last one repeated up to {@code count}. */
+    private void fillBases(int[] base, int at, int rows, int cols, int count) {
+        for (int oy = 0, p = at; oy < rows; oy++) {
+            for (int ox = 0; ox < cols; ox++) base[p++] = image.pixelBase(oy, ox);
+        }
+        if (rows * cols > 0) java.util.Arrays.fill(base, at + rows * cols, at + count, base[at + rows * cols - 1]);
+    }
+
     /** Packs the dense {@code [outC, inC·kH·kW]} weight from {@code wOff}. */
     public static ChannelVectorConv from(ConvGeometry g, float[] weight, int wOff) {
         if (g == null) throw new IllegalArgumentException("channel-vector conv: geometry is null");
@@ -142,6 +163,23 @@ public final class ChannelVectorConv implements DenseConvolution {
 
     @Override
     public ConvGeometry geometry() { return g; }
+
+    /** The register blocks this kernel runs: one per distinct channel-group size, and the segment layout. */
+    @Override
+    public String warmKey() {
+        return "channels/" + proxyBlocks() + (g.stride() == 1 ? "/rows" : "/taps");
+    }
+
+    /** Lane blocks of a layer with one group of each size this one has (the full groups, then the rest). */
+    private int proxyBlocks() {
+        return (blocks >= BLOCKS ? BLOCKS : 0) + blocks % BLOCKS;
+    }
+
+    /** The same register blocks on at most 8 input channels and one group of each size. */
+    @Override
+    public Runnable warmProxy() {
+        return DenseConvolution.proxy(g, Math.min(inC, 8), Math.min(g.outC(), proxyBlocks() * L), (small, w) -> from(small, w, 0));
+    }
 
     /** Bytes of the packed weight (zero channels padding the last block included). */
     @Override
@@ -176,7 +214,8 @@ public final class ChannelVectorConv implements DenseConvolution {
         int bAt = workOff, slots = workOff + blocks * L, outC = g.outC();
         for (int o = 0; o < blocks * L; o++) work[bAt + o] = bias != null && o < outC ? bias[o] : 0f;
         int groups = groupSize.length - 1;
-        int threads = Math.min(workers.threads(), Math.max(n, padded / PIXELS));
+        int computed = pool ? poolPixels : pixels, units = (computed + PIXELS - 1) / PIXELS;
+        int threads = Math.min(workers.threads(), Math.max(n, units));
         int slot = slotFloats(), in = g.inputSize(), out = outputSize(pool);
         if (threads <= 1) {
             for (int i = 0; i < n; i++) convolveImage(work, slots, bAt, 0, groups, x, xOff + i * in, y, yOff + i * out, relu, pool);
@@ -187,12 +226,11 @@ public final class ChannelVectorConv implements DenseConvolution {
         } else {
             // One image at a time, copied once: the threads split its pixel blocks (a layer may have a single
             // channel group), then, once every pixel is summed, its channel blocks for the epilogue.
-            int units = padded / PIXELS;
             for (int i = 0; i < n; i++) {
                 image.pad(x, xOff + i * in, work, slots);
                 int yi = yOff + i * out;
                 workers.forEach(threads, t -> accumulate(work, slots, 0, groups, (int) ((long) units * t / threads) * PIXELS,
-                        (int) ((long) units * (t + 1) / threads) * PIXELS, bAt, relu));
+                        Math.min(computed, (int) ((long) units * (t + 1) / threads) * PIXELS), pool ? poolBase : 0, bAt, relu));
                 workers.forEach(threads, t -> {
                     for (int k = (int) ((long) blocks * t / threads); k < (int) ((long) blocks * (t + 1) / threads); k++) {
                         finish(work, slots + image.floats() + k * blockFloats, k, y, yi, pool);
@@ -209,43 +247,50 @@ public final class ChannelVectorConv implements DenseConvolution {
 
     /** Channel groups {@code [g0, g1)} of the image copied at {@code slot}: accumulate, then finish their blocks. */
     private void groups(float[] work, int slot, int bAt, int g0, int g1, float[] y, int yi, boolean relu, boolean pool) {
-        accumulate(work, slot, g0, g1, 0, padded, bAt, relu);
+        accumulate(work, slot, g0, g1, 0, pool ? poolPixels : pixels, pool ? poolBase : 0, bAt, relu);
         int acc = slot + image.floats();
         for (int k = groupBlock[g0]; k < groupBlock[g1]; k++) finish(work, acc + k * blockFloats, k, y, yi, pool);
     }
 
     /**
-     * Pixels {@code [p0, p1)} (multiples of {@link #PIXELS}) of channel groups {@code [g0, g1)}:
-     * accumulators set to the bias at {@code bAt}, then every segment's sums added segment by
-     * segment, ReLU after the last one.
+     * Pixels {@code [p0, p1)} ({@code p0} a multiple of {@link #PIXELS}; their bases from
+     * {@code base[b0..]}) of channel groups {@code [g0, g1)}: accumulators set to the bias at
+     * {@code bAt}, then every segment's sums added segment by segment, ReLU after the last one.
+     * The last register block may run past {@code p1} up to the next multiple of {@link #PIXELS},
+     * except that one or two pixels left after whole 5-pixel blocks get one-pixel blocks.
      */
-    private void accumulate(float[] work, int slot, int g0, int g1, int p0, int p1, int bAt, boolean relu) {
+    private void accumulate(float[] work, int slot, int g0, int g1, int p0, int p1, int b0, int bAt, boolean relu) {
         int acc = slot + image.floats(), segs = segX.length;
         for (int gi = g0; gi < g1; gi++) {
             int k = groupBlock[gi], size = groupSize[gi], wi = groupWeight[gi], sAt = acc + k * blockFloats;
+            int end = (p1 + PIXELS - 1) / PIXELS * PIXELS;
+            // 5-pixel blocks: whole blocks, then one-pixel blocks for one or two pixels left (a 5-pixel block for more).
+            int whole = p0 + (p1 - p0) / 5 * 5, tail = p1 - whole <= 2 ? whole : p1;
             for (int b = 0; b < size; b++) {
                 FloatVector bias = FloatVector.fromArray(S, work, bAt + (k + b) * L);
-                for (int p = p0, at = sAt + b * blockFloats + p0 * L; p < p1; p++, at += L) bias.intoArray(work, at);
+                for (int p = p0, at = sAt + b * blockFloats + p0 * L; p < end; p++, at += L) bias.intoArray(work, at);
             }
             for (int sg = 0; sg < segs; sg++) {
                 int xAt = slot + segX[sg], wk = wi + segW[sg] * size * L, len = segLen[sg];
                 boolean last = relu && sg == segs - 1;
                 switch (size) {
                     case 4 -> {
-                        for (int p = p0; p < p1; p += PIXELS / 2) block4x5(work, xAt, p, wk, len, work, sAt + p * L, last);
+                        for (int p = p0; p < tail; p += PIXELS / 2) block4x5(work, xAt, b0 + p, wk, len, work, sAt + p * L, last);
+                        for (int p = tail; p < p1; p++) block4x1(work, xAt, b0 + p, wk, len, work, sAt + p * L, last);
                     }
                     case 3 -> {
-                        for (int p = p0; p < p1; p += PIXELS / 2) block3x5(work, xAt, p, wk, len, work, sAt + p * L, last);
+                        for (int p = p0; p < tail; p += PIXELS / 2) block3x5(work, xAt, b0 + p, wk, len, work, sAt + p * L, last);
+                        for (int p = tail; p < p1; p++) block3x1(work, xAt, b0 + p, wk, len, work, sAt + p * L, last);
                     }
                     case 2 -> {
                         if (WIDE) {
-                            for (int p = p0; p < p1; p += PIXELS) block2x10(work, xAt, p, wk, len, work, sAt + p * L, last);
+                            for (int p = p0; p < p1; p += PIXELS) block2x10(work, xAt, b0 + p, wk, len, work, sAt + p * L, last);
                         } else {
-                            for (int p = p0; p < p1; p += PIXELS / 2) block2x5(work, xAt, p, wk, len, work, sAt + p * L, last);
+                            for (int p = p0; p < p1; p += PIXELS / 2) block2x5(work, xAt, b0 + p, wk, len, work, sAt + p * L, last);
                         }
                     }
                     default -> {
-                        for (int p = p0; p < p1; p += PIXELS) block1x10(work, xAt, p, wk, len, work, sAt + p * L, last);
+                        for (int p = p0; p < p1; p += PIXELS) block1x10(work, xAt, b0 + p, wk, len, work, sAt + p * L, last);
                     }
                 }
             }
@@ -258,12 +303,12 @@ public final class ChannelVectorConv implements DenseConvolution {
      * never overwrites a pixel still to be read), then transposed to the NCHW planes of its channels.
      */
     private void finish(float[] s, int at, int k, float[] y, int yi, boolean pool) {
-        int outW = g.outW(), count = pixels;
+        int count = pixels;
         if (pool) {
-            int ph = g.outH() / 2, pw = outW / 2;
+            int ph = g.outH() / 2, pw = g.outW() / 2, cols = poolCols;
             for (int py = 0, q = at; py < ph; py++) {
                 for (int px = 0; px < pw; px++, q += L) {
-                    int p0 = at + (2 * py * outW + 2 * px) * L, p1 = p0 + outW * L;
+                    int p0 = at + (2 * py * cols + 2 * px) * L, p1 = p0 + cols * L;
                     FloatVector m = FloatVector.fromArray(S, s, p0).max(FloatVector.fromArray(S, s, p0 + L));
                     m = m.max(FloatVector.fromArray(S, s, p1)).max(FloatVector.fromArray(S, s, p1 + L));
                     m.intoArray(s, q);
@@ -415,6 +460,57 @@ public final class ChannelVectorConv implements DenseConvolution {
         a20.intoArray(s, sAt + 2 * L); a21.intoArray(s, sAt + bs + 2 * L); a22.intoArray(s, sAt + 2 * bs + 2 * L);
         a30.intoArray(s, sAt + 3 * L); a31.intoArray(s, sAt + bs + 3 * L); a32.intoArray(s, sAt + 2 * bs + 3 * L);
         a40.intoArray(s, sAt + 4 * L); a41.intoArray(s, sAt + bs + 4 * L); a42.intoArray(s, sAt + 2 * bs + 4 * L);
+    }
+
+    /** Four channel blocks × 1 pixel (a tail): per reduction step 4 weight loads and 1 broadcast feed 4 FMAs. */
+    private void block4x1(float[] xp, int xAt, int p, int wk, int len, float[] s, int sAt, boolean relu) {
+        int bs = blockFloats;
+        FloatVector a0 = FloatVector.fromArray(S, s, sAt);
+        FloatVector a1 = FloatVector.fromArray(S, s, sAt + bs);
+        FloatVector a2 = FloatVector.fromArray(S, s, sAt + 2 * bs);
+        FloatVector a3 = FloatVector.fromArray(S, s, sAt + 3 * bs);
+        int x0 = xAt + base[p];
+        float[] w = packed;
+        for (int u = 0; u < len; u++) {
+            int wc = wk + u * (4 * L);
+            FloatVector v = FloatVector.broadcast(S, xp[x0 + u]);
+            FloatVector w0 = FloatVector.fromArray(S, w, wc);
+            FloatVector w1 = FloatVector.fromArray(S, w, wc + L);
+            FloatVector w2 = FloatVector.fromArray(S, w, wc + 2 * L);
+            FloatVector w3 = FloatVector.fromArray(S, w, wc + 3 * L);
+            a0 = FMA ? w0.fma(v, a0) : w0.mul(v).add(a0);
+            a1 = FMA ? w1.fma(v, a1) : w1.mul(v).add(a1);
+            a2 = FMA ? w2.fma(v, a2) : w2.mul(v).add(a2);
+            a3 = FMA ? w3.fma(v, a3) : w3.mul(v).add(a3);
+        }
+        if (relu) {
+            a0 = a0.max(0f); a1 = a1.max(0f); a2 = a2.max(0f); a3 = a3.max(0f);
+        }
+        a0.intoArray(s, sAt); a1.intoArray(s, sAt + bs); a2.intoArray(s, sAt + 2 * bs); a3.intoArray(s, sAt + 3 * bs);
+    }
+
+    /** Three channel blocks × 1 pixel (a tail): per reduction step 3 weight loads and 1 broadcast feed 3 FMAs. */
+    private void block3x1(float[] xp, int xAt, int p, int wk, int len, float[] s, int sAt, boolean relu) {
+        int bs = blockFloats;
+        FloatVector a0 = FloatVector.fromArray(S, s, sAt);
+        FloatVector a1 = FloatVector.fromArray(S, s, sAt + bs);
+        FloatVector a2 = FloatVector.fromArray(S, s, sAt + 2 * bs);
+        int x0 = xAt + base[p];
+        float[] w = packed;
+        for (int u = 0; u < len; u++) {
+            int wc = wk + u * (3 * L);
+            FloatVector v = FloatVector.broadcast(S, xp[x0 + u]);
+            FloatVector w0 = FloatVector.fromArray(S, w, wc);
+            FloatVector w1 = FloatVector.fromArray(S, w, wc + L);
+            FloatVector w2 = FloatVector.fromArray(S, w, wc + 2 * L);
+            a0 = FMA ? w0.fma(v, a0) : w0.mul(v).add(a0);
+            a1 = FMA ? w1.fma(v, a1) : w1.mul(v).add(a1);
+            a2 = FMA ? w2.fma(v, a2) : w2.mul(v).add(a2);
+        }
+        if (relu) {
+            a0 = a0.max(0f); a1 = a1.max(0f); a2 = a2.max(0f);
+        }
+        a0.intoArray(s, sAt); a1.intoArray(s, sAt + bs); a2.intoArray(s, sAt + 2 * bs);
     }
 
     /** Two channel blocks × 10 pixels: per reduction step 2 weight loads and 10 broadcasts feed 20 FMAs. */

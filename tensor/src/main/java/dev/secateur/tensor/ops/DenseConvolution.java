@@ -1,6 +1,7 @@
 package dev.secateur.tensor.ops;
 
 import dev.secateur.tensor.Workers;
+import java.util.function.BiFunction;
 
 /**
  * A dense convolution kernel over packed weights, with its fused epilogue: input and output NCHW,
@@ -32,6 +33,43 @@ public interface DenseConvolution {
      */
     void forward(Workers workers, float[] x, int xOff, int n, float[] y, int yOff, float[] bias, boolean relu, boolean pool,
                  float[] work, int workOff);
+
+    /**
+     * Names the compiled code {@link #warmProxy} warms: kernels with the same key run the same
+     * register blocks, so a JIT warm-up for one serves them all.
+     */
+    String warmKey();
+
+    /**
+     * A cheap call through this kernel's code for a tuner's JIT warm-up (see
+     * {@code KernelTuner.Candidate#proxy}): a kernel whose code the JIT has not compiled yet runs
+     * hundreds of times slower, and a tuning that times it then picks a slower kernel.
+     */
+    Runnable warmProxy();
+
+    /**
+     * A proxy for {@link #warmProxy}: the kernel {@code from} builds for {@code inC} input and
+     * {@code outC} output channels with layer {@code g}'s kernel and stride on an image of 6 × 11
+     * output pixels (no padding), called unpooled and pooled with bias and ReLU, on its own buffers.
+     * Callers pick the fewest channels that still run every register block of the real layer, so
+     * the warm-up stays cheap on wide layers.
+     */
+    static Runnable proxy(ConvGeometry g, int inC, int outC, BiFunction<ConvGeometry, float[], DenseConvolution> from) {
+        int s = g.stride();
+        ConvGeometry small = new ConvGeometry(inC, g.kH() + 5 * s, g.kW() + 10 * s, outC, g.kH(), g.kW(), s, 0);
+        float[] w = new float[small.weightSize()], b = new float[outC], x = new float[small.inputSize()];
+        // Small non-zero values: the warm-up must not run into subnormals or trivially zero sums.
+        for (int i = 0; i < w.length; i++) w[i] = ((i * 7 + 3) % 13 - 6) / 64f;
+        for (int i = 0; i < x.length; i++) x[i] = ((i * 5 + 1) % 11) / 16f;
+        for (int i = 0; i < b.length; i++) b[i] = (i % 5 - 2) / 8f;
+        DenseConvolution conv = from.apply(small, w);
+        float[] y = new float[small.outputSize()], work = new float[conv.workspaceFloats(1)];
+        Workers one = Workers.single();
+        return () -> {
+            conv.forward(one, x, 0, 1, y, 0, b, true, false, work, 0);
+            conv.forward(one, x, 0, 1, y, 0, b, true, true, work, 0);
+        };
+    }
 
     /**
      * The faster dense kernel for layer {@code g} on this platform: channels in the lanes when

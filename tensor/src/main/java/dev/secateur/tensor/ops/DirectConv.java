@@ -83,6 +83,19 @@ public final class DirectConv implements DenseConvolution {
     @Override
     public ConvGeometry geometry() { return g; }
 
+    /** The register blocks do not depend on the layer's shape: one warm-up per stride (phase planes) serves every layer. */
+    @Override
+    public String warmKey() {
+        return "pixels/s" + g.stride();
+    }
+
+    /** The same register blocks on at most 8 input channels and one whole filter block plus the layer's partial one. */
+    @Override
+    public Runnable warmProxy() {
+        int outC = Math.min(g.outC(), FILTERS + g.outC() % FILTERS);
+        return DenseConvolution.proxy(g, Math.min(g.inC(), 8), outC, (small, w) -> from(small, w, 0));
+    }
+
     /** Bytes of the packed weight (zero filters padding the last block included). */
     @Override
     public long byteSize() { return 4L * packed.length; }

@@ -32,6 +32,26 @@ class ChannelVectorConvTest {
         check(new ConvGeometry(inC, inH, inW, outC, kH, kW, stride, pad), batch, POOLS[pool], withBias, relu, pooled, seed);
     }
 
+    /**
+     * 10 to 40 input channels (whole and partial gathers of L channels in the channel-last copy, long reduction segments),
+     * odd and even output sizes (a pooling that drops the last row or column, which is then not computed).
+     */
+    @Property(tries = 100)
+    void matchesTheReferenceWithManyInputChannels(@ForAll @IntRange(min = 10, max = 40) int inC,
+                                                  @ForAll @IntRange(min = 1, max = 12) int inH,
+                                                  @ForAll @IntRange(min = 1, max = 12) int inW,
+                                                  @ForAll @IntRange(min = 1, max = 40) int outC,
+                                                  @ForAll @IntRange(min = 1, max = 3) int k,
+                                                  @ForAll @IntRange(min = 0, max = 1) int pad,
+                                                  @ForAll @IntRange(min = 1, max = 2) int stride,
+                                                  @ForAll @IntRange(min = 1, max = 3) int batch,
+                                                  @ForAll @IntRange(min = 0, max = 2) int pool,
+                                                  @ForAll boolean pooled,
+                                                  @ForAll @LongRange(min = 1) long seed) {
+        if (k > inH + 2 * pad || k > inW + 2 * pad) return; // not a valid layer
+        check(new ConvGeometry(inC, inH, inW, outC, k, k, stride, pad), batch, POOLS[pool], true, true, pooled, seed);
+    }
+
     @Test
     void theModelLayersMatch() {
         ConvGeometry[] layers = {
@@ -73,5 +93,16 @@ class ChannelVectorConvTest {
         assertTrue(e.getMessage().contains("x needs 50 floats"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> ChannelVectorConv.from(g, new float[5], 0));
         assertTrue(e.getMessage().contains("weight needs 54 floats"), e.getMessage());
+    }
+
+    @Test
+    void theWarmUpProxyRunsTheSameKernelOnASmallImage() {
+        for (ConvGeometry g : new ConvGeometry[] {new ConvGeometry(32, 14, 14, 64, 3, 3, 1, 1), new ConvGeometry(45, 7, 7, 89, 3, 3, 1, 1), new ConvGeometry(16, 16, 16, 32, 3, 3, 2, 1)}) {
+            float[] w = new float[g.weightSize()];
+            ChannelVectorConv conv = ChannelVectorConv.from(g, w, 0);
+            Runnable proxy = conv.warmProxy();
+            for (int i = 0; i < 3; i++) proxy.run();
+            assertTrue(conv.warmKey().equals(ChannelVectorConv.from(g, new float[g.weightSize()], 0).warmKey()), conv.warmKey());
+        }
     }
 }

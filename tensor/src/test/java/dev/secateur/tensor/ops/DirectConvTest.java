@@ -68,4 +68,15 @@ class DirectConvTest {
         assertTrue(e.getMessage().contains("x needs 50 floats"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> DirectConv.from(g, new float[5], 0));
     }
+
+    @Test
+    void theWarmUpProxyRunsTheSameKernelOnASmallImage() {
+        for (ConvGeometry g : new ConvGeometry[] {new ConvGeometry(1, 28, 28, 32, 3, 3, 1, 1), new ConvGeometry(6, 14, 14, 16, 5, 5, 1, 0), new ConvGeometry(3, 9, 9, 5, 3, 3, 2, 1)}) {
+            float[] w = new float[g.weightSize()];
+            DirectConv conv = DirectConv.from(g, w, 0);
+            Runnable proxy = conv.warmProxy();
+            for (int i = 0; i < 3; i++) proxy.run();
+            assertTrue(conv.warmKey().equals(DirectConv.from(g, new float[g.weightSize()], 0).warmKey()), conv.warmKey());
+        }
+    }
 }

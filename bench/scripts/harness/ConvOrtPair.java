@@ -1,0 +1,86 @@
+import ai.onnxruntime.*;
+import dev.secateur.bench.onnx.OnnxExporter;
+import dev.secateur.nn.Layer;
+import dev.secateur.nn.Model;
+import dev.secateur.nn.compiled.*;
+import dev.secateur.nn.layers.*;
+import dev.secateur.tensor.Shape;
+import dev.secateur.tensor.Tensor;
+import dev.secateur.tensor.Workers;
+import java.lang.management.ManagementFactory;
+import java.nio.FloatBuffer;
+import java.time.Duration;
+import java.util.*;
+
+/**
+ * One conv block (3×3 pad 1 conv + ReLU + 2×2 max pool, then flatten and a 10-way dense layer) as a model of its own, compiled and
+ * run by ONNX Runtime (1 intra-op thread) in one JVM, timed alternately on thread CPU time; args: inC:outC:size:batch list, or
+ * model:weights:batch items (a shipped model as OrtModelBenchmarkCpuRun runs it: weights dense or filtered). Prints medians,
+ * fastest rounds and the median of the per-round ratios.
+ * Needs the ONNX Runtime jar on the class path (run.sh does not add it):
+ * ORT=~/.m2/repository/com/microsoft/onnxruntime/onnxruntime/1.22.0/onnxruntime-1.22.0.jar;
+ * javac -d OUT --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar:$ORT bench/scripts/harness/ConvOrtPair.java;
+ * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar:$ORT:OUT ConvOrtPair 32:64:14:1,64:128:7:64
+ */
+public class ConvOrtPair {
+    public static void main(String[] a) throws Exception {
+        var mx = ManagementFactory.getThreadMXBean();
+        for (String item : a[0].split(",")) {
+            String[] p = item.split(":");
+            boolean shipped = p.length == 3;
+            int batch = Integer.parseInt(p[p.length - 1]);
+            Model m, ort;
+            double flops;
+            if (shipped) {
+                if (p[1].equals("filtered")) {
+                    var f = dev.secateur.bench.models.BenchModels.prepareFilterPruned(p[0]);
+                    m = f.compacted();
+                    ort = f.masked();
+                } else {
+                    m = ort = dev.secateur.bench.models.BenchModels.prepare(p[0], false).model();
+                }
+                flops = 0;
+            } else {
+                int inC = Integer.parseInt(p[0]), outC = Integer.parseInt(p[1]), size = Integer.parseInt(p[2]);
+                List<Layer> layers = new ArrayList<>(List.of(new Conv2d("conv", inC, outC, 3, 1, 1), new ReLU("relu"), new MaxPool2d("pool", 2, 2),
+                        new Flatten("flatten"), new Dense("fc", outC * (size / 2) * (size / 2), 10)));
+                m = ort = new Model("probe", Shape.of(inC, size, size), layers).initialize(3);
+                flops = 2.0 * outC * inC * 9 * size * size;
+            }
+            m.useWorkers(Workers.single());
+            float[] x = Tensor.randomUniform(1, 0, 1, batch * m.inputShape().size()).toArray();
+            float[] y = new float[batch * m.outputShape().size()];
+            CompileOptions opts = CompileOptions.defaults().withWorkers(Workers.single()).withBatchSizes(batch).withCalibrationBudget(Duration.ofMillis(50));
+            if (!shipped) opts = opts.withAllowedKernels(Set.of());
+            CompiledModel.compile(m, opts);
+            CompiledModel cm = CompiledModel.compile(m, opts);
+            OrtEnvironment env = OrtEnvironment.getEnvironment();
+            OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+            o.setIntraOpNumThreads(1);
+            o.setInterOpNumThreads(1);
+            long[] dims = new long[ort.inputShape().rank() + 1];
+            dims[0] = batch;
+            for (int i = 0; i < ort.inputShape().rank(); i++) dims[i + 1] = ort.inputShape().dim(i);
+            try (OrtSession session = env.createSession(OnnxExporter.toBytes(ort, null), o);
+                 OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), dims)) {
+                Map<String, OnnxTensor> feed = Map.of(OnnxExporter.INPUT, input);
+                int reps = Math.max(1, 1000 / batch), rounds = 21;
+                long[] ts = new long[rounds], to = new long[rounds];
+                double[] ratio = new double[rounds];
+                for (int r = -10; r < rounds; r++) {
+                    long t0 = mx.getCurrentThreadCpuTime();
+                    for (int i = 0; i < reps; i++) cm.predict(x, 0, batch, y, 0);
+                    long t1 = mx.getCurrentThreadCpuTime();
+                    for (int i = 0; i < reps; i++) try (OrtSession.Result res = session.run(feed)) { if (res.size() == 0) throw new IllegalStateException(); }
+                    long t2 = mx.getCurrentThreadCpuTime();
+                    if (r >= 0) { ts[r] = t1 - t0; to[r] = t2 - t1; ratio[r] = (double) (t2 - t1) / (t1 - t0); }
+                }
+                Arrays.sort(ts); Arrays.sort(to); Arrays.sort(ratio);
+                double fl = flops * batch * reps, d = 1e3 * reps * batch;
+                System.out.printf("%-18s secateur %7.1f us/img (min %7.1f, %5.1f GF)  ORT %7.1f us/img (min %7.1f, %5.1f GF)  ratio %.2f, fastest %.2f, paired %.2f%n",
+                        item, ts[rounds / 2] / d, ts[0] / d, fl / ts[rounds / 2], to[rounds / 2] / d, to[0] / d, fl / to[rounds / 2],
+                        (double) to[rounds / 2] / ts[rounds / 2], (double) to[0] / ts[0], ratio[rounds / 2]);
+            }
+        }
+    }
+}
