@@ -24,7 +24,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The {@link OrtModelBenchmark} comparison timed on the calling thread's CPU time instead of wall
  * time, for a shared host whose load makes wall times useless: both engines run on the calling
  * thread (ORT with one intra-op thread), their timed rounds alternate, and the median round of
- * each gives images/s (a round is about 20 ms of Secateur calls, the same count of ORT calls). Run with {@code -Dsecateur.ort.cpu="lenet5:dense:1 vgg:filtered:64 ..."}
+ * each gives images/s (a round is about 20 ms of Secateur calls, the same count of ORT calls).
+ * The host's speed drifts over seconds and moves both halves of a round alike, so the ratio is
+ * also given round by round: the median of the per-round ratios and its quartiles. Run with {@code -Dsecateur.ort.cpu="lenet5:dense:1 vgg:filtered:64 ..."}
  * ({@code model:weights:batch}, weights dense, pruned or filtered as in {@link OrtModelBenchmark});
  * skipped otherwise.
  */
@@ -33,13 +35,21 @@ class OrtModelBenchmarkCpuRun {
     /** Secateur's CPU time per timed round (the repetitions per round are set from it). */
     private static final long ROUND_NANOS = 20_000_000;
 
+    /** The kernel chosen per layer, e.g. {@code fc1=pcsr fc2=pcsr fc3=csr}. */
+    private static String kernels(CompiledModel compiled) {
+        StringBuilder sb = new StringBuilder();
+        for (var c : compiled.choices()) sb.append(sb.isEmpty() ? "" : " ").append(c.layer()).append('=').append(c.kernel());
+        return sb.toString();
+    }
+
     @Test
     void run() throws Exception {
         String spec = System.getProperty("secateur.ort.cpu");
         assumeTrue(spec != null && !spec.isBlank(), "no -Dsecateur.ort.cpu");
         System.setProperty("secateur.models", System.getProperty("secateur.models", "../models"));
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        System.out.printf("%n%-28s %14s %14s %10s%n", "model / weights / batch", "secateur img/s", "ORT img/s", "ratio");
+        System.out.printf("%n%-28s %14s %14s %10s %18s%n", "model / weights / batch", "secateur img/s", "ORT img/s", "ratio",
+                "per round (q1-q3)");
         for (String item : spec.trim().split("\\s+")) {
             String[] p = item.split(":");
             if (p.length != 3) throw new IllegalArgumentException("expected model:weights:batch, got '" + item + "'");
@@ -89,10 +99,14 @@ class OrtModelBenchmarkCpuRun {
                         to[round] = t2 - t1;
                     }
                 }
+                double[] perRound = new double[ROUNDS];
+                for (int i = 0; i < ROUNDS; i++) perRound[i] = (double) to[i] / ts[i];
+                Arrays.sort(perRound);
                 Arrays.sort(ts);
                 Arrays.sort(to);
                 double s = (double) reps * batch * 1e9 / ts[ROUNDS / 2], r = (double) reps * batch * 1e9 / to[ROUNDS / 2];
-                System.out.printf("%-9s %-8s batch %2d %,14.0f %,14.0f %9.2fx%n", model, weights, batch, s, r, s / r);
+                System.out.printf("%-9s %-8s batch %2d %,14.0f %,14.0f %9.2fx %8.2fx (%.2f-%.2f)  %s%n", model, weights, batch, s, r, s / r,
+                        perRound[ROUNDS / 2], perRound[ROUNDS / 4], perRound[3 * ROUNDS / 4], kernels(compiled));
             }
         }
     }
