@@ -14,8 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * the activations where they arrive sample-major:
  * <ul>
  *   <li>{@link #gemv} (one sample): each {@link FeaturePanels} panel streamed once against
- *       broadcast inputs, one load per vector multiply-add, four independent sums per output
- *       vector (inputs split by their index mod 4);</li>
+ *       broadcast inputs, one load per vector multiply-add, four panels at a time where there are
+ *       four (four weight streams), with two or four independent sums per output vector;</li>
  *   <li>{@link #sampleMajor} (samples one after another, {@code x[s·k + c]}, as the input of a
  *       model arrives): 8 samples × one panel (two vectors of outputs: 16 accumulators) per
  *       tile, in K blocks whose panel block stays in L1 while all samples pass it; each block of
@@ -99,6 +99,12 @@ public final class DenseLayerKernels {
                 float[] tile = ws.vector(WIDTH);
                 for (int p = u0; p < u1; p++) {
                     int f0 = p * WIDTH, width = fp.width(p), valid = Math.min(width, fp.m - f0), o = fp.offset(p);
+                    if (p % 4 == 0 && p + 4 <= u1 && p + 4 < fp.panels) {
+                        // Four full panels at once (ranges start at multiples of four: the same grouping on any thread count).
+                        gemvPanels4(fp.w, o, fp.k, x, xOff, f0, bias, relu, y, yOff);
+                        p += 3;
+                        continue;
+                    }
                     if (width == 2 * L) gemvPanel2(fp.w, o, fp.k, x, xOff, f0, valid, bias, relu, y, yOff, tile);
                     else gemvPanel1(fp.w, o, fp.k, x, xOff, f0, valid, bias, relu, y, yOff, tile);
                 }
@@ -238,6 +244,111 @@ public final class DenseLayerKernels {
         s1.intoArray(tile, L);
         storeScalars(tile, valid, f0, bias, relu, y, yOff);
     }
+
+    /**
+     * One sample times four consecutive two-vector panels at once (four weight streams, each input
+     * broadcast once for all four), two sums per output vector (inputs by index mod 2). Whether a
+     * panel goes through here depends on its index only, so its result does not depend on the
+     * thread split.
+     */
+    private static void gemvPanels4(float[] w, int off, int k, float[] x, int xOff, int f0, float[] bias, boolean relu,
+                                    float[] y, int yOff) {
+        int stride = WIDTH * k, oA = off, oB = off + stride, oC = off + 2 * stride, oD = off + 3 * stride;
+        FloatVector Ae0 = FloatVector.zero(S), Ae1 = FloatVector.zero(S), Ao0 = FloatVector.zero(S), Ao1 = FloatVector.zero(S);
+        FloatVector Be0 = FloatVector.zero(S), Be1 = FloatVector.zero(S), Bo0 = FloatVector.zero(S), Bo1 = FloatVector.zero(S);
+        FloatVector Ce0 = FloatVector.zero(S), Ce1 = FloatVector.zero(S), Co0 = FloatVector.zero(S), Co1 = FloatVector.zero(S);
+        FloatVector De0 = FloatVector.zero(S), De1 = FloatVector.zero(S), Do0 = FloatVector.zero(S), Do1 = FloatVector.zero(S);
+        int p = 0;
+        for (; p + 2 <= k; p += 2) {
+            int o = p * WIDTH;
+            FloatVector v = FloatVector.broadcast(S, x[xOff + p]), u = FloatVector.broadcast(S, x[xOff + p + 1]), q;
+            q = FloatVector.fromArray(S, w, oA + o);
+            Ae0 = FMA ? q.fma(v, Ae0) : q.mul(v).add(Ae0);
+            q = FloatVector.fromArray(S, w, oA + o + L);
+            Ae1 = FMA ? q.fma(v, Ae1) : q.mul(v).add(Ae1);
+            q = FloatVector.fromArray(S, w, oB + o);
+            Be0 = FMA ? q.fma(v, Be0) : q.mul(v).add(Be0);
+            q = FloatVector.fromArray(S, w, oB + o + L);
+            Be1 = FMA ? q.fma(v, Be1) : q.mul(v).add(Be1);
+            q = FloatVector.fromArray(S, w, oC + o);
+            Ce0 = FMA ? q.fma(v, Ce0) : q.mul(v).add(Ce0);
+            q = FloatVector.fromArray(S, w, oC + o + L);
+            Ce1 = FMA ? q.fma(v, Ce1) : q.mul(v).add(Ce1);
+            q = FloatVector.fromArray(S, w, oD + o);
+            De0 = FMA ? q.fma(v, De0) : q.mul(v).add(De0);
+            q = FloatVector.fromArray(S, w, oD + o + L);
+            De1 = FMA ? q.fma(v, De1) : q.mul(v).add(De1);
+            q = FloatVector.fromArray(S, w, oA + o + 2 * L);
+            Ao0 = FMA ? q.fma(u, Ao0) : q.mul(u).add(Ao0);
+            q = FloatVector.fromArray(S, w, oA + o + 2 * L + L);
+            Ao1 = FMA ? q.fma(u, Ao1) : q.mul(u).add(Ao1);
+            q = FloatVector.fromArray(S, w, oB + o + 2 * L);
+            Bo0 = FMA ? q.fma(u, Bo0) : q.mul(u).add(Bo0);
+            q = FloatVector.fromArray(S, w, oB + o + 2 * L + L);
+            Bo1 = FMA ? q.fma(u, Bo1) : q.mul(u).add(Bo1);
+            q = FloatVector.fromArray(S, w, oC + o + 2 * L);
+            Co0 = FMA ? q.fma(u, Co0) : q.mul(u).add(Co0);
+            q = FloatVector.fromArray(S, w, oC + o + 2 * L + L);
+            Co1 = FMA ? q.fma(u, Co1) : q.mul(u).add(Co1);
+            q = FloatVector.fromArray(S, w, oD + o + 2 * L);
+            Do0 = FMA ? q.fma(u, Do0) : q.mul(u).add(Do0);
+            q = FloatVector.fromArray(S, w, oD + o + 2 * L + L);
+            Do1 = FMA ? q.fma(u, Do1) : q.mul(u).add(Do1);
+        }
+        if (p < k) {
+            int o = p * WIDTH;
+            FloatVector v = FloatVector.broadcast(S, x[xOff + p]), q;
+            q = FloatVector.fromArray(S, w, oA + o);
+            Ae0 = FMA ? q.fma(v, Ae0) : q.mul(v).add(Ae0);
+            q = FloatVector.fromArray(S, w, oA + o + L);
+            Ae1 = FMA ? q.fma(v, Ae1) : q.mul(v).add(Ae1);
+            q = FloatVector.fromArray(S, w, oB + o);
+            Be0 = FMA ? q.fma(v, Be0) : q.mul(v).add(Be0);
+            q = FloatVector.fromArray(S, w, oB + o + L);
+            Be1 = FMA ? q.fma(v, Be1) : q.mul(v).add(Be1);
+            q = FloatVector.fromArray(S, w, oC + o);
+            Ce0 = FMA ? q.fma(v, Ce0) : q.mul(v).add(Ce0);
+            q = FloatVector.fromArray(S, w, oC + o + L);
+            Ce1 = FMA ? q.fma(v, Ce1) : q.mul(v).add(Ce1);
+            q = FloatVector.fromArray(S, w, oD + o);
+            De0 = FMA ? q.fma(v, De0) : q.mul(v).add(De0);
+            q = FloatVector.fromArray(S, w, oD + o + L);
+            De1 = FMA ? q.fma(v, De1) : q.mul(v).add(De1);
+        }
+        FloatVector A0 = Ae0.add(Ao0), A1 = Ae1.add(Ao1);
+        FloatVector B0 = Be0.add(Bo0), B1 = Be1.add(Bo1);
+        FloatVector C0 = Ce0.add(Co0), C1 = Ce1.add(Co1);
+        FloatVector D0 = De0.add(Do0), D1 = De1.add(Do1);
+        if (bias != null) {
+            A0 = A0.add(FloatVector.fromArray(S, bias, f0 + 0 * L));
+            A1 = A1.add(FloatVector.fromArray(S, bias, f0 + 1 * L));
+            B0 = B0.add(FloatVector.fromArray(S, bias, f0 + 2 * L));
+            B1 = B1.add(FloatVector.fromArray(S, bias, f0 + 3 * L));
+            C0 = C0.add(FloatVector.fromArray(S, bias, f0 + 4 * L));
+            C1 = C1.add(FloatVector.fromArray(S, bias, f0 + 5 * L));
+            D0 = D0.add(FloatVector.fromArray(S, bias, f0 + 6 * L));
+            D1 = D1.add(FloatVector.fromArray(S, bias, f0 + 7 * L));
+        }
+        if (relu) {
+            A0 = A0.max(0f);
+            A1 = A1.max(0f);
+            B0 = B0.max(0f);
+            B1 = B1.max(0f);
+            C0 = C0.max(0f);
+            C1 = C1.max(0f);
+            D0 = D0.max(0f);
+            D1 = D1.max(0f);
+        }
+        A0.intoArray(y, yOff + f0 + 0 * L);
+        A1.intoArray(y, yOff + f0 + 1 * L);
+        B0.intoArray(y, yOff + f0 + 2 * L);
+        B1.intoArray(y, yOff + f0 + 3 * L);
+        C0.intoArray(y, yOff + f0 + 4 * L);
+        C1.intoArray(y, yOff + f0 + 5 * L);
+        D0.intoArray(y, yOff + f0 + 6 * L);
+        D1.intoArray(y, yOff + f0 + 7 * L);
+    }
+
 
     /** One sample times a one-vector panel: four sums per vector (inputs by index mod 4), then bias, ReLU, store. */
     private static void gemvPanel1(float[] w, int off, int k, float[] x, int xOff, int f0, int valid, float[] bias, boolean relu,

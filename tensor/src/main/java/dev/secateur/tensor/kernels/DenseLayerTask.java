@@ -21,6 +21,9 @@ final class DenseLayerTask implements Workers.Task {
         this.kind = kind; this.units = units; this.fp = fp; this.pw = pw; this.x = x; this.xOff = xOff; this.n = n;
         this.cols = cols; this.bias = bias; this.relu = relu; this.y = y; this.yOff = yOff;
         perPart = PackedSgemm.ceilDiv(units, threads);
+        // The GEMV groups four panels from multiples of four: parts start there, so the grouping (and
+        // every sum) is the same for any thread count.
+        if (kind == GEMV) perPart = PackedSgemm.ceilDiv(perPart, 4) * 4;
         parts = PackedSgemm.ceilDiv(units, perPart);
     }
 
