@@ -43,12 +43,8 @@ public final class DenseLayerKernels {
     public static final boolean SUPPORTED = MR == 8 && SgemmMicroKernel.NR == COLUMNS;
     /** Below this many multiply-adds a product runs on the calling thread (as for the SGEMM). */
     private static final long PARALLEL_MIN_MACS = PackedSgemm.PARALLEL_MIN_MACS;
-    /**
-     * Depth of a K block of {@link #sampleMajor}, at most: a full panel's block (12.5 KiB at 16 lanes)
-     * and the block of 64 interleaved samples (25 KiB) fit L1d together, so neither evicts the other
-     * while the groups pass the panel.
-     */
-    private static final int KC = 100;
+    /** Depth of a K block of {@link #sampleMajor}: at most this many inputs (a full panel's block takes 32 KiB of L1d at 16 lanes). */
+    private static final int KC = PackedSgemm.KC;
     /** Whether the samples are interleaved by gathers (SIMD gathers here, and whole groups of 8 lanes per vector). */
     private static final boolean GATHER = VectorPlatform.GATHERS && L % 8 == 0;
     /** Whether the samples are interleaved by an in-register 8×16 transpose (16 lanes: two-vector lane selections). */
