@@ -13,6 +13,8 @@ final class SgemmWorkspace {
     private float[] vector = new float[0];
     private float[] accumulator = new float[0];
     final float[] tile = new float[SgemmMicroKernel.MR * SgemmMicroKernel.NR];
+    /** A gather index map, one vector of lanes. */
+    final int[] index = new int[SgemmMicroKernel.S.length()];
 
     static SgemmWorkspace get() {
         return PER_THREAD.get();

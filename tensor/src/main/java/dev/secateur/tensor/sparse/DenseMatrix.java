@@ -2,6 +2,9 @@ package dev.secateur.tensor.sparse;
 
 import dev.secateur.tensor.Gemm;
 import dev.secateur.tensor.Workers;
+import dev.secateur.tensor.kernels.DenseLayerKernels;
+import dev.secateur.tensor.kernels.FeaturePanels;
+import dev.secateur.tensor.kernels.PackedSgemm;
 import dev.secateur.tensor.kernels.PackedWeight;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -9,11 +12,16 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The dense weight behind the same interface, so a layer (or {@link SparseSelector}) can pick
  * "dense" like any format. The weight is packed once, when the matrix is built, into the panel
- * layout of the SGEMM micro-kernel ({@link Gemm#prepackA}); products are the pre-packed
+ * layout of the SGEMM micro-kernel ({@link Gemm#prepackA}) and, where 32 vector registers hold
+ * the layer kernels' tile, also transposed into {@link FeaturePanels}. Whole-layer products run
+ * {@link DenseLayerKernels} (bias and ReLU fused into the stores, nothing packed per call): one
+ * sample and sample-major batches over the feature panels, feature-major batches over the SGEMM
+ * panels with the activations read in place; the columns of a feature-major batch that do not fill
+ * a tile, row ranges, and platforms without the tile use the pre-packed
  * {@link Gemm#sgemm(Workers, PackedWeight, int, int, int, float, boolean, float[], int, int, float, float[], int, int)}
- * (a GEMV over the same panels for batch 1, memory-bandwidth bound on large layers), which
- * splits the work over the pool itself, followed by the bias and ReLU epilogue. No row-major
- * copy is kept: the packed panels are the only storage ({@link #toDense} unpacks them exactly).
+ * (a GEMV over the same panels for up to a few columns) followed by the bias and ReLU pass. Every
+ * product splits its work over the pool itself. No row-major copy is kept ({@link #toDense}
+ * unpacks the SGEMM panels exactly).
  */
 public final class DenseMatrix extends AbstractSparseMatrix implements SparseMatrix {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -23,10 +31,13 @@ public final class DenseMatrix extends AbstractSparseMatrix implements SparseMat
     private static final int UNIT = PackedWeight.PANEL_ROWS;
 
     private final PackedWeight packed;
+    /** The transposed copy for one sample and for sample-major batches (null where the layer kernels do not run). */
+    private final FeaturePanels panels;
 
-    private DenseMatrix(int rows, int cols, long nonZeros, PackedWeight packed) {
+    private DenseMatrix(int rows, int cols, long nonZeros, PackedWeight packed, FeaturePanels panels) {
         super(rows, cols, nonZeros, Partition.of(unitWork(rows, cols)));
         this.packed = packed;
+        this.panels = panels;
     }
 
     private static long[] unitWork(int rows, int cols) {
@@ -53,11 +64,15 @@ public final class DenseMatrix extends AbstractSparseMatrix implements SparseMat
                 }
             }
         }
-        return new DenseMatrix(rows, cols, kept, Gemm.prepackA(false, rows, cols, w, 0, cols));
+        FeaturePanels panels = DenseLayerKernels.SUPPORTED ? FeaturePanels.pack(w, 0, rows, cols) : null;
+        return new DenseMatrix(rows, cols, kept, Gemm.prepackA(false, rows, cols, w, 0, cols), panels);
     }
 
-    /** Bytes of the packed panels: 4·cols per row, rows rounded up to a whole panel of {@link PackedWeight#PANEL_ROWS}. */
-    @Override public long byteSize() { return packed.byteSize(); }
+    /**
+     * Bytes of the packed weight: the GEMM panels (4·cols per row, rows rounded up to a whole panel
+     * of {@link PackedWeight#PANEL_ROWS}) plus, where the layer kernels run, the transposed feature panels.
+     */
+    @Override public long byteSize() { return packed.byteSize() + (panels == null ? 0 : panels.byteSize()); }
 
     @Override public String format() { return "dense"; }
 
@@ -102,17 +117,42 @@ public final class DenseMatrix extends AbstractSparseMatrix implements SparseMat
     private void product(Workers workers, float[] x, int xOff, int n, boolean sampleMajor, float[] y, int yOff, float[] bias,
                          boolean relu, int r0, int r1) {
         if (r0 >= r1) return;
+        if (panels != null && cols > 0 && r0 == 0 && r1 == rows) {
+            // Whole-layer products: bias and ReLU fused, no per-call packing (DenseLayerKernels).
+            if (n == 1) {
+                DenseLayerKernels.gemv(workers, panels, x, xOff, bias, relu, y, yOff);
+                return;
+            }
+            if (sampleMajor && n > PackedSgemm.PACKED_GEMV_MAX_N) {
+                DenseLayerKernels.sampleMajor(workers, panels, x, xOff, n, bias, relu, y, yOff);
+                return;
+            }
+            if (!sampleMajor && n >= DenseLayerKernels.COLUMNS) {
+                int main = n - n % DenseLayerKernels.COLUMNS;
+                DenseLayerKernels.featureMajor(workers, packed, x, xOff, n, main, bias, relu, y, yOff);
+                if (main == n) return;
+                // The last columns (fewer than a tile) through the SGEMM, then the epilogue on them.
+                Gemm.sgemm(workers, packed, 0, rows, n - main, 1f, false, x, xOff + main, n, 0f, y, yOff + main, n);
+                epilogue(y, yOff, n, main, bias, relu, 0, rows);
+                return;
+            }
+        }
         if (cols == 0) {
             java.util.Arrays.fill(y, yOff + r0 * n, yOff + r1 * n, 0f);
         } else {
             Gemm.sgemm(workers, packed, r0, r1, n, 1f, sampleMajor, x, xOff, sampleMajor ? cols : n, 0f, y, yOff + r0 * n, n);
         }
+        epilogue(y, yOff, n, 0, bias, relu, r0, r1);
+    }
+
+    /** Bias and ReLU in place on columns {@code [j0, n)} of rows {@code [r0, r1)} of {@code y[rows, n]}. */
+    private static void epilogue(float[] y, int yOff, int n, int j0, float[] bias, boolean relu, int r0, int r1) {
         if (bias == null && !relu) return;
         // Bias and ReLU in place, written out here: a vector passed to a call that is not inlined is
         // boxed, and a masked load running past the end of y leaves the intrinsic (both allocate).
         for (int r = r0; r < r1; r++) {
             float b = bias == null ? 0f : bias[r];
-            int at = yOff + r * n, j = 0;
+            int at = yOff + r * n, j = j0;
             for (; j + L <= n; j += L) {
                 FloatVector v = FloatVector.fromArray(S, y, at + j).add(b);
                 if (relu) v = v.max(0f);

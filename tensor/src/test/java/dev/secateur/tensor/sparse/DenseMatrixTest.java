@@ -18,9 +18,10 @@ import net.jqwik.api.constraints.LongRange;
 import org.junit.jupiter.api.Test;
 
 /**
- * DenseMatrix on its pre-packed weight: shapes larger than the shared format properties use
+ * DenseMatrix on its pre-packed weights: shapes larger than the shared format properties use
  * (past the K block of 256, the MC block of 192 rows, several panels of 8 rows with a tail),
- * the batches of the benchmarks, bias and ReLU, and the thread-count and allocation guarantees.
+ * the batches of the benchmarks, the layer kernels' tile edges, bias and ReLU, and the
+ * thread-count and allocation guarantees.
  */
 class DenseMatrixTest {
     private static final int[] BATCHES = {1, 2, 3, 17, 64, 100};
@@ -84,6 +85,40 @@ class DenseMatrixTest {
         Arrays.fill(y, Float.NaN);
         a.multiplyBatchSampleMajor(Fixtures.POOLS[pool], xs, xOff, batch, y, yOff, bias, relu);
         SparseMatrixPropertiesTest.assertClose(expected, scale, y, yOff, cols, "dense sample-major " + rows + "x" + cols + " batch " + batch);
+        assertTrue(Float.isNaN(y[yOff + rows * batch]), "wrote past the output");
+        if (yOff > 0) assertTrue(Float.isNaN(y[yOff - 1]), "wrote before the output");
+    }
+
+    /**
+     * The layer kernels' edges: batches around the 8-sample groups and the two-vector column tiles,
+     * outputs around the feature panels (a last panel of one or two vectors), odd depths (the
+     * interleave's scalar tail) across K blocks, both input layouts, every pool.
+     */
+    @Property(tries = 80)
+    void layerKernelEdgesMatchTheReference(@ForAll @IntRange(min = 1, max = 70) int rows,
+                                           @ForAll @IntRange(min = 1, max = 530) int cols,
+                                           @ForAll @IntRange(min = 1, max = 70) int batch,
+                                           @ForAll @IntRange(min = 0, max = 2) int pool,
+                                           @ForAll boolean sampleMajor, @ForAll boolean withBias, @ForAll boolean relu,
+                                           @ForAll @LongRange(min = 1) long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] w = Fixtures.weights(rnd, rows * cols);
+        DenseMatrix a = DenseMatrix.from(w, rows, cols);
+        float[] bias = withBias ? Fixtures.weights(rnd, rows) : null;
+        int xOff = rnd.nextInt(5), yOff = rnd.nextInt(5);
+        float[] x = Fixtures.weights(rnd, xOff + cols * batch);
+        float[] xt = new float[cols * batch]; // the feature-major [cols, batch] operand of the reference
+        for (int b = 0; b < batch; b++) {
+            for (int c = 0; c < cols; c++) xt[c * batch + b] = sampleMajor ? x[xOff + b * cols + c] : x[xOff + c * batch + b];
+        }
+        float[] expected = ReferenceSpmm.multiply(w, null, rows, cols, xt, 0, batch, bias, relu);
+        double[] scale = ReferenceSpmm.absProducts(w, null, rows, cols, xt, 0, batch, bias);
+        float[] y = new float[yOff + rows * batch + 3];
+        Arrays.fill(y, Float.NaN);
+        if (sampleMajor) a.multiplyBatchSampleMajor(Fixtures.POOLS[pool], x, xOff, batch, y, yOff, bias, relu);
+        else a.multiplyBatch(Fixtures.POOLS[pool], x, xOff, batch, y, yOff, bias, relu);
+        SparseMatrixPropertiesTest.assertClose(expected, scale, y, yOff, cols,
+                "dense " + (sampleMajor ? "sample" : "feature") + "-major " + rows + "x" + cols + " batch " + batch);
         assertTrue(Float.isNaN(y[yOff + rows * batch]), "wrote past the output");
         if (yOff > 0) assertTrue(Float.isNaN(y[yOff - 1]), "wrote before the output");
     }

@@ -140,7 +140,10 @@ class SparseMatrixPropertiesTest {
         assertEquals(6 * nnz + 4L * (rows + 1), CsrMatrix.from(w, rows, cols, mask).byteSize());
         assertEquals(3 * nnz + 4L * rows + 4L * (rows + 1), Int8CsrMatrix.from(w, rows, cols, mask).byteSize());
         int mr = dev.secateur.tensor.platform.VectorPlatform.GEMM.mr(); // the packed weight pads rows to whole GEMM panels
-        assertEquals(4L * ((rows + mr - 1) / mr * mr) * cols, DenseMatrix.from(w, rows, cols, mask).byteSize());
+        // The SGEMM panels pad rows to whole panels; the layer kernels' transposed copy pads them to whole vectors.
+        int lanes = dev.secateur.tensor.platform.VectorPlatform.FLOAT.length();
+        long panelled = dev.secateur.tensor.kernels.DenseLayerKernels.SUPPORTED ? 4L * ((rows + lanes - 1) / lanes * lanes) * cols : 0;
+        assertEquals(4L * ((rows + mr - 1) / mr * mr) * cols + panelled, DenseMatrix.from(w, rows, cols, mask).byteSize());
         BsrMatrix b4 = BsrMatrix.from(w, rows, cols, mask, 4);
         assertEquals(18L * b4.blocks() + 4L * ((rows + 3) / 4 + 1), b4.byteSize());
         assertTrue(b4.blocks() * 4L >= nnz && b4.blocks() <= (long) cols * ((rows + 3) / 4));
