@@ -63,7 +63,16 @@ public final class KernelTuner {
     /** Tests store every result, calm or not, to check the store itself. */
     private static volatile boolean storeEveryResult;
 
+    /** {@code -Dsecateur.tune.trace=true}: one line per tuning on stderr (warm-up, medians, choice). */
+    private static final boolean TRACE = Boolean.getBoolean("secateur.tune.trace");
+
     private KernelTuner() {}
+
+    private static String medians(Result r) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < r.names().size(); i++) sb.append(i == 0 ? "" : " ").append(r.names().get(i)).append('=').append(r.medianNanos()[i] / 1000).append("us");
+        return sb.toString();
+    }
 
     /**
      * One competing kernel.
@@ -117,9 +126,15 @@ public final class KernelTuner {
                 return r.asRemembered();
             }
         }
+        long warmStart = System.nanoTime();
         for (Candidate c : candidates) warmProxy(c, budgetNanos);
-        boolean settled = warmReal(candidates, System.nanoTime() + Math.max(0, warmLimitNanos));
+        long realStart = System.nanoTime();
+        boolean settled = warmReal(candidates, realStart + Math.max(0, warmLimitNanos));
+        long timedStart = System.nanoTime();
         Result r = decide(names, timedRounds(candidates, budgetNanos));
+        if (TRACE) System.err.printf("tune %s: proxies %d ms, warm-up %d ms (%s), timed %d ms: %s -> %s%n", key,
+                (realStart - warmStart) / 1_000_000, (timedStart - realStart) / 1_000_000, settled ? "settled" : "cut off",
+                (System.nanoTime() - timedStart) / 1_000_000, medians(r), r.chosenName());
         // A timing taken before the JIT settled may rank a kernel by its uncompiled code: it holds
         // for this call only, and the next tuning of the same key measures again.
         if (key != null && (settled || warmLimitNanos <= 0)) {
