@@ -148,11 +148,13 @@ public final class CompiledModel {
             // (a matrix proxy would warm the GEMM, not the convolution); the sparse direct convolution has no proxy.
             String format = k.name().equals(Kernels.COMPACT) ? Kernels.DENSE : k.name();
             boolean matrix = !k.convolves() && SparseFormats.names().contains(format);
+            // A layer fed sample-major input runs another entry of the dense and panel CSR kernels: warm that one.
+            boolean sampleMajor = op instanceof DenseOp d && d.sampleMajorInput() && k.readsSampleMajor();
             calls.add(new KernelTuner.Candidate(k.name(), () -> {
                 op.kernels[slot] = k;
                 op.run(ws, batch, slot, workers);
-            }, matrix ? FormatPolicy.warmKey(format, proxyBatch) : k.warmKey(),
-                    matrix ? FormatPolicy.proxy(SparseFormats.named(format), f.pattern(), proxyBatch, workers) : k.warmProxy()));
+            }, matrix ? FormatPolicy.warmKey(format, proxyBatch, sampleMajor) : k.warmKey(),
+                    matrix ? FormatPolicy.proxy(SparseFormats.named(format), f.pattern(), proxyBatch, workers, sampleMajor) : k.warmProxy()));
         }
         String key = "layer:" + op.weightRows() + "x" + op.weightCols() + ":" + columns + ":" + workers.threads() + ":" + f.fingerprint();
         KernelTuner.Result r = KernelTuner.tune(key, calls, budget, warmDeadline - System.nanoTime());

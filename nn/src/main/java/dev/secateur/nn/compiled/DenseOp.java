@@ -35,6 +35,9 @@ final class DenseOp extends LinearOp {
         kernel.apply(workers, ws.bufs[in], ws.offs[in], false, n, ws.bufs[out], 0, scratch, 0);
     }
 
+    /** Whether the input is sample-major (then the dense kernel and panel CSR run their sample-major entry). */
+    boolean sampleMajorInput() { return sampleMajorInput; }
+
     @Override int weightRows() { return m; }
 
     @Override int weightCols() { return k; }

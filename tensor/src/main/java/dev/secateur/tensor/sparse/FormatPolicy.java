@@ -74,7 +74,12 @@ public final class FormatPolicy {
 
     /** The key under which a format's kernel for this batch kind counts as compiled. */
     public static String warmKey(String format, int batch) {
-        return format + (batch == 1 ? "/batch1" : "/batched");
+        return warmKey(format, batch, false);
+    }
+
+    /** {@link #warmKey(String, int)} for products that read sample-major input ({@code [n, K]}), another code path. */
+    public static String warmKey(String format, int batch, boolean sampleMajor) {
+        return format + (batch == 1 ? "/batch1" : sampleMajor ? "/batched-sample-major" : "/batched");
     }
 
     /**
@@ -83,8 +88,18 @@ public final class FormatPolicy {
      * 392×392 at batch 1), built once per JVM and batch kind.
      */
     public static Runnable proxy(SparseFormat f, WeightPattern real, int batch, Workers workers) {
+        return proxy(f, real, batch, workers, false);
+    }
+
+    /**
+     * {@link #proxy(SparseFormat, WeightPattern, int, Workers)} through the sample-major entry
+     * ({@code multiplyBatchSampleMajor}) when {@code sampleMajor} and the format has one (dense,
+     * panel CSR): a layer fed sample-major input runs that code, which a feature-major proxy
+     * never compiles.
+     */
+    public static Runnable proxy(SparseFormat f, WeightPattern real, int batch, Workers workers, boolean sampleMajor) {
         int pb = batch == 1 ? 1 : PROXY_BATCH;
-        SparseMatrix m = PROXIES.computeIfAbsent(warmKey(f.name(), batch), k -> {
+        SparseMatrix m = PROXIES.computeIfAbsent(warmKey(f.name(), batch, sampleMajor), k -> {
             int rows = Math.min(batch == 1 ? PROXY_VECTOR_SIDE : PROXY_ROWS, real.rows());
             int cols = Math.min(batch == 1 ? PROXY_VECTOR_SIDE : PROXY_COLS, real.cols());
             float[] w = new float[rows * cols];
@@ -97,6 +112,8 @@ public final class FormatPolicy {
         });
         float[] x = new float[m.cols() * pb], y = new float[m.rows() * pb];
         for (int i = 0; i < x.length; i++) x[i] = (i % 7) - 3;
+        if (sampleMajor && pb > 1 && m instanceof PanelCsrMatrix p) return () -> p.multiplyBatchSampleMajor(workers, x, 0, pb, y, 0, null, false);
+        if (sampleMajor && pb > 1 && m instanceof DenseMatrix d) return () -> d.multiplyBatchSampleMajor(workers, x, 0, pb, y, 0, null, false);
         return () -> m.multiplyBatch(workers, x, 0, pb, y, 0, null, false);
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.secateur.tensor.Workers;
 import dev.secateur.tensor.platform.VectorPlatform;
 import java.util.List;
 import java.util.Set;
@@ -24,6 +25,21 @@ class FormatPolicyTest {
         WeightPattern p = WeightPattern.of(w, 64, 300, null);
         for (int batch : new int[] {1, 3, 64, 784}) {
             assertEquals(List.of("dense"), names(FormatPolicy.eligible(p, batch, null)), "batch " + batch);
+        }
+    }
+
+    @Test
+    void sampleMajorProductsWarmTheirOwnEntry() {
+        SplittableRandom rnd = new SplittableRandom(6);
+        float[] w = Fixtures.weights(rnd, 40 * 300);
+        WeightPattern p = WeightPattern.of(w, 40, 300, Fixtures.mask(rnd, 40, 300, 0.9, false, null));
+        assertTrue(!FormatPolicy.warmKey("pcsr", 64, true).equals(FormatPolicy.warmKey("pcsr", 64, false)),
+                "sample-major batches run other code than feature-major ones");
+        assertEquals(FormatPolicy.warmKey("gcsr", 1, false), FormatPolicy.warmKey("gcsr", 1, true), "one batch-1 path");
+        for (String f : List.of("dense", "pcsr", "csr")) {
+            for (boolean sampleMajor : new boolean[] {false, true}) {
+                FormatPolicy.proxy(SparseFormats.named(f), p, 64, Workers.single(), sampleMajor).run();
+            }
         }
     }
 
