@@ -1,6 +1,7 @@
 package dev.secateur.tensor.sparse;
 
 import dev.secateur.tensor.Workers;
+import dev.secateur.tensor.platform.VectorPlatform;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,13 @@ public final class FormatPolicy {
      * proxy below that compiled only the small-matrix path, and the first big products were timed
      * at two to three times their compiled cost.
      */
-    private static final int PROXY_ROWS = 24, PROXY_COLS = 136, PROXY_BATCH = 71, PROXY_VECTOR_SIDE = 392;
+    private static final int PROXY_ROWS = 24, PROXY_BATCH = 71, PROXY_VECTOR_SIDE = 392;
+    /**
+     * Inputs of a batched proxy: deeper than one K block of the dense kernels, so that the
+     * accumulating blocks after the first run too (a proxy of a single block left that code
+     * uncompiled, and a layer deeper than a block was timed cold).
+     */
+    private static final int PROXY_COLS = Math.max(136, VectorPlatform.GEMM.kc() + 40);
 
     private static final Map<String, SparseMatrix> PROXIES = new ConcurrentHashMap<>();
 
