@@ -1,4 +1,5 @@
 import ai.onnxruntime.*;
+import dev.secateur.bench.models.SingleThreadEngines;
 import dev.secateur.bench.onnx.OnnxExporter;
 import dev.secateur.nn.Layer;
 import dev.secateur.nn.Model;
@@ -50,19 +51,10 @@ public class ConvOrtPair {
             m.useWorkers(Workers.single());
             float[] x = Tensor.randomUniform(1, 0, 1, batch * m.inputShape().size()).toArray();
             float[] y = new float[batch * m.outputShape().size()];
-            CompileOptions opts = CompileOptions.defaults().withWorkers(Workers.single()).withBatchSizes(batch).withCalibrationBudget(Duration.ofMillis(50));
-            if (!shipped) opts = opts.withAllowedKernels(Set.of());
-            CompiledModel.compile(m, opts);
-            CompiledModel cm = CompiledModel.compile(m, opts);
+            CompiledModel cm = SingleThreadEngines.compile(m, batch, o -> shipped ? o : o.withAllowedKernels(Set.of()));
             OrtEnvironment env = OrtEnvironment.getEnvironment();
-            OrtSession.SessionOptions o = new OrtSession.SessionOptions();
-            o.setIntraOpNumThreads(1);
-            o.setInterOpNumThreads(1);
-            long[] dims = new long[ort.inputShape().rank() + 1];
-            dims[0] = batch;
-            for (int i = 0; i < ort.inputShape().rank(); i++) dims[i + 1] = ort.inputShape().dim(i);
-            try (OrtSession session = env.createSession(OnnxExporter.toBytes(ort, null), o);
-                 OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), dims)) {
+            try (OrtSession session = SingleThreadEngines.ortSession(env, ort);
+                 OnnxTensor input = SingleThreadEngines.ortInput(env, ort, x, batch)) {
                 Map<String, OnnxTensor> feed = Map.of(OnnxExporter.INPUT, input);
                 int reps = Math.max(1, 1000 / batch), rounds = 21;
                 long[] ts = new long[rounds], to = new long[rounds];

@@ -5,7 +5,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.secateur.bench.onnx.OnnxExporter;
 import dev.secateur.nn.Model;
-import dev.secateur.nn.compiled.CompileOptions;
 import dev.secateur.nn.compiled.CompiledModel;
 import dev.secateur.tensor.Tensor;
 import dev.secateur.tensor.Workers;
@@ -23,8 +22,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.nio.FloatBuffer;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -82,20 +79,11 @@ public class OrtModelBenchmark {
         x = Tensor.randomUniform(1, 0, 1, batch * net.inputShape().size()).toArray();
         y = new float[batch * net.outputShape().size()];
         if (impl.equals("secateur")) {
-            CompileOptions opts = CompileOptions.defaults().withWorkers(Workers.single()).withBatchSizes(batch)
-                    .withCalibrationBudget(Duration.ofMillis(50));
-            CompiledModel.compile(net, opts.withCalibrationBudget(Duration.ofMillis(200))); // JIT warm-up before the kept calibration
-            compiled = CompiledModel.compile(net, opts);
+            compiled = SingleThreadEngines.compile(net, batch);
         } else {
             env = OrtEnvironment.getEnvironment();
-            OrtSession.SessionOptions o = new OrtSession.SessionOptions();
-            o.setIntraOpNumThreads(1);
-            o.setInterOpNumThreads(1);
-            session = env.createSession(OnnxExporter.toBytes(net, null), o);
-            long[] dims = new long[net.inputShape().rank() + 1];
-            dims[0] = batch;
-            for (int i = 0; i < net.inputShape().rank(); i++) dims[i + 1] = net.inputShape().dim(i);
-            input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), dims);
+            session = SingleThreadEngines.ortSession(env, net);
+            input = SingleThreadEngines.ortInput(env, net, x, batch);
             feed = Map.of(OnnxExporter.INPUT, input);
         }
     }

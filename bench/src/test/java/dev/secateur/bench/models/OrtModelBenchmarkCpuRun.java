@@ -5,7 +5,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.secateur.bench.onnx.OnnxExporter;
 import dev.secateur.nn.Model;
-import dev.secateur.nn.compiled.CompileOptions;
 import dev.secateur.nn.compiled.CompiledModel;
 import dev.secateur.tensor.Tensor;
 import dev.secateur.tensor.Workers;
@@ -13,8 +12,6 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.FloatBuffer;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -66,19 +63,10 @@ class OrtModelBenchmarkCpuRun {
             secateur.useWorkers(Workers.single());
             float[] x = Tensor.randomUniform(1, 0, 1, batch * secateur.inputShape().size()).toArray();
             float[] y = new float[batch * secateur.outputShape().size()];
-            CompileOptions opts = CompileOptions.defaults().withWorkers(Workers.single()).withBatchSizes(batch)
-                    .withCalibrationBudget(Duration.ofMillis(50));
-            CompiledModel.compile(secateur, opts.withCalibrationBudget(Duration.ofMillis(200)));
-            CompiledModel compiled = CompiledModel.compile(secateur, opts);
+            CompiledModel compiled = SingleThreadEngines.compile(secateur, batch);
             OrtEnvironment env = OrtEnvironment.getEnvironment();
-            OrtSession.SessionOptions o = new OrtSession.SessionOptions();
-            o.setIntraOpNumThreads(1);
-            o.setInterOpNumThreads(1);
-            long[] dims = new long[ort.inputShape().rank() + 1];
-            dims[0] = batch;
-            for (int i = 0; i < ort.inputShape().rank(); i++) dims[i + 1] = ort.inputShape().dim(i);
-            try (OrtSession session = env.createSession(OnnxExporter.toBytes(ort, null), o);
-                 OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), dims)) {
+            try (OrtSession session = SingleThreadEngines.ortSession(env, ort);
+                 OnnxTensor input = SingleThreadEngines.ortInput(env, ort, x, batch)) {
                 Map<String, OnnxTensor> feed = Map.of(OnnxExporter.INPUT, input);
                 long c0 = mx.getCurrentThreadCpuTime();
                 for (int i = 0; i < 3; i++) compiled.predict(x, 0, batch, y, 0);
