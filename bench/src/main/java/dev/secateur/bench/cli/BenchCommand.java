@@ -42,7 +42,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "worker threads (default: all processors)") Integer threads;
     @Option(names = "--budget-ms", defaultValue = "50", description = "calibration time per layer and batch size (default: 50)") int budgetMs;
     @Option(names = "--seconds", defaultValue = "2", description = "timed seconds per contender and batch size (default: 2)") double seconds;
-    @Option(names = "--jit-warmup-ms", defaultValue = "5000", description = "longest wait per compile for the JIT to compile the candidate kernels (default: 5000)")
+    @Option(names = "--jit-warmup-ms", defaultValue = "3000", description = "longest wait, per layer and batch size, for the JIT to compile the candidate kernels (default: 3000)")
     int jitWarmupMs;
     @Option(names = "--json", description = "write the report as JSON to this file") Path json;
     @picocli.CommandLine.Mixin CliErrors.Verbose verbose;

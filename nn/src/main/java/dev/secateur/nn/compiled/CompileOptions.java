@@ -22,7 +22,7 @@ import java.util.TreeSet;
  *       even when a round takes longer than the budget).</li>
  *   <li>{@code allowedKernels}: the sparse kernels that may be chosen ({@link Kernels}); null means
  *       all. Dense is always measured and allowed: it is the fallback.</li>
- *   <li>{@code jitWarmup}: how long a compile may wait for the JIT (see {@link #withJitWarmup}).</li>
+ *   <li>{@code jitWarmup}: how long one layer's tuning at one batch size may wait for the JIT (default 3 s; see {@link #withJitWarmup}).</li>
  *   <li>{@code cachedChoices}: a {@link CompiledModel#KERNEL_CHOICE_KEY} entry from a model file;
  *       layers and batch sizes found there (with the same thread count) skip calibration.</li>
  * </ul>
@@ -46,7 +46,7 @@ public final class CompileOptions {
 
     /** Batch sizes 1 and 64, the shared pool, 30 ms per layer, every kernel, no cache. */
     public static CompileOptions defaults() {
-        return new CompileOptions(new int[] {1, 64}, null, Duration.ofMillis(30), null, null, Duration.ofSeconds(5));
+        return new CompileOptions(new int[] {1, 64}, null, Duration.ofMillis(30), null, null, Duration.ofSeconds(3));
     }
 
     public CompileOptions withBatchSizes(int... sizes) {
@@ -83,10 +83,12 @@ public final class CompileOptions {
     }
 
     /**
-     * Longest time one compile may spend running its candidates while the JIT is still compiling,
-     * before timing them (default 5 s; it ends as soon as the JIT has been idle for 100 ms, which
-     * in a warm JVM is at once). The kernels themselves are compiled first on small proxy inputs,
-     * once per JVM, whatever this limit.
+     * Longest time the tuning of one layer at one batch size may spend running its candidates
+     * while the JIT is still compiling, before timing them (default 3 s; it ends as soon as the JIT
+     * has been idle for 100 ms, which in a warm JVM is at once). Each tuning gets the whole limit,
+     * so that layers tuned late (the batched ones, whose code paths the JIT meets last) are never
+     * timed on uncompiled code because earlier layers used up a shared limit. The kernels themselves are compiled first
+     * on small proxy inputs, once per JVM, whatever this limit.
      */
     public CompileOptions withJitWarmup(Duration max) {
         if (max == null || max.isNegative()) throw new IllegalArgumentException("JIT warm-up must be >= 0, got " + max);

@@ -98,10 +98,9 @@ public final class CompiledModel {
         ChoiceCache cache = ChoiceCache.parse(options.cachedChoices(), workers.threads());
         Planner.Plan plan = Planner.plan(model, sizes.length);
         long budget = options.calibrationBudget().toNanos();
-        long warmDeadline = System.nanoTime() + options.jitWarmup().toNanos();
         List<KernelChoice> choices = new ArrayList<>();
         for (int slot = 0; slot < sizes.length; slot++) {
-            choices.addAll(calibrate(model, plan, slot, sizes[slot], workers, budget, warmDeadline, options, cache));
+            choices.addAll(calibrate(model, plan, slot, sizes[slot], workers, budget, options, cache));
         }
         return new CompiledModel(model, plan, sizes, workers, choices);
     }
@@ -111,7 +110,7 @@ public final class CompiledModel {
      * kernel for that slot when the step is reached (so it is timed on realistic activations).
      */
     private static List<KernelChoice> calibrate(Model model, Planner.Plan plan, int slot, int batch, Workers workers, long budget,
-                                                long warmDeadline, CompileOptions options, ChoiceCache cache) {
+                                                CompileOptions options, ChoiceCache cache) {
         Workspace ws = new Workspace(plan.perSample(), workers.threads());
         ws.ensure(batch);
         float[] input = new float[model.inputShape().size() * batch];
@@ -120,14 +119,14 @@ public final class CompiledModel {
         ws.bindInput(input, 0);
         List<KernelChoice> out = new ArrayList<>();
         for (Op op : plan.ops()) {
-            if (op instanceof LinearOp lin) out.add(choose(lin, ws, slot, batch, workers, budget, warmDeadline, options, cache));
+            if (op instanceof LinearOp lin) out.add(choose(lin, ws, slot, batch, workers, budget, options, cache));
             op.run(ws, batch, slot, workers);
         }
         return out;
     }
 
     private static KernelChoice choose(LinearOp op, Workspace ws, int slot, int batch, Workers workers, long budget,
-                                       long warmDeadline, CompileOptions options, ChoiceCache cache) {
+                                       CompileOptions options, ChoiceCache cache) {
         KernelFactory f = op.factory;
         long columns = op.columns(batch);
         ChoiceCache.Entry cached = cache.get(op.layer, batch);
@@ -154,10 +153,11 @@ public final class CompiledModel {
                 op.kernels[slot] = k;
                 op.run(ws, batch, slot, workers);
             }, matrix ? FormatPolicy.warmKey(format, proxyBatch, sampleMajor) : k.warmKey(),
-                    matrix ? FormatPolicy.proxy(SparseFormats.named(format), f.pattern(), proxyBatch, workers, sampleMajor) : k.warmProxy()));
+                    matrix ? FormatPolicy.proxy(SparseFormats.named(format), f.pattern(), proxyBatch, workers, sampleMajor) : k.warmProxy(),
+                    k.multiplyAdds() * columns));
         }
         String key = "layer:" + op.weightRows() + "x" + op.weightCols() + ":" + columns + ":" + workers.threads() + ":" + f.fingerprint();
-        KernelTuner.Result r = KernelTuner.tune(key, calls, budget, warmDeadline - System.nanoTime());
+        KernelTuner.Result r = KernelTuner.tune(key, calls, budget, options.jitWarmup().toNanos());
         Map<String, Long> times = new LinkedHashMap<>();
         for (int i = 0; i < kernels.size(); i++) times.put(kernels.get(i).name(), r.medianNanos()[i]);
         LinearKernel best = kernels.get(r.chosen());

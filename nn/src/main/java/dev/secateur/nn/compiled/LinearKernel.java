@@ -104,6 +104,12 @@ final class LinearKernel {
     /** Input columns the kernel reads, in order (null: all K). */
     int[] keptCols() { return keptCols; }
 
+    /** Multiply-adds one activation column costs at least (the dense kernels multiply every weight). */
+    long multiplyAdds() {
+        if (matrix != null) return matrix.multiplyAdds();
+        return blocked != null ? (long) rows * cols : nonZeros;
+    }
+
     /** Weights stored as kept (structurally non-zero) in the original M×K matrix. */
     long nonZeros() { return nonZeros; }
 

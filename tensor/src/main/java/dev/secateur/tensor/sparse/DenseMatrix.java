@@ -40,6 +40,12 @@ public final class DenseMatrix extends AbstractSparseMatrix implements SparseMat
         this.panels = panels;
     }
 
+    /** Every weight, kept or not. */
+    @Override
+    public long multiplyAdds() {
+        return (long) rows() * cols();
+    }
+
     private static long[] unitWork(int rows, int cols) {
         long[] work = new long[(rows + UNIT - 1) / UNIT];
         java.util.Arrays.fill(work, (long) UNIT * cols);

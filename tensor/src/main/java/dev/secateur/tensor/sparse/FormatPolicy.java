@@ -117,10 +117,20 @@ public final class FormatPolicy {
             }
             return f.build(w, rows, cols, keep);
         });
-        float[] x = new float[m.cols() * pb], y = new float[m.rows() * pb];
+        float[] x = new float[m.cols() * pb], y = new float[m.rows() * pb], bias = new float[m.rows()];
         for (int i = 0; i < x.length; i++) x[i] = (i % 7) - 3;
-        if (sampleMajor && pb > 1 && m instanceof PanelCsrMatrix p) return () -> p.multiplyBatchSampleMajor(workers, x, 0, pb, y, 0, null, false);
-        if (sampleMajor && pb > 1 && m instanceof DenseMatrix d) return () -> d.multiplyBatchSampleMajor(workers, x, 0, pb, y, 0, null, false);
-        return () -> m.multiplyBatch(workers, x, 0, pb, y, 0, null, false);
+        for (int i = 0; i < bias.length; i++) bias[i] = (i % 5) - 2;
+        // Every other call with bias and ReLU, as layers run: compiled code that never saw the
+        // epilogue's branches taken is thrown away (deoptimised) by the first real call that takes
+        // them, and then runs several hundred times slower until recompiled.
+        int[] calls = {0};
+        boolean viaSamples = sampleMajor && pb > 1 && (m instanceof PanelCsrMatrix || m instanceof DenseMatrix);
+        return () -> {
+            boolean epilogue = (calls[0]++ & 1) == 0;
+            float[] b = epilogue ? bias : null;
+            if (!viaSamples) m.multiplyBatch(workers, x, 0, pb, y, 0, b, epilogue);
+            else if (m instanceof PanelCsrMatrix p) p.multiplyBatchSampleMajor(workers, x, 0, pb, y, 0, b, epilogue);
+            else ((DenseMatrix) m).multiplyBatchSampleMajor(workers, x, 0, pb, y, 0, b, epilogue);
+        };
     }
 }

@@ -39,6 +39,15 @@ public interface SparseMatrix {
     /** Number of weights kept by the mask (explicitly kept zeros count; block padding does not). */
     long nonZeros();
 
+    /**
+     * Multiply-adds one product column costs at least: the kept weights, or every weight for a
+     * format that multiplies them all (dense). A tuner takes a call far slower than this much work
+     * can take in compiled code as a sign the JIT has not compiled the kernel yet.
+     */
+    default long multiplyAdds() {
+        return nonZeros();
+    }
+
     /** Bytes of the arrays this matrix stores (values, indices, pointers, scales). */
     long byteSize();
 

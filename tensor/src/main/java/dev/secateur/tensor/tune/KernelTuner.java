@@ -22,14 +22,18 @@ import java.util.concurrent.ConcurrentHashMap;
  *       calls (C2 compiles after about 5000) and until its time per call stops improving. Cheap:
  *       microseconds per call, where the real call may take milliseconds.</li>
  *   <li>Real warm-up: the candidates run round-robin until the JIT has compiled nothing for
- *       {@value #JIT_QUIET_MILLIS} ms and no candidate's time has improved for two rounds (a real
+ *       {@value #JIT_QUIET_MILLIS} ms, no candidate's time has improved for two rounds and every
+ *       candidate's best time is {@link #plausible} for its work (a real
  *       input can take a path or branch the proxy never took: its code is still interpreted,
  *       running on-stack-replaced or C1 code, and several times slower than it will be), at least
  *       {@value #MIN_WARM_ROUNDS} rounds, at most for the warm-up limit counted from the end of the
  *       proxy warm-up.</li>
  *   <li>Timed rounds, round-robin so that a noisy moment of a shared machine hits all candidates
  *       alike: each candidate runs once untimed (its data back in cache, as when a layer runs
- *       repeatedly), then once timed; at least {@value #MIN_ROUNDS} rounds and about the budget.</li>
+ *       repeatedly), then once timed; at least {@value #MIN_ROUNDS} rounds and about the budget.
+ *       When a candidate's last rounds ran much faster than its first ({@link #stillWarming}), the
+ *       JIT compiled it during the timing: warm-up and timed rounds are repeated (at most
+ *       {@value #MAX_RETIMES} times).</li>
  * </ol>
  * Each candidate's median and spread (interquartile range / median) are kept. A challenger
  * qualifies when its median is lower than the baseline's by more than {@value #MIN_MARGIN} and
@@ -56,6 +60,17 @@ public final class KernelTuner {
     public static final double MIN_MARGIN = 0.05;
     /** Largest spread (interquartile range / median) of any candidate for a result to be stored on disk. */
     static final double CALM_SPREAD = 0.15;
+    /** Speed-up between a candidate's first and last timed rounds that means its code changed meanwhile. */
+    static final double WARMING_DROP = 1.3;
+    /** Most times one tuning is warmed and timed again because a candidate was still warming. */
+    static final int MAX_RETIMES = 2;
+    /**
+     * Slowest compiled code, per multiply-add: a scalar sparse loop on a slow core with a busy
+     * sibling takes about 1.5 ns; compiled vector kernels take 0.01 to 0.5.
+     */
+    static final long SLOWEST_COMPILED_NANOS_PER_MULTIPLY_ADD = 4;
+    /** Fixed cost a call may add (thread hand-off, small layers' epilogues). */
+    static final long CALL_OVERHEAD_NANOS = 5_000;
 
     private static final Set<String> WARM = ConcurrentHashMap.newKeySet();
     private static final Map<String, Result> MEMO = new ConcurrentHashMap<>();
@@ -81,16 +96,36 @@ public final class KernelTuner {
      * @param call    one real call (the work being tuned)
      * @param warmKey identifies the compiled code the proxy warms (e.g. {@code "csr/batch1"}); null: no proxy
      * @param proxy   one cheap call through the same kernel code, or null
+     * @param multiplyAdds the multiply-adds one call costs at least (0: unknown); a call that takes
+     *                {@link #plausible far longer} is running code the JIT has not compiled yet
      */
-    public record Candidate(String name, Runnable call, String warmKey, Runnable proxy) {
+    public record Candidate(String name, Runnable call, String warmKey, Runnable proxy, long multiplyAdds) {
         public Candidate {
             if (name == null || call == null) throw new IllegalArgumentException("candidate needs a name and a call");
+            if (multiplyAdds < 0) throw new IllegalArgumentException("multiply-adds must be >= 0, got " + multiplyAdds);
+        }
+
+        /** A candidate of unknown cost. */
+        public Candidate(String name, Runnable call, String warmKey, Runnable proxy) {
+            this(name, call, warmKey, proxy, 0);
         }
 
         /** A candidate without a proxy. */
         public static Candidate of(String name, Runnable call) {
             return new Candidate(name, call, null, null);
         }
+    }
+
+    /**
+     * Whether {@code nanos} per call is a time compiled code can take for {@code multiplyAdds}
+     * (unknown: 0): at most {@value #SLOWEST_COMPILED_NANOS_PER_MULTIPLY_ADD} ns each plus
+     * {@value #CALL_OVERHEAD_NANOS} ns. A kernel still running in the interpreter or in C1 code (the
+     * Vector API is not intrinsic there: every vector is an object) takes 5 to 1,000 times longer
+     * than its compiled code, and can do so steadily while the JIT is quiet: after a
+     * deoptimisation, until the method's counters reach the C2 threshold again.
+     */
+    static boolean plausible(long nanos, long multiplyAdds) {
+        return multiplyAdds == 0 || nanos <= CALL_OVERHEAD_NANOS + SLOWEST_COMPILED_NANOS_PER_MULTIPLY_ADD * multiplyAdds;
     }
 
     /**
@@ -105,6 +140,8 @@ public final class KernelTuner {
         public long baselineNanos() { return medianNanos[0]; }
 
         Result asRemembered() { return new Result(names, medianNanos, spread, chosen, true); }
+
+        Result withChosen(int i) { return new Result(names, medianNanos, spread, i, remembered); }
     }
 
     /**
@@ -131,10 +168,22 @@ public final class KernelTuner {
         long realStart = System.nanoTime();
         boolean settled = warmReal(candidates, realStart + Math.max(0, warmLimitNanos));
         long timedStart = System.nanoTime();
-        Result r = decide(names, timedRounds(candidates, budgetNanos));
-        if (TRACE) System.err.printf("tune %s: proxies %d ms, warm-up %d ms (%s), timed %d ms: %s -> %s%n", key,
+        long[][] samples = timedRounds(candidates, budgetNanos);
+        // A candidate that got much faster during its own timed rounds was compiled meanwhile: its
+        // median mixes slow and fast code. Warm up again and time afresh (a few times at most).
+        int retimes = 0;
+        while (warmLimitNanos > 0 && retimes < MAX_RETIMES && stillWarming(samples) >= 0) {
+            retimes++;
+            settled = warmReal(candidates, System.nanoTime() + warmLimitNanos);
+            timedStart = System.nanoTime();
+            samples = timedRounds(candidates, budgetNanos);
+        }
+        Result r = decide(names, samples);
+        // A baseline still too slow for compiled code makes any challenger look good: keep it.
+        if (!plausible(r.baselineNanos(), candidates.get(0).multiplyAdds())) r = r.withChosen(0);
+        if (TRACE) System.err.printf("tune %s: proxies %d ms, warm-up %d ms (%s%s), timed %d ms: %s -> %s%n", key,
                 (realStart - warmStart) / 1_000_000, (timedStart - realStart) / 1_000_000, settled ? "settled" : "cut off",
-                (System.nanoTime() - timedStart) / 1_000_000, medians(r), r.chosenName());
+                retimes == 0 ? "" : ", timed again " + retimes + "x", (System.nanoTime() - timedStart) / 1_000_000, medians(r), r.chosenName());
         // A timing taken before the JIT settled may rank a kernel by its uncompiled code: it holds
         // for this call only, and the next tuning of the same key measures again.
         if (key != null && (settled || warmLimitNanos <= 0)) {
@@ -142,6 +191,28 @@ public final class KernelTuner {
             if (store != null && (storeEveryResult || calm(r, loadPerCore()))) store.put(key, r);
         }
         return r;
+    }
+
+    /**
+     * The first candidate whose last timed rounds ran faster than its first ones by more than
+     * {@value #WARMING_DROP}× (its code was compiled, or recompiled, during the timing), or -1.
+     * A shared machine's speed drifts less than that within one timing; a false alarm only costs
+     * a second timing.
+     */
+    static int stillWarming(long[][] samples) {
+        for (int i = 0; i < samples.length; i++) {
+            long[] s = samples[i];
+            int k = Math.max(1, s.length / 3);
+            if (s.length < 2) continue;
+            long first = median(Arrays.copyOfRange(s, 0, k)), last = median(Arrays.copyOfRange(s, s.length - k, s.length));
+            if (first > WARMING_DROP * last) return i;
+        }
+        return -1;
+    }
+
+    private static long median(long[] v) {
+        Arrays.sort(v);
+        return v[v.length / 2];
     }
 
     /** Whether a tuning was undisturbed enough to be replayed by later processes. */
@@ -200,7 +271,9 @@ public final class KernelTuner {
                 best[i] = Math.min(best[i], t);
             }
             calmRounds = improved ? 0 : calmRounds + 1;
-            boolean settled = round + 1 >= MIN_WARM_ROUNDS && calmRounds >= 2 && jit.quietFor(JIT_QUIET_MILLIS * 1_000_000L);
+            boolean plausible = true;
+            for (int i = 0; i < n; i++) plausible &= plausible(best[i], candidates.get(i).multiplyAdds());
+            boolean settled = round + 1 >= MIN_WARM_ROUNDS && calmRounds >= 2 && plausible && jit.quietFor(JIT_QUIET_MILLIS * 1_000_000L);
             if (settled) return true;
             if (System.nanoTime() >= deadline) return false;
         }

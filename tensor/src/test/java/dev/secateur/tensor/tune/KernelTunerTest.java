@@ -136,4 +136,53 @@ class KernelTunerTest {
         assertEquals("dense", other.chosenName());
         assertThrows(IllegalArgumentException.class, () -> KernelTuner.tune("k", List.of(), 1, 0));
     }
+    /** Spins for about {@code nanos}. */
+    private static void spin(long nanos) {
+        long end = System.nanoTime() + nanos;
+        while (System.nanoTime() < end) Thread.onSpinWait();
+    }
+
+    @Test
+    void aCallFarSlowerThanItsWorkAllowsIsNotCompiledCode() {
+        assertTrue(KernelTuner.plausible(1_000_000, 0), "unknown work: any time");
+        assertTrue(KernelTuner.plausible(40_000, 1_000_000), "0.04 ns per multiply-add: compiled vector code");
+        assertTrue(KernelTuner.plausible(4_000, 10), "small calls may cost the fixed overhead");
+        assertFalse(KernelTuner.plausible(10_000_000, 1_000_000), "10 ns per multiply-add: interpreted or C1 vector code");
+        assertThrows(IllegalArgumentException.class, () -> new KernelTuner.Candidate("dense", () -> {}, null, null, -1));
+    }
+
+    @Test
+    void aCandidateThatGotFasterDuringItsTimingIsStillWarming() {
+        long[] steady = {100, 110, 95, 105, 100, 98}, compiledMidway = {900, 880, 910, 120, 100, 105};
+        assertEquals(-1, KernelTuner.stillWarming(new long[][] {steady, steady}));
+        assertEquals(1, KernelTuner.stillWarming(new long[][] {steady, compiledMidway}));
+        long[] drift = {100, 115, 110, 95, 90, 92};
+        assertEquals(-1, KernelTuner.stillWarming(new long[][] {drift}), "a shared host's drift is not a compile");
+    }
+
+    @Test
+    void theWarmUpGoesOnWhileACandidateIsTooSlowForCompiledCode() {
+        KernelTuner.forget();
+        // Slow like uncompiled code (2 ms for 1,000 multiply-adds) for its first 40 calls, then fast:
+        // a warm-up that stopped at the JIT's first quiet moment would time the slow calls.
+        AtomicInteger calls = new AtomicInteger();
+        Runnable warming = () -> spin(calls.incrementAndGet() <= 40 ? 2_000_000 : 20_000);
+        var r = KernelTuner.tune(null, List.of(new KernelTuner.Candidate("dense", warming, null, null, 1_000)), 5_000_000L, 10_000_000_000L);
+        assertTrue(calls.get() > 40);
+        assertTrue(r.baselineNanos() < 1_000_000, "timed after it became fast: " + r.baselineNanos() + " ns");
+    }
+
+    @Test
+    void aBaselineTooSlowForCompiledCodeIsNotBeatenByAChallenger() {
+        KernelTuner.forget();
+        // The warm-up limit ends before the baseline gets fast: its timing says nothing about its
+        // compiled speed, so the challenger's apparent win does not count.
+        var cold = new KernelTuner.Candidate("dense", () -> spin(1_000_000), null, null, 1_000);
+        var fast = new KernelTuner.Candidate("csr", () -> spin(20_000), null, null, 1_000);
+        var r = KernelTuner.tune(null, List.of(cold, fast), 2_000_000L, 20_000_000L);
+        assertEquals("dense", r.chosenName());
+        var known = new KernelTuner.Candidate("dense", () -> spin(1_000_000), null, null, 0);
+        assertEquals("csr", KernelTuner.tune(null, List.of(known, fast), 2_000_000L, 20_000_000L).chosenName(),
+                "without a known cost the timing counts");
+    }
 }
