@@ -27,6 +27,11 @@ public class FcPair {
         SplittableRandom r = new SplittableRandom(42);
         float[] w = new float[m * k]; boolean[] keep = new boolean[m * k];
         for (int i = 0; i < w.length; i++) { w[i] = (float) r.nextDouble(-1, 1); keep[i] = i % k < span && r.nextDouble() < density * k / span; }
+        int block = Integer.getInteger("block", 1); // -Dblock=R: whole R×1 blocks kept with the density's probability
+        if (block > 1) for (int br = 0; br < m; br += block) for (int c = 0; c < k; c++) {
+            boolean on = r.nextDouble() < density;
+            for (int i = br; i < Math.min(m, br + block); i++) keep[i * k + c] = on;
+        }
         if (shipped != null) { w = shipped; keep = shippedMask; }
         float[] x = new float[k * n], y = new float[m * n], ref = new float[m * n];
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();

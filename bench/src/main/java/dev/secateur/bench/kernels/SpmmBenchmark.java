@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * only meaningful between rows of one run.
  * <ul>
  *   <li>{@code mask=random}: each weight kept with probability 1 − sparsity (unstructured).
- *       {@code mask=block}: whole R×1 blocks kept with that probability (R = 8 for
+ *       {@code mask=block}: whole R×1 blocks kept with that probability (R = 16 for {@code bsr16x1}, 8 for
  *       {@code bsr8x1}, else 4), the structure block formats are made for; same density.</li>
  *   <li>{@code nm24}: N:M is a fixed density, so it runs the N:M pattern nearest the requested
  *       sparsity — 2:4 (50%) for 0.4 ≤ s ≤ 0.6, 1:4 (75%) for 0.6 &lt; s ≤ 0.85 — keeping the
@@ -51,7 +51,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class SpmmBenchmark {
-    @Param({"dense", "csr", "pcsr", "bsr4x1", "bsr8x1", "bitmap16", "nm24", "auto", "int8csr", "sell16", "wsell16", "wsell8", "wsell4", "gcsr"})
+    @Param({"dense", "csr", "pcsr", "bsr4x1", "bsr8x1", "bsr16x1", "bitmap16", "nm24", "auto", "int8csr", "sell16", "wsell16", "wsell8", "wsell4", "gcsr"})
     public String format;
 
     @Param({"0.0", "0.5", "0.7", "0.8", "0.9", "0.95", "0.98"})
@@ -83,7 +83,7 @@ public class SpmmBenchmark {
         float[] w = new float[m * k];
         for (int i = 0; i < w.length; i++) w[i] = (float) rnd.nextDouble(-1, 1);
         boolean[] keep = switch (mask) {
-            case "block" -> blockMask(rnd, m, k, format.equals("bsr8x1") ? 8 : 4, sparsity);
+            case "block" -> blockMask(rnd, m, k, format.equals("bsr16x1") ? 16 : format.equals("bsr8x1") ? 8 : 4, sparsity);
             case "magnitude" -> {
                 TrainedWeights.Matrix t = TrainedWeights.forShape(m, k);
                 System.out.println("weights: " + t.source());

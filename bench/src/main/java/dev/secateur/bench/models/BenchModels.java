@@ -60,6 +60,22 @@ public final class BenchModels {
                 dense.description(), 100 * FILTER_SPARSITY, before, after, 100.0 * (after - before) / before));
     }
 
+    /** Output rows per block of the block-pruned benchmark row: one 512-bit vector of floats. */
+    public static final int BLOCK_ROWS = 16;
+
+    /**
+     * The model ({@link #prepare(String, boolean) dense}) with whole {@value #BLOCK_ROWS}×1 blocks
+     * (that many consecutive outputs of one input) removed by L1 norm, every layer to the
+     * benchmark density, one shot (speed does not depend on fine-tuning).
+     */
+    public static Prepared prepareBlockPruned(String name) throws IOException {
+        Prepared dense = prepare(name, false);
+        Model m = dense.model();
+        new ModelPruner().apply(m, PruningPlan.uniform(Criterion.L1, new Granularity.Block(BLOCK_ROWS, 1), Scope.LAYER, targetDensity(name)));
+        return new Prepared(m, String.format("%s, pruned in %dx1 blocks (L1, per layer) to density %.3f", dense.description(), BLOCK_ROWS,
+                ModelPruner.density(m)));
+    }
+
     private static long flops(Model m) {
         return CompressionReport.footprints(m).stream().mapToLong(f -> f.flopsDense()).sum();
     }

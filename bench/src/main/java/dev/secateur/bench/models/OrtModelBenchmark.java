@@ -52,10 +52,11 @@ public class OrtModelBenchmark {
 
     /**
      * {@code dense}; {@code pruned}: unstructured magnitude pruning ({@link BenchModels#prepare});
+     * {@code blocked}: magnitude pruning of whole 16×1 blocks ({@link BenchModels#prepareBlockPruned});
      * {@code filtered}: filter-pruned ({@link BenchModels#prepareFilterPruned}) — Secateur runs the
      * compacted model, ONNX Runtime the masked full-size one (what it would run without compaction).
      */
-    @Param({"dense", "pruned", "filtered"})
+    @Param({"dense", "pruned", "blocked", "filtered"})
     public String weights;
 
     private CompiledModel compiled;
@@ -72,6 +73,8 @@ public class OrtModelBenchmark {
             BenchModels.FilterPruned f = BenchModels.prepareFilterPruned(model);
             System.out.println(f.description());
             net = impl.equals("secateur") ? f.compacted() : f.masked();
+        } else if (weights.equals("blocked")) {
+            net = BenchModels.prepareBlockPruned(model).model();
         } else {
             net = BenchModels.prepare(model, weights.equals("pruned")).model();
         }

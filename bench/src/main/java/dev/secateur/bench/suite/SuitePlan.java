@@ -212,7 +212,7 @@ public record SuitePlan(String preset, List<JmhStep> steps, AccuracySweep sweep,
     /** Compiled models against ONNX Runtime on the same weights; run only when ONNX Runtime is on the class path. */
     private static JmhStep ort(int forks, int wi, int wt, int it, int itt) {
         return new JmhStep("model-ort", "OrtModelBenchmark", List.of("infer"),
-                params("model", "lenet300 lenet5", "impl", "secateur onnxruntime", "batch", "1 64", "weights", "dense pruned"),
+                params("model", "lenet300 lenet5", "impl", "secateur onnxruntime", "batch", "1 64", "weights", "dense pruned blocked"),
                 forks, wi, wt, it, itt, true, 0, ORT_CLASS);
     }
 

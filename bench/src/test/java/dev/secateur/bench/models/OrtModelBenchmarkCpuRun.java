@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * each gives images/s (a round is about 20 ms of Secateur calls, the same count of ORT calls).
  * The host's speed drifts over seconds and moves both halves of a round alike, so the ratio is
  * also given round by round: the median of the per-round ratios and its quartiles. Run with {@code -Dsecateur.ort.cpu="lenet5:dense:1 vgg:filtered:64 ..."}
- * ({@code model:weights:batch}, weights dense, pruned or filtered as in {@link OrtModelBenchmark});
+ * ({@code model:weights:batch}, weights dense, pruned, blocked or filtered as in {@link OrtModelBenchmark});
  * skipped otherwise.
  */
 class OrtModelBenchmarkCpuRun {
@@ -57,6 +57,8 @@ class OrtModelBenchmarkCpuRun {
                 BenchModels.FilterPruned f = BenchModels.prepareFilterPruned(model);
                 secateur = f.compacted();
                 ort = f.masked();
+            } else if (weights.equals("blocked")) {
+                secateur = ort = BenchModels.prepareBlockPruned(model).model();
             } else {
                 secateur = ort = BenchModels.prepare(model, weights.equals("pruned")).model();
             }

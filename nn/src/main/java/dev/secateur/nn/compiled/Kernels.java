@@ -22,6 +22,8 @@ public final class Kernels {
     public static final String BSR4 = "bsr4x1";
     /** Block-sparse rows, 8×1 blocks. */
     public static final String BSR8 = "bsr8x1";
+    /** Block-sparse rows, 16×1 blocks (one 512-bit vector per block). */
+    public static final String BSR16 = "bsr16x1";
     /** 16-row bitmap groups (compress/expand). */
     public static final String BITMAP = "bitmap16";
     /** Sliced ELLPACK, 16-row slices (batch-1 gather kernel). */

@@ -11,9 +11,10 @@ final class BsrKernels {
     private static final boolean FMA = VectorPlatform.FMA;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** One lane per row of a 4×1 / 8×1 block: the block's R values are one contiguous vector. */
+    /** One lane per row of a 4×1 / 8×1 / 16×1 block: the block's R values are one contiguous vector. */
     private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
     private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Float> S16 = FloatVector.SPECIES_512;
 
     private BsrKernels() {}
 
@@ -90,6 +91,44 @@ final class BsrKernels {
                 a0 = FMA ? a0a.fma(a0b, a0) : a0a.mul(a0b).add(a0);
             }
             finish(a0.add(a1).add(a2.add(a3)), S8, br * 8, rows, y, yOff, bias, relu);
+        }
+    }
+
+    static void vector16(BsrMatrix m, float[] x, int xOff, float[] y, int yOff, float[] bias, boolean relu,
+                        int b0, int b1) {
+        float[] v = m.values;
+        char[] d = m.deltas;
+        int[] ptr = m.blockPtr;
+        int rows = m.rows;
+        for (int br = b0; br < b1; br++) {
+            int p = ptr[br], e = ptr[br + 1];
+            int c = xOff;
+            FloatVector a0 = FloatVector.zero(S16), a1 = a0, a2 = a0, a3 = a0;
+            for (; p + 3 < e; p += 4) {
+                c += d[p];
+                FloatVector a0a = FloatVector.fromArray(S16, v, p * 16);
+                FloatVector a0b = FloatVector.broadcast(S16, x[c]);
+                a0 = FMA ? a0a.fma(a0b, a0) : a0a.mul(a0b).add(a0);
+                c += d[p + 1];
+                FloatVector a1a = FloatVector.fromArray(S16, v, p * 16 + 16);
+                FloatVector a1b = FloatVector.broadcast(S16, x[c]);
+                a1 = FMA ? a1a.fma(a1b, a1) : a1a.mul(a1b).add(a1);
+                c += d[p + 2];
+                FloatVector a2a = FloatVector.fromArray(S16, v, p * 16 + 32);
+                FloatVector a2b = FloatVector.broadcast(S16, x[c]);
+                a2 = FMA ? a2a.fma(a2b, a2) : a2a.mul(a2b).add(a2);
+                c += d[p + 3];
+                FloatVector a3a = FloatVector.fromArray(S16, v, p * 16 + 48);
+                FloatVector a3b = FloatVector.broadcast(S16, x[c]);
+                a3 = FMA ? a3a.fma(a3b, a3) : a3a.mul(a3b).add(a3);
+            }
+            for (; p < e; p++) {
+                c += d[p];
+                FloatVector a0a = FloatVector.fromArray(S16, v, p * 16);
+                FloatVector a0b = FloatVector.broadcast(S16, x[c]);
+                a0 = FMA ? a0a.fma(a0b, a0) : a0a.mul(a0b).add(a0);
+            }
+            finish(a0.add(a1).add(a2.add(a3)), S16, br * 16, rows, y, yOff, bias, relu);
         }
     }
 

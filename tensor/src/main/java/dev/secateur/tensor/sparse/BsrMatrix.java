@@ -3,7 +3,7 @@ package dev.secateur.tensor.sparse;
 import dev.secateur.tensor.platform.VectorPlatform;
 
 /**
- * Block-sparse rows with R×1 blocks (R = 4 or 8 output rows by one input column), the XNNPACK
+ * Block-sparse rows with R×1 blocks (R = 4, 8 or 16 output rows by one input column), the XNNPACK
  * SpMM layout: per block row (R consecutive output rows) the 16-bit column deltas of its
  * non-zero blocks ({@link DeltaIndex}) and R contiguous values per block. A block is stored when
  * any of its R entries is kept; its other entries are stored as zeros. The last block row is
@@ -35,13 +35,13 @@ public final class BsrMatrix extends AbstractSparseMatrix implements SparseMatri
     }
 
     /**
-     * R×1 blocks ({@code blockRows} = R, 4 or 8) over the entries where {@code mask} is true; a
+     * R×1 blocks ({@code blockRows} = R, 4, 8 or 16) over the entries where {@code mask} is true; a
      * null mask keeps the non-zero entries.
      */
     public static BsrMatrix from(float[] dense, int rows, int cols, boolean[] mask, int blockRows) {
         String name = "bsr" + blockRows + "x1";
-        if (blockRows != 4 && blockRows != 8) {
-            throw new IllegalArgumentException(name + ": block height must be 4 or 8, got " + blockRows);
+        if (blockRows != 4 && blockRows != 8 && blockRows != 16) {
+            throw new IllegalArgumentException(name + ": block height must be 4, 8 or 16, got " + blockRows);
         }
         WeightSource src = WeightSource.of(name, dense, rows, cols, mask);
         int r = blockRows;
@@ -94,7 +94,7 @@ public final class BsrMatrix extends AbstractSparseMatrix implements SparseMatri
     }
 
     /**
-     * Whether the batch-1 kernel for {@code blockRows}-row blocks (4 or 8) runs as SIMD code here:
+     * Whether the batch-1 kernel for {@code blockRows}-row blocks (4, 8 or 16) runs as SIMD code here:
      * it holds a block column in one vector of {@code blockRows} floats, and a species wider than
      * the JVM's vectors runs hundreds of times slower.
      */
@@ -121,7 +121,8 @@ public final class BsrMatrix extends AbstractSparseMatrix implements SparseMatri
 
     @Override void vectorRange(float[] x, int xOff, float[] y, int yOff, float[] bias, boolean relu, int u0, int u1) {
         if (r == 4) BsrKernels.vector4(this, x, xOff, y, yOff, bias, relu, u0, u1);
-        else BsrKernels.vector8(this, x, xOff, y, yOff, bias, relu, u0, u1);
+        else if (r == 8) BsrKernels.vector8(this, x, xOff, y, yOff, bias, relu, u0, u1);
+        else BsrKernels.vector16(this, x, xOff, y, yOff, bias, relu, u0, u1);
     }
 
     @Override void batchRange(float[] x, int xOff, int batch, float[] y, int yOff, float[] bias, boolean relu,

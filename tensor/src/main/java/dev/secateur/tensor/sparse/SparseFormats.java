@@ -94,7 +94,7 @@ public final class SparseFormats {
         // for wide layers the panel form reads an aligned copy and is as fast at its best.
         f.add(new BuiltIn("csr", 0, anywhere, true, (p, b) -> b == 1 || !PanelCsrMatrix.worthTrying(p.cols()), CsrMatrix::from, ALWAYS));
         f.add(new BuiltIn("pcsr", 0, anywhere, true, (p, b) -> b > 1 && PanelCsrMatrix.worthTrying(p.cols()), PanelCsrMatrix::from, ALWAYS));
-        for (int r : new int[] {4, 8}) {
+        for (int r : new int[] {4, 8, 16}) {
             // Blocks padded beyond 3× the kept weights cannot win.
             f.add(new BuiltIn("bsr" + r + "x1", r, () -> BsrMatrix.runsHere(r), true, ANY,
                     (d, rows, cols, m) -> BsrMatrix.from(d, rows, cols, m, r),

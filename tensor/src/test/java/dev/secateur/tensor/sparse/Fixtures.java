@@ -11,7 +11,7 @@ final class Fixtures {
 
     /** Every registered format (built through the registry) plus an unregistered N:M shape. */
     enum Format {
-        DENSE("dense"), CSR("csr"), PCSR("pcsr"), INT8_CSR("int8csr"), BSR4("bsr4x1"), BSR8("bsr8x1"), BITMAP("bitmap16"),
+        DENSE("dense"), CSR("csr"), PCSR("pcsr"), INT8_CSR("int8csr"), BSR4("bsr4x1"), BSR8("bsr8x1"), BSR16("bsr16x1"), BITMAP("bitmap16"),
         SELL("sell16"), WSELL("wsell16"), WSELL8("wsell8"), WSELL4("wsell4"), GCSR("gcsr"), NM_2_4("nm2:4"), NM_1_4("nm1:4"), NM_3_8(null);
 
         /** The registry name, or null for a shape only the tests build. */
@@ -47,6 +47,7 @@ final class Fixtures {
             return switch (this) {
                 case BSR4 -> BsrMatrix.runsHere(4);
                 case BSR8 -> BsrMatrix.runsHere(8);
+                case BSR16 -> BsrMatrix.runsHere(16);
                 case BITMAP -> BitmapMatrix.runsHere();
                 case SELL -> SellMatrix.runsHere();
                 case WSELL -> WindowedSellMatrix.runsHere();

@@ -74,7 +74,7 @@ class SparseMatrixEdgeCasesTest {
         e = assertThrows(IllegalArgumentException.class, () -> BitmapMatrix.from(w, 3, 4, new boolean[11]));
         assertTrue(e.getMessage().contains("mask has 11"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> BsrMatrix.from(w, 3, 4, 3));
-        assertTrue(e.getMessage().contains("4 or 8"), e.getMessage());
+        assertTrue(e.getMessage().contains("4, 8 or 16"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> CsrMatrix.from(w, 65536, 65536));
         float[] inf = {1, Float.POSITIVE_INFINITY};
         assertThrows(IllegalArgumentException.class, () -> Int8CsrMatrix.from(inf, 1, 2));
