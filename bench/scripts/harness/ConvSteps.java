@@ -10,7 +10,7 @@ import java.util.*;
 
 /**
  * A compiled model's steps timed one by one (thread CPU time, median of 21 rounds) and whole predicts round by round, with
- * the kernel choices; args: model:weights:batch list (weights dense or filtered). In the compiled-model package for its
+ * the kernel choices; args: model:weights:batch list (weights dense, pruned, blocked or filtered). In the compiled-model package for its
  * package-private steps, so run it by its full name:
  * javac -d OUT --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar bench/scripts/harness/ConvSteps.java;
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar:OUT dev.secateur.nn.compiled.ConvSteps vgg:dense:1
@@ -21,7 +21,11 @@ public class ConvSteps {
         for (String item : a[0].split(",")) {
             String[] p = item.split(":");
             int batch = Integer.parseInt(p[2]);
-            Model m = p[1].equals("filtered") ? BenchModels.prepareFilterPruned(p[0]).compacted() : BenchModels.prepare(p[0], false).model();
+            Model m = switch (p[1]) {
+                case "filtered" -> BenchModels.prepareFilterPruned(p[0]).compacted();
+                case "blocked" -> BenchModels.prepareBlockPruned(p[0]).model();
+                default -> BenchModels.prepare(p[0], p[1].equals("pruned")).model();
+            };
             m.useWorkers(Workers.single());
             float[] x = Tensor.randomUniform(1, 0, 1, batch * m.inputShape().size()).toArray();
             float[] y = new float[batch * m.outputShape().size()];

@@ -1,7 +1,7 @@
 package dev.secateur.bench.models;
 
 import dev.secateur.nn.Model;
-import dev.secateur.nn.ModelFile;
+import dev.secateur.nn.compressed.CompressedModelFile;
 import dev.secateur.nn.zoo.Models;
 import dev.secateur.prune.compact.StructuredCompactor;
 import dev.secateur.prune.mask.ModelPruner;
@@ -92,7 +92,7 @@ public final class BenchModels {
         Model m;
         String source;
         if (Files.isRegularFile(file)) {
-            m = ModelFile.load(file);
+            m = CompressedModelFile.load(file).model(); // a plain model file or a pruned one (`secateur prune --out`)
             source = "pretrained " + file;
         } else {
             m = Models.byName(name, Models.FASHION_MNIST, 1);
