@@ -70,7 +70,7 @@ class SuitePlanTest {
         assertEquals(List.of("1"), dense1.params().get("batch"));
         JmhStep ort = full.steps().stream().filter(s -> s.benchmark().equals("OrtModelBenchmark")).findFirst().orElseThrow();
         assertEquals(SuitePlan.ORT_CLASS, ort.requires());
-        assertEquals(16, ort.configurations());
+        assertEquals(24, ort.configurations(), "2 models x 2 engines x 2 batch sizes x dense, pruned, blocked");
         assertTrue(SuitePlan.of("quick", 512, true, List.of(), null).estimateSeconds() < 15 * 60);
     }
 
