@@ -18,11 +18,13 @@ import jdk.incubator.vector.VectorSpecies;
  * packed per group of lane blocks as {@code [group][ξ][inC][B][L]}. Per image the input is copied
  * zero-bordered with its channels innermost, padded to whole lane blocks and to whole tiles (an
  * odd output size reads a row or column past the padded image). Then, per block of tiles:
- * the input transform, vectorised over the channels, writes {@code V[ξ][tile][channel]}; the 16
- * products write {@code M[ξ][tile][outC]}; the output transform, vectorised over the output
+ * the input transform, vectorised over the channels, writes {@code V[tile][ξ][channel]}; the 16
+ * products write {@code M[tile][ξ][outC]} (a tile's 16 rows together, so each transform touches
+ * one contiguous stretch); the output transform, vectorised over the output
  * channels, adds the bias, takes the ReLU and, when asked, the 2×2 maximum (one tile is one
  * pooled pixel; an odd last row or column is never pooled, so its tiles are not computed), into
- * a channel-last copy of the output that is finally transposed to NCHW. A tile block's count is
+ * a channel-last copy of the output that is finally transposed to NCHW (L pixels of a channel
+ * per gather where gathers are SIMD instructions). A tile block's count is
  * rounded up to whole register blocks by repeating the last tile.
  *
  * <p>Threads split the images (when there are at least as many as threads), or the tile blocks
@@ -62,8 +64,8 @@ public final class WinogradConv implements DenseConvolution {
     /** Per group of lane blocks: its first block, its block count, where its weights start; one sentinel entry. */
     private final int[] groupBlock, groupSize, groupWeight;
     private final float[] packed;
-    /** Lane l of a gather reads channel l: {@code l·inH·inW}. */
-    private final int[] channelOffsets;
+    /** Lane l of a gather reads channel l: {@code l·inH·inW}; pixel l of the output copy: {@code l·ob}. */
+    private final int[] channelOffsets, pixelOffsets;
 
     private WinogradConv(ConvGeometry g, float[] weight, int wOff) {
         this.g = g;
@@ -93,6 +95,8 @@ public final class WinogradConv implements DenseConvolution {
         this.packed = new float[Math.multiplyExact(Math.multiplyExact(XI, inC), ob)];
         this.channelOffsets = new int[L];
         for (int l = 0; l < L; l++) channelOffsets[l] = l * g.inH() * g.inW();
+        this.pixelOffsets = new int[L];
+        for (int l = 0; l < L; l++) pixelOffsets[l] = l * ob;
         float[] u = transformedFilters(g, weight, wOff);
         for (int gi = 0, k = 0, wBase = 0; gi < groups; gi++) {
             int left = blocks - k, size = left >= BLOCKS ? BLOCKS : WIDE && left == 3 ? 3 : Integer.highestOneBit(left);
@@ -273,25 +277,25 @@ public final class WinogradConv implements DenseConvolution {
         int[] base = pool ? poolBase : tileBase;
         int count = t1 - t0, padded = (count + TILES - 1) / TILES * TILES;
         for (int j = 0; j < padded; j++) {
-            int src = imgAt + base[t0 + j], dst = vAt + j * cp;
+            int src = imgAt + base[t0 + j], dst = vAt + j * XI * cp;
             for (int c = 0; c < cp; c += L) inputTile(work, src + c, work, dst + c);
         }
-        int groups = groupSize.length - 1, vs = blockTiles * cp, ms = blockTiles * ob;
+        int groups = groupSize.length - 1, vt = XI * cp, mt = XI * ob;
         for (int gi = 0; gi < groups; gi++) {
             int k = groupBlock[gi], size = groupSize[gi], wi = groupWeight[gi], step = inC * size * L;
             for (int xi = 0; xi < XI; xi++) {
-                int wk = wi + xi * step, vx = vAt + xi * vs, mx = mAt + xi * ms + k * L;
+                int wk = wi + xi * step, vx = vAt + xi * cp, mx = mAt + xi * ob + k * L;
                 switch (size) {
-                    case 4 -> { for (int j = 0; j < padded; j += 5) gemm4x5(work, vx + j * cp, wk, work, mx + j * ob); }
-                    case 3 -> { for (int j = 0; j < padded; j += 5) gemm3x5(work, vx + j * cp, wk, work, mx + j * ob); }
+                    case 4 -> { for (int j = 0; j < padded; j += 5) gemm4x5(work, vx + j * vt, wk, work, mx + j * mt); }
+                    case 3 -> { for (int j = 0; j < padded; j += 5) gemm3x5(work, vx + j * vt, wk, work, mx + j * mt); }
                     case 2 -> {
                         if (WIDE) {
-                            for (int j = 0; j < padded; j += 10) gemm2x10(work, vx + j * cp, wk, work, mx + j * ob);
+                            for (int j = 0; j < padded; j += 10) gemm2x10(work, vx + j * vt, wk, work, mx + j * mt);
                         } else {
-                            for (int j = 0; j < padded; j += 5) gemm2x5(work, vx + j * cp, wk, work, mx + j * ob);
+                            for (int j = 0; j < padded; j += 5) gemm2x5(work, vx + j * vt, wk, work, mx + j * mt);
                         }
                     }
-                    default -> { for (int j = 0; j < padded; j += 10) gemm1x10(work, vx + j * cp, wk, work, mx + j * ob); }
+                    default -> { for (int j = 0; j < padded; j += 10) gemm1x10(work, vx + j * vt, wk, work, mx + j * mt); }
                 }
             }
         }
@@ -307,13 +311,13 @@ public final class WinogradConv implements DenseConvolution {
                 right = 2 * tx + 1 < ow;
                 below = 2 * ty + 1 < oh;
             }
-            for (int k = 0; k < blocks; k++) outputTile(work, mAt + j * ob + k * L, work, bAt + k * L, dst + k * L, right, below, relu, pool);
+            for (int k = 0; k < blocks; k++) outputTile(work, mAt + j * mt + k * L, work, bAt + k * L, dst + k * L, right, below, relu, pool);
         }
     }
 
-    /** {@code Bᵀ·d·B} of the 4×4 patch of L channels at {@code xp[at..]} into {@code V[ξ]} at {@code v[vt..]}. */
+    /** {@code Bᵀ·d·B} of the 4×4 patch of L channels at {@code xp[at..]} into its 16 rows {@code V[ξ]}, {@code cp} apart, at {@code v[vt..]}. */
     private void inputTile(float[] xp, int at, float[] v, int vt) {
-        int cs = cp, rs = wp * cp, vs = blockTiles * cp;
+        int cs = cp, rs = wp * cp, vs = cp;
         // Bᵀ's rows (d0 − d2, d1 + d2, d2 − d1, d1 − d3) along each patch row, then down the columns.
         FloatVector d0 = FloatVector.fromArray(S, xp, at), d1 = FloatVector.fromArray(S, xp, at + cs);
         FloatVector d2 = FloatVector.fromArray(S, xp, at + 2 * cs), d3 = FloatVector.fromArray(S, xp, at + 3 * cs);
@@ -341,13 +345,13 @@ public final class WinogradConv implements DenseConvolution {
     }
 
     /**
-     * {@code Aᵀ·M·A} of one tile's L output channels at {@code m[mt..]} ({@code M[ξ]} apart), plus
+     * {@code Aᵀ·M·A} of one tile's L output channels at {@code m[mt..]} (its rows {@code M[ξ]} {@code ob} apart), plus
      * the bias at {@code b[bt..]}, ReLU and the 2×2 maximum when asked, into the channel-last output
      * copy at {@code m[dst..]} (the tile's right column and bottom row only where they are inside the output).
      */
     private void outputTile(float[] m, int mt, float[] b, int bt, int dst, boolean right, boolean below, boolean relu, boolean pool) {
         float[] s = m;
-        int ms = blockTiles * ob;
+        int ms = ob;
         // Aᵀ's rows (m0 + m1 + m2, m1 − m2 − m3) down each column of M, then along the two rows left.
         FloatVector m0 = FloatVector.fromArray(S, m, mt), m1 = FloatVector.fromArray(S, m, mt + 4 * ms);
         FloatVector m2 = FloatVector.fromArray(S, m, mt + 8 * ms), m3 = FloatVector.fromArray(S, m, mt + 12 * ms);
@@ -389,14 +393,17 @@ public final class WinogradConv implements DenseConvolution {
     private void transpose(float[] s, int at, float[] y, int yi, int o0, int o1, boolean pool) {
         int count = pool ? poolRows * poolCols : g.outH() * g.outW();
         for (int o = o0; o < o1; o++) {
-            int dst = yi + o * count;
-            for (int p = 0, src = at + o; p < count; p++, src += ob) y[dst + p] = s[src];
+            int dst = yi + o * count, src = at + o, p = 0;
+            if (GATHER) {
+                for (; p + L <= count; p += L, src += L * ob) FloatVector.fromArray(S, s, src, pixelOffsets, 0).intoArray(y, dst + p);
+            }
+            for (; p < count; p++, src += ob) y[dst + p] = s[src];
         }
     }
 
     /** Four channel blocks × 5 tiles: per input channel 4 weight loads and 5 broadcasts feed 20 FMAs. */
     private void gemm4x5(float[] v, int vAt, int wk, float[] m, int mAt) {
-        int cs = cp, ms = ob, len = inC;
+        int cs = XI * cp, ms = XI * ob, len = inC;
         FloatVector a00 = FloatVector.zero(S);
         FloatVector a01 = FloatVector.zero(S);
         FloatVector a02 = FloatVector.zero(S);
@@ -464,7 +471,7 @@ public final class WinogradConv implements DenseConvolution {
 
     /** Three channel blocks × 5 tiles: per input channel 3 weight loads and 5 broadcasts feed 15 FMAs. */
     private void gemm3x5(float[] v, int vAt, int wk, float[] m, int mAt) {
-        int cs = cp, ms = ob, len = inC;
+        int cs = XI * cp, ms = XI * ob, len = inC;
         FloatVector a00 = FloatVector.zero(S);
         FloatVector a01 = FloatVector.zero(S);
         FloatVector a02 = FloatVector.zero(S);
@@ -521,7 +528,7 @@ public final class WinogradConv implements DenseConvolution {
 
     /** Two channel blocks × 10 tiles: per input channel 2 weight loads and 10 broadcasts feed 20 FMAs. */
     private void gemm2x10(float[] v, int vAt, int wk, float[] m, int mAt) {
-        int cs = cp, ms = ob, len = inC;
+        int cs = XI * cp, ms = XI * ob, len = inC;
         FloatVector a00 = FloatVector.zero(S);
         FloatVector a01 = FloatVector.zero(S);
         FloatVector a10 = FloatVector.zero(S);
@@ -602,7 +609,7 @@ public final class WinogradConv implements DenseConvolution {
 
     /** Two channel blocks × 5 tiles: per input channel 2 weight loads and 5 broadcasts feed 10 FMAs. */
     private void gemm2x5(float[] v, int vAt, int wk, float[] m, int mAt) {
-        int cs = cp, ms = ob, len = inC;
+        int cs = XI * cp, ms = XI * ob, len = inC;
         FloatVector a00 = FloatVector.zero(S);
         FloatVector a01 = FloatVector.zero(S);
         FloatVector a10 = FloatVector.zero(S);
@@ -648,7 +655,7 @@ public final class WinogradConv implements DenseConvolution {
 
     /** One channel block × 10 tiles: per input channel 1 weight load and 10 broadcasts feed 10 FMAs. */
     private void gemm1x10(float[] v, int vAt, int wk, float[] m, int mAt) {
-        int cs = cp, ms = ob, len = inC;
+        int cs = XI * cp, ms = XI * ob, len = inC;
         FloatVector a00 = FloatVector.zero(S);
         FloatVector a10 = FloatVector.zero(S);
         FloatVector a20 = FloatVector.zero(S);
