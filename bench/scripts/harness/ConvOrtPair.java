@@ -25,6 +25,12 @@ import java.util.*;
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar:$ORT:OUT ConvOrtPair 32:64:14:1,64:128:7:64
  */
 public class ConvOrtPair {
+    private static float[] flatten(float[][] rows) {
+        float[] out = new float[rows.length * rows[0].length];
+        for (int i = 0; i < rows.length; i++) System.arraycopy(rows[i], 0, out, i * rows[0].length, rows[0].length);
+        return out;
+    }
+
     public static void main(String[] a) throws Exception {
         var mx = ManagementFactory.getThreadMXBean();
         for (String item : a[0].split(",")) {
@@ -67,6 +73,16 @@ public class ConvOrtPair {
             try (OrtSession session = SingleThreadEngines.ortSession(env, ort);
                  OnnxTensor input = SingleThreadEngines.ortInput(env, ort, x, batch)) {
                 Map<String, OnnxTensor> feed = Map.of(OnnxExporter.INPUT, input);
+                // Outputs agree with ORT's (largest logit difference against the largest logit) before anything is timed.
+                float[] want;
+                try (OrtSession.Result res = session.run(feed)) { want = ((float[][]) res.get(0).getValue())[0].length == y.length / batch
+                        ? flatten((float[][]) res.get(0).getValue()) : null; }
+                for (int k = 0; k < sets.length && want != null; k++) {
+                    cms[k].predict(x, 0, batch, y, 0);
+                    double worst = 0, top = 0;
+                    for (int i = 0; i < y.length; i++) { worst = Math.max(worst, Math.abs(y[i] - want[i])); top = Math.max(top, Math.abs(want[i])); }
+                    System.out.printf("%s [%s] max |logit - ORT| %.2e (largest logit %.2f)%s%n", item, sets[k], worst, top, worst <= 1e-4 * Math.max(1, top) ? "" : "  DISAGREES");
+                }
                 int reps = Math.max(1, 1000 / batch), rounds = 21;
                 long[][] ts = new long[sets.length][rounds];
                 long[] to = new long[rounds];
