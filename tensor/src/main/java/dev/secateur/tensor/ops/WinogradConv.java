@@ -255,15 +255,21 @@ public final class WinogradConv implements DenseConvolution {
      * border (the padding, then up to whole tiles) and zero channels up to whole lane blocks.
      */
     private void pad(float[] x, int xi, float[] xp, int at) {
-        int inH = g.inH(), inW = g.inW(), p = g.pad(), hw = inH * inW;
-        Arrays.fill(xp, at, at + imageFloats, 0f);
+        int inH = g.inH(), inW = g.inW(), p = g.pad(), hw = inH * inW, row = wp * cp;
+        // Only the border is zeroed here (the rows above and below, each row's ends); the copy zeroes the padding channels.
+        Arrays.fill(xp, at, at + p * row, 0f);
+        Arrays.fill(xp, at + (p + inH) * row, at + imageFloats, 0f);
         for (int iy = 0; iy < inH; iy++) {
+            int r = at + (iy + p) * row;
+            Arrays.fill(xp, r, r + p * cp, 0f);
+            Arrays.fill(xp, r + (p + inW) * cp, r + row, 0f);
             for (int ix = 0; ix < inW; ix++) {
-                int dst = at + ((iy + p) * wp + ix + p) * cp, src = xi + iy * inW + ix, c = 0;
+                int dst = r + (ix + p) * cp, src = xi + iy * inW + ix, c = 0;
                 if (GATHER) {
                     for (; c + L <= inC; c += L) FloatVector.fromArray(S, x, src + c * hw, channelOffsets, 0).intoArray(xp, dst + c);
                 }
                 for (; c < inC; c++) xp[dst + c] = x[src + c * hw];
+                for (; c < cp; c++) xp[dst + c] = 0f;
             }
         }
     }
