@@ -29,8 +29,8 @@ import java.util.Set;
  * baseline every other candidate must beat, is a register-blocked direct convolution: channels
  * in the lanes ({@link ChannelVectorConv}) where that suits the layer, else pixels in the lanes
  * ({@link DirectConv}) — see {@link DenseConvolution#forLayer}; im2col + GEMM on the dense weight
- * is the {@link Kernels#IM2COL} candidate. A 3×3 stride-1 convolution whose weight is dense enough
- * ({@link #MIN_WINOGRAD_DENSITY}) also gets the {@link Kernels#WINOGRAD} candidate: its transformed
+ * is the {@link Kernels#IM2COL} candidate. A 3×3 stride-1 convolution with at least 8 input
+ * channels whose weight is dense enough ({@link #MIN_WINOGRAD_DENSITY}) also gets the {@link Kernels#WINOGRAD} candidate: its transformed
  * weight is dense whatever the pruning, so it only competes with the dense kernels. The system property {@code secateur.conv.dense}
  * ({@code im2col}, {@code direct} or {@code channels}) forces one dense kernel (to compare them).
  */
@@ -109,7 +109,7 @@ final class KernelFactory {
             if (FormatPolicy.worthTiming(f, m, pattern, batch)) out.add(full(f.name(), m));
         }
         for (String k : List.of(Kernels.IM2COL, Kernels.INT8_CSR, Kernels.COMPACT, Kernels.DIRECT, Kernels.WINOGRAD)) {
-            if ((allowed == null || allowed.contains(k)) && applies(k, columns) && (!k.equals(Kernels.WINOGRAD) || density() >= MIN_WINOGRAD_DENSITY)) {
+            if ((allowed == null || allowed.contains(k)) && applies(k, columns) && (!k.equals(Kernels.WINOGRAD) || winogradSuits())) {
                 out.add(build(k, columns));
             }
         }
@@ -138,6 +138,14 @@ final class KernelFactory {
                 yield f.runsHere() && f.suits(pattern, (int) Math.min(Integer.MAX_VALUE, columns));
             }
         };
+    }
+
+    /**
+     * Whether Winograd is worth timing: dense enough ({@link #MIN_WINOGRAD_DENSITY}) and enough
+     * input channels ({@link WinogradConv#suits}); it still applies, when forced, to any 3×3 stride-1 layer.
+     */
+    private boolean winogradSuits() {
+        return density() >= MIN_WINOGRAD_DENSITY && WinogradConv.suits(conv);
     }
 
     /** True when every row is {@code q·scale} with integer {@code |q| ≤ 127} and {@code scale = max|w|/127}. */

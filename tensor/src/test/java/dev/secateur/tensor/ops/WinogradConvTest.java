@@ -91,6 +91,8 @@ class WinogradConvTest {
         assertTrue(WinogradConv.applies(new ConvGeometry(4, 9, 9, 8, 3, 3, 1, 0)));
         assertFalse(WinogradConv.applies(new ConvGeometry(4, 9, 9, 8, 3, 3, 2, 1)));
         assertFalse(WinogradConv.applies(new ConvGeometry(4, 9, 9, 8, 5, 5, 1, 2)));
+        assertFalse(WinogradConv.suits(new ConvGeometry(4, 9, 9, 8, 3, 3, 1, 0)), "few input channels");
+        assertTrue(WinogradConv.suits(new ConvGeometry(8, 9, 9, 8, 3, 3, 1, 0)));
         ConvGeometry g5 = new ConvGeometry(4, 9, 9, 8, 5, 5, 1, 2);
         var e = assertThrows(IllegalArgumentException.class, () -> WinogradConv.from(g5, new float[g5.weightSize()], 0));
         assertTrue(e.getMessage().contains("3x3 kernel at stride 1"), e.getMessage());
