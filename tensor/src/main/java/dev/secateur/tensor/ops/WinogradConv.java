@@ -29,8 +29,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Threads split the images (when there are at least as many as threads), or the tile blocks
  * and then the channels of one image. Each tile's sums run in the same order whatever its block
- * or thread, so results do not depend on the thread count. The error is that of the direct sum
- * times a small constant (the transforms' ±1 and ±½ factors; see the property test).
+ * or thread, so results do not depend on the thread count. The rounding error stays within the
+ * direct sum's bound times a constant set by the transforms' ±1 and ±½ factors (derived in
+ * {@code WinogradConvTest}).
  */
 public final class WinogradConv implements DenseConvolution {
     /** Hardware FMA; tested inline so no vector is passed to a call that might not inline. */
