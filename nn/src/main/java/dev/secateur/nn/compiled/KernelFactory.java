@@ -4,6 +4,7 @@ import dev.secateur.tensor.ops.ChannelVectorConv;
 import dev.secateur.tensor.ops.ConvGeometry;
 import dev.secateur.tensor.ops.DenseConvolution;
 import dev.secateur.tensor.ops.DirectConv;
+import dev.secateur.tensor.ops.WinogradConv;
 import dev.secateur.tensor.sparse.DenseMatrix;
 import dev.secateur.tensor.sparse.DirectSparseConv;
 import dev.secateur.tensor.sparse.FormatPolicy;
@@ -28,10 +29,18 @@ import java.util.Set;
  * baseline every other candidate must beat, is a register-blocked direct convolution: channels
  * in the lanes ({@link ChannelVectorConv}) where that suits the layer, else pixels in the lanes
  * ({@link DirectConv}) — see {@link DenseConvolution#forLayer}; im2col + GEMM on the dense weight
- * is the {@link Kernels#IM2COL} candidate. The system property {@code secateur.conv.dense}
+ * is the {@link Kernels#IM2COL} candidate. A 3×3 stride-1 convolution with at least 8 input
+ * channels whose weight is dense enough ({@link #MIN_WINOGRAD_DENSITY}) also gets the {@link Kernels#WINOGRAD} candidate: its transformed
+ * weight is dense whatever the pruning, so it only competes with the dense kernels. The system property {@code secateur.conv.dense}
  * ({@code im2col}, {@code direct} or {@code channels}) forces one dense kernel (to compare them).
  */
 final class KernelFactory {
+    /**
+     * Below this density Winograd is not timed: it does 16/36 of the dense multiply-adds, and a
+     * sparse kernel at this density does fewer even at half the dense kernel's efficiency.
+     */
+    static final double MIN_WINOGRAD_DENSITY = 0.2;
+
     private final float[] w;
     private final int rows, cols;
     private final float[] bias;
@@ -99,8 +108,10 @@ final class KernelFactory {
             SparseMatrix m = f.build(w, rows, cols, null);
             if (FormatPolicy.worthTiming(f, m, pattern, batch)) out.add(full(f.name(), m));
         }
-        for (String k : List.of(Kernels.IM2COL, Kernels.INT8_CSR, Kernels.COMPACT, Kernels.DIRECT)) {
-            if ((allowed == null || allowed.contains(k)) && applies(k, columns)) out.add(build(k, columns));
+        for (String k : List.of(Kernels.IM2COL, Kernels.INT8_CSR, Kernels.COMPACT, Kernels.DIRECT, Kernels.WINOGRAD)) {
+            if ((allowed == null || allowed.contains(k)) && applies(k, columns) && (!k.equals(Kernels.WINOGRAD) || winogradSuits())) {
+                out.add(build(k, columns));
+            }
         }
         return out;
     }
@@ -120,12 +131,21 @@ final class KernelFactory {
             case Kernels.COMPACT -> keptRows.length < rows || keptCols.length < cols;
             case Kernels.DIRECT -> conv != null; // also dense: on small images im2col can cost more
             case Kernels.IM2COL -> conv != null && blockedDense();
+            case Kernels.WINOGRAD -> conv != null && WinogradConv.applies(conv);
             default -> {
                 if (!SparseFormats.names().contains(name)) yield false;
                 SparseFormat f = SparseFormats.named(name);
                 yield f.runsHere() && f.suits(pattern, (int) Math.min(Integer.MAX_VALUE, columns));
             }
         };
+    }
+
+    /**
+     * Whether Winograd is worth timing: dense enough ({@link #MIN_WINOGRAD_DENSITY}) and enough
+     * input channels ({@link WinogradConv#suits}); it still applies, when forced, to any 3×3 stride-1 layer.
+     */
+    private boolean winogradSuits() {
+        return density() >= MIN_WINOGRAD_DENSITY && WinogradConv.suits(conv);
     }
 
     /** True when every row is {@code q·scale} with integer {@code |q| ≤ 127} and {@code scale = max|w|/127}. */
@@ -159,6 +179,7 @@ final class KernelFactory {
             case Kernels.COMPACT -> compact();
             case Kernels.DIRECT -> LinearKernel.direct(name, DirectSparseConv.from(conv, w), bias, relu);
             case Kernels.IM2COL -> full(name, DenseMatrix.from(w, rows, cols));
+            case Kernels.WINOGRAD -> LinearKernel.blocked(name, WinogradConv.from(conv, w, 0), bias, relu, nonZeros);
             case Kernels.DENSE -> conv != null && blockedDense()
                     ? LinearKernel.blocked(name, denseConvolution(), bias, relu, nonZeros)
                     : full(name, DenseMatrix.from(w, rows, cols));

@@ -46,9 +46,14 @@ public final class Kernels {
     public static final String DIRECT = "direct";
     /** Convolutions only: im2col + our packed GEMM on the dense weight (a convolution's dense kernel is the direct one). */
     public static final String IM2COL = "im2col";
+    /**
+     * Convolutions only: Winograd F(2×2, 3×3) on the dense weight (3×3 stride-1 layers), 16
+     * multiply-adds per 2×2 output tile and channel pair instead of 36.
+     */
+    public static final String WINOGRAD = "winograd";
     /** Dense GEMM on the smaller matrix left after removing empty rows / columns (structured pruning). */
     public static final String COMPACT = "compact";
 
-    /** Every kernel name: the registered matrix formats, then the compacted layer, the direct convolution, im2col + GEMM. */
-    public static final List<String> ALL = Stream.concat(SparseFormats.names().stream(), Stream.of(COMPACT, DIRECT, IM2COL)).toList();
+    /** Every kernel name: the registered matrix formats, then the compacted layer, the direct convolution, im2col + GEMM, Winograd. */
+    public static final List<String> ALL = Stream.concat(SparseFormats.names().stream(), Stream.of(COMPACT, DIRECT, IM2COL, WINOGRAD)).toList();
 }

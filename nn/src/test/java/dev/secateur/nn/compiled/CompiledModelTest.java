@@ -113,8 +113,24 @@ class CompiledModelTest {
             if (p == Pruning.QUANTIZED) assertTrue(applied.contains(Kernels.INT8_CSR), "quantized weights use int8: " + applied);
             if (p == Pruning.FILTER_AND_CHANNEL) assertTrue(applied.contains(Kernels.COMPACT), "structured pruning compacts: " + applied);
             if (p == Pruning.BLOCK4) assertTrue(applied.contains(Kernels.BSR4), "4x1 blocks use bsr4x1: " + applied);
+            if (name.equals("resnet8") && p == Pruning.NONE) assertTrue(applied.contains(Kernels.WINOGRAD), "3x3 stride-1 convolutions can run winograd: " + applied);
             if (p == Pruning.UNSTRUCTURED && !name.equals("lenet300")) {
                 assertTrue(applied.contains(Kernels.DIRECT), "stride-1 sparse convolutions can run direct: " + applied);
+            }
+        }
+    }
+
+    /** A dense VGG (3×3 stride-1 convolutions) with Winograd forced on every convolution predicts like the uncompiled model, on 1 and 2 threads. */
+    @Test void winogradConvolutionsGiveTheModelsResult() {
+        Model m = zoo("vgg", Pruning.NONE, 13);
+        try (Workers two = Workers.of(2)) {
+            for (Workers w : List.of(Workers.single(), two)) {
+                CompiledModel calibrated = CompiledModel.compile(m, quick(w, 1, 3).withAllowedKernels(Set.of()));
+                CompiledModel cm = CompiledModel.compile(m, quick(w, 1, 3).withCachedChoices(forcedChoices(calibrated, Kernels.WINOGRAD, w.threads()))
+                        .withAllowedKernels(Set.of(Kernels.WINOGRAD)).withCalibrationBudget(Duration.ZERO));
+                long forced = cm.choices().stream().filter(c -> c.cached() && c.kernel().equals(Kernels.WINOGRAD)).count();
+                assertTrue(forced >= 2 * 3, "every convolution at both batch sizes runs winograd: " + cm.describe());
+                for (int n : new int[] {1, 3, 5}) checkAgainstModel(m, cm, n, 41 + n, "vgg winograd, threads " + w.threads());
             }
         }
     }
@@ -202,7 +218,7 @@ class CompiledModelTest {
         for (KernelChoice c : more.choices()) assertEquals(c.batch() == 1, c.cached(), c.toString());
     }
 
-    /** A layer whose weight has no zeros never gets a sparse format (only dense, or direct and im2col + GEMM for a convolution). */
+    /** A layer whose weight has no zeros never gets a sparse format (only dense, or direct, im2col + GEMM and Winograd for a convolution). */
     @Test void denseWeightsOnlyRunDenseKernels() {
         for (String name : List.of("lenet300", "lenet5")) {
             Model m = zoo(name, Pruning.NONE, 4);
@@ -210,7 +226,7 @@ class CompiledModelTest {
                     .withCalibrationBudget(Duration.ofMillis(2)));
             assertEquals(List.of(1, 64), cm.choices().stream().map(KernelChoice::batch).distinct().toList(), "compile() tunes batch 1 and 64");
             for (KernelChoice c : cm.choices()) {
-                assertTrue(Set.of(Kernels.DENSE, Kernels.DIRECT, Kernels.IM2COL).containsAll(c.candidates().keySet()), name + ": " + c);
+                assertTrue(Set.of(Kernels.DENSE, Kernels.DIRECT, Kernels.IM2COL, Kernels.WINOGRAD).containsAll(c.candidates().keySet()), name + ": " + c);
             }
         }
     }

@@ -6,8 +6,9 @@ import java.util.function.BiFunction;
 /**
  * A dense convolution kernel over packed weights, with its fused epilogue: input and output NCHW,
  * bias, optional ReLU and optional 2×2 stride-2 max pooling, workspace from the caller.
- * Implemented by {@link DirectConv} (pixels in the vector lanes) and {@link ChannelVectorConv}
- * (output channels in the vector lanes).
+ * Implemented by {@link DirectConv} (pixels in the vector lanes), {@link ChannelVectorConv}
+ * (output channels in the vector lanes) and, for 3×3 stride-1 layers, {@link WinogradConv}
+ * (fewer multiplies; a candidate a tuner times, not a {@link #forLayer} choice).
  */
 public interface DenseConvolution {
     ConvGeometry geometry();
