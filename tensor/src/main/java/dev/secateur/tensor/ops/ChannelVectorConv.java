@@ -155,10 +155,11 @@ public final class ChannelVectorConv implements DenseConvolution {
 
     /**
      * Whether this kernel is expected to beat {@link DirectConv} on layer {@code g}: at least 8
-     * input channels (long reduction segments) and more than one lane block of filters.
+     * input channels (long reduction segments), more than one lane block of filters, and a vector
+     * {@code max} that is an instruction (its epilogue runs on every padded pixel block).
      */
     public static boolean suits(ConvGeometry g) {
-        return g.inC() >= 8 && g.outC() > L;
+        return g.inC() >= 8 && g.outC() > L && VectorPlatform.FLOAT_MAX;
     }
 
     @Override

@@ -39,6 +39,11 @@ public final class VectorPlatform {
      * so edge loops take a scalar path instead.
      */
     public static final boolean MASKED_MEMORY = probeMaskedMemory();
+    /**
+     * Whether float {@code max} (ReLU, max pooling) compiles to SIMD instructions: everywhere but
+     * x86 without AVX, where C2 runs it (and {@code blend}) as Java code, 50–80× slower than an add.
+     */
+    public static final boolean FLOAT_MAX = avxLevel() != 0;
     /** Whether indexed loads ({@code fromArray} with an index map) are SIMD gathers here (x86 AVX2 and later, ARM SVE). */
     public static final boolean GATHERS = probeGathers();
     /** Vector registers a kernel may use: 32 with AVX-512 (EVEX encoding) or on AArch64, else 16. */
@@ -60,7 +65,7 @@ public final class VectorPlatform {
         return "vectors: " + BITS + "-bit (" + LANES + " float lanes), " + REGISTERS + " registers, FMA "
                 + (FMA ? "yes" : "no (multiply + add)")
                 + ", permutes " + (PERMUTES ? "yes" : "no") + ", masked loads " + (MASKED_MEMORY ? "yes" : "no")
-                + ", gathers " + (GATHERS ? "yes" : "no") + "\n"
+                + ", gathers " + (GATHERS ? "yes" : "no") + ", float max " + (FLOAT_MAX ? "yes" : "no (Java code)") + "\n"
                 + "caches: " + CACHES + "\n"
                 + "gemm: " + GEMM + "\n"
                 + "cpu: " + System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors() + " processors, "
