@@ -69,8 +69,6 @@ public final class PackedSgemm {
     private static final ThreadLocal<SgemvTask> GEMV_TASKS = ThreadLocal.withInitial(SgemvTask::new);
     private static final ThreadLocal<PackedSgemvTask> PACKED_GEMV_TASKS = ThreadLocal.withInitial(PackedSgemvTask::new);
 
-
-
     private PackedSgemm() {}
 
     /** {@code C = alpha·op(A)·op(B) + beta·C} on {@code workers}; arguments already validated. */

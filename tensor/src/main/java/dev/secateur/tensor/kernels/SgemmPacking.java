@@ -39,7 +39,7 @@ final class SgemmPacking {
         }
     }
 
-    /** A stored m×k: each of the mr rows is contiguous over p; written with stride MR. */
+    /** A stored m×k: each of the mr rows is contiguous over p; a partial panel is written row by row with stride MR, zero-padded. */
     private static void packAPanel(float[] a, int src, int lda, int mr, int kc, float[] dst, int d) {
         if (mr == MR) {
             packAPanelFull(a, src, lda, kc, dst, d);
