@@ -41,8 +41,8 @@ public final class PackedSgemm {
     static final long C_BLOCK_BYTES = VectorPlatform.GEMM.cBlockBytes();
     /**
      * The order of the tiles inside a macro-kernel: 0 walks down the columns of C (B micro-panel
-     * in L1); otherwise along its rows, over blocks of B micro-panels of at most this many bytes
-     * (L2). See {@link GemmBlocking#rowWalkBytes()}.
+     * in L1); otherwise along its rows when the block is wider than tall in tiles, over blocks of
+     * B micro-panels of at most this many bytes (L2). See {@link GemmBlocking#rowWalkBytes()}.
      */
     static final long ROW_WALK_BYTES = VectorPlatform.GEMM.rowWalkBytes();
     /** Fewest columns per jc block: each one re-packs A, so thinner blocks cost more packing than they save. */
@@ -253,11 +253,13 @@ public final class PackedSgemm {
      */
     static void macroKernel(SgemmWorkspace ws, int mc, int nc, int kc, float[] pa, int paOff, float[] pb, int pbOff,
                             float alpha, float beta, float[] c, int cOff, int ldc) {
-        if (ROW_WALK_BYTES > 0) {
+        if (ROW_WALK_BYTES > 0 && ceilDiv(nc, NR) > ceilDiv(mc, MR)) {
             // Along the rows of C: the tiles of one MR-row strip are consecutive in memory, a few
             // streams the hardware prefetchers follow, so C's lines arrive before the tile's
             // read-modify-write needs them. The A micro-panel stays in L1 and the B micro-panels
-            // stream from L2, in blocks of columns that fit there.
+            // stream from L2, in blocks of columns that fit there. Only where a strip holds more
+            // tiles than a column (a narrow C, as a layer's weight times a batch, reuses the B
+            // micro-panel in L1 better down its columns).
             int step = Math.max(NR, (int) (ROW_WALK_BYTES / ((long) kc * Float.BYTES)) / NR * NR);
             for (int j0 = 0; j0 < nc; j0 += step) {
                 int j1 = Math.min(nc, j0 + step);
