@@ -45,6 +45,8 @@ public final class PackedSgemm {
      * B micro-panels of at most this many bytes (L2). See {@link GemmBlocking#rowWalkBytes()}.
      */
     static final long ROW_WALK_BYTES = VectorPlatform.GEMM.rowWalkBytes();
+    /** MR-row strips that walk along C together, sharing each B micro-panel (their A micro-panels and it fill L1). */
+    private static final int ROW_WALK_STRIPS = 2;
     /** Fewest columns per jc block: each one re-packs A, so thinner blocks cost more packing than they save. */
     static final int NC_MIN = GemmBlocking.NC_MIN;
     /**
@@ -257,17 +259,21 @@ public final class PackedSgemm {
             // Along the rows of C: the tiles of one MR-row strip are consecutive in memory, a few
             // streams the hardware prefetchers follow, so C's lines arrive before the tile's
             // read-modify-write needs them. The A micro-panel stays in L1 and the B micro-panels
-            // stream from L2, in blocks of columns that fit there. Only where a strip holds more
+            // stream from L2, in blocks of columns that fit there. Two strips go along together,
+            // so each B micro-panel loaded from L2 serves two tiles. Only where a strip holds more
             // tiles than a column (a narrow C, as a layer's weight times a batch, reuses the B
             // micro-panel in L1 better down its columns).
             int step = Math.max(NR, (int) (ROW_WALK_BYTES / ((long) kc * Float.BYTES)) / NR * NR);
             for (int j0 = 0; j0 < nc; j0 += step) {
                 int j1 = Math.min(nc, j0 + step);
-                for (int ir = 0; ir < mc; ir += MR) {
-                    int mr = Math.min(MR, mc - ir);
+                for (int i0 = 0; i0 < mc; i0 += ROW_WALK_STRIPS * MR) {
+                    int i1 = Math.min(mc, i0 + ROW_WALK_STRIPS * MR);
                     for (int jr = j0; jr < j1; jr += NR) {
-                        tile(ws, kc, pa, paOff + ir * kc, pb, pbOff + jr * kc, mr, Math.min(NR, nc - jr),
-                                alpha, beta, c, cOff + ir * ldc + jr, ldc);
+                        int nr = Math.min(NR, nc - jr);
+                        for (int ir = i0; ir < i1; ir += MR) {
+                            tile(ws, kc, pa, paOff + ir * kc, pb, pbOff + jr * kc, Math.min(MR, mc - ir), nr,
+                                    alpha, beta, c, cOff + ir * ldc + jr, ldc);
+                        }
                     }
                 }
             }

@@ -19,7 +19,7 @@ package dev.secateur.tensor.platform;
  * @param rowWalkBytes 0: the macro-kernel walks down the columns of C, one B micro-panel in L1;
  *                   otherwise it walks along the rows of C (each MR-row strip a few sequential
  *                   streams that the prefetchers fetch ahead of the tiles' read-modify-write of C),
- *                   the A micro-panel in L1 and blocks of B micro-panels of at most this many bytes
+ *                   two strips' A micro-panels in L1 and blocks of B micro-panels of at most this many bytes
  *                   (half of L2) streamed from L2. Only for the 8-row tile: a B vector loaded from L2
  *                   then feeds 8 multiply-adds; the 3-row tile would need more L2 bandwidth per
  *                   multiply-add than the prefetched C saves.
