@@ -8,6 +8,7 @@
 #   bench/scripts/harness/run.sh DenseGemv [format] [sparsity]   # batch-1 ms/call, bytes/call, and a scalar loop's time (add JVM flags via JAVA_FLAGS)
 #   bench/scripts/harness/run.sh Prof lenet5 1 [kernels]    # compiled model's kernel choices and µs/call (kernels: none | a,b,c)
 #   OPENBLAS_CORETYPE=Haswell JAVA_FLAGS=-XX:UseAVX=2 bench/scripts/harness/run.sh GemmPaired 1024 20 1   # our SGEMM vs OpenBLAS, alternating blocks in one JVM
+#   bench/scripts/harness/run.sh GemmBuilds 2048 40 1 /tmp/old-classes   # two builds of our SGEMM and OpenBLAS, alternating blocks in one JVM
 #   JAVA_FLAGS=-XX:UseAVX=2 bench/scripts/harness/run.sh AutoVsDense 0.9 1 10   # the selector's choice against dense, alternating blocks in one JVM
 #   bench/scripts/harness/run.sh ConvPair 32x14x14-64k3s1p1-b1,64x7x7-128k3s1p1-b16 30   # DirectConv vs ChannelVectorConv per layer, CPU time
 #   bench/scripts/harness/run.sh FcPair 300 784 0.08 64 pcsr,pcsr~sm,csr   # sparse formats on one layer (or lenet300:fc1), alternating blocks, CPU time

@@ -76,7 +76,9 @@ class GemmTest {
         // (shared B, row blocks from a queue; column groups when C has few rows).
         int[][] shapes = {{193, 33, 257}, {17, 200, 513}, {9, 4100, 3}, {385, 65, 31}, {1, 1, 1}, {1, 300, 70},
                 {300, 1, 70}, {70, 1, 300}, {1, 70, 300}, {2, 2, 600},
-                {193, 97, 257}, {17, 1000, 300}, {1000, 17, 300}, {9, 4100, 120}, {260, 260, 70}};
+                {193, 97, 257}, {17, 1000, 300}, {1000, 17, 300}, {9, 4100, 120}, {260, 260, 70},
+                // wider than one L2 block of B micro-panels (the row walk's column blocks), with edge tiles
+                {20, 2100, 300}};
         long seed = 1;
         for (int[] s : shapes) {
             for (int t = 0; t < 4; t++) {

@@ -39,6 +39,14 @@ public final class PackedSgemm {
      * stays in L3 between its K passes: at most this many bytes (a quarter of L3, at most 8 MiB).
      */
     static final long C_BLOCK_BYTES = VectorPlatform.GEMM.cBlockBytes();
+    /**
+     * The order of the tiles inside a macro-kernel: 0 walks down the columns of C (B micro-panel
+     * in L1); otherwise along its rows when the block is wider than tall in tiles, over blocks of
+     * B micro-panels of at most this many bytes (L2). See {@link GemmBlocking#rowWalkBytes()}.
+     */
+    static final long ROW_WALK_BYTES = VectorPlatform.GEMM.rowWalkBytes();
+    /** MR-row strips that walk along C together, sharing each B micro-panel (their A micro-panels and it fill L1). */
+    private static final int ROW_WALK_STRIPS = 2;
     /** Fewest columns per jc block: each one re-packs A, so thinner blocks cost more packing than they save. */
     static final int NC_MIN = GemmBlocking.NC_MIN;
     /**
@@ -241,23 +249,54 @@ public final class PackedSgemm {
         }
     }
 
-    /** The two inner loops: every MR×NR tile of an mc×nc block of C (panels from {@code pa[paOff..]}, {@code pb[pbOff..]}). */
+    /**
+     * The two inner loops: every MR×NR tile of an mc×nc block of C (panels from {@code pa[paOff..]},
+     * {@code pb[pbOff..]}), in one of two orders ({@link #ROW_WALK_BYTES}).
+     */
     static void macroKernel(SgemmWorkspace ws, int mc, int nc, int kc, float[] pa, int paOff, float[] pb, int pbOff,
                             float alpha, float beta, float[] c, int cOff, int ldc) {
-        for (int jr = 0; jr < nc; jr += NR) {
-            int nr = Math.min(NR, nc - jr);
-            int bo = pbOff + jr * kc;
-            for (int ir = 0; ir < mc; ir += MR) {
-                int mr = Math.min(MR, mc - ir);
-                int co = cOff + ir * ldc + jr;
-                int ao = paOff + ir * kc;
-                if (mr == MR && nr == NR) {
-                    SgemmMicroKernel.kernel(kc, pa, ao, pb, bo, c, co, ldc, alpha, beta, ws.tile);
-                } else {
-                    SgemmMicroKernel.tileToBuffer(kc, pa, ao, pb, bo, ws.tile);
-                    SgemmMicroKernel.storeEdge(ws.tile, mr, nr, c, co, ldc, alpha, beta);
+        if (ROW_WALK_BYTES > 0 && ceilDiv(nc, NR) > ceilDiv(mc, MR)) {
+            // Along the rows of C: the tiles of one MR-row strip are consecutive in memory, a few
+            // streams the hardware prefetchers follow, so C's lines arrive before the tile's
+            // read-modify-write needs them. The A micro-panel stays in L1 and the B micro-panels
+            // stream from L2, in blocks of columns that fit there. Two strips go along together,
+            // so each B micro-panel loaded from L2 serves two tiles. Only where a strip holds more
+            // tiles than a column (a narrow C, as a layer's weight times a batch, reuses the B
+            // micro-panel in L1 better down its columns).
+            int step = Math.max(NR, (int) (ROW_WALK_BYTES / ((long) kc * Float.BYTES)) / NR * NR);
+            for (int j0 = 0; j0 < nc; j0 += step) {
+                int j1 = Math.min(nc, j0 + step);
+                for (int i0 = 0; i0 < mc; i0 += ROW_WALK_STRIPS * MR) {
+                    int i1 = Math.min(mc, i0 + ROW_WALK_STRIPS * MR);
+                    for (int jr = j0; jr < j1; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        for (int ir = i0; ir < i1; ir += MR) {
+                            tile(ws, kc, pa, paOff + ir * kc, pb, pbOff + jr * kc, Math.min(MR, mc - ir), nr,
+                                    alpha, beta, c, cOff + ir * ldc + jr, ldc);
+                        }
+                    }
                 }
             }
+            return;
+        }
+        // Down the columns of C: one B micro-panel stays in L1 while the A block streams from L2.
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            for (int ir = 0; ir < mc; ir += MR) {
+                tile(ws, kc, pa, paOff + ir * kc, pb, pbOff + jr * kc, Math.min(MR, mc - ir), nr,
+                        alpha, beta, c, cOff + ir * ldc + jr, ldc);
+            }
+        }
+    }
+
+    /** One mr×nr tile of C (full, or an edge tile computed whole into the buffer and stored masked). */
+    private static void tile(SgemmWorkspace ws, int kc, float[] pa, int ao, float[] pb, int bo, int mr, int nr,
+                             float alpha, float beta, float[] c, int co, int ldc) {
+        if (mr == MR && nr == NR) {
+            SgemmMicroKernel.kernel(kc, pa, ao, pb, bo, c, co, ldc, alpha, beta, ws.tile);
+        } else {
+            SgemmMicroKernel.tileToBuffer(kc, pa, ao, pb, bo, ws.tile);
+            SgemmMicroKernel.storeEdge(ws.tile, mr, nr, c, co, ldc, alpha, beta);
         }
     }
 

@@ -16,15 +16,22 @@ package dev.secateur.tensor.platform;
  *                   when another core or thread shares the cache
  * @param nc         columns of a packed B block (L3): KC×NC floats take at most an eighth of L3
  * @param cBlockBytes bytes of the m×nc block of C kept in L3 between its K passes (a quarter of L3)
+ * @param rowWalkBytes 0: the macro-kernel walks down the columns of C, one B micro-panel in L1;
+ *                   otherwise it walks along the rows of C (each MR-row strip a few sequential
+ *                   streams that the prefetchers fetch ahead of the tiles' read-modify-write of C),
+ *                   two strips' A micro-panels in L1 and blocks of B micro-panels of at most this many bytes
+ *                   (half of L2) streamed from L2. Only for the 8-row tile: a B vector loaded from L2
+ *                   then feeds 8 multiply-adds; the 3-row tile would need more L2 bandwidth per
+ *                   multiply-add than the prefetched C saves.
  */
-public record GemmBlocking(int mr, int nr, int kc, int mc, int nc, long cBlockBytes) {
+public record GemmBlocking(int mr, int nr, int kc, int mc, int nc, long cBlockBytes, long rowWalkBytes) {
     /** Fewest columns per B block: each one re-packs A. */
     public static final int NC_MIN = 512;
 
     public GemmBlocking {
-        if (mr <= 0 || nr <= 0 || kc <= 0 || mc < mr || mc % mr != 0 || nc <= 0 || cBlockBytes <= 0) {
+        if (mr <= 0 || nr <= 0 || kc <= 0 || mc < mr || mc % mr != 0 || nc <= 0 || cBlockBytes <= 0 || rowWalkBytes < 0) {
             throw new IllegalArgumentException("invalid GEMM blocking: mr " + mr + ", nr " + nr + ", kc " + kc + ", mc " + mc
-                    + " (a multiple of mr), nc " + nc + ", C block " + cBlockBytes);
+                    + " (a multiple of mr), nc " + nc + ", C block " + cBlockBytes + ", row-walk block " + rowWalkBytes);
         }
     }
 
@@ -52,7 +59,8 @@ public record GemmBlocking(int mr, int nr, int kc, int mc, int nc, long cBlockBy
         kc = override("secateur.gemm.kc", kc);
         mc = roundDown(Math.max(mr, override("secateur.gemm.mc", mc)), mr);
         nc = override("secateur.gemm.nc", nc);
-        return new GemmBlocking(mr, nr, kc, mc, nc, cBlock);
+        long rowWalk = mr >= 8 ? caches.l2() / 2 : 0;
+        return new GemmBlocking(mr, nr, kc, mc, nc, cBlock, rowWalk);
     }
 
     private static int override(String property, int computed) {
@@ -71,6 +79,7 @@ public record GemmBlocking(int mr, int nr, int kc, int mc, int nc, long cBlockBy
     private static int clamp(int v, int lo, int hi) { return Math.max(lo, Math.min(hi, v)); }
 
     @Override public String toString() {
-        return "tile " + mr + "x" + nr + ", KC " + kc + ", MC " + mc + ", NC " + nc + ", C block " + (cBlockBytes >> 20) + " MiB";
+        return "tile " + mr + "x" + nr + ", KC " + kc + ", MC " + mc + ", NC " + nc + ", C block " + (cBlockBytes >> 20) + " MiB"
+                + (rowWalkBytes > 0 ? ", tiles along C's rows (B blocks of " + (rowWalkBytes >> 10) + " KiB)" : ", tiles down C's columns");
     }
 }
