@@ -31,15 +31,17 @@ import java.util.Set;
  * ({@link DirectConv}) — see {@link DenseConvolution#forLayer}; im2col + GEMM on the dense weight
  * is the {@link Kernels#IM2COL} candidate. A 3×3 stride-1 convolution with at least 8 input
  * channels whose weight is dense enough ({@link #MIN_WINOGRAD_DENSITY}) also gets the {@link Kernels#WINOGRAD} candidate: its transformed
- * weight is dense whatever the pruning, so it only competes with the dense kernels. The system property {@code secateur.conv.dense}
+ * weight is dense whatever the pruning, so on a pruned layer it competes with the sparse kernels on fewer multiply-adds per weight. The system property {@code secateur.conv.dense}
  * ({@code im2col}, {@code direct} or {@code channels}) forces one dense kernel (to compare them).
  */
 final class KernelFactory {
     /**
-     * Below this density Winograd is not timed: it does 16/36 of the dense multiply-adds, and a
-     * sparse kernel at this density does fewer even at half the dense kernel's efficiency.
+     * Below this density Winograd is not timed: it does 16/36 of the dense multiply-adds at about
+     * the dense kernel's rate, and the sparse direct convolution, which runs far below that rate,
+     * catches up only near a tenth of the weights kept (VGG's convolutions pruned to 1/12 ran
+     * about as fast either way), so the two are timed against each other down to here.
      */
-    static final double MIN_WINOGRAD_DENSITY = 0.2;
+    static final double MIN_WINOGRAD_DENSITY = 0.05;
 
     private final float[] w;
     private final int rows, cols;
