@@ -196,7 +196,7 @@ public final class KernelTuner {
     /**
      * The first candidate whose last timed rounds ran faster than its first ones by more than
      * {@value #WARMING_DROP}× (its code was compiled, or recompiled, during the timing), or -1.
-     * A shared machine's speed drifts less than that within one timing; a false alarm only costs
+     * A shared machine's speed seldom drifts that much within one timing; a false alarm only costs
      * a second timing.
      */
     static int stillWarming(long[][] samples) {
