@@ -105,14 +105,9 @@ public final class KernelTuner {
             if (multiplyAdds < 0) throw new IllegalArgumentException("multiply-adds must be >= 0, got " + multiplyAdds);
         }
 
-        /** A candidate of unknown cost. */
-        public Candidate(String name, Runnable call, String warmKey, Runnable proxy) {
-            this(name, call, warmKey, proxy, 0);
-        }
-
-        /** A candidate without a proxy. */
+        /** A candidate without a proxy, of unknown cost. */
         public static Candidate of(String name, Runnable call) {
-            return new Candidate(name, call, null, null);
+            return new Candidate(name, call, null, null, 0);
         }
     }
 
