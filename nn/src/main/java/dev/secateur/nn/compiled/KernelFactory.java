@@ -5,6 +5,7 @@ import dev.secateur.tensor.ops.ConvGeometry;
 import dev.secateur.tensor.ops.DenseConvolution;
 import dev.secateur.tensor.ops.DirectConv;
 import dev.secateur.tensor.ops.WinogradConv;
+import dev.secateur.tensor.platform.VectorPlatform;
 import dev.secateur.tensor.sparse.DenseMatrix;
 import dev.secateur.tensor.sparse.DirectSparseConv;
 import dev.secateur.tensor.sparse.FormatPolicy;
@@ -24,8 +25,8 @@ import java.util.Set;
  * worth timing come from {@link FormatPolicy} (shared with {@code SparseSelector}); this class
  * adds what only a layer knows: int8 CSR when the weights already are int8 codes times a per-row
  * scale (so int8 storage changes no result), the compacted dense layer when whole rows or columns
- * are empty, and the direct convolution for every convolution at any density (on small images it
- * can beat im2col + GEMM even unpruned). A convolution's {@link Kernels#DENSE} kernel, the
+ * are empty, and for a pruned convolution the sparse direct convolution and im2col + GEMM (an
+ * unpruned one runs its dense direct kernel or Winograd, see {@link #cannotBeatDenseConvolution}). A convolution's {@link Kernels#DENSE} kernel, the
  * baseline every other candidate must beat, is a register-blocked direct convolution: channels
  * in the lanes ({@link ChannelVectorConv}) where that suits the layer, else pixels in the lanes
  * ({@link DirectConv}) — see {@link DenseConvolution#forLayer}; im2col + GEMM on the dense weight
@@ -111,11 +112,26 @@ final class KernelFactory {
             if (FormatPolicy.worthTiming(f, m, pattern, batch)) out.add(full(f.name(), m));
         }
         for (String k : List.of(Kernels.IM2COL, Kernels.INT8_CSR, Kernels.COMPACT, Kernels.DIRECT, Kernels.WINOGRAD)) {
-            if ((allowed == null || allowed.contains(k)) && applies(k, columns) && (!k.equals(Kernels.WINOGRAD) || winogradSuits())) {
+            if ((allowed == null || allowed.contains(k)) && applies(k, columns) && (!k.equals(Kernels.WINOGRAD) || winogradSuits())
+                    && !cannotBeatDenseConvolution(k)) {
                 out.add(build(k, columns));
             }
         }
         return out;
+    }
+
+    /**
+     * Whether {@code kernel} is one of the convolution's alternatives that lose to its dense direct
+     * kernel when nothing is pruned: im2col + GEMM and the sparse direct convolution (one
+     * broadcast multiply-add per weight) ran 1.04 to 4.6 times slower than it on every unpruned
+     * LeNet-5 and VGG layer at 512, 256 and 128 bits, and timing them is about half of a first
+     * compile (their code has to be JIT-compiled first). Where float {@code max} is not SIMD
+     * ({@link VectorPlatform#FLOAT_MAX}) the dense kernels' fused ReLU and pooling run slowly and
+     * the sparse direct convolution can win: there every candidate is timed.
+     */
+    private boolean cannotBeatDenseConvolution(String kernel) {
+        boolean alternative = kernel.equals(Kernels.IM2COL) || kernel.equals(Kernels.DIRECT);
+        return alternative && conv != null && nonZeros == (long) rows * cols && VectorPlatform.FLOAT_MAX;
     }
 
     /** A hash of the weight bits (with the convolution shape): equal layers get equal keys. */
