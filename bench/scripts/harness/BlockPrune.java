@@ -9,7 +9,7 @@ import dev.secateur.tensor.Workers;
 public class BlockPrune {
     public static void main(String[] a) throws Exception {
         double density = Double.parseDouble(a[1]);
-        var opts = CompileOptions.defaults().withWorkers(Workers.single());
+        var opts = CompileOptions.defaults().withWorkers(Workers.single()).withEveryLayerTimed(true);
         CompiledModel.compile(BenchModels.prepare(a[0], false).model(), opts); // JIT warm-up
         for (String g : a[2].split(",")) {
             var m = BenchModels.prepare(a[0], false).model();

@@ -10,7 +10,7 @@ public class ColdCompile {
     public static void main(String[] a) throws Exception {
         String[] spec = a[0].split(":");
         var p = BenchModels.prepare(spec[0], spec.length > 1 && spec[1].equals("pruned"));
-        var opts = CompileOptions.defaults().withWorkers(Workers.single());
+        var opts = CompileOptions.defaults().withWorkers(Workers.single()).withEveryLayerTimed(a.length <= 2 || !a[2].equals("untimed"));
         if (a.length > 1) opts = opts.withAllowedKernels(a[1].equals("none") ? java.util.Set.of() : java.util.Set.of(a[1].split(",")));
         long t0 = System.nanoTime();
         List<KernelChoice> first = CompiledModel.compile(p.model(), opts).choices();

@@ -7,7 +7,7 @@ public class Prof {
     public static void main(String[] a) throws Exception {
         var p = BenchModels.prepare(a[0]);
         int batch = Integer.parseInt(a[1]);
-        var opts = CompileOptions.defaults().withWorkers(Workers.single()).withBatchSizes(batch).withCalibrationBudget(Duration.ofMillis(200));
+        var opts = CompileOptions.defaults().withWorkers(Workers.single()).withBatchSizes(batch).withCalibrationBudget(Duration.ofMillis(200)).withEveryLayerTimed(true);
         if (a.length > 2) opts = opts.withAllowedKernels(a[2].equals("none") ? java.util.Set.of() : java.util.Set.of(a[2].split(",")));
         CompiledModel.compile(p.model(), opts);
         var cm = CompiledModel.compile(p.model(), opts);

@@ -70,7 +70,7 @@ public final class BenchCommand implements Callable<Integer> {
         try (Workers w = Workers.of(n)) {
             m.useWorkers(w);
             CompileOptions opts = CompileOptions.defaults().withWorkers(w).withBatchSizes(batches)
-                    .withCalibrationBudget(Duration.ofMillis(budgetMs)).withJitWarmup(Duration.ofMillis(jitWarmupMs));
+                    .withCalibrationBudget(Duration.ofMillis(budgetMs)).withJitWarmup(Duration.ofMillis(jitWarmupMs)).withEveryLayerTimed(true);
             ProgressBar bar = new ProgressBar(System.err);
             CompiledModel compiled, denseOnly;
             double compileSeconds;

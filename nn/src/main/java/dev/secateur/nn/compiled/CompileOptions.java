@@ -23,6 +23,9 @@ import java.util.TreeSet;
  *   <li>{@code allowedKernels}: the sparse kernels that may be chosen ({@link Kernels}); null means
  *       all. Dense is always measured and allowed: it is the fallback.</li>
  *   <li>{@code jitWarmup}: how long one layer's tuning at one batch size may wait for the JIT (default 3 s; see {@link #withJitWarmup}).</li>
+ *   <li>{@code everyLayerTimed}: whether a layer with a single candidate kernel is timed too, for
+ *       reports (default false: nothing is chosen there, and its timing would mostly wait for
+ *       the JIT; see {@link #withEveryLayerTimed}).</li>
  *   <li>{@code cachedChoices}: a {@link CompiledModel#KERNEL_CHOICE_KEY} entry from a model file;
  *       layers and batch sizes found there (with the same thread count) skip calibration.</li>
  * </ul>
@@ -34,9 +37,12 @@ public final class CompileOptions {
     private final Set<String> allowedKernels;
     private final String cachedChoices;
     private final Duration jitWarmup;
+    private final boolean everyLayerTimed;
 
-    private CompileOptions(int[] batchSizes, Workers workers, Duration budget, Set<String> allowed, String cached, Duration jitWarmup) {
+    private CompileOptions(int[] batchSizes, Workers workers, Duration budget, Set<String> allowed, String cached, Duration jitWarmup,
+                           boolean everyLayerTimed) {
         this.jitWarmup = jitWarmup;
+        this.everyLayerTimed = everyLayerTimed;
         this.batchSizes = batchSizes;
         this.workers = workers;
         this.calibrationBudget = budget;
@@ -46,7 +52,7 @@ public final class CompileOptions {
 
     /** Batch sizes 1 and 64, the shared pool, 30 ms per layer, every kernel, no cache. */
     public static CompileOptions defaults() {
-        return new CompileOptions(new int[] {1, 64}, null, Duration.ofMillis(30), null, null, Duration.ofSeconds(3));
+        return new CompileOptions(new int[] {1, 64}, null, Duration.ofMillis(30), null, null, Duration.ofSeconds(3), false);
     }
 
     public CompileOptions withBatchSizes(int... sizes) {
@@ -54,17 +60,17 @@ public final class CompileOptions {
         int[] s = Arrays.stream(sizes).distinct().sorted().toArray();
         if (s[0] < 1) throw new IllegalArgumentException("batch sizes must be >= 1, got " + Arrays.toString(sizes));
         if (s[s.length - 1] > 65536) throw new IllegalArgumentException("batch size " + s[s.length - 1] + " is too large (max 65536)");
-        return new CompileOptions(s, workers, calibrationBudget, allowedKernels, cachedChoices, jitWarmup);
+        return new CompileOptions(s, workers, calibrationBudget, allowedKernels, cachedChoices, jitWarmup, everyLayerTimed);
     }
 
     public CompileOptions withWorkers(Workers w) {
         if (w == null) throw new IllegalArgumentException("workers is null");
-        return new CompileOptions(batchSizes, w, calibrationBudget, allowedKernels, cachedChoices, jitWarmup);
+        return new CompileOptions(batchSizes, w, calibrationBudget, allowedKernels, cachedChoices, jitWarmup, everyLayerTimed);
     }
 
     public CompileOptions withCalibrationBudget(Duration perLayer) {
         if (perLayer == null || perLayer.isNegative()) throw new IllegalArgumentException("calibration budget must be >= 0, got " + perLayer);
-        return new CompileOptions(batchSizes, workers, perLayer, allowedKernels, cachedChoices, jitWarmup);
+        return new CompileOptions(batchSizes, workers, perLayer, allowedKernels, cachedChoices, jitWarmup, everyLayerTimed);
     }
 
     /** Restricts the sparse kernels that may be chosen; null = all. Unknown names are an IAE. */
@@ -74,12 +80,12 @@ public final class CompileOptions {
                 if (!Kernels.ALL.contains(n)) throw new IllegalArgumentException("unknown kernel '" + n + "'; known: " + Kernels.ALL);
             }
         }
-        return new CompileOptions(batchSizes, workers, calibrationBudget, names == null ? null : Set.copyOf(new TreeSet<>(names)), cachedChoices, jitWarmup);
+        return new CompileOptions(batchSizes, workers, calibrationBudget, names == null ? null : Set.copyOf(new TreeSet<>(names)), cachedChoices, jitWarmup, everyLayerTimed);
     }
 
     /** Choices recorded by an earlier compile ({@link CompiledModel#choicesJson()}); null = none. */
     public CompileOptions withCachedChoices(String json) {
-        return new CompileOptions(batchSizes, workers, calibrationBudget, allowedKernels, json, jitWarmup);
+        return new CompileOptions(batchSizes, workers, calibrationBudget, allowedKernels, json, jitWarmup, everyLayerTimed);
     }
 
     /**
@@ -92,8 +98,21 @@ public final class CompileOptions {
      */
     public CompileOptions withJitWarmup(Duration max) {
         if (max == null || max.isNegative()) throw new IllegalArgumentException("JIT warm-up must be >= 0, got " + max);
-        return new CompileOptions(batchSizes, workers, calibrationBudget, allowedKernels, cachedChoices, max);
+        return new CompileOptions(batchSizes, workers, calibrationBudget, allowedKernels, cachedChoices, max, everyLayerTimed);
     }
+
+    /**
+     * Whether layers with a single candidate kernel (a dense layer's weight, an unpruned
+     * convolution without a Winograd candidate) are timed as well. Off by default: such a layer
+     * has nothing to choose, and its timing is mostly a wait for the JIT (a dense LeNet-5 compiles
+     * in well under a second instead of several); its {@link KernelChoice} then reports 0 ns.
+     * Reports that show per-layer times or predict a whole model's speed turn it on.
+     */
+    public CompileOptions withEveryLayerTimed(boolean timed) {
+        return new CompileOptions(batchSizes, workers, calibrationBudget, allowedKernels, cachedChoices, jitWarmup, timed);
+    }
+
+    public boolean everyLayerTimed() { return everyLayerTimed; }
 
     public Duration jitWarmup() { return jitWarmup; }
 

@@ -140,6 +140,12 @@ public final class CompiledModel {
                     op.weightRows(), op.weightCols(), c, true);
         }
         List<LinearKernel> kernels = f.candidates(options.allowedKernels(), columns);
+        if (kernels.size() == 1 && !options.everyLayerTimed()) {
+            LinearKernel only = kernels.get(0);
+            op.kernels[slot] = only;
+            return new KernelChoice(op.layer, batch, only.name(), 0, 0, f.density(), op.weightRows(), op.weightCols(),
+                    Map.of(only.name(), 0L), false);
+        }
         List<KernelTuner.Candidate> calls = new ArrayList<>();
         int proxyBatch = (int) Math.min(Integer.MAX_VALUE, columns);
         for (LinearKernel k : kernels) {

@@ -8,8 +8,9 @@ import java.util.Map;
  * @param layer       the layer name (after BatchNorm folding it is the conv/dense layer's name)
  * @param batch       the calibrated batch size (samples per call)
  * @param kernel      the chosen kernel ({@link Kernels})
- * @param nanos       median time of one call of the layer with the chosen kernel
- * @param denseNanos  median time of the same call with the dense kernel
+ * @param nanos       median time of one call of the layer with the chosen kernel; 0 when not timed
+ *                    (a single candidate, see {@link CompileOptions#withEveryLayerTimed})
+ * @param denseNanos  median time of the same call with the dense kernel (0 when not timed)
  * @param density     kept fraction of the layer's weight (non-zeros / size)
  * @param rows        weight rows (outputs)
  * @param cols        weight columns (inputs, {@code inC·kh·kw} for a convolution)

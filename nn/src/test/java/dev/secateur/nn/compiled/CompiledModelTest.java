@@ -237,6 +237,20 @@ class CompiledModelTest {
         }
     }
 
+    /** A layer with a single candidate is not timed unless asked: nothing to choose, and the timing would wait for the JIT. */
+    @Test void loneKernelsAreTimedOnlyWhenAsked() {
+        Model m = zoo("lenet300", Pruning.NONE, 5);
+        CompileOptions o = CompileOptions.defaults().withWorkers(Workers.single()).withCalibrationBudget(Duration.ofMillis(2));
+        for (KernelChoice c : CompiledModel.compile(m, o).choices()) {
+            assertEquals(Kernels.DENSE, c.kernel(), c.toString());
+            assertEquals(0, c.nanos(), c.toString());
+            assertEquals(1.0, c.speedup(), c.toString());
+        }
+        for (KernelChoice c : CompiledModel.compile(m, o.withEveryLayerTimed(true)).choices()) {
+            assertTrue(c.nanos() > 0 && c.nanos() == c.denseNanos(), c.toString());
+        }
+    }
+
     /** Compiling the same weights twice in one JVM gives the same kernels, hence bit-identical logits. */
     @Test void compilingTwiceGivesTheSameKernelsAndIdenticalLogits() {
         Model m = zoo("lenet5", Pruning.UNSTRUCTURED, 9);

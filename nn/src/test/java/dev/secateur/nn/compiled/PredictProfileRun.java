@@ -41,7 +41,7 @@ class PredictProfileRun {
             Model model = ModelFile.load(Path.of(System.getProperty("secateur.models", "../models")).resolve(name + ".safetensors"));
             if (pruned) prune(model, name.equals("lenet300") ? 0.08 : 1.0 / 12);
             model.useWorkers(Workers.single());
-            CompileOptions opts = CompileOptions.defaults().withWorkers(Workers.single()).withBatchSizes(batch)
+            CompileOptions opts = CompileOptions.defaults().withWorkers(Workers.single()).withBatchSizes(batch).withEveryLayerTimed(true)
                     .withCalibrationBudget(Duration.ofMillis(50));
             CompiledModel.compile(model, opts.withCalibrationBudget(Duration.ofMillis(200)));
             CompiledModel cm = CompiledModel.compile(model, opts);

@@ -69,7 +69,8 @@ public record InferenceLatency(Latency at1, Latency at64, String kernel, List<Ke
         CompileOptions d = CompileOptions.defaults();
         return d.withBatchSizes(1, 64)
                 .withCalibrationBudget(Duration.ofMillis(Math.min(d.calibrationBudget().toMillis(), budgetMillis)))
-                .withJitWarmup(Duration.ofMillis(Math.min(d.jitWarmup().toMillis(), 5 * budgetMillis)));
+                .withJitWarmup(Duration.ofMillis(Math.min(d.jitWarmup().toMillis(), 5 * budgetMillis)))
+                .withEveryLayerTimed(true);
     }
 
     /** "CompiledModel, batch 1: conv1 dense, fc1 csr ...; batch 64: ..." */
