@@ -7,6 +7,7 @@ import static jdk.incubator.vector.VectorOperators.XOR;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * ReLU and lane-wise maximum of float vectors written with integer lane operations on the bits,
@@ -16,7 +17,11 @@ import jdk.incubator.vector.IntVector;
  *
  * <p>Kernels keep the float max where it is an instruction and write the choice inline, like
  * {@link Fma}: {@code FLOAT_MAX ? v.max(0f) : VectorMax.relu(v)} with a {@code static final}
- * copy of the flag, so the JIT folds the branch and the AVX and NEON code stays as it was.
+ * copy of the flag, so the JIT folds the branch and the AVX and NEON code stays as it was. That
+ * form suits small epilogue methods only: in a big kernel body C2 stops inlining methods that
+ * are not the JDK's own ({@code NodeCountInliningCutoff}) and then boxes every vector passed to
+ * them. Big bodies store without the max and run {@link #relu(float[], int, int)} over what they
+ * stored, or spell the integer operations out inline.
  *
  * <p>Results equal {@link Math#max(float, float)} lane by lane for every input but NaN, signed
  * zeros included ({@code relu(-0.0) = +0.0}, {@code max(-0.0, +0.0) = +0.0}). A NaN lane is
@@ -25,6 +30,9 @@ import jdk.incubator.vector.IntVector;
  * {@code 0 × ∞}) as below −∞, so ReLU turns it into +0 and {@code max} returns the other lane.
  */
 public final class VectorMax {
+    private static final VectorSpecies<Float> S = VectorPlatform.FLOAT;
+    private static final int L = S.length();
+
     private VectorMax() {}
 
     /** {@code max(v, +0)}: a lane with the sign bit set (negative, −0) becomes +0 bits, the rest stay. */
@@ -33,14 +41,11 @@ public final class VectorMax {
         return bits.lanewise(AND_NOT, bits.lanewise(ASHR, 31)).reinterpretAsFloats();
     }
 
-    /**
-     * {@code max(v, lo)} for {@code lo} +0 (ReLU) or −∞ (identity), the branch-free epilogue of
-     * kernels that take a floor instead of a ReLU flag; other values of {@code lo} are not supported.
-     */
-    public static FloatVector floor(FloatVector v, float lo) {
-        int on = ~(Float.floatToRawIntBits(lo) >> 31); // all ones for +0, zero for −∞
-        IntVector bits = v.reinterpretAsInts();
-        return bits.lanewise(AND_NOT, bits.lanewise(ASHR, 31).and(on)).reinterpretAsFloats();
+    /** {@code a[from..from+n) = max(a, +0)} in place, for kernels that apply the ReLU after their stores. */
+    public static void relu(float[] a, int from, int n) {
+        int i = 0;
+        for (int ub = S.loopBound(n); i < ub; i += L) relu(FloatVector.fromArray(S, a, from + i)).intoArray(a, from + i);
+        for (; i < n; i++) a[from + i] = Math.max(a[from + i], 0f);
     }
 
     /** {@code max(a, b)} lane-wise, through integers that order like the floats they encode. */

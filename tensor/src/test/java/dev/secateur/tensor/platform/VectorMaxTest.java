@@ -11,7 +11,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * The integer-lane ReLU and max give {@link Math#max(float, float)}'s bits for every non-NaN
+ * The integer-lane ReLU (of vectors and of array ranges, tails included) and max give {@link Math#max(float, float)}'s bits for every non-NaN
  * input, at the width the JVM runs (each Surefire execution is one width). Values mix ordinary
  * magnitudes with the edges of the encoding: signed zeros, subnormals, the largest finite values
  * and infinities, so adjacent bit patterns across the sign are compared too.
@@ -40,21 +40,30 @@ class VectorMaxTest {
     }
 
     @Property(tries = 200)
-    void reluFloorAndMaxMatchMathMax(@ForAll long seed, @ForAll @IntRange(min = 1, max = 16) int vectors) {
+    void reluAndMaxMatchMathMax(@ForAll long seed, @ForAll @IntRange(min = 1, max = 16) int vectors) {
         int n = vectors * L;
         float[] a = values(seed, n), b = values(~seed, n);
         for (int i = 0; i < n; i += L) {
             FloatVector va = FloatVector.fromArray(S, a, i), vb = FloatVector.fromArray(S, b, i);
             float[] relu = VectorMax.relu(va).toArray(), max = VectorMax.max(va, vb).toArray();
-            float[] floorOn = VectorMax.floor(va, 0f).toArray(), floorOff = VectorMax.floor(va, Float.NEGATIVE_INFINITY).toArray();
             for (int l = 0; l < L; l++) {
                 float x = a[i + l], y = b[i + l];
                 String where = "lane " + l + " of " + L + ", a = " + x + ", b = " + y;
                 assertEquals(Float.floatToRawIntBits(Math.max(x, 0f)), Float.floatToRawIntBits(relu[l]), "relu " + where);
-                assertEquals(Float.floatToRawIntBits(Math.max(x, 0f)), Float.floatToRawIntBits(floorOn[l]), "floor 0 " + where);
-                assertEquals(Float.floatToRawIntBits(x), Float.floatToRawIntBits(floorOff[l]), "floor -inf " + where);
                 assertEquals(Float.floatToRawIntBits(Math.max(x, y)), Float.floatToRawIntBits(max[l]), "max " + where);
             }
+        }
+    }
+
+    @Property(tries = 200)
+    void reluOfARangeTouchesOnlyTheRange(@ForAll long seed, @ForAll @IntRange(min = 0, max = 9) int from,
+                                         @ForAll @IntRange(min = 0, max = 70) int n, @ForAll @IntRange(min = 0, max = 5) int after) {
+        float[] a = values(seed, from + n + after), expected = a.clone();
+        for (int i = from; i < from + n; i++) expected[i] = Math.max(a[i], 0f);
+        VectorMax.relu(a, from, n);
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(a[i]),
+                    "element " + i + " of relu over [" + from + ", " + (from + n) + ") at " + L + " lanes");
         }
     }
 
