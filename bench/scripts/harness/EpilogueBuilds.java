@@ -219,6 +219,14 @@ class EpilogueCase implements Supplier<Object[]> {
 
     /** y[m×n] = relu(W·X + b), X k×n feature-major as DenseMatrix.multiplyBatch reads it. */
     private static void scalarDense(int m, int k, int n, float[] w, float[] b, float[] x, float[] y) {
+        if (n == 1) { // one dot product per row
+            for (int i = 0; i < m; i++) {
+                float s = b[i];
+                for (int c = 0; c < k; c++) s += w[i * k + c] * x[c];
+                y[i] = Math.max(s, 0f);
+            }
+            return;
+        }
         for (int i = 0; i < m; i++) {
             int yo = i * n;
             for (int j = 0; j < n; j++) y[yo + j] = b[i];
@@ -232,6 +240,14 @@ class EpilogueCase implements Supplier<Object[]> {
     }
 
     private static void scalarCsr(int m, int n, int[] ptr, int[] ci, float[] cv, float[] b, float[] x, float[] y) {
+        if (n == 1) {
+            for (int i = 0; i < m; i++) {
+                float s = b[i];
+                for (int p = ptr[i]; p < ptr[i + 1]; p++) s += cv[p] * x[ci[p]];
+                y[i] = Math.max(s, 0f);
+            }
+            return;
+        }
         for (int i = 0; i < m; i++) {
             int yo = i * n;
             for (int j = 0; j < n; j++) y[yo + j] = b[i];
