@@ -3,6 +3,7 @@ package dev.secateur.tensor.kernels;
 import static dev.secateur.tensor.kernels.SgemmMicroKernel.MR;
 
 import dev.secateur.tensor.Workers;
+import dev.secateur.tensor.platform.VectorMax;
 import dev.secateur.tensor.platform.VectorPlatform;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -35,6 +36,11 @@ public final class DenseLayerKernels {
     private static final int L = S.length();
     /** Hardware FMA, tested inline: a vector passed to a call that C2 does not inline is boxed. */
     private static final boolean FMA = VectorPlatform.FMA;
+    /**
+     * Float max is an instruction: else the ReLU runs over the stored outputs ({@link VectorMax}),
+     * as these bodies are too big for C2 to inline a helper that takes vectors.
+     */
+    private static final boolean FLOAT_MAX = VectorPlatform.FLOAT_MAX;
     /** Outputs per full feature panel (two vectors). */
     private static final int WIDTH = FeaturePanels.WIDTH;
     /** Samples per tile of {@link #featureMajor}: two vectors. */
@@ -290,12 +296,13 @@ public final class DenseLayerKernels {
                 s0 = s0.add(FloatVector.fromArray(S, bias, f0));
                 s1 = s1.add(FloatVector.fromArray(S, bias, f0 + L));
             }
-            if (relu) {
+            if (relu && FLOAT_MAX) {
                 s0 = s0.max(0f);
                 s1 = s1.max(0f);
             }
             s0.intoArray(y, yOff + f0);
             s1.intoArray(y, yOff + f0 + L);
+            if (relu && !FLOAT_MAX) VectorMax.relu(y, yOff + f0, 2 * L);
             return;
         }
         s0.intoArray(tile, 0);
@@ -387,7 +394,7 @@ public final class DenseLayerKernels {
             D0 = D0.add(FloatVector.fromArray(S, bias, f0 + 6 * L));
             D1 = D1.add(FloatVector.fromArray(S, bias, f0 + 7 * L));
         }
-        if (relu) {
+        if (relu && FLOAT_MAX) {
             A0 = A0.max(0f);
             A1 = A1.max(0f);
             B0 = B0.max(0f);
@@ -405,6 +412,7 @@ public final class DenseLayerKernels {
         C1.intoArray(y, yOff + f0 + 5 * L);
         D0.intoArray(y, yOff + f0 + 6 * L);
         D1.intoArray(y, yOff + f0 + 7 * L);
+        if (relu && !FLOAT_MAX) VectorMax.relu(y, yOff + f0, 8 * L);
     }
 
 
@@ -443,10 +451,11 @@ public final class DenseLayerKernels {
             if (bias != null) {
                 s0 = s0.add(FloatVector.fromArray(S, bias, f0));
             }
-            if (relu) {
+            if (relu && FLOAT_MAX) {
                 s0 = s0.max(0f);
             }
             s0.intoArray(y, yOff + f0);
+            if (relu && !FLOAT_MAX) VectorMax.relu(y, yOff + f0, L);
             return;
         }
         s0.intoArray(tile, 0);
@@ -668,7 +677,7 @@ public final class DenseLayerKernels {
         int row0 = q * 8, valid = Math.min(8, a.m - row0);
         float b0 = bias == null ? 0f : bias[row0 + 0];
         FloatVector e00 = c00.add(b0), e01 = c01.add(b0);
-        if (relu) {
+        if (relu && FLOAT_MAX) {
             e00 = e00.max(0f);
             e01 = e01.max(0f);
         }
@@ -678,7 +687,7 @@ public final class DenseLayerKernels {
         if (valid > 1) {
             float b1 = bias == null ? 0f : bias[row0 + 1];
             FloatVector e10 = c10.add(b1), e11 = c11.add(b1);
-            if (relu) {
+            if (relu && FLOAT_MAX) {
                 e10 = e10.max(0f);
                 e11 = e11.max(0f);
             }
@@ -689,7 +698,7 @@ public final class DenseLayerKernels {
         if (valid > 2) {
             float b2 = bias == null ? 0f : bias[row0 + 2];
             FloatVector e20 = c20.add(b2), e21 = c21.add(b2);
-            if (relu) {
+            if (relu && FLOAT_MAX) {
                 e20 = e20.max(0f);
                 e21 = e21.max(0f);
             }
@@ -700,7 +709,7 @@ public final class DenseLayerKernels {
         if (valid > 3) {
             float b3 = bias == null ? 0f : bias[row0 + 3];
             FloatVector e30 = c30.add(b3), e31 = c31.add(b3);
-            if (relu) {
+            if (relu && FLOAT_MAX) {
                 e30 = e30.max(0f);
                 e31 = e31.max(0f);
             }
@@ -711,7 +720,7 @@ public final class DenseLayerKernels {
         if (valid > 4) {
             float b4 = bias == null ? 0f : bias[row0 + 4];
             FloatVector e40 = c40.add(b4), e41 = c41.add(b4);
-            if (relu) {
+            if (relu && FLOAT_MAX) {
                 e40 = e40.max(0f);
                 e41 = e41.max(0f);
             }
@@ -722,7 +731,7 @@ public final class DenseLayerKernels {
         if (valid > 5) {
             float b5 = bias == null ? 0f : bias[row0 + 5];
             FloatVector e50 = c50.add(b5), e51 = c51.add(b5);
-            if (relu) {
+            if (relu && FLOAT_MAX) {
                 e50 = e50.max(0f);
                 e51 = e51.max(0f);
             }
@@ -733,7 +742,7 @@ public final class DenseLayerKernels {
         if (valid > 6) {
             float b6 = bias == null ? 0f : bias[row0 + 6];
             FloatVector e60 = c60.add(b6), e61 = c61.add(b6);
-            if (relu) {
+            if (relu && FLOAT_MAX) {
                 e60 = e60.max(0f);
                 e61 = e61.max(0f);
             }
@@ -744,13 +753,16 @@ public final class DenseLayerKernels {
         if (valid > 7) {
             float b7 = bias == null ? 0f : bias[row0 + 7];
             FloatVector e70 = c70.add(b7), e71 = c71.add(b7);
-            if (relu) {
+            if (relu && FLOAT_MAX) {
                 e70 = e70.max(0f);
                 e71 = e71.max(0f);
             }
             int o7 = yOff + (row0 + 7) * n + j0;
             e70.intoArray(y, o7);
             e71.intoArray(y, o7 + L);
+        }
+        if (relu && !FLOAT_MAX) {
+            for (int i = 0; i < valid; i++) VectorMax.relu(y, yOff + (row0 + i) * n + j0, 2 * L);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.secateur.tensor.ops;
 
 import dev.secateur.tensor.Workers;
+import dev.secateur.tensor.platform.VectorMax;
 import dev.secateur.tensor.platform.VectorPlatform;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -31,6 +32,7 @@ import jdk.incubator.vector.VectorSpecies;
 public final class ChannelVectorConv implements DenseConvolution {
     /** Hardware FMA; tested inline so no vector is passed to a call that might not inline. */
     private static final boolean FMA = VectorPlatform.FMA;
+    private static final boolean FLOAT_MAX = VectorPlatform.FLOAT_MAX;
     private static final VectorSpecies<Float> S = VectorPlatform.FLOAT;
     private static final int L = S.length();
     /** Whether 32 vector registers allow register blocks of 20 accumulators (4 or 3 channel vectors × 5 pixels, 2 × 10); else at most 10 (2 × 5, 1 × 10). */
@@ -155,11 +157,10 @@ public final class ChannelVectorConv implements DenseConvolution {
 
     /**
      * Whether this kernel is expected to beat {@link DirectConv} on layer {@code g}: at least 8
-     * input channels (long reduction segments), more than one lane block of filters, and a vector
-     * {@code max} that is an instruction (its epilogue runs on every padded pixel block).
+     * input channels (long reduction segments) and more than one lane block of filters.
      */
     public static boolean suits(ConvGeometry g) {
-        return g.inC() >= 8 && g.outC() > L && VectorPlatform.FLOAT_MAX;
+        return g.inC() >= 8 && g.outC() > L;
     }
 
     @Override
@@ -310,9 +311,10 @@ public final class ChannelVectorConv implements DenseConvolution {
             for (int py = 0, q = at; py < ph; py++) {
                 for (int px = 0; px < pw; px++, q += L) {
                     int p0 = at + (2 * py * cols + 2 * px) * L, p1 = p0 + cols * L;
-                    FloatVector m = FloatVector.fromArray(S, s, p0).max(FloatVector.fromArray(S, s, p0 + L));
-                    m = m.max(FloatVector.fromArray(S, s, p1)).max(FloatVector.fromArray(S, s, p1 + L));
-                    m.intoArray(s, q);
+                    FloatVector t0 = FloatVector.fromArray(S, s, p0), t1 = FloatVector.fromArray(S, s, p0 + L);
+                    FloatVector t2 = FloatVector.fromArray(S, s, p1), t3 = FloatVector.fromArray(S, s, p1 + L);
+                    if (FLOAT_MAX) t0.max(t1).max(t2).max(t3).intoArray(s, q);
+                    else VectorMax.max(VectorMax.max(t0, t1), VectorMax.max(t2, t3)).intoArray(s, q);
                 }
             }
             count = ph * pw;
@@ -322,6 +324,15 @@ public final class ChannelVectorConv implements DenseConvolution {
             int dst = yi + (k * L + l) * count;
             for (int p = 0, src = at + l; p < count; p++, src += L) y[dst + p] = s[src];
         }
+    }
+
+    /**
+     * ReLU of {@code channelBlocks} blocks of {@code count} pixels just stored at {@code sAt}, where a
+     * float max is no instruction: through the arrays, because the blocks' bodies are too big for
+     * C2 to inline a helper taking vectors (it would box them).
+     */
+    private void reluBlocks(float[] s, int sAt, int channelBlocks, int count) {
+        for (int b = 0; b < channelBlocks; b++) VectorMax.relu(s, sAt + b * blockFloats, count * L);
     }
 
     /** Four channel blocks × 5 pixels: per reduction step 4 weight loads and 5 broadcasts feed 20 FMAs. */
@@ -385,7 +396,7 @@ public final class ChannelVectorConv implements DenseConvolution {
             a42 = FMA ? w2.fma(v, a42) : w2.mul(v).add(a42);
             a43 = FMA ? w3.fma(v, a43) : w3.mul(v).add(a43);
         }
-        if (relu) {
+        if (relu && FLOAT_MAX) {
             a00 = a00.max(0f); a01 = a01.max(0f); a02 = a02.max(0f); a03 = a03.max(0f);
             a10 = a10.max(0f); a11 = a11.max(0f); a12 = a12.max(0f); a13 = a13.max(0f);
             a20 = a20.max(0f); a21 = a21.max(0f); a22 = a22.max(0f); a23 = a23.max(0f);
@@ -397,6 +408,7 @@ public final class ChannelVectorConv implements DenseConvolution {
         a20.intoArray(s, sAt + 2 * L); a21.intoArray(s, sAt + bs + 2 * L); a22.intoArray(s, sAt + 2 * bs + 2 * L); a23.intoArray(s, sAt + 3 * bs + 2 * L);
         a30.intoArray(s, sAt + 3 * L); a31.intoArray(s, sAt + bs + 3 * L); a32.intoArray(s, sAt + 2 * bs + 3 * L); a33.intoArray(s, sAt + 3 * bs + 3 * L);
         a40.intoArray(s, sAt + 4 * L); a41.intoArray(s, sAt + bs + 4 * L); a42.intoArray(s, sAt + 2 * bs + 4 * L); a43.intoArray(s, sAt + 3 * bs + 4 * L);
+        if (relu && !FLOAT_MAX) reluBlocks(s, sAt, 4, 5);
     }
 
     /** Three channel blocks × 5 pixels: per reduction step 3 weight loads and 5 broadcasts feed 15 FMAs. */
@@ -449,7 +461,7 @@ public final class ChannelVectorConv implements DenseConvolution {
             a41 = FMA ? w1.fma(v, a41) : w1.mul(v).add(a41);
             a42 = FMA ? w2.fma(v, a42) : w2.mul(v).add(a42);
         }
-        if (relu) {
+        if (relu && FLOAT_MAX) {
             a00 = a00.max(0f); a01 = a01.max(0f); a02 = a02.max(0f);
             a10 = a10.max(0f); a11 = a11.max(0f); a12 = a12.max(0f);
             a20 = a20.max(0f); a21 = a21.max(0f); a22 = a22.max(0f);
@@ -461,6 +473,7 @@ public final class ChannelVectorConv implements DenseConvolution {
         a20.intoArray(s, sAt + 2 * L); a21.intoArray(s, sAt + bs + 2 * L); a22.intoArray(s, sAt + 2 * bs + 2 * L);
         a30.intoArray(s, sAt + 3 * L); a31.intoArray(s, sAt + bs + 3 * L); a32.intoArray(s, sAt + 2 * bs + 3 * L);
         a40.intoArray(s, sAt + 4 * L); a41.intoArray(s, sAt + bs + 4 * L); a42.intoArray(s, sAt + 2 * bs + 4 * L);
+        if (relu && !FLOAT_MAX) reluBlocks(s, sAt, 3, 5);
     }
 
     /** Four channel blocks × 1 pixel (a tail): per reduction step 4 weight loads and 1 broadcast feed 4 FMAs. */
@@ -484,10 +497,11 @@ public final class ChannelVectorConv implements DenseConvolution {
             a2 = FMA ? w2.fma(v, a2) : w2.mul(v).add(a2);
             a3 = FMA ? w3.fma(v, a3) : w3.mul(v).add(a3);
         }
-        if (relu) {
+        if (relu && FLOAT_MAX) {
             a0 = a0.max(0f); a1 = a1.max(0f); a2 = a2.max(0f); a3 = a3.max(0f);
         }
         a0.intoArray(s, sAt); a1.intoArray(s, sAt + bs); a2.intoArray(s, sAt + 2 * bs); a3.intoArray(s, sAt + 3 * bs);
+        if (relu && !FLOAT_MAX) reluBlocks(s, sAt, 4, 1);
     }
 
     /** Three channel blocks × 1 pixel (a tail): per reduction step 3 weight loads and 1 broadcast feed 3 FMAs. */
@@ -508,10 +522,11 @@ public final class ChannelVectorConv implements DenseConvolution {
             a1 = FMA ? w1.fma(v, a1) : w1.mul(v).add(a1);
             a2 = FMA ? w2.fma(v, a2) : w2.mul(v).add(a2);
         }
-        if (relu) {
+        if (relu && FLOAT_MAX) {
             a0 = a0.max(0f); a1 = a1.max(0f); a2 = a2.max(0f);
         }
         a0.intoArray(s, sAt); a1.intoArray(s, sAt + bs); a2.intoArray(s, sAt + 2 * bs);
+        if (relu && !FLOAT_MAX) reluBlocks(s, sAt, 3, 1);
     }
 
     /** Two channel blocks × 10 pixels: per reduction step 2 weight loads and 10 broadcasts feed 20 FMAs. */
@@ -583,7 +598,7 @@ public final class ChannelVectorConv implements DenseConvolution {
             a90 = FMA ? w0.fma(v, a90) : w0.mul(v).add(a90);
             a91 = FMA ? w1.fma(v, a91) : w1.mul(v).add(a91);
         }
-        if (relu) {
+        if (relu && FLOAT_MAX) {
             a00 = a00.max(0f); a01 = a01.max(0f);
             a10 = a10.max(0f); a11 = a11.max(0f);
             a20 = a20.max(0f); a21 = a21.max(0f);
@@ -605,6 +620,7 @@ public final class ChannelVectorConv implements DenseConvolution {
         a70.intoArray(s, sAt + 7 * L); a71.intoArray(s, sAt + bs + 7 * L);
         a80.intoArray(s, sAt + 8 * L); a81.intoArray(s, sAt + bs + 8 * L);
         a90.intoArray(s, sAt + 9 * L); a91.intoArray(s, sAt + bs + 9 * L);
+        if (relu && !FLOAT_MAX) reluBlocks(s, sAt, 2, 10);
     }
 
     /** Two channel blocks × 5 pixels: per reduction step 2 weight loads and 5 broadcasts feed 10 FMAs. */
@@ -646,7 +662,7 @@ public final class ChannelVectorConv implements DenseConvolution {
             a40 = FMA ? w0.fma(v, a40) : w0.mul(v).add(a40);
             a41 = FMA ? w1.fma(v, a41) : w1.mul(v).add(a41);
         }
-        if (relu) {
+        if (relu && FLOAT_MAX) {
             a00 = a00.max(0f); a01 = a01.max(0f);
             a10 = a10.max(0f); a11 = a11.max(0f);
             a20 = a20.max(0f); a21 = a21.max(0f);
@@ -658,6 +674,7 @@ public final class ChannelVectorConv implements DenseConvolution {
         a20.intoArray(s, sAt + 2 * L); a21.intoArray(s, sAt + bs + 2 * L);
         a30.intoArray(s, sAt + 3 * L); a31.intoArray(s, sAt + bs + 3 * L);
         a40.intoArray(s, sAt + 4 * L); a41.intoArray(s, sAt + bs + 4 * L);
+        if (relu && !FLOAT_MAX) reluBlocks(s, sAt, 2, 5);
     }
 
     /** One channel block × 10 pixels: per reduction step 1 weight load and 10 broadcasts feed 10 FMAs. */
@@ -708,7 +725,7 @@ public final class ChannelVectorConv implements DenseConvolution {
             v = FloatVector.broadcast(S, xp[x9 + u]);
             a90 = FMA ? w0.fma(v, a90) : w0.mul(v).add(a90);
         }
-        if (relu) {
+        if (relu && FLOAT_MAX) {
             a00 = a00.max(0f);
             a10 = a10.max(0f);
             a20 = a20.max(0f);
@@ -730,6 +747,7 @@ public final class ChannelVectorConv implements DenseConvolution {
         a70.intoArray(s, sAt + 7 * L);
         a80.intoArray(s, sAt + 8 * L);
         a90.intoArray(s, sAt + 9 * L);
+        if (relu && !FLOAT_MAX) reluBlocks(s, sAt, 1, 10);
     }
 
 }

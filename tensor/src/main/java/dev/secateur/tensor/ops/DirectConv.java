@@ -1,6 +1,7 @@
 package dev.secateur.tensor.ops;
 
 import dev.secateur.tensor.Workers;
+import dev.secateur.tensor.platform.VectorMax;
 import dev.secateur.tensor.platform.VectorPlatform;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -30,6 +31,7 @@ import jdk.incubator.vector.VectorSpecies;
 public final class DirectConv implements DenseConvolution {
     /** Hardware FMA; tested inline so no vector is passed to a call that might not inline. */
     private static final boolean FMA = VectorPlatform.FMA;
+    private static final boolean FLOAT_MAX = VectorPlatform.FLOAT_MAX;
     private static final VectorSpecies<Float> S = VectorPlatform.FLOAT;
     private static final int L = S.length();
     /** Masked loads and stores are SIMD instructions (else row tails are scalar). */
@@ -312,13 +314,13 @@ public final class DirectConv implements DenseConvolution {
             int src = plane + oy * wq, ox = 0;
             for (; ox + L <= outW; ox += L) {
                 FloatVector v = FloatVector.fromArray(S, s, src + ox).add(b);
-                if (relu) v = v.max(0f);
+                if (relu) v = FLOAT_MAX ? v.max(0f) : VectorMax.relu(v);
                 v.intoArray(y, dst + ox);
             }
             if (MASKED && ox < outW) {
                 VectorMask<Float> m = S.indexInRange(ox, outW);
                 FloatVector v = FloatVector.fromArray(S, s, src + ox, m).add(b);
-                if (relu) v = v.max(0f);
+                if (relu) v = FLOAT_MAX ? v.max(0f) : VectorMax.relu(v);
                 v.intoArray(y, dst + ox, m);
                 continue;
             }
@@ -346,9 +348,10 @@ public final class DirectConv implements DenseConvolution {
                 continue;
             }
             for (int ox = 0; ox < 2 * pw; ox += L) {
-                FloatVector m = FloatVector.fromArray(S, s, r0 + ox).max(FloatVector.fromArray(S, s, r1 + ox));
-                FloatVector m1 = FloatVector.fromArray(S, s, r0 + ox + 1).max(FloatVector.fromArray(S, s, r1 + ox + 1));
-                m.max(m1).intoArray(s, row + ox);
+                FloatVector t0 = FloatVector.fromArray(S, s, r0 + ox), t1 = FloatVector.fromArray(S, s, r1 + ox);
+                FloatVector t2 = FloatVector.fromArray(S, s, r0 + ox + 1), t3 = FloatVector.fromArray(S, s, r1 + ox + 1);
+                if (FLOAT_MAX) t0.max(t1).max(t2.max(t3)).intoArray(s, row + ox);
+                else VectorMax.max(VectorMax.max(t0, t1), VectorMax.max(t2, t3)).intoArray(s, row + ox);
             }
             for (int px = 0; px < pw; px++) {
                 float v = s[row + 2 * px] + b;

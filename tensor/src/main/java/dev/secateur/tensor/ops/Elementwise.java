@@ -1,6 +1,7 @@
 package dev.secateur.tensor.ops;
 
 import dev.secateur.tensor.platform.Fma;
+import dev.secateur.tensor.platform.VectorMax;
 import dev.secateur.tensor.platform.VectorPlatform;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -15,6 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Elementwise {
     /** Hardware FMA; tested inline (not through a helper method) so no vector is ever passed to a call that might not inline. */
     private static final boolean FMA = VectorPlatform.FMA;
+    private static final boolean FLOAT_MAX = VectorPlatform.FLOAT_MAX;
     private Elementwise() {}
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -73,13 +75,17 @@ public final class Elementwise {
         for (; i < n; i++) y[yOff + i] = Fma.fma(alpha, x[xOff + i], y[yOff + i]);
     }
 
-    /** {@code y = max(x, 0)} over {@code n} elements ({@code y} may be {@code x}). NaN stays NaN. */
+    /**
+     * {@code y = max(x, 0)} over {@code n} elements ({@code y} may be {@code x}). NaN stays NaN,
+     * except where float max is no instruction: there the vector lanes use {@link VectorMax#relu},
+     * which turns a NaN with the sign bit set into +0.
+     */
     public static void relu(float[] x, int xOff, float[] y, int yOff, int n) {
         check2("relu", x, xOff, y, yOff, n);
         int i = 0;
         for (int ub = S.loopBound(n); i < ub; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, xOff + i);
-            v.blend(0f, v.compare(VectorOperators.LT, 0f)).intoArray(y, yOff + i);
+            (FLOAT_MAX ? v.blend(0f, v.compare(VectorOperators.LT, 0f)) : VectorMax.relu(v)).intoArray(y, yOff + i);
         }
         for (; i < n; i++) {
             float v = x[xOff + i];

@@ -1,9 +1,15 @@
 package dev.secateur.tensor.ops;
 
+import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.LSHR;
+import static jdk.incubator.vector.VectorOperators.XOR;
+
 import dev.secateur.tensor.Workers;
+import dev.secateur.tensor.platform.VectorMax;
 import dev.secateur.tensor.platform.VectorPlatform;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -36,6 +42,7 @@ import jdk.incubator.vector.VectorSpecies;
 public final class WinogradConv implements DenseConvolution {
     /** Hardware FMA; tested inline so no vector is passed to a call that might not inline. */
     private static final boolean FMA = VectorPlatform.FMA;
+    private static final boolean FLOAT_MAX = VectorPlatform.FLOAT_MAX;
     private static final VectorSpecies<Float> S = VectorPlatform.FLOAT;
     private static final int L = S.length();
     /** Gathers of a pixel's channels are SIMD instructions wherever masked memory accesses are. */
@@ -246,7 +253,7 @@ public final class WinogradConv implements DenseConvolution {
                     }
                 });
                 int yi = yOff + i * out;
-                workers.forEach(threads, t -> transpose(work, outAt, y, yi, outC * t / threads, outC * (t + 1) / threads, pool));
+                workers.forEach(threads, t -> transpose(work, outAt, y, yi, outC * t / threads, outC * (t + 1) / threads, relu, pool));
             }
         }
     }
@@ -258,7 +265,7 @@ public final class WinogradConv implements DenseConvolution {
         for (int t0 = 0; t0 < used; t0 += blockTiles) {
             tileBlock(work, at, vAt, mAt, outAt, bAt, t0, Math.min(used, t0 + blockTiles), relu, pool);
         }
-        transpose(work, outAt, y, yi, 0, g.outC(), pool);
+        transpose(work, outAt, y, yi, 0, g.outC(), relu, pool);
     }
 
     /**
@@ -389,12 +396,26 @@ public final class WinogradConv implements DenseConvolution {
         FloatVector y00 = r00.add(r01).add(r02).add(bias), y01 = r01.sub(r02).sub(r03).add(bias);
         FloatVector y10 = r10.add(r11).add(r12).add(bias), y11 = r11.sub(r12).sub(r13).add(bias);
         if (pool) {
-            FloatVector p = y00.max(y01).max(y10.max(y11));
-            if (relu) p = p.max(0f);
+            FloatVector p;
+            if (FLOAT_MAX) {
+                p = y00.max(y01).max(y10.max(y11));
+                if (relu) p = p.max(0f);
+            } else {
+                // VectorMax.max written out (C2 stops inlining helpers this deep in the tile loop): the
+                // bits made ordered like the floats, an integer max, mapped back. The ReLU waits for the transpose.
+                IntVector k00 = y00.reinterpretAsInts(), k01 = y01.reinterpretAsInts();
+                IntVector k10 = y10.reinterpretAsInts(), k11 = y11.reinterpretAsInts();
+                k00 = k00.lanewise(XOR, k00.lanewise(ASHR, 31).lanewise(LSHR, 1));
+                k01 = k01.lanewise(XOR, k01.lanewise(ASHR, 31).lanewise(LSHR, 1));
+                k10 = k10.lanewise(XOR, k10.lanewise(ASHR, 31).lanewise(LSHR, 1));
+                k11 = k11.lanewise(XOR, k11.lanewise(ASHR, 31).lanewise(LSHR, 1));
+                IntVector k = k00.max(k01).max(k10.max(k11));
+                p = k.lanewise(XOR, k.lanewise(ASHR, 31).lanewise(LSHR, 1)).reinterpretAsFloats();
+            }
             p.intoArray(s, dst);
             return;
         }
-        if (relu) {
+        if (relu && FLOAT_MAX) { // else in the transpose
             y00 = y00.max(0f); y01 = y01.max(0f); y10 = y10.max(0f); y11 = y11.max(0f);
         }
         int row = g.outW() * ob;
@@ -406,8 +427,11 @@ public final class WinogradConv implements DenseConvolution {
         }
     }
 
-    /** Channels {@code [o0, o1)} of the channel-last output copy at {@code s[at..]} to their NCHW planes at {@code y[yi..]}. */
-    private void transpose(float[] s, int at, float[] y, int yi, int o0, int o1, boolean pool) {
+    /**
+     * Channels {@code [o0, o1)} of the channel-last output copy at {@code s[at..]} to their NCHW
+     * planes at {@code y[yi..]}; the ReLU here where float max is no instruction (see {@link #outputTile}).
+     */
+    private void transpose(float[] s, int at, float[] y, int yi, int o0, int o1, boolean relu, boolean pool) {
         int count = pool ? poolRows * poolCols : g.outH() * g.outW();
         for (int o = o0; o < o1; o++) {
             int dst = yi + o * count, src = at + o, p = 0;
@@ -416,6 +440,7 @@ public final class WinogradConv implements DenseConvolution {
             }
             for (; p < count; p++, src += ob) y[dst + p] = s[src];
         }
+        if (relu && !FLOAT_MAX) VectorMax.relu(y, yi + o0 * count, (o1 - o0) * count);
     }
 
     /** Four channel blocks × 5 tiles: per input channel 4 weight loads and 5 broadcasts feed 20 FMAs. */

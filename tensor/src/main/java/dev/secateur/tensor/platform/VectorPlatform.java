@@ -41,7 +41,9 @@ public final class VectorPlatform {
     public static final boolean MASKED_MEMORY = probeMaskedMemory();
     /**
      * Whether float {@code max} (ReLU, max pooling) compiles to SIMD instructions: everywhere but
-     * x86 without AVX, where C2 runs it (and {@code blend}) as Java code, 50–80× slower than an add.
+     * x86 without AVX, where C2 runs it (and float {@code compare} and {@code blend}) as Java code,
+     * 50–80× slower than an add, and boxes the vectors around it. Where it is false the kernels'
+     * epilogues use {@link VectorMax}'s integer-lane ReLU and max instead.
      */
     public static final boolean FLOAT_MAX = avxLevel() != 0;
     /** Whether indexed loads ({@code fromArray} with an index map) are SIMD gathers here (x86 AVX2 and later, ARM SVE). */
@@ -65,7 +67,7 @@ public final class VectorPlatform {
         return "vectors: " + BITS + "-bit (" + LANES + " float lanes), " + REGISTERS + " registers, FMA "
                 + (FMA ? "yes" : "no (multiply + add)")
                 + ", permutes " + (PERMUTES ? "yes" : "no") + ", masked loads " + (MASKED_MEMORY ? "yes" : "no")
-                + ", gathers " + (GATHERS ? "yes" : "no") + ", float max " + (FLOAT_MAX ? "yes" : "no (Java code)") + "\n"
+                + ", gathers " + (GATHERS ? "yes" : "no") + ", float max " + (FLOAT_MAX ? "yes" : "no (integer lanes)") + "\n"
                 + "caches: " + CACHES + "\n"
                 + "gemm: " + GEMM + "\n"
                 + "cpu: " + System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors() + " processors, "

@@ -1,5 +1,6 @@
 package dev.secateur.tensor.sparse;
 
+import dev.secateur.tensor.platform.VectorMax;
 import dev.secateur.tensor.platform.VectorPlatform;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -9,6 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class BsrKernels {
     /** Hardware FMA; tested inline (not through a helper method) so no vector is ever passed to a call that might not inline. */
     private static final boolean FMA = VectorPlatform.FMA;
+    private static final boolean FLOAT_MAX = VectorPlatform.FLOAT_MAX;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /** One lane per row of a 4×1 / 8×1 / 16×1 block: the block's R values are one contiguous vector. */
@@ -137,12 +139,12 @@ final class BsrKernels {
                                float[] bias, boolean relu) {
         if (row0 + sp.length() <= rows) {
             if (bias != null) acc = acc.add(FloatVector.fromArray(sp, bias, row0));
-            if (relu) acc = acc.max(0f);
+            if (relu) acc = FLOAT_MAX ? acc.max(0f) : VectorMax.relu(acc);
             acc.intoArray(y, yOff + row0);
         } else {
             VectorMask<Float> m = sp.indexInRange(row0, rows);
             if (bias != null) acc = acc.add(FloatVector.fromArray(sp, bias, row0, m));
-            if (relu) acc = acc.max(0f);
+            if (relu) acc = FLOAT_MAX ? acc.max(0f) : VectorMax.relu(acc);
             acc.intoArray(y, yOff + row0, m);
         }
     }
@@ -157,6 +159,9 @@ final class BsrKernels {
         int j = 0;
         for (; j + 4 * L <= n; j += 4 * L) quadWide(v, d, p0, e, stride, q, valid, row0, x, xOff + j, n, y, yOff + j, bias, lo);
         for (; j < n; j += L) quadNarrow(v, d, p0, e, stride, q, valid, row0, x, xOff + j, n, j, y, yOff + j, bias, lo);
+        if (relu && !FLOAT_MAX) { // the kernels stored without max
+            for (int i = 0; i < valid; i++) VectorMax.relu(y, yOff + (row0 + i) * n, n);
+        }
     }
 
     private static float biasAt(float[] bias, int row0, int i, int valid) {
@@ -193,31 +198,47 @@ final class BsrKernels {
         }
         int o = yo + row0 * n;
         float b = biasAt(bias, row0, 0, valid);
-        a00.add(b).max(lo).intoArray(y, o);
-        a01.add(b).max(lo).intoArray(y, o + L);
-        a02.add(b).max(lo).intoArray(y, o + 2 * L);
-        a03.add(b).max(lo).intoArray(y, o + 3 * L);
+        a00 = a00.add(b);
+        (FLOAT_MAX ? a00.max(lo) : a00).intoArray(y, o);
+        a01 = a01.add(b);
+        (FLOAT_MAX ? a01.max(lo) : a01).intoArray(y, o + L);
+        a02 = a02.add(b);
+        (FLOAT_MAX ? a02.max(lo) : a02).intoArray(y, o + 2 * L);
+        a03 = a03.add(b);
+        (FLOAT_MAX ? a03.max(lo) : a03).intoArray(y, o + 3 * L);
         if (valid < 2) return;
         o += n;
         b = biasAt(bias, row0, 1, valid);
-        a10.add(b).max(lo).intoArray(y, o);
-        a11.add(b).max(lo).intoArray(y, o + L);
-        a12.add(b).max(lo).intoArray(y, o + 2 * L);
-        a13.add(b).max(lo).intoArray(y, o + 3 * L);
+        a10 = a10.add(b);
+        (FLOAT_MAX ? a10.max(lo) : a10).intoArray(y, o);
+        a11 = a11.add(b);
+        (FLOAT_MAX ? a11.max(lo) : a11).intoArray(y, o + L);
+        a12 = a12.add(b);
+        (FLOAT_MAX ? a12.max(lo) : a12).intoArray(y, o + 2 * L);
+        a13 = a13.add(b);
+        (FLOAT_MAX ? a13.max(lo) : a13).intoArray(y, o + 3 * L);
         if (valid < 3) return;
         o += n;
         b = biasAt(bias, row0, 2, valid);
-        a20.add(b).max(lo).intoArray(y, o);
-        a21.add(b).max(lo).intoArray(y, o + L);
-        a22.add(b).max(lo).intoArray(y, o + 2 * L);
-        a23.add(b).max(lo).intoArray(y, o + 3 * L);
+        a20 = a20.add(b);
+        (FLOAT_MAX ? a20.max(lo) : a20).intoArray(y, o);
+        a21 = a21.add(b);
+        (FLOAT_MAX ? a21.max(lo) : a21).intoArray(y, o + L);
+        a22 = a22.add(b);
+        (FLOAT_MAX ? a22.max(lo) : a22).intoArray(y, o + 2 * L);
+        a23 = a23.add(b);
+        (FLOAT_MAX ? a23.max(lo) : a23).intoArray(y, o + 3 * L);
         if (valid < 4) return;
         o += n;
         b = biasAt(bias, row0, 3, valid);
-        a30.add(b).max(lo).intoArray(y, o);
-        a31.add(b).max(lo).intoArray(y, o + L);
-        a32.add(b).max(lo).intoArray(y, o + 2 * L);
-        a33.add(b).max(lo).intoArray(y, o + 3 * L);
+        a30 = a30.add(b);
+        (FLOAT_MAX ? a30.max(lo) : a30).intoArray(y, o);
+        a31 = a31.add(b);
+        (FLOAT_MAX ? a31.max(lo) : a31).intoArray(y, o + L);
+        a32 = a32.add(b);
+        (FLOAT_MAX ? a32.max(lo) : a32).intoArray(y, o + 2 * L);
+        a33 = a33.add(b);
+        (FLOAT_MAX ? a33.max(lo) : a33).intoArray(y, o + 3 * L);
     }
 
     /** One (possibly partial, masked) batch vector for the four rows. */
@@ -239,10 +260,20 @@ final class BsrKernels {
             a3 = FMA ? x0.fma(a3b, a3) : x0.mul(a3b).add(a3);
         }
         int o = yo + row0 * n;
-        a0.add(biasAt(bias, row0, 0, valid)).max(lo).intoArray(y, o, m);
-        if (valid > 1) a1.add(biasAt(bias, row0, 1, valid)).max(lo).intoArray(y, o + n, m);
-        if (valid > 2) a2.add(biasAt(bias, row0, 2, valid)).max(lo).intoArray(y, o + 2 * n, m);
-        if (valid > 3) a3.add(biasAt(bias, row0, 3, valid)).max(lo).intoArray(y, o + 3 * n, m);
+        a0 = a0.add(biasAt(bias, row0, 0, valid));
+        (FLOAT_MAX ? a0.max(lo) : a0).intoArray(y, o, m);
+        if (valid > 1) {
+            a1 = a1.add(biasAt(bias, row0, 1, valid));
+            (FLOAT_MAX ? a1.max(lo) : a1).intoArray(y, o + n, m);
+        }
+        if (valid > 2) {
+            a2 = a2.add(biasAt(bias, row0, 2, valid));
+            (FLOAT_MAX ? a2.max(lo) : a2).intoArray(y, o + 2 * n, m);
+        }
+        if (valid > 3) {
+            a3 = a3.add(biasAt(bias, row0, 3, valid));
+            (FLOAT_MAX ? a3.max(lo) : a3).intoArray(y, o + 3 * n, m);
+        }
     }
 
 

@@ -1,6 +1,7 @@
 package dev.secateur.tensor.sparse;
 
 import dev.secateur.tensor.platform.Fma;
+import dev.secateur.tensor.platform.VectorMax;
 import dev.secateur.tensor.platform.VectorPlatform;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -13,6 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class CsrKernels {
     /** Hardware FMA; tested inline (not through a helper method) so no vector is ever passed to a call that might not inline. */
     private static final boolean FMA = VectorPlatform.FMA;
+    private static final boolean FLOAT_MAX = VectorPlatform.FLOAT_MAX;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
@@ -56,6 +58,7 @@ final class CsrKernels {
             int j = 0;
             for (; j + 4 * L <= n; j += 4 * L) wide(v, d, ptr[r], ptr[r + 1], x, xOff + j, n, y, yo + j, b, lo);
             for (; j < n; j += L) narrow(v, d, ptr[r], ptr[r + 1], x, xOff + j, n, j, y, yo + j, b, lo);
+            if (relu && !FLOAT_MAX) VectorMax.relu(y, yo, n); // the kernels stored without max
         }
     }
 
@@ -116,10 +119,14 @@ final class CsrKernels {
             a2 = (FMA ? FloatVector.fromArray(S, x, i2 + 2 * L).fma(w, a2) : FloatVector.fromArray(S, x, i2 + 2 * L).mul(w).add(a2));
             a3 = (FMA ? FloatVector.fromArray(S, x, i2 + 3 * L).fma(w, a3) : FloatVector.fromArray(S, x, i2 + 3 * L).mul(w).add(a3));
         }
-        a0.add(c0).add(b).max(lo).intoArray(y, yo);
-        a1.add(c1).add(b).max(lo).intoArray(y, yo + L);
-        a2.add(c2).add(b).max(lo).intoArray(y, yo + 2 * L);
-        a3.add(c3).add(b).max(lo).intoArray(y, yo + 3 * L);
+        a0 = a0.add(c0).add(b);
+        (FLOAT_MAX ? a0.max(lo) : a0).intoArray(y, yo);
+        a1 = a1.add(c1).add(b);
+        (FLOAT_MAX ? a1.max(lo) : a1).intoArray(y, yo + L);
+        a2 = a2.add(c2).add(b);
+        (FLOAT_MAX ? a2.max(lo) : a2).intoArray(y, yo + 2 * L);
+        a3 = a3.add(c3).add(b);
+        (FLOAT_MAX ? a3.max(lo) : a3).intoArray(y, yo + 3 * L);
     }
 
     /** One batch vector (masked when partial); entries 0, 2 mod 4 in one sum, 1, 3 in the other. */
@@ -141,6 +148,7 @@ final class CsrKernels {
         if (p < e) a = (FMA ? FloatVector.fromArray(S, x, xo + (k0 + d[p]) * n, m).fma(FloatVector.broadcast(S, v[p]), a) : FloatVector.fromArray(S, x, xo + (k0 + d[p]) * n, m).mul(FloatVector.broadcast(S, v[p])).add(a));
         if (p + 1 < e) c = (FMA ? FloatVector.fromArray(S, x, xo + (k1 + d[p + 1]) * n, m).fma(FloatVector.broadcast(S, v[p + 1]), c) : FloatVector.fromArray(S, x, xo + (k1 + d[p + 1]) * n, m).mul(FloatVector.broadcast(S, v[p + 1])).add(c));
         if (p + 2 < e) a = (FMA ? FloatVector.fromArray(S, x, xo + (k2 + d[p + 2]) * n, m).fma(FloatVector.broadcast(S, v[p + 2]), a) : FloatVector.fromArray(S, x, xo + (k2 + d[p + 2]) * n, m).mul(FloatVector.broadcast(S, v[p + 2])).add(a));
-        a.add(c).add(b).max(lo).intoArray(y, yo, m);
+        a = a.add(c).add(b);
+        (FLOAT_MAX ? a.max(lo) : a).intoArray(y, yo, m);
     }
 }

@@ -6,6 +6,8 @@ import dev.secateur.tensor.kernels.DenseLayerKernels;
 import dev.secateur.tensor.kernels.FeaturePanels;
 import dev.secateur.tensor.kernels.PackedSgemm;
 import dev.secateur.tensor.kernels.PackedWeight;
+import dev.secateur.tensor.platform.VectorMax;
+import dev.secateur.tensor.platform.VectorPlatform;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -25,6 +27,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class DenseMatrix extends AbstractSparseMatrix implements SparseMatrix {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final boolean FLOAT_MAX = VectorPlatform.FLOAT_MAX;
     private static final int L = S.length();
 
     /** Rows per unit of the range kernels: one packed panel, so every range starts on a panel. */
@@ -161,7 +164,7 @@ public final class DenseMatrix extends AbstractSparseMatrix implements SparseMat
             int at = yOff + r * n, j = j0;
             for (; j + L <= n; j += L) {
                 FloatVector v = FloatVector.fromArray(S, y, at + j).add(b);
-                if (relu) v = v.max(0f);
+                if (relu) v = FLOAT_MAX ? v.max(0f) : VectorMax.relu(v);
                 v.intoArray(y, at + j);
             }
             for (; j < n; j++) {

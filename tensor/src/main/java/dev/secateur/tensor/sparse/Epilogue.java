@@ -1,5 +1,7 @@
 package dev.secateur.tensor.sparse;
 
+import dev.secateur.tensor.platform.VectorMax;
+import dev.secateur.tensor.platform.VectorPlatform;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -7,6 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
 /** Bias add and fused ReLU applied to finished accumulators, then the store. */
 final class Epilogue {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final boolean FLOAT_MAX = VectorPlatform.FLOAT_MAX;
 
     private Epilogue() {}
 
@@ -18,14 +21,14 @@ final class Epilogue {
     /** Stores {@code act(acc + b)} into {@code y[at..at+L)}. */
     static void store(FloatVector acc, float b, boolean relu, float[] y, int at) {
         FloatVector r = acc.add(b);
-        if (relu) r = r.max(0f);
+        if (relu) r = FLOAT_MAX ? r.max(0f) : VectorMax.relu(r);
         r.intoArray(y, at);
     }
 
     /** Masked variant for the batch tail. */
     static void store(FloatVector acc, float b, boolean relu, float[] y, int at, VectorMask<Float> m) {
         FloatVector r = acc.add(b);
-        if (relu) r = r.max(0f);
+        if (relu) r = FLOAT_MAX ? r.max(0f) : VectorMax.relu(r);
         r.intoArray(y, at, m);
     }
 }

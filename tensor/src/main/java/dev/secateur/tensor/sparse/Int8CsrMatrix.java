@@ -1,6 +1,7 @@
 package dev.secateur.tensor.sparse;
 
 import dev.secateur.tensor.platform.Fma;
+import dev.secateur.tensor.platform.VectorMax;
 import dev.secateur.tensor.platform.VectorPlatform;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -15,6 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Int8CsrMatrix extends AbstractSparseMatrix implements SparseMatrix {
     /** Hardware FMA; tested inline (not through a helper method) so no vector is ever passed to a call that might not inline. */
     private static final boolean FMA = VectorPlatform.FMA;
+    private static final boolean FLOAT_MAX = VectorPlatform.FLOAT_MAX;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
@@ -131,8 +133,10 @@ public final class Int8CsrMatrix extends AbstractSparseMatrix implements SparseM
                 if (p < e) a0 = (FMA ? FloatVector.fromArray(S, x, xo + (k0 + d[p]) * n, t).fma(FloatVector.broadcast(S, v[p]), a0) : FloatVector.fromArray(S, x, xo + (k0 + d[p]) * n, t).mul(FloatVector.broadcast(S, v[p])).add(a0));
                 if (p + 1 < e) a0 = (FMA ? FloatVector.fromArray(S, x, xo + (k1 + d[p + 1]) * n, t).fma(FloatVector.broadcast(S, v[p + 1]), a0) : FloatVector.fromArray(S, x, xo + (k1 + d[p + 1]) * n, t).mul(FloatVector.broadcast(S, v[p + 1])).add(a0));
                 if (p + 2 < e) a0 = (FMA ? FloatVector.fromArray(S, x, xo + (k2 + d[p + 2]) * n, t).fma(FloatVector.broadcast(S, v[p + 2]), a0) : FloatVector.fromArray(S, x, xo + (k2 + d[p + 2]) * n, t).mul(FloatVector.broadcast(S, v[p + 2])).add(a0));
-                a0.mul(scale).add(b).max(lo).intoArray(y, yo + j, t);
+                a0 = a0.mul(scale).add(b);
+                (FLOAT_MAX ? a0.max(lo) : a0).intoArray(y, yo + j, t);
             }
+            if (relu && !FLOAT_MAX) VectorMax.relu(y, yo, n); // the kernel stored without max
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.secateur.tensor.sparse;
 
 import dev.secateur.tensor.Workers;
 import dev.secateur.tensor.platform.Fma;
+import dev.secateur.tensor.platform.VectorMax;
 import dev.secateur.tensor.platform.VectorPlatform;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
@@ -29,6 +30,7 @@ import jdk.incubator.vector.VectorSpecies;
 public final class PanelCsrMatrix extends AbstractSparseMatrix implements SparseMatrix {
     /** Hardware FMA; tested inline (not through a helper method) so no vector is ever passed to a call that might not inline. */
     private static final boolean FMA = VectorPlatform.FMA;
+    private static final boolean FLOAT_MAX = VectorPlatform.FLOAT_MAX;
     public static final int PANEL = 1024;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
@@ -192,6 +194,7 @@ public final class PanelCsrMatrix extends AbstractSparseMatrix implements Sparse
             float b = bias == null ? 0f : bias[r];
             if (width == CHUNK) wide(p, e, buf, y, yo, fromBias, b, lo);
             else for (int v = 0; v < width; v += L) narrow(p, e, buf, v, y, yo + v, S.indexInRange(v, width), fromBias, b, lo);
+            if (lo == 0f && !FLOAT_MAX) VectorMax.relu(y, yo, width); // the kernels stored without max
         }
     }
 
@@ -245,10 +248,14 @@ public final class PanelCsrMatrix extends AbstractSparseMatrix implements Sparse
             FloatVector z3 = FloatVector.fromMemorySegment(S, b, i1 + 3 * VB, NATIVE);
             b3 = FMA ? z3.fma(u, b3) : z3.mul(u).add(b3);
         }
-        a0.add(b0).max(lo).intoArray(y, yo);
-        a1.add(b1).max(lo).intoArray(y, yo + L);
-        a2.add(b2).max(lo).intoArray(y, yo + 2 * L);
-        a3.add(b3).max(lo).intoArray(y, yo + 3 * L);
+        a0 = a0.add(b0);
+        (FLOAT_MAX ? a0.max(lo) : a0).intoArray(y, yo);
+        a1 = a1.add(b1);
+        (FLOAT_MAX ? a1.max(lo) : a1).intoArray(y, yo + L);
+        a2 = a2.add(b2);
+        (FLOAT_MAX ? a2.max(lo) : a2).intoArray(y, yo + 2 * L);
+        a3 = a3.add(b3);
+        (FLOAT_MAX ? a3.max(lo) : a3).intoArray(y, yo + 3 * L);
     }
 
     /** Batch vector {@code v / L} of the chunk, output under mask {@code m} (buffer lanes past the width are zero). */
@@ -266,6 +273,7 @@ public final class PanelCsrMatrix extends AbstractSparseMatrix implements Sparse
             d = FMA ? da.fma(db, d) : da.mul(db).add(d);
         }
         if (p < e) a = (FMA ? FloatVector.fromMemorySegment(S, b, at + c[p] * ROW_BYTES, NATIVE).fma(FloatVector.broadcast(S, w[p]), a) : FloatVector.fromMemorySegment(S, b, at + c[p] * ROW_BYTES, NATIVE).mul(FloatVector.broadcast(S, w[p])).add(a));
-        a.add(d).max(lo).intoArray(y, yo, m);
+        a = a.add(d);
+        (FLOAT_MAX ? a.max(lo) : a).intoArray(y, yo, m);
     }
 }

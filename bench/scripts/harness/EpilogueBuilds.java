@@ -1,0 +1,268 @@
+import dev.secateur.tensor.Workers;
+import dev.secateur.tensor.ops.ChannelVectorConv;
+import dev.secateur.tensor.ops.ConvGeometry;
+import dev.secateur.tensor.ops.DirectConv;
+import dev.secateur.tensor.ops.WinogradConv;
+import dev.secateur.tensor.sparse.DenseMatrix;
+import dev.secateur.tensor.sparse.SparseFormats;
+import dev.secateur.tensor.sparse.SparseMatrix;
+import java.lang.management.ManagementFactory;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+
+/**
+ * Kernels with a fused ReLU (and 2×2 max pooling for convolutions) from two builds in one JVM,
+ * each build's tensor classes in its own class loader, plus a plain scalar loop over the same
+ * work; blocks of calls alternate (rotating order) for a given time, timed on thread CPU time,
+ * 1 thread. Prints each variant's median µs per call and the median of per-round ratios to the
+ * old build and to the scalar loop. Checks that both builds write the same outputs.
+ * Usage: EpilogueBuilds OLD.jar NEW.jar SECONDS CASE...; a CASE is one of
+ *   conv:CxHxW-O:direct|cv|winograd:BATCH   (3×3, stride 1, pad 1, pooled, bias + ReLU)
+ *   dense:M:K:BATCH                         (DenseMatrix, bias + ReLU)
+ *   sparse:FORMAT:M:K:DENSITY:BATCH         (a SparseFormats name, random mask, bias + ReLU)
+ * Build OLD.jar from an earlier revision's bench/target/benchmarks.jar.
+ */
+public class EpilogueBuilds {
+    public static void main(String[] a) throws Exception {
+        Path here = Path.of(EpilogueBuilds.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        ClassLoader[] loaders = {loader(a[0], here), loader(a[1], here)};
+        long seconds = Long.parseLong(a[2]);
+        System.out.println(Class.forName("dev.secateur.tensor.platform.VectorPlatform", true, loaders[1]).getMethod("describe").invoke(null));
+        for (int c = 3; c < a.length; c++) {
+            List<String> names = new ArrayList<>();
+            List<Runnable> calls = new ArrayList<>();
+            float[][] outs = new float[2][];
+            for (int v = 0; v < 2; v++) {
+                Object[] made = make(loaders[v], a[c], false);
+                calls.add((Runnable) made[0]);
+                outs[v] = (float[]) made[1];
+                names.add(v == 0 ? "old" : "new");
+            }
+            Object[] scalar = make(loaders[1], a[c], true);
+            calls.add((Runnable) scalar[0]);
+            names.add("scalar");
+            for (Runnable r : calls) r.run();
+            for (int i = 0; i < outs[0].length; i++) {
+                if (Float.floatToIntBits(outs[0][i]) != Float.floatToIntBits(outs[1][i])) throw new AssertionError(a[c] + ": builds differ at " + i);
+                float s = ((float[]) scalar[1])[i];
+                if (Math.abs(s - outs[1][i]) > 1e-3f * (1 + Math.abs(s))) throw new AssertionError(a[c] + ": scalar loop differs at " + i + ": " + s + " vs " + outs[1][i]);
+            }
+            time(a[c], names, calls, seconds);
+        }
+        System.exit(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object[] make(ClassLoader l, String spec, boolean scalar) throws Exception {
+        var ctor = Class.forName("EpilogueCase", true, l).getConstructor(String.class, boolean.class);
+        ctor.setAccessible(true); // a package-private class of another class loader's package
+        return ((Supplier<Object[]>) ctor.newInstance(spec, scalar)).get();
+    }
+
+    private static ClassLoader loader(String jar, Path harness) throws Exception {
+        return new URLClassLoader(new URL[]{Path.of(jar).toUri().toURL(), harness.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+    }
+
+    private static void time(String what, List<String> names, List<Runnable> calls, long seconds) {
+        var bean = ManagementFactory.getThreadMXBean();
+        int v = calls.size();
+        int[] reps = new int[v];
+        for (int i = 0; i < v; i++) { // about 20 ms per block after a warm-up of about a second
+            long t0 = bean.getCurrentThreadCpuTime(), n = 0;
+            while (bean.getCurrentThreadCpuTime() - t0 < 1_000_000_000L) { calls.get(i).run(); n++; }
+            long t1 = bean.getCurrentThreadCpuTime();
+            calls.get(i).run();
+            reps[i] = (int) Math.max(1, 20_000_000L / Math.max(1, bean.getCurrentThreadCpuTime() - t1));
+        }
+        int max = 100_000;
+        double[][] t = new double[v][max];
+        int k = 0;
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < end && k < max) {
+            for (int j = 0; j < v; j++) {
+                int i = (j + k) % v;
+                long t0 = bean.getCurrentThreadCpuTime();
+                for (int r = 0; r < reps[i]; r++) calls.get(i).run();
+                t[i][k] = (bean.getCurrentThreadCpuTime() - t0) / 1e3 / reps[i];
+            }
+            k++;
+        }
+        System.out.printf("%s: %d rounds%n", what, k);
+        for (int i = 0; i < v; i++) {
+            double[] x = Arrays.copyOf(t[i], k), xs = x.clone(), rOld = new double[k], rScalar = new double[k];
+            Arrays.sort(xs);
+            for (int j = 0; j < k; j++) { rOld[j] = t[0][j] / x[j]; rScalar[j] = t[v - 1][j] / x[j]; }
+            Arrays.sort(rOld); Arrays.sort(rScalar);
+            System.out.printf("  %-7s median %10.1f us (min %10.1f) | old/this %7.2f | scalar/this %7.2f%n",
+                    names.get(i), xs[k / 2], xs[0], rOld[k / 2], rScalar[k / 2]);
+        }
+    }
+}
+
+/** One case built against whichever tensor classes its class loader sees: {call, output array}. */
+class EpilogueCase implements Supplier<Object[]> {
+    private final String spec;
+    private final boolean scalar;
+
+    public EpilogueCase(String spec, boolean scalar) {
+        this.spec = spec;
+        this.scalar = scalar;
+    }
+
+    @Override
+    public Object[] get() {
+        String[] p = spec.split(":");
+        SplittableRandom r = new SplittableRandom(7);
+        Workers one = Workers.single();
+        switch (p[0]) {
+            case "conv" -> {
+                String[] io = p[1].split("-"), in = io[0].split("x");
+                int batch = Integer.parseInt(p[3]);
+                ConvGeometry g = ConvGeometry.of(Integer.parseInt(in[0]), Integer.parseInt(in[1]), Integer.parseInt(in[2]), Integer.parseInt(io[1]), 3, 1, 1);
+                float[] x = fill(r, batch * g.inputSize()), w = fill(r, g.weightSize()), b = fill(r, g.outC());
+                float[] y = new float[batch * g.outputSize() / 4];
+                if (scalar) {
+                    float[] plane = new float[g.outH() * g.outW()];
+                    return new Object[]{(Runnable) () -> scalarConv(g, batch, x, w, b, plane, y), y};
+                }
+                switch (p[2]) {
+                    case "direct" -> {
+                        DirectConv k = DirectConv.from(g, w, 0);
+                        float[] ws = new float[k.workspaceFloats(1)];
+                        return new Object[]{(Runnable) () -> k.forward(one, x, 0, batch, y, 0, b, true, true, ws, 0), y};
+                    }
+                    case "cv" -> {
+                        ChannelVectorConv k = ChannelVectorConv.from(g, w, 0);
+                        float[] ws = new float[k.workspaceFloats(1)];
+                        return new Object[]{(Runnable) () -> k.forward(one, x, 0, batch, y, 0, b, true, true, ws, 0), y};
+                    }
+                    case "winograd" -> {
+                        WinogradConv k = WinogradConv.from(g, w, 0);
+                        float[] ws = new float[k.workspaceFloats(1)];
+                        return new Object[]{(Runnable) () -> k.forward(one, x, 0, batch, y, 0, b, true, true, ws, 0), y};
+                    }
+                    default -> throw new IllegalArgumentException("conv kernel " + p[2]);
+                }
+            }
+            case "dense" -> {
+                int m = Integer.parseInt(p[1]), k = Integer.parseInt(p[2]), n = Integer.parseInt(p[3]);
+                float[] w = fill(r, m * k), b = fill(r, m), x = fill(r, k * n), y = new float[m * n];
+                if (scalar) return new Object[]{(Runnable) () -> scalarDense(m, k, n, w, b, x, y), y};
+                DenseMatrix d = DenseMatrix.from(w, m, k);
+                return new Object[]{(Runnable) () -> d.multiplyBatch(one, x, 0, n, y, 0, b, true), y};
+            }
+            case "sparse" -> {
+                int m = Integer.parseInt(p[2]), k = Integer.parseInt(p[3]), n = Integer.parseInt(p[5]);
+                double density = Double.parseDouble(p[4]);
+                float[] w = fill(r, m * k), b = fill(r, m), x = fill(r, k * n), y = new float[m * n];
+                boolean[] keep = new boolean[m * k];
+                for (int i = 0; i < keep.length; i++) keep[i] = r.nextDouble() < density;
+                if (scalar) {
+                    // CSR of the kept weights, a scalar row loop
+                    int[] ptr = new int[m + 1];
+                    List<Integer> cols = new ArrayList<>();
+                    List<Float> vals = new ArrayList<>();
+                    for (int i = 0; i < m; i++) {
+                        for (int c = 0; c < k; c++) if (keep[i * k + c]) { cols.add(c); vals.add(w[i * k + c]); }
+                        ptr[i + 1] = cols.size();
+                    }
+                    int[] ci = cols.stream().mapToInt(Integer::intValue).toArray();
+                    float[] cv = new float[vals.size()];
+                    for (int i = 0; i < cv.length; i++) cv[i] = vals.get(i);
+                    return new Object[]{(Runnable) () -> scalarCsr(m, n, ptr, ci, cv, b, x, y), y};
+                }
+                SparseMatrix s = SparseFormats.named(p[1]).build(w, m, k, keep);
+                return new Object[]{(Runnable) () -> s.multiplyBatch(one, x, 0, n, y, 0, b, true), y};
+            }
+            default -> throw new IllegalArgumentException("case " + spec);
+        }
+    }
+
+    /** 3×3 pad-1 convolution, bias, ReLU, then 2×2 max pooling, one plane at a time. */
+    private static void scalarConv(ConvGeometry g, int batch, float[] x, float[] w, float[] b, float[] plane, float[] y) {
+        int c = g.inC(), h = g.inH(), wd = g.inW(), oh = g.outH(), ow = g.outW();
+        for (int i = 0, yo = 0; i < batch; i++) {
+            int xi = i * c * h * wd;
+            for (int o = 0; o < g.outC(); o++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        float s = b[o];
+                        for (int ci = 0; ci < c; ci++) {
+                            for (int ky = 0; ky < 3; ky++) {
+                                int iy = oy + ky - 1;
+                                if (iy < 0 || iy >= h) continue;
+                                for (int kx = 0; kx < 3; kx++) {
+                                    int ix = ox + kx - 1;
+                                    if (ix < 0 || ix >= wd) continue;
+                                    s += w[((o * c + ci) * 3 + ky) * 3 + kx] * x[xi + (ci * h + iy) * wd + ix];
+                                }
+                            }
+                        }
+                        plane[oy * ow + ox] = Math.max(s, 0f);
+                    }
+                }
+                for (int py = 0; py < oh / 2; py++) {
+                    for (int px = 0; px < ow / 2; px++, yo++) {
+                        int q = 2 * py * ow + 2 * px;
+                        y[yo] = Math.max(Math.max(plane[q], plane[q + 1]), Math.max(plane[q + ow], plane[q + ow + 1]));
+                    }
+                }
+            }
+        }
+    }
+
+    /** y[m×n] = relu(W·X + b), X k×n feature-major as DenseMatrix.multiplyBatch reads it. */
+    private static void scalarDense(int m, int k, int n, float[] w, float[] b, float[] x, float[] y) {
+        if (n == 1) { // one dot product per row
+            for (int i = 0; i < m; i++) {
+                float s = b[i];
+                for (int c = 0; c < k; c++) s += w[i * k + c] * x[c];
+                y[i] = Math.max(s, 0f);
+            }
+            return;
+        }
+        for (int i = 0; i < m; i++) {
+            int yo = i * n;
+            for (int j = 0; j < n; j++) y[yo + j] = b[i];
+            for (int c = 0; c < k; c++) {
+                float wv = w[i * k + c];
+                int xo = c * n;
+                for (int j = 0; j < n; j++) y[yo + j] += wv * x[xo + j];
+            }
+            for (int j = 0; j < n; j++) y[yo + j] = Math.max(y[yo + j], 0f);
+        }
+    }
+
+    private static void scalarCsr(int m, int n, int[] ptr, int[] ci, float[] cv, float[] b, float[] x, float[] y) {
+        if (n == 1) {
+            for (int i = 0; i < m; i++) {
+                float s = b[i];
+                for (int p = ptr[i]; p < ptr[i + 1]; p++) s += cv[p] * x[ci[p]];
+                y[i] = Math.max(s, 0f);
+            }
+            return;
+        }
+        for (int i = 0; i < m; i++) {
+            int yo = i * n;
+            for (int j = 0; j < n; j++) y[yo + j] = b[i];
+            for (int p = ptr[i]; p < ptr[i + 1]; p++) {
+                float wv = cv[p];
+                int xo = ci[p] * n;
+                for (int j = 0; j < n; j++) y[yo + j] += wv * x[xo + j];
+            }
+            for (int j = 0; j < n; j++) y[yo + j] = Math.max(y[yo + j], 0f);
+        }
+    }
+
+    private static float[] fill(SplittableRandom r, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = (float) r.nextDouble(-1, 1);
+        return v;
+    }
+}
