@@ -5,7 +5,6 @@ import dev.secateur.tensor.ops.ConvGeometry;
 import dev.secateur.tensor.ops.DenseConvolution;
 import dev.secateur.tensor.ops.DirectConv;
 import dev.secateur.tensor.ops.WinogradConv;
-import dev.secateur.tensor.platform.VectorPlatform;
 import dev.secateur.tensor.sparse.DenseMatrix;
 import dev.secateur.tensor.sparse.DirectSparseConv;
 import dev.secateur.tensor.sparse.FormatPolicy;
@@ -123,15 +122,13 @@ final class KernelFactory {
     /**
      * Whether {@code kernel} is one of the convolution's alternatives that lose to its dense direct
      * kernel when nothing is pruned: im2col + GEMM and the sparse direct convolution (one
-     * broadcast multiply-add per weight) ran 1.04 to 4.6 times slower than it on every unpruned
-     * LeNet-5 and VGG layer at 512, 256 and 128 bits, and timing them is about half of a first
-     * compile (their code has to be JIT-compiled first). Where float {@code max} is not SIMD
-     * ({@link VectorPlatform#FLOAT_MAX}) the dense kernels' fused ReLU and pooling run slowly and
-     * the sparse direct convolution can win: there every candidate is timed.
+     * broadcast multiply-add per weight) ran 1.0 to 7 times slower than it on every unpruned
+     * LeNet-5 and VGG layer at 512, 256 and 128 bits and with SSE alone, and timing them is about
+     * half of a first compile (their code has to be JIT-compiled first).
      */
     private boolean cannotBeatDenseConvolution(String kernel) {
         boolean alternative = kernel.equals(Kernels.IM2COL) || kernel.equals(Kernels.DIRECT);
-        return alternative && conv != null && nonZeros == (long) rows * cols && VectorPlatform.FLOAT_MAX;
+        return alternative && conv != null && nonZeros == (long) rows * cols;
     }
 
     /** A hash of the weight bits (with the convolution shape): equal layers get equal keys. */
