@@ -31,8 +31,25 @@ class OrtModelBenchmarkCpuRun {
     private static final int ROUNDS = 21, WARMUP_ROUNDS = 15;
     /** Secateur's CPU time per timed round (the repetitions per round are set from it). */
     private static final long ROUND_NANOS = 20_000_000;
+    /** JIT warm-up of the compiled model before anything is timed. */
+    private static final int WARM_CALLS = 2_000;
+    private static final long WARM_MILLIS = 1_500;
 
     /** The kernel chosen per layer, e.g. {@code fc1=pcsr fc2=pcsr fc3=csr}. */
+    /**
+     * Runs the model until the JIT has compiled its kernels: at least {@value #WARM_CALLS} calls and
+     * {@value #WARM_MILLIS} ms, at most ten times that long (a compile times only layers with a
+     * choice, so the other layers' code meets the JIT here for the first time).
+     */
+    private static void warmUp(CompiledModel compiled, float[] x, float[] y, int batch) {
+        long start = System.nanoTime();
+        for (int calls = 0; ; calls++) {
+            long elapsed = (System.nanoTime() - start) / 1_000_000;
+            if ((calls >= WARM_CALLS && elapsed >= WARM_MILLIS) || elapsed >= 10 * WARM_MILLIS) return;
+            compiled.predict(x, 0, batch, y, 0);
+        }
+    }
+
     private static String kernels(CompiledModel compiled) {
         StringBuilder sb = new StringBuilder();
         for (var c : compiled.choices()) sb.append(sb.isEmpty() ? "" : " ").append(c.layer()).append('=').append(c.kernel());
@@ -70,6 +87,7 @@ class OrtModelBenchmarkCpuRun {
             try (OrtSession session = SingleThreadEngines.ortSession(env, ort);
                  OnnxTensor input = SingleThreadEngines.ortInput(env, ort, x, batch)) {
                 Map<String, OnnxTensor> feed = Map.of(OnnxExporter.INPUT, input);
+                warmUp(compiled, x, y, batch);
                 long c0 = mx.getCurrentThreadCpuTime();
                 for (int i = 0; i < 3; i++) compiled.predict(x, 0, batch, y, 0);
                 int reps = (int) Math.max(1, Math.min(10_000, ROUND_NANOS * 3 / Math.max(1, mx.getCurrentThreadCpuTime() - c0)));
