@@ -35,7 +35,6 @@ class OrtModelBenchmarkCpuRun {
     private static final int WARM_CALLS = 2_000;
     private static final long WARM_MILLIS = 1_500;
 
-    /** The kernel chosen per layer, e.g. {@code fc1=pcsr fc2=pcsr fc3=csr}. */
     /**
      * Runs the model until the JIT has compiled its kernels: at least {@value #WARM_CALLS} calls and
      * {@value #WARM_MILLIS} ms, at most ten times that long (a compile times only layers with a
@@ -50,6 +49,7 @@ class OrtModelBenchmarkCpuRun {
         }
     }
 
+    /** The kernel chosen per layer, e.g. {@code fc1=pcsr fc2=pcsr fc3=csr}. */
     private static String kernels(CompiledModel compiled) {
         StringBuilder sb = new StringBuilder();
         for (var c : compiled.choices()) sb.append(sb.isEmpty() ? "" : " ").append(c.layer()).append('=').append(c.kernel());
