@@ -42,6 +42,11 @@ final class SgemmTask implements Workers.Task {
     static final int M_CHUNK = 2048;
     /** Kernel items per thread and stage: enough to even out threads slowed by other processes. */
     private static final int ITEMS_PER_THREAD = 4;
+    /**
+     * With several B blocks, A is packed for all of K with the first one and kept for the others
+     * when it takes at most this many floats (32 MiB); a larger A is packed again per B block.
+     */
+    static final long KEEP_A_MAX_FLOATS = 1L << 23;
     /** Spins on a not-yet-done dependency before yielding the CPU to other processes. */
     private static final int SPINS_BEFORE_YIELD = 2_000;
 
@@ -68,6 +73,10 @@ final class SgemmTask implements Workers.Task {
     private int threads, kcMax, ncStep, chunks, kBlocks, stageCount, sequenceLength, maxItems;
     /** Two buffers each: stage t packs A into [t & 1], B block q (one per (jc, pc)) into [q & 1]. */
     private final float[][] packedA = {new float[0], new float[0]};
+    /** Or A packed once for all of K (blocks of depth pc at pc·mPad, as in a PackedWeight), when {@link #keepA}. */
+    private float[] packedAll = new float[0];
+    private boolean keepA;
+    private int mPad;
     private final float[][] packedB = {new float[0], new float[0]};
     private int[] stages = new int[0];
     /**
@@ -89,9 +98,15 @@ final class SgemmTask implements Workers.Task {
         this.c = c; this.cOff = cOff; this.ldc = ldc;
         this.packed = null;
         this.chunkRows = M_CHUNK;
+        mPad = roundUp(m, MR);
+        keepA = n > PackedSgemm.ncStep(m) && (long) mPad * k <= KEEP_A_MAX_FLOATS;
         prepare();
-        int aSize = roundUp(Math.min(M_CHUNK, m), MR) * kcMax;
-        for (int i = 0; i < 2; i++) if (packedA[i].length < aSize) packedA[i] = new float[aSize];
+        if (keepA) {
+            if (packedAll.length < mPad * k) packedAll = new float[mPad * k];
+        } else {
+            int aSize = roundUp(Math.min(M_CHUNK, m), MR) * kcMax;
+            for (int i = 0; i < 2; i++) if (packedA[i].length < aSize) packedA[i] = new float[aSize];
+        }
     }
 
     /** C (m×n) = alpha · rows [rowBase, rowBase+m) of the packed A · op(B) + beta · C. */
@@ -106,6 +121,7 @@ final class SgemmTask implements Workers.Task {
         this.packed = weight;
         this.rowBase = rowBase;
         this.chunkRows = m;
+        this.keepA = false;
         prepare();
     }
 
@@ -133,7 +149,8 @@ final class SgemmTask implements Workers.Task {
             stages[s + B_ITEMS] = bItems;
             stages[s + B_PER_ITEM] = bPerItem;
             stages[s + A_PER_ITEM] = aPerItem;
-            stages[s + PACK_ITEMS] = bItems + (packed == null ? ceilDiv(aPanels, aPerItem) : 0);
+            boolean packsA = packed == null && (!keepA || jcOf(t) == 0);
+            stages[s + PACK_ITEMS] = bItems + (packsA ? ceilDiv(aPanels, aPerItem) : 0);
             // Row blocks of at most MC rows × column groups, at least `goal` items.
             int rowBlocks = ceilDiv(mch, MC);
             int groups = Math.min(bPanels, ceilDiv(goal, rowBlocks));
@@ -231,7 +248,8 @@ final class SgemmTask implements Workers.Task {
             int aPerItem = stages[s + A_PER_ITEM];
             int r0 = (x - bItems) * aPerItem * MR;
             int rows = Math.min(mch - r0, aPerItem * MR);
-            SgemmPacking.packA(transA, a, aOff, lda, ic + r0, rows, pc, kc, packedA[t & 1], r0 * kc);
+            if (keepA) SgemmPacking.packA(transA, a, aOff, lda, ic + r0, rows, pc, kc, packedAll, pc * mPad + (ic + r0) * kc);
+            else SgemmPacking.packA(transA, a, aOff, lda, ic + r0, rows, pc, kc, packedA[t & 1], r0 * kc);
         }
         INTS.getAndAdd(counters, packDoneAt + t, 1);
     }
@@ -243,6 +261,8 @@ final class SgemmTask implements Workers.Task {
         // This stage's packing, and the B block's (packed with the block's first chunk).
         await(packDoneAt + t, stages[s + PACK_ITEMS]);
         if (chunk > 0) await(packDoneAt + t - chunk, stages[(t - chunk) * STAGE_INTS + PACK_ITEMS]);
+        int aStage = pcIndex * chunks + chunk;   // with A kept, the stage of the first B block that packed these rows
+        if (keepA && aStage != t) await(packDoneAt + aStage, stages[aStage * STAGE_INTS + PACK_ITEMS]);
         // The same block of C must have received the previous K blocks (sums stay in K order).
         int region = t / (kBlocks * chunks) * chunks + chunk;
         int progress = progressAt + region * maxItems + x;
@@ -254,9 +274,9 @@ final class SgemmTask implements Workers.Task {
         int r0 = (x / groups) * rowsPerBlock, g = x % groups;
         int mc = Math.min(rowsPerBlock, mch - r0);
         int j0 = g * panelsPerGroup * NR, j1 = Math.min(nc, j0 + panelsPerGroup * NR);
-        // Where this chunk's A panels are: the shared buffer packed for this stage, or the packed weight.
-        float[] aSrc = packed == null ? packedA[t & 1] : packed.panels;
-        int aBase = packed == null ? 0 : packed.blockOffset(pc) + (rowBase + ic) * kc;
+        // Where this chunk's A panels are: the shared buffer packed for this stage, A kept for all of K, or the packed weight.
+        float[] aSrc = packed != null ? packed.panels : keepA ? packedAll : packedA[t & 1];
+        int aBase = packed != null ? packed.blockOffset(pc) + (rowBase + ic) * kc : keepA ? pc * mPad + ic * kc : 0;
         PackedSgemm.macroKernel(ws, mc, j1 - j0, kc, aSrc, aBase + r0 * kc, packedB[(t / chunks) & 1], j0 * kc,
                 alpha, pc == 0 ? beta : 1f, c, cOff + (ic + r0) * ldc + jc + j0, ldc);
         INTS.setVolatile(counters, progress, pcIndex + 1);
