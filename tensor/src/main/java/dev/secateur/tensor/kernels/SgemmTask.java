@@ -38,8 +38,12 @@ import java.util.Arrays;
  */
 final class SgemmTask implements Workers.Task {
     private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
-    /** Rows of A packed per shared chunk: 2048·KC floats (1–4 MiB), shared in L3. */
-    static final int M_CHUNK = 2048;
+    /**
+     * Rows of A packed per shared chunk: 2048·KC floats (1–4 MiB), shared in L3; a whole number of
+     * MR-row panels, so that chunks packed one after another into one buffer (A kept for all of K)
+     * do not overlap.
+     */
+    static final int M_CHUNK = 2048 / MR * MR;
     /** Kernel items per thread and stage: enough to even out threads slowed by other processes. */
     private static final int ITEMS_PER_THREAD = 4;
     /**
@@ -104,7 +108,7 @@ final class SgemmTask implements Workers.Task {
         if (keepA) {
             if (packedAll.length < mPad * k) packedAll = new float[mPad * k];
         } else {
-            int aSize = roundUp(Math.min(M_CHUNK, m), MR) * kcMax;
+            int aSize = roundUp(Math.min(chunkRows, m), MR) * kcMax;
             for (int i = 0; i < 2; i++) if (packedA[i].length < aSize) packedA[i] = new float[aSize];
         }
     }
