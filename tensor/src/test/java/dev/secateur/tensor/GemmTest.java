@@ -122,6 +122,44 @@ class GemmTest {
         }
     }
 
+    /**
+     * Shapes whose parallel call runs many stages without barriers: two row chunks of A (over
+     * 2048 rows), several K blocks, and either several B blocks with A packed once for all of K
+     * (2100×1100) or one B block with A packed per stage into alternating buffers (2100×300).
+     * Every thread count must give the single-thread bits; sampled elements match the float64 sum.
+     */
+    @Test
+    void manyStagesAreBitIdenticalForAnyThreadCount() {
+        int[][] shapes = {{2100, 1100, 600}, {2100, 300, 600}};
+        for (int[] s : shapes) {
+            for (int t = 0; t < 4; t++) {
+                boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+                int m = s[0], n = s[1], k = s[2], lda = ta ? m : k, ldb = tb ? k : n;
+                float[] a = random(m * k, 11 + t), b = random(k * n, 12 + t), c0 = random(m * n, 13 + t);
+                float[] first = null;
+                for (Workers w : POOLS) {
+                    float[] c = c0.clone();
+                    Gemm.sgemm(w, ta, tb, m, n, k, 0.5f, a, 0, lda, b, 0, ldb, 0.25f, c, 0, n);
+                    if (first == null) first = c;
+                    else assertArrayEquals(first, c, "results differ (threads=" + w.threads() + ", shape " + Arrays.toString(s) + ", t=" + t + ")");
+                }
+                SplittableRandom r = new SplittableRandom(t);
+                for (int sample = 0; sample < 200; sample++) {
+                    int i = r.nextInt(m), j = r.nextInt(n);
+                    double sum = 0, abs = 0;
+                    for (int p = 0; p < k; p++) {
+                        double prod = (double) a[ta ? p * lda + i : i * lda + p] * b[tb ? j * ldb + p : p * ldb + j];
+                        sum += prod;
+                        abs += Math.abs(prod);
+                    }
+                    double expected = 0.5 * sum + 0.25 * c0[i * n + j];
+                    double tol = (k + 4) * 1.2e-7 * 0.5 * abs + 4 * 1.2e-7 * Math.abs(0.25 * c0[i * n + j]);
+                    assertEquals(expected, first[i * n + j], tol, "C[" + i + "," + j + "] of " + Arrays.toString(s) + ", t=" + t);
+                }
+            }
+        }
+    }
+
     @Test
     void gemmCalledFromInsideAPoolTaskRunsInlineAndAgrees() {
         int m = 150, n = 170, k = 90;

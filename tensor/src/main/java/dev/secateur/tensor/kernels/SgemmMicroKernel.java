@@ -61,6 +61,9 @@ final class SgemmMicroKernel {
                        float[] c, int cOff, int ldc, float alpha, float beta, float[] tile) {
         if (beta == 0f) {
             product(kc, ap, aOff, bp, bOff, c, cOff, ldc, alpha);
+        } else if (MR == 8) {
+            // 32 registers leave room for beta and a C vector beside the accumulators after the loop.
+            product8x2(kc, ap, aOff, bp, bOff, c, cOff, ldc, alpha, beta);
         } else {
             product(kc, ap, aOff, bp, bOff, tile, 0, NR, alpha);
             addScaled(tile, c, cOff, ldc, beta);
@@ -72,7 +75,7 @@ final class SgemmMicroKernel {
         // MR is a constant: the JIT keeps one call; each tile body is too big to inline, so its
         // vectors never cross a call (which would box them).
         if (MR == 8) {
-            product8x2(kc, ap, aOff, bp, bOff, d, dOff, ldd, alpha);
+            product8x2(kc, ap, aOff, bp, bOff, d, dOff, ldd, alpha, 0f);
         } else if (MR == 3) {
             product3x3(kc, ap, aOff, bp, bOff, d, dOff, ldd, alpha);
         } else {
@@ -80,8 +83,12 @@ final class SgemmMicroKernel {
         }
     }
 
-    /** 8 rows × 2 vectors: 16 accumulators, 2 B vectors and the broadcasts in 32 registers. */
-    private static void product8x2(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] d, int dOff, int ldd, float alpha) {
+    /**
+     * 8 rows × 2 vectors: 16 accumulators, 2 B vectors and the broadcasts in 32 registers.
+     * d = alpha·tile, or (beta ≠ 0) d = beta·d + alpha·tile with the arithmetic of {@link #addScaled}.
+     */
+    private static void product8x2(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] d, int dOff, int ldd,
+                                   float alpha, float beta) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -122,30 +129,66 @@ final class SgemmMicroKernel {
             c71 = FMA ? a.fma(b1, c71) : a.mul(b1).add(c71);
         }
         FloatVector al = FloatVector.broadcast(S, alpha);
-        int o0 = dOff;
-        c00.mul(al).intoArray(d, o0);
-        c01.mul(al).intoArray(d, o0 + L);
-        int o1 = dOff + 1 * ldd;
-        c10.mul(al).intoArray(d, o1);
-        c11.mul(al).intoArray(d, o1 + L);
-        int o2 = dOff + 2 * ldd;
-        c20.mul(al).intoArray(d, o2);
-        c21.mul(al).intoArray(d, o2 + L);
-        int o3 = dOff + 3 * ldd;
-        c30.mul(al).intoArray(d, o3);
-        c31.mul(al).intoArray(d, o3 + L);
-        int o4 = dOff + 4 * ldd;
-        c40.mul(al).intoArray(d, o4);
-        c41.mul(al).intoArray(d, o4 + L);
-        int o5 = dOff + 5 * ldd;
-        c50.mul(al).intoArray(d, o5);
-        c51.mul(al).intoArray(d, o5 + L);
-        int o6 = dOff + 6 * ldd;
-        c60.mul(al).intoArray(d, o6);
-        c61.mul(al).intoArray(d, o6 + L);
-        int o7 = dOff + 7 * ldd;
-        c70.mul(al).intoArray(d, o7);
-        c71.mul(al).intoArray(d, o7 + L);
+        if (beta == 0f) {
+            int o0 = dOff;
+            c00.mul(al).intoArray(d, o0);
+            c01.mul(al).intoArray(d, o0 + L);
+            int o1 = dOff + 1 * ldd;
+            c10.mul(al).intoArray(d, o1);
+            c11.mul(al).intoArray(d, o1 + L);
+            int o2 = dOff + 2 * ldd;
+            c20.mul(al).intoArray(d, o2);
+            c21.mul(al).intoArray(d, o2 + L);
+            int o3 = dOff + 3 * ldd;
+            c30.mul(al).intoArray(d, o3);
+            c31.mul(al).intoArray(d, o3 + L);
+            int o4 = dOff + 4 * ldd;
+            c40.mul(al).intoArray(d, o4);
+            c41.mul(al).intoArray(d, o4 + L);
+            int o5 = dOff + 5 * ldd;
+            c50.mul(al).intoArray(d, o5);
+            c51.mul(al).intoArray(d, o5 + L);
+            int o6 = dOff + 6 * ldd;
+            c60.mul(al).intoArray(d, o6);
+            c61.mul(al).intoArray(d, o6 + L);
+            int o7 = dOff + 7 * ldd;
+            c70.mul(al).intoArray(d, o7);
+            c71.mul(al).intoArray(d, o7 + L);
+            return;
+        }
+        FloatVector be = FloatVector.broadcast(S, beta);
+        int q0 = dOff;
+        FloatVector d00 = FloatVector.fromArray(S, d, q0), d01 = FloatVector.fromArray(S, d, q0 + L);
+        (FMA ? d00.fma(be, c00.mul(al)) : d00.mul(be).add(c00.mul(al))).intoArray(d, q0);
+        (FMA ? d01.fma(be, c01.mul(al)) : d01.mul(be).add(c01.mul(al))).intoArray(d, q0 + L);
+        int q1 = dOff + 1 * ldd;
+        FloatVector d10 = FloatVector.fromArray(S, d, q1), d11 = FloatVector.fromArray(S, d, q1 + L);
+        (FMA ? d10.fma(be, c10.mul(al)) : d10.mul(be).add(c10.mul(al))).intoArray(d, q1);
+        (FMA ? d11.fma(be, c11.mul(al)) : d11.mul(be).add(c11.mul(al))).intoArray(d, q1 + L);
+        int q2 = dOff + 2 * ldd;
+        FloatVector d20 = FloatVector.fromArray(S, d, q2), d21 = FloatVector.fromArray(S, d, q2 + L);
+        (FMA ? d20.fma(be, c20.mul(al)) : d20.mul(be).add(c20.mul(al))).intoArray(d, q2);
+        (FMA ? d21.fma(be, c21.mul(al)) : d21.mul(be).add(c21.mul(al))).intoArray(d, q2 + L);
+        int q3 = dOff + 3 * ldd;
+        FloatVector d30 = FloatVector.fromArray(S, d, q3), d31 = FloatVector.fromArray(S, d, q3 + L);
+        (FMA ? d30.fma(be, c30.mul(al)) : d30.mul(be).add(c30.mul(al))).intoArray(d, q3);
+        (FMA ? d31.fma(be, c31.mul(al)) : d31.mul(be).add(c31.mul(al))).intoArray(d, q3 + L);
+        int q4 = dOff + 4 * ldd;
+        FloatVector d40 = FloatVector.fromArray(S, d, q4), d41 = FloatVector.fromArray(S, d, q4 + L);
+        (FMA ? d40.fma(be, c40.mul(al)) : d40.mul(be).add(c40.mul(al))).intoArray(d, q4);
+        (FMA ? d41.fma(be, c41.mul(al)) : d41.mul(be).add(c41.mul(al))).intoArray(d, q4 + L);
+        int q5 = dOff + 5 * ldd;
+        FloatVector d50 = FloatVector.fromArray(S, d, q5), d51 = FloatVector.fromArray(S, d, q5 + L);
+        (FMA ? d50.fma(be, c50.mul(al)) : d50.mul(be).add(c50.mul(al))).intoArray(d, q5);
+        (FMA ? d51.fma(be, c51.mul(al)) : d51.mul(be).add(c51.mul(al))).intoArray(d, q5 + L);
+        int q6 = dOff + 6 * ldd;
+        FloatVector d60 = FloatVector.fromArray(S, d, q6), d61 = FloatVector.fromArray(S, d, q6 + L);
+        (FMA ? d60.fma(be, c60.mul(al)) : d60.mul(be).add(c60.mul(al))).intoArray(d, q6);
+        (FMA ? d61.fma(be, c61.mul(al)) : d61.mul(be).add(c61.mul(al))).intoArray(d, q6 + L);
+        int q7 = dOff + 7 * ldd;
+        FloatVector d70 = FloatVector.fromArray(S, d, q7), d71 = FloatVector.fromArray(S, d, q7 + L);
+        (FMA ? d70.fma(be, c70.mul(al)) : d70.mul(be).add(c70.mul(al))).intoArray(d, q7);
+        (FMA ? d71.fma(be, c71.mul(al)) : d71.mul(be).add(c71.mul(al))).intoArray(d, q7 + L);
     }
 
     /** 3 rows × 3 vectors: 9 accumulators, 3 B vectors and 3 broadcasts fit 16 registers as C2 schedules them. */
