@@ -53,11 +53,8 @@ public final class DenseLayerKernels {
     private static final int KC = PackedSgemm.KC;
     /** Whether the samples are interleaved by gathers (SIMD gathers here, and whole groups of 8 lanes per vector). */
     private static final boolean GATHER = VectorPlatform.GATHERS && L % 8 == 0;
-    /** Whether the samples are interleaved by an in-register 8×16 transpose (16 lanes: two-vector lane selections). */
-    private static final boolean TRANSPOSE = L == 16;
-    private static final FloatVector SEL1_LO = TRANSPOSE ? selection(1, 0) : null, SEL1_HI = TRANSPOSE ? selection(1, 1) : null;
-    private static final FloatVector SEL2_LO = TRANSPOSE ? selection(2, 0) : null, SEL2_HI = TRANSPOSE ? selection(2, 1) : null;
-    private static final FloatVector SEL3_LO = TRANSPOSE ? selection(4, 0) : null, SEL3_HI = TRANSPOSE ? selection(4, 1) : null;
+    /** Whether the samples are interleaved by an in-register 8×16 transpose (16 lanes). */
+    private static final boolean TRANSPOSE = Transpose8x16.SUPPORTED;
     private static final ThreadLocal<DenseLayerTask> TASKS = ThreadLocal.withInitial(DenseLayerTask::new);
 
     private DenseLayerKernels() {}
@@ -168,7 +165,7 @@ public final class DenseLayerKernels {
             int s0 = x0, s1 = x0 + Math.min(1, mr - 1) * k, s2 = x0 + Math.min(2, mr - 1) * k, s3 = x0 + Math.min(3, mr - 1) * k;
             int s4 = x0 + Math.min(4, mr - 1) * k, s5 = x0 + Math.min(5, mr - 1) * k, s6 = x0 + Math.min(6, mr - 1) * k;
             int s7 = x0 + Math.min(7, mr - 1) * k;
-            for (; p + 16 <= kc; p += 16) transpose8x16(x, s0 + p, s1 + p, s2 + p, s3 + p, s4 + p, s5 + p, s6 + p, s7 + p, xp, d + p * 8);
+            for (; p + 16 <= kc; p += 16) Transpose8x16.rows(x, s0 + p, s1 + p, s2 + p, s3 + p, s4 + p, s5 + p, s6 + p, s7 + p, xp, d + p * 8);
         }
         if (GATHER) {
             // One gather per vector: lane j holds sample j mod 8 at input p + j / 8.
@@ -180,52 +177,6 @@ public final class DenseLayerKernels {
             int src = x0 + Math.min(r, mr - 1) * k;
             for (int q = p; q < kc; q++) xp[d + q * 8 + r] = x[src + q];
         }
-    }
-
-    /**
-     * Sixteen inputs of eight samples (each a vector loaded at {@code x[sR..]}) written interleaved,
-     * {@code xp[d + q·8 + r]}: an 8×16 transpose in three rounds of two-vector lane selections, each
-     * round doubling the samples a vector holds (1 → 2 → 4 → 8) and halving its inputs.
-     */
-    private static void transpose8x16(float[] x, int s0, int s1, int s2, int s3, int s4, int s5, int s6, int s7, float[] xp, int d) {
-        FloatVector r0 = FloatVector.fromArray(S, x, s0), r1 = FloatVector.fromArray(S, x, s1);
-        FloatVector r2 = FloatVector.fromArray(S, x, s2), r3 = FloatVector.fromArray(S, x, s3);
-        FloatVector r4 = FloatVector.fromArray(S, x, s4), r5 = FloatVector.fromArray(S, x, s5);
-        FloatVector r6 = FloatVector.fromArray(S, x, s6), r7 = FloatVector.fromArray(S, x, s7);
-        // Round 1: samples (0,1), (2,3), (4,5), (6,7); low and high halves of the 16 inputs.
-        FloatVector a0 = SEL1_LO.selectFrom(r0, r1), a1 = SEL1_HI.selectFrom(r0, r1);
-        FloatVector b0 = SEL1_LO.selectFrom(r2, r3), b1 = SEL1_HI.selectFrom(r2, r3);
-        FloatVector c0 = SEL1_LO.selectFrom(r4, r5), c1 = SEL1_HI.selectFrom(r4, r5);
-        FloatVector e0 = SEL1_LO.selectFrom(r6, r7), e1 = SEL1_HI.selectFrom(r6, r7);
-        // Round 2: samples 0-3 and 4-7, four inputs per vector.
-        FloatVector f00 = SEL2_LO.selectFrom(a0, b0), f01 = SEL2_HI.selectFrom(a0, b0);
-        FloatVector f10 = SEL2_LO.selectFrom(a1, b1), f11 = SEL2_HI.selectFrom(a1, b1);
-        FloatVector g00 = SEL2_LO.selectFrom(c0, e0), g01 = SEL2_HI.selectFrom(c0, e0);
-        FloatVector g10 = SEL2_LO.selectFrom(c1, e1), g11 = SEL2_HI.selectFrom(c1, e1);
-        // Round 3: all eight samples, two inputs per vector, in input order.
-        SEL3_LO.selectFrom(f00, g00).intoArray(xp, d);
-        SEL3_HI.selectFrom(f00, g00).intoArray(xp, d + 16);
-        SEL3_LO.selectFrom(f01, g01).intoArray(xp, d + 32);
-        SEL3_HI.selectFrom(f01, g01).intoArray(xp, d + 48);
-        SEL3_LO.selectFrom(f10, g10).intoArray(xp, d + 64);
-        SEL3_HI.selectFrom(f10, g10).intoArray(xp, d + 80);
-        SEL3_LO.selectFrom(f11, g11).intoArray(xp, d + 96);
-        SEL3_HI.selectFrom(f11, g11).intoArray(xp, d + 112);
-    }
-
-    /**
-     * Lane selections of one transpose round: two vectors each holding {@code s} samples for 16/s
-     * inputs ([input][sample]) merge into vectors holding 2s samples for 8/s inputs; {@code half}
-     * picks the first or second half of the inputs. Index i < 16 reads the first vector, 16 + i
-     * the second.
-     */
-    private static FloatVector selection(int s, int half) {
-        float[] idx = new float[L];
-        for (int l = 0; l < L; l++) {
-            int input = half * (8 / s) + l / (2 * s), within = l % (2 * s);
-            idx[l] = (within < s ? 0 : L) + input * s + within % s;
-        }
-        return FloatVector.fromArray(S, idx, 0);
     }
 
     /** {@code y[at + f·n + r] = act(tile[to + r·WIDTH + f] + b[f0 + f])} for r < mr, f < valid. */

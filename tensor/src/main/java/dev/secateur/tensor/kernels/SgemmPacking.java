@@ -20,10 +20,8 @@ final class SgemmPacking {
     private static final int L = S.length();
 
     /** Full 8-row A panels are packed 16 columns at a time by vector transposes (16-lane vectors only). */
-    private static final boolean TRANSPOSE_16 = L == 16 && MR == 8;
-    private static final FloatVector SWAP1_LO = TRANSPOSE_16 ? swapIndexes(1, 0) : null, SWAP1_HI = TRANSPOSE_16 ? swapIndexes(1, 1) : null;
-    private static final FloatVector SWAP2_LO = TRANSPOSE_16 ? swapIndexes(2, 0) : null, SWAP2_HI = TRANSPOSE_16 ? swapIndexes(2, 1) : null;
-    private static final FloatVector SWAP3_LO = TRANSPOSE_16 ? swapIndexes(3, 0) : null, SWAP3_HI = TRANSPOSE_16 ? swapIndexes(3, 1) : null;
+    /** Whether 8-row A panels are packed by in-register transposes (16 lanes). */
+    private static final boolean TRANSPOSE_16 = Transpose8x16.SUPPORTED && MR == 8;
 
     /** Rows of B packed together across all panels of a block (see {@link #packB}). */
     private static final int B_SLAB = 8;
@@ -83,65 +81,12 @@ final class SgemmPacking {
         int s4 = s3 + lda, s5 = s4 + lda, s6 = s5 + lda, s7 = s6 + lda;
         int p = 0;
         if (TRANSPOSE_16) {
-            for (; p + 16 <= kc; p += 16) transpose8x16(a, s0 + p, lda, dst, d + p * 8);
+            for (; p + 16 <= kc; p += 16) Transpose8x16.strided(a, s0 + p, lda, dst, d + p * 8);
         }
         for (int o = d + p * 8; p < kc; p++, o += 8) {
             dst[o] = a[s0 + p]; dst[o + 1] = a[s1 + p]; dst[o + 2] = a[s2 + p]; dst[o + 3] = a[s3 + p];
             dst[o + 4] = a[s4 + p]; dst[o + 5] = a[s5 + p]; dst[o + 6] = a[s6 + p]; dst[o + 7] = a[s7 + p];
         }
-    }
-
-    /**
-     * 8 rows × 16 columns of A (rows {@code lda} apart from {@code src}) written column by column,
-     * 8 values per column, to {@code dst[d..d+128)}: eight vector loads, three rounds of eight
-     * two-vector permutes, eight vector stores, where the scalar copy issues 128 loads and 128 stores.
-     * Each round swaps one bit of the row number (which vector) with one bit of the column (which lane):
-     * after the third, vector j holds columns 2j and 2j+1.
-     */
-    private static void transpose8x16(float[] a, int src, int lda, float[] dst, int d) {
-        FloatVector r0 = FloatVector.fromArray(S, a, src), r1 = FloatVector.fromArray(S, a, src + lda);
-        FloatVector r2 = FloatVector.fromArray(S, a, src + 2 * lda), r3 = FloatVector.fromArray(S, a, src + 3 * lda);
-        FloatVector r4 = FloatVector.fromArray(S, a, src + 4 * lda), r5 = FloatVector.fromArray(S, a, src + 5 * lda);
-        FloatVector r6 = FloatVector.fromArray(S, a, src + 6 * lda), r7 = FloatVector.fromArray(S, a, src + 7 * lda);
-        // Row bit 0 <-> column bit 1.
-        FloatVector u0 = SWAP1_LO.selectFrom(r0, r1), u1 = SWAP1_HI.selectFrom(r0, r1);
-        FloatVector u2 = SWAP1_LO.selectFrom(r2, r3), u3 = SWAP1_HI.selectFrom(r2, r3);
-        FloatVector u4 = SWAP1_LO.selectFrom(r4, r5), u5 = SWAP1_HI.selectFrom(r4, r5);
-        FloatVector u6 = SWAP1_LO.selectFrom(r6, r7), u7 = SWAP1_HI.selectFrom(r6, r7);
-        // Row bit 1 <-> column bit 2.
-        FloatVector w0 = SWAP2_LO.selectFrom(u0, u2), w2 = SWAP2_HI.selectFrom(u0, u2);
-        FloatVector w1 = SWAP2_LO.selectFrom(u1, u3), w3 = SWAP2_HI.selectFrom(u1, u3);
-        FloatVector w4 = SWAP2_LO.selectFrom(u4, u6), w6 = SWAP2_HI.selectFrom(u4, u6);
-        FloatVector w5 = SWAP2_LO.selectFrom(u5, u7), w7 = SWAP2_HI.selectFrom(u5, u7);
-        // Row bit 2 <-> column bit 3, lanes ordered (column bit 0, row): vector j = columns 2j, 2j+1.
-        SWAP3_LO.selectFrom(w0, w4).intoArray(dst, d);
-        SWAP3_LO.selectFrom(w1, w5).intoArray(dst, d + 16);
-        SWAP3_LO.selectFrom(w2, w6).intoArray(dst, d + 32);
-        SWAP3_LO.selectFrom(w3, w7).intoArray(dst, d + 48);
-        SWAP3_HI.selectFrom(w0, w4).intoArray(dst, d + 64);
-        SWAP3_HI.selectFrom(w1, w5).intoArray(dst, d + 80);
-        SWAP3_HI.selectFrom(w2, w6).intoArray(dst, d + 96);
-        SWAP3_HI.selectFrom(w3, w7).intoArray(dst, d + 112);
-    }
-
-    /**
-     * Index vectors of {@link #transpose8x16}'s rounds for the output vector whose swapped bit is
-     * {@code x}: an index below 16 takes the lane of the first source, 16 and up of the second.
-     */
-    private static FloatVector swapIndexes(int round, int x) {
-        float[] idx = new float[16];
-        for (int lane = 0; lane < 16; lane++) {
-            if (round < 3) {
-                // Swap row bit (round-1) with column bit `round`: the lane's bit picks the source vector.
-                int bit = 1 << round;
-                idx[lane] = ((lane & bit) != 0 ? 16 : 0) + ((lane & ~bit) | (x << round));
-            } else {
-                // Lane = (column bit 0) << 3 | row; the source lane is (column bit 3, row bits 1..0, column bit 0).
-                int row = lane & 7, col0 = lane >> 3;
-                idx[lane] = ((row & 4) != 0 ? 16 : 0) + ((x << 3) | ((row & 3) << 1) | col0);
-            }
-        }
-        return FloatVector.fromArray(S, idx, 0);
     }
 
     /** A stored k×m: for each p the mr values of the panel are contiguous. */

@@ -1,0 +1,68 @@
+package dev.secateur.tensor.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * An in-register transpose of 8 rows × 16 floats into 16 groups of 8 ({@code dst[d + q·8 + r] =
+ * row r's value q}), for 16-lane vectors: eight loads, three rounds of eight two-vector lane
+ * selections (each doubling the rows a vector holds and halving its columns), eight stores — where
+ * a scalar copy issues 128 loads and 128 stores. Used to interleave sample-major activations for
+ * the dense layer kernels and to pack the SGEMM's 8-row A panels.
+ */
+final class Transpose8x16 {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
+    /** Whether 16-lane vectors are SIMD here; callers take their scalar or gather path otherwise. */
+    static final boolean SUPPORTED = SgemmMicroKernel.S.length() == 16;
+    private static final FloatVector SEL1_LO = SUPPORTED ? selection(1, 0) : null, SEL1_HI = SUPPORTED ? selection(1, 1) : null;
+    private static final FloatVector SEL2_LO = SUPPORTED ? selection(2, 0) : null, SEL2_HI = SUPPORTED ? selection(2, 1) : null;
+    private static final FloatVector SEL3_LO = SUPPORTED ? selection(4, 0) : null, SEL3_HI = SUPPORTED ? selection(4, 1) : null;
+
+    private Transpose8x16() {}
+
+    /** Rows start at {@code x[s0..]} … {@code x[s7..]} (16 floats each). */
+    static void rows(float[] x, int s0, int s1, int s2, int s3, int s4, int s5, int s6, int s7, float[] dst, int d) {
+        FloatVector r0 = FloatVector.fromArray(S, x, s0), r1 = FloatVector.fromArray(S, x, s1);
+        FloatVector r2 = FloatVector.fromArray(S, x, s2), r3 = FloatVector.fromArray(S, x, s3);
+        FloatVector r4 = FloatVector.fromArray(S, x, s4), r5 = FloatVector.fromArray(S, x, s5);
+        FloatVector r6 = FloatVector.fromArray(S, x, s6), r7 = FloatVector.fromArray(S, x, s7);
+        // Round 1: rows (0,1), (2,3), (4,5), (6,7); low and high halves of the 16 columns.
+        FloatVector a0 = SEL1_LO.selectFrom(r0, r1), a1 = SEL1_HI.selectFrom(r0, r1);
+        FloatVector b0 = SEL1_LO.selectFrom(r2, r3), b1 = SEL1_HI.selectFrom(r2, r3);
+        FloatVector c0 = SEL1_LO.selectFrom(r4, r5), c1 = SEL1_HI.selectFrom(r4, r5);
+        FloatVector e0 = SEL1_LO.selectFrom(r6, r7), e1 = SEL1_HI.selectFrom(r6, r7);
+        // Round 2: rows 0-3 and 4-7, four columns per vector.
+        FloatVector f00 = SEL2_LO.selectFrom(a0, b0), f01 = SEL2_HI.selectFrom(a0, b0);
+        FloatVector f10 = SEL2_LO.selectFrom(a1, b1), f11 = SEL2_HI.selectFrom(a1, b1);
+        FloatVector g00 = SEL2_LO.selectFrom(c0, e0), g01 = SEL2_HI.selectFrom(c0, e0);
+        FloatVector g10 = SEL2_LO.selectFrom(c1, e1), g11 = SEL2_HI.selectFrom(c1, e1);
+        // Round 3: all eight rows, two columns per vector, in column order.
+        SEL3_LO.selectFrom(f00, g00).intoArray(dst, d);
+        SEL3_HI.selectFrom(f00, g00).intoArray(dst, d + 16);
+        SEL3_LO.selectFrom(f01, g01).intoArray(dst, d + 32);
+        SEL3_HI.selectFrom(f01, g01).intoArray(dst, d + 48);
+        SEL3_LO.selectFrom(f10, g10).intoArray(dst, d + 64);
+        SEL3_HI.selectFrom(f10, g10).intoArray(dst, d + 80);
+        SEL3_LO.selectFrom(f11, g11).intoArray(dst, d + 96);
+        SEL3_HI.selectFrom(f11, g11).intoArray(dst, d + 112);
+    }
+
+    /** Rows {@code ld} floats apart from {@code x[src..]}. */
+    static void strided(float[] x, int src, int ld, float[] dst, int d) {
+        rows(x, src, src + ld, src + 2 * ld, src + 3 * ld, src + 4 * ld, src + 5 * ld, src + 6 * ld, src + 7 * ld, dst, d);
+    }
+
+    /**
+     * Lane selections of one round: two vectors each holding {@code s} rows for 16/s columns
+     * ([column][row]) merge into vectors holding 2s rows for 8/s columns; {@code half} picks the
+     * first or second half of the columns. Index i < 16 reads the first vector, 16 + i the second.
+     */
+    private static FloatVector selection(int s, int half) {
+        float[] idx = new float[16];
+        for (int l = 0; l < 16; l++) {
+            int column = half * (8 / s) + l / (2 * s), within = l % (2 * s);
+            idx[l] = (within < s ? 0 : 16) + column * s + within % s;
+        }
+        return FloatVector.fromArray(S, idx, 0);
+    }
+}
