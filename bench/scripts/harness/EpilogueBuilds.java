@@ -2,6 +2,12 @@ import dev.secateur.tensor.Workers;
 import dev.secateur.tensor.ops.ChannelVectorConv;
 import dev.secateur.tensor.ops.ConvGeometry;
 import dev.secateur.tensor.ops.DirectConv;
+import dev.secateur.tensor.ops.Elementwise;
+import dev.secateur.tensor.ops.Magnitude;
+import dev.secateur.tensor.ops.Norm;
+import dev.secateur.tensor.ops.PoolGeometry;
+import dev.secateur.tensor.ops.Pooling;
+import dev.secateur.tensor.ops.Softmax;
 import dev.secateur.tensor.ops.WinogradConv;
 import dev.secateur.tensor.sparse.DenseMatrix;
 import dev.secateur.tensor.sparse.SparseFormats;
@@ -26,6 +32,11 @@ import java.util.function.Supplier;
  *   conv:CxHxW-O:direct|cv|winograd:BATCH   (3×3, stride 1, pad 1, pooled, bias + ReLU)
  *   dense:M:K:BATCH                         (DenseMatrix, bias + ReLU)
  *   sparse:FORMAT:M:K:DENSITY:BATCH         (a SparseFormats name, random mask, bias + ReLU)
+ *   pool:max|maxarg|avg|avgback:CxHxW:BATCH  (2×2 stride-2 pooling; maxarg also writes argmax)
+ *   relub:N                                 (Elementwise.reluBackward, half the inputs negative)
+ *   softmax:ROWS:COLS                       (Softmax.softmax: row max, exp, scale)
+ *   maxabs:N                                (Magnitude.of(MAX_ABS), a scalar reduction)
+ *   colmaxabs:ROWS:COLS                     (Magnitude.perColumn(MAX_ABS))
  * Build OLD.jar from an earlier revision's bench/target/benchmarks.jar.
  */
 public class EpilogueBuilds {
@@ -180,6 +191,52 @@ class EpilogueCase implements Supplier<Object[]> {
                 SparseMatrix s = SparseFormats.named(p[1]).build(w, m, k, keep);
                 return new Object[]{(Runnable) () -> s.multiplyBatch(one, x, 0, n, y, 0, b, true), y};
             }
+            case "pool" -> {
+                String[] in = p[2].split("x");
+                int batch = Integer.parseInt(p[3]);
+                PoolGeometry g = PoolGeometry.of(Integer.parseInt(in[0]), Integer.parseInt(in[1]), Integer.parseInt(in[2]), 2, 2, 0);
+                float[] x = fill(r, batch * g.inputSize()), dy = fill(r, batch * g.outputSize());
+                float[] y = new float[batch * g.outputSize()], dx = new float[batch * g.inputSize()];
+                int[] arg = p[1].equals("maxarg") ? new int[y.length] : null;
+                int c = g.channels() * batch, ih = g.inH(), iw = g.inW(), oh = g.outH(), ow = g.outW();
+                return switch (p[1]) {
+                    case "max", "maxarg" -> new Object[]{scalar ? (Runnable) () -> scalarMaxPool(c, ih, iw, oh, ow, x, y, arg)
+                            : (Runnable) () -> Pooling.maxPool2dForward(one, g, batch, x, 0, y, 0, arg, 0), y};
+                    case "avg" -> new Object[]{scalar ? (Runnable) () -> scalarAvgPool(c, ih, iw, oh, ow, x, y)
+                            : (Runnable) () -> Pooling.avgPool2dForward(one, g, batch, x, 0, y, 0), y};
+                    case "avgback" -> new Object[]{scalar ? (Runnable) () -> scalarAvgBack(c, ih, iw, oh, ow, dy, dx)
+                            : (Runnable) () -> Pooling.avgPool2dBackward(one, g, batch, dy, 0, dx, 0), dx};
+                    default -> throw new IllegalArgumentException("pool " + p[1]);
+                };
+            }
+            case "relub" -> {
+                int n = Integer.parseInt(p[1]);
+                float[] x = fill(r, n), dy = fill(r, n), dx = new float[n];
+                return new Object[]{scalar ? (Runnable) () -> { for (int i = 0; i < n; i++) dx[i] = x[i] > 0f ? dy[i] : 0f; }
+                        : (Runnable) () -> Elementwise.reluBackward(x, 0, dy, 0, dx, 0, n), dx};
+            }
+            case "softmax" -> {
+                int rows = Integer.parseInt(p[1]), cols = Integer.parseInt(p[2]);
+                float[] x = fill(r, rows * cols), y = new float[rows * cols];
+                return new Object[]{scalar ? (Runnable) () -> scalarSoftmax(rows, cols, x, y)
+                        : (Runnable) () -> Softmax.softmax(x, 0, y, 0, rows, cols), y};
+            }
+            case "maxabs" -> {
+                int n = Integer.parseInt(p[1]);
+                float[] x = fill(r, n), y = new float[1];
+                return new Object[]{scalar ? (Runnable) () -> { float m = 0f; for (int i = 0; i < n; i++) m = Math.max(m, Math.abs(x[i])); y[0] = m; }
+                        : (Runnable) () -> y[0] = (float) Magnitude.of(Norm.MAX_ABS, x, 0, n), y};
+            }
+            case "colmaxabs" -> {
+                int rows = Integer.parseInt(p[1]), cols = Integer.parseInt(p[2]);
+                float[] x = fill(r, rows * cols), y = new float[cols];
+                double[] out = new double[cols];
+                return new Object[]{scalar ? (Runnable) () -> {
+                            java.util.Arrays.fill(y, 0f);
+                            for (int i = 0; i < rows; i++) for (int c = 0; c < cols; c++) y[c] = Math.max(y[c], Math.abs(x[i * cols + c]));
+                        }
+                        : (Runnable) () -> { Magnitude.perColumn(Norm.MAX_ABS, x, 0, rows, cols, out, 0); for (int c = 0; c < cols; c++) y[c] = (float) out[c]; }, y};
+            }
             default -> throw new IllegalArgumentException("case " + spec);
         }
     }
@@ -257,6 +314,56 @@ class EpilogueCase implements Supplier<Object[]> {
                 for (int j = 0; j < n; j++) y[yo + j] += wv * x[xo + j];
             }
             for (int j = 0; j < n; j++) y[yo + j] = Math.max(y[yo + j], 0f);
+        }
+    }
+
+    private static void scalarMaxPool(int planes, int ih, int iw, int oh, int ow, float[] x, float[] y, int[] arg) {
+        for (int p = 0, o = 0; p < planes; p++) {
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++, o++) {
+                    int q = (p * ih + 2 * i) * iw + 2 * j, best = q;
+                    if (x[q + 1] > x[best]) best = q + 1;
+                    if (x[q + iw] > x[best]) best = q + iw;
+                    if (x[q + iw + 1] > x[best]) best = q + iw + 1;
+                    y[o] = x[best];
+                    if (arg != null) arg[o] = best;
+                }
+            }
+        }
+    }
+
+    private static void scalarAvgPool(int planes, int ih, int iw, int oh, int ow, float[] x, float[] y) {
+        for (int p = 0, o = 0; p < planes; p++) {
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++, o++) {
+                    int q = (p * ih + 2 * i) * iw + 2 * j;
+                    y[o] = (x[q] + x[q + 1] + x[q + iw] + x[q + iw + 1]) * 0.25f;
+                }
+            }
+        }
+    }
+
+    private static void scalarAvgBack(int planes, int ih, int iw, int oh, int ow, float[] dy, float[] dx) {
+        for (int p = 0, o = 0; p < planes; p++) {
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++, o++) {
+                    int q = (p * ih + 2 * i) * iw + 2 * j;
+                    float v = dy[o] * 0.25f;
+                    dx[q] = v; dx[q + 1] = v; dx[q + iw] = v; dx[q + iw + 1] = v;
+                }
+            }
+        }
+    }
+
+    private static void scalarSoftmax(int rows, int cols, float[] x, float[] y) {
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int c = 0; c < cols; c++) max = Math.max(max, x[o + c]);
+            float sum = 0f;
+            for (int c = 0; c < cols; c++) sum += y[o + c] = (float) Math.exp(x[o + c] - max);
+            float inv = 1f / sum;
+            for (int c = 0; c < cols; c++) y[o + c] *= inv;
         }
     }
 

@@ -106,8 +106,9 @@ public final class Elementwise {
         check3("reluBackward", x, xOff, dy, dyOff, dx, dxOff, n);
         int i = 0;
         for (int ub = S.loopBound(n); i < ub; i += L) {
-            VectorMask<Float> pos = FloatVector.fromArray(S, x, xOff + i).compare(VectorOperators.GT, 0f);
-            FloatVector.zero(S).blend(FloatVector.fromArray(S, dy, dyOff + i), pos).intoArray(dx, dxOff + i);
+            FloatVector xv = FloatVector.fromArray(S, x, xOff + i), g = FloatVector.fromArray(S, dy, dyOff + i);
+            (FLOAT_MAX ? FloatVector.zero(S).blend(g, xv.compare(VectorOperators.GT, 0f)) : VectorMax.whereXPositive(xv, g))
+                    .intoArray(dx, dxOff + i);
         }
         for (; i < n; i++) dx[dxOff + i] = x[xOff + i] > 0f ? dy[dyOff + i] : 0f;
     }

@@ -3,6 +3,7 @@ package dev.secateur.tensor.ops;
 import dev.secateur.tensor.platform.Fma;
 import dev.secateur.tensor.platform.VectorPlatform;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -21,10 +22,14 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Magnitude {
     /** Hardware FMA; tested inline (not through a helper method) so no vector is ever passed to a call that might not inline. */
     private static final boolean FMA = VectorPlatform.FMA;
+    /** Where float max is no instruction, max-abs is an integer max of the bits with the sign cleared (same order, NaN above +∞). */
+    private static final boolean FLOAT_MAX = VectorPlatform.FLOAT_MAX;
+    private static final int ABS_BITS = 0x7fffffff;
     private Magnitude() {}
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    private static final VectorSpecies<Integer> SI = S.vectorShape().withLanes(int.class);
     /** Elements summed in float32 before the partial sum moves to float64. */
     static final int CHUNK = 4096;
     /** Rows accumulated in a float32 column buffer before it is flushed to float64. */
@@ -237,6 +242,7 @@ public final class Magnitude {
     }
 
     private static float maxAbs(float[] x, int off, int n) {
+        if (!FLOAT_MAX) return maxAbsBits(x, off, n);
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
         int i = 0;
         for (int ub = n - 4 * L; i <= ub; i += 4 * L) {
@@ -247,6 +253,21 @@ public final class Magnitude {
         }
         for (; i <= n - L; i += L) a0 = a0.max(FloatVector.fromArray(S, x, off + i).abs());
         float m = a0.max(a1).max(a2.max(a3)).reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) m = Math.max(m, Math.abs(x[off + i]));
+        return m;
+    }
+
+    private static float maxAbsBits(float[] x, int off, int n) {
+        IntVector a0 = IntVector.zero(SI), a1 = a0, a2 = a0, a3 = a0;
+        int i = 0;
+        for (int ub = n - 4 * L; i <= ub; i += 4 * L) {
+            a0 = a0.max(FloatVector.fromArray(S, x, off + i).reinterpretAsInts().and(ABS_BITS));
+            a1 = a1.max(FloatVector.fromArray(S, x, off + i + L).reinterpretAsInts().and(ABS_BITS));
+            a2 = a2.max(FloatVector.fromArray(S, x, off + i + 2 * L).reinterpretAsInts().and(ABS_BITS));
+            a3 = a3.max(FloatVector.fromArray(S, x, off + i + 3 * L).reinterpretAsInts().and(ABS_BITS));
+        }
+        for (; i <= n - L; i += L) a0 = a0.max(FloatVector.fromArray(S, x, off + i).reinterpretAsInts().and(ABS_BITS));
+        float m = Float.intBitsToFloat(a0.max(a1).max(a2.max(a3)).reduceLanes(VectorOperators.MAX));
         for (; i < n; i++) m = Math.max(m, Math.abs(x[off + i]));
         return m;
     }
@@ -297,7 +318,9 @@ public final class Magnitude {
     private static void maxAbsRow(float[] x, int row, float[] buf, int cols) {
         int c = 0;
         for (int ub = S.loopBound(cols); c < ub; c += L) {
-            FloatVector.fromArray(S, x, row + c).abs().max(FloatVector.fromArray(S, buf, c)).intoArray(buf, c);
+            FloatVector v = FloatVector.fromArray(S, x, row + c), m = FloatVector.fromArray(S, buf, c);
+            if (FLOAT_MAX) v.abs().max(m).intoArray(buf, c);
+            else v.reinterpretAsInts().and(ABS_BITS).max(m.reinterpretAsInts()).reinterpretAsFloats().intoArray(buf, c); // buf >= 0
         }
         for (; c < cols; c++) buf[c] = Math.max(buf[c], Math.abs(x[row + c]));
     }

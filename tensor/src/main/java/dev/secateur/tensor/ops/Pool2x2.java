@@ -1,5 +1,6 @@
 package dev.secateur.tensor.ops;
 
+import dev.secateur.tensor.platform.VectorPlatform;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -13,6 +14,10 @@ import jdk.incubator.vector.VectorSpecies;
  * so each window's four values sit in the same lane of four vectors. Results (ties included:
  * the first maximum in row-major order wins) are identical to the generic loops in
  * {@link Pooling}, which the branchy scalar max made several times slower on random data.
+ *
+ * <p>Where float compare and blend or two-vector permutes are no instructions (x86 without AVX)
+ * the vector loops run as Java code; there each window is four scalar loads instead, in the same
+ * order with the same results.
  */
 final class Pool2x2 {
     private Pool2x2() {}
@@ -25,6 +30,7 @@ final class Pool2x2 {
     private static final VectorShuffle<Float> DUP_LO = VectorShuffle.fromOp(F, i -> i / 2);
     private static final VectorShuffle<Float> DUP_HI = VectorShuffle.fromOp(F, i -> L / 2 + i / 2);
     private static final IntVector IOTA2 = IntVector.zero(I).addIndex(2);
+    private static final boolean VECTOR = VectorPlatform.FLOAT_MAX && VectorPlatform.PERMUTES;
 
     static boolean applies(PoolGeometry g) {
         return g.kH() == 2 && g.kW() == 2 && g.stride() == 2 && g.pad() == 0 && I.length() == L;
@@ -32,6 +38,10 @@ final class Pool2x2 {
 
     /** Max pool of plane {@code p}; argmax (nullable) gets indices relative to {@code xOff}. */
     static void max(PoolGeometry g, int p, float[] x, int xOff, float[] y, int yOff, int[] argmax, int argOff) {
+        if (!VECTOR) {
+            maxScalar(g, p, x, xOff, y, yOff, argmax, argOff);
+            return;
+        }
         int inW = g.inW(), outH = g.outH(), outW = g.outW();
         int planeRel = p * g.inH() * inW, outPlane = p * outH * outW;
         for (int oh = 0; oh < outH; oh++) {
@@ -60,6 +70,10 @@ final class Pool2x2 {
 
     /** Average pool of plane {@code p}: {@code (((x00 + x01) + x10) + x11) * 0.25}, the generic order. */
     static void avg(PoolGeometry g, int p, float[] x, int xOff, float[] y, int yOff) {
+        if (!VECTOR) {
+            avgScalar(g, p, x, xOff, y, yOff);
+            return;
+        }
         int inW = g.inW(), outH = g.outH(), outW = g.outW();
         int plane = xOff + p * g.inH() * inW, outPlane = yOff + p * outH * outW;
         for (int oh = 0; oh < outH; oh++) {
@@ -77,6 +91,10 @@ final class Pool2x2 {
 
     /** Average pool gradient of plane {@code p}: every covered input gets {@code dy * 0.25}, the rest 0. */
     static void avgBackward(PoolGeometry g, int p, float[] dy, int dyOff, float[] dx, int dxOff) {
+        if (!VECTOR) {
+            avgBackwardScalar(g, p, dy, dyOff, dx, dxOff);
+            return;
+        }
         int inH = g.inH(), inW = g.inW(), outH = g.outH(), outW = g.outW();
         int plane = dxOff + p * inH * inW, o0 = dyOff + p * outH * outW;
         if (2 * outW != inW || 2 * outH != inH) java.util.Arrays.fill(dx, plane, plane + inH * inW, 0f); // uncovered edge
@@ -91,6 +109,76 @@ final class Pool2x2 {
                 second.intoArray(dx, r0 + c + L, hi);
                 first.intoArray(dx, r1 + c, lo);
                 second.intoArray(dx, r1 + c + L, hi);
+            }
+        }
+    }
+
+    /**
+     * {@link #max} one window at a time: the first maximum in row-major order wins, as in the
+     * vector loop. Without argmax the value is selected on its bits (integer conditional moves,
+     * which random data does not defeat like branches); with it the branches were faster.
+     */
+    private static void maxScalar(PoolGeometry g, int p, float[] x, int xOff, float[] y, int yOff, int[] argmax, int argOff) {
+        if (argmax == null) maxValues(g, p, x, xOff, y, yOff);
+        else maxWithArgmax(g, p, x, xOff, y, yOff, argmax, argOff);
+    }
+
+    private static void maxValues(PoolGeometry g, int p, float[] x, int xOff, float[] y, int yOff) {
+        int inW = g.inW(), outH = g.outH(), outW = g.outW();
+        int plane = xOff + p * g.inH() * inW, outPlane = yOff + p * outH * outW;
+        for (int oh = 0; oh < outH; oh++) {
+            int o = outPlane + oh * outW;
+            for (int ow = 0, i = plane + 2 * oh * inW; ow < outW; ow++, i += 2) {
+                float v0 = x[i], v1 = x[i + 1], v2 = x[i + inW], v3 = x[i + inW + 1];
+                int bits = v1 > v0 ? Float.floatToRawIntBits(v1) : Float.floatToRawIntBits(v0);
+                bits = v2 > Float.intBitsToFloat(bits) ? Float.floatToRawIntBits(v2) : bits;
+                bits = v3 > Float.intBitsToFloat(bits) ? Float.floatToRawIntBits(v3) : bits;
+                y[o + ow] = Float.intBitsToFloat(bits);
+            }
+        }
+    }
+
+    private static void maxWithArgmax(PoolGeometry g, int p, float[] x, int xOff, float[] y, int yOff, int[] argmax, int argOff) {
+        int inW = g.inW(), outH = g.outH(), outW = g.outW();
+        int planeRel = p * g.inH() * inW, outPlane = p * outH * outW;
+        for (int oh = 0; oh < outH; oh++) {
+            int rowRel = planeRel + 2 * oh * inW, o = outPlane + oh * outW;
+            for (int ow = 0; ow < outW; ow++) {
+                int i = xOff + rowRel + 2 * ow;
+                float best = x[i], v;
+                int at = 0;
+                if ((v = x[i + 1]) > best) { best = v; at = 1; }
+                if ((v = x[i + inW]) > best) { best = v; at = inW; }
+                if ((v = x[i + inW + 1]) > best) { best = v; at = inW + 1; }
+                y[yOff + o + ow] = best;
+                argmax[argOff + o + ow] = rowRel + 2 * ow + at;
+            }
+        }
+    }
+
+    /** {@link #avg} one window at a time, in the vector loop's order. */
+    private static void avgScalar(PoolGeometry g, int p, float[] x, int xOff, float[] y, int yOff) {
+        int inW = g.inW(), outH = g.outH(), outW = g.outW();
+        int plane = xOff + p * g.inH() * inW, outPlane = yOff + p * outH * outW;
+        for (int oh = 0; oh < outH; oh++) {
+            int r0 = plane + 2 * oh * inW, r1 = r0 + inW, o = outPlane + oh * outW;
+            for (int ow = 0, c = 0; ow < outW; ow++, c += 2) y[o + ow] = (((x[r0 + c] + x[r0 + c + 1]) + x[r1 + c]) + x[r1 + c + 1]) * 0.25f;
+        }
+    }
+
+    /** {@link #avgBackward} one window at a time. */
+    private static void avgBackwardScalar(PoolGeometry g, int p, float[] dy, int dyOff, float[] dx, int dxOff) {
+        int inH = g.inH(), inW = g.inW(), outH = g.outH(), outW = g.outW();
+        int plane = dxOff + p * inH * inW, o0 = dyOff + p * outH * outW;
+        if (2 * outW != inW || 2 * outH != inH) java.util.Arrays.fill(dx, plane, plane + inH * inW, 0f); // uncovered edge
+        for (int oh = 0; oh < outH; oh++) {
+            int r0 = plane + 2 * oh * inW, r1 = r0 + inW, o = o0 + oh * outW;
+            for (int ow = 0, c = 0; ow < outW; ow++, c += 2) {
+                float v = dy[o + ow] * 0.25f;
+                dx[r0 + c] = v;
+                dx[r0 + c + 1] = v;
+                dx[r1 + c] = v;
+                dx[r1 + c + 1] = v;
             }
         }
     }

@@ -1,5 +1,7 @@
 package dev.secateur.tensor.ops;
 
+import dev.secateur.tensor.platform.VectorMax;
+import dev.secateur.tensor.platform.VectorPlatform;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -14,6 +16,7 @@ public final class Softmax {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    private static final boolean FLOAT_MAX = VectorPlatform.FLOAT_MAX;
 
     /** {@code y[r, c] = exp(x[r, c] - max_r) / Σ_c exp(x[r, c] - max_r)}. */
     public static void softmax(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
@@ -91,8 +94,13 @@ public final class Softmax {
         float max = Float.NEGATIVE_INFINITY;
         if (n >= L) {
             FloatVector acc = FloatVector.fromArray(S, x, off);
-            for (int ub = S.loopBound(n); c < ub; c += L) acc = acc.max(FloatVector.fromArray(S, x, off + c));
-            max = acc.reduceLanes(VectorOperators.MAX);
+            if (FLOAT_MAX) {
+                for (int ub = S.loopBound(n); c < ub; c += L) acc = acc.max(FloatVector.fromArray(S, x, off + c));
+                max = acc.reduceLanes(VectorOperators.MAX);
+            } else {
+                for (int ub = S.loopBound(n); c < ub; c += L) acc = VectorMax.max(acc, FloatVector.fromArray(S, x, off + c));
+                max = VectorMax.maxLanes(acc);
+            }
         }
         for (; c < n; c++) max = Math.max(max, x[off + c]);
         return max;

@@ -3,6 +3,7 @@ package dev.secateur.tensor.platform;
 import static jdk.incubator.vector.VectorOperators.AND_NOT;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.LSHR;
+import static jdk.incubator.vector.VectorOperators.MAX;
 import static jdk.incubator.vector.VectorOperators.XOR;
 
 import jdk.incubator.vector.FloatVector;
@@ -51,6 +52,24 @@ public final class VectorMax {
     /** {@code max(a, b)} lane-wise, through integers that order like the floats they encode. */
     public static FloatVector max(FloatVector a, FloatVector b) {
         return ordered(ordered(a.reinterpretAsInts()).max(ordered(b.reinterpretAsInts()))).reinterpretAsFloats();
+    }
+
+    /** The largest lane, as {@code Math.max} over the lanes would give it (NaN lanes as in {@link #max}). */
+    public static float maxLanes(FloatVector v) {
+        int k = ordered(v.reinterpretAsInts()).reduceLanes(MAX);
+        return Float.intBitsToFloat(k ^ ((k >> 31) >>> 1));
+    }
+
+    /**
+     * {@code x > 0 ? v : +0} lane-wise (the ReLU gradient), exact for every input, NaN included:
+     * {@code x > 0} holds exactly where {@code bits(x) - 1} lies in {@code [0, bits(+∞))}, and both
+     * ends of that range are tested by sign bits smeared over the lane.
+     */
+    public static FloatVector whereXPositive(FloatVector x, FloatVector v) {
+        IntVector t = x.reinterpretAsInts().sub(1);
+        IntVector below = t.sub(Float.floatToRawIntBits(Float.POSITIVE_INFINITY)).lanewise(ASHR, 31);
+        IntVector mask = below.lanewise(AND_NOT, t.lanewise(ASHR, 31));
+        return v.reinterpretAsInts().and(mask).reinterpretAsFloats();
     }
 
     /**

@@ -47,6 +47,24 @@ class ElementwiseTest {
         assertClose("reluBackward", ReferenceElementwise.reluBackward(x, dy), dx, 0, 0);
     }
 
+    @Property(tries = 100)
+    void reluGradientAtZerosInfinitiesAndNans(@ForAll @IntRange(min = 0, max = 70) int n, @ForAll long seed) {
+        float[] edges = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
+            Float.intBitsToFloat(0x7fc00000), Float.intBitsToFloat(0xffc00000), Float.intBitsToFloat(0x7f800001), 1f, -1f};
+        java.util.Random r = new java.util.Random(seed);
+        float[] x = new float[n], dy = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = edges[r.nextInt(edges.length)];
+            dy[i] = r.nextBoolean() ? edges[r.nextInt(edges.length)] : (float) r.nextGaussian();
+        }
+        float[] dx = new float[n];
+        Elementwise.reluBackward(x, 0, dy, 0, dx, 0, n);
+        for (int i = 0; i < n; i++) {
+            float expected = x[i] > 0f ? dy[i] : 0f;
+            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(dx[i]), "reluBackward at x = " + x[i] + ", dy = " + dy[i]);
+        }
+    }
+
     @Property(tries = 150)
     void biasAddAndBiasGradientMatchReference(@ForAll @IntRange(min = 0, max = 5) int batch,
                                               @ForAll @IntRange(min = 1, max = 40) int channels,

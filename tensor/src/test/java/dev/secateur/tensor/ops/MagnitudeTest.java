@@ -97,6 +97,23 @@ class MagnitudeTest {
     }
 
     @Example
+    void maxAbsOverSignedZerosInfinitiesAndNan() {
+        for (int n : new int[]{3, 17, 70}) {
+            float[] x = new float[n];
+            for (int i = 0; i < n; i++) x[i] = (i % 3 == 0 ? -0.5f : 0.25f) * i;
+            x[0] = -0f;
+            double expected = 0;
+            for (float v : x) expected = Math.max(expected, Math.abs((double) v));
+            assertEquals(expected, Magnitude.of(Norm.MAX_ABS, x, 0, n), 0.0, "n = " + n);
+            x[n / 2] = Float.NEGATIVE_INFINITY;
+            assertEquals(Double.POSITIVE_INFINITY, Magnitude.of(Norm.MAX_ABS, x, 0, n), "-inf in " + n);
+            x[n - 2] = Float.intBitsToFloat(0xffc00000);
+            assertTrue(Double.isNaN(Magnitude.of(Norm.MAX_ABS, x, 0, n)), "NaN in " + n);
+            assertEquals(0.0, Magnitude.of(Norm.MAX_ABS, new float[]{-0f, -0f, -0f, -0f, -0f}, 0, 5), 0.0);
+        }
+    }
+
+    @Example
     void seedScoreAddsAbsoluteBias() {
         float[] w = {1, -2, 3, -4};
         double[] out = new double[2];

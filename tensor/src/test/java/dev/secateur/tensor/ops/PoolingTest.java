@@ -82,6 +82,27 @@ class PoolingTest {
         assertClose("avg backward " + g, ReferencePooling.avgBackward(g, batch, dy), dx, 0, 0);
     }
 
+    /** The forward pass without argmax (inference) keeps the same window maximum, bit for bit, signed zeros and NaNs included. */
+    @Property(tries = 100)
+    void twoByTwoMaxWithoutArgmaxIsTheSameMax(
+            @ForAll @IntRange(min = 1, max = 3) int c, @ForAll @IntRange(min = 2, max = 9) int h,
+            @ForAll @IntRange(min = 2, max = 41) int w, @ForAll @IntRange(min = 1, max = 2) int batch, @ForAll long seed) {
+        PoolGeometry g = PoolGeometry.of(c, h, w, 2, 2, 0);
+        int in = batch * g.inputSize(), out = batch * g.outputSize();
+        float[] edges = {0f, -0f, 1f, -1f, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, Float.NaN};
+        java.util.Random r = new java.util.Random(seed);
+        float[] x = new float[in];
+        for (int i = 0; i < in; i++) x[i] = r.nextBoolean() ? edges[r.nextInt(edges.length)] : (float) r.nextGaussian();
+        float[] withArg = new float[out], without = new float[out];
+        int[] arg = new int[out];
+        Pooling.maxPool2dForward(Workers.single(), g, batch, x, 0, withArg, 0, arg, 0);
+        Pooling.maxPool2dForward(Workers.single(), g, batch, x, 0, without, 0, null, 0);
+        for (int i = 0; i < out; i++) {
+            assertEquals(Float.floatToRawIntBits(x[arg[i]]), Float.floatToRawIntBits(withArg[i]), "argmax points at the max " + i);
+            assertEquals(Float.floatToRawIntBits(withArg[i]), Float.floatToRawIntBits(without[i]), "max " + i + " of " + g);
+        }
+    }
+
     @Example
     void paddingNeverWinsMaxPooling() {
         PoolGeometry g = PoolGeometry.of(1, 2, 2, 2, 1, 1);

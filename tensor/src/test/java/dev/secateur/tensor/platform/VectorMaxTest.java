@@ -88,6 +88,56 @@ class VectorMaxTest {
         assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(VectorMax.relu(FloatVector.broadcast(S, -0f)).lane(0)));
     }
 
+    /** Like {@link #values} but NaNs of either sign stay: the gradient mask and the lane maximum must handle them. */
+    private static float[] valuesWithNans(long seed, int n) {
+        Random r = new Random(seed);
+        float[] v = values(seed, n);
+        for (int i = 0; i < n; i++) {
+            if (r.nextInt(8) == 0) v[i] = Float.intBitsToFloat((r.nextBoolean() ? 0x7f800001 : 0xff800001) + r.nextInt(0x7fffff));
+        }
+        return v;
+    }
+
+    @Property(tries = 200)
+    void gradientMaskKeepsExactlyThePositiveLanes(@ForAll long seed, @ForAll @IntRange(min = 1, max = 16) int vectors) {
+        int n = vectors * L;
+        float[] x = valuesWithNans(seed, n), g = valuesWithNans(~seed, n);
+        for (int i = 0; i < n; i += L) {
+            float[] got = VectorMax.whereXPositive(FloatVector.fromArray(S, x, i), FloatVector.fromArray(S, g, i)).toArray();
+            for (int l = 0; l < L; l++) {
+                float expected = x[i + l] > 0f ? g[i + l] : 0f;
+                assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(got[l]),
+                        "x = " + x[i + l] + " (bits " + Integer.toHexString(Float.floatToRawIntBits(x[i + l])) + "), g = " + g[i + l]);
+            }
+        }
+    }
+
+    @Example
+    void gradientMaskAtTheEdges() {
+        int n = (EDGES.length + 2 + L - 1) / L * L;
+        float[] x = new float[n], g = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = i < EDGES.length ? EDGES[i] : Float.intBitsToFloat(i % 2 == 0 ? 0x7fc00000 : 0xffc00000);
+            g[i] = -1.5f - i;
+        }
+        for (int i = 0; i < n; i += L) {
+            float[] got = VectorMax.whereXPositive(FloatVector.fromArray(S, x, i), FloatVector.fromArray(S, g, i)).toArray();
+            for (int l = 0; l < L; l++) {
+                float expected = x[i + l] > 0f ? g[i + l] : 0f; // +0 and -0 give +0, as does NaN
+                assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(got[l]), "x = " + x[i + l]);
+            }
+        }
+    }
+
+    @Property(tries = 200)
+    void largestLaneMatchesMathMax(@ForAll long seed) {
+        float[] a = values(seed, L);
+        float expected = a[0];
+        for (float v : a) expected = Math.max(expected, v);
+        assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(VectorMax.maxLanes(FloatVector.fromArray(S, a, 0))),
+                java.util.Arrays.toString(a));
+    }
+
     @Example
     void nanLanesFollowTheirSignBit() {
         float positiveNan = Float.intBitsToFloat(0x7fc00000), negativeNan = Float.intBitsToFloat(0xffc00000);
