@@ -1,6 +1,7 @@
 package dev.secateur.nn.compiled;
 
 import dev.secateur.tensor.Workers;
+import dev.secateur.tensor.platform.VectorMax;
 import dev.secateur.tensor.platform.VectorPlatform;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -8,6 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
 /** Max or average pooling over {@code kH×kW} windows, no padding, on NCHW samples (no argmax kept). */
 final class PoolOp extends Op {
     private static final VectorSpecies<Float> S = VectorPlatform.FLOAT;
+    private static final boolean FLOAT_MAX = VectorPlatform.FLOAT_MAX;
     private static final int L = S.length();
     private final boolean max;
     private final int channels, inH, inW, kh, kw, stride, outH, outW;
@@ -48,8 +50,11 @@ final class PoolOp extends Op {
         for (int oh = 0; oh < outH; oh++) {
             int r0 = xb + 2 * oh * inW, r1 = r0 + inW, o = yb + oh * outW, c = 0;
             for (; c + L < pairs; c += L) {
-                FloatVector m = FloatVector.fromArray(S, x, r0 + c).max(FloatVector.fromArray(S, x, r1 + c));
-                m.max(FloatVector.fromArray(S, x, r0 + c + 1).max(FloatVector.fromArray(S, x, r1 + c + 1))).intoArray(row, c);
+                FloatVector a = FloatVector.fromArray(S, x, r0 + c), b = FloatVector.fromArray(S, x, r1 + c);
+                FloatVector a1 = FloatVector.fromArray(S, x, r0 + c + 1), b1 = FloatVector.fromArray(S, x, r1 + c + 1);
+                // Float max is Java code where it is not SIMD (x86 without AVX): integer lanes there.
+                FloatVector m = FLOAT_MAX ? a.max(b).max(a1.max(b1)) : VectorMax.max(VectorMax.max(a, b), VectorMax.max(a1, b1));
+                m.intoArray(row, c);
             }
             int ow = 0;
             for (; 2 * ow < c; ow++) y[o + ow] = row[2 * ow];
