@@ -130,7 +130,8 @@ public final class CompiledModel {
         KernelFactory f = op.factory;
         long columns = op.columns(batch);
         ChoiceCache.Entry cached = cache.get(op.layer, batch);
-        if (cached != null && f.applies(cached.kernel(), columns)
+        // A choice stored untimed (a single candidate) does not serve a compile that wants every layer's time.
+        if (cached != null && !(cached.nanos() == 0 && options.everyLayerTimed()) && f.applies(cached.kernel(), columns)
                 && (cached.kernel().equals(Kernels.DENSE) || options.allowedKernels() == null || options.allowedKernels().contains(cached.kernel()))) {
             op.kernels[slot] = f.build(cached.kernel(), columns);
             Map<String, Long> c = new LinkedHashMap<>();

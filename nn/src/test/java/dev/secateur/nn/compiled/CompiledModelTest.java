@@ -243,8 +243,13 @@ class CompiledModelTest {
             assertEquals(0, c.nanos(), c.toString());
             assertEquals(1.0, c.speedup(), c.toString());
         }
+        CompiledModel untimed = CompiledModel.compile(m, o);
         for (KernelChoice c : CompiledModel.compile(m, o.withEveryLayerTimed(true)).choices()) {
             assertTrue(c.nanos() > 0 && c.nanos() == c.denseNanos(), c.toString());
+        }
+        // Untimed choices stored with a model do not stand in for the times a report asks for.
+        for (KernelChoice c : CompiledModel.compile(m, o.withEveryLayerTimed(true).withCachedChoices(untimed.choicesJson())).choices()) {
+            assertTrue(c.nanos() > 0 && !c.cached(), c.toString());
         }
     }
 
