@@ -181,7 +181,15 @@ public final class DenseLayerKernels {
 
     /** {@code y[at + f·n + r] = act(tile[to + r·WIDTH + f] + b[f0 + f])} for r < mr, f < valid. */
     private static void storeTransposed(float[] tile, int to, int mr, int valid, int f0, int n, float[] bias, boolean relu, float[] y, int at) {
-        for (int f = 0; f < valid; f++) {
+        int f = 0;
+        if (TRANSPOSE && mr == 8) {
+            // Whole-vector stores only: the last column's 8 floats end at (f + 15)·n + 8.
+            for (; f + 16 <= valid && at + (f + 15) * n + 8 <= y.length; f += 16) {
+                Transpose8x16.columns(tile, to + f, WIDTH, bias, f0 + f, relu, y, at + f * n, n, 0);
+                Transpose8x16.columns(tile, to + f, WIDTH, bias, f0 + f, relu, y, at + f * n, n, 1);
+            }
+        }
+        for (; f < valid; f++) {
             float b = bias == null ? 0f : bias[f0 + f];
             int o = at + f * n;
             for (int r = 0; r < mr; r++) {

@@ -1,6 +1,7 @@
 package dev.secateur.tensor.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -17,6 +18,9 @@ final class Transpose8x16 {
     private static final FloatVector SEL1_LO = SUPPORTED ? selection(1, 0) : null, SEL1_HI = SUPPORTED ? selection(1, 1) : null;
     private static final FloatVector SEL2_LO = SUPPORTED ? selection(2, 0) : null, SEL2_HI = SUPPORTED ? selection(2, 1) : null;
     private static final FloatVector SEL3_LO = SUPPORTED ? selection(4, 0) : null, SEL3_HI = SUPPORTED ? selection(4, 1) : null;
+    /** Lanes 0–7 and 8–15: the two columns a vector of the last round holds. */
+    private static final VectorMask<Float> FIRST_COLUMN = SUPPORTED ? VectorMask.fromLong(S, 0x00FFL) : null;
+    private static final VectorMask<Float> SECOND_COLUMN = SUPPORTED ? VectorMask.fromLong(S, 0xFF00L) : null;
 
     private Transpose8x16() {}
 
@@ -45,6 +49,40 @@ final class Transpose8x16 {
         SEL3_HI.selectFrom(f10, g10).intoArray(dst, d + 80);
         SEL3_LO.selectFrom(f11, g11).intoArray(dst, d + 96);
         SEL3_HI.selectFrom(f11, g11).intoArray(dst, d + 112);
+    }
+
+    /**
+     * The inverse direction with a layer's epilogue, for half of the columns: 8 rows of 16 outputs,
+     * {@code stride} floats apart from {@code src[s..]}, plus {@code bias[b..b + 16)} (when not
+     * null), through ReLU when asked; columns {@code q = 8·half … 8·half + 7} are stored as runs of 8:
+     * {@code dst[d + q·ld + r] = act(src[s + r·stride + q] + bias[b + q])}. {@code ld} is at least 8
+     * and every run lies inside {@code dst} with 8 floats to spare after it, so each store is one
+     * whole vector whose mask keeps the run's 8 lanes. Half a tile per call keeps the method small
+     * enough for the JIT's first tier (whole tiles are not, and then the method can stay in slow
+     * code for the life of the JVM).
+     */
+    static void columns(float[] src, int s, int stride, float[] bias, int b, boolean relu, float[] dst, int d, int ld, int half) {
+        FloatVector bv = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, b);
+        FloatVector r0 = FloatVector.fromArray(S, src, s).add(bv), r1 = FloatVector.fromArray(S, src, s + stride).add(bv);
+        FloatVector r2 = FloatVector.fromArray(S, src, s + 2 * stride).add(bv), r3 = FloatVector.fromArray(S, src, s + 3 * stride).add(bv);
+        FloatVector r4 = FloatVector.fromArray(S, src, s + 4 * stride).add(bv), r5 = FloatVector.fromArray(S, src, s + 5 * stride).add(bv);
+        FloatVector r6 = FloatVector.fromArray(S, src, s + 6 * stride).add(bv), r7 = FloatVector.fromArray(S, src, s + 7 * stride).add(bv);
+        if (relu) {
+            r0 = r0.max(0f); r1 = r1.max(0f); r2 = r2.max(0f); r3 = r3.max(0f);
+            r4 = r4.max(0f); r5 = r5.max(0f); r6 = r6.max(0f); r7 = r7.max(0f);
+        }
+        FloatVector sel1 = half == 0 ? SEL1_LO : SEL1_HI;
+        FloatVector a = sel1.selectFrom(r0, r1), bb = sel1.selectFrom(r2, r3), c = sel1.selectFrom(r4, r5), e = sel1.selectFrom(r6, r7);
+        FloatVector f0 = SEL2_LO.selectFrom(a, bb), f1 = SEL2_HI.selectFrom(a, bb);
+        FloatVector g0 = SEL2_LO.selectFrom(c, e), g1 = SEL2_HI.selectFrom(c, e);
+        // Each vector now holds two columns: the low half goes to the first, the high half (a store
+        // 8 floats earlier whose mask keeps lanes 8–15) to the second.
+        int q = d + 8 * half * ld;
+        FloatVector v;
+        v = SEL3_LO.selectFrom(f0, g0); v.intoArray(dst, q, FIRST_COLUMN); v.intoArray(dst, q + ld - 8, SECOND_COLUMN);
+        v = SEL3_HI.selectFrom(f0, g0); v.intoArray(dst, q + 2 * ld, FIRST_COLUMN); v.intoArray(dst, q + 3 * ld - 8, SECOND_COLUMN);
+        v = SEL3_LO.selectFrom(f1, g1); v.intoArray(dst, q + 4 * ld, FIRST_COLUMN); v.intoArray(dst, q + 5 * ld - 8, SECOND_COLUMN);
+        v = SEL3_HI.selectFrom(f1, g1); v.intoArray(dst, q + 6 * ld, FIRST_COLUMN); v.intoArray(dst, q + 7 * ld - 8, SECOND_COLUMN);
     }
 
     /** Rows {@code ld} floats apart from {@code x[src..]}. */
