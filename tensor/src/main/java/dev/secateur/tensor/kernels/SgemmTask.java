@@ -9,6 +9,7 @@ import static dev.secateur.tensor.kernels.SgemmMicroKernel.NR;
 import dev.secateur.tensor.Workers;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.SoftReference;
 import java.util.Arrays;
 
 /**
@@ -77,8 +78,13 @@ final class SgemmTask implements Workers.Task {
     private int threads, kcMax, ncStep, chunks, kBlocks, stageCount, sequenceLength, maxItems;
     /** Two buffers each: stage t packs A into [t & 1], B block q (one per (jc, pc)) into [q & 1]. */
     private final float[][] packedA = {new float[0], new float[0]};
-    /** Or A packed once for all of K (blocks of depth pc at pc·mPad, as in a PackedWeight), when {@link #keepA}. */
-    private float[] packedAll = new float[0];
+    /** Or A packed once for all of K (blocks of depth pc at pc·mPad, as in a PackedWeight), when {@link #keepA}; set during a call only. */
+    private float[] packedAll;
+    /**
+     * That buffer between calls (up to 32 MiB): kept for the next large product while memory is
+     * plentiful, given back to the heap when the collector needs the room.
+     */
+    private SoftReference<float[]> keptA = new SoftReference<>(null);
     private boolean keepA;
     private int mPad;
     private final float[][] packedB = {new float[0], new float[0]};
@@ -106,7 +112,12 @@ final class SgemmTask implements Workers.Task {
         keepA = n > PackedSgemm.ncStep(m) && (long) mPad * k <= KEEP_A_MAX_FLOATS;
         prepare();
         if (keepA) {
-            if (packedAll.length < mPad * k) packedAll = new float[mPad * k];
+            float[] kept = keptA.get();
+            if (kept == null || kept.length < mPad * k) {
+                kept = new float[mPad * k];
+                keptA = new SoftReference<>(kept);
+            }
+            packedAll = kept;
         } else {
             int aSize = roundUp(Math.min(chunkRows, m), MR) * kcMax;
             for (int i = 0; i < 2; i++) if (packedA[i].length < aSize) packedA[i] = new float[aSize];
@@ -195,6 +206,7 @@ final class SgemmTask implements Workers.Task {
     void clear() {
         a = null; b = null; c = null;
         packed = null;
+        packedAll = null;
         failure = null;
     }
 
