@@ -31,6 +31,7 @@ import java.util.function.Supplier;
  * Usage: EpilogueBuilds OLD.jar NEW.jar SECONDS CASE...; a CASE is one of
  *   conv:CxHxW-O:direct|cv|winograd:BATCH   (3×3, stride 1, pad 1, pooled, bias + ReLU)
  *   dense:M:K:BATCH                         (DenseMatrix, bias + ReLU)
+ *   dense-sm:M:K:BATCH                      (the same, samples one after another in x: a first dense layer)
  *   sparse:FORMAT:M:K:DENSITY:BATCH         (a SparseFormats name, random mask, bias + ReLU)
  *   pool:max|maxarg|avg|avgback:CxHxW:BATCH  (2×2 stride-2 pooling; maxarg also writes argmax)
  *   relub:N                                 (Elementwise.reluBackward, half the inputs negative)
@@ -167,6 +168,19 @@ class EpilogueCase implements Supplier<Object[]> {
                 if (scalar) return new Object[]{(Runnable) () -> scalarDense(m, k, n, w, b, x, y), y};
                 DenseMatrix d = DenseMatrix.from(w, m, k);
                 return new Object[]{(Runnable) () -> d.multiplyBatch(one, x, 0, n, y, 0, b, true), y};
+            }
+            case "dense-sm" -> {
+                int m = Integer.parseInt(p[1]), k = Integer.parseInt(p[2]), n = Integer.parseInt(p[3]);
+                float[] w = fill(r, m * k), b = fill(r, m), x = fill(r, n * k), y = new float[m * n];
+                if (scalar) {
+                    float[] xt = new float[k * n]; // the scalar loop reads x feature-major
+                    return new Object[]{(Runnable) () -> {
+                        for (int s = 0; s < n; s++) for (int c = 0; c < k; c++) xt[c * n + s] = x[s * k + c];
+                        scalarDense(m, k, n, w, b, xt, y);
+                    }, y};
+                }
+                DenseMatrix d = DenseMatrix.from(w, m, k);
+                return new Object[]{(Runnable) () -> d.multiplyBatchSampleMajor(one, x, 0, n, y, 0, b, true), y};
             }
             case "sparse" -> {
                 int m = Integer.parseInt(p[2]), k = Integer.parseInt(p[3]), n = Integer.parseInt(p[5]);
