@@ -18,6 +18,7 @@
 #   JAVA_FLAGS=-Dsecateur.kernel.cache=off bench/scripts/harness/run.sh FirstCompilePair lenet5:dense   # first compile's kernels vs dense-only, per-round CPU-time ratios at batch 1 and 64
 #   bench/scripts/harness/run.sh BlockPrune lenet300 0.08 unstructured,block:16x1   # kernels and tuned times per pruning granularity
 #   JAVA_FLAGS=-XX:UseAVX=0 bench/scripts/harness/run.sh EpilogueBuilds /tmp/before.jar bench/target/benchmarks.jar 4 conv:32x14x14-64:cv:1 sparse:csr:300:784:0.1:64   # fused-ReLU kernels of two builds and a scalar loop, alternating blocks in one JVM
+#   JAVA_FLAGS="-XX:+PrintCompilation -XX:Tier3DelayOn=1000000 -XX:-ProfileInterpreter" bench/scripts/harness/run.sh JitTiers sgemm,sparse,conv,pool,train | grep "dev.secateur.*COMPILE SKIPPED"   # C1 bailouts of our kernels (every hot method offered to tier 3)
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 name=${1:?harness name}; shift
