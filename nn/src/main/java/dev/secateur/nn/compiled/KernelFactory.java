@@ -7,6 +7,7 @@ import dev.secateur.tensor.ops.DirectConv;
 import dev.secateur.tensor.ops.WinogradConv;
 import dev.secateur.tensor.sparse.DenseMatrix;
 import dev.secateur.tensor.sparse.DirectSparseConv;
+import dev.secateur.tensor.sparse.FormatCost;
 import dev.secateur.tensor.sparse.FormatPolicy;
 import dev.secateur.tensor.sparse.Int8CsrMatrix;
 import dev.secateur.tensor.sparse.SparseFormat;
@@ -24,8 +25,10 @@ import java.util.Set;
  * worth timing come from {@link FormatPolicy} (shared with {@code SparseSelector}); this class
  * adds what only a layer knows: int8 CSR when the weights already are int8 codes times a per-row
  * scale (so int8 storage changes no result), the compacted dense layer when whole rows or columns
- * are empty, and for a pruned convolution the sparse direct convolution and im2col + GEMM (an
- * unpruned one runs its dense direct kernel or Winograd, see {@link #cannotBeatDenseConvolution}). A convolution's {@link Kernels#DENSE} kernel, the
+ * are empty, and for a pruned convolution the sparse direct convolution (an unpruned one runs its
+ * dense direct kernel or Winograd, see {@link #cannotBeatDenseConvolution}; kernels over im2col
+ * patches are timed only when named, see {@link #patchesCannotWin}). Of the matrix kernels only
+ * the few {@link FormatCost} estimates close to the best are timed. A convolution's {@link Kernels#DENSE} kernel, the
  * baseline every other candidate must beat, is a register-blocked direct convolution: channels
  * in the lanes ({@link ChannelVectorConv}) where that suits the layer, else pixels in the lanes
  * ({@link DirectConv}) — see {@link DenseConvolution#forLayer}; im2col + GEMM on the dense weight
@@ -95,27 +98,61 @@ final class KernelFactory {
 
     /**
      * The kernels worth timing for products with {@code columns} activation columns, dense first:
-     * the matrix formats {@link FormatPolicy} lets through (none when the weight is dense), int8
-     * CSR when the weights already are int8 codes, the compacted layer when rows or columns are
-     * empty, the direct convolution for a convolution. {@code allowed} restricts all but dense.
+     * the matrix formats {@link FormatPolicy} lets through (none when the weight is dense; for a
+     * convolution none, see {@link #patchesCannotWin}), int8 CSR when the weights already are int8
+     * codes, the compacted layer when rows or columns are empty, the direct convolution for a
+     * convolution; of the matrix kernels only those {@link FormatCost} estimates close to the best.
+     * {@code allowed} restricts all but dense; a caller that names kernels gets every one that
+     * applies timed.
      */
     List<LinearKernel> candidates(Set<String> allowed, long columns) {
         int batch = (int) Math.min(Integer.MAX_VALUE, columns);
+        boolean automatic = allowed == null;
         List<LinearKernel> out = new ArrayList<>();
         for (SparseFormat f : FormatPolicy.eligible(pattern, batch, allowed)) {
             if (f.name().equals(Kernels.DENSE)) {
                 out.add(build(Kernels.DENSE, columns));
                 continue;
             }
+            if (automatic && patchesCannotWin()) continue;
             SparseMatrix m = f.build(w, rows, cols, null);
             if (FormatPolicy.worthTiming(f, m, pattern, batch)) out.add(full(f.name(), m));
         }
         for (String k : List.of(Kernels.IM2COL, Kernels.INT8_CSR, Kernels.COMPACT, Kernels.DIRECT, Kernels.WINOGRAD)) {
             if ((allowed == null || allowed.contains(k)) && applies(k, columns) && (!k.equals(Kernels.WINOGRAD) || winogradSuits())
-                    && !cannotBeatDenseConvolution(k)) {
+                    && !cannotBeatDenseConvolution(k) && !(automatic && k.equals(Kernels.IM2COL) && patchesCannotWin())) {
                 out.add(build(k, columns));
             }
         }
+        return automatic ? estimatedContenders(out, columns) : out;
+    }
+
+    /**
+     * Whether the sparse formats over im2col patches, and im2col + GEMM, are left out for this
+     * layer: a convolution whose dense kernel is a direct one. The sparse direct convolution does
+     * the same kept multiply-adds without building patches, and on every pruned LeNet-5 and VGG
+     * layer, at batch 1 and 64, the patch kernels ran 1.4 to 8 times slower than the dense direct
+     * kernel (docs/bench/compiled.md); timing them was most of a pruned convolution's first
+     * compile. The compacted and int8 layers stay (they are what filter pruning and int8 codes are for).
+     */
+    private boolean patchesCannotWin() {
+        return conv != null && blockedDense();
+    }
+
+    /**
+     * The candidates worth timing by {@link FormatCost}: dense, the kernels it has no estimate
+     * for, and the few matrix kernels estimated close to the best.
+     */
+    private static List<LinearKernel> estimatedContenders(List<LinearKernel> all, long columns) {
+        double[] estimates = new double[all.size()];
+        boolean[] denseCode = new boolean[all.size()];
+        for (int i = 0; i < all.size(); i++) {
+            LinearKernel k = all.get(i);
+            estimates[i] = k.matrix() == null || k.convolves() ? -1 : FormatCost.estimateNanos(k.matrix(), columns);
+            denseCode[i] = k.name().equals(Kernels.COMPACT); // runs the dense kernel on a smaller matrix
+        }
+        List<LinearKernel> out = new ArrayList<>();
+        for (int i : FormatCost.worthTiming(estimates, denseCode)) out.add(all.get(i));
         return out;
     }
 

@@ -234,6 +234,23 @@ class CompiledModelTest {
         }
     }
 
+    /**
+     * A pruned layer times only the few formats estimated close to the best (each first has to be
+     * JIT-compiled), and a pruned convolution no kernel over im2col patches.
+     */
+    @Test void prunedLayersTimeOnlyLikelyWinners() {
+        Model m = zoo("lenet5", Pruning.UNSTRUCTURED, 14);
+        CompiledModel cm = CompiledModel.compile(m, quick(Workers.single(), 1, 8));
+        Set<String> convolutionKernels = Set.of(Kernels.DENSE, Kernels.DIRECT, Kernels.WINOGRAD, Kernels.COMPACT, Kernels.INT8_CSR);
+        for (KernelChoice c : cm.choices()) {
+            assertTrue(c.candidates().containsKey(Kernels.DENSE), c.toString());
+            if (c.layer().startsWith("conv")) assertTrue(convolutionKernels.containsAll(c.candidates().keySet()), c.toString());
+            long sparse = c.candidates().keySet().stream().filter(k -> !convolutionKernels.contains(k)).count();
+            assertTrue(sparse <= 4, "at most three estimated formats and one without an estimate: " + c);
+            if (!c.layer().startsWith("conv")) assertTrue(sparse >= 2, "the two best estimated formats are timed: " + c);
+        }
+    }
+
     /** A layer with a single candidate is not timed unless asked: nothing to choose, and the timing would wait for the JIT. */
     @Test void loneKernelsAreTimedOnlyWhenAsked() {
         Model m = zoo("lenet300", Pruning.NONE, 5);

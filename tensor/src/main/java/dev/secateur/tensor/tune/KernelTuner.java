@@ -69,6 +69,13 @@ public final class KernelTuner {
      * sibling takes about 1.5 ns; compiled vector kernels take 0.01 to 0.5.
      */
     static final long SLOWEST_COMPILED_NANOS_PER_MULTIPLY_ADD = 4;
+    /**
+     * A proxy's time counts as still improving while its best drops by more than 1/this: a C2
+     * compile makes a Vector API kernel 5 to 1,000 times faster, while the best of a call of a
+     * microsecond or less keeps creeping down by timer noise (a finer threshold kept such proxies
+     * running until their time limit).
+     */
+    static final long PROXY_DROP = 4;
     /** Fixed cost a call may add (thread hand-off, small layers' epilogues). */
     static final long CALL_OVERHEAD_NANOS = 5_000;
 
@@ -159,7 +166,12 @@ public final class KernelTuner {
             }
         }
         long warmStart = System.nanoTime();
-        for (Candidate c : candidates) warmProxy(c, budgetNanos);
+        StringBuilder proxyTrace = TRACE ? new StringBuilder() : null;
+        for (Candidate c : candidates) {
+            long t0 = System.nanoTime();
+            String done = warmProxy(c, budgetNanos);
+            if (proxyTrace != null && done != null) proxyTrace.append(' ').append(c.name()).append('=').append((System.nanoTime() - t0) / 1_000_000).append("ms/").append(done);
+        }
         long realStart = System.nanoTime();
         boolean settled = warmReal(candidates, realStart + Math.max(0, warmLimitNanos));
         long timedStart = System.nanoTime();
@@ -167,17 +179,20 @@ public final class KernelTuner {
         // A candidate that got much faster during its own timed rounds was compiled meanwhile: its
         // median mixes slow and fast code. Warm up again and time afresh (a few times at most).
         int retimes = 0;
-        while (warmLimitNanos > 0 && retimes < MAX_RETIMES && stillWarming(samples) >= 0) {
+        while (warmLimitNanos > 0 && retimes < MAX_RETIMES && (stillWarming(samples) >= 0 || implausible(candidates, samples) >= 0)) {
             retimes++;
             settled = warmReal(candidates, System.nanoTime() + warmLimitNanos);
             timedStart = System.nanoTime();
             samples = timedRounds(candidates, budgetNanos);
         }
+        // A median too slow for compiled code was timed on code the JIT had not (or no longer)
+        // compiled: the result holds for this call only.
+        if (implausible(candidates, samples) >= 0) settled = false;
         Result r = decide(names, samples);
         // A baseline still too slow for compiled code makes any challenger look good: keep it.
         if (!plausible(r.baselineNanos(), candidates.get(0).multiplyAdds())) r = r.withChosen(0);
-        if (TRACE) System.err.printf("tune %s: proxies %d ms, warm-up %d ms (%s%s), timed %d ms: %s -> %s%n", key,
-                (realStart - warmStart) / 1_000_000, (timedStart - realStart) / 1_000_000, settled ? "settled" : "cut off",
+        if (TRACE) System.err.printf("tune %s: proxies %d ms%s, warm-up %d ms (%s%s), timed %d ms: %s -> %s%n", key,
+                (realStart - warmStart) / 1_000_000, proxyTrace.isEmpty() ? "" : " (" + proxyTrace.substring(1) + ")", (timedStart - realStart) / 1_000_000, settled ? "settled" : "cut off",
                 retimes == 0 ? "" : ", timed again " + retimes + "x", (System.nanoTime() - timedStart) / 1_000_000, medians(r), r.chosenName());
         // A timing taken before the JIT settled may rank a kernel by its uncompiled code: it holds
         // for this call only, and the next tuning of the same key measures again.
@@ -201,6 +216,14 @@ public final class KernelTuner {
             if (s.length < 2) continue;
             long first = median(Arrays.copyOfRange(s, 0, k)), last = median(Arrays.copyOfRange(s, s.length - k, s.length));
             if (first > WARMING_DROP * last) return i;
+        }
+        return -1;
+    }
+
+    /** The first candidate whose median time is not {@link #plausible} for compiled code, or -1. */
+    static int implausible(List<Candidate> candidates, long[][] samples) {
+        for (int i = 0; i < samples.length; i++) {
+            if (samples[i].length > 0 && !plausible(median(samples[i].clone()), candidates.get(i).multiplyAdds())) return i;
         }
         return -1;
     }
@@ -234,19 +257,22 @@ public final class KernelTuner {
         storeEveryResult = s != null;
     }
 
-    private static void warmProxy(Candidate c, long stableNanos) {
-        if (c.warmKey() == null || c.proxy() == null || WARM.contains(c.warmKey())) return;
+    /** Returns how the warm-up went (calls, when the time per call last improved, best), or null when none was needed. */
+    private static String warmProxy(Candidate c, long stableNanos) {
+        if (c.warmKey() == null || c.proxy() == null || WARM.contains(c.warmKey())) return null;
         long stable = Math.max(20_000_000L, stableNanos);
         long start = System.nanoTime(), stableSince = start, best = Long.MAX_VALUE;
-        for (int calls = 1; ; calls++) {
+        int calls = 1;
+        for (; ; calls++) {
             long t0 = System.nanoTime();
             c.proxy().run();
             long now = System.nanoTime(), t = now - t0;
-            if (t < best - best / 32) stableSince = now;
+            if (t < best - best / PROXY_DROP) stableSince = now;
             best = Math.min(best, t);
             if ((calls >= WARM_CALLS && now - stableSince >= stable) || now - start >= 50 * stable) break;
         }
         WARM.add(c.warmKey());
+        return calls + " calls, best " + best / 1000 + "us at " + (stableSince - start) / 1_000_000 + "ms";
     }
 
     /** Returns whether the JIT settled (false: the deadline came first). */

@@ -185,4 +185,14 @@ class KernelTunerTest {
         assertEquals("csr", KernelTuner.tune(null, List.of(known, fast), 2_000_000L, 20_000_000L).chosenName(),
                 "without a known cost the timing counts");
     }
+
+    @Test
+    void aMedianTooSlowForCompiledCodeIsFound() {
+        var c = new KernelTuner.Candidate("dense", () -> {}, null, null, 1_000);
+        var unknown = new KernelTuner.Candidate("csr", () -> {}, null, null, 0);
+        // 1,000 multiply-adds may take at most 5 µs + 4 µs when compiled.
+        assertEquals(-1, KernelTuner.implausible(List.of(c, unknown), new long[][] {around(8_000, 500), around(50_000_000, 10)}));
+        assertEquals(0, KernelTuner.implausible(List.of(c, unknown), new long[][] {{2_000, 20_000, 20_000}, around(100, 10)}),
+                "a plausible best with a slow median was timed on uncompiled code");
+    }
 }

@@ -1,0 +1,53 @@
+package dev.secateur.tensor.sparse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The estimate ranks formats; the rule keeps the baseline, the unknown, and the few best estimated. */
+class FormatCostTest {
+    private static WeightPattern pruned(int rows, int cols, double density, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] w = new float[rows * cols];
+        for (int i = 0; i < w.length; i++) if (rnd.nextDouble() < density) w[i] = (float) rnd.nextDouble(-1, 1);
+        return WeightPattern.of(w, rows, cols, null);
+    }
+
+    @Test
+    void theBaselineTheUnknownAndTheSharedAreAlwaysKept() {
+        double[] e = {10, 1, 500, -1, 400, 2, 3};
+        boolean[] shared = {false, false, false, false, true, false, false};
+        // Ranked challengers: 1 (1.0), 5 (2.0), 6 (3.0), 2 (500); band 2× of 1.0 keeps 1 and 5; at least two kept.
+        assertEquals(List.of(0, 1, 3, 4, 5), FormatCost.worthTiming(e, shared));
+    }
+
+    @Test
+    void theTwoBestEstimatedAreKeptHoweverFarFromTheBest() {
+        double[] e = {1, 50, 40, 60};
+        assertEquals(List.of(0, 1, 2), FormatCost.worthTiming(e, new boolean[4]));
+    }
+
+    @Test
+    void atMostThreeEstimatedChallengersAreKept() {
+        double[] e = {10, 5, 5.5, 6, 6.5, 7};
+        assertEquals(List.of(0, 1, 2, 3), FormatCost.worthTiming(e, new boolean[6]));
+        assertThrows(IllegalArgumentException.class, () -> FormatCost.worthTiming(e, new boolean[2]));
+    }
+
+    @Test
+    void estimatesFollowTheWorkAndTheFormat() {
+        WeightPattern p = pruned(300, 784, 0.08, 1);
+        SparseMatrix dense = DenseMatrix.from(p.dense(), p.rows(), p.cols());
+        SparseMatrix csr = CsrMatrix.from(p.dense(), p.rows(), p.cols(), null);
+        // Matrix-vector: CSR's scalar gathers cost more than streaming the dense weight at 8% density.
+        assertTrue(FormatCost.estimateNanos(csr, 1) > FormatCost.estimateNanos(dense, 1));
+        // Batched: CSR multiplies only the kept weights.
+        assertTrue(FormatCost.estimateNanos(csr, 64) < FormatCost.estimateNanos(dense, 64));
+        assertEquals(-1, FormatCost.estimateNanos(BsrMatrix.from(p.dense(), p.rows(), p.cols(), null, 4), 1), "no rate measured: not estimated");
+        assertEquals(-1, FormatCost.estimateNanos(csr, 0));
+    }
+}
