@@ -105,28 +105,10 @@ public final class FormatPolicy {
      * never compiles.
      */
     public static Runnable proxy(SparseFormat f, WeightPattern real, int batch, Workers workers, boolean sampleMajor) {
-        String key = warmKey(f.name(), batch, sampleMajor);
-        Runnable large = proxyCall(f, real, batch, workers, sampleMajor, key, batch == 1 ? PROXY_VECTOR_SIDE : PROXY_ROWS,
-                batch == 1 ? PROXY_VECTOR_SIDE : PROXY_COLS);
-        if (batch != 1) return large;
-        // The JIT compiles a method with C2 after thousands of calls; until then a Vector API
-        // kernel runs hundreds of times slower, and calls of the large matrix-vector proxy took
-        // 1 to 40 ms each there (C2 was not reached in 1.5 s). A small corner of the weight makes
-        // the calls cheap; two in 64 take the large one, so its thread-pool path is compiled too.
-        Runnable small = proxyCall(f, real, batch, workers, sampleMajor, key + "/small", PROXY_ROWS, PROXY_COLS);
-        int[] calls = {0};
-        return () -> {
-            if (calls[0]++ % 64 >= 62) large.run();
-            else small.run();
-        };
-    }
-
-    private static Runnable proxyCall(SparseFormat f, WeightPattern real, int batch, Workers workers, boolean sampleMajor, String key,
-                                      int maxRows, int maxCols) {
         int pb = batch == 1 ? 1 : PROXY_BATCH;
-        SparseMatrix m = PROXIES.computeIfAbsent(key, k -> {
-            int rows = Math.min(maxRows, real.rows());
-            int cols = Math.min(maxCols, real.cols());
+        SparseMatrix m = PROXIES.computeIfAbsent(warmKey(f.name(), batch, sampleMajor), k -> {
+            int rows = Math.min(batch == 1 ? PROXY_VECTOR_SIDE : PROXY_ROWS, real.rows());
+            int cols = Math.min(batch == 1 ? PROXY_VECTOR_SIDE : PROXY_COLS, real.cols());
             float[] w = new float[rows * cols];
             boolean[] keep = real.mask() == null ? null : new boolean[rows * cols];
             for (int r = 0; r < rows; r++) {
@@ -151,5 +133,4 @@ public final class FormatPolicy {
             else ((DenseMatrix) m).multiplyBatchSampleMajor(workers, x, 0, pb, y, 0, b, epilogue);
         };
     }
-
 }

@@ -50,4 +50,27 @@ class FormatCostTest {
         assertEquals(-1, FormatCost.estimateNanos(BsrMatrix.from(p.dense(), p.rows(), p.cols(), null, 4), 1), "no rate measured: not estimated");
         assertEquals(-1, FormatCost.estimateNanos(csr, 0));
     }
+
+    @Test
+    void bitmapWorkFollowsHowTheKeptWeightsCluster() {
+        int rows = 304, cols = 784;
+        SplittableRandom rnd = new SplittableRandom(3);
+        float[] blocked = new float[rows * cols]; // whole 16×1 blocks kept at 8%
+        for (int g = 0; g < rows / 16; g++) {
+            for (int c = 0; c < cols; c++) {
+                if (rnd.nextDouble() >= 0.08) continue;
+                for (int i = 0; i < 16; i++) blocked[(g * 16 + i) * cols + c] = (float) rnd.nextDouble(0.5, 1);
+            }
+        }
+        WeightPattern single = pruned(rows, cols, 0.08, 4);
+        SparseMatrix blockedBitmap = BitmapMatrix.from(blocked, rows, cols);
+        SparseMatrix singleBitmap = BitmapMatrix.from(single.dense(), rows, cols);
+        SparseMatrix blockedGathers = GatherCsrMatrix.from(blocked, rows, cols, null);
+        // Same kept count, about nine times the words when the weights are kept one by one.
+        double perKeptBlocked = FormatCost.estimateNanos(blockedBitmap, 1) / blockedBitmap.nonZeros();
+        double perKeptSingle = FormatCost.estimateNanos(singleBitmap, 1) / singleBitmap.nonZeros();
+        assertTrue(perKeptSingle > 6 * perKeptBlocked, perKeptSingle + " vs " + perKeptBlocked);
+        // So on a block-pruned layer the bitmap ranks ahead of the gathers and is timed.
+        assertTrue(FormatCost.estimateNanos(blockedBitmap, 1) < FormatCost.estimateNanos(blockedGathers, 1));
+    }
 }
