@@ -15,6 +15,7 @@
 #   bench/scripts/harness/run.sh Gathers sorted                  # ns per 16-lane gather for an index pattern
 #   bench/scripts/harness/run.sh ModelPair vgg:dense:1,vgg:filtered:64 direct,auto   # whole compiled models per secateur.conv.dense setting
 #   JAVA_FLAGS=-Dsecateur.kernel.cache=off bench/scripts/harness/run.sh ColdCompile lenet5:dense   # first compile of a fresh JVM vs a warm recompile, per layer
+#   JAVA_FLAGS=-Dsecateur.kernel.cache=off bench/scripts/harness/run.sh FirstCompile lenet300   # wall time of a pruned model's first compile
 #   JAVA_FLAGS=-Dsecateur.kernel.cache=off bench/scripts/harness/run.sh FirstCompilePair lenet5:dense   # first compile's kernels vs dense-only, per-round CPU-time ratios at batch 1 and 64
 #   bench/scripts/harness/run.sh BlockPrune lenet300 0.08 unstructured,block:16x1   # kernels and tuned times per pruning granularity
 #   JAVA_FLAGS=-XX:UseAVX=0 bench/scripts/harness/run.sh EpilogueBuilds /tmp/before.jar bench/target/benchmarks.jar 4 conv:32x14x14-64:cv:1 sparse:csr:300:784:0.1:64   # fused-ReLU kernels of two builds and a scalar loop, alternating blocks in one JVM
