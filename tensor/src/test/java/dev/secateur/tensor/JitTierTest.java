@@ -34,6 +34,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class JitTierTest {
     private static final String OURS = "dev.secateur.";
+    /** C1 bailouts that say nothing about the method's size: C1 tries the method again later. */
+    private static final Set<String> TRANSIENT = Set.of("concurrent class loading");
 
     @Test
     void everyKernelMethodCompilesAtTheProfilingTier() throws Exception {
@@ -59,9 +61,11 @@ class JitTierTest {
                     .toList();
             long tier3 = c1.stream().filter(e -> e.getShort("compileLevel") == 3).count();
             assertTrue(tier3 > 100, "the workload should get many kernel methods compiled at tier 3, saw " + tier3);
-            // A bailout C1 retries (concurrent class loading) ends in a successful compile of the method.
+            // A bailout C1 retries ends in a successful compile of the method, or (concurrent class loading) is
+            // transient whether or not the workload calls the method often enough again.
             Set<String> compiled = c1.stream().filter(e -> e.getBoolean("succeded") && e.getShort("compileLevel") == 3).map(JitTierTest::key).collect(Collectors.toSet());
             String failed = c1.stream().filter(e -> !e.getBoolean("succeded") && !compiled.contains(key(e)))
+                    .filter(e -> !TRANSIENT.contains(reasons.get(e.getInt("compileId"))))
                     .map(e -> key(e) + " at tier " + e.getShort("compileLevel") + ": " + reasons.getOrDefault(e.getInt("compileId"), "no reason recorded"))
                     .distinct().collect(Collectors.joining("\n  "));
             assertTrue(failed.isEmpty(), "C1 could not compile (split these methods without passing vectors across calls):\n  " + failed);
