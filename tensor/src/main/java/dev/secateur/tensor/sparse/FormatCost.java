@@ -10,7 +10,7 @@ import java.util.Map;
  * timing a candidate first means JIT-compiling its kernel, which costs about a second per format
  * on a small machine, far more than the timing itself. The estimate is the multiply-adds one
  * product column costs ({@link SparseMatrix#multiplyAdds()}: every weight for dense, the kept
- * ones for a sparse format) times the columns times the format's measured nanoseconds per
+ * ones for a sparse format; for bitmap16 the lanes of its non-empty words) times the columns times the format's measured nanoseconds per
  * multiply-add, separately for single columns (matrix-vector: gathers and index loads dominate)
  * and for batches (the dense GEMM near peak, the sparse formats per kept weight and column).
  * Formats without a measured rate (for that kind of product) are not estimated and are always timed.
