@@ -150,7 +150,8 @@ final class BsrKernels {
     }
 
     /**
-     * Four output rows ({@code row0..row0+3}, of which {@code valid} exist) of one block row, for
+     * Four output rows ({@code row0..row0+3}, of which the first {@code valid} exist; {@code valid}
+     * may exceed 4, the rows left in the matrix) of one block row, for
      * Y = W·X with X [K, n]. The weight of row i in block p is {@code v[p*stride + q + i]}.
      */
     static void batchQuad(float[] v, char[] d, int p0, int e, int stride, int q, int valid, int row0,
@@ -160,7 +161,8 @@ final class BsrKernels {
         for (; j + 4 * L <= n; j += 4 * L) quadWide(v, d, p0, e, stride, q, valid, row0, x, xOff + j, n, y, yOff + j, bias, lo);
         for (; j < n; j += L) quadNarrow(v, d, p0, e, stride, q, valid, row0, x, xOff + j, n, j, y, yOff + j, bias, lo);
         if (relu && !FLOAT_MAX) { // the kernels stored without max
-            for (int i = 0; i < valid; i++) VectorMax.relu(y, yOff + (row0 + i) * n, n);
+            // Only this quad's rows: the rows after it may belong to another thread's range.
+            for (int i = 0; i < Math.min(valid, 4); i++) VectorMax.relu(y, yOff + (row0 + i) * n, n);
         }
     }
 

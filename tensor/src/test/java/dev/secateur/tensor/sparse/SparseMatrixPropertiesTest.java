@@ -75,6 +75,51 @@ class SparseMatrixPropertiesTest {
         }
     }
 
+    /**
+     * Two unit ranges split anywhere write disjoint outputs that together cover the product: a
+     * range that touched rows of the next one would race with the thread computing them. With
+     * ReLU the outputs start at -1 (a value ReLU never leaves), so even a ReLU pass over another
+     * range's rows is caught, single-threaded and deterministically.
+     */
+    @Property(tries = 120)
+    void aUnitRangeWritesOnlyItsOwnRows(@ForAll Fixtures.Format format,
+                                        @ForAll @IntRange(min = 1, max = 70) int rows,
+                                        @ForAll @IntRange(min = 1, max = 60) int cols,
+                                        @ForAll @IntRange(min = 0, max = 5) int batchIndex,
+                                        @ForAll boolean relu,
+                                        @ForAll @LongRange(min = 1) long seed) {
+        Assume.that(format.runsHere());
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] w = Fixtures.weights(rnd, rows * cols);
+        SparseMatrix built = format.build(w, rows, cols, Fixtures.mask(rnd, rows, cols, 0.5, rnd.nextBoolean(), format.nm()));
+        if (!(built instanceof AbstractSparseMatrix a)) return;
+        int batch = BATCHES[batchIndex], units = a.units(), split = rnd.nextInt(units + 1);
+        float[] x = Fixtures.weights(rnd, cols * batch), bias = Fixtures.weights(rnd, rows);
+        float sentinel = relu ? -1f : Float.NaN;
+        float[] first = new float[rows * batch], second = new float[rows * batch];
+        Arrays.fill(first, sentinel);
+        Arrays.fill(second, sentinel);
+        runRange(a, x, batch, first, bias, relu, 0, split);
+        runRange(a, x, batch, second, bias, relu, split, units);
+        for (int i = 0; i < rows * batch; i++) {
+            boolean inFirst = !sameBits(first[i], sentinel), inSecond = !sameBits(second[i], sentinel);
+            if (inFirst == inSecond) {
+                fail(built.format() + " " + rows + "x" + cols + " batch " + batch + " split at unit " + split + " of " + units
+                        + ": output " + i + (inFirst ? " written by both ranges" : " written by neither range"));
+            }
+        }
+    }
+
+    private static void runRange(AbstractSparseMatrix a, float[] x, int batch, float[] y, float[] bias, boolean relu, int u0, int u1) {
+        if (u0 >= u1) return;
+        if (batch == 1) a.vectorRange(x, 0, y, 0, bias, relu, u0, u1);
+        else a.batchRange(x, 0, batch, y, 0, bias, relu, u0, u1);
+    }
+
+    private static boolean sameBits(float a, float b) {
+        return Float.floatToRawIntBits(a) == Float.floatToRawIntBits(b);
+    }
+
     @Property(tries = 60)
     void resultsDoNotDependOnTheThreadCount(@ForAll Fixtures.Format format,
                                             @ForAll @IntRange(min = 1, max = 60) int rows,
