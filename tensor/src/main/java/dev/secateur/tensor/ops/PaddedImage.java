@@ -45,18 +45,20 @@ public final class PaddedImage {
         Arrays.fill(xp, at + g.inC() * stride * stride * plane, at + floats, 0f);
     }
 
+    /**
+     * Without padding the planes are the image itself: one copy. Otherwise the planes are zeroed
+     * in one pass and the rows copied in: a few long fills instead of two short ones per row.
+     */
     private void padStride1(float[] x, int xi, float[] xp, int at) {
         int inH = g.inH(), inW = g.inW(), p = g.pad();
+        if (p == 0) {
+            System.arraycopy(x, xi, xp, at, g.inC() * plane);
+            return;
+        }
+        Arrays.fill(xp, at, at + g.inC() * plane, 0f);
         for (int c = 0; c < g.inC(); c++) {
-            int dst = at + c * plane;
-            Arrays.fill(xp, dst, dst + p * wq, 0f);
-            dst += p * wq;
-            for (int r = 0; r < inH; r++, dst += wq) {
-                Arrays.fill(xp, dst, dst + p, 0f);
-                System.arraycopy(x, xi + (c * inH + r) * inW, xp, dst + p, inW);
-                Arrays.fill(xp, dst + p + inW, dst + wq, 0f);
-            }
-            Arrays.fill(xp, dst, dst + p * wq, 0f);
+            int dst = at + c * plane + p * wq + p;
+            for (int r = 0; r < inH; r++, dst += wq) System.arraycopy(x, xi + (c * inH + r) * inW, xp, dst, inW);
         }
     }
 

@@ -5,8 +5,10 @@ import dev.secateur.tensor.platform.VectorPlatform;
 import dev.secateur.tensor.Workers;
 import dev.secateur.tensor.ops.ConvGeometry;
 import dev.secateur.tensor.ops.DirectConvArguments;
+import dev.secateur.tensor.ops.PaddedImage;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -24,8 +26,12 @@ import jdk.incubator.vector.VectorSpecies;
  * phases (rows ≡ a, columns ≡ b mod s), each {@code ⌈Hp/s⌉×⌈Wp/s⌉}: tap (c, i, j) reads phase
  * (i mod s, j mod s) of channel c at offset {@code (i/s, j/s)}, so the kernel loop is unchanged.
  *
- * <p>A 2×2 stride-2 max pooling that follows can be fused ({@code pool}): each output plane is
- * pooled, biased and clamped as it leaves the scratch, so the full-size output never reaches memory.
+ * <p>A 2×2 stride-2 max pooling that follows can be fused ({@code pool}). When a pooled row's
+ * windows span at most two vectors per conv row (outputs up to 2·L wide), each pair of conv rows
+ * is computed in registers and pooled, biased and clamped there: no output plane is written at all
+ * (on small layers such as LeNet-5's, the planes' stores and reloads cost more than the products).
+ * Wider layers pool each output plane as it leaves the scratch; either way the full-size output
+ * never reaches memory.
  *
  * <p>Storage is CSR over filters: for each kept weight its value and its input offset (8 bytes).
  * Work per call is proportional to the kept weights times the output plane, so the speed-up over
@@ -40,14 +46,22 @@ public final class DirectSparseConv {
     private static final int L = S.length();
     /** Pixel vectors accumulated in registers per pass over a filter's kept weights. */
     private static final int BLOCK = 4;
+    /** Pooling in registers needs lane permutes, masked stores and a vector max instruction. */
+    private static final boolean REGISTER_POOL = PooledRow.VECTOR && VectorPlatform.FLOAT_MAX;
+    /** Even / odd columns of two adjacent vectors (the second vector's lanes as exceptional indices). */
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
+    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(S, i -> 2 * i + 1);
 
     private final ConvGeometry g;
-    /** Stride, padded input width, and the phase planes: {@code hq×wq = ⌈Hp/s⌉×⌈Wp/s⌉} floats each. */
-    private final int stride, wp, hq, wq, plane;
+    private final PaddedImage image;
+    /** Stride and the phase planes: {@code hq×wq = ⌈Hp/s⌉×⌈Wp/s⌉} floats each. */
+    private final int stride, wq, plane;
     /** Output plane in phase-width pixels ({@code outH·wq}), rounded up to whole vectors. */
     private final int pixelsPadded;
     /** Floats of one padded image including the read slack of the last vectors. */
     private final int paddedFloats;
+    /** Vectors per conv row when a pooled output is computed in registers (1 or 2), else 0. */
+    private final int poolVectors;
     private final int[] ptr, offsets;
     private final float[] values;
     private final long nonZeros;
@@ -55,14 +69,16 @@ public final class DirectSparseConv {
 
     private DirectSparseConv(ConvGeometry g, int[] ptr, int[] offsets, float[] values) {
         this.g = g;
+        this.image = new PaddedImage(g, L);
         this.stride = g.stride();
-        this.wp = g.inW() + 2 * g.pad();
-        this.hq = (g.inH() + 2 * g.pad() + stride - 1) / stride;
-        this.wq = (wp + stride - 1) / stride;
-        this.plane = hq * wq;
+        this.wq = image.rowStride();
+        this.plane = (g.inH() + 2 * g.pad() + stride - 1) / stride * wq;
         this.pixelsPadded = (g.outH() * wq + L - 1) / L * L;
         // Reads end before inC·s²·plane + kW + L: the last tap row of the last output row is phase row hq − 1.
-        this.paddedFloats = Math.addExact(Math.multiplyExact(Math.multiplyExact(g.inC(), stride * stride), plane), g.kW() + L);
+        this.paddedFloats = image.floats();
+        int pooledColumns = 2 * (g.outW() / 2);
+        this.poolVectors = !REGISTER_POOL || g.outH() < 2 || pooledColumns == 0 ? 0
+                : pooledColumns <= L ? 1 : pooledColumns <= 2 * L ? 2 : 0;
         this.ptr = ptr;
         this.offsets = offsets;
         this.values = values;
@@ -81,9 +97,10 @@ public final class DirectSparseConv {
     /** Over the entries of the {@code [outC, inC·kH·kW]} weight where {@code mask} is true (null: the non-zeros). */
     public static DirectSparseConv from(ConvGeometry g, float[] weight, boolean[] mask) {
         if (g == null) throw new IllegalArgumentException("direct conv: geometry is null");
-        int rows = g.outC(), cols = g.colRows(), s = g.stride();
+        int rows = g.outC(), cols = g.colRows();
         WeightSource src = WeightSource.of("direct conv " + g, weight, rows, cols, mask);
-        int wq = (g.inW() + 2 * g.pad() + s - 1) / s, plane = (g.inH() + 2 * g.pad() + s - 1) / s * wq, taps = g.kH() * g.kW();
+        PaddedImage image = new PaddedImage(g, L);
+        int taps = g.kH() * g.kW();
         int[] ptr = new int[rows + 1];
         for (int o = 0; o < rows; o++) {
             int n = 0;
@@ -96,7 +113,7 @@ public final class DirectSparseConv {
             for (int c = 0; c < cols; c++) {
                 if (!src.kept(o, c)) continue;
                 int ch = c / taps, i = (c / g.kW()) % g.kH(), j = c % g.kW();
-                offsets[e] = ((ch * s + i % s) * s + j % s) * plane + (i / s) * wq + j / s;
+                offsets[e] = image.offset(ch, i, j);
                 values[e++] = weight[o * cols + c];
             }
         }
@@ -161,7 +178,7 @@ public final class DirectSparseConv {
         int in = g.inputSize(), out = outputSize(pool);
         if (threads <= 1) {
             for (int i = 0; i < n; i++) {
-                pad(x, xOff + i * in, work, workOff);
+                image.pad(x, xOff + i * in, work, workOff);
                 filters(work, workOff, workOff + paddedFloats, 0, g.outC(), y, yOff + i * out, bias, relu, pool);
             }
         } else if (n >= threads) {
@@ -169,7 +186,7 @@ public final class DirectSparseConv {
             workers.forEach(threads, t -> {
                 int base = workOff + t * slot;
                 for (int i = t; i < n; i += threads) {
-                    pad(x, xOff + i * in, work, base);
+                    image.pad(x, xOff + i * in, work, base);
                     filters(work, base, base + paddedFloats, 0, g.outC(), y, yOff + i * out, bias, relu, pool);
                 }
             });
@@ -177,53 +194,10 @@ public final class DirectSparseConv {
             // Fewer images than threads: pad once, split the filters (balanced by kept weights).
             int[] bounds = partition.bounds(threads);
             for (int i = 0; i < n; i++) {
-                pad(x, xOff + i * in, work, workOff);
+                image.pad(x, xOff + i * in, work, workOff);
                 int yi = yOff + i * out;
                 // The filter ranges are disjoint, so the threads share slot 0's output planes too.
                 workers.forEach(threads, t -> filters(work, workOff, workOff + paddedFloats, bounds[t], bounds[t + 1], y, yi, bias, relu, pool));
-            }
-        }
-    }
-
-    /** Copies one image into zero-bordered planes ({@code Hp×Wp}, or its s² phases), then zeroes the read slack. */
-    private void pad(float[] x, int xi, float[] xp, int at) {
-        if (stride == 1) padStride1(x, xi, xp, at);
-        else padPhases(x, xi, xp, at);
-        java.util.Arrays.fill(xp, at + g.inC() * stride * stride * plane, at + paddedFloats, 0f);
-    }
-
-    private void padStride1(float[] x, int xi, float[] xp, int at) {
-        int inH = g.inH(), inW = g.inW(), p = g.pad();
-        for (int c = 0; c < g.inC(); c++) {
-            int dst = at + c * plane;
-            java.util.Arrays.fill(xp, dst, dst + p * wp, 0f);
-            dst += p * wp;
-            for (int r = 0; r < inH; r++, dst += wp) {
-                java.util.Arrays.fill(xp, dst, dst + p, 0f);
-                System.arraycopy(x, xi + (c * inH + r) * inW, xp, dst + p, inW);
-                java.util.Arrays.fill(xp, dst + p + inW, dst + wp, 0f);
-            }
-            java.util.Arrays.fill(xp, dst, dst + p * wp, 0f);
-        }
-    }
-
-    /** Phase (a, b) of channel c holds padded pixel (qy·s + a, qx·s + b) at (qy, qx); outside the image: 0. */
-    private void padPhases(float[] x, int xi, float[] xp, int at) {
-        int inH = g.inH(), inW = g.inW(), p = g.pad();
-        for (int c = 0; c < g.inC(); c++) {
-            for (int a = 0; a < stride; a++) {
-                for (int b = 0; b < stride; b++) {
-                    int dst = at + ((c * stride + a) * stride + b) * plane;
-                    for (int qy = 0; qy < hq; qy++) {
-                        int iy = qy * stride + a - p;
-                        boolean rowInside = iy >= 0 && iy < inH;
-                        int src = xi + (c * inH + iy) * inW;
-                        for (int qx = 0; qx < wq; qx++, dst++) {
-                            int ix = qx * stride + b - p;
-                            xp[dst] = rowInside && ix >= 0 && ix < inW ? x[src + ix] : 0f;
-                        }
-                    }
-                }
             }
         }
     }
@@ -240,6 +214,10 @@ public final class DirectSparseConv {
      * filters use them, instead of streaming the whole image from L2 once per filter.
      */
     private void filters(float[] work, int xBase, int s, int o0, int o1, float[] y, int yOff, float[] bias, boolean relu, boolean pool) {
+        if (pool && poolVectors > 0) {
+            pooledInRegisters(work, xBase, o0, o1, y, yOff, bias, relu);
+            return;
+        }
         int p = 0;
         for (; p + BLOCK * L <= pixelsPadded; p += BLOCK * L) {
             for (int o = o0; o < o1; o++) block(work, xBase + p, ptr[o], ptr[o + 1], s + o * pixelsPadded + p);
@@ -252,6 +230,75 @@ public final class DirectSparseConv {
             if (pool) storePooled(o, work, s + o * pixelsPadded, y, yOff, b, relu);
             else store(o, work, s + o * pixelsPadded, y, yOff, b, relu);
         }
+    }
+
+    /**
+     * Filters {@code [o0, o1)} pooled in registers: per pooled row, the two conv rows it covers
+     * (two vectors each), or with one vector per conv row two pooled rows at a time.
+     */
+    private void pooledInRegisters(float[] xp, int xBase, int o0, int o1, float[] y, int yOff, float[] bias, boolean relu) {
+        int ph = g.outH() / 2, pw = g.outW() / 2;
+        float lo = relu ? 0f : Float.NEGATIVE_INFINITY;
+        for (int o = o0; o < o1; o++) {
+            float b = bias == null ? 0f : bias[o];
+            int j0 = ptr[o], j1 = ptr[o + 1], dst = yOff + o * ph * pw;
+            if (poolVectors == 2) {
+                for (int py = 0; py < ph; py++) pooledRowWide(xp, xBase + 2 * py * wq, j0, j1, b, lo, y, dst + py * pw, pw);
+            } else {
+                int py = 0;
+                for (; py + 1 < ph; py += 2) pooledRowsNarrow(xp, xBase + 2 * py * wq, 2 * wq, j0, j1, b, lo, y, dst + py * pw, pw, true);
+                // An odd last row: the second pair reads the first pair's rows again and is not stored.
+                if (py < ph) pooledRowsNarrow(xp, xBase + 2 * py * wq, 0, j0, j1, b, lo, y, dst + py * pw, pw, false);
+            }
+        }
+    }
+
+    /** One pooled row of {@code pw ≤ L} windows from conv rows at {@code at} and {@code at + wq}, two vectors each. */
+    private void pooledRowWide(float[] xp, int at, int j0, int j1, float b, float lo, float[] y, int dst, int pw) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        int below = wq;
+        for (int j = j0; j < j1; j++) {
+            int i = at + offsets[j];
+            FloatVector w = FloatVector.broadcast(S, values[j]);
+            a0 = (FMA ? FloatVector.fromArray(S, xp, i).fma(w, a0) : FloatVector.fromArray(S, xp, i).mul(w).add(a0));
+            FloatVector a1a = FloatVector.fromArray(S, xp, i + L);
+            a1 = FMA ? a1a.fma(w, a1) : a1a.mul(w).add(a1);
+            FloatVector a2a = FloatVector.fromArray(S, xp, i + below);
+            a2 = FMA ? a2a.fma(w, a2) : a2a.mul(w).add(a2);
+            FloatVector a3a = FloatVector.fromArray(S, xp, i + below + L);
+            a3 = FMA ? a3a.fma(w, a3) : a3a.mul(w).add(a3);
+        }
+        FloatVector left = a0.max(a2), right = a1.max(a3);
+        FloatVector v = left.rearrange(EVEN, right).max(left.rearrange(ODD, right)).add(b).max(lo);
+        v.intoArray(y, dst, S.indexInRange(0, pw));
+    }
+
+    /**
+     * Pooled rows {@code py} and {@code py + 1} of {@code pw ≤ L/2} windows each, from one vector of
+     * each of the four conv rows at {@code at}, {@code at + wq}, {@code at + next}, {@code at + next + wq}:
+     * the even / odd split of the two rows' vertical maxima puts row py's windows in the low half of
+     * the lanes and row py + 1's in the high half.
+     */
+    private void pooledRowsNarrow(float[] xp, int at, int next, int j0, int j1, float b, float lo, float[] y, int dst, int pw,
+                                  boolean both) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        int below = wq;
+        for (int j = j0; j < j1; j++) {
+            int i = at + offsets[j];
+            FloatVector w = FloatVector.broadcast(S, values[j]);
+            a0 = (FMA ? FloatVector.fromArray(S, xp, i).fma(w, a0) : FloatVector.fromArray(S, xp, i).mul(w).add(a0));
+            FloatVector a1a = FloatVector.fromArray(S, xp, i + below);
+            a1 = FMA ? a1a.fma(w, a1) : a1a.mul(w).add(a1);
+            FloatVector a2a = FloatVector.fromArray(S, xp, i + next);
+            a2 = FMA ? a2a.fma(w, a2) : a2a.mul(w).add(a2);
+            FloatVector a3a = FloatVector.fromArray(S, xp, i + next + below);
+            a3 = FMA ? a3a.fma(w, a3) : a3a.mul(w).add(a3);
+        }
+        FloatVector first = a0.max(a1), second = a2.max(a3);
+        FloatVector v = first.rearrange(EVEN, second).max(first.rearrange(ODD, second)).add(b).max(lo);
+        v.intoArray(y, dst, S.indexInRange(0, pw));
+        // Lanes L/2 .. L/2 + pw − 1 land at dst + pw onwards (the lanes below are masked off, whatever index they fall on).
+        if (both) v.intoArray(y, dst + pw - L / 2, S.indexInRange(-L / 2, pw));
     }
 
     /** Four pixel vectors from {@code at}: one broadcast and four load-FMAs per kept weight. */
