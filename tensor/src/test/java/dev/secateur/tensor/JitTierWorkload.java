@@ -91,7 +91,8 @@ public final class JitTierWorkload implements Runnable {
         ConvGeometry[] geometries = {
                 ConvGeometry.of(1, 12, 12, 6, 5, 1, 2),
                 ConvGeometry.of(16, 7, 7, 24, 3, 1, 1),
-                ConvGeometry.of(8, 9, 9, 20, 3, 2, 1)};
+                ConvGeometry.of(8, 9, 9, 20, 3, 2, 1),
+                ConvGeometry.of(3, 20, 20, 8, 3, 1, 1)}; // pooled rows of two 16-lane vectors
         for (ConvGeometry g : geometries) {
             float[] weight = random(g.weightSize()), bias = random(g.outC());
             List<DenseConvolution> dense = new ArrayList<>();
