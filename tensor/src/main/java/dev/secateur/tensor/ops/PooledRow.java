@@ -15,13 +15,27 @@ public final class PooledRow {
     private static final VectorSpecies<Float> S = VectorPlatform.FLOAT;
     private static final int L = S.length();
     /** Even / odd columns of two adjacent vectors (the second vector's lanes as exceptional indices). */
-    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
-    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(S, i -> 2 * i + 1);
+    public static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
+    public static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(S, i -> 2 * i + 1);
 
     /** Whether {@link #store} runs as SIMD here: permutes in registers and masked tail stores. */
     public static final boolean VECTOR = VectorPlatform.PERMUTES && VectorPlatform.MASKED_MEMORY;
+    /** Whether a convolution may pool in registers: {@link #VECTOR} plus a vector max instruction. */
+    private static final boolean IN_REGISTERS = VECTOR && VectorPlatform.FLOAT_MAX;
 
     private PooledRow() {}
+
+    /**
+     * Vectors per conv row when a convolution computes each pooled row's conv rows in registers and
+     * pools them there: 1 when the pooled windows' columns fit one vector (then a vector holds two
+     * pooled rows after the even / odd split), 2 when they fit two, else 0 (pool through the
+     * output planes with {@link #store}).
+     */
+    public static int vectorsPerRow(ConvGeometry g) {
+        int columns = 2 * (g.outW() / 2);
+        if (!IN_REGISTERS || g.outH() < 2 || columns == 0) return 0;
+        return columns <= L ? 1 : columns <= 2 * L ? 2 : 0;
+    }
 
     /**
      * {@code y[dst + px] = max over the window at columns 2px, 2px+1 of rows r0 and r1 of s, + b}

@@ -46,11 +46,7 @@ public final class DirectSparseConv {
     private static final int L = S.length();
     /** Pixel vectors accumulated in registers per pass over a filter's kept weights. */
     private static final int BLOCK = 4;
-    /** Pooling in registers needs lane permutes, masked stores and a vector max instruction. */
-    private static final boolean REGISTER_POOL = PooledRow.VECTOR && VectorPlatform.FLOAT_MAX;
-    /** Even / odd columns of two adjacent vectors (the second vector's lanes as exceptional indices). */
-    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
-    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(S, i -> 2 * i + 1);
+    private static final VectorShuffle<Float> EVEN = PooledRow.EVEN, ODD = PooledRow.ODD;
 
     private final ConvGeometry g;
     private final PaddedImage image;
@@ -76,9 +72,7 @@ public final class DirectSparseConv {
         this.pixelsPadded = (g.outH() * wq + L - 1) / L * L;
         // Reads end before inC·s²·plane + kW + L: the last tap row of the last output row is phase row hq − 1.
         this.paddedFloats = image.floats();
-        int pooledColumns = 2 * (g.outW() / 2);
-        this.poolVectors = !REGISTER_POOL || g.outH() < 2 || pooledColumns == 0 ? 0
-                : pooledColumns <= L ? 1 : pooledColumns <= 2 * L ? 2 : 0;
+        this.poolVectors = PooledRow.vectorsPerRow(g);
         this.ptr = ptr;
         this.offsets = offsets;
         this.values = values;
