@@ -28,7 +28,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       straight from x, every sum over the whole depth kept in registers, the results stored as
  *       they are.</li>
  * </ul>
- * The tiles need 32 vector registers ({@link #SUPPORTED}). Work is split between threads by whole
+ * The batched tiles need 32 vector registers ({@link #SUPPORTED}); batch 1 runs at every width
+ * ({@link #GEMV}), four panels at a time only with 32. Work is split between threads by whole
  * panels, and each output is computed the same way whichever thread computes it.
  */
 public final class DenseLayerKernels {
@@ -45,8 +46,14 @@ public final class DenseLayerKernels {
     private static final int WIDTH = FeaturePanels.WIDTH;
     /** Samples per tile of {@link #featureMajor}: two vectors. */
     public static final int COLUMNS = 2 * L;
-    /** Whether these kernels run here: 32 vector registers (the SGEMM's 8 × 2-vector tile). */
+    /** Whether the batched kernels run here: 32 vector registers (the SGEMM's 8 × 2-vector tile). */
     public static final boolean SUPPORTED = MR == 8 && SgemmMicroKernel.NR == COLUMNS;
+    /**
+     * Whether {@link #gemv} runs here: at every width with a vector FMA instruction (a panel needs
+     * ten vector registers; four panels at a time, only with {@link #SUPPORTED}, need 32). Without
+     * FMA the packed SGEMV is as fast and allocates nothing.
+     */
+    public static final boolean GEMV = FMA;
     /** Below this many multiply-adds a product runs on the calling thread (as for the SGEMM). */
     private static final long PARALLEL_MIN_MACS = PackedSgemm.PARALLEL_MIN_MACS;
     /** Depth of a K block of {@link #sampleMajor}: at most this many inputs (a full panel's block takes 32 KiB of L1d at 16 lanes). */
@@ -108,7 +115,7 @@ public final class DenseLayerKernels {
                 float[] tile = ws.vector(WIDTH);
                 for (int p = u0; p < u1; p++) {
                     int f0 = p * WIDTH, width = fp.width(p), valid = Math.min(width, fp.m - f0), o = fp.offset(p);
-                    if (p % 4 == 0 && p + 4 <= u1 && p + 4 < fp.panels) {
+                    if (SUPPORTED && p % 4 == 0 && p + 4 <= u1 && p + 4 < fp.panels) {
                         // Four full panels at once (ranges start at multiples of four: the same grouping on any thread count).
                         gemvPanels4(fp.w, o, fp.k, x, xOff, f0, bias, relu, y, yOff);
                         p += 3;

@@ -73,7 +73,7 @@ public final class DenseMatrix extends AbstractSparseMatrix implements SparseMat
                 }
             }
         }
-        FeaturePanels panels = DenseLayerKernels.SUPPORTED ? FeaturePanels.pack(w, 0, rows, cols) : null;
+        FeaturePanels panels = DenseLayerKernels.GEMV ? FeaturePanels.pack(w, 0, rows, cols) : null;
         return new DenseMatrix(rows, cols, kept, Gemm.prepackA(false, rows, cols, w, 0, cols), panels);
     }
 
@@ -126,12 +126,13 @@ public final class DenseMatrix extends AbstractSparseMatrix implements SparseMat
     private void product(Workers workers, float[] x, int xOff, int n, boolean sampleMajor, float[] y, int yOff, float[] bias,
                          boolean relu, int r0, int r1) {
         if (r0 >= r1) return;
-        if (panels != null && cols > 0 && r0 == 0 && r1 == rows) {
-            // Whole-layer products: bias and ReLU fused, no per-call packing (DenseLayerKernels).
-            if (n == 1) {
-                DenseLayerKernels.gemv(workers, panels, x, xOff, bias, relu, y, yOff);
-                return;
-            }
+        if (panels != null && cols > 0 && r0 == 0 && r1 == rows && n == 1) {
+            // One sample: bias and ReLU fused, no expanded copy of x (every width).
+            DenseLayerKernels.gemv(workers, panels, x, xOff, bias, relu, y, yOff);
+            return;
+        }
+        if (panels != null && cols > 0 && r0 == 0 && r1 == rows && DenseLayerKernels.SUPPORTED) {
+            // Whole-layer batches: bias and ReLU fused, no per-call packing of the weight.
             if (sampleMajor && n > PackedSgemm.PACKED_GEMV_MAX_N) {
                 DenseLayerKernels.sampleMajor(workers, panels, x, xOff, n, bias, relu, y, yOff);
                 return;

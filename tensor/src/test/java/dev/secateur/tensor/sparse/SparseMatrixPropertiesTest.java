@@ -187,7 +187,7 @@ class SparseMatrixPropertiesTest {
         int mr = dev.secateur.tensor.platform.VectorPlatform.GEMM.mr(); // the packed weight pads rows to whole GEMM panels
         // The SGEMM panels pad rows to whole panels; the layer kernels' transposed copy pads them to whole vectors.
         int lanes = dev.secateur.tensor.platform.VectorPlatform.FLOAT.length();
-        long panelled = dev.secateur.tensor.kernels.DenseLayerKernels.SUPPORTED ? 4L * ((rows + lanes - 1) / lanes * lanes) * cols : 0;
+        long panelled = dev.secateur.tensor.kernels.DenseLayerKernels.GEMV ? 4L * ((rows + lanes - 1) / lanes * lanes) * cols : 0;
         assertEquals(4L * ((rows + mr - 1) / mr * mr) * cols + panelled, DenseMatrix.from(w, rows, cols, mask).byteSize());
         BsrMatrix b4 = BsrMatrix.from(w, rows, cols, mask, 4);
         assertEquals(18L * b4.blocks() + 4L * ((rows + 3) / 4 + 1), b4.byteSize());
