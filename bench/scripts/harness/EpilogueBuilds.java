@@ -10,6 +10,7 @@ import dev.secateur.tensor.ops.Pooling;
 import dev.secateur.tensor.ops.Softmax;
 import dev.secateur.tensor.ops.WinogradConv;
 import dev.secateur.tensor.sparse.DenseMatrix;
+import dev.secateur.tensor.sparse.DirectSparseConv;
 import dev.secateur.tensor.sparse.SparseFormats;
 import dev.secateur.tensor.sparse.SparseMatrix;
 import java.lang.management.ManagementFactory;
@@ -27,9 +28,11 @@ import java.util.function.Supplier;
  * each build's tensor classes in its own class loader, plus a plain scalar loop over the same
  * work; blocks of calls alternate (rotating order) for a given time, timed on thread CPU time,
  * 1 thread. Prints each variant's median µs per call and the median of per-round ratios to the
- * old build and to the scalar loop. Checks that both builds write the same outputs.
+ * old build and to the scalar loop. Checks that both builds write the same outputs (bit for bit, or
+ * within 1e-5 with {@code -Dbuilds.inexact=true} where the new build sums in another order).
  * Usage: EpilogueBuilds OLD.jar NEW.jar SECONDS CASE...; a CASE is one of
  *   conv:CxHxW-O:direct|cv|winograd:BATCH   (3×3, stride 1, pad 1, pooled, bias + ReLU)
+ *   sconv:CxHxW-O:K:PAD:DENSITY:BATCH       (DirectSparseConv, K×K, stride 1, random kept weights, pooled, bias + ReLU)
  *   dense:M:K:BATCH                         (DenseMatrix, bias + ReLU)
  *   dense-sm:M:K:BATCH                      (the same, samples one after another in x: a first dense layer)
  *   sparse:FORMAT:M:K:DENSITY:BATCH         (a SparseFormats name, random mask, bias + ReLU)
@@ -41,6 +44,8 @@ import java.util.function.Supplier;
  * Build OLD.jar from an earlier revision's bench/target/benchmarks.jar.
  */
 public class EpilogueBuilds {
+    /** -Dbuilds.inexact=true: the builds sum in different orders, so they agree within 1e-5 (relative), not bit for bit. */
+    private static final boolean INEXACT = Boolean.getBoolean("builds.inexact");
     public static void main(String[] a) throws Exception {
         Path here = Path.of(EpilogueBuilds.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         ClassLoader[] loaders = {loader(a[0], here), loader(a[1], here)};
@@ -61,7 +66,9 @@ public class EpilogueBuilds {
             names.add("scalar");
             for (Runnable r : calls) r.run();
             for (int i = 0; i < outs[0].length; i++) {
-                if (Float.floatToIntBits(outs[0][i]) != Float.floatToIntBits(outs[1][i])) throw new AssertionError(a[c] + ": builds differ at " + i);
+                boolean same = INEXACT ? Math.abs(outs[0][i] - outs[1][i]) <= 1e-5f * (1 + Math.abs(outs[0][i]))
+                        : Float.floatToIntBits(outs[0][i]) == Float.floatToIntBits(outs[1][i]);
+                if (!same) throw new AssertionError(a[c] + ": builds differ at " + i);
                 float s = ((float[]) scalar[1])[i];
                 if (Math.abs(s - outs[1][i]) > 1e-3f * (1 + Math.abs(s))) throw new AssertionError(a[c] + ": scalar loop differs at " + i + ": " + s + " vs " + outs[1][i]);
             }
@@ -161,6 +168,22 @@ class EpilogueCase implements Supplier<Object[]> {
                     }
                     default -> throw new IllegalArgumentException("conv kernel " + p[2]);
                 }
+            }
+            case "sconv" -> {
+                String[] io = p[1].split("-"), in = io[0].split("x");
+                int kernel = Integer.parseInt(p[2]), pad = Integer.parseInt(p[3]), batch = Integer.parseInt(p[5]);
+                double density = Double.parseDouble(p[4]);
+                ConvGeometry g = ConvGeometry.of(Integer.parseInt(in[0]), Integer.parseInt(in[1]), Integer.parseInt(in[2]), Integer.parseInt(io[1]), kernel, 1, pad);
+                float[] x = fill(r, batch * g.inputSize()), w = fill(r, g.weightSize()), b = fill(r, g.outC());
+                for (int i = 0; i < w.length; i++) if (r.nextDouble() >= density) w[i] = 0f;
+                float[] y = new float[batch * (g.outC() * (g.outH() / 2) * (g.outW() / 2))];
+                if (scalar) {
+                    float[] plane = new float[g.outH() * g.outW()];
+                    return new Object[]{(Runnable) () -> scalarConv(g, batch, x, w, b, plane, y), y};
+                }
+                DirectSparseConv k = DirectSparseConv.from(g, w);
+                float[] ws = new float[k.workspaceFloats(1)];
+                return new Object[]{(Runnable) () -> k.forward(one, x, 0, batch, y, 0, b, true, true, ws, 0), y};
             }
             case "dense" -> {
                 int m = Integer.parseInt(p[1]), k = Integer.parseInt(p[2]), n = Integer.parseInt(p[3]);
@@ -265,13 +288,13 @@ class EpilogueCase implements Supplier<Object[]> {
                     for (int ox = 0; ox < ow; ox++) {
                         float s = b[o];
                         for (int ci = 0; ci < c; ci++) {
-                            for (int ky = 0; ky < 3; ky++) {
-                                int iy = oy + ky - 1;
+                            for (int ky = 0; ky < g.kH(); ky++) {
+                                int iy = oy + ky - g.pad();
                                 if (iy < 0 || iy >= h) continue;
-                                for (int kx = 0; kx < 3; kx++) {
-                                    int ix = ox + kx - 1;
+                                for (int kx = 0; kx < g.kW(); kx++) {
+                                    int ix = ox + kx - g.pad();
                                     if (ix < 0 || ix >= wd) continue;
-                                    s += w[((o * c + ci) * 3 + ky) * 3 + kx] * x[xi + (ci * h + iy) * wd + ix];
+                                    s += w[((o * c + ci) * g.kH() + ky) * g.kW() + kx] * x[xi + (ci * h + iy) * wd + ix];
                                 }
                             }
                         }

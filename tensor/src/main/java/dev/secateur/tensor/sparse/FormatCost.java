@@ -67,6 +67,18 @@ public final class FormatCost {
     }
 
     /**
+     * The matrices worth timing for products of {@code columns} columns: the first (the baseline,
+     * dense), those without an estimate and the few estimated close to the best, in their order.
+     */
+    public static List<SparseMatrix> contenders(List<SparseMatrix> candidates, long columns) {
+        double[] estimates = new double[candidates.size()];
+        for (int i = 0; i < estimates.length; i++) estimates[i] = estimateNanos(candidates.get(i), columns);
+        List<SparseMatrix> out = new ArrayList<>();
+        for (int i : worthTiming(estimates, new boolean[estimates.length])) out.add(candidates.get(i));
+        return out;
+    }
+
+    /**
      * Which candidates to time, given their estimates (index 0 the baseline, always kept; a
      * negative estimate: unknown, always kept) and which of them run the baseline's compiled code
      * ({@code sharesBaselineCode}, e.g. a smaller dense matrix: timing it costs no JIT warm-up, so

@@ -10,7 +10,8 @@ import java.util.SplittableRandom;
 /**
  * Picks the fastest representation of one weight matrix for products with {@code batch} columns:
  * the candidates are the formats {@link FormatPolicy} lets through (dense first; none of them
- * when the weight is dense), timed by {@link KernelTuner} on random activations of the real shape
+ * when the weight is dense) that {@link FormatCost} estimates close enough to the best to be worth
+ * timing, as for a compiled model's layers, timed by {@link KernelTuner} on random activations of the real shape
  * once their kernels are compiled. A sparse format is kept only when it beats dense by more than
  * the measured noise; the same weight selected twice in one JVM gets the same answer. Int8 is
  * never chosen: it changes the numbers.
@@ -48,7 +49,8 @@ public final class SparseSelector {
         if (budgetNanos < 0) throw new IllegalArgumentException("budget must be >= 0 ns, got " + budgetNanos);
         if (workers == null) throw new IllegalArgumentException("workers is null");
         WeightPattern p = WeightPattern.of(dense, rows, cols, mask);
-        List<SparseMatrix> candidates = FormatPolicy.candidates(p, batch, null);
+        // The compiled models' candidate list: what the policy lets through, then what the cost estimate leaves worth timing.
+        List<SparseMatrix> candidates = FormatCost.contenders(FormatPolicy.candidates(p, batch, null), batch);
         SplittableRandom rnd = new SplittableRandom(0x5eca7e);
         float[] x = new float[cols * batch];
         for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextDouble(-1, 1);

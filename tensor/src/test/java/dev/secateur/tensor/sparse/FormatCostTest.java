@@ -39,6 +39,22 @@ class FormatCostTest {
     }
 
     @Test
+    void theSelectorTimesWhatACompiledLayerWouldTime() {
+        WeightPattern p = pruned(300, 784, 0.08, 2);
+        for (int batch : new int[] {1, 64}) {
+            List<SparseMatrix> all = FormatPolicy.candidates(p, batch, null);
+            List<SparseMatrix> kept = FormatCost.contenders(all, batch);
+            assertEquals("dense", kept.getFirst().format(), "dense stays first, the baseline");
+            assertTrue(all.containsAll(kept), "a subset at batch " + batch);
+            double[] estimates = all.stream().mapToDouble(m -> FormatCost.estimateNanos(m, batch)).toArray();
+            List<Integer> expected = FormatCost.worthTiming(estimates, new boolean[all.size()]);
+            assertEquals(expected.stream().map(i -> all.get(i).format()).toList(), kept.stream().map(SparseMatrix::format).toList());
+            var selection = SparseSelector.choose(p.dense(), p.rows(), p.cols(), null, batch, dev.secateur.tensor.Workers.single(), 2_000_000L);
+            assertEquals(kept.stream().map(SparseMatrix::format).toList(), selection.timings().stream().map(SparseSelector.Timing::format).toList());
+        }
+    }
+
+    @Test
     void estimatesFollowTheWorkAndTheFormat() {
         WeightPattern p = pruned(300, 784, 0.08, 1);
         SparseMatrix dense = DenseMatrix.from(p.dense(), p.rows(), p.cols());
