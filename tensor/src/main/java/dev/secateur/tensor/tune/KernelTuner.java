@@ -42,7 +42,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * so a busy moment of a shared machine slows both) is below 1 by more than the margin and the
  * spread of those ratios. The second test keeps a clear win on a loaded machine, where load
  * swings widen every candidate's own spread past any real difference; independent noise widens
- * the ratios' spread as much, so there the baseline stays. Of the qualifying challengers the
+ * the ratios' spread as much, so there the baseline stays, but when a challenger's median was
+ * lower by more than twice the margin the candidates are timed once more and the fresh rounds
+ * decide (the noise may have been a busy moment). Of the qualifying challengers the
  * lowest median wins. Results whose warm-up settled (or was not asked for) are
  * remembered per {@code key} for the life of the JVM and, through {@link ChoiceStore}, on disk for
  * this machine and platform, so the same weights tuned twice — in one process or in the next — get
@@ -189,6 +191,15 @@ public final class KernelTuner {
         // compiled: the result holds for this call only.
         if (implausible(candidates, samples) >= 0) settled = false;
         Result r = decide(names, samples);
+        // The baseline kept only because the spreads hid a challenger's lead, as a busy moment of a
+        // shared machine does: time once more and decide on the fresh rounds alone (pooling them
+        // would not narrow the spreads, which measure the rounds, not the median).
+        if (warmLimitNanos > 0 && leadHiddenByNoise(r)) {
+            retimes++;
+            timedStart = System.nanoTime();
+            samples = timedRounds(candidates, budgetNanos);
+            r = decide(names, samples);
+        }
         // A baseline still too slow for compiled code makes any challenger look good: keep it.
         if (!plausible(r.baselineNanos(), candidates.get(0).multiplyAdds())) r = r.withChosen(0);
         if (TRACE) System.err.printf("tune %s: proxies %d ms%s, warm-up %d ms (%s%s), timed %d ms: %s -> %s%n", key,
@@ -201,6 +212,17 @@ public final class KernelTuner {
             if (store != null && (storeEveryResult || calm(r, loadPerCore()))) store.put(key, r);
         }
         return r;
+    }
+
+    /**
+     * Whether the baseline was kept although a challenger's median is lower by more than twice the
+     * margin: the spreads, not the medians, decided.
+     */
+    static boolean leadHiddenByNoise(Result r) {
+        if (r.chosen() != 0) return false;
+        long[] m = r.medianNanos();
+        for (int i = 1; i < m.length; i++) if (m[i] * (1 + 2 * MIN_MARGIN) < m[0]) return true;
+        return false;
     }
 
     /**

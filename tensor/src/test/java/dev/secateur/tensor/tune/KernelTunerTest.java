@@ -41,6 +41,19 @@ class KernelTunerTest {
     }
 
     @Test
+    void aLeadTheNoiseHidIsTimedAgainButANearTieIsNot() {
+        long[] challenger = around(800, 240);
+        for (int i = 0, j = challenger.length - 1; i < j; i++, j--) { long t = challenger[i]; challenger[i] = challenger[j]; challenger[j] = t; }
+        var hidden = KernelTuner.decide(List.of("dense", "csr"), new long[][] {around(1000, 300), challenger});
+        assertEquals("dense", hidden.chosenName());
+        assertTrue(KernelTuner.leadHiddenByNoise(hidden), "20% lower median, kept dense by the spreads: time again");
+        var tie = KernelTuner.decide(List.of("dense", "csr"), new long[][] {around(1000, 300), around(950, 300)});
+        assertFalse(KernelTuner.leadHiddenByNoise(tie), "5% is within twice the margin");
+        var won = KernelTuner.decide(List.of("dense", "csr"), new long[][] {around(1000, 10), around(500, 10)});
+        assertFalse(KernelTuner.leadHiddenByNoise(won), "a challenger chosen: nothing hidden");
+    }
+
+    @Test
     void aWinThatHoldsInEveryRoundOfALoadedMachineIsKept() {
         // Load swings both timings of a round alike: each spreads by 60%, more than the 2x win by
         // the medians, but the challenger takes half the baseline's time in every round.
