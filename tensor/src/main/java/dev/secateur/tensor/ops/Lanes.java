@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * training). Here the tree is spelled out with lanewise adds of rotated copies, which round the
  * same way in both modes.
  */
-final class Lanes {
+public final class Lanes {
     private Lanes() {}
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -29,8 +29,17 @@ final class Lanes {
         return VectorShuffle.fromOp(S, i -> (i + h) % L);
     }
 
-    /** Sum of all lanes: lane i gets lane i + L/2, then i + L/4, ... (a fixed tree, L <= 64). */
-    static float sum(FloatVector v) {
+    /**
+     * Sum of all lanes: lane i gets lane i + L/2, then i + L/4, ... (a fixed tree, L <= 64). A
+     * vector of another shape than the preferred one (a 16-lane kernel run where that shape is not
+     * native) is summed lane by lane, also in a fixed order.
+     */
+    public static float sum(FloatVector v) {
+        if (v.species() != S) {
+            float s = 0f;
+            for (int i = 0; i < v.length(); i++) s += v.lane(i);
+            return s;
+        }
         if (L > 32) v = v.add(v.rearrange(ROT32));
         if (L > 16) v = v.add(v.rearrange(ROT16));
         if (L > 8) v = v.add(v.rearrange(ROT8));

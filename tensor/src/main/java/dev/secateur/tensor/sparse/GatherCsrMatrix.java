@@ -1,8 +1,9 @@
 package dev.secateur.tensor.sparse;
 
+import dev.secateur.tensor.ops.Lanes;
+
 import dev.secateur.tensor.platform.VectorPlatform;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -113,7 +114,7 @@ public final class GatherCsrMatrix extends AbstractSparseMatrix implements Spars
                 FloatVector w0 = FloatVector.fromArray(S, v, p), x0 = FloatVector.fromArray(S, x, xOff, col, p);
                 a0 = FMA ? w0.fma(x0, a0) : w0.mul(x0).add(a0);
             }
-            y[yOff + r] = Epilogue.scalar(a0.add(a1).reduceLanes(VectorOperators.ADD), bias, r, relu);
+            y[yOff + r] = Epilogue.scalar(Lanes.sum(a0.add(a1)), bias, r, relu);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.secateur.tensor.sparse;
 
+import dev.secateur.tensor.ops.Lanes;
+
 import dev.secateur.tensor.platform.Fma;
 import dev.secateur.tensor.platform.VectorPlatform;
 import jdk.incubator.vector.ByteVector;
@@ -44,7 +46,7 @@ final class NmKernels {
                 FloatVector acc0b = index(pos, base + s).selectFrom(x0, x1);
                 acc0 = FMA ? acc0a.fma(acc0b, acc0) : acc0a.mul(acc0b).add(acc0);
             }
-            y[yOff + r] = Epilogue.scalar(acc0.add(acc1).reduceLanes(VectorOperators.ADD), bias, r, relu);
+            y[yOff + r] = Epilogue.scalar(Lanes.sum(acc0.add(acc1)), bias, r, relu);
         }
     }
 
@@ -75,7 +77,7 @@ final class NmKernels {
                 FloatVector acc0b = lo.blend(hi, idx.compare(VectorOperators.GE, 32f));
                 acc0 = FMA ? acc0a.fma(acc0b, acc0) : acc0a.mul(acc0b).add(acc0);
             }
-            y[yOff + r] = Epilogue.scalar(acc0.add(acc1).reduceLanes(VectorOperators.ADD), bias, r, relu);
+            y[yOff + r] = Epilogue.scalar(Lanes.sum(acc0.add(acc1)), bias, r, relu);
         }
     }
 
