@@ -37,6 +37,7 @@ public final class JitTierWorkload implements Runnable {
     public void run() {
         try (Workers two = Workers.of(2)) {
             sgemm(two);
+            denseLayers();
             sparseFormats();
             convolutions(two);
             pooling(two);
@@ -52,6 +53,18 @@ public final class JitTierWorkload implements Runnable {
 
     private static void repeat(Runnable r) {
         for (int i = 0; i < CALLS; i++) r.run();
+    }
+
+    /** A dense layer's own kernels: batch 1, samples one after another (interleave, tiles, transposed stores), feature-major. */
+    private void denseLayers() {
+        int rows = 43, cols = 300; // a one-vector last panel, two K blocks
+        dev.secateur.tensor.sparse.DenseMatrix a = dev.secateur.tensor.sparse.DenseMatrix.from(random(rows * cols), rows, cols);
+        float[] bias = random(rows);
+        for (int batch : new int[] {1, 17, 64}) {
+            float[] x = random(cols * batch), y = new float[rows * batch];
+            repeat(() -> a.multiplyBatchSampleMajor(Workers.single(), x, 0, batch, y, 0, bias, true));
+            repeat(() -> a.multiplyBatch(Workers.single(), x, 0, batch, y, 0, bias, true));
+        }
     }
 
     private void sgemm(Workers two) {

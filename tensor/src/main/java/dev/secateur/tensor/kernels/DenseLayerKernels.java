@@ -58,10 +58,15 @@ public final class DenseLayerKernels {
     private static final long PARALLEL_MIN_MACS = PackedSgemm.PARALLEL_MIN_MACS;
     /** Depth of a K block of {@link #sampleMajor}: at most this many inputs (a full panel's block takes 32 KiB of L1d at 16 lanes). */
     private static final int KC = PackedSgemm.KC;
-    /** Whether the samples are interleaved by gathers (SIMD gathers here, and whole groups of 8 lanes per vector). */
-    private static final boolean GATHER = VectorPlatform.GATHERS && L % 8 == 0;
     /** Whether the samples are interleaved by an in-register 8×16 transpose (16 lanes). */
     private static final boolean TRANSPOSE = Transpose8x16.SUPPORTED;
+    /**
+     * Whether the samples are interleaved by gathers (SIMD gathers here, whole groups of 8 lanes per
+     * vector), where the transpose does not run. Not for the transpose's last inputs (fewer than
+     * 16): scalar copies cost as little there, and a cold gather site that C2 does not inline runs
+     * as allocating Java code.
+     */
+    private static final boolean GATHER = !TRANSPOSE && VectorPlatform.GATHERS && L % 8 == 0;
     private static final ThreadLocal<DenseLayerTask> TASKS = ThreadLocal.withInitial(DenseLayerTask::new);
 
     private DenseLayerKernels() {}
@@ -192,8 +197,9 @@ public final class DenseLayerKernels {
         if (TRANSPOSE && mr == 8) {
             // Whole-vector stores only: the last column's 8 floats end at (f + 15)·n + 8.
             for (; f + 16 <= valid && at + (f + 15) * n + 8 <= y.length; f += 16) {
-                Transpose8x16.columns(tile, to + f, WIDTH, bias, f0 + f, relu, y, at + f * n, n, 0);
-                Transpose8x16.columns(tile, to + f, WIDTH, bias, f0 + f, relu, y, at + f * n, n, 1);
+                epilogue8x16(tile, to + f, bias, f0 + f, relu);
+                Transpose8x16.columns(tile, to + f, WIDTH, y, at + f * n, n, 0);
+                Transpose8x16.columns(tile, to + f, WIDTH, y, at + f * n, n, 1);
             }
         }
         for (; f < valid; f++) {
@@ -204,6 +210,13 @@ public final class DenseLayerKernels {
                 y[o + r] = relu ? Math.max(v, 0f) : v;
             }
         }
+    }
+
+    /** {@code tile[t + r·WIDTH + j] = act(tile[t + r·WIDTH + j] + b[b0 + j])} for r < 8, j < 16 (16 lanes), in place. */
+    private static void epilogue8x16(float[] tile, int t, float[] bias, int b0, boolean relu) {
+        FloatVector bv = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, b0);
+        float lo = relu ? 0f : Float.NEGATIVE_INFINITY;
+        for (int r = 0; r < 8; r++) FloatVector.fromArray(S, tile, t + r * WIDTH).add(bv).max(lo).intoArray(tile, t + r * WIDTH);
     }
 
     /** {@code y[yOff + f0 + f] = act(tile[f] + b[f0 + f])} for f < valid. */

@@ -52,25 +52,19 @@ final class Transpose8x16 {
     }
 
     /**
-     * The inverse direction with a layer's epilogue, for half of the columns: 8 rows of 16 outputs,
-     * {@code stride} floats apart from {@code src[s..]}, plus {@code bias[b..b + 16)} (when not
-     * null), through ReLU when asked; columns {@code q = 8·half … 8·half + 7} are stored as runs of 8:
-     * {@code dst[d + q·ld + r] = act(src[s + r·stride + q] + bias[b + q])}. {@code ld} is at least 8
-     * and every run lies inside {@code dst} with 8 floats to spare after it, so each store is one
-     * whole vector whose mask keeps the run's 8 lanes. Half a tile per call keeps the method small
-     * enough for the JIT's first tier (whole tiles are not, and then the method can stay in slow
-     * code for the life of the JVM).
+     * The inverse direction, for half of the columns: 8 rows of 16 values, {@code stride} floats
+     * apart from {@code src[s..]}; columns {@code q = 8·half … 8·half + 7} are stored as runs of 8:
+     * {@code dst[d + q·ld + r] = src[s + r·stride + q]}. {@code ld} is at least 8 and every run lies
+     * inside {@code dst} with 8 floats to spare after it, so each store is one whole vector whose
+     * mask keeps the run's 8 lanes. Half a tile per call, and no epilogue here, keep the method
+     * small enough for the JIT's first tier (larger bodies failed its register allocation, and then
+     * the method can stay in slow code for the life of the JVM).
      */
-    static void columns(float[] src, int s, int stride, float[] bias, int b, boolean relu, float[] dst, int d, int ld, int half) {
-        FloatVector bv = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, b);
-        FloatVector r0 = FloatVector.fromArray(S, src, s).add(bv), r1 = FloatVector.fromArray(S, src, s + stride).add(bv);
-        FloatVector r2 = FloatVector.fromArray(S, src, s + 2 * stride).add(bv), r3 = FloatVector.fromArray(S, src, s + 3 * stride).add(bv);
-        FloatVector r4 = FloatVector.fromArray(S, src, s + 4 * stride).add(bv), r5 = FloatVector.fromArray(S, src, s + 5 * stride).add(bv);
-        FloatVector r6 = FloatVector.fromArray(S, src, s + 6 * stride).add(bv), r7 = FloatVector.fromArray(S, src, s + 7 * stride).add(bv);
-        if (relu) {
-            r0 = r0.max(0f); r1 = r1.max(0f); r2 = r2.max(0f); r3 = r3.max(0f);
-            r4 = r4.max(0f); r5 = r5.max(0f); r6 = r6.max(0f); r7 = r7.max(0f);
-        }
+    static void columns(float[] src, int s, int stride, float[] dst, int d, int ld, int half) {
+        FloatVector r0 = FloatVector.fromArray(S, src, s), r1 = FloatVector.fromArray(S, src, s + stride);
+        FloatVector r2 = FloatVector.fromArray(S, src, s + 2 * stride), r3 = FloatVector.fromArray(S, src, s + 3 * stride);
+        FloatVector r4 = FloatVector.fromArray(S, src, s + 4 * stride), r5 = FloatVector.fromArray(S, src, s + 5 * stride);
+        FloatVector r6 = FloatVector.fromArray(S, src, s + 6 * stride), r7 = FloatVector.fromArray(S, src, s + 7 * stride);
         FloatVector sel1 = half == 0 ? SEL1_LO : SEL1_HI;
         FloatVector a = sel1.selectFrom(r0, r1), bb = sel1.selectFrom(r2, r3), c = sel1.selectFrom(r4, r5), e = sel1.selectFrom(r6, r7);
         FloatVector f0 = SEL2_LO.selectFrom(a, bb), f1 = SEL2_HI.selectFrom(a, bb);
