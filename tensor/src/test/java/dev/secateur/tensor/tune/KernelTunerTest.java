@@ -11,6 +11,12 @@ import org.junit.jupiter.api.Test;
 
 /** The choice rule: a challenger must beat the baseline by more than the margin and the noise. */
 class KernelTunerTest {
+    /** The slow rounds of one candidate meet the fast rounds of the other: independent noise. */
+    private static long[] reversed(long[] a) {
+        for (int i = 0, j = a.length - 1; i < j; i++, j--) { long t = a[i]; a[i] = a[j]; a[j] = t; }
+        return a;
+    }
+
     private static long[] around(long median, long halfSpread) {
         return new long[] {median - halfSpread, median - halfSpread / 2, median, median + halfSpread / 2, median + halfSpread};
     }
@@ -33,8 +39,7 @@ class KernelTunerTest {
     void aWinSmallerThanTheMeasuredNoiseKeepsTheBaseline() {
         // 20% faster by the median, but each timing spreads by about 30%, independently from round
         // to round (the challenger's slow rounds are the baseline's fast ones): not a trustworthy win.
-        long[] challenger = around(800, 240);
-        for (int i = 0, j = challenger.length - 1; i < j; i++, j--) { long t = challenger[i]; challenger[i] = challenger[j]; challenger[j] = t; }
+        long[] challenger = reversed(around(800, 240));
         var r = KernelTuner.decide(List.of("dense", "csr"), new long[][] {around(1000, 300), challenger});
         assertEquals("dense", r.chosenName());
         assertTrue(r.spread()[0] > 0.2 && r.spread()[1] > 0.2);
@@ -42,8 +47,7 @@ class KernelTunerTest {
 
     @Test
     void aLeadTheNoiseHidIsTimedAgainButANearTieIsNot() {
-        long[] challenger = around(800, 240);
-        for (int i = 0, j = challenger.length - 1; i < j; i++, j--) { long t = challenger[i]; challenger[i] = challenger[j]; challenger[j] = t; }
+        long[] challenger = reversed(around(800, 240));
         var hidden = KernelTuner.decide(List.of("dense", "csr"), new long[][] {around(1000, 300), challenger});
         assertEquals("dense", hidden.chosenName());
         assertTrue(KernelTuner.leadHiddenByNoise(hidden), "20% lower median, kept dense by the spreads: time again");
