@@ -144,16 +144,9 @@ final class KernelFactory {
      * for, and the few matrix kernels estimated close to the best.
      */
     private static List<LinearKernel> estimatedContenders(List<LinearKernel> all, long columns) {
-        double[] estimates = new double[all.size()];
-        boolean[] denseCode = new boolean[all.size()];
-        for (int i = 0; i < all.size(); i++) {
-            LinearKernel k = all.get(i);
-            estimates[i] = k.matrix() == null || k.convolves() ? -1 : FormatCost.estimateNanos(k.matrix(), columns);
-            denseCode[i] = k.name().equals(Kernels.COMPACT); // runs the dense kernel on a smaller matrix
-        }
-        List<LinearKernel> out = new ArrayList<>();
-        for (int i : FormatCost.worthTiming(estimates, denseCode)) out.add(all.get(i));
-        return out;
+        return FormatCost.contenders(all,
+                k -> k.matrix() == null || k.convolves() ? -1 : FormatCost.estimateNanos(k.matrix(), columns),
+                k -> k.name().equals(Kernels.COMPACT)); // runs the dense kernel on a smaller matrix
     }
 
     /**

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 
 /**
  * A rough time estimate per format, used to leave out of a tuning the candidates that cannot win:
@@ -71,10 +73,22 @@ public final class FormatCost {
      * dense), those without an estimate and the few estimated close to the best, in their order.
      */
     public static List<SparseMatrix> contenders(List<SparseMatrix> candidates, long columns) {
+        return contenders(candidates, m -> estimateNanos(m, columns), m -> false);
+    }
+
+    /**
+     * {@link #worthTiming} over any kind of candidate: {@code estimate} gives each one's estimate
+     * (negative: unknown), {@code sharesBaselineCode} whether it runs the baseline's compiled code.
+     */
+    public static <T> List<T> contenders(List<T> candidates, ToDoubleFunction<T> estimate, Predicate<T> sharesBaselineCode) {
         double[] estimates = new double[candidates.size()];
-        for (int i = 0; i < estimates.length; i++) estimates[i] = estimateNanos(candidates.get(i), columns);
-        List<SparseMatrix> out = new ArrayList<>();
-        for (int i : worthTiming(estimates, new boolean[estimates.length])) out.add(candidates.get(i));
+        boolean[] shared = new boolean[candidates.size()];
+        for (int i = 0; i < estimates.length; i++) {
+            estimates[i] = estimate.applyAsDouble(candidates.get(i));
+            shared[i] = sharesBaselineCode.test(candidates.get(i));
+        }
+        List<T> out = new ArrayList<>();
+        for (int i : worthTiming(estimates, shared)) out.add(candidates.get(i));
         return out;
     }
 
