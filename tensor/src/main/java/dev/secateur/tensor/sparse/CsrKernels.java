@@ -8,8 +8,8 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * CSR kernels over a row range; arguments were validated by the caller. Entry q of a row moves
- * cursor {@code q % 4} ({@link CsrMatrix#CHAINS}), so the loops are unrolled by four entries.
+ * CSR kernels over a row range; arguments were validated by the caller. Each entry moves the
+ * row's one cursor by its delta and reads that column.
  */
 final class CsrKernels {
     /** Hardware FMA; tested inline (not through a helper method) so no vector is ever passed to a call that might not inline. */
@@ -20,33 +20,42 @@ final class CsrKernels {
 
     private CsrKernels() {}
 
-    /** y = W·x: four cursors and four sums per row, all independent; the loads are the limit. */
+    /** y = W·x: eight independent sums per row (FMA latency × throughput), so the loads are the limit. */
     static void vector(float[] v, char[] d, int[] ptr, float[] x, int xOff, float[] y, int yOff,
                        float[] bias, boolean relu, int r0, int r1) {
         for (int r = r0; r < r1; r++) {
             int p = ptr[r], e = ptr[r + 1];
-            int c0 = xOff, c1 = xOff, c2 = xOff, c3 = xOff;
-            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
-            for (; p + 3 < e; p += 4) {
-                c0 += d[p];
-                c1 += d[p + 1];
-                c2 += d[p + 2];
-                c3 += d[p + 3];
-                s0 = Fma.fma(v[p], x[c0], s0);
-                s1 = Fma.fma(v[p + 1], x[c1], s1);
-                s2 = Fma.fma(v[p + 2], x[c2], s2);
-                s3 = Fma.fma(v[p + 3], x[c3], s3);
+            int c = xOff;
+            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
+            for (; p + 7 < e; p += 8) {
+                c += d[p];
+                s0 = Fma.fma(v[p], x[c], s0);
+                c += d[p + 1];
+                s1 = Fma.fma(v[p + 1], x[c], s1);
+                c += d[p + 2];
+                s2 = Fma.fma(v[p + 2], x[c], s2);
+                c += d[p + 3];
+                s3 = Fma.fma(v[p + 3], x[c], s3);
+                c += d[p + 4];
+                s4 = Fma.fma(v[p + 4], x[c], s4);
+                c += d[p + 5];
+                s5 = Fma.fma(v[p + 5], x[c], s5);
+                c += d[p + 6];
+                s6 = Fma.fma(v[p + 6], x[c], s6);
+                c += d[p + 7];
+                s7 = Fma.fma(v[p + 7], x[c], s7);
             }
-            if (p < e) s0 = Fma.fma(v[p], x[c0 + d[p]], s0);
-            if (p + 1 < e) s1 = Fma.fma(v[p + 1], x[c1 + d[p + 1]], s1);
-            if (p + 2 < e) s2 = Fma.fma(v[p + 2], x[c2 + d[p + 2]], s2);
-            y[yOff + r] = Epilogue.scalar((s0 + s1) + (s2 + s3), bias, r, relu);
+            for (; p < e; p++) {
+                c += d[p];
+                s0 = Fma.fma(v[p], x[c], s0);
+            }
+            y[yOff + r] = Epilogue.scalar(((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)), bias, r, relu);
         }
     }
 
     /**
      * Y = W·X with X [K, n]: broadcast each weight, FMA against the batch vectors of its input
-     * row. Chunks of 4 vectors use 8 accumulators (entries 0, 2 mod 4 and 1, 3 mod 4) so both FMA
+     * row. Chunks of 4 vectors use 8 accumulators (even entries and odd entries) so both FMA
      * pipes stay busy; then single vectors, then a masked tail.
      */
     static void batch(float[] v, char[] d, int[] ptr, float[] x, int xOff, int n, float[] y, int yOff,
@@ -66,58 +75,30 @@ final class CsrKernels {
                              float b, float lo) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
         FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
-        int k0 = 0, k1 = 0, k2 = 0, k3 = 0;
-        for (; p + 3 < e; p += 4) {
-            k0 += d[p];
-            k1 += d[p + 1];
-            k2 += d[p + 2];
-            k3 += d[p + 3];
-            int i0 = xo + k0 * n, i1 = xo + k1 * n;
+        int k = 0;
+        for (; p + 1 < e; p += 2) {
+            k += d[p];
+            int i0 = xo + k * n;
             FloatVector w = FloatVector.broadcast(S, v[p]);
             a0 = (FMA ? FloatVector.fromArray(S, x, i0).fma(w, a0) : FloatVector.fromArray(S, x, i0).mul(w).add(a0));
             a1 = (FMA ? FloatVector.fromArray(S, x, i0 + L).fma(w, a1) : FloatVector.fromArray(S, x, i0 + L).mul(w).add(a1));
             a2 = (FMA ? FloatVector.fromArray(S, x, i0 + 2 * L).fma(w, a2) : FloatVector.fromArray(S, x, i0 + 2 * L).mul(w).add(a2));
             a3 = (FMA ? FloatVector.fromArray(S, x, i0 + 3 * L).fma(w, a3) : FloatVector.fromArray(S, x, i0 + 3 * L).mul(w).add(a3));
+            k += d[p + 1];
+            int i1 = xo + k * n;
             FloatVector u = FloatVector.broadcast(S, v[p + 1]);
             c0 = (FMA ? FloatVector.fromArray(S, x, i1).fma(u, c0) : FloatVector.fromArray(S, x, i1).mul(u).add(c0));
             c1 = (FMA ? FloatVector.fromArray(S, x, i1 + L).fma(u, c1) : FloatVector.fromArray(S, x, i1 + L).mul(u).add(c1));
             c2 = (FMA ? FloatVector.fromArray(S, x, i1 + 2 * L).fma(u, c2) : FloatVector.fromArray(S, x, i1 + 2 * L).mul(u).add(c2));
             c3 = (FMA ? FloatVector.fromArray(S, x, i1 + 3 * L).fma(u, c3) : FloatVector.fromArray(S, x, i1 + 3 * L).mul(u).add(c3));
-            int i2 = xo + k2 * n, i3 = xo + k3 * n;
-            w = FloatVector.broadcast(S, v[p + 2]);
-            a0 = (FMA ? FloatVector.fromArray(S, x, i2).fma(w, a0) : FloatVector.fromArray(S, x, i2).mul(w).add(a0));
-            a1 = (FMA ? FloatVector.fromArray(S, x, i2 + L).fma(w, a1) : FloatVector.fromArray(S, x, i2 + L).mul(w).add(a1));
-            a2 = (FMA ? FloatVector.fromArray(S, x, i2 + 2 * L).fma(w, a2) : FloatVector.fromArray(S, x, i2 + 2 * L).mul(w).add(a2));
-            a3 = (FMA ? FloatVector.fromArray(S, x, i2 + 3 * L).fma(w, a3) : FloatVector.fromArray(S, x, i2 + 3 * L).mul(w).add(a3));
-            u = FloatVector.broadcast(S, v[p + 3]);
-            c0 = (FMA ? FloatVector.fromArray(S, x, i3).fma(u, c0) : FloatVector.fromArray(S, x, i3).mul(u).add(c0));
-            c1 = (FMA ? FloatVector.fromArray(S, x, i3 + L).fma(u, c1) : FloatVector.fromArray(S, x, i3 + L).mul(u).add(c1));
-            c2 = (FMA ? FloatVector.fromArray(S, x, i3 + 2 * L).fma(u, c2) : FloatVector.fromArray(S, x, i3 + 2 * L).mul(u).add(c2));
-            c3 = (FMA ? FloatVector.fromArray(S, x, i3 + 3 * L).fma(u, c3) : FloatVector.fromArray(S, x, i3 + 3 * L).mul(u).add(c3));
         }
         if (p < e) {
-            int i0 = xo + (k0 + d[p]) * n;
+            int i0 = xo + (k + d[p]) * n;
             FloatVector w = FloatVector.broadcast(S, v[p]);
             a0 = (FMA ? FloatVector.fromArray(S, x, i0).fma(w, a0) : FloatVector.fromArray(S, x, i0).mul(w).add(a0));
             a1 = (FMA ? FloatVector.fromArray(S, x, i0 + L).fma(w, a1) : FloatVector.fromArray(S, x, i0 + L).mul(w).add(a1));
             a2 = (FMA ? FloatVector.fromArray(S, x, i0 + 2 * L).fma(w, a2) : FloatVector.fromArray(S, x, i0 + 2 * L).mul(w).add(a2));
             a3 = (FMA ? FloatVector.fromArray(S, x, i0 + 3 * L).fma(w, a3) : FloatVector.fromArray(S, x, i0 + 3 * L).mul(w).add(a3));
-        }
-        if (p + 1 < e) {
-            int i1 = xo + (k1 + d[p + 1]) * n;
-            FloatVector u = FloatVector.broadcast(S, v[p + 1]);
-            c0 = (FMA ? FloatVector.fromArray(S, x, i1).fma(u, c0) : FloatVector.fromArray(S, x, i1).mul(u).add(c0));
-            c1 = (FMA ? FloatVector.fromArray(S, x, i1 + L).fma(u, c1) : FloatVector.fromArray(S, x, i1 + L).mul(u).add(c1));
-            c2 = (FMA ? FloatVector.fromArray(S, x, i1 + 2 * L).fma(u, c2) : FloatVector.fromArray(S, x, i1 + 2 * L).mul(u).add(c2));
-            c3 = (FMA ? FloatVector.fromArray(S, x, i1 + 3 * L).fma(u, c3) : FloatVector.fromArray(S, x, i1 + 3 * L).mul(u).add(c3));
-        }
-        if (p + 2 < e) {
-            int i2 = xo + (k2 + d[p + 2]) * n;
-            FloatVector w = FloatVector.broadcast(S, v[p + 2]);
-            a0 = (FMA ? FloatVector.fromArray(S, x, i2).fma(w, a0) : FloatVector.fromArray(S, x, i2).mul(w).add(a0));
-            a1 = (FMA ? FloatVector.fromArray(S, x, i2 + L).fma(w, a1) : FloatVector.fromArray(S, x, i2 + L).mul(w).add(a1));
-            a2 = (FMA ? FloatVector.fromArray(S, x, i2 + 2 * L).fma(w, a2) : FloatVector.fromArray(S, x, i2 + 2 * L).mul(w).add(a2));
-            a3 = (FMA ? FloatVector.fromArray(S, x, i2 + 3 * L).fma(w, a3) : FloatVector.fromArray(S, x, i2 + 3 * L).mul(w).add(a3));
         }
         a0 = a0.add(c0).add(b);
         (FLOAT_MAX ? a0.max(lo) : a0).intoArray(y, yo);
@@ -129,25 +110,24 @@ final class CsrKernels {
         (FLOAT_MAX ? a3.max(lo) : a3).intoArray(y, yo + 3 * L);
     }
 
-    /** One batch vector (masked when partial); entries 0, 2 mod 4 in one sum, 1, 3 in the other. */
+    /** One batch vector (masked when partial); even entries in one sum, odd ones in the other. */
     private static void narrow(float[] v, char[] d, int p, int e, float[] x, int xo, int n, int j, float[] y, int yo,
                                float b, float lo) {
         VectorMask<Float> m = S.indexInRange(j, n);
         FloatVector a = FloatVector.zero(S), c = a;
-        int k0 = 0, k1 = 0, k2 = 0, k3 = 0;
-        for (; p + 3 < e; p += 4) {
-            k0 += d[p];
-            k1 += d[p + 1];
-            k2 += d[p + 2];
-            k3 += d[p + 3];
-            a = (FMA ? FloatVector.fromArray(S, x, xo + k0 * n, m).fma(FloatVector.broadcast(S, v[p]), a) : FloatVector.fromArray(S, x, xo + k0 * n, m).mul(FloatVector.broadcast(S, v[p])).add(a));
-            c = (FMA ? FloatVector.fromArray(S, x, xo + k1 * n, m).fma(FloatVector.broadcast(S, v[p + 1]), c) : FloatVector.fromArray(S, x, xo + k1 * n, m).mul(FloatVector.broadcast(S, v[p + 1])).add(c));
-            a = (FMA ? FloatVector.fromArray(S, x, xo + k2 * n, m).fma(FloatVector.broadcast(S, v[p + 2]), a) : FloatVector.fromArray(S, x, xo + k2 * n, m).mul(FloatVector.broadcast(S, v[p + 2])).add(a));
-            c = (FMA ? FloatVector.fromArray(S, x, xo + k3 * n, m).fma(FloatVector.broadcast(S, v[p + 3]), c) : FloatVector.fromArray(S, x, xo + k3 * n, m).mul(FloatVector.broadcast(S, v[p + 3])).add(c));
+        int k = 0;
+        for (; p + 1 < e; p += 2) {
+            k += d[p];
+            FloatVector xa = FloatVector.fromArray(S, x, xo + k * n, m), w = FloatVector.broadcast(S, v[p]);
+            a = FMA ? xa.fma(w, a) : xa.mul(w).add(a);
+            k += d[p + 1];
+            FloatVector xc = FloatVector.fromArray(S, x, xo + k * n, m), u = FloatVector.broadcast(S, v[p + 1]);
+            c = FMA ? xc.fma(u, c) : xc.mul(u).add(c);
         }
-        if (p < e) a = (FMA ? FloatVector.fromArray(S, x, xo + (k0 + d[p]) * n, m).fma(FloatVector.broadcast(S, v[p]), a) : FloatVector.fromArray(S, x, xo + (k0 + d[p]) * n, m).mul(FloatVector.broadcast(S, v[p])).add(a));
-        if (p + 1 < e) c = (FMA ? FloatVector.fromArray(S, x, xo + (k1 + d[p + 1]) * n, m).fma(FloatVector.broadcast(S, v[p + 1]), c) : FloatVector.fromArray(S, x, xo + (k1 + d[p + 1]) * n, m).mul(FloatVector.broadcast(S, v[p + 1])).add(c));
-        if (p + 2 < e) a = (FMA ? FloatVector.fromArray(S, x, xo + (k2 + d[p + 2]) * n, m).fma(FloatVector.broadcast(S, v[p + 2]), a) : FloatVector.fromArray(S, x, xo + (k2 + d[p + 2]) * n, m).mul(FloatVector.broadcast(S, v[p + 2])).add(a));
+        if (p < e) {
+            FloatVector xa = FloatVector.fromArray(S, x, xo + (k + d[p]) * n, m), w = FloatVector.broadcast(S, v[p]);
+            a = FMA ? xa.fma(w, a) : xa.mul(w).add(a);
+        }
         a = a.add(c).add(b);
         (FLOAT_MAX ? a.max(lo) : a).intoArray(y, yo, m);
     }

@@ -2,17 +2,17 @@ package dev.secateur.tensor.sparse;
 
 /**
  * Compressed sparse rows: per output row its kept weights in column order. Column indices are
- * 16-bit deltas on four interleaved chains ({@link DeltaIndex}), so an entry costs 6 bytes
- * (value + delta) for any column count; row pointers are {@code int[M+1]}.
+ * 16-bit deltas from the previous kept column of the row ({@link DeltaIndex}, one chain), so an
+ * entry costs 6 bytes (value + delta) for any column count; row pointers are {@code int[M+1]}.
  *
- * <p>Kernels: batch 1 is a scalar loop with four independent accumulators per row (the vector
- * gather form, which needs 4-byte indices, is {@link GatherCsrMatrix}); batch N broadcasts each
- * weight and FMAs it against 16-wide vectors of the input row {@code X[k, ·]}, with up to 8
- * independent vector accumulators per row.
+ * <p>Kernels: batch 1 is a scalar loop with one cursor and eight independent sums per row (the
+ * vector gather form, which needs 4-byte indices, is {@link GatherCsrMatrix}); batch N broadcasts
+ * each weight and FMAs it against 16-wide vectors of the input row {@code X[k, ·]}, with up to 8
+ * independent vector accumulators per row. One cursor, not several interleaved ones: the kernels'
+ * loop state then fits the integer registers (four cursors made C2 keep two of them on the stack,
+ * a store-to-load round trip on each cursor's chain every step).
  */
 public final class CsrMatrix extends AbstractSparseMatrix implements SparseMatrix {
-    /** Independent delta chains per row (entry q uses chain q % 4): four cursor adds in flight. */
-    static final int CHAINS = 4;
     final float[] values;
     final char[] deltas;
     final int[] rowPtr;
@@ -36,7 +36,7 @@ public final class CsrMatrix extends AbstractSparseMatrix implements SparseMatri
     public static CsrMatrix from(float[] dense, int rows, int cols, boolean[] mask) {
         WeightSource src = WeightSource.of("csr", dense, rows, cols, mask);
         int[] rowPtr = new int[rows + 1];
-        DeltaIndex index = new DeltaIndex(CHAINS);
+        DeltaIndex index = new DeltaIndex(1);
         long kept = 0;
         for (int r = 0; r < rows; r++) {
             index.startRow();
@@ -72,13 +72,11 @@ public final class CsrMatrix extends AbstractSparseMatrix implements SparseMatri
 
     @Override public float[] toDense() {
         float[] d = new float[rows * cols];
-        int[] c = new int[CHAINS];
         for (int r = 0; r < rows; r++) {
-            java.util.Arrays.fill(c, 0);
+            int c = 0;
             for (int p = rowPtr[r]; p < rowPtr[r + 1]; p++) {
-                int chain = (p - rowPtr[r]) % CHAINS;
-                c[chain] += deltas[p];
-                if (Float.floatToRawIntBits(values[p]) != 0) d[r * cols + c[chain]] = values[p];
+                c += deltas[p];
+                if (Float.floatToRawIntBits(values[p]) != 0) d[r * cols + c] = values[p];
             }
         }
         return d;

@@ -69,13 +69,11 @@ public final class Int8CsrMatrix extends AbstractSparseMatrix implements SparseM
 
     @Override public float[] toDense() {
         float[] d = new float[rows * cols];
-        int[] c = new int[CsrMatrix.CHAINS];
         for (int r = 0; r < rows; r++) {
-            java.util.Arrays.fill(c, 0);
+            int c = 0;
             for (int p = rowPtr[r]; p < rowPtr[r + 1]; p++) {
-                int chain = (p - rowPtr[r]) % CsrMatrix.CHAINS;
-                c[chain] += deltas[p];
-                if (values[p] != 0) d[r * cols + c[chain]] = values[p] * scales[r];
+                c += deltas[p];
+                if (values[p] != 0) d[r * cols + c] = values[p] * scales[r];
             }
         }
         return d;
@@ -87,22 +85,32 @@ public final class Int8CsrMatrix extends AbstractSparseMatrix implements SparseM
         int[] ptr = rowPtr;
         for (int r = r0; r < r1; r++) {
             int p = ptr[r], e = ptr[r + 1];
-            int c0 = xOff, c1 = xOff, c2 = xOff, c3 = xOff;
-            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
-            for (; p + 3 < e; p += 4) {
-                c0 += d[p];
-                c1 += d[p + 1];
-                c2 += d[p + 2];
-                c3 += d[p + 3];
-                s0 = Fma.fma(v[p], x[c0], s0);
-                s1 = Fma.fma(v[p + 1], x[c1], s1);
-                s2 = Fma.fma(v[p + 2], x[c2], s2);
-                s3 = Fma.fma(v[p + 3], x[c3], s3);
+            int c = xOff;
+            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
+            for (; p + 7 < e; p += 8) {
+                c += d[p];
+                s0 = Fma.fma(v[p], x[c], s0);
+                c += d[p + 1];
+                s1 = Fma.fma(v[p + 1], x[c], s1);
+                c += d[p + 2];
+                s2 = Fma.fma(v[p + 2], x[c], s2);
+                c += d[p + 3];
+                s3 = Fma.fma(v[p + 3], x[c], s3);
+                c += d[p + 4];
+                s4 = Fma.fma(v[p + 4], x[c], s4);
+                c += d[p + 5];
+                s5 = Fma.fma(v[p + 5], x[c], s5);
+                c += d[p + 6];
+                s6 = Fma.fma(v[p + 6], x[c], s6);
+                c += d[p + 7];
+                s7 = Fma.fma(v[p + 7], x[c], s7);
             }
-            if (p < e) s0 = Fma.fma(v[p], x[c0 + d[p]], s0);
-            if (p + 1 < e) s1 = Fma.fma(v[p + 1], x[c1 + d[p + 1]], s1);
-            if (p + 2 < e) s2 = Fma.fma(v[p + 2], x[c2 + d[p + 2]], s2);
-            y[yOff + r] = Epilogue.scalar(((s0 + s1) + (s2 + s3)) * scales[r], bias, r, relu);
+            for (; p < e; p++) {
+                c += d[p];
+                s0 = Fma.fma(v[p], x[c], s0);
+            }
+            float s = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+            y[yOff + r] = Epilogue.scalar(s * scales[r], bias, r, relu);
         }
     }
 
@@ -118,21 +126,13 @@ public final class Int8CsrMatrix extends AbstractSparseMatrix implements SparseM
             for (int j = 0; j < n; j += L) {
                 VectorMask<Float> t = S.indexInRange(j, n);
                 FloatVector a0 = FloatVector.zero(S);
-                int k0 = 0, k1 = 0, k2 = 0, k3 = 0, xo = xOff + j;
+                int k = 0, xo = xOff + j;
                 int p = ptr[r], e = ptr[r + 1];
-                for (; p + 3 < e; p += 4) {
-                    k0 += d[p];
-                    k1 += d[p + 1];
-                    k2 += d[p + 2];
-                    k3 += d[p + 3];
-                    a0 = (FMA ? FloatVector.fromArray(S, x, xo + k0 * n, t).fma(FloatVector.broadcast(S, v[p]), a0) : FloatVector.fromArray(S, x, xo + k0 * n, t).mul(FloatVector.broadcast(S, v[p])).add(a0));
-                    a0 = (FMA ? FloatVector.fromArray(S, x, xo + k1 * n, t).fma(FloatVector.broadcast(S, v[p + 1]), a0) : FloatVector.fromArray(S, x, xo + k1 * n, t).mul(FloatVector.broadcast(S, v[p + 1])).add(a0));
-                    a0 = (FMA ? FloatVector.fromArray(S, x, xo + k2 * n, t).fma(FloatVector.broadcast(S, v[p + 2]), a0) : FloatVector.fromArray(S, x, xo + k2 * n, t).mul(FloatVector.broadcast(S, v[p + 2])).add(a0));
-                    a0 = (FMA ? FloatVector.fromArray(S, x, xo + k3 * n, t).fma(FloatVector.broadcast(S, v[p + 3]), a0) : FloatVector.fromArray(S, x, xo + k3 * n, t).mul(FloatVector.broadcast(S, v[p + 3])).add(a0));
+                for (; p < e; p++) {
+                    k += d[p];
+                    FloatVector xv = FloatVector.fromArray(S, x, xo + k * n, t), w = FloatVector.broadcast(S, v[p]);
+                    a0 = FMA ? xv.fma(w, a0) : xv.mul(w).add(a0);
                 }
-                if (p < e) a0 = (FMA ? FloatVector.fromArray(S, x, xo + (k0 + d[p]) * n, t).fma(FloatVector.broadcast(S, v[p]), a0) : FloatVector.fromArray(S, x, xo + (k0 + d[p]) * n, t).mul(FloatVector.broadcast(S, v[p])).add(a0));
-                if (p + 1 < e) a0 = (FMA ? FloatVector.fromArray(S, x, xo + (k1 + d[p + 1]) * n, t).fma(FloatVector.broadcast(S, v[p + 1]), a0) : FloatVector.fromArray(S, x, xo + (k1 + d[p + 1]) * n, t).mul(FloatVector.broadcast(S, v[p + 1])).add(a0));
-                if (p + 2 < e) a0 = (FMA ? FloatVector.fromArray(S, x, xo + (k2 + d[p + 2]) * n, t).fma(FloatVector.broadcast(S, v[p + 2]), a0) : FloatVector.fromArray(S, x, xo + (k2 + d[p + 2]) * n, t).mul(FloatVector.broadcast(S, v[p + 2])).add(a0));
                 a0 = a0.mul(scale).add(b);
                 (FLOAT_MAX ? a0.max(lo) : a0).intoArray(y, yo + j, t);
             }
