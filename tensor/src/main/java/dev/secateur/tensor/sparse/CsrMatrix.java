@@ -8,9 +8,9 @@ package dev.secateur.tensor.sparse;
  * <p>Kernels: batch 1 is a scalar loop with one cursor and eight independent sums per row (the
  * vector gather form, which needs 4-byte indices, is {@link GatherCsrMatrix}); batch N broadcasts
  * each weight and FMAs it against 16-wide vectors of the input row {@code X[k, ·]}, with up to 8
- * independent vector accumulators per row. One cursor, not several interleaved ones: the kernels'
- * loop state then fits the integer registers (four cursors made C2 keep two of them on the stack,
- * a store-to-load round trip on each cursor's chain every step).
+ * independent vector accumulators per row. One cursor per row, not several interleaved ones: the
+ * loops' state must fit the integer registers, or C2 keeps cursors on the stack and each step of
+ * their chains becomes a store and a reload.
  */
 public final class CsrMatrix extends AbstractSparseMatrix implements SparseMatrix {
     final float[] values;
