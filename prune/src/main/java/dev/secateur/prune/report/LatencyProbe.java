@@ -1,6 +1,7 @@
 package dev.secateur.prune.report;
 
 import dev.secateur.nn.Model;
+import dev.secateur.tensor.JitClock;
 import dev.secateur.tensor.Shape;
 import dev.secateur.tensor.Tensor;
 
@@ -10,11 +11,22 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Median wall-clock latency of a predict call on random inputs: warm-up calls for a quarter of
- * the budget, then repeated timed calls until about {@code budgetMillis} have passed (at least
- * 5). A rough number for reports and the demo; JMH (bench module) gives the careful one.
+ * Median wall-clock latency of a predict call on random inputs: warm-up calls for at least a
+ * quarter of the budget and until the JIT has compiled nothing for {@value #JIT_QUIET_MILLIS} ms
+ * (at most {@value #WARM_CAP_MILLIS} ms), then repeated timed calls until about
+ * {@code budgetMillis} have passed (at least 5). A rough number for reports and the demo; JMH
+ * (bench module) gives the careful one.
  */
 public final class LatencyProbe {
+    /**
+     * How long the JIT must have been idle before timing: a compiled model whose kernel choices
+     * came from the choice cache was never run by a tuning, so its kernels are still interpreted
+     * when the probe starts, and a fixed short warm-up timed them so (several times slower).
+     */
+    static final long JIT_QUIET_MILLIS = 200;
+    /** Longest warm-up: on a machine where the JIT never looks idle the calls are timed anyway. */
+    static final long WARM_CAP_MILLIS = 10_000;
+
     private LatencyProbe() {}
 
     public static double medianMillis(Model model, int batch, long budgetMillis) {
@@ -46,12 +58,15 @@ public final class LatencyProbe {
         dims[0] = batch;
         System.arraycopy(input.toArray(), 0, dims, 1, input.rank());
         Tensor x = Tensor.randomUniform(42, -1f, 1f, dims);
-        for (Consumer<Tensor> predict : predictors) {
-            long warmEnd = System.nanoTime() + Math.max(1, budgetMillis / 4) * 1_000_000L;
-            int warm = 0;
-            do {
-                predict.accept(x);
-            } while (++warm < 3 || System.nanoTime() < warmEnd);
+        JitClock jit = new JitClock();
+        long start = System.nanoTime(), minEnd = start + Math.max(1, budgetMillis / 4) * 1_000_000L * predictors.size();
+        long capEnd = start + WARM_CAP_MILLIS * 1_000_000L;
+        int rounds = 0;
+        while (true) {
+            for (Consumer<Tensor> predict : predictors) predict.accept(x);
+            long now = System.nanoTime();
+            boolean quiet = jit.quietFor(JIT_QUIET_MILLIS * 1_000_000L);
+            if (++rounds >= 3 && now >= minEnd && (quiet || now >= capEnd)) break;
         }
         int k = predictors.size();
         double[][] times = new double[k][2000];
