@@ -1,11 +1,11 @@
-// Scratch harness (bench/scripts/harness/run.sh Prof): A ModelBenchmark model compiled twice (JIT warm-up), its kernel choices, and µs per predict over a 5 s loop; third argument restricts the kernels (none = dense only).
+// Scratch harness (bench/scripts/harness/run.sh Prof): A ModelBenchmark model compiled twice (JIT warm-up), its kernel choices, and µs per predict over a 5 s loop; third argument restricts the kernels (none = dense only); MODEL:dense for the unpruned weights.
 import dev.secateur.bench.models.BenchModels;
 import dev.secateur.nn.compiled.*;
 import dev.secateur.tensor.Workers;
 import java.time.Duration;
 public class Prof {
     public static void main(String[] a) throws Exception {
-        var p = BenchModels.prepare(a[0]);
+        var p = a[0].endsWith(":dense") ? BenchModels.prepare(a[0].split(":")[0], false) : BenchModels.prepare(a[0]);
         int batch = Integer.parseInt(a[1]);
         var opts = CompileOptions.defaults().withWorkers(Workers.single()).withBatchSizes(batch).withCalibrationBudget(Duration.ofMillis(200)).withEveryLayerTimed(true);
         if (a.length > 2) opts = opts.withAllowedKernels(a[2].equals("none") ? java.util.Set.of() : java.util.Set.of(a[2].split(",")));

@@ -6,7 +6,7 @@
 #   bench/scripts/harness/run.sh Micro                      # bare 4-load/4-FMA loop, misaligned vs aligned X
 #   bench/scripts/harness/run.sh Sel 0.3 [sel]              # csr vs pcsr at 4096²×64, density 0.3, optionally after SparseSelector
 #   bench/scripts/harness/run.sh DenseGemv [format] [sparsity]   # batch-1 ms/call, bytes/call, and a scalar loop's time (add JVM flags via JAVA_FLAGS)
-#   bench/scripts/harness/run.sh Prof lenet5 1 [kernels]    # compiled model's kernel choices and µs/call (kernels: none | a,b,c)
+#   bench/scripts/harness/run.sh Prof lenet5[:dense] 1 [kernels]    # compiled model's kernel choices and µs/call (kernels: none | a,b,c)
 #   OPENBLAS_CORETYPE=Haswell JAVA_FLAGS=-XX:UseAVX=2 bench/scripts/harness/run.sh GemmPaired 1024 20 1   # our SGEMM vs OpenBLAS, alternating blocks in one JVM
 #   bench/scripts/harness/run.sh GemmBuilds 2048 40 1 /tmp/old-classes   # two builds of our SGEMM and OpenBLAS, alternating blocks in one JVM
 #   JAVA_FLAGS=-XX:UseAVX=2 bench/scripts/harness/run.sh AutoVsDense 0.9 1 10   # the selector's choice against dense, alternating blocks in one JVM

@@ -15,10 +15,10 @@ import jdk.incubator.vector.VectorSpecies;
  * trip on its dependency chain every k):
  * <ul>
  *   <li>32 registers: 8 rows × 2 vectors (16 accumulators);</li>
- *   <li>16 registers with FMA: 3 rows × 3 vectors (9 accumulators). C2 loads every broadcast of a
- *       k step before the first multiply-add, so a 6 × 2 tile needs 12 + 2 + 6 registers;</li>
- *   <li>16 registers without FMA: 4 rows × 2 vectors (8 accumulators), leaving room for the
- *       products, which SSE computes in place.</li>
+ *   <li>16 registers: 4 rows × 2 vectors (8 accumulators, 2 B vectors, 4 broadcasts; without FMA
+ *       SSE computes the products in place). C2 loads every broadcast of a k step before the first
+ *       multiply-add, so a 6 × 2 tile would need 12 + 2 + 6 registers;</li>
+ *   <li>16 registers with FMA, on request: 3 rows × 3 vectors (9 accumulators).</li>
  * </ul>
  * Each tile is unrolled by hand: vectors kept in locals stay in registers, while arrays of
  * vectors would live on the heap. No horizontal reductions anywhere.
@@ -32,9 +32,9 @@ final class SgemmMicroKernel {
      * passed to a call are boxed, one allocation per operation.
      */
     private static final boolean FMA = VectorPlatform.FMA;
-    /** Rows of the C tile (register file): 8 with 32 vector registers, 3 with 16 and FMA, 4 with 16 without. */
+    /** Rows of the C tile (register file): 8 with 32 vector registers, 4 (or 3 on request) with 16. */
     static final int MR = VectorPlatform.GEMM.mr();
-    /** Columns of the C tile (register file): 2 vectors, 3 with 16 registers and FMA. */
+    /** Columns of the C tile (register file): 2 vectors, 3 for the 3-row tile. */
     static final int NR = VectorPlatform.GEMM.nr();
 
     static {
@@ -231,7 +231,7 @@ final class SgemmMicroKernel {
         c22.mul(al).intoArray(d, o2 + 2 * L);
     }
 
-    /** 4 rows × 2 vectors without FMA: 8 accumulators plus the products' temporaries in 16 registers. */
+    /** 4 rows × 2 vectors: 8 accumulators, 2 B vectors and 4 broadcasts (or the products' temporaries without FMA) in 16 registers. */
     private static void product4x2(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] d, int dOff, int ldd, float alpha) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);

@@ -5,10 +5,11 @@ package dev.secateur.tensor.platform;
  * NC columns of B in L3, KC deep, MC rows of A in L2, an MR×NR tile of C in registers).
  *
  * @param mr         rows of the C tile (register file): 8 with 32 vector registers (16 accumulators
- *                   beside 2 B vectors and the broadcasts); with 16, 3 when there is FMA (9
- *                   accumulators, 3 B vectors, 3 broadcasts: C2 loads a k step's broadcasts together)
- *                   and 4 without (8 accumulators and the separate products)
- * @param nr         columns of the C tile (register file): two vectors, three with 16 registers and FMA
+ *                   beside 2 B vectors and the broadcasts); 4 with 16 (8 accumulators, 2 B vectors
+ *                   and 4 broadcasts: C2 loads a k step's broadcasts together). A 3-row tile of
+ *                   three vectors (9 accumulators) is the other 16-register shape, chosen with
+ *                   {@code -Dsecateur.gemm.tile=3x3}
+ * @param nr         columns of the C tile (register file): two vectors, three for the 3 × 3 tile
  * @param kc         depth of a packed block (L1d): a KC×NR micro-panel of B fills about two thirds
  *                   of L1d, the rest holding the A micro-panel streaming past it and lines of C
  * @param mc         rows of a packed A block (L2): MC×KC floats take about a sixteenth of L2, so the
@@ -38,7 +39,9 @@ public record GemmBlocking(int mr, int nr, int kc, int mc, int nc, long cBlockBy
     /**
      * The blocking for {@code lanes}-float vectors, {@code registers} vector registers and these
      * caches. System properties {@code secateur.gemm.kc}, {@code .mc} and {@code .nc} replace the
-     * computed cache blocks (for tuning on a new machine; mc is rounded to a multiple of mr).
+     * computed cache blocks (for tuning on a new machine; mc is rounded to a multiple of mr), and
+     * {@code secateur.gemm.tile} the register tile: {@code 8x2}, {@code 4x2} or {@code 3x3} (rows ×
+     * vectors; 8x2 only with 32 registers, 3x3 only with FMA; other values are ignored).
      */
     public static GemmBlocking of(int lanes, int registers, CacheSizes caches) {
         // Called while VectorPlatform initialises; FMA is set before GEMM there.
@@ -47,8 +50,9 @@ public record GemmBlocking(int mr, int nr, int kc, int mc, int nc, long cBlockBy
 
     /** {@link #of(int, int, CacheSizes)} with the FMA capability given. */
     public static GemmBlocking of(int lanes, int registers, boolean fma, CacheSizes caches) {
-        int mr = registers >= 32 ? 8 : fma ? 3 : 4;
-        int nr = (registers < 32 && fma ? 3 : 2) * lanes;
+        String tile = tile(System.getProperty("secateur.gemm.tile"), registers, fma);
+        int mr = tile.charAt(0) - '0';
+        int nr = (tile.charAt(2) - '0') * lanes;
         long kcFit = caches.l1d() * 2 / 3 / ((long) nr * Float.BYTES);
         int kc = clamp(roundDown(kcFit, 16), 128, 512);
         long mcFit = caches.l2() / 16 / ((long) kc * Float.BYTES);
@@ -61,6 +65,22 @@ public record GemmBlocking(int mr, int nr, int kc, int mc, int nc, long cBlockBy
         nc = override("secateur.gemm.nc", nc);
         long rowWalk = mr >= 8 ? caches.l2() / 2 : 0;
         return new GemmBlocking(mr, nr, kc, mc, nc, cBlock, rowWalk);
+    }
+
+    /**
+     * The register tile as "rows x vectors": 8x2 with 32 registers; with 16, 4x2 (on an AMD Zen 3
+     * it ran the whole SGEMM 15–25% faster than 3x3 and fits batches of 16, 32, 64 without edge
+     * tiles; docs/bench/gemm.md). {@code requested} replaces it when it fits this register file.
+     */
+    static String tile(String requested, int registers, boolean fma) {
+        String computed = registers >= 32 ? "8x2" : "4x2";
+        if (requested == null) return computed;
+        return switch (requested.strip()) {
+            case "8x2" -> registers >= 32 ? "8x2" : computed;
+            case "4x2" -> "4x2";
+            case "3x3" -> fma ? "3x3" : computed;
+            default -> computed;
+        };
     }
 
     private static int override(String property, int computed) {

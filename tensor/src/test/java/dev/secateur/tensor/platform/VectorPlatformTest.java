@@ -38,8 +38,12 @@ class VectorPlatformTest {
     void blockingFollowsTheCaches() {
         GemmBlocking small = GemmBlocking.of(8, 16, true, new CacheSizes(32 << 10, 256 << 10, 4L << 20, true));
         GemmBlocking large = GemmBlocking.of(8, 16, true, new CacheSizes(64 << 10, 2 << 20, 64L << 20, true));
-        assertEquals(3, small.mr());
-        assertEquals(24, small.nr());
+        assertEquals(4, small.mr());
+        assertEquals(16, small.nr());
+        assertEquals("3x3", GemmBlocking.tile("3x3", 16, true), "the 3-row tile on request");
+        assertEquals("4x2", GemmBlocking.tile("3x3", 16, false), "3x3 needs FMA");
+        assertEquals("4x2", GemmBlocking.tile("8x2", 16, true), "8x2 needs 32 registers");
+        assertEquals("8x2", GemmBlocking.tile("bogus", 32, true));
         assertEquals(4, GemmBlocking.of(4, 16, false, CacheSizes.DEFAULTS).mr(), "without FMA the products need registers too");
         assertTrue(small.kc() <= large.kc() && small.mc() <= large.mc() && small.nc() <= large.nc(), small + " vs " + large);
         // The B micro-panel (KC × NR floats) stays within the L1 it was sized for.
