@@ -38,8 +38,11 @@ class VectorPlatformTest {
     void blockingFollowsTheCaches() {
         GemmBlocking small = GemmBlocking.of(8, 16, true, new CacheSizes(32 << 10, 256 << 10, 4L << 20, true));
         GemmBlocking large = GemmBlocking.of(8, 16, true, new CacheSizes(64 << 10, 2 << 20, 64L << 20, true));
-        assertEquals(4, small.mr());
-        assertEquals(16, small.nr());
+        // The computed tiles, unless a build runs this with a tile requested.
+        if (System.getProperty("secateur.gemm.tile") == null) {
+            assertEquals(4, small.mr());
+            assertEquals(16, small.nr());
+        }
         assertEquals("3x3", GemmBlocking.tile("3x3", 16, true), "the 3-row tile on request");
         assertEquals("4x2", GemmBlocking.tile("3x3", 16, false), "3x3 needs FMA");
         assertEquals("4x2", GemmBlocking.tile("8x2", 16, true), "8x2 needs 32 registers");
@@ -49,8 +52,10 @@ class VectorPlatformTest {
         // The B micro-panel (KC × NR floats) stays within the L1 it was sized for.
         assertTrue((long) small.kc() * small.nr() * Float.BYTES <= 32 << 10, small.toString());
         GemmBlocking wide = GemmBlocking.of(16, 32, true, CacheSizes.DEFAULTS);
-        assertEquals(8, wide.mr());
-        assertEquals(32, wide.nr());
+        if (System.getProperty("secateur.gemm.tile") == null) {
+            assertEquals(8, wide.mr());
+            assertEquals(32, wide.nr());
+        }
     }
 
     @Test
