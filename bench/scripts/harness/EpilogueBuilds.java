@@ -1,5 +1,6 @@
 import dev.secateur.tensor.Workers;
 import dev.secateur.tensor.ops.ChannelVectorConv;
+import dev.secateur.tensor.ops.Conv2dOps;
 import dev.secateur.tensor.ops.ConvGeometry;
 import dev.secateur.tensor.ops.DirectConv;
 import dev.secateur.tensor.ops.Elementwise;
@@ -38,6 +39,7 @@ import java.util.function.Supplier;
  *   sparse:FORMAT:M:K:DENSITY:BATCH         (a SparseFormats name, random mask, bias + ReLU)
  *   pool:max|maxarg|avg|avgback:CxHxW:BATCH  (2×2 stride-2 pooling; maxarg also writes argmax)
  *   relub:N                                 (Elementwise.reluBackward, half the inputs negative)
+ *   im2col:CxHxW:K:PAD:BATCH                (Conv2dOps.im2col per image, stride 1; no ReLU)
  *   softmax:ROWS:COLS                       (Softmax.softmax: row max, exp, scale)
  *   maxabs:N                                (Magnitude.of(MAX_ABS), a scalar reduction)
  *   colmaxabs:ROWS:COLS                     (Magnitude.perColumn(MAX_ABS))
@@ -246,6 +248,16 @@ class EpilogueCase implements Supplier<Object[]> {
                     default -> throw new IllegalArgumentException("pool " + p[1]);
                 };
             }
+            case "im2col" -> {
+                String[] in = p[1].split("x");
+                int k = Integer.parseInt(p[2]), pad = Integer.parseInt(p[3]), batch = Integer.parseInt(p[4]);
+                ConvGeometry g = ConvGeometry.of(Integer.parseInt(in[0]), Integer.parseInt(in[1]), Integer.parseInt(in[2]), 1, k, 1, pad);
+                float[] x = fill(r, batch * g.inputSize()), col = new float[batch * g.colSize()];
+                if (scalar) return new Object[]{(Runnable) () -> scalarIm2col(g, batch, x, col), col};
+                return new Object[]{(Runnable) () -> {
+                    for (int i = 0; i < batch; i++) Conv2dOps.im2col(g, x, i * g.inputSize(), col, i * g.colSize());
+                }, col};
+            }
             case "relub" -> {
                 int n = Integer.parseInt(p[1]);
                 float[] x = fill(r, n), dy = fill(r, n), dx = new float[n];
@@ -408,5 +420,21 @@ class EpilogueCase implements Supplier<Object[]> {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) v[i] = (float) r.nextDouble(-1, 1);
         return v;
+    }
+
+    private static void scalarIm2col(ConvGeometry g, int batch, float[] x, float[] col) {
+        int oh = g.outH(), ow = g.outW(), k = g.kH(), pad = g.pad();
+        for (int n = 0; n < batch; n++) {
+            for (int r = 0; r < g.colRows(); r++) {
+                int c = r / (k * k), i = (r / k) % k, j = r % k;
+                for (int y = 0; y < oh; y++) {
+                    for (int xo = 0; xo < ow; xo++) {
+                        int iy = y - pad + i, ix = xo - pad + j;
+                        boolean in = iy >= 0 && iy < g.inH() && ix >= 0 && ix < g.inW();
+                        col[n * g.colSize() + r * oh * ow + y * ow + xo] = in ? x[n * g.inputSize() + (c * g.inH() + iy) * g.inW() + ix] : 0f;
+                    }
+                }
+            }
+        }
     }
 }

@@ -9,9 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
  * matrix with leading dimension {@code ld} (so several images can sit side by side in one wider
  * matrix). Arguments are checked by the callers.
  *
- * <p>Stride 1 (the common case) moves each output row with masked vector loads and stores: the
- * load mask covers the columns that fall inside the image, so padding comes out as zeros
- * without separate fills and short rows (7–28 wide) cost one or two vector operations.
+ * <p>Stride 1 (the common case) moves each output row with masked vector loads and whole
+ * stores: the load mask covers the columns that fall inside the image, so padding comes out as
+ * zeros without separate fills and short rows (7–28 wide) cost one or two vector operations.
  */
 final class Im2col {
     private Im2col() {}
@@ -48,14 +48,24 @@ final class Im2col {
     private static void rowStride1(ConvGeometry g, int i, int j, float[] x, int plane, float[] col, int row) {
         int inH = g.inH(), inW = g.inW(), pad = g.pad(), outH = g.outH(), outW = g.outW();
         int owLo = firstInside(j, 1, pad), owHi = endInside(j, 1, pad, inW, outW);
-        for (int c0 = 0; c0 < outW; c0 += L) {
+        // Masked stores are microcoded on some CPUs (AMD Zen 3: 3–5× a plain store), so a row's
+        // last chunk is stored whole: its extra lanes land on the next rows' first columns, which
+        // the later passes (chunks right to left, rows top to bottom) overwrite. Only a store that
+        // would reach past this image's part of the col row keeps its mask.
+        int end = row + outH * outW;
+        for (int c0 = (outW - 1) / L * L; c0 >= 0; c0 -= L) {
             VectorMask<Float> load = lanes(owLo - c0, owHi - c0);
             VectorMask<Float> store = lanes(0, outW - c0);
             for (int oh = 0, dst = row + c0; oh < outH; oh++, dst += outW) {
                 int ih = oh - pad + i;
-                // Two separate stores: merging the two vectors in one variable would box them.
+                boolean whole = dst + L <= end;
+                // Separate stores: merging the vectors in one variable would box them.
                 if (ih >= 0 && ih < inH) {
-                    FloatVector.fromArray(S, x, plane + ih * inW - pad + j + c0, load).intoArray(col, dst, store);
+                    FloatVector v = FloatVector.fromArray(S, x, plane + ih * inW - pad + j + c0, load);
+                    if (whole) v.intoArray(col, dst);
+                    else v.intoArray(col, dst, store);
+                } else if (whole) {
+                    FloatVector.zero(S).intoArray(col, dst);
                 } else {
                     FloatVector.zero(S).intoArray(col, dst, store);
                 }
