@@ -7,7 +7,7 @@
 #   bench/scripts/harness/run.sh Sel 0.3 [sel]              # csr vs pcsr at 4096²×64, density 0.3, optionally after SparseSelector
 #   bench/scripts/harness/run.sh DenseGemv [format] [sparsity]   # batch-1 ms/call, bytes/call, and a scalar loop's time (add JVM flags via JAVA_FLAGS)
 #   bench/scripts/harness/run.sh Prof lenet5[:dense] 1 [kernels]    # compiled model's kernel choices and µs/call (kernels: none | a,b,c)
-#   OPENBLAS_CORETYPE=Haswell JAVA_FLAGS=-XX:UseAVX=2 bench/scripts/harness/run.sh GemmPaired 1024 20 1   # our SGEMM vs OpenBLAS, alternating blocks in one JVM
+#   OPENBLAS_CORETYPE=Haswell JAVA_FLAGS=-XX:UseAVX=2 bench/scripts/harness/run.sh GemmPaired 1024 20 1 [M K [packed]]   # our SGEMM vs OpenBLAS, alternating blocks in one JVM (C = M×K · K×N, our A pre-packed)
 #   bench/scripts/harness/run.sh GemmBuilds 2048 40 1 /tmp/old-classes   # two builds of our SGEMM and OpenBLAS, alternating blocks in one JVM
 #   JAVA_FLAGS=-XX:UseAVX=2 bench/scripts/harness/run.sh AutoVsDense 0.9 1 10   # the selector's choice against dense, alternating blocks in one JVM
 #   bench/scripts/harness/run.sh ConvPair 32x14x14-64k3s1p1-b1,64x7x7-128k3s1p1-b16 30   # DirectConv vs ChannelVectorConv per layer, CPU time

@@ -237,8 +237,9 @@ final class SgemmMicroKernel {
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        // The panel offsets are the loop's induction variables: with p·NR and p·4 recomputed from a
-        // counter, C2 spent eight integer instructions per k beside the eight multiply-adds.
+        // The panel offsets are the loop's induction variables: recomputed from a counter (p·NR,
+        // p·4) they cost C2 extra integer instructions per k, and with eight multiply-adds per k
+        // the front end is what runs out first when the core is shared.
         for (int ao = aOff, bo = bOff, aEnd = aOff + 4 * kc; ao < aEnd; ao += 4, bo += NR) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bo);
             FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
