@@ -40,6 +40,7 @@ import java.util.function.Supplier;
  *   pool:max|maxarg|avg|avgback:CxHxW:BATCH  (2×2 stride-2 pooling; maxarg also writes argmax)
  *   relub:N                                 (Elementwise.reluBackward, half the inputs negative)
  *   im2col:CxHxW:K:PAD:BATCH                (Conv2dOps.im2col per image, stride 1; no ReLU)
+ *   col2im:CxHxW:K:PAD:BATCH                (Conv2dOps.col2im per image into a zeroed dx, stride 1)
  *   softmax:ROWS:COLS                       (Softmax.softmax: row max, exp, scale)
  *   maxabs:N                                (Magnitude.of(MAX_ABS), a scalar reduction)
  *   colmaxabs:ROWS:COLS                     (Magnitude.perColumn(MAX_ABS))
@@ -258,6 +259,17 @@ class EpilogueCase implements Supplier<Object[]> {
                     for (int i = 0; i < batch; i++) Conv2dOps.im2col(g, x, i * g.inputSize(), col, i * g.colSize());
                 }, col};
             }
+            case "col2im" -> {
+                String[] in = p[1].split("x");
+                int k = Integer.parseInt(p[2]), pad = Integer.parseInt(p[3]), batch = Integer.parseInt(p[4]);
+                ConvGeometry g = ConvGeometry.of(Integer.parseInt(in[0]), Integer.parseInt(in[1]), Integer.parseInt(in[2]), 1, k, 1, pad);
+                float[] col = fill(r, batch * g.colSize()), dx = new float[batch * g.inputSize()];
+                if (scalar) return new Object[]{(Runnable) () -> scalarCol2im(g, batch, col, dx), dx};
+                return new Object[]{(Runnable) () -> {
+                    java.util.Arrays.fill(dx, 0f);
+                    for (int i = 0; i < batch; i++) Conv2dOps.col2im(g, col, i * g.colSize(), dx, i * g.inputSize());
+                }, dx};
+            }
             case "relub" -> {
                 int n = Integer.parseInt(p[1]);
                 float[] x = fill(r, n), dy = fill(r, n), dx = new float[n];
@@ -432,6 +444,23 @@ class EpilogueCase implements Supplier<Object[]> {
                         int iy = y - pad + i, ix = xo - pad + j;
                         boolean in = iy >= 0 && iy < g.inH() && ix >= 0 && ix < g.inW();
                         col[n * g.colSize() + r * oh * ow + y * ow + xo] = in ? x[n * g.inputSize() + (c * g.inH() + iy) * g.inW() + ix] : 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    private static void scalarCol2im(ConvGeometry g, int batch, float[] col, float[] dx) {
+        java.util.Arrays.fill(dx, 0f);
+        int oh = g.outH(), ow = g.outW(), k = g.kH(), pad = g.pad();
+        for (int n = 0; n < batch; n++) {
+            for (int r = 0; r < g.colRows(); r++) {
+                int c = r / (k * k), i = (r / k) % k, j = r % k;
+                for (int y = 0; y < oh; y++) {
+                    for (int xo = 0; xo < ow; xo++) {
+                        int iy = y - pad + i, ix = xo - pad + j;
+                        if (iy < 0 || iy >= g.inH() || ix < 0 || ix >= g.inW()) continue;
+                        dx[n * g.inputSize() + (c * g.inH() + iy) * g.inW() + ix] += col[n * g.colSize() + r * oh * ow + y * ow + xo];
                     }
                 }
             }

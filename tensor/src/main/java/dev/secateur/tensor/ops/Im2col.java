@@ -48,7 +48,7 @@ final class Im2col {
     private static void rowStride1(ConvGeometry g, int i, int j, float[] x, int plane, float[] col, int row) {
         int inH = g.inH(), inW = g.inW(), pad = g.pad(), outH = g.outH(), outW = g.outW();
         int owLo = firstInside(j, 1, pad), owHi = endInside(j, 1, pad, inW, outW);
-        // Masked stores are microcoded on some CPUs (AMD Zen 3: 3–5× a plain store), so a row's
+        // Masked stores are microcoded on some CPUs (AMD before Zen 4; docs/bench), so a row's
         // last chunk is stored whole: its extra lanes land on the next rows' first columns, which
         // the later passes (chunks right to left, rows top to bottom) overwrite. Only a store that
         // would reach past this image's part of the col row keeps its mask.
@@ -81,7 +81,7 @@ final class Im2col {
      */
     private static void col2imStride1(ConvGeometry g, float[] col, int colOff, int ld, float[] dx, int dxOff) {
         int inH = g.inH(), inW = g.inW(), kH = g.kH(), kW = g.kW(), pad = g.pad();
-        int outH = g.outH(), outW = g.outW();
+        int outH = g.outH(), outW = g.outW(), end = dxOff + g.inC() * inH * inW;
         for (int c = 0; c < g.inC(); c++) {
             int plane = dxOff + c * inH * inW;
             for (int i = 0; i < kH; i++) {
@@ -97,7 +97,15 @@ final class Im2col {
                             VectorMask<Float> m = lanes(-ow0, Math.min(outW - ow0, inW - iw0));
                             acc = acc.add(FloatVector.fromArray(S, col, rows + j * ld + oh * outW + ow0, m));
                         }
-                        acc.intoArray(dx, d + iw0, dm);
+                        if (inW - iw0 >= L) {
+                            acc.intoArray(dx, d + iw0);
+                        } else if (d + iw0 + L <= end) {
+                            // A row's last chunk: stored whole (see rowStride1), its extra lanes
+                            // written back as they are.
+                            FloatVector.fromArray(S, dx, d + iw0).blend(acc, dm).intoArray(dx, d + iw0);
+                        } else {
+                            acc.intoArray(dx, d + iw0, dm);
+                        }
                     }
                 }
             }
