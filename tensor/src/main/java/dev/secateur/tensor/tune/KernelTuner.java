@@ -348,14 +348,22 @@ public final class KernelTuner {
      * ratios' spread (interquartile range / median), stays below 1.
      */
     static boolean fasterRoundByRound(long[] baseline, long[] challenger) {
+        double[] r = pairedRatio(baseline, challenger);
+        return r != null && r[0] * (1 + Math.max(MIN_MARGIN, r[1])) < 1;
+    }
+
+    /**
+     * The median of the per-round ratios challenger / baseline and their spread (interquartile
+     * range / median); null with fewer than {@link #MIN_ROUNDS} rounds.
+     */
+    private static double[] pairedRatio(long[] baseline, long[] challenger) {
         int rounds = Math.min(baseline.length, challenger.length);
-        if (rounds < MIN_ROUNDS) return false;
+        if (rounds < MIN_ROUNDS) return null;
         double[] ratio = new double[rounds];
         for (int r = 0; r < rounds; r++) ratio[r] = (double) Math.max(1, challenger[r]) / Math.max(1, baseline[r]);
         Arrays.sort(ratio);
         double median = ratio[rounds / 2];
-        double spread = (ratio[(3 * rounds) / 4] - ratio[rounds / 4]) / median;
-        return median * (1 + Math.max(MIN_MARGIN, spread)) < 1;
+        return new double[] {median, (ratio[(3 * rounds) / 4] - ratio[rounds / 4]) / median};
     }
 
     /** Median, spread and the choice from timed samples (package-private for tests of the rule). */
@@ -373,10 +381,15 @@ public final class KernelTuner {
         // spreads say nothing about which is faster: the lowest median wins (by MIN_MARGIN, so a
         // near tie keeps the earlier one). Holding an earlier challenger to the spreads as well
         // kept a slower format on a loaded machine, where every spread is wide.
+        // A challenger that wins only round by round gets the baseline's median times its paired
+        // ratio as its time: the statistic that decided, and never above the baseline it beat.
         int best = 0;
         for (int i = 1; i < n; i++) {
             double margin = Math.max(MIN_MARGIN, spread[0] + spread[i]);
-            if (median[i] * (1 + margin) >= median[0] && !fasterRoundByRound(samples[0], samples[i])) continue;
+            if (median[i] * (1 + margin) >= median[0]) {
+                if (!fasterRoundByRound(samples[0], samples[i])) continue;
+                median[i] = Math.min(median[i], Math.max(1, Math.round(median[0] * pairedRatio(samples[0], samples[i])[0])));
+            }
             if (best == 0 || median[i] * (1 + MIN_MARGIN) < median[best]) best = i;
         }
         return new Result(List.copyOf(names), median, spread, best, false);

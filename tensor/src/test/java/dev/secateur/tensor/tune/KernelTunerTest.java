@@ -66,6 +66,19 @@ class KernelTunerTest {
         var r = KernelTuner.decide(List.of("dense", "wsell8"), new long[][] {base, fast});
         assertTrue(r.spread()[0] + r.spread()[1] > 1.0, "the medians alone would keep the baseline");
         assertEquals("wsell8", r.chosenName());
+        assertTrue(r.medianNanos()[1] < r.medianNanos()[0], "the chosen time stays below the baseline's: " + java.util.Arrays.toString(r.medianNanos()));
+    }
+
+    @Test
+    void aRoundByRoundWinnerIsNeverReportedSlowerThanTheBaseline() {
+        // The challenger takes 0.80-0.85 of the baseline's time in all rounds but one, yet its plain
+        // median (1400) lies above the baseline's (1000): the slow rounds fall differently.
+        long[] base = {1000, 1000, 1000, 1000, 5000, 5000, 5000};
+        long[] fast = {850, 850, 850, 1400, 4000, 4000, 4000};
+        var r = KernelTuner.decide(List.of("dense", "direct"), new long[][] {base, fast});
+        assertEquals("direct", r.chosenName());
+        assertEquals(850, r.medianNanos()[1], "reported as the baseline's median times the paired ratio");
+        assertTrue(r.medianNanos()[1] <= r.medianNanos()[0], java.util.Arrays.toString(r.medianNanos()));
     }
 
     @Test
