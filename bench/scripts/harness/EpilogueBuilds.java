@@ -249,26 +249,22 @@ class EpilogueCase implements Supplier<Object[]> {
                     default -> throw new IllegalArgumentException("pool " + p[1]);
                 };
             }
-            case "im2col" -> {
+            case "im2col", "col2im" -> {
                 String[] in = p[1].split("x");
                 int k = Integer.parseInt(p[2]), pad = Integer.parseInt(p[3]), batch = Integer.parseInt(p[4]);
                 ConvGeometry g = ConvGeometry.of(Integer.parseInt(in[0]), Integer.parseInt(in[1]), Integer.parseInt(in[2]), 1, k, 1, pad);
-                float[] x = fill(r, batch * g.inputSize()), col = new float[batch * g.colSize()];
-                if (scalar) return new Object[]{(Runnable) () -> scalarIm2col(g, batch, x, col), col};
+                boolean forward = p[0].equals("im2col");
+                float[] x = forward ? fill(r, batch * g.inputSize()) : new float[batch * g.inputSize()];
+                float[] col = forward ? new float[batch * g.colSize()] : fill(r, batch * g.colSize());
+                float[] out = forward ? col : x;
+                if (scalar) return new Object[]{(Runnable) () -> scalarPatches(g, batch, x, col, forward), out};
                 return new Object[]{(Runnable) () -> {
-                    for (int i = 0; i < batch; i++) Conv2dOps.im2col(g, x, i * g.inputSize(), col, i * g.colSize());
-                }, col};
-            }
-            case "col2im" -> {
-                String[] in = p[1].split("x");
-                int k = Integer.parseInt(p[2]), pad = Integer.parseInt(p[3]), batch = Integer.parseInt(p[4]);
-                ConvGeometry g = ConvGeometry.of(Integer.parseInt(in[0]), Integer.parseInt(in[1]), Integer.parseInt(in[2]), 1, k, 1, pad);
-                float[] col = fill(r, batch * g.colSize()), dx = new float[batch * g.inputSize()];
-                if (scalar) return new Object[]{(Runnable) () -> scalarCol2im(g, batch, col, dx), dx};
-                return new Object[]{(Runnable) () -> {
-                    java.util.Arrays.fill(dx, 0f);
-                    for (int i = 0; i < batch; i++) Conv2dOps.col2im(g, col, i * g.colSize(), dx, i * g.inputSize());
-                }, dx};
+                    if (!forward) java.util.Arrays.fill(x, 0f);
+                    for (int i = 0; i < batch; i++) {
+                        if (forward) Conv2dOps.im2col(g, x, i * g.inputSize(), col, i * g.colSize());
+                        else Conv2dOps.col2im(g, col, i * g.colSize(), x, i * g.inputSize());
+                    }
+                }, out};
             }
             case "relub" -> {
                 int n = Integer.parseInt(p[1]);
@@ -434,33 +430,24 @@ class EpilogueCase implements Supplier<Object[]> {
         return v;
     }
 
-    private static void scalarIm2col(ConvGeometry g, int batch, float[] x, float[] col) {
+    /**
+     * im2col (forward: each column element copies its input element, 0 in the padding) or its
+     * adjoint (x zeroed, then each column element added to its input element), stride 1, one
+     * element at a time with the index arithmetic in the loop.
+     */
+    private static void scalarPatches(ConvGeometry g, int batch, float[] x, float[] col, boolean forward) {
+        if (!forward) java.util.Arrays.fill(x, 0f);
         int oh = g.outH(), ow = g.outW(), k = g.kH(), pad = g.pad();
-        for (int n = 0; n < batch; n++) {
+        for (int n = 0, o = 0; n < batch; n++) {
             for (int r = 0; r < g.colRows(); r++) {
                 int c = r / (k * k), i = (r / k) % k, j = r % k;
                 for (int y = 0; y < oh; y++) {
-                    for (int xo = 0; xo < ow; xo++) {
+                    for (int xo = 0; xo < ow; xo++, o++) {
                         int iy = y - pad + i, ix = xo - pad + j;
                         boolean in = iy >= 0 && iy < g.inH() && ix >= 0 && ix < g.inW();
-                        col[n * g.colSize() + r * oh * ow + y * ow + xo] = in ? x[n * g.inputSize() + (c * g.inH() + iy) * g.inW() + ix] : 0f;
-                    }
-                }
-            }
-        }
-    }
-
-    private static void scalarCol2im(ConvGeometry g, int batch, float[] col, float[] dx) {
-        java.util.Arrays.fill(dx, 0f);
-        int oh = g.outH(), ow = g.outW(), k = g.kH(), pad = g.pad();
-        for (int n = 0; n < batch; n++) {
-            for (int r = 0; r < g.colRows(); r++) {
-                int c = r / (k * k), i = (r / k) % k, j = r % k;
-                for (int y = 0; y < oh; y++) {
-                    for (int xo = 0; xo < ow; xo++) {
-                        int iy = y - pad + i, ix = xo - pad + j;
-                        if (iy < 0 || iy >= g.inH() || ix < 0 || ix >= g.inW()) continue;
-                        dx[n * g.inputSize() + (c * g.inH() + iy) * g.inW() + ix] += col[n * g.colSize() + r * oh * ow + y * ow + xo];
+                        int s = n * g.inputSize() + (c * g.inH() + iy) * g.inW() + ix;
+                        if (forward) col[o] = in ? x[s] : 0f;
+                        else if (in) x[s] += col[o];
                     }
                 }
             }
