@@ -12,6 +12,7 @@ import dev.secateur.tensor.ops.Softmax;
 import dev.secateur.tensor.ops.WinogradConv;
 import dev.secateur.tensor.sparse.DenseMatrix;
 import dev.secateur.tensor.sparse.DirectSparseConv;
+import dev.secateur.tensor.sparse.PanelCsrMatrix;
 import dev.secateur.tensor.sparse.SparseFormats;
 import dev.secateur.tensor.sparse.SparseMatrix;
 import java.lang.management.ManagementFactory;
@@ -37,6 +38,7 @@ import java.util.function.Supplier;
  *   dense:M:K:BATCH                         (DenseMatrix, bias + ReLU)
  *   dense-sm:M:K:BATCH                      (the same, samples one after another in x: a first dense layer)
  *   sparse:FORMAT:M:K:DENSITY:BATCH         (a SparseFormats name, random mask, bias + ReLU)
+ *   pcsr-sm:M:K:DENSITY:BATCH               (panel CSR, samples one after another in x: a first sparse layer)
  *   pool:max|maxarg|avg|avgback:CxHxW:BATCH  (2×2 stride-2 pooling; maxarg also writes argmax)
  *   relub:N                                 (Elementwise.reluBackward, half the inputs negative)
  *   im2col:CxHxW:K:PAD:BATCH                (Conv2dOps.im2col per image, stride 1; no ReLU)
@@ -208,7 +210,9 @@ class EpilogueCase implements Supplier<Object[]> {
                 DenseMatrix d = DenseMatrix.from(w, m, k);
                 return new Object[]{(Runnable) () -> d.multiplyBatchSampleMajor(one, x, 0, n, y, 0, b, true), y};
             }
-            case "sparse" -> {
+            case "sparse", "pcsr-sm" -> {
+                if (p[0].equals("pcsr-sm")) p = new String[]{"pcsr-sm", "pcsr", p[1], p[2], p[3], p[4]};
+                boolean sampleMajor = p[0].equals("pcsr-sm");
                 int m = Integer.parseInt(p[2]), k = Integer.parseInt(p[3]), n = Integer.parseInt(p[5]);
                 double density = Double.parseDouble(p[4]);
                 float[] w = fill(r, m * k), b = fill(r, m), x = fill(r, k * n), y = new float[m * n];
@@ -226,9 +230,18 @@ class EpilogueCase implements Supplier<Object[]> {
                     int[] ci = cols.stream().mapToInt(Integer::intValue).toArray();
                     float[] cv = new float[vals.size()];
                     for (int i = 0; i < cv.length; i++) cv[i] = vals.get(i);
-                    return new Object[]{(Runnable) () -> scalarCsr(m, n, ptr, ci, cv, b, x, y), y};
+                    if (!sampleMajor) return new Object[]{(Runnable) () -> scalarCsr(m, n, ptr, ci, cv, b, x, y), y};
+                    float[] xs = sampleMajor(x, k, n);
+                    return new Object[]{(Runnable) () -> {
+                        for (int j = 0; j < n; j++) for (int c = 0; c < k; c++) x[c * n + j] = xs[j * k + c];
+                        scalarCsr(m, n, ptr, ci, cv, b, x, y);
+                    }, y};
                 }
                 SparseMatrix s = SparseFormats.named(p[1]).build(w, m, k, keep);
+                if (sampleMajor) {
+                    float[] xs = sampleMajor(x, k, n);
+                    return new Object[]{(Runnable) () -> ((PanelCsrMatrix) s).multiplyBatchSampleMajor(one, xs, 0, n, y, 0, b, true), y};
+                }
                 return new Object[]{(Runnable) () -> s.multiplyBatch(one, x, 0, n, y, 0, b, true), y};
             }
             case "pool" -> {
@@ -351,6 +364,13 @@ class EpilogueCase implements Supplier<Object[]> {
             }
             for (int j = 0; j < n; j++) y[yo + j] = Math.max(y[yo + j], 0f);
         }
+    }
+
+    /** x[k, n] (feature-major) as [n, k]. */
+    private static float[] sampleMajor(float[] x, int k, int n) {
+        float[] xs = new float[k * n];
+        for (int c = 0; c < k; c++) for (int j = 0; j < n; j++) xs[j * k + c] = x[c * n + j];
+        return xs;
     }
 
     private static void scalarCsr(int m, int n, int[] ptr, int[] ci, float[] cv, float[] b, float[] x, float[] y) {

@@ -55,7 +55,7 @@ public final class JitTierWorkload implements Runnable {
         for (int i = 0; i < CALLS; i++) r.run();
     }
 
-    /** A dense layer's own kernels: batch 1, samples one after another (interleave, tiles, transposed stores), feature-major. */
+    /** A dense layer's own kernels: batch 1, samples one after another (interleave, tiles, transposed stores), feature-major; layout transposes. */
     private void denseLayers() {
         int rows = 43, cols = 300; // a one-vector last panel, two K blocks
         dev.secateur.tensor.sparse.DenseMatrix a = dev.secateur.tensor.sparse.DenseMatrix.from(random(rows * cols), rows, cols);
@@ -65,6 +65,8 @@ public final class JitTierWorkload implements Runnable {
             repeat(() -> a.multiplyBatchSampleMajor(Workers.single(), x, 0, batch, y, 0, bias, true));
             repeat(() -> a.multiplyBatch(Workers.single(), x, 0, batch, y, 0, bias, true));
         }
+        float[] x = random(37 * 40), y = new float[x.length]; // blocks and scalar edges
+        repeat(() -> dev.secateur.tensor.kernels.Transposes.matrix(x, 0, 37, 40, y, 0));
     }
 
     private void sgemm(Workers two) {
