@@ -97,9 +97,8 @@ final class SgemmMicroKernel {
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
         FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
         FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            int bo = bOff + p * NR;
-            int ao = aOff + p * 8;
+        // Offsets as induction variables, as in product4x2.
+        for (int ao = aOff, bo = bOff, aEnd = aOff + 8 * kc; ao < aEnd; ao += 8, bo += NR) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bo);
             FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
             FloatVector a;
@@ -196,9 +195,7 @@ final class SgemmMicroKernel {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            int bo = bOff + p * NR;
-            int ao = aOff + p * 3;
+        for (int ao = aOff, bo = bOff, aEnd = aOff + 3 * kc; ao < aEnd; ao += 3, bo += NR) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bo);
             FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
             FloatVector b2 = FloatVector.fromArray(S, bp, bo + 2 * L);
@@ -238,8 +235,8 @@ final class SgemmMicroKernel {
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         // The panel offsets are the loop's induction variables: recomputed from a counter (p·NR,
-        // p·4) they cost C2 extra integer instructions per k, and with eight multiply-adds per k
-        // the front end is what runs out first when the core is shared.
+        // p·4) they cost C2 extra integer instructions per k, and with few multiply-adds per k the
+        // front end is what runs out first when the core is shared. The other tiles do the same.
         for (int ao = aOff, bo = bOff, aEnd = aOff + 4 * kc; ao < aEnd; ao += 4, bo += NR) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bo);
             FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
