@@ -5,7 +5,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -26,19 +25,19 @@ final class PanelBuffer {
         return BUFFER.get();
     }
 
-    /** Row kk of the buffer = {@code x[at + kk·n, +width)}, zero past the width; {@code rows} rows. */
+    /**
+     * Row kk of the buffer = {@code x[at + kk·n, +width)}, zero past the width; {@code rows} rows.
+     * Bulk copies, not vector loads and stores: a plain copy needs no vector, and so cannot fall
+     * into the Vector API's boxed fallback, which one JVM in several compiled this loop to (the
+     * shared library call sites it inlines had seen other vector shapes and heap segments), making
+     * every later call about sixty times slower.
+     */
     static void fill(MemorySegment buf, float[] x, int at, int n, int rows, int width) {
-        long row = (long) PanelCsrMatrix.CHUNK * Float.BYTES;
+        long row = (long) PanelCsrMatrix.CHUNK * Float.BYTES, used = (long) width * Float.BYTES;
         for (int kk = 0; kk < rows; kk++, at += n) {
             long dst = kk * row;
-            for (int v = 0; v < PanelCsrMatrix.CHUNK; v += L) {
-                if (v + L <= width) {
-                    FloatVector.fromArray(S, x, at + v).intoMemorySegment(buf, dst + (long) v * Float.BYTES, NATIVE);
-                } else {
-                    VectorMask<Float> m = S.indexInRange(v, width);
-                    FloatVector.fromArray(S, x, at + v, m).intoMemorySegment(buf, dst + (long) v * Float.BYTES, NATIVE);
-                }
-            }
+            MemorySegment.copy(x, at, buf, ValueLayout.JAVA_FLOAT_UNALIGNED, dst, width);
+            if (used < row) buf.asSlice(dst + used, row - used).fill((byte) 0);
         }
     }
 
