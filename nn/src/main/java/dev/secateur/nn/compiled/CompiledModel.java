@@ -4,6 +4,7 @@ import dev.secateur.nn.Model;
 import dev.secateur.tensor.Shape;
 import dev.secateur.tensor.Tensor;
 import dev.secateur.tensor.Workers;
+import dev.secateur.tensor.sparse.FormatCost;
 import dev.secateur.tensor.sparse.FormatPolicy;
 import dev.secateur.tensor.sparse.SparseFormats;
 import dev.secateur.tensor.tune.KernelTuner;
@@ -161,7 +162,7 @@ public final class CompiledModel {
                 op.run(ws, batch, slot, workers);
             }, matrix ? FormatPolicy.warmKey(format, proxyBatch, sampleMajor) : k.warmKey(),
                     matrix ? FormatPolicy.proxy(SparseFormats.named(format), f.pattern(), proxyBatch, workers, sampleMajor) : k.warmProxy(),
-                    k.multiplyAdds() * columns));
+                    k.multiplyAdds() * columns, k.matrix() == null ? 0 : FormatCost.expectedNanos(k.matrix(), columns)));
         }
         String key = "layer:" + op.weightRows() + "x" + op.weightCols() + ":" + columns + ":" + workers.threads() + ":" + f.fingerprint();
         KernelTuner.Result r = KernelTuner.tune(key, calls, budget, options.jitWarmup().toNanos());

@@ -59,6 +59,12 @@ public final class FormatCost {
         return rate < 0 ? -1 : rate * work(m) * columns;
     }
 
+    /** {@link #estimateNanos} rounded to whole nanoseconds, 0 where there is no estimate (as the kernel tuner takes it). */
+    public static long expectedNanos(SparseMatrix m, long columns) {
+        double e = estimateNanos(m, columns);
+        return e <= 0 ? 0 : Math.max(1, Math.round(e));
+    }
+
     /**
      * The multiply-adds a product column runs: bitmap16 computes every lane of each non-empty
      * 16-row word, so its work follows how the kept weights cluster (a sixteenth of them per word

@@ -59,7 +59,8 @@ public final class SparseSelector {
         for (SparseMatrix m : candidates) {
             SparseFormat f = SparseFormats.named(m.format());
             calls.add(new KernelTuner.Candidate(m.format(), () -> m.multiplyBatch(workers, x, 0, batch, y, 0, null, false),
-                    FormatPolicy.warmKey(m.format(), batch), FormatPolicy.proxy(f, p, batch, workers), m.multiplyAdds() * batch));
+                    FormatPolicy.warmKey(m.format(), batch), FormatPolicy.proxy(f, p, batch, workers), m.multiplyAdds() * batch,
+                    FormatCost.expectedNanos(m, batch)));
         }
         String key = "spmm:" + rows + "x" + cols + ":" + batch + ":" + workers.threads() + ":" + fingerprint(dense, mask);
         KernelTuner.Result r = KernelTuner.tune(key, calls, budgetNanos, WARM_LIMIT_NANOS);

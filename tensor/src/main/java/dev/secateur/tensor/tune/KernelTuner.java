@@ -78,6 +78,11 @@ public final class KernelTuner {
      * running until their time limit).
      */
     static final long PROXY_DROP = 4;
+    /**
+     * Most times a kernel's estimated time its compiled code takes: the estimates come from one
+     * 512-bit CPU, and narrower vectors without FMA on a busy core run a few times slower.
+     */
+    static final long EXPECTED_SLACK = 20;
     /** Fixed cost a call may add (thread hand-off, small layers' epilogues). */
     static final long CALL_OVERHEAD_NANOS = 5_000;
 
@@ -107,11 +112,20 @@ public final class KernelTuner {
      * @param proxy   one cheap call through the same kernel code, or null
      * @param multiplyAdds the multiply-adds one call costs at least (0: unknown); a call that takes
      *                {@link #plausible far longer} is running code the JIT has not compiled yet
+     * @param expectedNanos the kernel's estimated time per call (e.g. from {@code FormatCost}; 0:
+     *                unknown); a call {@value #EXPECTED_SLACK} times slower is not running its
+     *                compiled code either
      */
-    public record Candidate(String name, Runnable call, String warmKey, Runnable proxy, long multiplyAdds) {
+    public record Candidate(String name, Runnable call, String warmKey, Runnable proxy, long multiplyAdds, long expectedNanos) {
         public Candidate {
             if (name == null || call == null) throw new IllegalArgumentException("candidate needs a name and a call");
             if (multiplyAdds < 0) throw new IllegalArgumentException("multiply-adds must be >= 0, got " + multiplyAdds);
+            if (expectedNanos < 0) throw new IllegalArgumentException("expected time must be >= 0 ns, got " + expectedNanos);
+        }
+
+        /** A candidate without a time estimate. */
+        public Candidate(String name, Runnable call, String warmKey, Runnable proxy, long multiplyAdds) {
+            this(name, call, warmKey, proxy, multiplyAdds, 0);
         }
 
         /** A candidate without a proxy, of unknown cost. */
@@ -129,7 +143,25 @@ public final class KernelTuner {
      * deoptimisation, until the method's counters reach the C2 threshold again.
      */
     static boolean plausible(long nanos, long multiplyAdds) {
-        return multiplyAdds == 0 || nanos <= CALL_OVERHEAD_NANOS + SLOWEST_COMPILED_NANOS_PER_MULTIPLY_ADD * multiplyAdds;
+        return plausible(nanos, multiplyAdds, 0);
+    }
+
+    /**
+     * {@link #plausible(long, long)}, and where the kernel's time is estimated ({@code expectedNanos}
+     * &gt; 0) at most {@value #EXPECTED_SLACK} times the estimate (plus the call overhead): a vector
+     * kernel whose C2 code left its vector operations as calls (the Vector API's boxed fallback)
+     * runs 40 times slower and more, yet can stay within the per-multiply-add bound, which must
+     * also admit scalar loops.
+     */
+    static boolean plausible(long nanos, long multiplyAdds, long expectedNanos) {
+        if (multiplyAdds == 0 && expectedNanos == 0) return true;
+        long limit = multiplyAdds == 0 ? Long.MAX_VALUE : SLOWEST_COMPILED_NANOS_PER_MULTIPLY_ADD * multiplyAdds;
+        if (expectedNanos > 0) limit = Math.min(limit, EXPECTED_SLACK * expectedNanos);
+        return nanos <= CALL_OVERHEAD_NANOS + limit;
+    }
+
+    private static boolean plausible(long nanos, Candidate c) {
+        return plausible(nanos, c.multiplyAdds(), c.expectedNanos());
     }
 
     /**
@@ -201,7 +233,7 @@ public final class KernelTuner {
             r = decide(names, samples);
         }
         // A baseline still too slow for compiled code makes any challenger look good: keep it.
-        if (!plausible(r.baselineNanos(), candidates.get(0).multiplyAdds())) r = r.withChosen(0);
+        if (!plausible(r.baselineNanos(), candidates.get(0))) r = r.withChosen(0);
         if (TRACE) System.err.printf("tune %s: proxies %d ms%s, warm-up %d ms (%s%s), timed %d ms: %s -> %s%n", key,
                 (realStart - warmStart) / 1_000_000, proxyTrace.isEmpty() ? "" : " (" + proxyTrace.substring(1) + ")", (timedStart - realStart) / 1_000_000, settled ? "settled" : "cut off",
                 retimes == 0 ? "" : ", timed again " + retimes + "x", (System.nanoTime() - timedStart) / 1_000_000, medians(r), r.chosenName());
@@ -245,7 +277,7 @@ public final class KernelTuner {
     /** The first candidate whose median time is not {@link #plausible} for compiled code, or -1. */
     static int implausible(List<Candidate> candidates, long[][] samples) {
         for (int i = 0; i < samples.length; i++) {
-            if (samples[i].length > 0 && !plausible(median(samples[i].clone()), candidates.get(i).multiplyAdds())) return i;
+            if (samples[i].length > 0 && !plausible(median(samples[i].clone()), candidates.get(i))) return i;
         }
         return -1;
     }
@@ -315,7 +347,7 @@ public final class KernelTuner {
             }
             calmRounds = improved ? 0 : calmRounds + 1;
             boolean plausible = true;
-            for (int i = 0; i < n; i++) plausible &= plausible(best[i], candidates.get(i).multiplyAdds());
+            for (int i = 0; i < n; i++) plausible &= plausible(best[i], candidates.get(i));
             boolean settled = round + 1 >= MIN_WARM_ROUNDS && calmRounds >= 2 && plausible && jit.quietFor(JIT_QUIET_MILLIS * 1_000_000L);
             if (settled) return true;
             if (System.nanoTime() >= deadline) return false;

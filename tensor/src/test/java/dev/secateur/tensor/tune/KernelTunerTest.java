@@ -179,6 +179,22 @@ class KernelTunerTest {
         assertTrue(KernelTuner.plausible(4_000, 10), "small calls may cost the fixed overhead");
         assertFalse(KernelTuner.plausible(10_000_000, 1_000_000), "10 ns per multiply-add: interpreted or C1 vector code");
         assertThrows(IllegalArgumentException.class, () -> new KernelTuner.Candidate("dense", () -> {}, null, null, -1));
+        assertThrows(IllegalArgumentException.class, () -> new KernelTuner.Candidate("dense", () -> {}, null, null, 1, -1));
+    }
+
+    @Test
+    void aVectorKernelFarSlowerThanItsEstimateIsNotCompiledCode() {
+        // A batched panel CSR call of 153,600 multiply-adds estimated at 10 µs: its boxed fallback
+        // took 533 µs, within 4 ns per multiply-add, but 53 times the estimate.
+        assertTrue(KernelTuner.plausible(533_000, 153_600), "the per-multiply-add bound alone admits it");
+        assertFalse(KernelTuner.plausible(533_000, 153_600, 10_000), "53 times its estimate");
+        assertTrue(KernelTuner.plausible(60_000, 153_600, 10_000), "6 times its estimate: a narrow or busy core");
+        assertFalse(KernelTuner.plausible(1_000_000, 153_600, 100_000), "the per-multiply-add bound still holds");
+        assertTrue(KernelTuner.plausible(1_000_000, 0, 100_000), "unknown work, estimate 100 µs: 1 ms is within 20 times");
+        assertFalse(KernelTuner.plausible(3_000_000, 0, 100_000), "unknown work, estimate 100 µs: 3 ms is not");
+        var c = new KernelTuner.Candidate("pcsr", () -> {}, null, null, 153_600, 10_000);
+        assertEquals(0, KernelTuner.implausible(List.of(c), new long[][] {around(533_000, 1_000)}));
+        assertEquals(-1, KernelTuner.implausible(List.of(c), new long[][] {around(6_000, 500)}));
     }
 
     @Test
