@@ -27,10 +27,9 @@ final class PanelBuffer {
 
     /**
      * Row kk of the buffer = {@code x[at + kk·n, +width)}, zero past the width; {@code rows} rows.
-     * Bulk copies, not vector loads and stores: a plain copy needs no vector, and so cannot fall
-     * into the Vector API's boxed fallback, which one JVM in several compiled this loop to (the
-     * shared library call sites it inlines had seen other vector shapes and heap segments), making
-     * every later call about sixty times slower.
+     * Bulk copies, not vector loads and stores: a copy holds no vector, so it cannot fall into the
+     * Vector API's boxed fallback, which C2 can pick for such a loop when the library call sites it
+     * inlines have also seen other vector shapes and heap segments (docs/bench/sparse.md).
      */
     static void fill(MemorySegment buf, float[] x, int at, int n, int rows, int width) {
         long row = (long) PanelCsrMatrix.CHUNK * Float.BYTES, used = (long) width * Float.BYTES;

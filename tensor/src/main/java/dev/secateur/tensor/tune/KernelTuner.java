@@ -79,8 +79,8 @@ public final class KernelTuner {
      */
     static final long PROXY_DROP = 4;
     /**
-     * Most times a kernel's estimated time its compiled code takes: the estimates come from one
-     * 512-bit CPU, and narrower vectors without FMA on a busy core run a few times slower.
+     * How many times its estimated time a kernel's compiled code may take: the estimates come from
+     * one 512-bit CPU, and narrower vectors without FMA on a busy core run a few times slower.
      */
     static final long EXPECTED_SLACK = 20;
     /** Fixed cost a call may add (thread hand-off, small layers' epilogues). */
