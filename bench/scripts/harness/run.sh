@@ -14,6 +14,7 @@
 #   bench/scripts/harness/run.sh FcPair 300 784 0.08 64 pcsr,pcsr~sm,csr   # sparse formats on one layer (or lenet300:fc1), alternating blocks, CPU time
 #   bench/scripts/harness/run.sh FmaPeak                         # register-only vector FMA rate (GFLOP/s) at the preferred width
 #   bench/scripts/harness/run.sh SgemmTiles                      # the 16-register SGEMM tiles alone (3x3 vs 4x2 vectors of 256 bits), GFLOP/s
+#   JAVA_FLAGS=-Dsecateur.kernel.cache=off bench/scripts/harness/run.sh ModelDrift lenet300 64 16   # pruned and dense model alternating in one JVM: a slow JVM's code or the host's slow stretch
 #   bench/scripts/harness/run.sh TransposeTimes 64x784 64x400 400x64   # layout transposes: in-register blocks vs the scalar tiles they replaced
 #   bench/scripts/harness/run.sh MaskedStores                    # ns per vector: plain copy, partial-mask store, partial-mask load, all-true-mask store
 #   bench/scripts/harness/run.sh BroadcastTiles                  # the batched dense tile shapes alone: ns per FMA by samples × vectors
