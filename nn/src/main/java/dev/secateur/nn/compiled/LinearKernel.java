@@ -1,6 +1,7 @@
 package dev.secateur.nn.compiled;
 
 import dev.secateur.tensor.Workers;
+import dev.secateur.tensor.kernels.Transposes;
 import dev.secateur.tensor.ops.DenseConvolution;
 import dev.secateur.tensor.sparse.DenseMatrix;
 import dev.secateur.tensor.sparse.DirectSparseConv;
@@ -171,7 +172,7 @@ final class LinearKernel {
             if (matrix instanceof PanelCsrMatrix p) p.multiplyBatchSampleMajor(workers, x, xOff, n, y, yOff, bias, relu);
             else ((DenseMatrix) matrix).multiplyBatchSampleMajor(workers, x, xOff, n, y, yOff, bias, relu);
         } else {
-            TransposeOp.transpose(x, xOff, n, cols, scratch, s);
+            Transposes.matrix(x, xOff, n, cols, scratch, s);
             apply(workers, scratch, s, false, n, y, yOff, scratch, s + cols * n);
         }
     }

@@ -25,13 +25,8 @@ final class TransposeOp extends Op {
             System.arraycopy(x, xo, y, 0, features);
             return;
         }
-        if (toFeatureMajor) transpose(x, xo, n, features, y, 0);
-        else transpose(x, xo, features, n, y, 0);
-    }
-
-    /** {@code y[cols, rows] = x[rows, cols]ᵀ} (row-major both). */
-    static void transpose(float[] x, int xo, int rows, int cols, float[] y, int yo) {
-        Transposes.matrix(x, xo, rows, cols, y, yo);
+        if (toFeatureMajor) Transposes.matrix(x, xo, n, features, y, 0);
+        else Transposes.matrix(x, xo, features, n, y, 0);
     }
 
     @Override String describe() { return toFeatureMajor ? "to feature-major" : "to sample-major"; }

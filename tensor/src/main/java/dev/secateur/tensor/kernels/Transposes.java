@@ -9,17 +9,17 @@ import jdk.incubator.vector.VectorSpecies;
  * layouts of a batch. With 16-lane vectors each 16 × 16 block goes through registers: each half of
  * its rows takes {@link Transpose8x16} (three rounds of two-vector lane selections) into a small
  * scratch block, and one more round pairs the halves into whole 16-row columns — where a scalar
- * copy issues 256 loads and 256 stores per block, and a strided gather per output vector costs
- * about as much as the scalar copy. Other widths, and the edges, copy in scalar code, tile by tile.
+ * copy issues 256 loads and 256 stores per block. Other widths, and the edges, copy in scalar
+ * code, tile by tile.
  */
 public final class Transposes {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
     /** Whether 16 × 16 blocks are transposed in registers here. */
-    public static final boolean BLOCKS = Transpose8x16.SUPPORTED;
+    static final boolean BLOCKS = Transpose8x16.SUPPORTED;
     /** Side of a block. */
-    public static final int B = 16;
+    static final int B = 16;
     /** Floats of the scratch a block needs: its two transposed halves. */
-    public static final int SCRATCH = B * B;
+    static final int SCRATCH = B * B;
     /** Side of a cache tile of the scalar path. */
     private static final int TILE = 32;
     /** Lanes 0–7 of both halves, or lanes 8–15 of both: one column of 16 rows from two of 8. */
@@ -45,7 +45,7 @@ public final class Transposes {
      * {@code dst[d + c·ldd + r] = x[s + r·ld + c]} for {@code r, c < 16}: one 16 × 16 block, through
      * {@code scratch} ({@link #SCRATCH} floats); only where {@link #BLOCKS}.
      */
-    public static void block(float[] x, int s, int ld, float[] dst, int d, int ldd, float[] scratch) {
+    static void block(float[] x, int s, int ld, float[] dst, int d, int ldd, float[] scratch) {
         halves(x, s, ld, scratch);
         for (int k = 0; k < 8; k++) {
             IntVector lo = half(scratch, k, 0), hi = half(scratch, k, 1);
