@@ -28,7 +28,7 @@ import java.util.Arrays;
  * {@link #PACKED_GEMV_MAX_N} columns read the packed panels directly ({@link PackedSgemv}).
  */
 public final class PackedSgemm {
-    /** K depth of a packed block (L1d): a KC×NR B micro-panel and an MR×KC A micro-panel stay in L1d. */
+    /** K depth of a packed block (L1d): see {@link GemmBlocking#kc()}. */
     static final int KC = VectorPlatform.GEMM.kc();
     /** Rows of a packed A block (L2): MC×KC floats stay in L2 beside the B micro-panels; a multiple of MR. */
     static final int MC = VectorPlatform.GEMM.mc();
@@ -45,8 +45,8 @@ public final class PackedSgemm {
      * B micro-panels of at most this many bytes (L2). See {@link GemmBlocking#rowWalkBytes()}.
      */
     static final long ROW_WALK_BYTES = VectorPlatform.GEMM.rowWalkBytes();
-    /** MR-row strips that walk along C together, sharing each B micro-panel (their A micro-panels and it fill L1). */
-    private static final int ROW_WALK_STRIPS = 2;
+    /** MR-row strips that walk along C together, sharing each B micro-panel (their A micro-panels fill L1). */
+    private static final int ROW_WALK_STRIPS = GemmBlocking.ROW_WALK_STRIPS;
     /** Fewest columns per jc block: each one re-packs A, so thinner blocks cost more packing than they save. */
     static final int NC_MIN = GemmBlocking.NC_MIN;
     /**

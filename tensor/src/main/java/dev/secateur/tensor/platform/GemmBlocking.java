@@ -10,11 +10,16 @@ package dev.secateur.tensor.platform;
  *                   three vectors (9 accumulators) is the other 16-register shape, chosen with
  *                   {@code -Dsecateur.gemm.tile=3x3}
  * @param nr         columns of the C tile (register file): two vectors, three for the 3 × 3 tile
- * @param kc         depth of a packed block (L1d): a KC×NR micro-panel of B fills about two thirds
- *                   of L1d, the rest holding the A micro-panel streaming past it and lines of C
- * @param mc         rows of a packed A block (L2): MC×KC floats take about a sixteenth of L2, so the
- *                   block stays there beside the B micro-panels and C tiles passing through, also
- *                   when another core or thread shares the cache
+ * @param kc         depth of a packed block (L1d). Tiles that walk along C's rows (the 8-row tile):
+ *                   the A micro-panels of the strips walking together fill about two thirds of L1d,
+ *                   the B micro-panels streaming past them from L2. Tiles that walk down C's
+ *                   columns: a KC×NR micro-panel of B fills about two thirds of L1d, the rest
+ *                   holding the A micro-panel streaming past it and lines of C. Each K block is one
+ *                   read-modify-write pass over C, so a deeper block also saves C traffic
+ * @param mc         rows of a packed A block (L2). Row walk: MC×KC floats take about three eighths
+ *                   of L2, beside the block of B micro-panels streamed from the other half. Column
+ *                   walk: about a sixteenth of L2, so the block stays there beside the B
+ *                   micro-panels and C tiles passing through, also when another core shares it
  * @param nc         columns of a packed B block (L3): KC×NC floats take at most an eighth of L3
  * @param cBlockBytes bytes of the m×nc block of C kept in L3 between its K passes (a quarter of L3)
  * @param rowWalkBytes 0: the macro-kernel walks down the columns of C, one B micro-panel in L1;
@@ -28,6 +33,8 @@ package dev.secateur.tensor.platform;
 public record GemmBlocking(int mr, int nr, int kc, int mc, int nc, long cBlockBytes, long rowWalkBytes) {
     /** Fewest columns per B block: each one re-packs A. */
     public static final int NC_MIN = 512;
+    /** MR-row strips that walk along C together, sharing each B micro-panel (their A micro-panels fill L1). */
+    public static final int ROW_WALK_STRIPS = 2;
 
     public GemmBlocking {
         if (mr <= 0 || nr <= 0 || kc <= 0 || mc < mr || mc % mr != 0 || nc <= 0 || cBlockBytes <= 0 || rowWalkBytes < 0) {
@@ -53,9 +60,11 @@ public record GemmBlocking(int mr, int nr, int kc, int mc, int nc, long cBlockBy
         String tile = tile(System.getProperty("secateur.gemm.tile"), registers, fma);
         int mr = tile.charAt(0) - '0';
         int nr = (tile.charAt(2) - '0') * lanes;
-        long kcFit = caches.l1d() * 2 / 3 / ((long) nr * Float.BYTES);
+        boolean rowWalk = mr >= 8;
+        long l1Panels = rowWalk ? (long) ROW_WALK_STRIPS * mr : nr;
+        long kcFit = caches.l1d() * 2 / 3 / (l1Panels * Float.BYTES);
         int kc = clamp(roundDown(kcFit, 16), 128, 512);
-        long mcFit = caches.l2() / 16 / ((long) kc * Float.BYTES);
+        long mcFit = (rowWalk ? caches.l2() * 3 / 8 : caches.l2() / 16) / ((long) kc * Float.BYTES);
         int mc = clamp(roundDown(mcFit, mr), 4 * mr, roundDown(960, mr));
         long ncFit = caches.l3() / 8 / ((long) kc * Float.BYTES);
         int nc = clamp(roundDown(ncFit, nr), NC_MIN, 4096);
@@ -63,8 +72,7 @@ public record GemmBlocking(int mr, int nr, int kc, int mc, int nc, long cBlockBy
         kc = override("secateur.gemm.kc", kc);
         mc = roundDown(Math.max(mr, override("secateur.gemm.mc", mc)), mr);
         nc = override("secateur.gemm.nc", nc);
-        long rowWalk = mr >= 8 ? caches.l2() / 2 : 0;
-        return new GemmBlocking(mr, nr, kc, mc, nc, cBlock, rowWalk);
+        return new GemmBlocking(mr, nr, kc, mc, nc, cBlock, rowWalk ? caches.l2() / 2 : 0);
     }
 
     /**

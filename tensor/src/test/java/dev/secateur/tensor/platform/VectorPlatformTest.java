@@ -1,6 +1,7 @@
 package dev.secateur.tensor.platform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,8 +37,8 @@ class VectorPlatformTest {
 
     @Test
     void blockingFollowsTheCaches() {
-        GemmBlocking small = GemmBlocking.of(8, 16, true, new CacheSizes(32 << 10, 256 << 10, 4L << 20, true));
-        GemmBlocking large = GemmBlocking.of(8, 16, true, new CacheSizes(64 << 10, 2 << 20, 64L << 20, true));
+        GemmBlocking small = GemmBlocking.of(8, 16, true, new CacheSizes(32 << 10, 256 << 10, 4L << 20, "test"));
+        GemmBlocking large = GemmBlocking.of(8, 16, true, new CacheSizes(64 << 10, 2 << 20, 64L << 20, "test"));
         // The computed tiles, unless a build runs this with a tile requested.
         if (System.getProperty("secateur.gemm.tile") == null) {
             assertEquals(4, small.mr());
@@ -56,6 +57,36 @@ class VectorPlatformTest {
             assertEquals(8, wide.mr());
             assertEquals(32, wide.nr());
         }
+    }
+
+    @Test
+    void theRowWalkTileSizesItsBlocksByTheAPanelsInL1() {
+        if (System.getProperty("secateur.gemm.tile") != null || System.getProperty("secateur.gemm.kc") != null
+                || System.getProperty("secateur.gemm.mc") != null) return;
+        // A Zen 5 core: two 8 × 512 A micro-panels take two thirds of 48 KiB; 192 × 512 floats three eighths of 1 MiB.
+        GemmBlocking zen5 = GemmBlocking.of(16, 32, true, new CacheSizes(48 << 10, 1 << 20, 32L << 20, "test"));
+        assertEquals(512, zen5.kc(), zen5.toString());
+        assertEquals(192, zen5.mc(), zen5.toString());
+        GemmBlocking defaults = GemmBlocking.of(16, 32, true, CacheSizes.DEFAULTS);
+        assertEquals(336, defaults.kc(), defaults.toString());
+        assertEquals(144, defaults.mc(), defaults.toString());
+    }
+
+    @Test
+    void cpuinfoGivesAmdL2AndIntelL3() {
+        String zen5 = "processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 26\nmodel\t\t: 2\ncache size\t: 1024 KB\n\n"
+                + "processor\t: 1\nvendor_id\t: GenuineIntel\ncache size\t: 8 KB\n";
+        CacheSizes amd = CacheSizes.fromCpuinfo(zen5);
+        assertEquals(new CacheSizes(48 << 10, 1 << 20, CacheSizes.DEFAULTS.l3(), "cpuinfo"), amd);
+        CacheSizes zen3 = CacheSizes.fromCpuinfo("vendor_id : AuthenticAMD\ncpu family : 25\ncache size : 512 KB\n");
+        assertEquals(32 << 10, zen3.l1d());
+        assertEquals(512 << 10, zen3.l2());
+        CacheSizes intel = CacheSizes.fromCpuinfo("vendor_id\t: GenuineIntel\ncpu family\t: 6\ncache size\t: 36608 KB\n");
+        assertEquals(new CacheSizes(CacheSizes.DEFAULTS.l1d(), CacheSizes.DEFAULTS.l2(), 36608L << 10, "cpuinfo"), intel);
+        assertNull(CacheSizes.fromCpuinfo("processor\t: 0\nBogoMIPS\t: 50.00\nCPU implementer\t: 0x41\n"), "ARM lists no cache sizes");
+        assertNull(CacheSizes.fromCpuinfo("vendor_id : GenuineIntel\ncache size : lots\n"));
+        assertNull(CacheSizes.fromCpuinfo(""));
+        assertNull(CacheSizes.fromCpuinfo(null));
     }
 
     @Test
