@@ -321,7 +321,8 @@ public final class DirectConv implements DenseConvolution {
                 VectorMask<Float> m = S.indexInRange(ox, outW);
                 FloatVector v = FloatVector.fromArray(S, s, src + ox, m).add(b);
                 if (relu) v = FLOAT_MAX ? v.max(0f) : VectorMax.relu(v);
-                v.intoArray(y, dst + ox, m);
+                if (LaneStores.masked(y, dst + ox)) v.intoArray(y, dst + ox, m);
+                else for (int i = 0; i < outW - ox; i++) y[dst + ox + i] = v.lane(i);
                 continue;
             }
             for (; ox < outW; ox++) {

@@ -51,7 +51,8 @@ public final class PooledRow {
             FloatVector v = lo.rearrange(EVEN, hi).max(lo.rearrange(ODD, hi)).add(b);
             if (relu) v = v.max(0f);
             if (px + L <= pw) v.intoArray(y, dst + px);
-            else v.intoArray(y, dst + px, S.indexInRange(px, pw));
+            else if (LaneStores.masked(y, dst + px)) v.intoArray(y, dst + px, S.indexInRange(px, pw));
+            else for (int i = 0; i < pw - px; i++) y[dst + px + i] = v.lane(i);
         }
     }
 }

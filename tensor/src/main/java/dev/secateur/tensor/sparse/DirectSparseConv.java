@@ -1,5 +1,6 @@
 package dev.secateur.tensor.sparse;
 
+import dev.secateur.tensor.ops.LaneStores;
 import dev.secateur.tensor.ops.PooledRow;
 import dev.secateur.tensor.platform.VectorPlatform;
 import dev.secateur.tensor.Workers;
@@ -7,7 +8,6 @@ import dev.secateur.tensor.ops.ConvGeometry;
 import dev.secateur.tensor.ops.DirectConvArguments;
 import dev.secateur.tensor.ops.PaddedImage;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -264,7 +264,8 @@ public final class DirectSparseConv {
         }
         FloatVector left = a0.max(a2), right = a1.max(a3);
         FloatVector v = left.rearrange(EVEN, right).max(left.rearrange(ODD, right)).add(b).max(lo);
-        v.intoArray(y, dst, S.indexInRange(0, pw));
+        if (LaneStores.masked(y, dst)) v.intoArray(y, dst, S.indexInRange(0, pw));
+        else for (int i = 0; i < pw; i++) y[dst + i] = v.lane(i);
     }
 
     /**
@@ -290,9 +291,13 @@ public final class DirectSparseConv {
         }
         FloatVector first = a0.max(a1), second = a2.max(a3);
         FloatVector v = first.rearrange(EVEN, second).max(first.rearrange(ODD, second)).add(b).max(lo);
-        v.intoArray(y, dst, S.indexInRange(0, pw));
-        // Lanes L/2 .. L/2 + pw − 1 land at dst + pw onwards (the lanes below are masked off, whatever index they fall on).
-        if (both) v.intoArray(y, dst + pw - L / 2, S.indexInRange(-L / 2, pw));
+        if (LaneStores.masked(y, dst)) v.intoArray(y, dst, S.indexInRange(0, pw));
+        else for (int i = 0; i < pw; i++) y[dst + i] = v.lane(i);
+        // Lanes L/2 .. L/2 + pw − 1 land at dst + pw onwards.
+        if (!both) return;
+        int high = dst + pw - L / 2;
+        if (LaneStores.masked(y, high)) v.intoArray(y, high, S.indexInRange(-L / 2, pw));
+        else for (int i = L / 2; i < L / 2 + pw; i++) y[high + i] = v.lane(i);
     }
 
     /** Four pixel vectors from {@code at}: one broadcast and four load-FMAs per kept weight. */
@@ -339,8 +344,10 @@ public final class DirectSparseConv {
             int src = sAt + oy * wq, ox = 0;
             for (; ox + L <= outW; ox += L) Epilogue.store(FloatVector.fromArray(S, s, src + ox), b, relu, y, dst + ox);
             if (ox < outW) {
-                VectorMask<Float> m = S.indexInRange(ox, outW);
-                Epilogue.store(FloatVector.fromArray(S, s, src + ox, m), b, relu, y, dst + ox, m);
+                // A full load where the scratch holds the whole vector (lanes past the row are not stored).
+                FloatVector v = src + ox <= s.length - L ? FloatVector.fromArray(S, s, src + ox)
+                        : FloatVector.fromArray(S, s, src + ox, S.indexInRange(ox, outW));
+                Epilogue.storeFirst(v, b, relu, y, dst + ox, outW - ox);
             }
         }
     }
