@@ -8,6 +8,7 @@ import dev.secateur.tensor.ops.ConvGeometry;
 import dev.secateur.tensor.ops.DirectConvArguments;
 import dev.secateur.tensor.ops.PaddedImage;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -58,6 +59,13 @@ public final class DirectSparseConv {
     private final int paddedFloats;
     /** Vectors per conv row when a pooled output is computed in registers (1 or 2), else 0. */
     private final int poolVectors;
+    /**
+     * The lanes of a pooled row in registers: the first {@code pw} lanes, and lanes
+     * {@code L/2 .. L/2 + pw} (the second row of a narrow pair). Made once: a mask for a range that
+     * starts below lane 0 is built by library code that C2 does not always compile into vector
+     * instructions, at a cost per call larger than the row's arithmetic.
+     */
+    private final VectorMask<Float> pooledLow, pooledHigh;
     private final int[] ptr, offsets;
     private final float[] values;
     private final long nonZeros;
@@ -73,6 +81,8 @@ public final class DirectSparseConv {
         // Reads end before inC·s²·plane + kW + L: the last tap row of the last output row is phase row hq − 1.
         this.paddedFloats = image.floats();
         this.poolVectors = PooledRow.vectorsPerRow(g);
+        this.pooledLow = S.indexInRange(0, g.outW() / 2);
+        this.pooledHigh = S.indexInRange(-L / 2, g.outW() / 2);
         this.ptr = ptr;
         this.offsets = offsets;
         this.values = values;
@@ -264,7 +274,7 @@ public final class DirectSparseConv {
         }
         FloatVector left = a0.max(a2), right = a1.max(a3);
         FloatVector v = left.rearrange(EVEN, right).max(left.rearrange(ODD, right)).add(b).max(lo);
-        if (LaneStores.masked(y, dst)) v.intoArray(y, dst, S.indexInRange(0, pw));
+        if (LaneStores.masked(y, dst)) v.intoArray(y, dst, pooledLow);
         else for (int i = 0; i < pw; i++) y[dst + i] = v.lane(i);
     }
 
@@ -291,12 +301,12 @@ public final class DirectSparseConv {
         }
         FloatVector first = a0.max(a1), second = a2.max(a3);
         FloatVector v = first.rearrange(EVEN, second).max(first.rearrange(ODD, second)).add(b).max(lo);
-        if (LaneStores.masked(y, dst)) v.intoArray(y, dst, S.indexInRange(0, pw));
+        if (LaneStores.masked(y, dst)) v.intoArray(y, dst, pooledLow);
         else for (int i = 0; i < pw; i++) y[dst + i] = v.lane(i);
         // Lanes L/2 .. L/2 + pw − 1 land at dst + pw onwards.
         if (!both) return;
         int high = dst + pw - L / 2;
-        if (LaneStores.masked(y, high)) v.intoArray(y, high, S.indexInRange(-L / 2, pw));
+        if (LaneStores.masked(y, high)) v.intoArray(y, high, pooledHigh);
         else for (int i = L / 2; i < L / 2 + pw; i++) y[high + i] = v.lane(i);
     }
 
