@@ -47,19 +47,20 @@ public final class WindowedSell8Matrix extends SlidingSellMatrix implements Spar
     @Override public String format() { return "wsell8"; }
 
     @Override void vectorRange(float[] x, int xOff, float[] y, int yOff, float[] bias, boolean relu, int s0, int s1) {
-        int full = VECTOR && cols >= WINDOW ? Math.min(s1, rows / LANES) : s0;
-        if (s0 < full) {
-            multiply(values, windows, slotPtr, x, xOff, y, yOff, s0, full);
-            if (bias != null || relu) epilogue(y, yOff, bias, relu, s0 * LANES, full * LANES);
+        if (!VECTOR || cols < WINDOW) {
+            scalarSlices(x, xOff, y, yOff, bias, relu, s0, s1);
+            return;
         }
-        if (Math.max(s0, full) < s1) scalarSlices(x, xOff, y, yOff, bias, relu, Math.max(s0, full), s1);
+        // A last slice of fewer than 8 rows runs the vector kernel too (its padded lanes hold zeros) and stores its rows only.
+        multiply(values, windows, slotPtr, x, xOff, y, yOff, s0, s1, rows);
+        if (bias != null || relu) epilogue(y, yOff, bias, relu, s0 * LANES, Math.min(rows, s1 * LANES));
     }
 
     /**
-     * Full slices {@code [s0, s1)}: per slot one value load, one x load, one permute, one FMA.
+     * Slices {@code [s0, s1)} of {@code rows} rows: per slot one value load, one x load, one permute, one FMA.
      * Four sums, so that the FMA latency does not bound the loop (docs/bench/sparse.md).
      */
-    private static void multiply(float[] v, int[] win, int[] ptr, float[] x, int xOff, float[] y, int yOff, int s0, int s1) {
+    private static void multiply(float[] v, int[] win, int[] ptr, float[] x, int xOff, float[] y, int yOff, int s0, int s1, int rows) {
         IntVector shifts = IntVector.zero(I8).addIndex(3);
         for (int s = s0; s < s1; s++) {
             FloatVector a0 = FloatVector.zero(S8), a1 = a0, a2 = a0, a3 = a0;
@@ -83,7 +84,10 @@ public final class WindowedSell8Matrix extends SlidingSellMatrix implements Spar
                 FloatVector tb = pick(x, xOff + win[2 * t], win[2 * t + 1], shifts);
                 a0 = FMA ? ta.fma(tb, a0) : ta.mul(tb).add(a0);
             }
-            a0.add(a1).add(a2.add(a3)).intoArray(y, yOff + s * LANES);
+            FloatVector sum = a0.add(a1).add(a2.add(a3));
+            int r = s * LANES;
+            if (r + LANES <= rows) sum.intoArray(y, yOff + r);
+            else for (int i = 0; i < rows - r; i++) y[yOff + r + i] = sum.lane(i);
         }
     }
 
