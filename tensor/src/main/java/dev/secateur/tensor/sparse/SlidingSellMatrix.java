@@ -124,6 +124,23 @@ abstract sealed class SlidingSellMatrix extends AbstractSparseMatrix permits Win
         return d;
     }
 
+    /** Batch 1: the vector kernel where it runs (narrower inputs than a window and other CPUs take the scalar loop). */
+    @Override final void vectorRange(float[] x, int xOff, float[] y, int yOff, float[] bias, boolean relu, int s0, int s1) {
+        if (!vectorKernel() || cols < window) {
+            scalarSlices(x, xOff, y, yOff, bias, relu, s0, s1);
+            return;
+        }
+        // A last slice of fewer than `lanes` rows runs the vector kernel too (its padded lanes hold zeros) and stores its rows only.
+        vectorSlices(x, xOff, y, yOff, s0, s1);
+        if (bias != null || relu) epilogue(y, yOff, bias, relu, s0 * lanes, Math.min(rows, s1 * lanes));
+    }
+
+    /** Whether the batch-1 vector kernel runs as SIMD code here. */
+    abstract boolean vectorKernel();
+
+    /** Slices {@code [s0, s1)} at batch 1 by the vector kernel, before bias and ReLU; a partial last slice stores only its rows. */
+    abstract void vectorSlices(float[] x, int xOff, float[] y, int yOff, int s0, int s1);
+
     /** The input column of slot t's lane. */
     final int column(int t, int lane) {
         return windows[2 * t] + ((windows[2 * t + 1] >>> (bits * lane)) & (window - 1));

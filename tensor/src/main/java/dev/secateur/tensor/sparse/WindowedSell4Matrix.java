@@ -47,14 +47,10 @@ public final class WindowedSell4Matrix extends SlidingSellMatrix implements Spar
 
     @Override public String format() { return "wsell4"; }
 
-    @Override void vectorRange(float[] x, int xOff, float[] y, int yOff, float[] bias, boolean relu, int s0, int s1) {
-        if (!VECTOR || cols < WINDOW) {
-            scalarSlices(x, xOff, y, yOff, bias, relu, s0, s1);
-            return;
-        }
-        // A last slice of fewer than 4 rows runs the vector kernel too (its padded lanes hold zeros) and stores its rows only.
+    @Override boolean vectorKernel() { return VECTOR; }
+
+    @Override void vectorSlices(float[] x, int xOff, float[] y, int yOff, int s0, int s1) {
         multiply(values, windows, slotPtr, x, xOff, y, yOff, s0, s1, rows);
-        if (bias != null || relu) epilogue(y, yOff, bias, relu, s0 * LANES, Math.min(rows, s1 * LANES));
     }
 
     /**
