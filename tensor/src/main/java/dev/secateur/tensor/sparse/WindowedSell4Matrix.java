@@ -22,8 +22,12 @@ public final class WindowedSell4Matrix extends SlidingSellMatrix implements Spar
     private static final VectorSpecies<Integer> I4 = IntVector.SPECIES_128;
     private static final boolean VECTOR = runsHere();
 
+    /** Slot t's base column at {@code [2t]}, its lanes' positions 3 bits each at {@code [2t + 1]} ({@link #packedWindows}). */
+    private final int[] windows;
+
     private WindowedSell4Matrix(Layout layout) {
         super(layout);
+        this.windows = packedWindows(layout);
     }
 
     /**
@@ -49,49 +53,38 @@ public final class WindowedSell4Matrix extends SlidingSellMatrix implements Spar
 
     @Override boolean vectorKernel() { return VECTOR; }
 
-    @Override void vectorSlices(float[] x, int xOff, float[] y, int yOff, int s0, int s1) {
-        multiply(values, windows, slotPtr, x, xOff, y, yOff, s0, s1, rows);
+    @Override int column(int t, int lane) { return windows[2 * t] + ((windows[2 * t + 1] >>> (3 * lane)) & (WINDOW - 1)); }
+
+    @Override public long byteSize() { return commonBytes() + 4L * windows.length; }
+
+    @Override void vectorSlices(float[] x, int xOff, float[] out, int outOff, int s0, int s1) {
+        multiply(values, windows, slotPtr, x, xOff, out, outOff, s0, s1, rows);
     }
 
     /**
-     * Slices {@code [s0, s1)} of {@code rows} rows: per slot one value load, two x loads, one two-vector permute, one FMA.
-     * Four sums, so that the FMA latency does not bound the loop (docs/bench/sparse.md).
+     * Slices {@code [s0, s1)} of {@code rows} rows: per slot one value load, two x loads, one two-vector permute, one FMA, the lane positions
+     * widened from their packed int by a broadcast, a per-lane shift and a mask. Two sums that swap
+     * every slot, so one chain does not wait on the FMA latency. Everything stays in this one body:
+     * no vector is passed to a call that might not inline.
      */
-    private static void multiply(float[] v, int[] win, int[] ptr, float[] x, int xOff, float[] y, int yOff, int s0, int s1, int rows) {
+    private static void multiply(float[] v, int[] win, int[] ptr, float[] x, int xOff, float[] out, int outOff, int s0, int s1, int rows) {
         IntVector shifts = IntVector.zero(I4).addIndex(3);
         for (int s = s0; s < s1; s++) {
-            FloatVector a0 = FloatVector.zero(S4), a1 = a0, a2 = a0, a3 = a0;
-            int t = ptr[s], e = ptr[s + 1];
-            for (; t + 3 < e; t += 4) {
-                FloatVector a0a = FloatVector.fromArray(S4, v, t * LANES);
-                FloatVector a0b = pick(x, xOff + win[2 * t], win[2 * t + 1], shifts);
-                a0 = FMA ? a0a.fma(a0b, a0) : a0a.mul(a0b).add(a0);
-                FloatVector a1a = FloatVector.fromArray(S4, v, t * LANES + LANES);
-                FloatVector a1b = pick(x, xOff + win[2 * t + 2], win[2 * t + 3], shifts);
-                a1 = FMA ? a1a.fma(a1b, a1) : a1a.mul(a1b).add(a1);
-                FloatVector a2a = FloatVector.fromArray(S4, v, t * LANES + 2 * LANES);
-                FloatVector a2b = pick(x, xOff + win[2 * t + 4], win[2 * t + 5], shifts);
-                a2 = FMA ? a2a.fma(a2b, a2) : a2a.mul(a2b).add(a2);
-                FloatVector a3a = FloatVector.fromArray(S4, v, t * LANES + 3 * LANES);
-                FloatVector a3b = pick(x, xOff + win[2 * t + 6], win[2 * t + 7], shifts);
-                a3 = FMA ? a3a.fma(a3b, a3) : a3a.mul(a3b).add(a3);
+            FloatVector a0 = FloatVector.zero(S4), a1 = a0;
+            for (int t = ptr[s], e = ptr[s + 1]; t < e; t++) {
+                int at = xOff + win[2 * t];
+                IntVector idx = IntVector.broadcast(I4, win[2 * t + 1]).lanewise(VectorOperators.LSHR, shifts).and(WINDOW - 1);
+                FloatVector in = idx.selectFrom(FloatVector.fromArray(S4, x, at).reinterpretAsInts(),
+                        FloatVector.fromArray(S4, x, at + LANES).reinterpretAsInts()).reinterpretAsFloats();
+                FloatVector w = FloatVector.fromArray(S4, v, t * LANES);
+                FloatVector next = FMA ? w.fma(in, a0) : w.mul(in).add(a0);
+                a0 = a1;
+                a1 = next;
             }
-            for (; t < e; t++) {
-                FloatVector ta = FloatVector.fromArray(S4, v, t * LANES);
-                FloatVector tb = pick(x, xOff + win[2 * t], win[2 * t + 1], shifts);
-                a0 = FMA ? ta.fma(tb, a0) : ta.mul(tb).add(a0);
-            }
-            FloatVector sum = a0.add(a1).add(a2.add(a3));
-            int r = s * LANES;
-            if (r + LANES <= rows) sum.intoArray(y, yOff + r);
-            else for (int i = 0; i < rows - r; i++) y[yOff + r + i] = sum.lane(i);
+            FloatVector sum = a0.add(a1);
+            int p = s * LANES;
+            if (p + LANES <= rows) sum.intoArray(out, outOff + p);
+            else for (int i = 0; i < rows - p; i++) out[outOff + p + i] = sum.lane(i);
         }
-    }
-
-    /** The inputs of a slot's 4 lanes: x[at + position], positions 3 bits per lane. */
-    private static FloatVector pick(float[] x, int at, int positions, IntVector shifts) {
-        IntVector idx = IntVector.broadcast(I4, positions).lanewise(VectorOperators.LSHR, shifts).and(WINDOW - 1);
-        return idx.selectFrom(FloatVector.fromArray(S4, x, at).reinterpretAsInts(),
-                FloatVector.fromArray(S4, x, at + LANES).reinterpretAsInts()).reinterpretAsFloats();
     }
 }

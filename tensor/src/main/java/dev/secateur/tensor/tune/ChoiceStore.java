@@ -17,8 +17,8 @@ import java.util.Map;
  * Tuning results kept on disk per machine, so that a model compiled again in another process on
  * the same machine gets the same kernels (and the same bits) without timing anything. One
  * append-only text file per platform configuration (vector width, FMA, registers, caches: another
- * JVM flag or CPU gets another file), one line per result: key, candidate names, chosen index,
- * medians. Later lines win; the file is compacted to the newest {@value #KEEP} results when it
+ * JVM flag or CPU gets another file) and build of the kernels (another Secateur jar times its own
+ * kernels afresh), one line per result: key, candidate names, chosen index, medians. Later lines win; the file is compacted to the newest {@value #KEEP} results when it
  * grows past {@value #COMPACT_BYTES} bytes.
  *
  * <p>Location: {@code -Dsecateur.kernel.cache=DIR}, else {@code $XDG_CACHE_HOME/secateur}, else
@@ -52,8 +52,28 @@ final class ChoiceStore {
 
     /** A store in {@code dir} for this platform. */
     static ChoiceStore in(Path dir) {
-        String platform = Integer.toHexString(VectorPlatform.describe().hashCode());
+        String platform = Integer.toHexString((VectorPlatform.describe() + build()).hashCode());
         return new ChoiceStore(dir.resolve("kernel-choices-" + platform + ".tsv"));
+    }
+
+    /**
+     * The build of the kernels: the size and time of the jar this class was loaded from, so that
+     * timings of one build's kernels never decide for another's; empty when loaded from a class
+     * directory (a development build).
+     */
+    static String build() {
+        try {
+            var source = ChoiceStore.class.getProtectionDomain().getCodeSource();
+            return source == null ? "" : build(Path.of(source.getLocation().toURI()));
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    /** {@link #build()} for classes loaded from {@code codeSource}. */
+    static String build(Path codeSource) throws IOException {
+        if (!Files.isRegularFile(codeSource)) return "";
+        return " build " + Files.size(codeSource) + "@" + Files.getLastModifiedTime(codeSource).toMillis();
     }
 
     Path file() { return file; }

@@ -1,6 +1,7 @@
 package dev.secateur.tensor.tune;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -146,6 +147,18 @@ class KernelTunerTest {
             KernelTuner.useStore(null);
             KernelTuner.forget();
         }
+    }
+
+    @Test
+    void anotherBuildOfTheKernelsKeepsItsOwnStore(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path jar = dir.resolve("secateur.jar");
+        java.nio.file.Files.write(jar, new byte[100]);
+        java.nio.file.Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(1_000_000));
+        String one = ChoiceStore.build(jar);
+        assertEquals(" build 100@1000000", one);
+        java.nio.file.Files.write(jar, new byte[101]);
+        assertNotEquals(one, ChoiceStore.build(jar), "a rebuilt jar");
+        assertEquals("", ChoiceStore.build(dir), "classes from a directory");
     }
 
     @Test

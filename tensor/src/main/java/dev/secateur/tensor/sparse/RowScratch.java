@@ -1,0 +1,22 @@
+package dev.secateur.tensor.sparse;
+
+/**
+ * Each thread's scratch row of floats for kernels that compute rows in another order than they
+ * store them. Grown on demand and kept for the thread's life, so a product allocates nothing
+ * once its thread has seen the widest matrix.
+ */
+final class RowScratch {
+    private static final ThreadLocal<float[]> ROWS = ThreadLocal.withInitial(() -> new float[1024]);
+
+    private RowScratch() {}
+
+    /** This thread's scratch, at least {@code n} floats long; its contents are undefined. */
+    static float[] atLeast(int n) {
+        float[] a = ROWS.get();
+        if (a.length < n) {
+            a = new float[Math.max(n, 2 * a.length)];
+            ROWS.set(a);
+        }
+        return a;
+    }
+}
