@@ -26,7 +26,7 @@ public class MaskStats {
             int[] rs = rn.clone(); Arrays.sort(rs); int[] cs = cn.clone(); Arrays.sort(cs);
             System.out.printf("%s %dx%d nnz %d emptyRows %d emptyCols %d rowNnz p10 %d p50 %d p90 %d max %d colNnz p50 %d p90 %d max %d%n",
                 name, m, k, nnz, er, ec, rs[m/10], rs[m/2], rs[9*m/10], rs[m-1], cs[k/2], cs[9*k/10], cs[k-1]);
-            for (int lanes : new int[]{8, 16}) for (int window : new int[]{8, 16, 32, 64}) {
+            for (int lanes : new int[]{8, 16}) for (int window : new int[]{8, 16, 32, 64, 128}) {
                 System.out.printf("   lanes %d window %d natural %d sorted %d ideal %d fixed %d fixedSorted %d%n", lanes, window, slots(w, m, k, lanes, window, false), slots(w, m, k, lanes, window, true), (nnz + lanes - 1) / lanes, fixed(w,m,k,lanes,window,false), fixed(w,m,k,lanes,window,true));
             }
         }
