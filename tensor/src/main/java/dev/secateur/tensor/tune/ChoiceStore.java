@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -28,6 +30,9 @@ import java.util.Map;
 final class ChoiceStore {
     static final int KEEP = 2000;
     static final long COMPACT_BYTES = 1 << 20;
+    /** Other stores (other builds, flags or CPUs) untouched this long are removed when a new one starts. */
+    static final Duration STALE = Duration.ofDays(30);
+    private static final String PREFIX = "kernel-choices-", SUFFIX = ".tsv";
 
     private final Path file;
     private Map<String, KernelTuner.Result> entries;
@@ -53,7 +58,7 @@ final class ChoiceStore {
     /** A store in {@code dir} for this platform. */
     static ChoiceStore in(Path dir) {
         String platform = Integer.toHexString((VectorPlatform.describe() + build()).hashCode());
-        return new ChoiceStore(dir.resolve("kernel-choices-" + platform + ".tsv"));
+        return new ChoiceStore(dir.resolve(PREFIX + platform + SUFFIX));
     }
 
     /**
@@ -92,10 +97,23 @@ final class ChoiceStore {
         if (line == null) return;
         try {
             Files.createDirectories(file.getParent());
+            if (!Files.exists(file)) removeStale(file.getParent(), Instant.now());
             Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             if (Files.size(file) > COMPACT_BYTES) compact();
         } catch (IOException | SecurityException e) {
             // A cache that cannot be written only costs the next process a tuning.
+        }
+    }
+
+    /**
+     * Removes the stores in {@code dir} last written more than {@link #STALE} before {@code now}:
+     * every new build of the jar starts its own store, so old ones would otherwise pile up.
+     */
+    static void removeStale(Path dir, Instant now) throws IOException {
+        try (var files = Files.newDirectoryStream(dir, PREFIX + "*" + SUFFIX)) {
+            for (Path f : files) {
+                if (Files.getLastModifiedTime(f).toInstant().isBefore(now.minus(STALE))) Files.deleteIfExists(f);
+            }
         }
     }
 

@@ -162,6 +162,22 @@ class KernelTunerTest {
     }
 
     @Test
+    void storesUntouchedForAMonthAreRemovedWhenANewOneStarts(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.time.Instant now = java.time.Instant.parse("2026-12-01T00:00:00Z");
+        java.nio.file.Path old = dir.resolve("kernel-choices-1234abcd.tsv"), recent = dir.resolve("kernel-choices-5678ef01.tsv");
+        java.nio.file.Path other = dir.resolve("notes.tsv");
+        for (java.nio.file.Path f : List.of(old, recent, other)) {
+            java.nio.file.Files.writeString(f, "x\n");
+            java.nio.file.Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.from(now.minus(java.time.Duration.ofDays(40))));
+        }
+        java.nio.file.Files.setLastModifiedTime(recent, java.nio.file.attribute.FileTime.from(now.minus(java.time.Duration.ofDays(3))));
+        ChoiceStore.removeStale(dir, now);
+        assertFalse(java.nio.file.Files.exists(old), "a store untouched for 40 days");
+        assertTrue(java.nio.file.Files.exists(recent), "a store written 3 days ago");
+        assertTrue(java.nio.file.Files.exists(other), "a file that is not a store");
+    }
+
+    @Test
     void equalKeysAreRememberedAndOtherCandidateListsAreTunedAfresh() {
         KernelTuner.forget();
         AtomicInteger calls = new AtomicInteger();
