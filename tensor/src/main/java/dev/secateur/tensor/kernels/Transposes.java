@@ -1,5 +1,7 @@
 package dev.secateur.tensor.kernels;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -14,12 +16,13 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class Transposes {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     /** Whether 16 × 16 blocks are transposed in registers here. */
-    static final boolean BLOCKS = Transpose8x16.SUPPORTED;
+    public static final boolean BLOCKS = Transpose8x16.SUPPORTED;
     /** Side of a block. */
     static final int B = 16;
     /** Floats of the scratch a block needs: its two transposed halves. */
-    static final int SCRATCH = B * B;
+    public static final int SCRATCH = B * B;
     /** Side of a cache tile of the scalar path. */
     private static final int TILE = 32;
     /** Lanes 0–7 of both halves, or lanes 8–15 of both: one column of 16 rows from two of 8. */
@@ -51,6 +54,20 @@ public final class Transposes {
             IntVector lo = half(scratch, k, 0), hi = half(scratch, k, 1);
             FIRST.selectFrom(lo, hi).reinterpretAsFloats().intoArray(dst, d + 2 * k * ldd);
             SECOND.selectFrom(lo, hi).reinterpretAsFloats().intoArray(dst, d + (2 * k + 1) * ldd);
+        }
+    }
+
+    /**
+     * {@link #block} into an off-heap buffer: the 16 floats at byte {@code dst + c·rowBytes} of
+     * {@code buf} are column c of the block, {@code x[s + r·ld + c]} for {@code r < 16}. Only where
+     * {@link #BLOCKS}; {@code scratch} holds {@link #SCRATCH} floats.
+     */
+    public static void block(float[] x, int s, int ld, MemorySegment buf, long dst, long rowBytes, float[] scratch) {
+        halves(x, s, ld, scratch);
+        for (int k = 0; k < 8; k++) {
+            IntVector lo = half(scratch, k, 0), hi = half(scratch, k, 1);
+            FIRST.selectFrom(lo, hi).reinterpretAsFloats().intoMemorySegment(buf, dst + 2 * k * rowBytes, NATIVE);
+            SECOND.selectFrom(lo, hi).reinterpretAsFloats().intoMemorySegment(buf, dst + (2 * k + 1) * rowBytes, NATIVE);
         }
     }
 

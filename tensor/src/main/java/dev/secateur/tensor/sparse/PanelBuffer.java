@@ -1,6 +1,6 @@
 package dev.secateur.tensor.sparse;
 
-import dev.secateur.tensor.platform.VectorPlatform;
+import dev.secateur.tensor.kernels.Transposes;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -17,12 +17,12 @@ final class PanelBuffer {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /** Full chunks are transposed in register blocks: 16-lane vectors with two-vector permutes. */
-    private static final boolean BLOCKS = L == 16 && VectorPlatform.PERMUTES;
+    private static final boolean BLOCKS = L == 16 && Transposes.BLOCKS;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     private static final long BYTES = (long) PanelCsrMatrix.PANEL * PanelCsrMatrix.CHUNK * Float.BYTES;
     private static final ThreadLocal<MemorySegment> BUFFER = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(BYTES, 64));
 
-    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[Transpose16.SCRATCH]);
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[Transposes.SCRATCH]);
 
     private PanelBuffer() {}
 
@@ -49,7 +49,7 @@ final class PanelBuffer {
      * Row kk of the buffer = input column kk of {@code width} consecutive samples of {@code cols}
      * floats each: {@code x[at + offsets[j] + kk]} (offsets[j] = j·cols), zero past the width;
      * {@code rows} rows. A full chunk is transposed in 16 × 16 register blocks where vectors have
-     * 16 lanes with two-vector permutes ({@link Transpose16}), and its remaining rows (or all of
+     * 16 lanes with two-vector permutes ({@link Transposes#block}), and its remaining rows (or all of
      * them elsewhere) take one strided (gather) load per vector; a last, narrower chunk is copied
      * in scalar code (a masked gather still range-checks its unset lanes).
      */
@@ -60,7 +60,8 @@ final class PanelBuffer {
             float[] scratch = blocked > 0 ? SCRATCH.get() : null;
             for (int kk = 0; kk < blocked; kk += 16) {
                 for (int j = 0; j < PanelCsrMatrix.CHUNK; j += 16) {
-                    Transpose16.toSegment(x, at + kk, offsets, j, buf, kk * row + (long) j * Float.BYTES, row, scratch);
+                    // Samples j .. j + 15 are rows offsets[1] floats apart.
+                    Transposes.block(x, at + kk + offsets[j], offsets[1], buf, kk * row + (long) j * Float.BYTES, row, scratch);
                 }
             }
             for (int kk = blocked; kk < rows; kk++) {

@@ -4,6 +4,9 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -49,6 +52,29 @@ class TransposesTest {
         Arrays.fill(expected, UNTOUCHED);
         for (int c = 0; c < 16; c++) for (int r = 0; r < 16; r++) expected[d + c * ldd + r] = x[s + r * ld + c];
         for (int i = 0; i < dst.length; i++) assertEquals(expected[i], dst[i], "dst[" + i + "]");
+    }
+
+    @Property(tries = 60)
+    void blockIntoAnOffHeapBufferWritesSixteenRowsOfSixteen(@ForAll @IntRange(min = 16, max = 40) int ld,
+                                                            @ForAll @IntRange(min = 16, max = 40) int rowFloats,
+                                                            @ForAll @IntRange(min = 0, max = 9) int s, @ForAll @IntRange(min = 0, max = 9) int d,
+                                                            @ForAll long seed) {
+        if (!Transposes.BLOCKS) return;
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] x = new float[s + 15 * ld + 16];
+        for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextDouble(-2, 2);
+        int floats = d + 15 * rowFloats + 16 + 5;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(4L * floats, 64);
+            for (int i = 0; i < floats; i++) buf.setAtIndex(ValueLayout.JAVA_FLOAT, i, UNTOUCHED);
+
+            Transposes.block(x, s, ld, buf, 4L * d, 4L * rowFloats, new float[Transposes.SCRATCH]);
+
+            float[] expected = new float[floats];
+            Arrays.fill(expected, UNTOUCHED);
+            for (int c = 0; c < 16; c++) for (int r = 0; r < 16; r++) expected[d + c * rowFloats + r] = x[s + r * ld + c];
+            for (int i = 0; i < floats; i++) assertEquals(expected[i], buf.getAtIndex(ValueLayout.JAVA_FLOAT, i), "buf[" + i + "]");
+        }
     }
 
     @Property(tries = 10)
