@@ -160,9 +160,15 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
                 IntVector x2 = FloatVector.fromArray(S16, x, c + 32, S16.indexInRange(c0 + 32, k)).reinterpretAsInts();
                 IntVector x3 = FloatVector.fromArray(S16, x, c + 48, S16.indexInRange(c0 + 48, k)).reinterpretAsInts();
                 // Two FMA chains (the accumulators swap every slot), so one chain does not wait on
-                // its 4-cycle latency every slot; one call site of pick keeps the body small.
+                // its 4-cycle latency every slot. The permutes are written here, not in a helper: a
+                // helper taking the window's vectors was left un-inlined in some compiled models and
+                // then boxed them on every slot.
                 for (; t < e; t++) {
-                    FloatVector next = (FMA ? FloatVector.fromArray(S16, v, t * SLICE).fma(pick(p, t, x0, x1, x2, x3), a0) : FloatVector.fromArray(S16, v, t * SLICE).mul(pick(p, t, x0, x1, x2, x3)).add(a0));
+                    IntVector idx = (IntVector) ByteVector.fromArray(B16, p, t * SLICE).convertShape(VectorOperators.B2I, I16, 0);
+                    // selectFrom uses the low 5 bits (wraps modulo 32); bit 5 picks the register pair.
+                    FloatVector in = idx.selectFrom(x0, x1).blend(idx.selectFrom(x2, x3), idx.compare(VectorOperators.GE, 32)).reinterpretAsFloats();
+                    FloatVector wt = FloatVector.fromArray(S16, v, t * SLICE);
+                    FloatVector next = FMA ? wt.fma(in, a0) : wt.mul(in).add(a0);
                     a0 = a1;
                     a1 = next;
                 }
@@ -201,13 +207,6 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
             if (relu) a = Math.max(a, 0f);
             y[yOff + r] = a;
         }
-    }
-
-    /** The inputs of slot t's 16 lanes from the window's four registers (positions 0..63). */
-    private static FloatVector pick(byte[] p, int t, IntVector x0, IntVector x1, IntVector x2, IntVector x3) {
-        IntVector idx = (IntVector) ByteVector.fromArray(B16, p, t * SLICE).convertShape(VectorOperators.B2I, I16, 0);
-        // selectFrom uses the low 5 bits (wraps modulo 32); bit 5 picks the register pair.
-        return idx.selectFrom(x0, x1).blend(idx.selectFrom(x2, x3), idx.compare(VectorOperators.GE, 32)).reinterpretAsFloats();
     }
 
     /** Y = W·X: each row as a CSR row over its lane (padding slots are skipped), vectors along the batch. */
