@@ -10,10 +10,12 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * SELL at a native lane count with a sliding input window per slot: in a slice of {@code lanes}
  * output rows, slot t holds one kept weight of each row (padded with +0.0), all of them inside the
- * {@code window} input columns starting at the slot's own base column. The batch-1 kernel loads
- * the window's inputs with plain vector loads at the base and picks each lane's input with an
- * in-register permute: no gather (slow on AVX2 parts and absent on NEON). How a slot's lane
- * positions are stored is the subclass's choice ({@link #column}).
+ * {@code window} input columns starting at the slot's own base column, with each lane's position
+ * in the window packed {@code bits} bits per lane into one int. The batch-1 kernel loads the
+ * window's inputs with plain vector loads at the base, widens the packed positions with a
+ * broadcast, a per-lane shift and a mask, and picks each lane's input with an in-register
+ * permute: no gather (slow on AVX2 parts and absent on NEON), 4 + 4/lanes + 4/lanes bytes per
+ * lane.
  *
  * <p>Rows are sliced longest first ({@link RowOrder}); the sums of the reordered rows go through a
  * per-thread scratch and reach their rows with the bias and ReLU.
@@ -35,7 +37,14 @@ abstract sealed class SlidingSellMatrix extends AbstractSparseMatrix permits Win
 
     final int lanes;
     final int window;
+    final int bits;
     final float[] values;
+    /**
+     * Slot t's window, two ints per slot (one stream for the kernel to read): its first input
+     * column at {@code windows[2t]}, and lane i's position in it at
+     * {@code (windows[2t + 1] >>> bits·i) & (window − 1)}.
+     */
+    final int[] windows;
     /** Slots of slice s: {@code [slotPtr[s], slotPtr[s + 1])}; slot t's lanes are at {@code lanes·t ..}. */
     final int[] slotPtr;
     /** The row at slice position p ({@code p = lanes·s + lane}), or null where the rows keep their order. */
@@ -45,32 +54,27 @@ abstract sealed class SlidingSellMatrix extends AbstractSparseMatrix permits Win
         super(layout.rows, layout.cols, layout.kept, Partition.ofPointers(layout.slotPtr, layout.lanes));
         this.lanes = layout.lanes;
         this.window = layout.window;
+        this.bits = Integer.numberOfTrailingZeros(layout.window);
         this.values = layout.values;
+        this.windows = layout.windows;
         this.slotPtr = layout.slotPtr;
         this.order = layout.order;
     }
 
-    /**
-     * The arrays of a built matrix: per slot its base column and each lane's position in the
-     * window ({@code positions[lanes·t + lane]}), the subclass packs them as its kernel reads them.
-     */
-    record Layout(int rows, int cols, long kept, int lanes, int window, float[] values, int[] bases, byte[] positions,
-                  int[] slotPtr, int[] order) {
-        int slots() { return bases.length; }
-    }
+    /** The arrays of a built matrix. */
+    record Layout(int rows, int cols, long kept, int lanes, int window, float[] values, int[] windows, int[] slotPtr, int[] order) {}
 
-    /** Builds the slots of {@code lanes}-row slices over {@code window}-column windows (a power of two, at most 128). */
+    /** Builds the slots of {@code lanes}-row slices over {@code window}-column windows (a power of two). */
     static Layout layout(String format, float[] dense, int rows, int cols, boolean[] mask, int lanes, int window) {
         WeightSource src = WeightSource.of(format, dense, rows, cols, mask);
         int[] order = RowOrder.longestFirst(src, rows, cols);
-        int slices = (rows + lanes - 1) / lanes;
+        int slices = (rows + lanes - 1) / lanes, bits = Integer.numberOfTrailingZeros(window);
         int[] slotPtr = new int[slices + 1];
         int[][] columns = new int[lanes][];
         int[] next = new int[lanes];
         int[] count = new int[lanes];
         float[] values = new float[16 * lanes];
-        byte[] positions = new byte[16 * lanes];
-        int[] bases = new int[16];
+        int[] windows = new int[32];
         int slots = 0;
         long kept = 0;
         for (int s = 0; s < slices; s++) {
@@ -89,42 +93,26 @@ abstract sealed class SlidingSellMatrix extends AbstractSparseMatrix permits Win
                 if (b == Integer.MAX_VALUE) break;
                 // Narrow matrices (cols < window) keep base 0; the kernel runs them in scalar code.
                 b = Math.max(0, Math.min(b, cols - window));
-                if (slots == bases.length) {
-                    bases = Arrays.copyOf(bases, 2 * slots);
+                if (2 * slots == windows.length) {
+                    windows = Arrays.copyOf(windows, 4 * slots);
                     values = Arrays.copyOf(values, 2 * slots * lanes);
-                    positions = Arrays.copyOf(positions, 2 * slots * lanes);
                 }
+                int bitsOfSlot = 0;
                 for (int lane = 0; lane < lanes; lane++) {
                     if (next[lane] < count[lane] && columns[lane][next[lane]] < b + window) {
                         int c = columns[lane][next[lane]++];
                         values[slots * lanes + lane] = dense[RowOrder.row(order, s * lanes + lane) * cols + c];
-                        positions[slots * lanes + lane] = (byte) (c - b);
+                        bitsOfSlot |= (c - b) << (bits * lane);
                     }
                 }
-                bases[slots++] = b;
+                windows[2 * slots] = b;
+                windows[2 * slots + 1] = bitsOfSlot;
+                slots++;
             }
             slotPtr[s + 1] = slots;
         }
-        return new Layout(rows, cols, kept, lanes, window, Arrays.copyOf(values, slots * lanes), Arrays.copyOf(bases, slots),
-                Arrays.copyOf(positions, slots * lanes), slotPtr, order);
-    }
-
-    /**
-     * Slot positions packed for the 8- and 4-lane kernels, two ints per slot (one stream for the
-     * kernel to read): the base column at {@code [2t]}, and lane i's position in the window at
-     * {@code ([2t + 1] >>> bits·i) & (window − 1)}, {@code bits = log2(window)}.
-     */
-    static int[] packedWindows(Layout l) {
-        int bits = Integer.numberOfTrailingZeros(l.window);
-        if (bits * l.lanes > 32) throw new IllegalArgumentException(l.lanes + " lanes of " + bits + " bits do not fit an int");
-        int[] w = new int[2 * l.slots()];
-        for (int t = 0; t < l.slots(); t++) {
-            int packed = 0;
-            for (int lane = 0; lane < l.lanes; lane++) packed |= l.positions[t * l.lanes + lane] << (bits * lane);
-            w[2 * t] = l.bases[t];
-            w[2 * t + 1] = packed;
-        }
-        return w;
+        return new Layout(rows, cols, kept, lanes, window, Arrays.copyOf(values, slots * lanes), Arrays.copyOf(windows, 2 * slots),
+                slotPtr, order);
     }
 
     /** The row at slice position p. */
@@ -132,8 +120,9 @@ abstract sealed class SlidingSellMatrix extends AbstractSparseMatrix permits Win
         return RowOrder.row(order, p);
     }
 
-    /** Bytes of the values, pointers and row order; the subclass adds its slot positions. */
-    final long commonBytes() { return 4L * values.length + 4L * slotPtr.length + (order == null ? 0 : 4L * order.length); }
+    public final long byteSize() {
+        return 4L * values.length + 4L * windows.length + 4L * slotPtr.length + (order == null ? 0 : 4L * order.length);
+    }
 
     public final float[] toDense() {
         float[] d = new float[rows * cols];
@@ -177,7 +166,9 @@ abstract sealed class SlidingSellMatrix extends AbstractSparseMatrix permits Win
     abstract void vectorSlices(float[] x, int xOff, float[] out, int outOff, int s0, int s1);
 
     /** The input column of slot t's lane. */
-    abstract int column(int t, int lane);
+    final int column(int t, int lane) {
+        return windows[2 * t] + ((windows[2 * t + 1] >>> (bits * lane)) & (window - 1));
+    }
 
     /** Batch-1 rows of slices {@code [s0, s1)} in scalar code: each row over its lane, padding skipped. */
     final void scalarSlices(float[] x, int xOff, float[] y, int yOff, float[] bias, boolean relu, int s0, int s1) {

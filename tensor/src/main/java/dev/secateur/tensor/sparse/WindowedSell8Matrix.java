@@ -22,12 +22,8 @@ public final class WindowedSell8Matrix extends SlidingSellMatrix implements Spar
     private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
     private static final boolean VECTOR = runsHere();
 
-    /** Slot t's base column at {@code [2t]}, its lanes' positions 3 bits each at {@code [2t + 1]} ({@link #packedWindows}). */
-    private final int[] windows;
-
     private WindowedSell8Matrix(Layout layout) {
         super(layout);
-        this.windows = packedWindows(layout);
     }
 
     /**
@@ -52,19 +48,15 @@ public final class WindowedSell8Matrix extends SlidingSellMatrix implements Spar
 
     @Override boolean vectorKernel() { return VECTOR; }
 
-    @Override int column(int t, int lane) { return windows[2 * t] + ((windows[2 * t + 1] >>> (3 * lane)) & (WINDOW - 1)); }
-
-    @Override public long byteSize() { return commonBytes() + 4L * windows.length; }
-
     @Override void vectorSlices(float[] x, int xOff, float[] out, int outOff, int s0, int s1) {
         multiply(values, windows, slotPtr, x, xOff, out, outOff, s0, s1, rows);
     }
 
     /**
-     * Slices {@code [s0, s1)} of {@code rows} rows: per slot one value load, one x load, one permute, one FMA, the lane positions
-     * widened from their packed int by a broadcast, a per-lane shift and a mask. Two sums that swap
-     * every slot, so one chain does not wait on the FMA latency. Everything stays in this one body:
-     * no vector is passed to a call that might not inline.
+     * Slices {@code [s0, s1)} of {@code rows} rows: per slot one value load, one x load, one permute,
+     * one FMA, the lane positions widened from their packed int by a broadcast, a per-lane shift and a
+     * mask. Two sums that swap every slot, so one chain does not wait on the FMA latency. Everything
+     * stays in this one body: no vector is passed to a call that might not inline.
      */
     private static void multiply(float[] v, int[] win, int[] ptr, float[] x, int xOff, float[] out, int outOff, int s0, int s1, int rows) {
         IntVector shifts = IntVector.zero(I8).addIndex(3);
