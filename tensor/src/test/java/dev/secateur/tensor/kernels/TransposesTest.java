@@ -40,9 +40,7 @@ class TransposesTest {
                                             @ForAll @IntRange(min = 0, max = 9) int s, @ForAll @IntRange(min = 0, max = 9) int d,
                                             @ForAll long seed) {
         if (!Transposes.BLOCKS) return;
-        SplittableRandom rnd = new SplittableRandom(seed);
-        float[] x = new float[s + 15 * ld + 16];
-        for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextDouble(-2, 2);
+        float[] x = blockInput(s, ld, seed);
         float[] dst = new float[d + 15 * ldd + 16 + 5];
         Arrays.fill(dst, UNTOUCHED);
 
@@ -60,9 +58,7 @@ class TransposesTest {
                                                             @ForAll @IntRange(min = 0, max = 9) int s, @ForAll @IntRange(min = 0, max = 9) int d,
                                                             @ForAll long seed) {
         if (!Transposes.BLOCKS) return;
-        SplittableRandom rnd = new SplittableRandom(seed);
-        float[] x = new float[s + 15 * ld + 16];
-        for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextDouble(-2, 2);
+        float[] x = blockInput(s, ld, seed);
         int floats = d + 15 * rowFloats + 16 + 5;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(4L * floats, 64);
@@ -75,6 +71,14 @@ class TransposesTest {
             for (int c = 0; c < 16; c++) for (int r = 0; r < 16; r++) expected[d + c * rowFloats + r] = x[s + r * ld + c];
             for (int i = 0; i < floats; i++) assertEquals(expected[i], buf.getAtIndex(ValueLayout.JAVA_FLOAT, i), "buf[" + i + "]");
         }
+    }
+
+    /** Sixteen random rows of 16 floats, {@code ld} apart from {@code s}. */
+    private static float[] blockInput(int s, int ld, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] x = new float[s + 15 * ld + 16];
+        for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextDouble(-2, 2);
+        return x;
     }
 
     @Property(tries = 10)
