@@ -31,6 +31,11 @@ public final class Transposes {
 
     private Transposes() {}
 
+    /** This thread's scratch for {@link #block} ({@link #SCRATCH} floats), the one {@link #matrix} uses. */
+    public static float[] scratch() {
+        return SCRATCHES.get();
+    }
+
     /** {@code y[yo + c·rows + r] = x[xo + r·cols + c]}: the row-major {@code rows × cols} x, transposed. */
     public static void matrix(float[] x, int xo, int rows, int cols, float[] y, int yo) {
         if (rows < 0 || cols < 0) throw new IllegalArgumentException("negative shape " + rows + " x " + cols);

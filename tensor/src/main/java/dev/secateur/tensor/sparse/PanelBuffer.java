@@ -22,8 +22,6 @@ final class PanelBuffer {
     private static final long BYTES = (long) PanelCsrMatrix.PANEL * PanelCsrMatrix.CHUNK * Float.BYTES;
     private static final ThreadLocal<MemorySegment> BUFFER = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(BYTES, 64));
 
-    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[Transposes.SCRATCH]);
-
     private PanelBuffer() {}
 
     static MemorySegment get() {
@@ -57,7 +55,7 @@ final class PanelBuffer {
         long row = (long) PanelCsrMatrix.CHUNK * Float.BYTES;
         if (width == PanelCsrMatrix.CHUNK) {
             int blocked = BLOCKS ? rows - rows % 16 : 0;
-            float[] scratch = blocked > 0 ? SCRATCH.get() : null;
+            float[] scratch = blocked > 0 ? Transposes.scratch() : null;
             for (int kk = 0; kk < blocked; kk += 16) {
                 for (int j = 0; j < PanelCsrMatrix.CHUNK; j += 16) {
                     // Samples j .. j + 15 are rows offsets[1] floats apart.

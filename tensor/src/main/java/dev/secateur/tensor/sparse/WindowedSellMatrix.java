@@ -10,14 +10,15 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * SELL-16 cut into 64-column windows: for each slice of 16 output rows and each window of 64
- * input columns, slot t holds the t-th kept weight of each of the 16 rows inside that window
- * (rows with fewer are padded with +0.0), as 16 float values and 16 one-byte positions in the
- * window. The batch-1 kernel loads the 64 inputs of a window into four registers once per slice
- * and picks each lane's input with two in-register two-vector permutes and a blend — no gather,
- * 5 bytes per slot. Rows are sliced longest first ({@link RowOrder}); the sums of reordered rows
- * go through a per-thread scratch and reach their rows with the bias and ReLU. Padding grows with sparsity (the longest of 16 rows in a window sets the
- * width: ≈ 1.7× the kept weights at 90% on random masks); {@link SparseSelector} measures it.
+ * SELL-16 cut into 64-column windows: for each slice of 16 output rows and each window of 64 input
+ * columns, slot t holds the t-th kept weight of each of the 16 rows inside that window (rows with
+ * fewer are padded with +0.0), as 16 float values and 16 one-byte positions in the window. The
+ * batch-1 kernel loads the 64 inputs of a window into four registers once per slice and picks each
+ * lane's input with two in-register two-vector permutes and a blend — no gather, 5 bytes per slot.
+ * Rows are sliced longest first ({@link RowOrder}); the sums of reordered rows go through a
+ * per-thread scratch and reach their rows with the bias and ReLU. Padding grows with sparsity (the
+ * longest of 16 rows in a window sets the width: ≈ 1.7× the kept weights at 90% on random masks);
+ * {@link SparseSelector} measures it.
  */
 public final class WindowedSellMatrix extends AbstractSparseMatrix implements SparseMatrix {
     /** Hardware FMA; tested inline (not through a helper method) so no vector is ever passed to a call that might not inline. */
