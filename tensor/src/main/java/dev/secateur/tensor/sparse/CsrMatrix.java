@@ -1,26 +1,35 @@
 package dev.secateur.tensor.sparse;
 
 /**
- * Compressed sparse rows: per output row its kept weights in column order. Column indices are
- * 16-bit deltas from the previous kept column of the row ({@link DeltaIndex}, one chain), so an
- * entry costs 6 bytes (value + delta) for any column count; row pointers are {@code int[M+1]}.
+ * Compressed sparse rows: per output row its kept weights in column order, 6 bytes per entry
+ * (value + 16-bit column); row pointers are {@code int[M+1]}. Up to 65536 columns the columns
+ * are stored as they are, so each entry's load of x stands alone; wider matrices store 16-bit
+ * deltas from the previous kept column of the row ({@link DeltaIndex}, one chain), read by
+ * moving a cursor. {@link #chain} tells the kernels which: the column of entry p is
+ * {@code (c & chain) + columns[p]} with c the previous one.
  *
- * <p>Kernels: batch 1 is a scalar loop with one cursor and eight independent sums per row (the
- * vector gather form, which needs 4-byte indices, is {@link GatherCsrMatrix}); batch N broadcasts
- * each weight and FMAs it against 16-wide vectors of the input row {@code X[k, ·]}, with up to 8
- * independent vector accumulators per row. One cursor per row, not several interleaved ones: the
- * loops' state must fit the integer registers, or C2 keeps cursors on the stack and each step of
- * their chains becomes a store and a reload.
+ * <p>Kernels: batch 1 is a scalar loop with eight independent sums per row (the vector gather
+ * form, which needs 4-byte indices, is {@link GatherCsrMatrix}); batch N broadcasts each weight
+ * and FMAs it against 16-wide vectors of the input row {@code X[k, ·]}, with up to 8 independent
+ * vector accumulators per row. One cursor per row, not several interleaved ones: the loops'
+ * state must fit the integer registers, or C2 keeps cursors on the stack and each step of their
+ * chains becomes a store and a reload.
  */
 public final class CsrMatrix extends AbstractSparseMatrix implements SparseMatrix {
+    /** Widest matrix whose columns fit 16 bits as they are. */
+    static final int ABSOLUTE_COLUMNS = 1 << 16;
+
     final float[] values;
-    final char[] deltas;
+    final char[] columns;
+    /** 0 when {@link #columns} are absolute, -1 when they are deltas along each row. */
+    final int chain;
     final int[] rowPtr;
 
-    private CsrMatrix(int rows, int cols, long nonZeros, float[] values, char[] deltas, int[] rowPtr) {
+    private CsrMatrix(int rows, int cols, long nonZeros, float[] values, char[] columns, int chain, int[] rowPtr) {
         super(rows, cols, nonZeros, Partition.ofPointers(rowPtr, 1));
         this.values = values;
-        this.deltas = deltas;
+        this.columns = columns;
+        this.chain = chain;
         this.rowPtr = rowPtr;
     }
 
@@ -34,6 +43,12 @@ public final class CsrMatrix extends AbstractSparseMatrix implements SparseMatri
      * the non-zero entries.
      */
     public static CsrMatrix from(float[] dense, int rows, int cols, boolean[] mask) {
+        return from(dense, rows, cols, mask, cols > ABSOLUTE_COLUMNS);
+    }
+
+    /** As {@link #from(float[], int, int, boolean[])}, with delta columns at any width when {@code chained}. */
+    static CsrMatrix from(float[] dense, int rows, int cols, boolean[] mask, boolean chained) {
+        if (!chained && cols > ABSOLUTE_COLUMNS) throw new IllegalArgumentException("csr: " + cols + " columns need delta indices");
         WeightSource src = WeightSource.of("csr", dense, rows, cols, mask);
         int[] rowPtr = new int[rows + 1];
         DeltaIndex index = new DeltaIndex(1);
@@ -43,29 +58,30 @@ public final class CsrMatrix extends AbstractSparseMatrix implements SparseMatri
             int at = rowPtr[r];
             for (int c = 0; c < cols; c++) {
                 if (src.kept(r, c)) {
-                    at = index.add(c, null, at);
+                    at = chained ? index.add(c, null, at) : at + 1;
                     kept++;
                 }
             }
             rowPtr[r + 1] = at;
         }
         float[] values = new float[rowPtr[rows]];
-        char[] deltas = new char[rowPtr[rows]];
+        char[] columns = new char[rowPtr[rows]];
         for (int r = 0; r < rows; r++) {
             index.startRow();
             int at = rowPtr[r];
             for (int c = 0; c < cols; c++) {
                 if (src.kept(r, c)) {
-                    at = index.add(c, deltas, at);
+                    if (chained) at = index.add(c, columns, at);
+                    else columns[at++] = (char) c;
                     values[at - 1] = dense[r * cols + c];
                 }
             }
         }
-        return new CsrMatrix(rows, cols, kept, values, deltas, rowPtr);
+        return new CsrMatrix(rows, cols, kept, values, columns, chained ? -1 : 0, rowPtr);
     }
 
     @Override public long byteSize() {
-        return 4L * values.length + 2L * deltas.length + 4L * rowPtr.length;
+        return 4L * values.length + 2L * columns.length + 4L * rowPtr.length;
     }
 
     @Override public String format() { return "csr"; }
@@ -75,7 +91,7 @@ public final class CsrMatrix extends AbstractSparseMatrix implements SparseMatri
         for (int r = 0; r < rows; r++) {
             int c = 0;
             for (int p = rowPtr[r]; p < rowPtr[r + 1]; p++) {
-                c += deltas[p];
+                c = (c & chain) + columns[p];
                 if (Float.floatToRawIntBits(values[p]) != 0) d[r * cols + c] = values[p];
             }
         }
@@ -83,11 +99,24 @@ public final class CsrMatrix extends AbstractSparseMatrix implements SparseMatri
     }
 
     @Override void vectorRange(float[] x, int xOff, float[] y, int yOff, float[] bias, boolean relu, int u0, int u1) {
-        CsrKernels.vector(values, deltas, rowPtr, x, xOff, y, yOff, bias, relu, u0, u1);
+        if (chain == 0) CsrKernels.vector(values, columns, rowPtr, atZero(x, xOff), y, yOff, bias, relu, u0, u1);
+        else CsrKernels.chained(values, columns, rowPtr, x, xOff, y, yOff, bias, relu, u0, u1);
     }
 
     @Override void batchRange(float[] x, int xOff, int batch, float[] y, int yOff, float[] bias, boolean relu,
                               int u0, int u1) {
-        CsrKernels.batch(values, deltas, rowPtr, x, xOff, batch, y, yOff, bias, relu, u0, u1);
+        CsrKernels.batch(values, columns, chain, rowPtr, x, xOff, batch, y, yOff, bias, relu, u0, u1);
+    }
+
+    /**
+     * x itself when the vector starts at 0, else a copy of it in this thread's scratch: the
+     * batch-1 loop reads {@code x[columns[p]]}, and adding an offset to every load costs more
+     * than copying {@code cols} floats once.
+     */
+    private float[] atZero(float[] x, int xOff) {
+        if (xOff == 0) return x;
+        float[] copy = RowScratch.atLeast(cols);
+        System.arraycopy(x, xOff, copy, 0, cols);
+        return copy;
     }
 }

@@ -11,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * CSR with int8 weights and one float scale per output row (symmetric, {@code w ≈ q · scale},
  * {@code scale = max|w| / 127} over the row's kept weights): 3 bytes per entry instead of 6,
  * for the bandwidth-bound batch-1 case. The sum runs on the integer values converted in
- * registers and is scaled once per row. {@link #toDense()} returns the dequantized weights.
+ * registers and is scaled once per row. Columns are 16-bit deltas along each row at any width
+ * (one cursor). {@link #toDense()} returns the dequantized weights.
  */
 public final class Int8CsrMatrix extends AbstractSparseMatrix implements SparseMatrix {
     /** Hardware FMA; tested inline (not through a helper method) so no vector is ever passed to a call that might not inline. */
@@ -29,7 +30,7 @@ public final class Int8CsrMatrix extends AbstractSparseMatrix implements SparseM
         super(csr.rows, csr.cols, csr.nonZeros, Partition.ofPointers(csr.rowPtr, 1));
         this.values = values;
         this.scales = scales;
-        this.deltas = csr.deltas;
+        this.deltas = csr.columns;
         this.rowPtr = csr.rowPtr;
     }
 
@@ -40,7 +41,7 @@ public final class Int8CsrMatrix extends AbstractSparseMatrix implements SparseM
 
     /** Quantizes the entries where {@code mask} is true (null: the non-zeros); weights must be finite. */
     public static Int8CsrMatrix from(float[] dense, int rows, int cols, boolean[] mask) {
-        CsrMatrix csr = CsrMatrix.from(dense, rows, cols, mask);
+        CsrMatrix csr = CsrMatrix.from(dense, rows, cols, mask, true);
         byte[] q = new byte[csr.values.length];
         float[] scales = new float[rows];
         for (int r = 0; r < rows; r++) {

@@ -1,8 +1,8 @@
 package dev.secateur.tensor.sparse;
 
 /**
- * Each thread's scratch row of floats for kernels that compute rows in another order than they
- * store them. Grown on demand and kept for the thread's life, so a product allocates nothing
+ * Each thread's scratch row of floats: sums for kernels that compute rows in another order than
+ * they store them, or a copy of an input vector moved to offset 0. Grown on demand and kept for the thread's life, so a product allocates nothing
  * once its thread has seen the widest matrix.
  */
 final class RowScratch {

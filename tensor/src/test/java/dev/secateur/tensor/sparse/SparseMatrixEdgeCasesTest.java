@@ -17,33 +17,40 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** Wide matrices (16-bit delta fillers), N:M validation, bad input and the selector. */
 class SparseMatrixEdgeCasesTest {
 
-    /** Column gaps beyond 65535 need filler entries; products and toDense must not notice them. */
+    /**
+     * Column gaps beyond 65535 need filler entries, and the last column of a 65536-wide matrix is
+     * the widest a 16-bit absolute index holds; products (x at an offset) and toDense must not
+     * notice either.
+     */
     @ParameterizedTest
     @EnumSource(Fixtures.Format.class)
     void columnGapsWiderThanSixteenBitsAreBridged(Fixtures.Format format) {
         assumeTrue(format.runsHere(), "needs wider vectors");
-        int rows = 5, cols = 140_003;
-        SplittableRandom rnd = new SplittableRandom(7);
-        float[] w = Fixtures.weights(rnd, rows * cols);
-        boolean[] mask = new boolean[rows * cols];
-        int[] keptCols = {0, 3, 65_536, 65_540, 131_075, 140_002};
-        for (int r = 0; r < rows; r++) {
-            for (int c : keptCols) if ((r + c) % 3 != 0) mask[r * cols + c] = true;
-        }
-        mask[4 * cols + 140_001] = true;
-        int[] nm = format.nm();
-        boolean[] m = mask;
-        if (nm != null) Fixtures.enforce(m, rows, cols, nm[0], nm[1]);
-        SparseMatrix a = format.build(w, rows, cols, m);
-        float[] held = format.quantized() ? a.toDense() : Fixtures.masked(w, m);
-        if (!format.quantized()) assertArrayEquals(held, a.toDense());
-        for (int batch : new int[] {1, 3}) {
-            float[] x = Fixtures.weights(rnd, cols * batch);
-            float[] y = new float[rows * batch];
-            a.multiplyBatch(Fixtures.POOLS[2], x, 0, batch, y, 0, null, false);
-            float[] expected = ReferenceSpmm.multiply(held, null, rows, cols, x, 0, batch, null, false);
-            double[] scale = ReferenceSpmm.absProducts(held, null, rows, cols, x, 0, batch, null);
-            SparseMatrixPropertiesTest.assertClose(expected, scale, y, 0, 8, a.format());
+        for (int cols : new int[] {65_536, 140_003}) {
+            int rows = 5;
+            SplittableRandom rnd = new SplittableRandom(7);
+            float[] w = Fixtures.weights(rnd, rows * cols);
+            boolean[] mask = new boolean[rows * cols];
+            int[] keptCols = {0, 3, 65_535, 65_536, 65_540, 131_075, 140_002};
+            for (int r = 0; r < rows; r++) {
+                for (int c : keptCols) if (c < cols && (r + c) % 3 != 0) mask[r * cols + c] = true;
+            }
+            mask[4 * cols + cols - 2] = true;
+            int[] nm = format.nm();
+            boolean[] m = mask;
+            if (nm != null) Fixtures.enforce(m, rows, cols, nm[0], nm[1]);
+            SparseMatrix a = format.build(w, rows, cols, m);
+            float[] held = format.quantized() ? a.toDense() : Fixtures.masked(w, m);
+            if (!format.quantized()) assertArrayEquals(held, a.toDense());
+            for (int batch : new int[] {1, 3}) {
+                int xOff = 2;
+                float[] x = Fixtures.weights(rnd, xOff + cols * batch);
+                float[] y = new float[rows * batch];
+                a.multiplyBatch(Fixtures.POOLS[2], x, xOff, batch, y, 0, null, false);
+                float[] expected = ReferenceSpmm.multiply(held, null, rows, cols, x, xOff, batch, null, false);
+                double[] scale = ReferenceSpmm.absProducts(held, null, rows, cols, x, xOff, batch, null);
+                SparseMatrixPropertiesTest.assertClose(expected, scale, y, 0, 8, a.format());
+            }
         }
     }
 
