@@ -6,6 +6,7 @@ import dev.secateur.nn.Parameter;
 import dev.secateur.tensor.ops.Conv2dOps;
 import dev.secateur.tensor.ops.Conv2dTrainingOps;
 import dev.secateur.tensor.ops.ConvGeometry;
+import dev.secateur.tensor.ops.DirectTrainingConv;
 import dev.secateur.tensor.Shape;
 import dev.secateur.tensor.Tensor;
 import dev.secateur.tensor.Workers;
@@ -18,8 +19,9 @@ import java.util.SplittableRandom;
  * {@code [outC, inC, kH, kW]}, bias {@code [outC]}. The work is done by
  * {@link Conv2dOps} (im2col + GEMM, images split over the worker threads, weight-gradient
  * partials summed in a fixed order), so results are deterministic for a fixed thread count. A
- * training forward goes through {@link Conv2dTrainingOps}, which keeps the batch's im2col columns
- * so that backward does not build them again.
+ * training forward on large output planes goes through {@link DirectTrainingConv} (no columns at
+ * all); on small ones through {@link Conv2dTrainingOps}, which keeps the batch's im2col columns so
+ * that backward does not build them again.
  */
 public final class Conv2d implements Layer {
     private final String name;
@@ -34,6 +36,9 @@ public final class Conv2d implements Layer {
     // Training: the last training forward's im2col columns and the workspace of the training ops.
     private float[] columns = new float[0], trainWorkspace = new float[0];
     private boolean columnsValid;
+    // Training on large planes: the direct passes, and whether the last forward went through them.
+    private DirectTrainingConv direct;
+    private boolean directValid;
 
     public Conv2d(String name, int inC, int outC, int kernel, int stride, int pad) {
         this(name, inC, outC, kernel, kernel, stride, pad);
@@ -83,8 +88,15 @@ public final class Conv2d implements Layer {
         ConvGeometry g = geometry(x.dim(2), x.dim(3));
         input = x;
         output = Buffers.ensure(output, n, outC, g.outH(), g.outW());
-        columnsValid = training;
-        if (training) {
+        directValid = training && DirectTrainingConv.suits(g);
+        columnsValid = training && !directValid;
+        if (directValid) {
+            if (direct == null || !direct.geometry().equals(g)) direct = new DirectTrainingConv(g);
+            int ws = direct.workspaceFloats(workers, n);
+            if (trainWorkspace.length < ws) trainWorkspace = new float[ws];
+            direct.forward(workers, n, x.data(), x.offset(), weight.value().data(), 0, bias.value().data(), output.data(), 0,
+                    trainWorkspace);
+        } else if (training) {
             ensureTrainingBuffers(g, n);
             Conv2dTrainingOps.forward(workers, g, n, x.data(), x.offset(), weight.value().data(), 0, bias.value().data(),
                     output.data(), 0, columns, trainWorkspace);
@@ -131,7 +143,10 @@ public final class Conv2d implements Layer {
         if (g.size() != output.size()) throw new IllegalArgumentException("conv2d " + name + ": gradient " + g.shape() + " does not match output " + output.shape());
         int n = input.dim(0);
         ConvGeometry geo = geometry(input.dim(2), input.dim(3));
-        if (columnsValid) {
+        if (directValid) {
+            direct.backwardWeights(workers, n, input.data(), input.offset(), g.data(), g.offset(), weight.grad().data(), 0,
+                    trainWorkspace);
+        } else if (columnsValid) {
             Conv2dTrainingOps.backwardWeights(workers, geo, n, g.data(), g.offset(), columns, weight.grad().data(), 0, trainWorkspace);
         } else {
             // The ops accumulate weight gradients; this layer's contract is to overwrite them.

@@ -24,14 +24,16 @@ class LayerGradientTest {
         return t;
     }
 
-    @ParameterizedTest(name = "conv in={0} out={1} k={2} stride={3} pad={4} threads={5}")
-    @CsvSource({"1,2,3,1,0,1", "2,3,3,1,1,2", "3,2,3,2,1,2", "2,2,2,2,0,1", "1,1,5,1,2,2", "2,4,1,1,0,1"})
-    void conv2dGradientsMatchFiniteDifferences(int in, int out, int k, int stride, int pad, int threads) {
+    /** Small inputs train through im2col columns, outputs of 256 pixels and more through the direct passes. */
+    @ParameterizedTest(name = "conv in={0} out={1} k={2} stride={3} pad={4} threads={5} input {6}x{7}")
+    @CsvSource({"1,2,3,1,0,1,7,6", "2,3,3,1,1,2,7,6", "3,2,3,2,1,2,7,6", "2,2,2,2,0,1,7,6", "1,1,5,1,2,2,7,6", "2,4,1,1,0,1,7,6",
+            "1,2,3,1,1,2,18,16", "2,5,5,1,2,1,17,16", "2,3,3,2,1,2,34,33"})
+    void conv2dGradientsMatchFiniteDifferences(int in, int out, int k, int stride, int pad, int threads, int h, int w) {
         Conv2d c = new Conv2d("conv", in, out, k, stride, pad);
         c.initialize(new SplittableRandom(11));
-        try (Workers w = Workers.of(threads)) {
-            c.useWorkers(w);
-            GradientCheck.check(c, Tensor.randomUniform(5, -1, 1, 3, in, 7, 6), 9, 1e-2, 2e-2);
+        try (Workers pool = Workers.of(threads)) {
+            c.useWorkers(pool);
+            GradientCheck.check(c, Tensor.randomUniform(5, -1, 1, 3, in, h, w), 9, 1e-2, 2e-2);
         }
     }
 

@@ -69,17 +69,22 @@ public final class DirectConv implements DenseConvolution {
     /** Packs the dense {@code [outC, inC·kH·kW]} weight from {@code wOff}. */
     public static DirectConv from(ConvGeometry g, float[] weight, int wOff) {
         if (g == null) throw new IllegalArgumentException("direct conv: geometry is null");
+        int blocks = (g.outC() + FILTERS - 1) / FILTERS;
+        DirectConv conv = new DirectConv(g, new float[Math.multiplyExact(Math.multiplyExact(blocks, g.colRows()), FILTERS)]);
+        conv.repack(weight, wOff);
+        return conv;
+    }
+
+    /** Packs a new dense weight of the same geometry in place (training updates it every step). */
+    public void repack(float[] weight, int wOff) {
         if (weight == null || wOff < 0 || (long) wOff + g.weightSize() > weight.length) {
             throw new IllegalArgumentException("direct conv " + g + ": weight needs " + g.weightSize() + " floats at offset " + wOff
                     + ", array has " + (weight == null ? "null" : weight.length));
         }
-        int taps = g.colRows(), blocks = (g.outC() + FILTERS - 1) / FILTERS;
-        float[] packed = new float[Math.multiplyExact(Math.multiplyExact(blocks, taps), FILTERS)];
         for (int o = 0; o < g.outC(); o++) {
             int b = o / FILTERS, r = o % FILTERS;
             for (int t = 0; t < taps; t++) packed[(b * taps + t) * FILTERS + r] = weight[wOff + o * taps + t];
         }
-        return new DirectConv(g, packed);
     }
 
     @Override

@@ -174,12 +174,6 @@ class Conv2dOpsTest {
         return s;
     }
 
-    private static float[] absOf(float[] a) {
-        float[] r = new float[a.length];
-        for (int i = 0; i < a.length; i++) r[i] = Math.abs(a[i]);
-        return r;
-    }
-
     @Example
     void repeatedCallsAreBitIdentical() {
         ConvGeometry g = ConvGeometry.of(3, 10, 10, 8, 3, 1, 1);

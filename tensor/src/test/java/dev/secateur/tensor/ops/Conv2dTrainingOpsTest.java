@@ -79,10 +79,4 @@ class Conv2dTrainingOpsTest {
                 Workers.single(), g, 2, x, 0, wt, 0, null, y, 0, new float[g.colSize()], ws));
         assertTrue(e.getMessage().contains("cols"), e.getMessage());
     }
-
-    private static float[] absOf(float[] a) {
-        float[] r = new float[a.length];
-        for (int i = 0; i < a.length; i++) r[i] = Math.abs(a[i]);
-        return r;
-    }
 }

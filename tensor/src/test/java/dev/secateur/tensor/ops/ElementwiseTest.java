@@ -110,10 +110,4 @@ class ElementwiseTest {
         assertMessage(() -> Elementwise.addBiasChannels(new float[12], 0, 2, 3, 2, new float[2], 0), "bias needs 3");
         assertMessage(() -> Elementwise.mul(new float[4], 0, new float[4], 0, new float[4], 0, -1), "n must be >= 0");
     }
-
-    static float[] absOf(float[] a) {
-        float[] r = new float[a.length];
-        for (int i = 0; i < a.length; i++) r[i] = Math.abs(a[i]);
-        return r;
-    }
 }

@@ -48,6 +48,12 @@ final class OpsTestSupport {
         }
     }
 
+    static float[] absOf(float[] a) {
+        float[] r = new float[a.length];
+        for (int i = 0; i < a.length; i++) r[i] = Math.abs(a[i]);
+        return r;
+    }
+
     static double[] abs(double[] a) {
         double[] r = new double[a.length];
         for (int i = 0; i < a.length; i++) r[i] = Math.abs(a[i]);

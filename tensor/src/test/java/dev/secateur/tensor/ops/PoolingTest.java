@@ -126,10 +126,4 @@ class PoolingTest {
         assertMessage(() -> Pooling.avgPool2dForward(Workers.single(), g, 2, new float[32], 0, new float[16], 0),
                 "x needs 64");
     }
-
-    private static float[] absOf(float[] a) {
-        float[] r = new float[a.length];
-        for (int i = 0; i < a.length; i++) r[i] = Math.abs(a[i]);
-        return r;
-    }
 }

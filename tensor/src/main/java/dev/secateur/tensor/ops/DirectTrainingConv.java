@@ -1,0 +1,50 @@
+package dev.secateur.tensor.ops;
+
+import dev.secateur.tensor.Workers;
+
+/**
+ * Training-time convolution without im2col columns, for layers with large output planes: the
+ * forward pass is a {@link DirectConv} whose packed weights are refreshed each step, the weight
+ * gradient a {@link ConvWeightGradient} over the same padded images. Where the planes are small
+ * the direct weight gradient spends more on per-block lane sums than it saves, and
+ * {@link Conv2dTrainingOps} (columns kept from the forward pass) is the faster choice.
+ */
+public final class DirectTrainingConv {
+    /** Output pixels per plane from which the direct passes beat im2col with kept columns. */
+    static final int MIN_PIXELS = 256;
+
+    private final ConvGeometry g;
+    private final DirectConv conv;
+    private final ConvWeightGradient gradient;
+
+    public DirectTrainingConv(ConvGeometry g) {
+        this.g = g;
+        this.conv = DirectConv.from(g, new float[g.weightSize()], 0);
+        this.gradient = new ConvWeightGradient(g);
+    }
+
+    /** Whether this geometry trains faster directly than through im2col columns. */
+    public static boolean suits(ConvGeometry g) {
+        return (long) g.outH() * g.outW() >= MIN_PIXELS;
+    }
+
+    public ConvGeometry geometry() { return g; }
+
+    /** Floats of workspace both passes need for {@code batch} images on {@code workers}. */
+    public int workspaceFloats(Workers workers, int batch) {
+        return Math.max(conv.workspaceFloats(workers.threads()), gradient.workspaceFloats(workers, batch));
+    }
+
+    /** {@code y[n] = conv(x[n], W) + bias} for {@code batch} images; {@code bias} may be null. */
+    public void forward(Workers workers, int batch, float[] x, int xOff, float[] weight, int wOff, float[] bias,
+                        float[] y, int yOff, float[] ws) {
+        conv.repack(weight, wOff);
+        conv.forward(workers, x, xOff, batch, y, yOff, bias, false, false, ws, 0);
+    }
+
+    /** {@code dW = Σ_n dY[n] ⋆ x[n]}, overwriting {@code dW}. */
+    public void backwardWeights(Workers workers, int batch, float[] x, int xOff, float[] dy, int dyOff, float[] dW, int dwOff,
+                                float[] ws) {
+        gradient.compute(workers, batch, x, xOff, dy, dyOff, dW, dwOff, ws);
+    }
+}
