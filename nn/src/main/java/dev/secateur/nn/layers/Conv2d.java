@@ -19,9 +19,9 @@ import java.util.SplittableRandom;
  * {@code [outC, inC, kH, kW]}, bias {@code [outC]}. The work is done by
  * {@link Conv2dOps} (im2col + GEMM, images split over the worker threads, weight-gradient
  * partials summed in a fixed order), so results are deterministic for a fixed thread count. A
- * training forward on large output planes goes through {@link DirectTrainingConv} (no columns at
- * all); on small ones through {@link Conv2dTrainingOps}, which keeps the batch's im2col columns so
- * that backward does not build them again.
+ * training forward goes through {@link DirectTrainingConv} (no columns at all), or on output
+ * planes of a few dozen pixels through {@link Conv2dTrainingOps}, which keeps the batch's im2col
+ * columns so that backward does not build them again.
  */
 public final class Conv2d implements Layer {
     private final String name;

@@ -3,15 +3,15 @@ package dev.secateur.tensor.ops;
 import dev.secateur.tensor.Workers;
 
 /**
- * Training-time convolution without im2col columns, for layers with large output planes: the
- * forward pass is a {@link DirectConv} whose packed weights are refreshed each step, the weight
- * gradient a {@link ConvWeightGradient} over the same padded images. Where the planes are small
- * the direct weight gradient spends more on per-block lane sums than it saves, and
- * {@link Conv2dTrainingOps} (columns kept from the forward pass) is the faster choice.
+ * Training-time convolution without im2col columns: the forward pass is a {@link DirectConv}
+ * whose packed weights are refreshed each step, the weight gradient a {@link ConvWeightGradient}
+ * over the same padded images. On planes of a few dozen pixels the direct gradient's short pixel
+ * loops cost more than one GEMM over kept columns, and {@link Conv2dTrainingOps} is the faster
+ * choice there.
  */
 public final class DirectTrainingConv {
     /** Output pixels per plane from which the direct passes beat im2col with kept columns. */
-    static final int MIN_PIXELS = 256;
+    static final int MIN_PIXELS = 64;
 
     private final ConvGeometry g;
     private final DirectConv conv;

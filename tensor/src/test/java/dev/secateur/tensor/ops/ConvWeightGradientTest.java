@@ -21,22 +21,34 @@ class ConvWeightGradientTest {
             @ForAll @IntRange(min = 1, max = 11) int inW, @ForAll @IntRange(min = 1, max = 11) int outC,
             @ForAll @IntRange(min = 1, max = 5) int kH, @ForAll @IntRange(min = 1, max = 5) int kW,
             @ForAll @IntRange(min = 1, max = 3) int stride, @ForAll @IntRange(min = 0, max = 2) int pad,
-            @ForAll @IntRange(min = 0, max = 40) int batch, @ForAll @IntRange(min = 1, max = 4) int threads) {
-        check(Conv2dOpsTest.geometry(inC, inH, inW, outC, kH, kW, stride, pad), batch, POOLS[threads - 1]);
+            @ForAll @IntRange(min = 0, max = 40) int batch, @ForAll @IntRange(min = 1, max = 4) int threads,
+            @ForAll boolean pixelLanes) {
+        ConvGeometry g = Conv2dOpsTest.geometry(inC, inH, inW, outC, kH, kW, stride, pad);
+        check(new ConvWeightGradient(g, pixelLanes), batch, POOLS[threads - 1]);
     }
 
     @Example
     void lenetAndVggShapesMatchTheReference() {
-        check(ConvGeometry.of(1, 28, 28, 6, 5, 1, 2), 19, POOLS[1]);
-        check(ConvGeometry.of(6, 14, 14, 16, 5, 1, 0), 13, POOLS[1]);
-        check(ConvGeometry.of(16, 14, 14, 32, 3, 1, 1), 9, Workers.single());
-        check(ConvGeometry.of(3, 17, 17, 8, 3, 2, 1), 5, POOLS[2]);
+        for (boolean pixelLanes : new boolean[] {false, true}) {
+            check(new ConvWeightGradient(ConvGeometry.of(1, 28, 28, 6, 5, 1, 2), pixelLanes), 19, POOLS[1]);
+            check(new ConvWeightGradient(ConvGeometry.of(6, 14, 14, 16, 5, 1, 0), pixelLanes), 13, POOLS[1]);
+            check(new ConvWeightGradient(ConvGeometry.of(16, 14, 14, 32, 3, 1, 1), pixelLanes), 9, Workers.single());
+            check(new ConvWeightGradient(ConvGeometry.of(3, 17, 17, 8, 3, 2, 1), pixelLanes), 5, POOLS[2]);
+            check(new ConvWeightGradient(ConvGeometry.of(5, 9, 9, 40, 1, 1, 0), pixelLanes), 6, POOLS[1]);
+        }
     }
 
-    private static void check(ConvGeometry g, int batch, Workers w) {
+    @Example
+    void theLayoutFollowsTheShape() {
+        assertTrue(ConvWeightGradient.byPixels(ConvGeometry.of(1, 28, 28, 2, 5, 1, 2)));
+        assertFalse(ConvWeightGradient.byPixels(ConvGeometry.of(6, 14, 14, 64, 5, 1, 0)));
+        assertFalse(ConvWeightGradient.byPixels(ConvGeometry.of(1, 8, 8, 2, 3, 1, 1)));
+    }
+
+    private static void check(ConvWeightGradient grad, int batch, Workers w) {
+        ConvGeometry g = grad.geometry();
         int xOff = 3, dyOff = 2, dwOff = 4;
         float[] x = random(1, xOff + batch * g.inputSize()), dy = random(7, dyOff + batch * g.outputSize());
-        ConvWeightGradient grad = new ConvWeightGradient(g);
         float[] ws = random(6, grad.workspaceFloats(w, batch));
         float[] dW = random(8, dwOff + g.weightSize() + 3), before = dW.clone();
         grad.compute(w, batch, x, xOff, dy, dyOff, dW, dwOff, ws);
