@@ -6,6 +6,7 @@ import dev.secateur.nn.Parameter;
 import dev.secateur.tensor.ops.Conv2dOps;
 import dev.secateur.tensor.ops.Conv2dTrainingOps;
 import dev.secateur.tensor.ops.ConvGeometry;
+import dev.secateur.tensor.ops.DirectInputGradient;
 import dev.secateur.tensor.ops.DirectTrainingConv;
 import dev.secateur.tensor.Shape;
 import dev.secateur.tensor.Tensor;
@@ -21,7 +22,8 @@ import java.util.SplittableRandom;
  * partials summed in a fixed order), so results are deterministic for a fixed thread count. A
  * training forward goes through {@link DirectTrainingConv} (no columns at all), or on output
  * planes of a few dozen pixels through {@link Conv2dTrainingOps}, which keeps the batch's im2col
- * columns so that backward does not build them again.
+ * columns so that backward does not build them again. The input gradient of a stride-1 layer is
+ * a direct convolution too ({@link DirectInputGradient}).
  */
 public final class Conv2d implements Layer {
     private final String name;
@@ -39,6 +41,8 @@ public final class Conv2d implements Layer {
     // Training on large planes: the direct passes, and whether the last forward went through them.
     private DirectTrainingConv direct;
     private boolean directValid;
+    // Input gradient of stride-1 layers as a direct convolution.
+    private DirectInputGradient directInput;
 
     public Conv2d(String name, int inC, int outC, int kernel, int stride, int pad) {
         this(name, inC, outC, kernel, kernel, stride, pad);
@@ -158,7 +162,14 @@ public final class Conv2d implements Layer {
         sumChannels(g, n, geo.outH() * geo.outW(), bias.grad().data());
         if (!inputGradient) return null;
         gradIn = Buffers.ensure(gradIn, input.shape());
-        Conv2dOps.backwardInput(workers, geo, n, g.data(), g.offset(), weight.value().data(), 0, gradIn.data(), 0, workspace);
+        if (DirectInputGradient.applies(geo)) {
+            if (directInput == null || !directInput.geometry().equals(geo)) directInput = new DirectInputGradient(geo);
+            int ws = directInput.workspaceFloats(workers.threads());
+            if (trainWorkspace.length < ws) trainWorkspace = new float[ws];
+            directInput.compute(workers, n, g.data(), g.offset(), weight.value().data(), 0, gradIn.data(), 0, trainWorkspace);
+        } else {
+            Conv2dOps.backwardInput(workers, geo, n, g.data(), g.offset(), weight.value().data(), 0, gradIn.data(), 0, workspace);
+        }
         return gradIn;
     }
 
