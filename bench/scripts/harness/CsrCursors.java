@@ -1,7 +1,9 @@
 // Scratch harness (bench/scripts/harness/run.sh CsrCursors VARIANT): CSR's batch-1 row loop on a
 // 300×784 weight at 8% (LeNet-300-100 fc1's shape), µs per product. One JVM per variant (run it four
 // times): four = four interleaved delta cursors, four sums; one4 = one cursor, four sums; one8 = one
-// cursor, eight sums (the kernel now); abs8 = absolute 16-bit columns, eight sums.
+// cursor, eight sums (the delta kernel, for matrices wider than 65536 columns); abs8 = absolute
+// 16-bit columns plus the offset of x, eight sums; absz = absolute columns into x at offset 0 (the
+// kernel now).
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -72,6 +74,21 @@ public class CsrCursors {
         }
     }
 
+    static void absz(float[] v, char[] col, int[] ptr, float[] x, float[] y, float[] bias, int r0, int r1) {
+        for (int r = r0; r < r1; r++) {
+            int p = ptr[r], e = ptr[r + 1];
+            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
+            for (; p + 7 < e; p += 8) {
+                s0 = Math.fma(v[p], x[col[p]], s0); s1 = Math.fma(v[p + 1], x[col[p + 1]], s1);
+                s2 = Math.fma(v[p + 2], x[col[p + 2]], s2); s3 = Math.fma(v[p + 3], x[col[p + 3]], s3);
+                s4 = Math.fma(v[p + 4], x[col[p + 4]], s4); s5 = Math.fma(v[p + 5], x[col[p + 5]], s5);
+                s6 = Math.fma(v[p + 6], x[col[p + 6]], s6); s7 = Math.fma(v[p + 7], x[col[p + 7]], s7);
+            }
+            for (; p < e; p++) s0 = Math.fma(v[p], x[col[p]], s0);
+            y[r] = Math.max(((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)) + bias[r], 0f);
+        }
+    }
+
     public static void main(String[] args) {
         String variant = args.length > 0 ? args[0] : "one8";
         int m = 300, k = 784;
@@ -106,6 +123,7 @@ public class CsrCursors {
                     case "four" -> four(v, four, ptr, x, 0, y, bias, 0, m);
                     case "one4" -> one4(v, one, ptr, x, 0, y, bias, 0, m);
                     case "abs8" -> abs8(v, col, ptr, x, 0, y, bias, 0, m);
+                    case "absz" -> absz(v, col, ptr, x, y, bias, 0, m);
                     default -> one8(v, one, ptr, x, 0, y, bias, 0, m);
                 }
             }

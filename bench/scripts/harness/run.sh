@@ -18,7 +18,7 @@
 #   bench/scripts/harness/run.sh TransposeTimes 64x784 64x400 400x64   # layout transposes: in-register blocks vs the scalar tiles they replaced
 #   bench/scripts/harness/run.sh MaskedStores                    # ns per vector: plain copy, partial-mask store, partial-mask load, all-true-mask store
 #   bench/scripts/harness/run.sh BroadcastTiles                  # the batched dense tile shapes alone: ns per FMA by samples × vectors
-#   bench/scripts/harness/run.sh CsrCursors one8                 # CSR's batch-1 row loop: four / one4 / one8 / abs8 cursor layouts
+#   bench/scripts/harness/run.sh CsrCursors one8                 # CSR's batch-1 row loop: four / one4 / one8 / abs8 / absz cursor and column layouts
 #   bench/scripts/harness/run.sh Gathers sorted                  # ns per 16-lane gather for an index pattern
 #   bench/scripts/harness/run.sh ModelPair vgg:dense:1,vgg:filtered:64 direct,auto   # whole compiled models per secateur.conv.dense setting
 #   JAVA_FLAGS=-Dsecateur.kernel.cache=off bench/scripts/harness/run.sh ColdCompile lenet5:dense   # first compile of a fresh JVM vs a warm recompile, per layer
@@ -30,6 +30,7 @@
 #   JAVA_FLAGS="-Xss4m -XX:+UseParallelGC -Dsecateur.kernel.cache=off" bench/scripts/harness/run.sh VectorFallbacks lenet5 64 4   # JFR samples of a compiled model: top frame and line <- nearest Secateur method; Vector API calls left un-inlined flagged
 #   bench/scripts/harness/run.sh MaskStats lenet300            # row/column lengths of a pruned model's layers and windowed-SELL slot counts, rows in order vs sorted (or: MaskStats random 2048 0.1)
 #   bench/scripts/harness/run.sh GemmHalves                      # two independent single-thread SGEMM halves at once vs one alone vs the shared two-worker call
+#   bench/scripts/harness/run.sh ConvTrainPasses c1,c2,v1,v2,v3 8       # one training convolution's passes at batch 64: im2col with kept columns vs direct forward, weight gradient (both layouts) and input gradient
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 name=${1:?harness name}; shift

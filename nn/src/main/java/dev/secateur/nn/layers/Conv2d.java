@@ -22,8 +22,8 @@ import java.util.SplittableRandom;
  * partials summed in a fixed order), so results are deterministic for a fixed thread count. A
  * training forward goes through {@link DirectTrainingConv} (no columns at all), or on output
  * planes of a few dozen pixels through {@link Conv2dTrainingOps}, which keeps the batch's im2col
- * columns so that backward does not build them again. The input gradient of a stride-1 layer is
- * a direct convolution too ({@link DirectInputGradient}).
+ * columns so that backward does not build them again. The input gradient of a stride-1 layer with
+ * a few input channels or more is a direct convolution too ({@link DirectInputGradient}).
  */
 public final class Conv2d implements Layer {
     private final String name;
@@ -162,7 +162,7 @@ public final class Conv2d implements Layer {
         sumChannels(g, n, geo.outH() * geo.outW(), bias.grad().data());
         if (!inputGradient) return null;
         gradIn = Buffers.ensure(gradIn, input.shape());
-        if (DirectInputGradient.applies(geo)) {
+        if (DirectInputGradient.suits(geo)) {
             if (directInput == null || !directInput.geometry().equals(geo)) directInput = new DirectInputGradient(geo);
             int ws = directInput.workspaceFloats(workers.threads());
             if (trainWorkspace.length < ws) trainWorkspace = new float[ws];

@@ -15,16 +15,25 @@ public final class DirectInputGradient {
     private final float[] flipped;
 
     public DirectInputGradient(ConvGeometry g) {
-        if (!applies(g)) throw new IllegalArgumentException("direct input gradient needs stride 1 and padding below the kernel: " + g);
+        if (!supports(g)) throw new IllegalArgumentException("direct input gradient needs stride 1 and padding below the kernel: " + g);
         this.g = g;
         this.flipped = new float[g.weightSize()];
         ConvGeometry back = new ConvGeometry(g.outC(), g.outH(), g.outW(), g.inC(), g.kH(), g.kW(), 1, g.kH() - 1 - g.pad());
         this.conv = DirectConv.from(back, flipped, 0);
     }
 
-    /** Stride 1, square padding no wider than {@code k − 1} in both axes. */
-    public static boolean applies(ConvGeometry g) {
+    /** Stride 1, square kernel, padding no wider than {@code k − 1}. */
+    public static boolean supports(ConvGeometry g) {
         return g != null && g.stride() == 1 && g.kH() == g.kW() && g.pad() <= g.kH() - 1;
+    }
+
+    /**
+     * Supported, and faster than GEMM + col2im: the layer's input channels are the direct
+     * convolution's filters, and with fewer than half a register block of them most of its FMAs
+     * would be wasted (a one-channel image's gradient ran at half the GEMM path's speed).
+     */
+    public static boolean suits(ConvGeometry g) {
+        return supports(g) && 2 * g.inC() >= DirectConv.FILTERS;
     }
 
     public ConvGeometry geometry() { return g; }

@@ -34,11 +34,13 @@ class DirectInputGradientTest {
     }
 
     @Example
-    void appliesOnlyToStrideOneWithinTheKernel() {
-        assertTrue(DirectInputGradient.applies(ConvGeometry.of(3, 8, 8, 4, 3, 1, 2)));
-        assertFalse(DirectInputGradient.applies(ConvGeometry.of(3, 8, 8, 4, 3, 1, 3)));
-        assertFalse(DirectInputGradient.applies(ConvGeometry.of(3, 8, 8, 4, 3, 2, 1)));
-        assertFalse(DirectInputGradient.applies(new ConvGeometry(3, 8, 8, 4, 3, 2, 1, 1)));
+    void supportsOnlyStrideOneWithinTheKernel() {
+        assertTrue(DirectInputGradient.supports(ConvGeometry.of(3, 8, 8, 4, 3, 1, 2)));
+        assertFalse(DirectInputGradient.supports(ConvGeometry.of(3, 8, 8, 4, 3, 1, 3)));
+        assertFalse(DirectInputGradient.supports(ConvGeometry.of(3, 8, 8, 4, 3, 2, 1)));
+        assertFalse(DirectInputGradient.supports(new ConvGeometry(3, 8, 8, 4, 3, 2, 1, 1)));
+        assertFalse(DirectInputGradient.suits(ConvGeometry.of(1, 28, 28, 6, 5, 1, 2)));
+        assertTrue(DirectInputGradient.suits(ConvGeometry.of(16, 8, 8, 4, 3, 1, 1)));
         assertThrows(IllegalArgumentException.class, () -> new DirectInputGradient(ConvGeometry.of(3, 8, 8, 4, 3, 2, 1)));
     }
 
