@@ -40,7 +40,7 @@ class ConvWeightGradientTest {
 
     @Example
     void theLayoutFollowsTheShape() {
-        assertTrue(ConvWeightGradient.byPixels(ConvGeometry.of(1, 28, 28, 2, 5, 1, 2)));
+        assertTrue(ConvWeightGradient.byPixels(ConvGeometry.of(1, 28, 28, 1, 5, 1, 2)));
         assertFalse(ConvWeightGradient.byPixels(ConvGeometry.of(6, 14, 14, 64, 5, 1, 0)));
         assertFalse(ConvWeightGradient.byPixels(ConvGeometry.of(1, 8, 8, 2, 3, 1, 1)));
     }
