@@ -1,7 +1,7 @@
 // Scratch harness (bench/scripts/harness/run.sh ConvTrainPasses SHAPES [SECONDS]): the passes of one
 // training convolution at batch 64 on one thread, alternated in one JVM, median µs per pass. SHAPES
 // is a comma list of c1, c2 (LeNet-5's convolutions), v1, v2, v3 (the small VGG's 28², 14² and 7²
-// ones). Columns: im2col forward keeping the columns and the weight gradient from them, the direct
+// ones), r4 (a 4² plane, 64 channels), s2 (stride 2, 14² → 7²), k1 (1 × 1, 14²). Columns: im2col forward keeping the columns and the weight gradient from them, the direct
 // forward, the direct weight gradient in both register layouts, the input gradient by GEMM + col2im
 // and as a direct convolution.
 import dev.secateur.tensor.Workers;
@@ -22,6 +22,9 @@ public class ConvTrainPasses {
                 case "v1" -> ConvGeometry.of(1, 28, 28, 32, 3, 1, 1);
                 case "v2" -> ConvGeometry.of(32, 14, 14, 64, 3, 1, 1);
                 case "v3" -> ConvGeometry.of(64, 7, 7, 128, 3, 1, 1);
+                case "r4" -> ConvGeometry.of(64, 4, 4, 64, 3, 1, 1);
+                case "s2" -> ConvGeometry.of(32, 14, 14, 64, 3, 2, 1);
+                case "k1" -> ConvGeometry.of(32, 14, 14, 64, 1, 1, 0);
                 default -> throw new IllegalArgumentException("shape " + shape);
             };
             int batch = 64;
@@ -34,8 +37,8 @@ public class ConvTrainPasses {
             float[] fws = new float[forward.workspaceFloats(1)];
             ConvWeightGradient pixels = layout.newInstance(g, true), filters = layout.newInstance(g, false);
             float[] pws = new float[pixels.workspaceFloats(one, batch)], lws = new float[filters.workspaceFloats(one, batch)];
-            DirectInputGradient input = new DirectInputGradient(g);
-            float[] iws = new float[input.workspaceFloats(1)], cws = new float[Conv2dOps.workspaceSize(g, 1)];
+            DirectInputGradient input = DirectInputGradient.supports(g) ? new DirectInputGradient(g) : null;
+            float[] iws = new float[input == null ? 0 : input.workspaceFloats(1)], cws = new float[Conv2dOps.workspaceSize(g, 1)];
             String[] names = {"cols fwd", "cols dW", "direct fwd", "dW pixel lanes", "dW filter lanes", "dX gemm+col2im", "dX direct"};
             double[][] t = new double[names.length][4000];
             int rounds = 0;
@@ -50,7 +53,7 @@ public class ConvTrainPasses {
                         case 3 -> pixels.compute(one, batch, x, 0, y, 0, dw, 0, pws);
                         case 4 -> filters.compute(one, batch, x, 0, y, 0, dw, 0, lws);
                         case 5 -> Conv2dOps.backwardInput(one, g, batch, y, 0, w, 0, dx, 0, cws);
-                        default -> input.compute(one, batch, y, 0, w, 0, dx, 0, iws);
+                        default -> { if (input != null) input.compute(one, batch, y, 0, w, 0, dx, 0, iws); }
                     }
                     t[k][rounds] = (System.nanoTime() - t0) / 1e3;
                 }

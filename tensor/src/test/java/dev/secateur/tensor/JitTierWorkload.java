@@ -4,8 +4,11 @@ import dev.secateur.tensor.ops.ChannelVectorConv;
 import dev.secateur.tensor.ops.Conv2dOps;
 import dev.secateur.tensor.ops.Conv2dTrainingOps;
 import dev.secateur.tensor.ops.ConvGeometry;
+import dev.secateur.tensor.ops.ConvWeightGradient;
 import dev.secateur.tensor.ops.DenseConvolution;
 import dev.secateur.tensor.ops.DirectConv;
+import dev.secateur.tensor.ops.DirectInputGradient;
+import dev.secateur.tensor.ops.DirectTrainingConv;
 import dev.secateur.tensor.ops.Elementwise;
 import dev.secateur.tensor.ops.PoolGeometry;
 import dev.secateur.tensor.ops.Pooling;
@@ -107,7 +110,8 @@ public final class JitTierWorkload implements Runnable {
                 ConvGeometry.of(1, 12, 12, 6, 5, 1, 2),
                 ConvGeometry.of(16, 7, 7, 24, 3, 1, 1),
                 ConvGeometry.of(8, 9, 9, 20, 3, 2, 1),
-                ConvGeometry.of(3, 20, 20, 8, 3, 1, 1)}; // pooled rows of two 16-lane vectors
+                ConvGeometry.of(3, 20, 20, 8, 3, 1, 1), // pooled rows of two 16-lane vectors
+                ConvGeometry.of(1, 16, 16, 4, 3, 1, 1)}; // a weight gradient with pixels in the lanes
         for (ConvGeometry g : geometries) {
             float[] weight = random(g.weightSize()), bias = random(g.outC());
             List<DenseConvolution> dense = new ArrayList<>();
@@ -135,6 +139,17 @@ public final class JitTierWorkload implements Runnable {
             float[] cols = new float[Conv2dTrainingOps.columnsSize(g, n)], tws = new float[Conv2dTrainingOps.workspaceSize(two, g, n)];
             repeat(() -> Conv2dTrainingOps.forward(two, g, n, x, 0, weight, 0, bias, y, 0, cols, tws));
             repeat(() -> Conv2dTrainingOps.backwardWeights(two, g, n, dy, 0, cols, dw, 0, tws));
+            ConvWeightGradient gradient = new ConvWeightGradient(g);
+            float[] gws = new float[gradient.workspaceFloats(two, n)];
+            repeat(() -> gradient.compute(two, n, x, 0, dy, 0, dw, 0, gws));
+            DirectTrainingConv training = new DirectTrainingConv(g);
+            float[] dws = new float[training.workspaceFloats(two, n)];
+            repeat(() -> training.forward(two, n, x, 0, weight, 0, bias, y, 0, dws));
+            if (DirectInputGradient.supports(g)) {
+                DirectInputGradient input = new DirectInputGradient(g);
+                float[] iws = new float[input.workspaceFloats(2)];
+                repeat(() -> input.compute(two, n, dy, 0, weight, 0, dx, 0, iws));
+            }
         }
     }
 

@@ -20,8 +20,8 @@ import java.util.SplittableRandom;
  * {@code [outC, inC, kH, kW]}, bias {@code [outC]}. The work is done by
  * {@link Conv2dOps} (im2col + GEMM, images split over the worker threads, weight-gradient
  * partials summed in a fixed order), so results are deterministic for a fixed thread count. A
- * training forward goes through {@link DirectTrainingConv} (no columns at all), or on output
- * planes of a few dozen pixels through {@link Conv2dTrainingOps}, which keeps the batch's im2col
+ * training forward goes through {@link DirectTrainingConv} (no columns at all), or, for few
+ * filters on a small plane, through {@link Conv2dTrainingOps}, which keeps the batch's im2col
  * columns so that backward does not build them again. The input gradient of a stride-1 layer with
  * a few input channels or more is a direct convolution too ({@link DirectInputGradient}).
  */

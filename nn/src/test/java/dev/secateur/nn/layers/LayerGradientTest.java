@@ -24,7 +24,7 @@ class LayerGradientTest {
         return t;
     }
 
-    /** Small inputs train through im2col columns, outputs of 64 pixels and more through the direct passes; 4+ input channels at stride 1 get the direct input gradient. */
+    /** Few filters on small planes train through im2col columns, the rest through the direct passes; 4+ input channels at stride 1 get the direct input gradient. */
     @ParameterizedTest(name = "conv in={0} out={1} k={2} stride={3} pad={4} threads={5} input {6}x{7}")
     @CsvSource({"1,2,3,1,0,1,7,6", "2,3,3,1,1,2,7,6", "3,2,3,2,1,2,7,6", "2,2,2,2,0,1,7,6", "1,1,5,1,2,2,7,6", "2,4,1,1,0,1,7,6",
             "1,2,3,1,1,2,18,16", "2,5,5,1,2,1,17,16", "2,3,3,2,1,2,34,33", "2,9,3,1,1,2,10,10", "4,3,3,1,1,2,7,6", "5,4,3,1,1,1,10,10"})

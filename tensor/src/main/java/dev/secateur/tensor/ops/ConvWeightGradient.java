@@ -45,12 +45,16 @@ public final class ConvWeightGradient {
         this.strategy = pixelLanes ? new PixelLaneGradient(g, image, offsets) : new FilterLaneGradient(g, image, offsets);
     }
 
+    /** Output pixels per plane from which the pixel layout's horizontal sums are paid for. */
+    static final int PIXEL_LANES_FROM = 256;
+
     /**
      * Pixels in the lanes where filters would leave most lanes empty and the planes are large
-     * enough to pay the horizontal sums: fewer filters than half a vector, 256 output pixels or more.
+     * enough to pay the horizontal sums: fewer filters than half a vector, {@value #PIXEL_LANES_FROM}
+     * output pixels or more.
      */
     static boolean byPixels(ConvGeometry g) {
-        return 2 * g.outC() < L && (long) g.outH() * g.outW() >= 256;
+        return 2 * g.outC() < L && (long) g.outH() * g.outW() >= PIXEL_LANES_FROM;
     }
 
     public ConvGeometry geometry() { return g; }

@@ -1,17 +1,17 @@
 package dev.secateur.tensor.ops;
 
 import dev.secateur.tensor.Workers;
+import dev.secateur.tensor.platform.VectorPlatform;
 
 /**
  * Training-time convolution without im2col columns: the forward pass is a {@link DirectConv}
  * whose packed weights are refreshed each step, the weight gradient a {@link ConvWeightGradient}
- * over the same padded images. On planes of a few dozen pixels the direct gradient's short pixel
- * loops cost more than one GEMM over kept columns, and {@link Conv2dTrainingOps} is the faster
- * choice there.
+ * over the same padded images. Only where the gradient would leave most of its lanes empty (few
+ * filters on a small plane) is {@link Conv2dTrainingOps}, im2col with the columns kept for the
+ * gradient, the better choice.
  */
 public final class DirectTrainingConv {
-    /** Output pixels per plane from which the direct passes beat im2col with kept columns. */
-    static final int MIN_PIXELS = 64;
+    private static final int L = VectorPlatform.LANES;
 
     private final ConvGeometry g;
     private final DirectConv conv;
@@ -23,9 +23,13 @@ public final class DirectTrainingConv {
         this.gradient = new ConvWeightGradient(g);
     }
 
-    /** Whether this geometry trains faster directly than through im2col columns. */
+    /**
+     * Whether this geometry trains faster directly than through im2col columns: when the weight
+     * gradient fills its lanes with filters (half a vector or more) or with pixels (planes of
+     * {@value ConvWeightGradient#PIXEL_LANES_FROM} or more).
+     */
     public static boolean suits(ConvGeometry g) {
-        return (long) g.outH() * g.outW() >= MIN_PIXELS;
+        return 2 * g.outC() >= L || (long) g.outH() * g.outW() >= ConvWeightGradient.PIXEL_LANES_FROM;
     }
 
     public ConvGeometry geometry() { return g; }
