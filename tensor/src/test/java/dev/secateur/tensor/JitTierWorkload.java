@@ -1,5 +1,6 @@
 package dev.secateur.tensor;
 
+import dev.secateur.tensor.ops.ChannelNorm;
 import dev.secateur.tensor.ops.ChannelVectorConv;
 import dev.secateur.tensor.ops.Conv2dOps;
 import dev.secateur.tensor.ops.Conv2dTrainingOps;
@@ -179,5 +180,13 @@ public final class JitTierWorkload implements Runnable {
         repeat(() -> Softmax.softmax(x, 0, y, 0, rows, classes));
         repeat(() -> Softmax.logSoftmax(x, 0, y, 0, rows, classes));
         repeat(() -> Softmax.softmaxCrossEntropy(x, 0, labels, 0, rows, classes, dx, 0));
+        // Batch normalization's passes over channel 1 of a [3, 2, 21] tensor (vector bodies and tails).
+        float[] t = random(126), g = random(126), th = new float[126], out = new float[126];
+        double[] sums = new double[2];
+        repeat(() -> ChannelNorm.sum(t, 21, 3, 21, 42));
+        repeat(() -> ChannelNorm.squaredDeviations(t, 21, 3, 21, 42, 0.1f));
+        repeat(() -> ChannelNorm.normalize(t, 21, 3, 21, 42, 0.1f, 1.2f, 0.9f, 0.05f, th, 21, out, 21));
+        repeat(() -> ChannelNorm.gradientSums(g, 21, th, 21, 3, 21, 42, sums, 0));
+        repeat(() -> ChannelNorm.inputGradient(g, 21, th, 21, 3, 21, 42, 0.8f, 0.1f, 0.2f, out, 21));
     }
 }

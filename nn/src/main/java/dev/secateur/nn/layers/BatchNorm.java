@@ -5,6 +5,8 @@ import dev.secateur.nn.LayerSpec;
 import dev.secateur.nn.Parameter;
 import dev.secateur.tensor.Shape;
 import dev.secateur.tensor.Tensor;
+import dev.secateur.tensor.Workers;
+import dev.secateur.tensor.ops.ChannelNorm;
 
 import java.util.List;
 
@@ -12,7 +14,9 @@ import java.util.List;
  * Batch normalization over channels: {@code [N, C, H, W]} (2-D, statistics over N·H·W) or
  * {@code [N, C]} (1-D, over N). Training uses batch statistics (biased variance) and updates the
  * running mean / variance (unbiased, momentum 0.1, as in PyTorch); evaluation uses the running
- * statistics. {@link #foldInto} merges an eval-mode BatchNorm into the preceding layer.
+ * statistics. {@link #foldInto} merges an eval-mode BatchNorm into the preceding layer. Training
+ * passes run per channel ({@link ChannelNorm}: vector lanes per plane, sums in double), channels
+ * split between the worker threads; a channel's result does not depend on the thread count.
  */
 public final class BatchNorm implements Layer {
     private final String name;
@@ -20,8 +24,11 @@ public final class BatchNorm implements Layer {
     private final double eps, momentum;
     private final Parameter gamma, beta, runningMean, runningVar;
     private Tensor output, gradIn, xhat;
-    private final double[] invStd;
+    /** Floats of input below which a second thread costs more than it saves. */
+    private static final long MIN_FLOATS_PER_THREAD = 1 << 14;
+    private final double[] invStd, gradientSums;
     private int n, spatial;
+    private Workers workers = Workers.shared();
 
     public BatchNorm(String name, int channels) { this(name, channels, 1e-5, 0.1); }
 
@@ -40,6 +47,7 @@ public final class BatchNorm implements Layer {
         gamma.value().fill(1f);
         runningVar.value().fill(1f);
         invStd = new double[channels];
+        gradientSums = new double[2 * channels];
     }
 
     public int channels() { return channels; }
@@ -50,6 +58,8 @@ public final class BatchNorm implements Layer {
     public Parameter runningVar() { return runningVar; }
 
     @Override public String name() { return name; }
+
+    @Override public void useWorkers(Workers workers) { this.workers = workers; }
 
     @Override public void initialize(java.util.SplittableRandom rng) {
         gamma.value().fill(1f);
@@ -83,30 +93,26 @@ public final class BatchNorm implements Layer {
         }
         xhat = Buffers.ensure(xhat, x.shape());
         float[] xh = xhat.data();
-        long count = (long) n * spatial;
-        for (int c = 0; c < channels; c++) {
-            double sum = 0;
-            for (int s = 0; s < n; s++) for (int i = s * cs + c * spatial, e = i + spatial; i < e; i++) sum += src[xo + i];
-            double mean = sum / count, sq = 0;
-            for (int s = 0; s < n; s++) {
-                for (int i = s * cs + c * spatial, e = i + spatial; i < e; i++) { double d = src[xo + i] - mean; sq += d * d; }
-            }
-            double var = sq / count;
-            double inv = 1.0 / Math.sqrt(var + eps);
-            invStd[c] = inv;
-            float fm = (float) mean, fi = (float) inv;
-            for (int s = 0; s < n; s++) {
-                for (int i = s * cs + c * spatial, e = i + spatial; i < e; i++) {
-                    float h = (src[xo + i] - fm) * fi;
-                    xh[i] = h;
-                    y[i] = h * g[c] + b[c];
-                }
-            }
-            double unbiased = count > 1 ? var * count / (count - 1) : var;
-            rm[c] = (float) ((1 - momentum) * rm[c] + momentum * mean);
-            rv[c] = (float) ((1 - momentum) * rv[c] + momentum * unbiased);
-        }
+        forEachChannelRange((c0, c1) -> {
+            for (int c = c0; c < c1; c++) trainChannel(c, src, xo, y, xh);
+        });
         return output;
+    }
+
+    /** Batch statistics of channel c, its normalized values and output, and its running statistics. */
+    private void trainChannel(int c, float[] src, int xo, float[] y, float[] xh) {
+        float[] g = gamma.value().data(), b = beta.value().data();
+        float[] rm = runningMean.value().data(), rv = runningVar.value().data();
+        int cs = channels * spatial, at = c * spatial;
+        long count = (long) n * spatial;
+        double mean = ChannelNorm.sum(src, xo + at, n, spatial, cs) / count;
+        double var = ChannelNorm.squaredDeviations(src, xo + at, n, spatial, cs, (float) mean) / count;
+        double inv = 1.0 / Math.sqrt(var + eps);
+        invStd[c] = inv;
+        ChannelNorm.normalize(src, xo + at, n, spatial, cs, (float) mean, (float) inv, g[c], b[c], xh, at, y, at);
+        double unbiased = count > 1 ? var * count / (count - 1) : var;
+        rm[c] = (float) ((1 - momentum) * rm[c] + momentum * mean);
+        rv[c] = (float) ((1 - momentum) * rv[c] + momentum * unbiased);
     }
 
     @Override public Tensor backward(Tensor gOut) {
@@ -115,20 +121,33 @@ public final class BatchNorm implements Layer {
         float[] dg = gamma.grad().data(), db = beta.grad().data();
         int go = gOut.offset(), cs = channels * spatial;
         long count = (long) n * spatial;
-        for (int c = 0; c < channels; c++) {
-            double sg = 0, sgx = 0;
-            for (int s = 0; s < n; s++) {
-                for (int i = s * cs + c * spatial, e = i + spatial; i < e; i++) { sg += gd[go + i]; sgx += gd[go + i] * xh[i]; }
+        forEachChannelRange((c0, c1) -> {
+            for (int c = c0; c < c1; c++) {
+                int at = c * spatial;
+                ChannelNorm.gradientSums(gd, go + at, xh, at, n, spatial, cs, gradientSums, 2 * c);
+                double sg = gradientSums[2 * c], sgx = gradientSums[2 * c + 1];
+                dg[c] = (float) sgx;
+                db[c] = (float) sg;
+                // dx = γ·invStd·(g − mean(g) − x̂·mean(g·x̂))
+                float k = (float) (g[c] * invStd[c]);
+                ChannelNorm.inputGradient(gd, go + at, xh, at, n, spatial, cs, k, (float) (sg / count), (float) (sgx / count), dx, at);
             }
-            dg[c] = (float) sgx;
-            db[c] = (float) sg;
-            // dx = γ·invStd·(g − mean(g) − x̂·mean(g·x̂))
-            float k = (float) (g[c] * invStd[c]), mg = (float) (sg / count), mgx = (float) (sgx / count);
-            for (int s = 0; s < n; s++) {
-                for (int i = s * cs + c * spatial, e = i + spatial; i < e; i++) dx[i] = k * (gd[go + i] - mg - xh[i] * mgx);
-            }
-        }
+        });
         return gradIn;
+    }
+
+    /** Channels split into one contiguous range per worker thread; each channel's result is computed by one thread. */
+    private void forEachChannelRange(ChannelRange body) {
+        int parts = Math.max(1, Math.min(workers.threads(), (int) Math.min(channels, (long) n * channels * spatial / MIN_FLOATS_PER_THREAD)));
+        if (parts == 1) {
+            body.run(0, channels);
+            return;
+        }
+        workers.forEach(parts, t -> body.run(channels * t / parts, channels * (t + 1) / parts));
+    }
+
+    private interface ChannelRange {
+        void run(int c0, int c1);
     }
 
     /**
