@@ -16,7 +16,8 @@ import dev.secateur.tensor.Workers;
  * machine distorts less than wall time.
  *
  * Usage: java --add-modules=jdk.incubator.vector -cp bench/target/benchmarks.jar \
- *            bench/scripts/Lenet5Timing.java [BATCHES=150] [THREADS=2] [REPEATS=3]
+ *            bench/scripts/Lenet5Timing.java [BATCHES=150] [THREADS=2] [REPEATS=3] [MODEL=lenet5]
+ * (MODEL: any zoo name for Fashion-MNIST's input, e.g. vgg or resnet8.)
  */
 public class Lenet5Timing {
     public static void main(String[] args) throws Exception {
@@ -28,7 +29,7 @@ public class Lenet5Timing {
         Dataset part = (long) batches * 64 >= tt.train().size() ? tt.train() : tt.train().subset(0, batches * 64);
         int timed = (part.size() + 63) / 64;
         var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        Model m = Models.lenet5(Models.FASHION_MNIST, 1);
+        Model m = Models.byName(args.length > 3 ? args[3] : "lenet5", Models.FASHION_MNIST, 1);
         try (Workers w = Workers.of(threads)) {
             new Trainer(m, new Sgd(0.05, 0.9, 5e-4, true), LearningRateSchedule.constant(0.05), 1, 64, 1).workers(w)
                     .fit(tt.train().subset(0, 20 * 64), null); // warm-up (JIT)
