@@ -9,8 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code spatial} floats, {@code stride} floats apart (the first at {@code off}). Each plane is
  * summed in float vector lanes, the lanes by {@link Lanes#sum} (a fixed tree) into a double, planes
  * in order, so a result does not depend on the JIT state or on which thread runs the channel; a
- * plane's float partials hold {@code spatial / lanes} terms each. Arguments are the caller's to
- * check.
+ * plane's float partials hold {@code spatial / lanes} terms each.
  */
 public final class ChannelNorm {
     private static final VectorSpecies<Float> S = VectorPlatform.FLOAT;
@@ -21,6 +20,7 @@ public final class ChannelNorm {
 
     /** {@code Σ x} over the channel. */
     public static double sum(float[] x, int off, int n, int spatial, int stride) {
+        check("x", x, off, n, spatial, stride);
         double total = 0;
         for (int s = 0, p = off; s < n; s++, p += stride) {
             int i = 0;
@@ -34,6 +34,7 @@ public final class ChannelNorm {
 
     /** {@code Σ (x − mean)²} over the channel. */
     public static double squaredDeviations(float[] x, int off, int n, int spatial, int stride, float mean) {
+        check("x", x, off, n, spatial, stride);
         double total = 0;
         for (int s = 0, p = off; s < n; s++, p += stride) {
             int i = 0;
@@ -54,6 +55,9 @@ public final class ChannelNorm {
     /** {@code xh = (x − mean)·inv}, {@code y = xh·gamma + beta}; xh and y use the same layout as x from their offsets. */
     public static void normalize(float[] x, int off, int n, int spatial, int stride, float mean, float inv, float gamma,
                                  float beta, float[] xh, int xhOff, float[] y, int yOff) {
+        check("x", x, off, n, spatial, stride);
+        check("xh", xh, xhOff, n, spatial, stride);
+        check("y", y, yOff, n, spatial, stride);
         for (int s = 0; s < n; s++) {
             int p = off + s * stride, h = xhOff + s * stride, o = yOff + s * stride, i = 0;
             for (; i + L <= spatial; i += L) {
@@ -71,6 +75,9 @@ public final class ChannelNorm {
 
     /** {@code Σ g} and {@code Σ g·xh} over the channel, into {@code sums[at]} and {@code sums[at + 1]}. */
     public static void gradientSums(float[] g, int gOff, float[] xh, int xhOff, int n, int spatial, int stride, double[] sums, int at) {
+        check("g", g, gOff, n, spatial, stride);
+        check("xh", xh, xhOff, n, spatial, stride);
+        if (!Checks.in(sums, at, 2)) Checks.range("sums", sums, at, 2, "channel gradient sums");
         double sg = 0, sgx = 0;
         for (int s = 0; s < n; s++) {
             int p = gOff + s * stride, h = xhOff + s * stride, i = 0;
@@ -94,6 +101,9 @@ public final class ChannelNorm {
     /** {@code dx = k·(g − meanG − xh·meanGx)}. */
     public static void inputGradient(float[] g, int gOff, float[] xh, int xhOff, int n, int spatial, int stride, float k,
                                      float meanG, float meanGx, float[] dx, int dxOff) {
+        check("g", g, gOff, n, spatial, stride);
+        check("xh", xh, xhOff, n, spatial, stride);
+        check("dx", dx, dxOff, n, spatial, stride);
         for (int s = 0; s < n; s++) {
             int p = gOff + s * stride, h = xhOff + s * stride, o = dxOff + s * stride, i = 0;
             for (; i + L <= spatial; i += L) {
@@ -105,5 +115,13 @@ public final class ChannelNorm {
             }
             for (; i < spatial; i++) dx[o + i] = k * (g[p + i] - meanG - xh[h + i] * meanGx);
         }
+    }
+
+    /** {@code n} planes of {@code spatial} floats, {@code stride} apart from {@code off}, inside {@code a}. */
+    private static void check(String name, float[] a, int off, int n, int spatial, int stride) {
+        long end = n == 0 ? off : off + (long) (n - 1) * stride + spatial;
+        if (a != null && off >= 0 && n >= 0 && spatial >= 0 && stride >= spatial && end <= a.length) return;
+        throw new IllegalArgumentException("channel norm: " + name + (a == null ? " is null" : " has " + a.length
+                + " floats, needs " + n + " planes of " + spatial + " every " + stride + " from offset " + off));
     }
 }

@@ -2,7 +2,10 @@
  * Dense neural-network operators on float arrays, array + offset style like
  * {@link dev.secateur.tensor.Gemm}: convolution ({@link dev.secateur.tensor.ops.Conv2dOps},
  * im2col + GEMM, forward and backward; {@link dev.secateur.tensor.ops.Conv2dTrainingOps} keeps the
- * forward's im2col columns for the weight gradient), {@link dev.secateur.tensor.ops.Pooling},
+ * forward's im2col columns for the weight gradient; {@link dev.secateur.tensor.ops.DirectTrainingConv},
+ * {@link dev.secateur.tensor.ops.ConvWeightGradient} and {@link dev.secateur.tensor.ops.DirectInputGradient}
+ * train without columns), batch normalization's passes ({@link dev.secateur.tensor.ops.ChannelNorm}),
+ * {@link dev.secateur.tensor.ops.Pooling},
  * {@link dev.secateur.tensor.ops.Elementwise}, {@link dev.secateur.tensor.ops.Softmax} and the
  * pruning scores of {@link dev.secateur.tensor.ops.Magnitude}.
  *

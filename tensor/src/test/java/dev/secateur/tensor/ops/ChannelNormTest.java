@@ -1,5 +1,6 @@
 package dev.secateur.tensor.ops;
 
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -55,5 +56,15 @@ class ChannelNormTest {
                 }
             }
         }
+    }
+
+    @Example
+    void planesPastTheArrayAreRefusedWithTheirName() {
+        float[] x = new float[40];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ChannelNorm.sum(x, 0, 3, 16, 16));
+        assertTrue(e.getMessage().contains("x has 40 floats") && e.getMessage().contains("3 planes of 16"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> ChannelNorm.inputGradient(x, 0, x, 0, 2, 16, 16, 1f, 0f, 0f, new float[8], 0));
+        assertTrue(e.getMessage().contains("dx"), e.getMessage());
     }
 }
