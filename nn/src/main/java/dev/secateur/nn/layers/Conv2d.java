@@ -38,7 +38,7 @@ public final class Conv2d implements Layer {
     // Training: the last training forward's im2col columns and the workspace of the training ops.
     private float[] columns = new float[0], trainWorkspace = new float[0];
     private boolean columnsValid;
-    // Training on large planes: the direct passes, and whether the last forward went through them.
+    // Training through the direct passes where they suit the layer, and whether the last forward did.
     private DirectTrainingConv direct;
     private boolean directValid;
     // Input gradient of stride-1 layers as a direct convolution.

@@ -16,6 +16,8 @@ import dev.secateur.tensor.platform.VectorPlatform;
  */
 public final class ConvWeightGradient {
     private static final int L = VectorPlatform.LANES;
+    /** Output pixels per plane from which the pixel layout's horizontal sums are paid for. */
+    static final int PIXEL_LANES_FROM = 256;
 
     /** One register layout's pass over a range of images. */
     interface Strategy {
@@ -44,9 +46,6 @@ public final class ConvWeightGradient {
         }
         this.strategy = pixelLanes ? new PixelLaneGradient(g, image, offsets) : new FilterLaneGradient(g, image, offsets);
     }
-
-    /** Output pixels per plane from which the pixel layout's horizontal sums are paid for. */
-    static final int PIXEL_LANES_FROM = 256;
 
     /**
      * Pixels in the lanes where filters would leave most lanes empty and the planes are large
@@ -84,11 +83,9 @@ public final class ConvWeightGradient {
             Checks.range("dW", dW, dwOff, g.weightSize(), ctx);
             Checks.range("workspace", ws, 0, workspaceFloats(workers, batch), ctx);
         }
-        int wsz = g.weightSize();
-        java.util.Arrays.fill(dW, dwOff, dwOff + wsz, 0f);
-        if (batch == 0) return;
-        int slices = slices(workers, batch), slot = slotFloats(workers, batch);
+        int wsz = g.weightSize(), slices = slices(workers, batch), slot = slotFloats(workers, batch);
         if (slices == 1) {
+            java.util.Arrays.fill(dW, dwOff, dwOff + wsz, 0f);
             strategy.range(0, batch, x, xOff, dy, dyOff, dW, dwOff, ws, 0);
             return;
         }
@@ -97,9 +94,9 @@ public final class ConvWeightGradient {
             java.util.Arrays.fill(ws, base, base + wsz, 0f);
             strategy.range(first(batch, slices, t), first(batch, slices, t + 1), x, xOff, dy, dyOff, ws, base, ws, base + wsz);
         });
-        for (int t = 0; t < slices; t++) {
-            for (int i = 0; i < wsz; i++) dW[dwOff + i] += ws[t * slot + i];
-        }
+        // Fixed summation order over ranges keeps the result bit-identical run to run.
+        System.arraycopy(ws, 0, dW, dwOff, wsz);
+        for (int t = 1; t < slices; t++) Elementwise.axpy(1f, ws, t * slot, dW, dwOff, wsz);
     }
 
     /** One range's scratch: its partial gradient (unused by a lone range), then the strategy's. */
