@@ -11,6 +11,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 /** Every layer's backward pass agrees with central finite differences of its forward pass. */
 class LayerGradientTest {
     /** Inputs whose entries are well separated (no ReLU kinks or max ties within eps). */
@@ -34,6 +36,23 @@ class LayerGradientTest {
         try (Workers pool = Workers.of(threads)) {
             c.useWorkers(pool);
             GradientCheck.check(c, Tensor.randomUniform(5, -1, 1, 3, in, h, w), 9, 1e-2, 2e-2);
+        }
+    }
+
+    /** A tensor large enough to be cut between threads gives the definition's values, cut or not. */
+    @Test void reluOnThreadsMatchesItsDefinition() {
+        Tensor x = Tensor.randomUniform(3, -1, 1, 3, 70_001), g = Tensor.randomUniform(4, -1, 1, 3, 70_001);
+        for (int threads : new int[] {1, 2, 3}) {
+            try (Workers pool = Workers.of(threads)) {
+                ReLU relu = new ReLU("relu");
+                relu.useWorkers(pool);
+                Tensor y = relu.forward(x, true), dx = relu.backward(g);
+                for (int i = 0; i < x.size(); i++) {
+                    float v = x.getFlat(i);
+                    assertEquals(v > 0 ? v : 0f, y.getFlat(i), "y at " + i + " on " + threads + " threads");
+                    assertEquals(v > 0 ? g.getFlat(i) : 0f, dx.getFlat(i), "dx at " + i + " on " + threads + " threads");
+                }
+            }
         }
     }
 
