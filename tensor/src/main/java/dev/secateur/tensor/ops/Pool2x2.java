@@ -30,6 +30,7 @@ final class Pool2x2 {
     private static final VectorShuffle<Float> DUP_LO = VectorShuffle.fromOp(F, i -> i / 2);
     private static final VectorShuffle<Float> DUP_HI = VectorShuffle.fromOp(F, i -> L / 2 + i / 2);
     private static final IntVector IOTA2 = IntVector.zero(I).addIndex(2);
+    private static final VectorMask<Float> ALL = F.maskAll(true);
     private static final boolean VECTOR = VectorPlatform.FLOAT_MAX && VectorPlatform.PERMUTES;
 
     static boolean applies(PoolGeometry g) {
@@ -44,12 +45,16 @@ final class Pool2x2 {
         }
         int inW = g.inW(), outH = g.outH(), outW = g.outW();
         int planeRel = p * g.inH() * inW, outPlane = p * outH * outW;
+        // A row's last chunk loads only its 2·tail inputs (masked lanes read as 0 and are never
+        // stored); its masks are made once per plane, since making one from bits is library code.
+        int tail = outW - (outW - 1) / L * L;
+        VectorMask<Float> loTail = lanes(0, 2 * tail), hiTail = lanes(0, 2 * tail - L), outTail = lanes(0, tail);
         for (int oh = 0; oh < outH; oh++) {
             int rowRel = planeRel + 2 * oh * inW, r0 = xOff + rowRel, r1 = r0 + inW, o = outPlane + oh * outW;
             for (int ow = 0; ow < outW; ow += L) {
-                int c = 2 * ow, rem = outW - ow;
-                // A partial last chunk loads only its 2·rem inputs (masked lanes read as 0 and are never stored).
-                VectorMask<Float> lo = lanes(0, 2 * rem), hi = lanes(0, 2 * rem - L), out = lanes(0, rem);
+                int c = 2 * ow;
+                boolean last = ow + L >= outW;
+                VectorMask<Float> lo = last ? loTail : ALL, hi = last ? hiTail : ALL, out = last ? outTail : ALL;
                 FloatVector a0 = FloatVector.fromArray(F, x, r0 + c, lo), a1 = FloatVector.fromArray(F, x, r0 + c + L, hi);
                 FloatVector b0 = FloatVector.fromArray(F, x, r1 + c, lo), b1 = FloatVector.fromArray(F, x, r1 + c + L, hi);
                 FloatVector e0 = a0.rearrange(EVEN, a1), o0 = a0.rearrange(ODD, a1);
