@@ -18,6 +18,8 @@ public final class ConvWeightGradient {
     private static final int L = VectorPlatform.LANES;
     /** Output pixels per plane from which the pixel layout's horizontal sums are paid for. */
     static final int PIXEL_LANES_FROM = 256;
+    /** The widest tap block of either layout; the tap offsets come padded to a multiple of it. */
+    static final int BLOCK_TAPS = 8;
 
     /** One register layout's pass over a range of images. */
     interface Strategy {
@@ -40,9 +42,13 @@ public final class ConvWeightGradient {
         if (g == null) throw new IllegalArgumentException("conv weight gradient: geometry is null");
         this.g = g;
         PaddedImage image = new PaddedImage(g, L);
-        int[] offsets = new int[g.colRows()];
+        // Padded to whole blocks of 8 taps with the last tap repeated: a block past the last tap
+        // reads valid input, and its sums are dropped.
+        int taps = g.colRows();
+        int[] offsets = new int[(taps + BLOCK_TAPS - 1) / BLOCK_TAPS * BLOCK_TAPS];
         for (int t = 0; t < offsets.length; t++) {
-            offsets[t] = image.offset(t / (g.kH() * g.kW()), t / g.kW() % g.kH(), t % g.kW());
+            int k = Math.min(t, taps - 1);
+            offsets[t] = image.offset(k / (g.kH() * g.kW()), k / g.kW() % g.kH(), k % g.kW());
         }
         this.strategy = pixelLanes ? new PixelLaneGradient(g, image, offsets) : new FilterLaneGradient(g, image, offsets);
     }

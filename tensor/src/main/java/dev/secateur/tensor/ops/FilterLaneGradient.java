@@ -13,15 +13,16 @@ import jdk.incubator.vector.VectorSpecies;
  * broadcast against them (2 loads and 8 broadcasts for 16 FMAs in the wider block), and the sums are
  * already in their final lanes (no horizontal sums, no padded pixels), so small output planes cost
  * what their arithmetic does. The block's sums live in the range's transposed partial gradient between
- * images. Filters past {@code outC} (up to the next whole vector) and taps past the last are
- * computed on zero or repeated inputs and dropped.
+ * images. Filters past {@code outC} (up to the next whole vector) and taps past the last (the
+ * offsets come padded, {@link ConvWeightGradient#BLOCK_TAPS}) are computed on zero or repeated
+ * inputs and dropped.
  */
 final class FilterLaneGradient implements ConvWeightGradient.Strategy {
     private static final boolean FMA = VectorPlatform.FMA;
     private static final VectorSpecies<Float> S = VectorPlatform.FLOAT;
     private static final int L = S.length();
     /** Taps per register block. */
-    static final int TAPS = 8;
+    static final int TAPS = ConvWeightGradient.BLOCK_TAPS;
     /** Whether 32 vector registers hold two vectors of filters × {@link #TAPS} accumulators. */
     private static final boolean PAIRS = VectorPlatform.REGISTERS >= 32;
 
@@ -81,13 +82,11 @@ final class FilterLaneGradient implements ConvWeightGradient.Strategy {
 
     /** Two vectors of filters × 8 taps over one image's pixels (32 vector registers), added into the transposed partial. */
     private void block2x8(float[] ws, int xp, int dyT, int partial, int f, int t) {
-        int last = offsets.length - 1, outH = g.outH(), outW = g.outW(), wq = image.rowStride();
-        int o0 = xp + offsets[t], o1 = xp + offsets[Math.min(t + 1, last)], o2 = xp + offsets[Math.min(t + 2, last)],
-                o3 = xp + offsets[Math.min(t + 3, last)], o4 = xp + offsets[Math.min(t + 4, last)],
-                o5 = xp + offsets[Math.min(t + 5, last)], o6 = xp + offsets[Math.min(t + 6, last)],
-                o7 = xp + offsets[Math.min(t + 7, last)];
+        int outH = g.outH(), outW = g.outW(), wq = image.rowStride();
+        int o0 = xp + offsets[t], o1 = xp + offsets[t + 1], o2 = xp + offsets[t + 2], o3 = xp + offsets[t + 3],
+                o4 = xp + offsets[t + 4], o5 = xp + offsets[t + 5], o6 = xp + offsets[t + 6], o7 = xp + offsets[t + 7];
         int acc = partial + t * lanes + f;
-        int kept = Math.min(TAPS, offsets.length - t);
+        int kept = Math.min(TAPS, g.colRows() - t);
         FloatVector a0 = FloatVector.fromArray(S, ws, acc),
                 a1 = kept > 1 ? FloatVector.fromArray(S, ws, acc + 1 * lanes) : a0,
                 a2 = kept > 2 ? FloatVector.fromArray(S, ws, acc + 2 * lanes) : a0,
@@ -167,13 +166,11 @@ final class FilterLaneGradient implements ConvWeightGradient.Strategy {
 
     /** One vector of filters × 8 taps over one image's pixels, added into the transposed partial. */
     private void block1x8(float[] ws, int xp, int dyT, int partial, int f, int t) {
-        int last = offsets.length - 1, outH = g.outH(), outW = g.outW(), wq = image.rowStride();
-        int o0 = xp + offsets[t], o1 = xp + offsets[Math.min(t + 1, last)], o2 = xp + offsets[Math.min(t + 2, last)],
-                o3 = xp + offsets[Math.min(t + 3, last)], o4 = xp + offsets[Math.min(t + 4, last)],
-                o5 = xp + offsets[Math.min(t + 5, last)], o6 = xp + offsets[Math.min(t + 6, last)],
-                o7 = xp + offsets[Math.min(t + 7, last)];
+        int outH = g.outH(), outW = g.outW(), wq = image.rowStride();
+        int o0 = xp + offsets[t], o1 = xp + offsets[t + 1], o2 = xp + offsets[t + 2], o3 = xp + offsets[t + 3],
+                o4 = xp + offsets[t + 4], o5 = xp + offsets[t + 5], o6 = xp + offsets[t + 6], o7 = xp + offsets[t + 7];
         int acc = partial + t * lanes + f;
-        int kept = Math.min(TAPS, offsets.length - t);
+        int kept = Math.min(TAPS, g.colRows() - t);
         FloatVector a0 = FloatVector.fromArray(S, ws, acc), a1 = kept > 1 ? FloatVector.fromArray(S, ws, acc + lanes) : a0,
                 a2 = kept > 2 ? FloatVector.fromArray(S, ws, acc + 2 * lanes) : a0,
                 a3 = kept > 3 ? FloatVector.fromArray(S, ws, acc + 3 * lanes) : a0,

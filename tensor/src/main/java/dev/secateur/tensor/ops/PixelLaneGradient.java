@@ -86,12 +86,10 @@ final class PixelLaneGradient implements ConvWeightGradient.Strategy {
 
     /** Three filters × eight taps over {@code count} images; the 24 lane sums go to {@code ws[sums ..]}. */
     private void block3x8(float[] ws, int xpBase, int xpFloats, int dyBase, int dyFloats, int count, int f, int t, int sums) {
-        int last = g.outC() - 1, lastTap = offsets.length - 1;
+        int last = g.outC() - 1;
         int f0 = f * pixels, f1 = Math.min(f + 1, last) * pixels, f2 = Math.min(f + 2, last) * pixels;
-        int o0 = offsets[t], o1 = offsets[Math.min(t + 1, lastTap)], o2 = offsets[Math.min(t + 2, lastTap)],
-                o3 = offsets[Math.min(t + 3, lastTap)], o4 = offsets[Math.min(t + 4, lastTap)],
-                o5 = offsets[Math.min(t + 5, lastTap)], o6 = offsets[Math.min(t + 6, lastTap)],
-                o7 = offsets[Math.min(t + 7, lastTap)];
+        int o0 = offsets[t], o1 = offsets[t + 1], o2 = offsets[t + 2], o3 = offsets[t + 3], o4 = offsets[t + 4],
+                o5 = offsets[t + 5], o6 = offsets[t + 6], o7 = offsets[t + 7];
         FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a04 = a00, a05 = a00, a06 = a00, a07 = a00;
         FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00, a14 = a00, a15 = a00, a16 = a00, a17 = a00;
         FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00, a24 = a00, a25 = a00, a26 = a00, a27 = a00;
@@ -163,10 +161,9 @@ final class PixelLaneGradient implements ConvWeightGradient.Strategy {
 
     /** Two filters × four taps (16 vector registers). */
     private void block2x4(float[] ws, int xpBase, int xpFloats, int dyBase, int dyFloats, int count, int f, int t, int sums) {
-        int last = g.outC() - 1, lastTap = offsets.length - 1;
+        int last = g.outC() - 1;
         int f0 = f * pixels, f1 = Math.min(f + 1, last) * pixels;
-        int o0 = offsets[t], o1 = offsets[Math.min(t + 1, lastTap)], o2 = offsets[Math.min(t + 2, lastTap)],
-                o3 = offsets[Math.min(t + 3, lastTap)];
+        int o0 = offsets[t], o1 = offsets[t + 1], o2 = offsets[t + 2], o3 = offsets[t + 3];
         FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00;
         FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
         for (int q = 0; q < count; q++) {
