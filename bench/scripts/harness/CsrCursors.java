@@ -1,6 +1,7 @@
-// Scratch harness (bench/scripts/harness/run.sh CsrCursors VARIANT): CSR's batch-1 row loop on a
-// 300×784 weight at 8% (LeNet-300-100 fc1's shape), µs per product. One JVM per variant (run it four
-// times): four = four interleaved delta cursors, four sums; one4 = one cursor, four sums; one8 = one
+// Scratch harness (bench/scripts/harness/run.sh CsrCursors VARIANT[,VARIANT...]): CSR's batch-1 row
+// loop on a 300×784 weight at 8% (LeNet-300-100 fc1's shape), µs per product. One variant: that
+// variant alone in this JVM (run it four times); a comma list: the variants alternated in blocks in
+// one JVM, median per variant (what separates them when JVMs differ more than they do). four = four interleaved delta cursors, four sums; one4 = one cursor, four sums; one8 = one
 // cursor, eight sums (the delta kernel, for matrices wider than 65536 columns); abs8 = absolute
 // 16-bit columns plus the offset of x, eight sums; absz = absolute columns into x at offset 0 (the
 // kernel now).
@@ -115,20 +116,32 @@ public class CsrCursors {
                 chain[q] = col[p];
             }
         }
-        for (int round = 0; round < 10; round++) {
-            int reps = 20_000;
-            long t0 = System.nanoTime();
-            for (int i = 0; i < reps; i++) {
-                switch (variant) {
-                    case "four" -> four(v, four, ptr, x, 0, y, bias, 0, m);
-                    case "one4" -> one4(v, one, ptr, x, 0, y, bias, 0, m);
-                    case "abs8" -> abs8(v, col, ptr, x, 0, y, bias, 0, m);
-                    case "absz" -> absz(v, col, ptr, x, y, bias, 0, m);
-                    default -> one8(v, one, ptr, x, 0, y, bias, 0, m);
+        String[] variants = variant.split(",");
+        int rounds = variants.length == 1 ? 10 : 60, reps = variants.length == 1 ? 20_000 : 2_000;
+        double[][] t = new double[variants.length][rounds];
+        for (int round = 0; round < rounds; round++) {
+            for (int q = 0; q < variants.length; q++) {
+                String name = variants[(q + round) % variants.length];
+                long t0 = System.nanoTime();
+                for (int i = 0; i < reps; i++) {
+                    switch (name) {
+                        case "four" -> four(v, four, ptr, x, 0, y, bias, 0, m);
+                        case "one4" -> one4(v, one, ptr, x, 0, y, bias, 0, m);
+                        case "abs8" -> abs8(v, col, ptr, x, 0, y, bias, 0, m);
+                        case "absz" -> absz(v, col, ptr, x, y, bias, 0, m);
+                        default -> one8(v, one, ptr, x, 0, y, bias, 0, m);
+                    }
                 }
+                double us = (System.nanoTime() - t0) / 1e3 / reps;
+                t[(q + round) % variants.length][round] = us;
+                if (variants.length == 1 && round >= 5) System.out.printf("%s: %.2f us per product (%d weights)%n", name, us, nnz);
             }
-            double us = (System.nanoTime() - t0) / 1e3 / reps;
-            if (round >= 5) System.out.printf("%s: %.2f us per product (%d weights)%n", variant, us, nnz);
+        }
+        if (variants.length == 1) return;
+        for (int q = 0; q < variants.length; q++) {
+            double[] s = java.util.Arrays.copyOfRange(t[q], rounds / 4, rounds);
+            java.util.Arrays.sort(s);
+            System.out.printf("%s: median %.2f us per product (%d weights, %d rounds alternated)%n", variants[q], s[s.length / 2], nnz, rounds);
         }
     }
 }

@@ -18,7 +18,7 @@
 #   bench/scripts/harness/run.sh TransposeTimes 64x784 64x400 400x64   # layout transposes: in-register blocks vs the scalar tiles they replaced
 #   bench/scripts/harness/run.sh MaskedStores                    # ns per vector: plain copy, partial-mask store, partial-mask load, all-true-mask store
 #   bench/scripts/harness/run.sh BroadcastTiles                  # the batched dense tile shapes alone: ns per FMA by samples × vectors
-#   bench/scripts/harness/run.sh CsrCursors one8                 # CSR's batch-1 row loop: four / one4 / one8 / abs8 / absz cursor and column layouts
+#   bench/scripts/harness/run.sh CsrCursors one8,abs8,absz       # CSR's batch-1 row loop: four / one4 / one8 / abs8 / absz cursor and column layouts (a comma list alternates them in one JVM)
 #   bench/scripts/harness/run.sh Gathers sorted                  # ns per 16-lane gather for an index pattern
 #   bench/scripts/harness/run.sh ModelPair vgg:dense:1,vgg:filtered:64 direct,auto   # whole compiled models per secateur.conv.dense setting
 #   JAVA_FLAGS=-Dsecateur.kernel.cache=off bench/scripts/harness/run.sh ColdCompile lenet5:dense   # first compile of a fresh JVM vs a warm recompile, per layer
