@@ -25,8 +25,7 @@ final class Pool2x2 {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     private static final int L = F.length();
-    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(F, i -> 2 * i);
-    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(F, i -> 2 * i + 1);
+    private static final IntVector EVEN_I = IntVector.zero(I).addIndex(2), ODD_I = EVEN_I.add(1);
     private static final VectorShuffle<Float> DUP_LO = VectorShuffle.fromOp(F, i -> i / 2);
     private static final VectorShuffle<Float> DUP_HI = VectorShuffle.fromOp(F, i -> L / 2 + i / 2);
     private static final IntVector IOTA2 = IntVector.zero(I).addIndex(2);
@@ -39,26 +38,32 @@ final class Pool2x2 {
 
     /** Max pool of plane {@code p}; argmax (nullable) gets indices relative to {@code xOff}. */
     static void max(PoolGeometry g, int p, float[] x, int xOff, float[] y, int yOff, int[] argmax, int argOff) {
-        if (!VECTOR) {
-            maxScalar(g, p, x, xOff, y, yOff, argmax, argOff);
-            return;
-        }
+        int rows = VECTOR ? wholeRows(g, p, xOff, x.length) : 0;
+        if (rows > 0) maxVector(g, p, rows, x, xOff, y, yOff, argmax, argOff);
+        if (argmax == null) maxValues(g, p, rows, x, xOff, y, yOff);
+        else maxWithArgmax(g, p, rows, x, xOff, y, yOff, argmax, argOff);
+    }
+
+    /**
+     * Pooled rows {@code [0, rows)} of plane {@code p}. Inputs are loaded as whole vectors, the
+     * lanes past a row's last window reading the next row (they are never stored): masked loads
+     * here ran at half the speed, stores after them holding back the next row's loads.
+     */
+    private static void maxVector(PoolGeometry g, int p, int rows, float[] x, int xOff, float[] y, int yOff,
+                                  int[] argmax, int argOff) {
         int inW = g.inW(), outH = g.outH(), outW = g.outW();
         int planeRel = p * g.inH() * inW, outPlane = p * outH * outW;
-        // A row's last chunk loads only its 2·tail inputs (masked lanes read as 0 and are never
-        // stored); its masks are made once per plane, since making one from bits is library code.
-        int tail = outW - (outW - 1) / L * L;
-        VectorMask<Float> loTail = lanes(0, 2 * tail), hiTail = lanes(0, 2 * tail - L), outTail = lanes(0, tail);
-        for (int oh = 0; oh < outH; oh++) {
+        // Masks are made once per plane: making one from bits is library code.
+        VectorMask<Float> outTail = lanes(0, outW - (outW - 1) / L * L);
+        for (int oh = 0; oh < rows; oh++) {
             int rowRel = planeRel + 2 * oh * inW, r0 = xOff + rowRel, r1 = r0 + inW, o = outPlane + oh * outW;
             for (int ow = 0; ow < outW; ow += L) {
                 int c = 2 * ow;
-                boolean last = ow + L >= outW;
-                VectorMask<Float> lo = last ? loTail : ALL, hi = last ? hiTail : ALL, out = last ? outTail : ALL;
-                FloatVector a0 = FloatVector.fromArray(F, x, r0 + c, lo), a1 = FloatVector.fromArray(F, x, r0 + c + L, hi);
-                FloatVector b0 = FloatVector.fromArray(F, x, r1 + c, lo), b1 = FloatVector.fromArray(F, x, r1 + c + L, hi);
-                FloatVector e0 = a0.rearrange(EVEN, a1), o0 = a0.rearrange(ODD, a1);
-                FloatVector e1 = b0.rearrange(EVEN, b1), o1 = b0.rearrange(ODD, b1);
+                VectorMask<Float> out = ow + L >= outW ? outTail : ALL;
+                FloatVector a0 = FloatVector.fromArray(F, x, r0 + c), a1 = FloatVector.fromArray(F, x, r0 + c + L);
+                FloatVector b0 = FloatVector.fromArray(F, x, r1 + c), b1 = FloatVector.fromArray(F, x, r1 + c + L);
+                FloatVector e0 = even(a0, a1), o0 = odd(a0, a1);
+                FloatVector e1 = even(b0, b1), o1 = odd(b0, b1);
                 VectorMask<Float> m1 = o0.compare(VectorOperators.GT, e0);
                 FloatVector best = e0.blend(o0, m1);
                 VectorMask<Float> m2 = e1.compare(VectorOperators.GT, best);
@@ -73,23 +78,38 @@ final class Pool2x2 {
         }
     }
 
+    /**
+     * How many of plane {@code p}'s pooled rows, from the first, the vector loops can load whole:
+     * the last chunk of a row reads 2·L floats of each of its two input rows.
+     */
+    static int wholeRows(PoolGeometry g, int p, int xOff, int xLength) {
+        int inW = g.inW(), outW = g.outW();
+        long lastChunk = 2L * ((outW - 1) / L * L);
+        long spare = (long) xLength - xOff - (long) p * g.inH() * inW - inW - lastChunk - 2L * L;
+        if (spare < 0) return 0;
+        return (int) Math.min(g.outH(), spare / (2L * inW) + 1);
+    }
+
     /** Average pool of plane {@code p}: {@code (((x00 + x01) + x10) + x11) * 0.25}, the generic order. */
     static void avg(PoolGeometry g, int p, float[] x, int xOff, float[] y, int yOff) {
-        if (!VECTOR) {
-            avgScalar(g, p, x, xOff, y, yOff);
-            return;
-        }
+        int rows = VECTOR ? wholeRows(g, p, xOff, x.length) : 0;
+        if (rows > 0) avgVector(g, p, rows, x, xOff, y, yOff);
+        avgScalar(g, p, rows, x, xOff, y, yOff);
+    }
+
+    /** Pooled rows {@code [0, rows)} of plane {@code p}, whole-vector loads as in {@link #maxVector}. */
+    private static void avgVector(PoolGeometry g, int p, int rows, float[] x, int xOff, float[] y, int yOff) {
         int inW = g.inW(), outH = g.outH(), outW = g.outW();
         int plane = xOff + p * g.inH() * inW, outPlane = yOff + p * outH * outW;
-        for (int oh = 0; oh < outH; oh++) {
+        VectorMask<Float> outTail = lanes(0, outW - (outW - 1) / L * L);
+        for (int oh = 0; oh < rows; oh++) {
             int r0 = plane + 2 * oh * inW, r1 = r0 + inW, o = outPlane + oh * outW;
             for (int ow = 0; ow < outW; ow += L) {
-                int c = 2 * ow, rem = outW - ow;
-                VectorMask<Float> lo = lanes(0, 2 * rem), hi = lanes(0, 2 * rem - L);
-                FloatVector a0 = FloatVector.fromArray(F, x, r0 + c, lo), a1 = FloatVector.fromArray(F, x, r0 + c + L, hi);
-                FloatVector b0 = FloatVector.fromArray(F, x, r1 + c, lo), b1 = FloatVector.fromArray(F, x, r1 + c + L, hi);
-                a0.rearrange(EVEN, a1).add(a0.rearrange(ODD, a1)).add(b0.rearrange(EVEN, b1)).add(b0.rearrange(ODD, b1))
-                        .mul(0.25f).intoArray(y, o + ow, lanes(0, rem));
+                int c = 2 * ow;
+                FloatVector a0 = FloatVector.fromArray(F, x, r0 + c), a1 = FloatVector.fromArray(F, x, r0 + c + L);
+                FloatVector b0 = FloatVector.fromArray(F, x, r1 + c), b1 = FloatVector.fromArray(F, x, r1 + c + L);
+                even(a0, a1).add(odd(a0, a1)).add(even(b0, b1)).add(odd(b0, b1))
+                        .mul(0.25f).intoArray(y, o + ow, ow + L >= outW ? outTail : ALL);
             }
         }
     }
@@ -123,15 +143,10 @@ final class Pool2x2 {
      * vector loop. Without argmax the value is selected on its bits (integer conditional moves,
      * which random data does not defeat like branches); with it the branches were faster.
      */
-    private static void maxScalar(PoolGeometry g, int p, float[] x, int xOff, float[] y, int yOff, int[] argmax, int argOff) {
-        if (argmax == null) maxValues(g, p, x, xOff, y, yOff);
-        else maxWithArgmax(g, p, x, xOff, y, yOff, argmax, argOff);
-    }
-
-    private static void maxValues(PoolGeometry g, int p, float[] x, int xOff, float[] y, int yOff) {
+    private static void maxValues(PoolGeometry g, int p, int fromRow, float[] x, int xOff, float[] y, int yOff) {
         int inW = g.inW(), outH = g.outH(), outW = g.outW();
         int plane = xOff + p * g.inH() * inW, outPlane = yOff + p * outH * outW;
-        for (int oh = 0; oh < outH; oh++) {
+        for (int oh = fromRow; oh < outH; oh++) {
             int o = outPlane + oh * outW;
             for (int ow = 0, i = plane + 2 * oh * inW; ow < outW; ow++, i += 2) {
                 float v0 = x[i], v1 = x[i + 1], v2 = x[i + inW], v3 = x[i + inW + 1];
@@ -143,10 +158,11 @@ final class Pool2x2 {
         }
     }
 
-    private static void maxWithArgmax(PoolGeometry g, int p, float[] x, int xOff, float[] y, int yOff, int[] argmax, int argOff) {
+    private static void maxWithArgmax(PoolGeometry g, int p, int fromRow, float[] x, int xOff, float[] y, int yOff,
+                                      int[] argmax, int argOff) {
         int inW = g.inW(), outH = g.outH(), outW = g.outW();
         int planeRel = p * g.inH() * inW, outPlane = p * outH * outW;
-        for (int oh = 0; oh < outH; oh++) {
+        for (int oh = fromRow; oh < outH; oh++) {
             int rowRel = planeRel + 2 * oh * inW, o = outPlane + oh * outW;
             for (int ow = 0; ow < outW; ow++) {
                 int i = xOff + rowRel + 2 * ow;
@@ -161,11 +177,11 @@ final class Pool2x2 {
         }
     }
 
-    /** {@link #avg} one window at a time, in the vector loop's order. */
-    private static void avgScalar(PoolGeometry g, int p, float[] x, int xOff, float[] y, int yOff) {
+    /** {@link #avg} one window at a time from pooled row {@code fromRow}, in the vector loop's order. */
+    private static void avgScalar(PoolGeometry g, int p, int fromRow, float[] x, int xOff, float[] y, int yOff) {
         int inW = g.inW(), outH = g.outH(), outW = g.outW();
         int plane = xOff + p * g.inH() * inW, outPlane = yOff + p * outH * outW;
-        for (int oh = 0; oh < outH; oh++) {
+        for (int oh = fromRow; oh < outH; oh++) {
             int r0 = plane + 2 * oh * inW, r1 = r0 + inW, o = outPlane + oh * outW;
             for (int ow = 0, c = 0; ow < outW; ow++, c += 2) y[o + ow] = (((x[r0 + c] + x[r0 + c + 1]) + x[r1 + c]) + x[r1 + c + 1]) * 0.25f;
         }
@@ -186,6 +202,15 @@ final class Pool2x2 {
                 dx[r1 + c + 1] = v;
             }
         }
+    }
+
+    /** Even lanes of {@code lo} then of {@code hi}: one two-vector permute (a two-vector rearrange is two and a blend). */
+    private static FloatVector even(FloatVector lo, FloatVector hi) {
+        return EVEN_I.selectFrom(lo.reinterpretAsInts(), hi.reinterpretAsInts()).reinterpretAsFloats();
+    }
+
+    private static FloatVector odd(FloatVector lo, FloatVector hi) {
+        return ODD_I.selectFrom(lo.reinterpretAsInts(), hi.reinterpretAsInts()).reinterpretAsFloats();
     }
 
     /** The mask of lanes {@code [lo, hi)} clipped to the vector, from a bit pattern. */
