@@ -33,7 +33,7 @@ import java.util.function.Supplier;
  * old build and to the scalar loop. Checks that both builds write the same outputs (bit for bit, or
  * within 1e-5 with {@code -Dbuilds.inexact=true} where the new build sums in another order).
  * Usage: EpilogueBuilds OLD.jar NEW.jar SECONDS CASE...; a CASE is one of
- *   conv:CxHxW-O:direct|cv|winograd:BATCH   (3×3, stride 1, pad 1, pooled, bias + ReLU)
+ *   conv:CxHxW-O:direct|cv|winograd:BATCH   (3×3, stride 1, pad 1, pooled, bias + ReLU; direct-np: not pooled)
  *   sconv:CxHxW-O:K:PAD:DENSITY:BATCH       (DirectSparseConv, K×K, stride 1, random kept weights, pooled, bias + ReLU)
  *   dense:M:K:BATCH                         (DenseMatrix, bias + ReLU)
  *   dense-sm:M:K:BATCH                      (the same, samples one after another in x: a first dense layer)
@@ -150,16 +150,17 @@ class EpilogueCase implements Supplier<Object[]> {
                 int batch = Integer.parseInt(p[3]);
                 ConvGeometry g = ConvGeometry.of(Integer.parseInt(in[0]), Integer.parseInt(in[1]), Integer.parseInt(in[2]), Integer.parseInt(io[1]), 3, 1, 1);
                 float[] x = fill(r, batch * g.inputSize()), w = fill(r, g.weightSize()), b = fill(r, g.outC());
-                float[] y = new float[batch * g.outputSize() / 4];
+                boolean pooled = !p[2].endsWith("-np");
+                float[] y = new float[batch * g.outputSize() / (pooled ? 4 : 1)];
                 if (scalar) {
                     float[] plane = new float[g.outH() * g.outW()];
-                    return new Object[]{(Runnable) () -> scalarConv(g, batch, x, w, b, plane, y), y};
+                    return new Object[]{(Runnable) () -> scalarConv(g, batch, x, w, b, plane, y, pooled), y};
                 }
                 switch (p[2]) {
-                    case "direct" -> {
+                    case "direct", "direct-np" -> {
                         DirectConv k = DirectConv.from(g, w, 0);
                         float[] ws = new float[k.workspaceFloats(1)];
-                        return new Object[]{(Runnable) () -> k.forward(one, x, 0, batch, y, 0, b, true, true, ws, 0), y};
+                        return new Object[]{(Runnable) () -> k.forward(one, x, 0, batch, y, 0, b, true, pooled, ws, 0), y};
                     }
                     case "cv" -> {
                         ChannelVectorConv k = ChannelVectorConv.from(g, w, 0);
@@ -184,7 +185,7 @@ class EpilogueCase implements Supplier<Object[]> {
                 float[] y = new float[batch * (g.outC() * (g.outH() / 2) * (g.outW() / 2))];
                 if (scalar) {
                     float[] plane = new float[g.outH() * g.outW()];
-                    return new Object[]{(Runnable) () -> scalarConv(g, batch, x, w, b, plane, y), y};
+                    return new Object[]{(Runnable) () -> scalarConv(g, batch, x, w, b, plane, y, true), y};
                 }
                 DirectSparseConv k = DirectSparseConv.from(g, w);
                 float[] ws = new float[k.workspaceFloats(1)];
@@ -311,8 +312,8 @@ class EpilogueCase implements Supplier<Object[]> {
         }
     }
 
-    /** 3×3 pad-1 convolution, bias, ReLU, then 2×2 max pooling, one plane at a time. */
-    private static void scalarConv(ConvGeometry g, int batch, float[] x, float[] w, float[] b, float[] plane, float[] y) {
+    /** 3×3 pad-1 convolution, bias, ReLU, then (when {@code pooled}) 2×2 max pooling, one plane at a time. */
+    private static void scalarConv(ConvGeometry g, int batch, float[] x, float[] w, float[] b, float[] plane, float[] y, boolean pooled) {
         int c = g.inC(), h = g.inH(), wd = g.inW(), oh = g.outH(), ow = g.outW();
         for (int i = 0, yo = 0; i < batch; i++) {
             int xi = i * c * h * wd;
@@ -333,6 +334,11 @@ class EpilogueCase implements Supplier<Object[]> {
                         }
                         plane[oy * ow + ox] = Math.max(s, 0f);
                     }
+                }
+                if (!pooled) {
+                    System.arraycopy(plane, 0, y, yo, oh * ow);
+                    yo += oh * ow;
+                    continue;
                 }
                 for (int py = 0; py < oh / 2; py++) {
                     for (int px = 0; px < ow / 2; px++, yo++) {
