@@ -39,7 +39,7 @@ import java.util.function.Supplier;
  *   dense-sm:M:K:BATCH                      (the same, samples one after another in x: a first dense layer)
  *   sparse:FORMAT:M:K:DENSITY:BATCH         (a SparseFormats name, random mask, bias + ReLU)
  *   pcsr-sm:M:K:DENSITY:BATCH               (panel CSR, samples one after another in x: a first sparse layer)
- *   pool:max|maxarg|avg|avgback:CxHxW:BATCH  (2×2 stride-2 pooling; maxarg also writes argmax)
+ *   pool:max|maxarg|maxback|avg|avgback:CxHxW:BATCH  (2×2 stride-2 pooling; maxarg also writes argmax; maxback: the gradient through it)
  *   relub:N                                 (Elementwise.reluBackward, half the inputs negative)
  *   im2col:CxHxW:K:PAD:BATCH                (Conv2dOps.im2col per image, stride 1; no ReLU)
  *   col2im:CxHxW:K:PAD:BATCH                (Conv2dOps.col2im per image into a zeroed dx, stride 1)
@@ -251,13 +251,18 @@ class EpilogueCase implements Supplier<Object[]> {
                 PoolGeometry g = PoolGeometry.of(Integer.parseInt(in[0]), Integer.parseInt(in[1]), Integer.parseInt(in[2]), 2, 2, 0);
                 float[] x = fill(r, batch * g.inputSize()), dy = fill(r, batch * g.outputSize());
                 float[] y = new float[batch * g.outputSize()], dx = new float[batch * g.inputSize()];
-                int[] arg = p[1].equals("maxarg") ? new int[y.length] : null;
+                int[] arg = p[1].startsWith("max") && !p[1].equals("max") ? new int[y.length] : null;
+                if (p[1].equals("maxback")) Pooling.maxPool2dForward(one, g, batch, x, 0, y, 0, arg, 0);
                 int c = g.channels() * batch, ih = g.inH(), iw = g.inW(), oh = g.outH(), ow = g.outW();
                 return switch (p[1]) {
                     case "max", "maxarg" -> new Object[]{scalar ? (Runnable) () -> scalarMaxPool(c, ih, iw, oh, ow, x, y, arg)
                             : (Runnable) () -> Pooling.maxPool2dForward(one, g, batch, x, 0, y, 0, arg, 0), y};
                     case "avg" -> new Object[]{scalar ? (Runnable) () -> scalarAvgPool(c, ih, iw, oh, ow, x, y)
                             : (Runnable) () -> Pooling.avgPool2dForward(one, g, batch, x, 0, y, 0), y};
+                    case "maxback" -> new Object[]{scalar ? (Runnable) () -> {
+                        java.util.Arrays.fill(dx, 0f);
+                        for (int i = 0; i < arg.length; i++) dx[arg[i]] += dy[i];
+                    } : (Runnable) () -> Pooling.maxPool2dBackward(one, g, batch, dy, 0, arg, 0, dx, 0), dx};
                     case "avgback" -> new Object[]{scalar ? (Runnable) () -> scalarAvgBack(c, ih, iw, oh, ow, dy, dx)
                             : (Runnable) () -> Pooling.avgPool2dBackward(one, g, batch, dy, 0, dx, 0), dx};
                     default -> throw new IllegalArgumentException("pool " + p[1]);

@@ -2,7 +2,11 @@ package dev.secateur.tensor.ops;
 
 import dev.secateur.tensor.Workers;
 
+import dev.secateur.tensor.platform.VectorPlatform;
 import java.util.Arrays;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Max and average pooling over NCHW batches. Planes (image, channel) are split over the pool;
@@ -13,6 +17,11 @@ import java.util.Arrays;
  * overwrite {@code dx}.
  */
 public final class Pooling {
+    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
+    private static final int IL = INTS.length();
+    /** Integer compares are vector instructions where permutes are (AVX2 and later, AArch64); SSE scans scalar. */
+    private static final boolean VECTOR_CHECK = VectorPlatform.PERMUTES;
+
     private Pooling() {}
 
     /**
@@ -58,8 +67,15 @@ public final class Pooling {
         int inPlane = g.inH() * g.inW(), outPlane = g.outH() * g.outW();
         // Validate first so a bad index fails before anything is written.
         for (int p = 0; p < planes; p++) {
-            int lo = p * inPlane, hi = lo + inPlane;
-            for (int i = 0, o = argOff + p * outPlane; i < outPlane; i++, o++) {
+            int lo = p * inPlane, hi = lo + inPlane, o = argOff + p * outPlane, end = o + outPlane;
+            if (VECTOR_CHECK) {
+                // Whole vectors while all their indices are inside; the scalar scan from the first that is not.
+                for (; o + IL <= end; o += IL) {
+                    IntVector a = IntVector.fromArray(INTS, argmax, o);
+                    if (a.compare(VectorOperators.LT, lo).or(a.compare(VectorOperators.GE, hi)).anyTrue()) break;
+                }
+            }
+            for (; o < end; o++) {
                 int a = argmax[o];
                 if (a < lo || a >= hi) {
                     throw new IllegalArgumentException("argmax[" + o + "] = " + a + " is outside its plane [" + lo + ", "

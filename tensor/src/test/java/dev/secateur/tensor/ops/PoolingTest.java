@@ -82,7 +82,7 @@ class PoolingTest {
         assertClose("avg backward " + g, ReferencePooling.avgBackward(g, batch, dy), dx, 0, 0);
     }
 
-    /** The forward pass without argmax (inference) keeps the same window maximum, bit for bit, signed zeros and NaNs included. */
+    /** The vector loops load whole vectors only where they stay inside the array; the rows after take the scalar loop. */
     @Property(tries = 300)
     void wholeVectorRowsAreTheRowsWhoseLoadsStayInTheArray(
             @ForAll @IntRange(min = 1, max = 3) int c, @ForAll @IntRange(min = 2, max = 9) int h,
@@ -99,6 +99,7 @@ class PoolingTest {
         for (int oh = 0; oh < g.outH(); oh++) assertEquals(oh < rows, fits.test(oh), "row " + oh + " of " + g + ", length " + length);
     }
 
+    /** The forward pass without argmax (inference) keeps the same window maximum, bit for bit, signed zeros and NaNs included. */
     @Property(tries = 100)
     void twoByTwoMaxWithoutArgmaxIsTheSameMax(
             @ForAll @IntRange(min = 1, max = 3) int c, @ForAll @IntRange(min = 2, max = 9) int h,
@@ -139,6 +140,22 @@ class PoolingTest {
         bad[5] = 99;
         assertMessage(() -> Pooling.maxPool2dBackward(Workers.single(), g, 1, new float[8], 0, bad, 0, new float[32], 0),
                 "argmax[5] = 99 is outside its plane");
+        // Planes of 36 outputs: whole vectors of indices are checked at once, then scanned for the message.
+        PoolGeometry wide = PoolGeometry.of(2, 12, 12, 2, 2, 0);
+        for (int at : new int[] {0, 20, 35, 36, 57, 71}) {
+            for (int value : new int[] {-1, 144, 1000, Integer.MIN_VALUE}) {
+                int[] arg = new int[2 + wide.outputSize()];
+                float[] x = random(at, wide.inputSize());
+                Pooling.maxPool2dForward(Workers.single(), wide, 1, x, 0, new float[wide.outputSize()], 0, arg, 2);
+                int planeStart = at < 36 ? 0 : 144;
+                int bogus = value == 144 ? planeStart + 144 : value == -1 ? planeStart - 1 : value;
+                arg[2 + at] = bogus;
+                float[] dx = random(7, wide.inputSize()), before = dx.clone();
+                assertMessage(() -> Pooling.maxPool2dBackward(Workers.single(), wide, 1, new float[wide.outputSize()], 0, arg, 2, dx, 0),
+                        "argmax[" + (2 + at) + "] = " + bogus + " is outside its plane [" + planeStart + ", " + (planeStart + 144) + ")");
+                assertArrayEquals(before, dx, "nothing written before the error");
+            }
+        }
         assertMessage(() -> Pooling.avgPool2dForward(Workers.single(), g, 2, new float[32], 0, new float[16], 0),
                 "x needs 64");
     }
