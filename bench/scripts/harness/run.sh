@@ -3,6 +3,7 @@
 # not produce (array alignment, JIT-order effects, calibration choices). They time in-process
 # loops, so read them as relative numbers on an idle machine.
 #   bench/scripts/harness/run.sh Align                      # CSR / pcsr at X offsets 0,4,8,12 (64-byte object alignment)
+#   bench/scripts/harness/run.sh AlignGemv 300 784             # batch-1 GEMV with the weight at heap offsets 0,4,8,12 floats (64-byte object alignment) and off-heap
 #   bench/scripts/harness/run.sh Micro                      # bare 4-load/4-FMA loop, misaligned vs aligned X
 #   bench/scripts/harness/run.sh Sel 0.3 [sel]              # csr vs pcsr at 4096²×64, density 0.3, optionally after SparseSelector
 #   bench/scripts/harness/run.sh DenseGemv [format] [sparsity]   # batch-1 ms/call, bytes/call, and a scalar loop's time (add JVM flags via JAVA_FLAGS)
@@ -39,5 +40,5 @@ name=${1:?harness name}; shift
 java=$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -n 1)/bin/java
 out=$(mktemp -d)
 "${java%java}javac" -d "$out" --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar "bench/scripts/harness/$name.java" 2>&1 | grep -v 'warning' || true
-extra=(); [ "$name" = Align ] || [ "$name" = Micro ] && extra=(-XX:ObjectAlignmentInBytes=64)
+extra=(); case "$name" in Align|AlignGemv|Micro) extra=(-XX:ObjectAlignmentInBytes=64) ;; esac
 exec "$java" --add-modules jdk.incubator.vector ${JAVA_FLAGS:-} "${extra[@]}" -cp "bench/target/benchmarks.jar:$out" "$name" "$@"
