@@ -38,4 +38,20 @@ class DropoutTest {
         Tensor x = Tensor.randomUniform(1, -1, 1, 4, 50);
         assertEquals(java.util.Arrays.toString(a.forward(x, true).toArray()), java.util.Arrays.toString(b.forward(x, true).toArray()));
     }
+
+    /** Element i is dropped exactly when the i-th draw of the layer's stream is below p, for any p. */
+    @Test void dropsExactlyTheDrawsBelowP() {
+        for (double p : new double[] {0.1, 0.25, 0.5, 0.9, 0.999}) {
+            Dropout d = new Dropout("d", p);
+            d.initialize(new SplittableRandom(11));
+            Tensor x = Tensor.randomUniform(2, 0.5f, 2f, 3, 333);
+            Tensor y = d.forward(x, true);
+            SplittableRandom stream = new SplittableRandom(11).split();
+            float keep = 1f / (1f - (float) p);
+            for (int i = 0; i < x.size(); i++) {
+                float expected = stream.nextDouble() < (float) p ? 0f : x.getFlat(i) * keep;
+                assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(y.getFlat(i)), "element " + i + " at p " + p);
+            }
+        }
+    }
 }
