@@ -31,6 +31,8 @@
 #   JAVA_FLAGS="-Xss4m -XX:+UseParallelGC -Dsecateur.kernel.cache=off" bench/scripts/harness/run.sh VectorFallbacks lenet5 64 4   # JFR samples of a compiled model: top frame and line <- nearest Secateur method; Vector API calls left un-inlined flagged
 #   bench/scripts/harness/run.sh MaskStats lenet300            # row/column lengths of a pruned model's layers and windowed-SELL slot counts, rows in order vs sorted (or: MaskStats random 2048 0.1)
 #   bench/scripts/harness/run.sh GemmHalves                      # two independent single-thread SGEMM halves at once vs one alone vs the shared two-worker call
+#   bench/scripts/harness/run.sh LayerTimes vgg                    # each layer's training forward and backward alone, 1 and 2 threads, batch 64
+#   bench/scripts/harness/run.sh WorkerPickup 100 10              # how soon the pool's worker joins a call after GAP µs of caller-only work (tasks of TASK µs)
 #   bench/scripts/harness/run.sh TrainAlloc lenet5 2 6             # heap bytes per training step after warm-up (all threads, batches 100-399 of each round)
 #   bench/scripts/harness/run.sh ConvTrainPasses c1,c2,v1,v2,v3 8       # one training convolution's passes at batch 64: im2col with kept columns vs direct forward, weight gradient (both layouts) and input gradient
 set -euo pipefail
