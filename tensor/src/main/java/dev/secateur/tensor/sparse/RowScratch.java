@@ -7,6 +7,7 @@ package dev.secateur.tensor.sparse;
  */
 final class RowScratch {
     private static final ThreadLocal<float[]> ROWS = ThreadLocal.withInitial(() -> new float[1024]);
+    private static final ThreadLocal<float[]> INPUTS = ThreadLocal.withInitial(() -> new float[1024]);
 
     private RowScratch() {}
 
@@ -16,6 +17,16 @@ final class RowScratch {
         if (a.length < n) {
             a = new float[Math.max(n, 2 * a.length)];
             ROWS.set(a);
+        }
+        return a;
+    }
+
+    /** This thread's scratch for an input vector, distinct from {@link #atLeast}'s; contents undefined. */
+    static float[] input(int n) {
+        float[] a = INPUTS.get();
+        if (a.length < n) {
+            a = new float[Math.max(n, 2 * a.length)];
+            INPUTS.set(a);
         }
         return a;
     }

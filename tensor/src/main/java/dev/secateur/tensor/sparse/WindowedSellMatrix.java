@@ -128,8 +128,9 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
     }
 
     /**
-     * y = W·x: per window four x registers (masked loads: all lanes set except in the last
-     * window); per slot two permutes, a blend and one FMA. The x registers are viewed as ints so
+     * y = W·x: x copied once into this thread's scratch, padded with zeros to whole windows, so that
+     * each window's four x registers are plain loads (masked loads, even with every lane set, ran
+     * the batch-1 product measurably slower); per slot two permutes, a blend and one FMA. The x registers are viewed as ints so
      * that the byte positions widen straight to int indices (a float index costs two conversions
      * more per slot: byte→float, and float→int inside the permute). Kept small on purpose: C1
      * gives up on a larger body ("out of virtual registers"; four accumulators and separate
@@ -137,17 +138,21 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
      * calibration.
      */
     @Override void vectorRange(float[] x, int xOff, float[] y, int yOff, float[] bias, boolean relu, int s0, int s1) {
+        int padded = windows * WINDOW;
+        float[] xp = RowScratch.input(padded);
+        System.arraycopy(x, xOff, xp, 0, cols);
+        java.util.Arrays.fill(xp, cols, padded, 0f);
         if (order == null) {
-            multiply(values, pos, slotPtr, rows, cols, windows, x, xOff, y, yOff, bias, relu, s0, s1);
+            multiply(values, pos, slotPtr, rows, windows, xp, y, yOff, bias, relu, s0, s1);
             return;
         }
         float[] sums = RowScratch.atLeast(rows);
-        multiply(values, pos, slotPtr, rows, cols, windows, x, xOff, sums, 0, null, false, s0, s1);
+        multiply(values, pos, slotPtr, rows, windows, xp, sums, 0, null, false, s0, s1);
         RowOrder.store(sums, order, y, yOff, bias, relu, s0 * SLICE, Math.min(rows, s1 * SLICE));
     }
 
-    /** The batch-1 kernel on the matrix arrays. */
-    private static void multiply(float[] v, byte[] p, int[] ptr, int rows, int k, int nw, float[] x, int xOff, float[] y,
+    /** The batch-1 kernel on the matrix arrays; {@code x} holds whole windows from index 0. */
+    private static void multiply(float[] v, byte[] p, int[] ptr, int rows, int nw, float[] x, float[] y,
                                  int yOff, float[] bias, boolean relu, int s0, int s1) {
         int full = Math.min(s1, rows / SLICE);
         for (int s = s0; s < full; s++) {
@@ -155,11 +160,11 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
             for (int w = 0; w < nw; w++) {
                 int t = ptr[s * nw + w], e = ptr[s * nw + w + 1];
                 if (t == e) continue;
-                int c0 = w * WINDOW, c = xOff + c0;
-                IntVector x0 = FloatVector.fromArray(S16, x, c, S16.indexInRange(c0, k)).reinterpretAsInts();
-                IntVector x1 = FloatVector.fromArray(S16, x, c + 16, S16.indexInRange(c0 + 16, k)).reinterpretAsInts();
-                IntVector x2 = FloatVector.fromArray(S16, x, c + 32, S16.indexInRange(c0 + 32, k)).reinterpretAsInts();
-                IntVector x3 = FloatVector.fromArray(S16, x, c + 48, S16.indexInRange(c0 + 48, k)).reinterpretAsInts();
+                int c = w * WINDOW;
+                IntVector x0 = FloatVector.fromArray(S16, x, c).reinterpretAsInts();
+                IntVector x1 = FloatVector.fromArray(S16, x, c + 16).reinterpretAsInts();
+                IntVector x2 = FloatVector.fromArray(S16, x, c + 32).reinterpretAsInts();
+                IntVector x3 = FloatVector.fromArray(S16, x, c + 48).reinterpretAsInts();
                 // Two FMA chains (the accumulators swap every slot), so one chain does not wait on
                 // its 4-cycle latency every slot. The permutes are written here, not in a helper: a
                 // helper taking the window's vectors was left un-inlined in some compiled models and
@@ -180,7 +185,7 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
             // (NodeCountInliningCutoff) and boxed the accumulator on every slice.
             a0.add(a1).intoArray(y, yOff + s * SLICE);
         }
-        if (full < s1) partialSlice(v, p, ptr, rows, nw, x, xOff, y, yOff, full);
+        if (full < s1) partialSlice(v, p, ptr, rows, nw, x, 0, y, yOff, full);
         if (bias != null || relu) epilogue(y, yOff, bias, relu, s0 * SLICE, Math.min(rows, s1 * SLICE));
     }
 
