@@ -201,7 +201,26 @@ abstract sealed class SlidingSellMatrix extends AbstractSparseMatrix permits Win
             for (int p = s * lanes; p < Math.min(rows, (s + 1) * lanes); p++) {
                 int lane = p - s * lanes, r = row(p);
                 float b = bias == null ? 0f : bias[r];
-                for (int j = 0; j < n; j += 2 * L) {
+                int j = 0;
+                // Whole pairs of batch vectors with plain loads and stores (masked ones, even with
+                // every lane set, cost this loop time); the last partial pair under masks.
+                for (; j + 2 * L <= n; j += 2 * L) {
+                    FloatVector a0 = FloatVector.zero(S), a1 = a0;
+                    for (int t = t0; t < e; t++) {
+                        float wt = values[t * lanes + lane];
+                        if (Float.floatToRawIntBits(wt) == 0) continue;
+                        int xo = xOff + column(t, lane) * n + j;
+                        FloatVector w = FloatVector.broadcast(S, wt);
+                        FloatVector a0a = FloatVector.fromArray(S, x, xo);
+                        a0 = FMA ? a0a.fma(w, a0) : a0a.mul(w).add(a0);
+                        FloatVector a1a = FloatVector.fromArray(S, x, xo + L);
+                        a1 = FMA ? a1a.fma(w, a1) : a1a.mul(w).add(a1);
+                    }
+                    int yo = yOff + r * n + j;
+                    a0.add(b).max(lo).intoArray(y, yo);
+                    a1.add(b).max(lo).intoArray(y, yo + L);
+                }
+                if (j < n) {
                     VectorMask<Float> m0 = S.indexInRange(j, n), m1 = S.indexInRange(j + L, n);
                     FloatVector a0 = FloatVector.zero(S), a1 = a0;
                     for (int t = t0; t < e; t++) {

@@ -222,7 +222,24 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
             for (int p = s * SLICE; p < Math.min(rows, (s + 1) * SLICE); p++) {
                 int lane = p - s * SLICE, r = RowOrder.row(order, p);
                 float b = bias == null ? 0f : bias[r];
-                for (int j = 0; j < n; j += L) {
+                int j = 0;
+                // Whole batch vectors with plain loads and stores (masked ones, even with every lane
+                // set, cost this loop time); the last partial vector under a mask.
+                for (; j + L <= n; j += L) {
+                    FloatVector a0 = FloatVector.zero(S);
+                    for (int w = 0; w < windows; w++) {
+                        int xw = xOff + w * WINDOW * n + j;
+                        for (int t = slotPtr[s * windows + w]; t < slotPtr[s * windows + w + 1]; t++) {
+                            float wt = values[t * SLICE + lane];
+                            if (Float.floatToRawIntBits(wt) == 0) continue;
+                            FloatVector a0a = FloatVector.fromArray(S, x, xw + pos[t * SLICE + lane] * n);
+                            FloatVector a0b = FloatVector.broadcast(S, wt);
+                            a0 = FMA ? a0a.fma(a0b, a0) : a0a.mul(a0b).add(a0);
+                        }
+                    }
+                    a0.add(b).max(lo).intoArray(y, yOff + r * n + j);
+                }
+                if (j < n) {
                     VectorMask<Float> m = S.indexInRange(j, n);
                     FloatVector a0 = FloatVector.zero(S);
                     for (int w = 0; w < windows; w++) {

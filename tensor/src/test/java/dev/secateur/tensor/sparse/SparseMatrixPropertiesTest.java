@@ -44,6 +44,29 @@ class SparseMatrixPropertiesTest {
     }
 
     /**
+     * The SELL formats' batched loops take whole batch vectors (one or two at a time) with plain
+     * loads and the rest under masks: batches just below, at and just above those multiples.
+     */
+    @Property(tries = 60)
+    void sellFormatsMatchTheReferenceAroundWholeBatchVectors(
+            @ForAll("sellFormats") Fixtures.Format format, @ForAll @IntRange(min = 1, max = 40) int rows,
+            @ForAll @IntRange(min = 1, max = 150) int cols, @ForAll @IntRange(min = -1, max = 1) int around,
+            @ForAll @IntRange(min = 1, max = 4) int vectors, @ForAll boolean relu, @ForAll @LongRange(min = 1) long seed) {
+        Assume.that(format.runsHere());
+        int batch = Math.max(2, vectors * dev.secateur.tensor.platform.VectorPlatform.LANES + around);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] w = Fixtures.weights(rnd, rows * cols);
+        boolean[] mask = Fixtures.mask(rnd, rows, cols, 0.8, rnd.nextBoolean(), format.nm());
+        SparseMatrix a = format.build(w, rows, cols, mask);
+        assertProductMatchesReference(a, Fixtures.masked(w, mask), batch, Fixtures.POOLS[0], true, relu, rnd);
+    }
+
+    @net.jqwik.api.Provide
+    net.jqwik.api.Arbitrary<Fixtures.Format> sellFormats() {
+        return net.jqwik.api.Arbitraries.of(Fixtures.Format.SELL, Fixtures.Format.WSELL, Fixtures.Format.WSELL8, Fixtures.Format.WSELL4);
+    }
+
+    /**
      * {@code a}'s product (batch, pool, optional bias and ReLU, random offsets) against the
      * float64 reference over {@code held}; nothing written outside the output; at batch 1 also
      * {@code multiplyVector}, which must agree bit for bit.
