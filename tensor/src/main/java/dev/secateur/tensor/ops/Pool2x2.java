@@ -47,7 +47,7 @@ final class Pool2x2 {
     /**
      * Pooled rows {@code [0, rows)} of plane {@code p}. Inputs are loaded as whole vectors, the
      * lanes past a row's last window reading the next row (they are never stored): masked loads
-     * here ran at half the speed, stores after them holding back the next row's loads.
+     * were the slow part of this loop.
      */
     private static void maxVector(PoolGeometry g, int p, int rows, float[] x, int xOff, float[] y, int yOff,
                                   int[] argmax, int argOff) {

@@ -115,7 +115,7 @@ public final class CsrMatrix extends AbstractSparseMatrix implements SparseMatri
      */
     private float[] atZero(float[] x, int xOff) {
         if (xOff == 0) return x;
-        float[] copy = RowScratch.atLeast(cols);
+        float[] copy = RowScratch.input(cols);
         System.arraycopy(x, xOff, copy, 0, cols);
         return copy;
     }

@@ -1,9 +1,10 @@
 package dev.secateur.tensor.sparse;
 
 /**
- * Each thread's scratch row of floats: sums for kernels that compute rows in another order than
- * they store them, or a copy of an input vector moved to offset 0. Grown on demand and kept for the thread's life, so a product allocates nothing
- * once its thread has seen the widest matrix.
+ * Each thread's two scratch rows of floats: {@link #atLeast} for sums of kernels that compute rows
+ * in another order than they store them, {@link #input} for a copy of an input vector (moved to
+ * offset 0, or padded). Grown on demand and kept for the thread's life, so a product allocates
+ * nothing once its thread has seen the widest matrix.
  */
 final class RowScratch {
     private static final ThreadLocal<float[]> ROWS = ThreadLocal.withInitial(() -> new float[1024]);
@@ -11,7 +12,7 @@ final class RowScratch {
 
     private RowScratch() {}
 
-    /** This thread's scratch, at least {@code n} floats long; its contents are undefined. */
+    /** This thread's scratch for sums, at least {@code n} floats long; its contents are undefined. */
     static float[] atLeast(int n) {
         float[] a = ROWS.get();
         if (a.length < n) {

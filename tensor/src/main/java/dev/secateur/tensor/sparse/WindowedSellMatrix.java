@@ -129,8 +129,8 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
 
     /**
      * y = W·x: x copied once into this thread's scratch, padded with zeros to whole windows, so that
-     * each window's four x registers are plain loads (masked loads, even with every lane set, ran
-     * the batch-1 product measurably slower); per slot two permutes, a blend and one FMA. The x registers are viewed as ints so
+     * each window's four x registers are plain loads (masked ones, even with every lane set, were
+     * slower); per slot two permutes, a blend and one FMA. The x registers are viewed as ints so
      * that the byte positions widen straight to int indices (a float index costs two conversions
      * more per slot: byte→float, and float→int inside the permute). Kept small on purpose: C1
      * gives up on a larger body ("out of virtual registers"; four accumulators and separate
