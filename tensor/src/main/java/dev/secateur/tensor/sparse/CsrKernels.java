@@ -20,13 +20,16 @@ final class CsrKernels {
 
     private CsrKernels() {}
 
-    /** y = W·x with absolute columns and x at offset 0: eight independent sums per row, each load of x on its own. */
+    /**
+     * y = W·x with absolute columns and x at offset 0: eight independent sums per row, each load
+     * of x on its own. Rows are padded to multiples of eight entries ({@link CsrMatrix#ROW_BLOCK}).
+     */
     static void vector(float[] v, char[] col, int[] ptr, float[] x, float[] y, int yOff,
                        float[] bias, boolean relu, int r0, int r1) {
         for (int r = r0; r < r1; r++) {
             int p = ptr[r], e = ptr[r + 1];
             float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
-            for (; p + 7 < e; p += 8) {
+            for (; p < e; p += 8) {
                 s0 = Fma.fma(v[p], x[col[p]], s0);
                 s1 = Fma.fma(v[p + 1], x[col[p + 1]], s1);
                 s2 = Fma.fma(v[p + 2], x[col[p + 2]], s2);
@@ -36,7 +39,6 @@ final class CsrKernels {
                 s6 = Fma.fma(v[p + 6], x[col[p + 6]], s6);
                 s7 = Fma.fma(v[p + 7], x[col[p + 7]], s7);
             }
-            for (; p < e; p++) s0 = Fma.fma(v[p], x[col[p]], s0);
             y[yOff + r] = Epilogue.scalar(((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)), bias, r, relu);
         }
     }
@@ -75,19 +77,19 @@ final class CsrKernels {
     }
 
     /**
-     * Y = W·X with X [K, n]: broadcast each weight, FMA against the batch vectors of its input
+     * Y = W·X with X [K, n] over each row's kept entries ({@code ptr[r]} to {@code end[r]}): broadcast each weight, FMA against the batch vectors of its input
      * row. Chunks of 4 vectors use 8 accumulators (even entries and odd entries) so both FMA
      * pipes stay busy; then single vectors, then a masked tail.
      */
-    static void batch(float[] v, char[] d, int chain, int[] ptr, float[] x, int xOff, int n, float[] y, int yOff,
+    static void batch(float[] v, char[] d, int chain, int[] ptr, int[] end, float[] x, int xOff, int n, float[] y, int yOff,
                       float[] bias, boolean relu, int r0, int r1) {
         float lo = relu ? 0f : Float.NEGATIVE_INFINITY;
         for (int r = r0; r < r1; r++) {
             float b = bias == null ? 0f : bias[r];
             int yo = yOff + r * n;
             int j = 0;
-            for (; j + 4 * L <= n; j += 4 * L) wide(v, d, chain, ptr[r], ptr[r + 1], x, xOff + j, n, y, yo + j, b, lo);
-            for (; j < n; j += L) narrow(v, d, chain, ptr[r], ptr[r + 1], x, xOff + j, n, j, y, yo + j, b, lo);
+            for (; j + 4 * L <= n; j += 4 * L) wide(v, d, chain, ptr[r], end[r], x, xOff + j, n, y, yo + j, b, lo);
+            for (; j < n; j += L) narrow(v, d, chain, ptr[r], end[r], x, xOff + j, n, j, y, yo + j, b, lo);
             if (relu && !FLOAT_MAX) VectorMax.relu(y, yo, n); // the kernels stored without max
         }
     }

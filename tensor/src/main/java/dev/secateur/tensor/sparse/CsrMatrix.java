@@ -9,7 +9,11 @@ package dev.secateur.tensor.sparse;
  * {@code (c & chain) + columns[p]} with c the previous one.
  *
  * <p>Kernels: batch 1 is a scalar loop with eight independent sums per row (the vector gather
- * form, which needs 4-byte indices, is {@link GatherCsrMatrix}); batch N broadcasts each weight
+ * form, which needs 4-byte indices, is {@link GatherCsrMatrix}). With absolute columns each row
+ * is padded with zero weights to a multiple of eight entries (at the row's last column, so the
+ * padding reads a line of x the row reads anyway): the batch-1 loop then has no tail after its
+ * blocks of eight. {@link #rowEnd} marks where each row's kept entries end, and the batched
+ * kernels stop there. Batch N broadcasts each weight
  * and FMAs it against 16-wide vectors of the input row {@code X[k, ·]}, with up to 8 independent
  * vector accumulators per row. One cursor per row, not several interleaved ones: the loops'
  * state must fit the integer registers, or C2 keeps cursors on the stack and each step of their
@@ -23,14 +27,21 @@ public final class CsrMatrix extends AbstractSparseMatrix implements SparseMatri
     final char[] columns;
     /** 0 when {@link #columns} are absolute, -1 when they are deltas along each row. */
     final int chain;
+    /** Where each row's entries start, padding included (absolute columns: multiples of {@link #ROW_BLOCK}). */
     final int[] rowPtr;
+    /** Where each row's kept entries end; the padding runs from there to the next row's start. */
+    final int[] rowEnd;
 
-    private CsrMatrix(int rows, int cols, long nonZeros, float[] values, char[] columns, int chain, int[] rowPtr) {
+    /** Entries per step of the batch-1 loop; rows with absolute columns are padded to a multiple of it. */
+    static final int ROW_BLOCK = 8;
+
+    private CsrMatrix(int rows, int cols, long nonZeros, float[] values, char[] columns, int chain, int[] rowPtr, int[] rowEnd) {
         super(rows, cols, nonZeros, Partition.ofPointers(rowPtr, 1));
         this.values = values;
         this.columns = columns;
         this.chain = chain;
         this.rowPtr = rowPtr;
+        this.rowEnd = rowEnd;
     }
 
     /** Keeps the non-zero entries of the dense row-major {@code rows×cols} weight. */
@@ -46,11 +57,14 @@ public final class CsrMatrix extends AbstractSparseMatrix implements SparseMatri
         return from(dense, rows, cols, mask, cols > ABSOLUTE_COLUMNS);
     }
 
-    /** As {@link #from(float[], int, int, boolean[])}, with delta columns at any width when {@code chained}. */
+    /**
+     * As {@link #from(float[], int, int, boolean[])}, with delta columns at any width when
+     * {@code chained}; rows with absolute columns are padded to whole blocks of the batch-1 loop.
+     */
     static CsrMatrix from(float[] dense, int rows, int cols, boolean[] mask, boolean chained) {
         if (!chained && cols > ABSOLUTE_COLUMNS) throw new IllegalArgumentException("csr: " + cols + " columns need delta indices");
         WeightSource src = WeightSource.of("csr", dense, rows, cols, mask);
-        int[] rowPtr = new int[rows + 1];
+        int[] rowPtr = new int[rows + 1], rowEnd = new int[rows];
         DeltaIndex index = new DeltaIndex(1);
         long kept = 0;
         for (int r = 0; r < rows; r++) {
@@ -62,7 +76,10 @@ public final class CsrMatrix extends AbstractSparseMatrix implements SparseMatri
                     kept++;
                 }
             }
-            rowPtr[r + 1] = at;
+            rowEnd[r] = at;
+            long next = chained ? at : rowPtr[r] + (long) (at - rowPtr[r] + ROW_BLOCK - 1) / ROW_BLOCK * ROW_BLOCK;
+            if (next > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("csr: " + rows + "x" + cols + " keeps too many entries for one array");
+            rowPtr[r + 1] = (int) next;
         }
         float[] values = new float[rowPtr[rows]];
         char[] columns = new char[rowPtr[rows]];
@@ -76,12 +93,13 @@ public final class CsrMatrix extends AbstractSparseMatrix implements SparseMatri
                     values[at - 1] = dense[r * cols + c];
                 }
             }
+            for (; at < rowPtr[r + 1]; at++) columns[at] = columns[at - 1]; // zero weights at the row's last column
         }
-        return new CsrMatrix(rows, cols, kept, values, columns, chained ? -1 : 0, rowPtr);
+        return new CsrMatrix(rows, cols, kept, values, columns, chained ? -1 : 0, rowPtr, rowEnd);
     }
 
     @Override public long byteSize() {
-        return 4L * values.length + 2L * columns.length + 4L * rowPtr.length;
+        return 4L * values.length + 2L * columns.length + 4L * rowPtr.length + 4L * rowEnd.length;
     }
 
     @Override public String format() { return "csr"; }
@@ -90,7 +108,7 @@ public final class CsrMatrix extends AbstractSparseMatrix implements SparseMatri
         float[] d = new float[rows * cols];
         for (int r = 0; r < rows; r++) {
             int c = 0;
-            for (int p = rowPtr[r]; p < rowPtr[r + 1]; p++) {
+            for (int p = rowPtr[r]; p < rowEnd[r]; p++) {
                 c = (c & chain) + columns[p];
                 if (Float.floatToRawIntBits(values[p]) != 0) d[r * cols + c] = values[p];
             }
@@ -105,7 +123,7 @@ public final class CsrMatrix extends AbstractSparseMatrix implements SparseMatri
 
     @Override void batchRange(float[] x, int xOff, int batch, float[] y, int yOff, float[] bias, boolean relu,
                               int u0, int u1) {
-        CsrKernels.batch(values, columns, chain, rowPtr, x, xOff, batch, y, yOff, bias, relu, u0, u1);
+        CsrKernels.batch(values, columns, chain, rowPtr, rowEnd, x, xOff, batch, y, yOff, bias, relu, u0, u1);
     }
 
     /**

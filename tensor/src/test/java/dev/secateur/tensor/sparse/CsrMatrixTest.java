@@ -1,0 +1,61 @@
+package dev.secateur.tensor.sparse;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+import org.junit.jupiter.api.Test;
+
+/**
+ * CSR on rows of many blocks (the registry-wide properties mostly see short rows): padded rows at
+ * batch 1, the batched kernels stopping at each row's kept entries, absolute and delta columns.
+ */
+class CsrMatrixTest {
+    private static final double[] SPARSITIES = {0.0, 0.5, 0.9, 0.97, 1.0};
+
+    @Property(tries = 150)
+    void matchesTheReference(@ForAll @IntRange(min = 0, max = 40) int rows,
+                             @ForAll @IntRange(min = 0, max = 400) int cols,
+                             @ForAll @IntRange(min = 0, max = 4) int sparsityIndex,
+                             @ForAll boolean chained,
+                             @ForAll @IntRange(min = 1, max = 3) int batch,
+                             @ForAll @IntRange(min = 0, max = 2) int pool,
+                             @ForAll boolean withBias, @ForAll boolean relu,
+                             @ForAll @LongRange(min = 1) long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] w = Fixtures.weights(rnd, rows * cols);
+        boolean[] mask = Fixtures.mask(rnd, rows, cols, SPARSITIES[sparsityIndex], rnd.nextBoolean(), null);
+        CsrMatrix a = CsrMatrix.from(w, rows, cols, mask, chained);
+        long kept = 0;
+        for (boolean b : mask) if (b) kept++;
+        assertEquals(kept, a.nonZeros());
+        SparseMatrixPropertiesTest.assertProductMatchesReference(a, Fixtures.masked(w, mask), batch, Fixtures.POOLS[pool],
+                withBias, relu, rnd);
+        assertArrayEquals(Fixtures.masked(w, mask), a.toDense());
+    }
+
+    @Test
+    void rowsWithAbsoluteColumnsArePaddedToWholeBlocks() {
+        float[] w = new float[3 * 40];
+        for (int c = 0; c < 17; c++) w[c] = c + 1; // row 0: 17 entries; row 1 empty; row 2: one entry
+        w[2 * 40 + 39] = 5f;
+        CsrMatrix a = CsrMatrix.from(w, 3, 40);
+        int b = CsrMatrix.ROW_BLOCK;
+        assertEquals(17, a.rowEnd[0]);
+        assertEquals((17 + b - 1) / b * b, a.rowPtr[1]);
+        assertEquals(a.rowPtr[1], a.rowPtr[2], "an empty row holds no entries");
+        assertEquals(a.rowPtr[2] + 1, a.rowEnd[2]);
+        assertEquals(a.rowPtr[2] + b, a.rowPtr[3]);
+        for (int p = a.rowEnd[0]; p < a.rowPtr[1]; p++) {
+            assertEquals(16, a.columns[p], "padding reads the row's own last column");
+            assertEquals(0f, a.values[p]);
+        }
+        CsrMatrix d = CsrMatrix.from(w, 3, 40, null, true);
+        assertEquals(17, d.rowPtr[1], "delta columns are not padded");
+        assertEquals(d.rowPtr[1], d.rowEnd[0]);
+    }
+}
