@@ -1,6 +1,7 @@
 // Scratch harness (bench/scripts/harness/run.sh FcPair ROWS COLS DENSITY BATCH FORMATS [SECONDS [SPAN]]): sparse
 // formats on one random-mask layer, timed in alternating blocks in one JVM (thread CPU time);
-// prints each format's median µs per call and its median per-round ratio against the first. SPAN
+// prints each format's median µs per call and its median per-round ratio against the first
+// (-Dreps=R: R calls per block, e.g. to keep a weight's cached part between calls as JMH does). SPAN
 // keeps every weight in the first SPAN columns (X small enough for L1). pcsr~sm reads sample-major X.
 import dev.secateur.tensor.Workers;
 import dev.secateur.tensor.sparse.*;
@@ -42,7 +43,7 @@ public class FcPair {
         }
         var bean = ManagementFactory.getThreadMXBean();
         long macs = 0; for (boolean b : keep) if (b) macs++;
-        int reps = Math.max(1, (int) (200_000 / Math.max(1, macs * n)));
+        int reps = Integer.getInteger("reps", Math.max(1, (int) (200_000 / Math.max(1, macs * n)))); // -Dreps=R: calls per block
         double[][] t = new double[names.length][200_000];
         int rounds = 0;
         long warm = System.nanoTime() + 3_000_000_000L, end = warm + seconds * 1_000_000_000L;

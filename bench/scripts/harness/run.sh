@@ -12,7 +12,7 @@
 #   bench/scripts/harness/run.sh GemmBuilds 2048 40 1 /tmp/old-classes   # two builds of our SGEMM and OpenBLAS, alternating blocks in one JVM
 #   JAVA_FLAGS=-XX:UseAVX=2 bench/scripts/harness/run.sh AutoVsDense 0.9 1 10   # the selector's choice against dense, alternating blocks in one JVM
 #   bench/scripts/harness/run.sh ConvPair 32x14x14-64k3s1p1-b1,64x7x7-128k3s1p1-b16 30   # DirectConv vs ChannelVectorConv per layer, CPU time
-#   bench/scripts/harness/run.sh FcPair 300 784 0.08 64 pcsr,pcsr~sm,csr   # sparse formats on one layer (or lenet300:fc1), alternating blocks, CPU time
+#   bench/scripts/harness/run.sh FcPair 300 784 0.08 64 pcsr,pcsr~sm,csr   # sparse formats on one layer (or lenet300:fc1), alternating blocks, CPU time (JAVA_FLAGS=-Dreps=R: R calls per block)
 #   bench/scripts/harness/run.sh FmaPeak                         # register-only vector FMA rate (GFLOP/s) at the preferred width
 #   bench/scripts/harness/run.sh SgemmTiles                      # the 16-register SGEMM tiles alone (3x3 vs 4x2 vectors of 256 bits), GFLOP/s
 #   JAVA_FLAGS=-Dsecateur.kernel.cache=off bench/scripts/harness/run.sh ModelDrift lenet300 64 16   # pruned and dense model alternating in one JVM: a slow JVM's code or the host's slow stretch

@@ -34,12 +34,12 @@ public final class FormatCost {
     /**
      * Nanoseconds per multiply-add, {@code {single column, batched}} (-1: not measured): medians
      * over the pruned LeNet-300-100, LeNet-5 and VGG fully connected layers at 512 bits
-     * (docs/bench/compiled.md); csr's single-column rate from its one-cursor kernel on LeNet-300-100's
-     * fc1 (docs/bench/sparse.md).
+     * (docs/bench/compiled.md); csr's single-column rate from its padded-row kernel on a
+     * LeNet-300-100 fc1 shape (docs/bench/sparse.md).
      */
     private static final Map<String, double[]> RATES = Map.ofEntries(
             Map.entry("dense", new double[] {0.065, 0.017}),
-            Map.entry("csr", new double[] {0.6, 0.06}),
+            Map.entry("csr", new double[] {0.4, 0.06}),
             Map.entry("pcsr", new double[] {1.25, 0.065}),
             Map.entry("bitmap16", new double[] {0.10, 0.028}), // per lane of its non-empty 16-row words, not per kept weight
             Map.entry("sell16", new double[] {0.32, 0.2}),
