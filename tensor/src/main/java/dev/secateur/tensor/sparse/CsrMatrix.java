@@ -9,11 +9,12 @@ package dev.secateur.tensor.sparse;
  * {@code (c & chain) + columns[p]} with c the previous one.
  *
  * <p>Kernels: batch 1 is a scalar loop with eight independent sums per row (the vector gather
- * form, which needs 4-byte indices, is {@link GatherCsrMatrix}). With absolute columns each row
- * is padded with zero weights to a multiple of eight entries (at the row's last column, so the
- * padding reads a line of x the row reads anyway): the batch-1 loop then has no tail after its
- * blocks of eight. {@link #rowEnd} marks where each row's kept entries end, and the batched
- * kernels stop there. Batch N broadcasts each weight
+ * form, which needs 4-byte indices, is {@link GatherCsrMatrix}). Where rows are long (at least
+ * {@value #LONG_ROW} kept entries on average) and columns absolute, each row is padded with zero
+ * weights to a multiple of eight entries (at the row's last column, so the padding reads a line
+ * of x the row reads anyway) and the batch-1 loop runs without a tail; short rows keep the loop
+ * with a tail, which ran faster on them. {@link #rowEnd} marks where each row's kept entries
+ * end, and the batched kernels stop there. Batch N broadcasts each weight
  * and FMAs it against 16-wide vectors of the input row {@code X[k, ·]}, with up to 8 independent
  * vector accumulators per row. One cursor per row, not several interleaved ones: the loops'
  * state must fit the integer registers, or C2 keeps cursors on the stack and each step of their
@@ -27,21 +28,27 @@ public final class CsrMatrix extends AbstractSparseMatrix implements SparseMatri
     final char[] columns;
     /** 0 when {@link #columns} are absolute, -1 when they are deltas along each row. */
     final int chain;
-    /** Where each row's entries start, padding included (absolute columns: multiples of {@link #ROW_BLOCK}). */
+    /** Where each row's entries start, padding included (padded rows: multiples of {@link #ROW_BLOCK}). */
     final int[] rowPtr;
     /** Where each row's kept entries end; the padding runs from there to the next row's start. */
     final int[] rowEnd;
+    /** Whether rows are padded to whole blocks of {@link #ROW_BLOCK} (then {@link #rowEnd} is not redundant). */
+    final boolean padded;
 
-    /** Entries per step of the batch-1 loop; rows with absolute columns are padded to a multiple of it. */
+    /** Entries per step of the batch-1 loop; long rows with absolute columns are padded to a multiple of it. */
     static final int ROW_BLOCK = 8;
+    /** Average kept entries per row from which rows are padded. */
+    static final int LONG_ROW = 128;
 
-    private CsrMatrix(int rows, int cols, long nonZeros, float[] values, char[] columns, int chain, int[] rowPtr, int[] rowEnd) {
+    private CsrMatrix(int rows, int cols, long nonZeros, float[] values, char[] columns, int chain, int[] rowPtr, int[] rowEnd,
+                      boolean padded) {
         super(rows, cols, nonZeros, Partition.ofPointers(rowPtr, 1));
         this.values = values;
         this.columns = columns;
         this.chain = chain;
         this.rowPtr = rowPtr;
         this.rowEnd = rowEnd;
+        this.padded = padded;
     }
 
     /** Keeps the non-zero entries of the dense row-major {@code rows×cols} weight. */
@@ -59,25 +66,22 @@ public final class CsrMatrix extends AbstractSparseMatrix implements SparseMatri
 
     /**
      * As {@link #from(float[], int, int, boolean[])}, with delta columns at any width when
-     * {@code chained}; rows with absolute columns are padded to whole blocks of the batch-1 loop.
+     * {@code chained}; long rows with absolute columns are padded to whole blocks of the batch-1 loop.
      */
     static CsrMatrix from(float[] dense, int rows, int cols, boolean[] mask, boolean chained) {
         if (!chained && cols > ABSOLUTE_COLUMNS) throw new IllegalArgumentException("csr: " + cols + " columns need delta indices");
         WeightSource src = WeightSource.of("csr", dense, rows, cols, mask);
+        long keptAll = 0;
+        for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) if (src.kept(r, c)) keptAll++;
+        boolean pad = !chained && rows > 0 && keptAll >= (long) LONG_ROW * rows;
         int[] rowPtr = new int[rows + 1], rowEnd = new int[rows];
         DeltaIndex index = new DeltaIndex(1);
-        long kept = 0;
         for (int r = 0; r < rows; r++) {
             index.startRow();
             int at = rowPtr[r];
-            for (int c = 0; c < cols; c++) {
-                if (src.kept(r, c)) {
-                    at = chained ? index.add(c, null, at) : at + 1;
-                    kept++;
-                }
-            }
+            for (int c = 0; c < cols; c++) if (src.kept(r, c)) at = chained ? index.add(c, null, at) : at + 1;
             rowEnd[r] = at;
-            long next = chained ? at : rowPtr[r] + (long) (at - rowPtr[r] + ROW_BLOCK - 1) / ROW_BLOCK * ROW_BLOCK;
+            long next = !pad ? at : rowPtr[r] + (long) (at - rowPtr[r] + ROW_BLOCK - 1) / ROW_BLOCK * ROW_BLOCK;
             if (next > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("csr: " + rows + "x" + cols + " keeps too many entries for one array");
             rowPtr[r + 1] = (int) next;
         }
@@ -95,11 +99,11 @@ public final class CsrMatrix extends AbstractSparseMatrix implements SparseMatri
             }
             for (; at < rowPtr[r + 1]; at++) columns[at] = columns[at - 1]; // zero weights at the row's last column
         }
-        return new CsrMatrix(rows, cols, kept, values, columns, chained ? -1 : 0, rowPtr, rowEnd);
+        return new CsrMatrix(rows, cols, keptAll, values, columns, chained ? -1 : 0, rowPtr, rowEnd, pad);
     }
 
     @Override public long byteSize() {
-        return 4L * values.length + 2L * columns.length + 4L * rowPtr.length + 4L * rowEnd.length;
+        return 4L * values.length + 2L * columns.length + 4L * rowPtr.length + (padded ? 4L * rowEnd.length : 0);
     }
 
     @Override public String format() { return "csr"; }
@@ -117,7 +121,8 @@ public final class CsrMatrix extends AbstractSparseMatrix implements SparseMatri
     }
 
     @Override void vectorRange(float[] x, int xOff, float[] y, int yOff, float[] bias, boolean relu, int u0, int u1) {
-        if (chain == 0) CsrKernels.vector(values, columns, rowPtr, atZero(x, xOff), y, yOff, bias, relu, u0, u1);
+        if (padded) CsrKernels.padded(values, columns, rowPtr, atZero(x, xOff), y, yOff, bias, relu, u0, u1);
+        else if (chain == 0) CsrKernels.vector(values, columns, rowPtr, atZero(x, xOff), y, yOff, bias, relu, u0, u1);
         else CsrKernels.chained(values, columns, rowPtr, x, xOff, y, yOff, bias, relu, u0, u1);
     }
 

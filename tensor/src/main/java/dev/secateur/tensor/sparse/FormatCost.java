@@ -34,7 +34,7 @@ public final class FormatCost {
     /**
      * Nanoseconds per multiply-add, {@code {single column, batched}} (-1: not measured): medians
      * over the pruned LeNet-300-100, LeNet-5 and VGG fully connected layers at 512 bits
-     * (docs/bench/compiled.md); csr's single-column rate from its padded-row kernel on a
+     * (docs/bench/compiled.md); csr's single-column rate from its batch-1 kernel on a
      * LeNet-300-100 fc1 shape (docs/bench/sparse.md).
      */
     private static final Map<String, double[]> RATES = Map.ofEntries(

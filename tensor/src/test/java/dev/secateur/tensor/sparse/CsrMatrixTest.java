@@ -2,6 +2,8 @@ package dev.secateur.tensor.sparse;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import net.jqwik.api.ForAll;
@@ -11,8 +13,9 @@ import net.jqwik.api.constraints.LongRange;
 import org.junit.jupiter.api.Test;
 
 /**
- * CSR on rows of many blocks (the registry-wide properties mostly see short rows): padded rows at
- * batch 1, the batched kernels stopping at each row's kept entries, absolute and delta columns.
+ * CSR on rows of many blocks (the registry-wide properties mostly see short rows): long rows
+ * padded for the batch-1 loop, short ones with its tail, the batched kernels stopping at each
+ * row's kept entries, absolute and delta columns.
  */
 class CsrMatrixTest {
     private static final double[] SPARSITIES = {0.0, 0.5, 0.9, 0.97, 1.0};
@@ -39,23 +42,38 @@ class CsrMatrixTest {
     }
 
     @Test
-    void rowsWithAbsoluteColumnsArePaddedToWholeBlocks() {
-        float[] w = new float[3 * 40];
-        for (int c = 0; c < 17; c++) w[c] = c + 1; // row 0: 17 entries; row 1 empty; row 2: one entry
-        w[2 * 40 + 39] = 5f;
-        CsrMatrix a = CsrMatrix.from(w, 3, 40);
+    void longRowsWithAbsoluteColumnsArePaddedToWholeBlocks() {
+        int cols = 400;
+        float[] w = new float[3 * cols];
+        for (int c = 0; c < 217; c++) w[c] = c + 1; // row 0: 217 entries; row 1 empty; row 2: 201 (139 a row on average)
+        for (int c = 199; c < cols; c++) w[2 * cols + c] = -c;
+        CsrMatrix a = CsrMatrix.from(w, 3, cols);
         int b = CsrMatrix.ROW_BLOCK;
-        assertEquals(17, a.rowEnd[0]);
-        assertEquals((17 + b - 1) / b * b, a.rowPtr[1]);
+        assertTrue(a.padded);
+        assertEquals(217, a.rowEnd[0]);
+        assertEquals((217 + b - 1) / b * b, a.rowPtr[1]);
         assertEquals(a.rowPtr[1], a.rowPtr[2], "an empty row holds no entries");
-        assertEquals(a.rowPtr[2] + 1, a.rowEnd[2]);
-        assertEquals(a.rowPtr[2] + b, a.rowPtr[3]);
+        assertEquals(a.rowPtr[2] + 201, a.rowEnd[2]);
+        assertEquals(a.rowPtr[2] + (201 + b - 1) / b * b, a.rowPtr[3]);
         for (int p = a.rowEnd[0]; p < a.rowPtr[1]; p++) {
-            assertEquals(16, a.columns[p], "padding reads the row's own last column");
+            assertEquals(216, a.columns[p], "padding reads the row's own last column");
             assertEquals(0f, a.values[p]);
         }
-        CsrMatrix d = CsrMatrix.from(w, 3, 40, null, true);
-        assertEquals(17, d.rowPtr[1], "delta columns are not padded");
-        assertEquals(d.rowPtr[1], d.rowEnd[0]);
+        assertEquals(418, a.nonZeros());
+        assertArrayEquals(w, a.toDense());
+        CsrMatrix d = CsrMatrix.from(w, 3, cols, null, true);
+        assertFalse(d.padded, "delta columns are not padded");
+        assertEquals(217, d.rowPtr[1]);
+    }
+
+    @Test
+    void shortRowsAreNotPadded() {
+        float[] w = new float[3 * 40];
+        for (int c = 0; c < 17; c++) w[c] = c + 1;
+        CsrMatrix a = CsrMatrix.from(w, 3, 40);
+        assertFalse(a.padded);
+        assertEquals(17, a.rowPtr[1]);
+        assertEquals(17, a.rowEnd[0]);
+        assertEquals(6L * 17 + 4L * 4, a.byteSize());
     }
 }
