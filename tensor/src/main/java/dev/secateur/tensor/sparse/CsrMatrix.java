@@ -1,5 +1,7 @@
 package dev.secateur.tensor.sparse;
 
+import dev.secateur.tensor.platform.VectorPlatform;
+
 /**
  * Compressed sparse rows: per output row its kept weights in column order, 6 bytes per entry
  * (value + 16-bit column); row pointers are {@code int[M+1]}. Up to 65536 columns the columns
@@ -9,12 +11,13 @@ package dev.secateur.tensor.sparse;
  * {@code (c & chain) + columns[p]} with c the previous one.
  *
  * <p>Kernels: batch 1 is a scalar loop with eight independent sums per row (the vector gather
- * form, which needs 4-byte indices, is {@link GatherCsrMatrix}). Where rows are long (at least
- * {@value #LONG_ROW} kept entries on average) and columns absolute, each row is padded with zero
- * weights to a multiple of eight entries (at the row's last column, so the padding reads a line
- * of x the row reads anyway) and the batch-1 loop runs without a tail; short rows keep the loop
- * with a tail, which ran faster on them. {@link #rowEnd} marks where each row's kept entries
- * end, and the batched kernels stop there. Batch N broadcasts each weight
+ * form, which needs 4-byte indices, is {@link GatherCsrMatrix}). Where the matrix outgrows half
+ * of L3 (each product then streams it from memory) and columns are absolute, each row is padded
+ * with zero weights to a multiple of eight entries (at the row's last column, so the padding
+ * reads a line of x the row reads anyway) and the batch-1 loop runs without a tail, which was
+ * faster there; a matrix that stays in the caches keeps the loop with a tail, faster on short
+ * rows. {@link #rowEnd} marks where each row's kept entries end, and the batched kernels stop
+ * there. Batch N broadcasts each weight
  * and FMAs it against 16-wide vectors of the input row {@code X[k, ·]}, with up to 8 independent
  * vector accumulators per row. One cursor per row, not several interleaved ones: the loops'
  * state must fit the integer registers, or C2 keeps cursors on the stack and each step of their
@@ -32,13 +35,11 @@ public final class CsrMatrix extends AbstractSparseMatrix implements SparseMatri
     final int[] rowPtr;
     /** Where each row's kept entries end; the padding runs from there to the next row's start. */
     final int[] rowEnd;
-    /** Whether rows are padded to whole blocks of {@link #ROW_BLOCK} (then {@link #rowEnd} is not redundant). */
+    /** Whether rows are padded to whole blocks of {@link #ROW_BLOCK} (else {@link #rowEnd} repeats {@link #rowPtr}). */
     final boolean padded;
 
-    /** Entries per step of the batch-1 loop; long rows with absolute columns are padded to a multiple of it. */
+    /** Entries per step of the batch-1 loop; padded rows hold a multiple of it. */
     static final int ROW_BLOCK = 8;
-    /** Average kept entries per row from which rows are padded. */
-    static final int LONG_ROW = 128;
 
     private CsrMatrix(int rows, int cols, long nonZeros, float[] values, char[] columns, int chain, int[] rowPtr, int[] rowEnd,
                       boolean padded) {
@@ -66,22 +67,33 @@ public final class CsrMatrix extends AbstractSparseMatrix implements SparseMatri
 
     /**
      * As {@link #from(float[], int, int, boolean[])}, with delta columns at any width when
-     * {@code chained}; long rows with absolute columns are padded to whole blocks of the batch-1 loop.
+     * {@code chained}; rows with absolute columns are padded to whole blocks of the batch-1 loop
+     * when the matrix outgrows half of L3.
      */
     static CsrMatrix from(float[] dense, int rows, int cols, boolean[] mask, boolean chained) {
+        boolean streamed = !chained && 6 * WeightSource.of("csr", dense, rows, cols, mask).count() > VectorPlatform.CACHES.l3() / 2;
+        return from(dense, rows, cols, mask, chained, streamed);
+    }
+
+    /** As {@link #from(float[], int, int, boolean[], boolean)}, padding the rows when {@code padRows} (absolute columns only). */
+    static CsrMatrix from(float[] dense, int rows, int cols, boolean[] mask, boolean chained, boolean padRows) {
         if (!chained && cols > ABSOLUTE_COLUMNS) throw new IllegalArgumentException("csr: " + cols + " columns need delta indices");
+        if (chained && padRows) throw new IllegalArgumentException("csr: rows with delta columns are not padded");
         WeightSource src = WeightSource.of("csr", dense, rows, cols, mask);
-        long keptAll = 0;
-        for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) if (src.kept(r, c)) keptAll++;
-        boolean pad = !chained && rows > 0 && keptAll >= (long) LONG_ROW * rows;
+        long kept = 0;
         int[] rowPtr = new int[rows + 1], rowEnd = new int[rows];
         DeltaIndex index = new DeltaIndex(1);
         for (int r = 0; r < rows; r++) {
             index.startRow();
             int at = rowPtr[r];
-            for (int c = 0; c < cols; c++) if (src.kept(r, c)) at = chained ? index.add(c, null, at) : at + 1;
+            for (int c = 0; c < cols; c++) {
+                if (src.kept(r, c)) {
+                    at = chained ? index.add(c, null, at) : at + 1;
+                    kept++;
+                }
+            }
             rowEnd[r] = at;
-            long next = !pad ? at : rowPtr[r] + (long) (at - rowPtr[r] + ROW_BLOCK - 1) / ROW_BLOCK * ROW_BLOCK;
+            long next = !padRows ? at : rowPtr[r] + (long) (at - rowPtr[r] + ROW_BLOCK - 1) / ROW_BLOCK * ROW_BLOCK;
             if (next > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("csr: " + rows + "x" + cols + " keeps too many entries for one array");
             rowPtr[r + 1] = (int) next;
         }
@@ -99,7 +111,7 @@ public final class CsrMatrix extends AbstractSparseMatrix implements SparseMatri
             }
             for (; at < rowPtr[r + 1]; at++) columns[at] = columns[at - 1]; // zero weights at the row's last column
         }
-        return new CsrMatrix(rows, cols, keptAll, values, columns, chained ? -1 : 0, rowPtr, rowEnd, pad);
+        return new CsrMatrix(rows, cols, kept, values, columns, chained ? -1 : 0, rowPtr, rowEnd, padRows);
     }
 
     @Override public long byteSize() {

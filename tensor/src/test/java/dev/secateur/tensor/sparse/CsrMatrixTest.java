@@ -3,8 +3,10 @@ package dev.secateur.tensor.sparse;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.secateur.tensor.platform.VectorPlatform;
 import java.util.SplittableRandom;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -13,9 +15,9 @@ import net.jqwik.api.constraints.LongRange;
 import org.junit.jupiter.api.Test;
 
 /**
- * CSR on rows of many blocks (the registry-wide properties mostly see short rows): long rows
- * padded for the batch-1 loop, short ones with its tail, the batched kernels stopping at each
- * row's kept entries, absolute and delta columns.
+ * CSR on rows of many blocks (the registry-wide properties mostly see short rows), with and
+ * without rows padded for the batch-1 loop (padding is chosen by size, which small test matrices
+ * never reach): the batched kernels stopping at each row's kept entries, absolute and delta columns.
  */
 class CsrMatrixTest {
     private static final double[] SPARSITIES = {0.0, 0.5, 0.9, 0.97, 1.0};
@@ -25,6 +27,7 @@ class CsrMatrixTest {
                              @ForAll @IntRange(min = 0, max = 400) int cols,
                              @ForAll @IntRange(min = 0, max = 4) int sparsityIndex,
                              @ForAll boolean chained,
+                             @ForAll boolean padRows,
                              @ForAll @IntRange(min = 1, max = 3) int batch,
                              @ForAll @IntRange(min = 0, max = 2) int pool,
                              @ForAll boolean withBias, @ForAll boolean relu,
@@ -32,7 +35,7 @@ class CsrMatrixTest {
         SplittableRandom rnd = new SplittableRandom(seed);
         float[] w = Fixtures.weights(rnd, rows * cols);
         boolean[] mask = Fixtures.mask(rnd, rows, cols, SPARSITIES[sparsityIndex], rnd.nextBoolean(), null);
-        CsrMatrix a = CsrMatrix.from(w, rows, cols, mask, chained);
+        CsrMatrix a = CsrMatrix.from(w, rows, cols, mask, chained, padRows && !chained);
         long kept = 0;
         for (boolean b : mask) if (b) kept++;
         assertEquals(kept, a.nonZeros());
@@ -42,12 +45,12 @@ class CsrMatrixTest {
     }
 
     @Test
-    void longRowsWithAbsoluteColumnsArePaddedToWholeBlocks() {
+    void paddedRowsHoldWholeBlocks() {
         int cols = 400;
         float[] w = new float[3 * cols];
-        for (int c = 0; c < 217; c++) w[c] = c + 1; // row 0: 217 entries; row 1 empty; row 2: 201 (139 a row on average)
+        for (int c = 0; c < 217; c++) w[c] = c + 1; // row 0: 217 entries; row 1 empty; row 2: 201
         for (int c = 199; c < cols; c++) w[2 * cols + c] = -c;
-        CsrMatrix a = CsrMatrix.from(w, 3, cols);
+        CsrMatrix a = CsrMatrix.from(w, 3, cols, null, false, true);
         int b = CsrMatrix.ROW_BLOCK;
         assertTrue(a.padded);
         assertEquals(217, a.rowEnd[0]);
@@ -61,19 +64,23 @@ class CsrMatrixTest {
         }
         assertEquals(418, a.nonZeros());
         assertArrayEquals(w, a.toDense());
-        CsrMatrix d = CsrMatrix.from(w, 3, cols, null, true);
-        assertFalse(d.padded, "delta columns are not padded");
-        assertEquals(217, d.rowPtr[1]);
+        assertThrows(IllegalArgumentException.class, () -> CsrMatrix.from(w, 3, cols, null, true, true), "delta columns are not padded");
     }
 
     @Test
-    void shortRowsAreNotPadded() {
+    void paddingFollowsTheMatrixSizeAgainstL3() {
         float[] w = new float[3 * 40];
         for (int c = 0; c < 17; c++) w[c] = c + 1;
-        CsrMatrix a = CsrMatrix.from(w, 3, 40);
-        assertFalse(a.padded);
-        assertEquals(17, a.rowPtr[1]);
-        assertEquals(17, a.rowEnd[0]);
-        assertEquals(6L * 17 + 4L * 4, a.byteSize());
+        CsrMatrix small = CsrMatrix.from(w, 3, 40);
+        assertFalse(small.padded, "a matrix that stays in the caches keeps its rows as they are");
+        assertEquals(17, small.rowPtr[1]);
+        assertEquals(17, small.rowEnd[0]);
+        assertEquals(6L * 17 + 4L * 4, small.byteSize());
+
+        int rows = 1024, cols = 1021; // every weight kept: 6 MB of CSR
+        float[] big = Fixtures.weights(new SplittableRandom(7), rows * cols);
+        CsrMatrix a = CsrMatrix.from(big, rows, cols);
+        assertEquals(6L * rows * cols > VectorPlatform.CACHES.l3() / 2, a.padded);
+        assertArrayEquals(big, a.toDense());
     }
 }
