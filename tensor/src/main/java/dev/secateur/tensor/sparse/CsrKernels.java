@@ -100,9 +100,10 @@ final class CsrKernels {
     }
 
     /**
-     * Y = W·X with X [K, n] over each row's kept entries ({@code ptr[r]} to {@code end[r]}): broadcast each weight, FMA against the batch vectors of its input
-     * row. Chunks of 4 vectors use 8 accumulators (even entries and odd entries) so both FMA
-     * pipes stay busy; then single vectors, then a masked tail.
+     * Y = W·X with X [K, n] over each row's kept entries ({@code ptr[r]} to {@code end[r]}):
+     * broadcast each weight, FMA against the batch vectors of its input row. Chunks of 4 vectors
+     * use 8 accumulators (even entries and odd entries) so both FMA pipes stay busy; then single
+     * vectors, then a masked tail.
      */
     static void batch(float[] v, char[] d, int chain, int[] ptr, int[] end, float[] x, int xOff, int n, float[] y, int yOff,
                       float[] bias, boolean relu, int r0, int r1) {
