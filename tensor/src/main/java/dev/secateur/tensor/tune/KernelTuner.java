@@ -29,8 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *       {@value #MIN_WARM_ROUNDS} rounds, at most for the warm-up limit counted from the end of the
  *       proxy warm-up.</li>
  *   <li>Timed rounds, round-robin so that a noisy moment of a shared machine hits all candidates
- *       alike: each candidate runs once untimed (its data back in cache, as when a layer runs
- *       repeatedly), then once timed; at least {@value #MIN_ROUNDS} rounds and about the budget.
+ *       alike: each candidate runs {@value #UNTIMED_CALLS} times untimed (its data back in cache,
+ *       as when a layer runs repeatedly), then once timed; at least {@value #MIN_ROUNDS} rounds and about the budget.
  *       When a candidate's last rounds ran much faster than its first ({@link #stillWarming}), the
  *       JIT compiled it during the timing: warm-up and timed rounds are repeated (at most
  *       {@value #MAX_RETIMES} times).</li>
@@ -57,6 +57,12 @@ public final class KernelTuner {
     static final long JIT_QUIET_MILLIS = 100;
     static final int MIN_WARM_ROUNDS = 3;
     static final int MIN_ROUNDS = 5;
+    /**
+     * Untimed calls before each timed one, so the candidate's data is back in the caches as when a
+     * layer runs repeatedly: a weight of several MB came back over three to five calls, and
+     * timed after one it looked up to 1.4× slower than it runs (docs/bench/sparse.md).
+     */
+    static final int UNTIMED_CALLS = 3;
     static final int MAX_ROUNDS = 400;
     /** Smallest relative speed-up that may replace the baseline. */
     public static final double MIN_MARGIN = 0.05;
@@ -362,7 +368,7 @@ public final class KernelTuner {
         while (rounds < MAX_ROUNDS && (rounds < MIN_ROUNDS || System.nanoTime() < end)) {
             for (int i = 0; i < n; i++) {
                 Runnable call = candidates.get(i).call();
-                call.run();
+                for (int w = 0; w < UNTIMED_CALLS; w++) call.run();
                 long t0 = System.nanoTime();
                 call.run();
                 t[i][rounds] = System.nanoTime() - t0;
