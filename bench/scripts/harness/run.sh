@@ -21,6 +21,7 @@
 #   bench/scripts/harness/run.sh BroadcastTiles                  # the batched dense tile shapes alone: ns per FMA by samples × vectors
 #   bench/scripts/harness/run.sh CsrCursors one8,abs8,absz       # CSR's batch-1 row loop: four / one4 / one8 / abs8 / absz cursor and column layouts (a comma list alternates them in one JVM)
 #   bench/scripts/harness/run.sh Gathers sorted                  # ns per 16-lane gather for an index pattern
+#   JAVA_FLAGS=-XX:UseAVX=2 bench/scripts/harness/run.sh ConsecutiveCalls csr,wsell8   # µs of the 1st..8th consecutive call after a dense product (data coming back into cache)
 #   bench/scripts/harness/run.sh LoadWidths 64                   # a 64 MiB array streamed by 512-, 256- and 128-bit loads (and 2 × 256 joined), GB/s
 #   bench/scripts/harness/run.sh ModelPair vgg:dense:1,vgg:filtered:64 direct,auto   # whole compiled models per secateur.conv.dense setting
 #   JAVA_FLAGS=-Dsecateur.kernel.cache=off bench/scripts/harness/run.sh ColdCompile lenet5:dense   # first compile of a fresh JVM vs a warm recompile, per layer

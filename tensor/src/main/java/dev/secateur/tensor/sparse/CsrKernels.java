@@ -23,8 +23,8 @@ final class CsrKernels {
     /**
      * y = W·x with absolute columns and x at offset 0 over rows padded to multiples of eight
      * entries ({@link CsrMatrix#ROW_BLOCK}): eight independent sums per row, each load of x on
-     * its own, and no tail. The loop's exit test is the row's end itself: on weights streamed from
-     * memory this form ran faster than {@link #vector}'s, on weights in the caches no faster.
+     * its own, and no tail. The loop's exit test is the row's end itself: on matrices of several MB
+     * this form ran faster than {@link #vector}'s, on smaller ones no faster.
      */
     static void padded(float[] v, char[] col, int[] ptr, float[] x, float[] y, int yOff,
                        float[] bias, boolean relu, int r0, int r1) {

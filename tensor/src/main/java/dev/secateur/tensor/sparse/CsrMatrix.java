@@ -12,11 +12,10 @@ import dev.secateur.tensor.platform.VectorPlatform;
  *
  * <p>Kernels: batch 1 is a scalar loop with eight independent sums per row (the vector gather
  * form, which needs 4-byte indices, is {@link GatherCsrMatrix}). Where the matrix outgrows half
- * of L3 (each product then streams it from memory) and columns are absolute, each row is padded
- * with zero weights to a multiple of eight entries (at the row's last column, so the padding
- * reads a line of x the row reads anyway) and the batch-1 loop runs without a tail, which was
- * faster there; a matrix that stays in the caches keeps the loop with a tail, faster on short
- * rows. {@link #rowEnd} marks where each row's kept entries end, and the batched kernels stop
+ * of the L3 the platform reports and columns are absolute, each row is padded with zero weights
+ * to a multiple of eight entries (at the row's last column, so the padding reads a line of x the
+ * row reads anyway) and the batch-1 loop runs without a tail, which was faster on such matrices;
+ * smaller ones keep the loop with a tail, faster on their short rows. {@link #rowEnd} marks where each row's kept entries end, and the batched kernels stop
  * there. Batch N broadcasts each weight
  * and FMAs it against 16-wide vectors of the input row {@code X[k, ·]}, with up to 8 independent
  * vector accumulators per row. One cursor per row, not several interleaved ones: the loops'
@@ -68,7 +67,7 @@ public final class CsrMatrix extends AbstractSparseMatrix implements SparseMatri
     /**
      * As {@link #from(float[], int, int, boolean[])}, with delta columns at any width when
      * {@code chained}; rows with absolute columns are padded to whole blocks of the batch-1 loop
-     * when the matrix outgrows half of L3.
+     * when the matrix outgrows half of the reported L3.
      */
     static CsrMatrix from(float[] dense, int rows, int cols, boolean[] mask, boolean chained) {
         boolean streamed = !chained && 6 * WeightSource.of("csr", dense, rows, cols, mask).count() > VectorPlatform.CACHES.l3() / 2;
