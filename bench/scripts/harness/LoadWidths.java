@@ -3,7 +3,8 @@ import java.util.*;
 // Scratch harness (bench/scripts/harness/run.sh LoadWidths MIB): one array of MIB MiB summed by
 // plain loops of 512-, 256- and 128-bit loads and by 512-bit vectors made of two 256-bit loads, in
 // rotation in one JVM; each loop reads the whole array, so none finds another's data in the caches
-// in an order the others do not. Prints the median µs and GB/s of each.
+// in an order the others do not. Prints the median µs and GB/s of each. One method per width: with
+// the species passed as an argument the loops were not compiled to vector instructions.
 public class LoadWidths {
     static float s512(float[] a) {
         final VectorSpecies<Float> S = FloatVector.SPECIES_512;
