@@ -1,6 +1,7 @@
 package dev.secateur.tensor.sparse;
 
 import dev.secateur.tensor.platform.VectorPlatform;
+import java.util.function.LongPredicate;
 
 /**
  * Compressed sparse rows: per output row its kept weights in column order, 6 bytes per entry
@@ -70,29 +71,38 @@ public final class CsrMatrix extends AbstractSparseMatrix implements SparseMatri
      * when the matrix outgrows half of the reported L3.
      */
     static CsrMatrix from(float[] dense, int rows, int cols, boolean[] mask, boolean chained) {
-        boolean streamed = !chained && 6 * WeightSource.of("csr", dense, rows, cols, mask).count() > VectorPlatform.CACHES.l3() / 2;
-        return from(dense, rows, cols, mask, chained, streamed);
+        return build(dense, rows, cols, mask, chained, kept -> !chained && 6 * kept > VectorPlatform.CACHES.l3() / 2);
     }
 
     /** As {@link #from(float[], int, int, boolean[], boolean)}, padding the rows when {@code padRows} (absolute columns only). */
     static CsrMatrix from(float[] dense, int rows, int cols, boolean[] mask, boolean chained, boolean padRows) {
-        if (!chained && cols > ABSOLUTE_COLUMNS) throw new IllegalArgumentException("csr: " + cols + " columns need delta indices");
         if (chained && padRows) throw new IllegalArgumentException("csr: rows with delta columns are not padded");
+        return build(dense, rows, cols, mask, chained, kept -> padRows);
+    }
+
+    /** The matrix, its rows padded when {@code pad} holds for the number of kept entries. */
+    private static CsrMatrix build(float[] dense, int rows, int cols, boolean[] mask, boolean chained, LongPredicate pad) {
+        if (!chained && cols > ABSOLUTE_COLUMNS) throw new IllegalArgumentException("csr: " + cols + " columns need delta indices");
         WeightSource src = WeightSource.of("csr", dense, rows, cols, mask);
         long kept = 0;
-        int[] rowPtr = new int[rows + 1], rowEnd = new int[rows];
+        int[] stored = new int[rows]; // entries per row before padding (deltas may add some)
         DeltaIndex index = new DeltaIndex(1);
         for (int r = 0; r < rows; r++) {
             index.startRow();
-            int at = rowPtr[r];
+            int at = 0;
             for (int c = 0; c < cols; c++) {
                 if (src.kept(r, c)) {
                     at = chained ? index.add(c, null, at) : at + 1;
                     kept++;
                 }
             }
-            rowEnd[r] = at;
-            long next = !padRows ? at : rowPtr[r] + (long) (at - rowPtr[r] + ROW_BLOCK - 1) / ROW_BLOCK * ROW_BLOCK;
+            stored[r] = at;
+        }
+        boolean padRows = pad.test(kept);
+        int[] rowPtr = new int[rows + 1], rowEnd = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            rowEnd[r] = rowPtr[r] + stored[r];
+            long next = !padRows ? rowEnd[r] : rowPtr[r] + (long) (stored[r] + ROW_BLOCK - 1) / ROW_BLOCK * ROW_BLOCK;
             if (next > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("csr: " + rows + "x" + cols + " keeps too many entries for one array");
             rowPtr[r + 1] = (int) next;
         }

@@ -43,13 +43,6 @@ final class WeightSource {
         return mask != null ? mask[i] : dense[i] != 0f;
     }
 
-    /** How many entries are kept. */
-    long count() {
-        long n = 0;
-        for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) if (kept(r, c)) n++;
-        return n;
-    }
-
     /** The stored value of (r, c): the weight when kept, else zero (for block padding). */
     float value(int r, int c) {
         return kept(r, c) ? dense[r * cols + c] : 0f;
