@@ -162,7 +162,7 @@ public final class CompiledModel {
                 op.run(ws, batch, slot, workers);
             }, matrix ? FormatPolicy.warmKey(format, proxyBatch, sampleMajor) : k.warmKey(),
                     matrix ? FormatPolicy.proxy(SparseFormats.named(format), f.pattern(), proxyBatch, workers, sampleMajor) : k.warmProxy(),
-                    k.multiplyAdds() * columns, k.matrix() == null ? 0 : FormatCost.expectedNanos(k.matrix(), columns)));
+                    k.multiplyAdds() * columns, expectedNanos(op, k, columns)));
         }
         String key = "layer:" + op.weightRows() + "x" + op.weightCols() + ":" + columns + ":" + workers.threads() + ":" + f.fingerprint();
         KernelTuner.Result r = KernelTuner.tune(key, calls, budget, options.jitWarmup().toNanos());
@@ -172,6 +172,16 @@ public final class CompiledModel {
         op.kernels[slot] = best;
         return new KernelChoice(op.layer, batch, best.name(), r.chosenNanos(), r.baselineNanos(), f.density(), op.weightRows(),
                 op.weightCols(), times, false);
+    }
+
+    /**
+     * The kernel's estimated time per call, as a bound on what its compiled code may take (0: none).
+     * Only a dense layer's product is estimated: a convolution's im2col kernels also gather their
+     * patches, which the matrix estimate leaves out (a compacted first convolution ran 38 times its
+     * matrix estimate), and a timing taken as too slow for compiled code is warmed and timed again.
+     */
+    private static long expectedNanos(LinearOp op, LinearKernel k, long columns) {
+        return op instanceof DenseOp && k.matrix() != null ? FormatCost.expectedNanos(k.matrix(), columns) : 0;
     }
 
     public String architecture() { return architecture; }

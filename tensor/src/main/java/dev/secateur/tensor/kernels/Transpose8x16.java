@@ -10,7 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  * row r's value q}), for 16-lane vectors: eight loads, three rounds of eight two-vector lane
  * selections (each doubling the rows a vector holds and halving its columns), eight stores — where
  * a scalar copy issues 128 loads and 128 stores. Used to interleave sample-major activations for
- * the dense layer kernels and to pack the SGEMM's 8-row A panels.
+ * the dense layer kernels and to pack the SGEMM's 8-row A panels. Every vector stays inside the
+ * method that made it (no helper returns one): where the JIT leaves a helper out of line, each
+ * vector it returns becomes an object, tens of times slower.
  */
 final class Transpose8x16 {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
@@ -31,8 +33,14 @@ final class Transpose8x16 {
 
     /** Rows start at {@code x[s0..]} … {@code x[s7..]} (16 floats each). */
     static void rows(float[] x, int s0, int s1, int s2, int s3, int s4, int s5, int s6, int s7, float[] dst, int d) {
-        IntVector r0 = load(x, s0), r1 = load(x, s1), r2 = load(x, s2), r3 = load(x, s3);
-        IntVector r4 = load(x, s4), r5 = load(x, s5), r6 = load(x, s6), r7 = load(x, s7);
+        IntVector r0 = FloatVector.fromArray(S, x, s0).reinterpretAsInts();
+        IntVector r1 = FloatVector.fromArray(S, x, s1).reinterpretAsInts();
+        IntVector r2 = FloatVector.fromArray(S, x, s2).reinterpretAsInts();
+        IntVector r3 = FloatVector.fromArray(S, x, s3).reinterpretAsInts();
+        IntVector r4 = FloatVector.fromArray(S, x, s4).reinterpretAsInts();
+        IntVector r5 = FloatVector.fromArray(S, x, s5).reinterpretAsInts();
+        IntVector r6 = FloatVector.fromArray(S, x, s6).reinterpretAsInts();
+        IntVector r7 = FloatVector.fromArray(S, x, s7).reinterpretAsInts();
         // Round 1: rows (0,1), (2,3), (4,5), (6,7); low and high halves of the 16 columns.
         IntVector a0 = SEL1_LO.selectFrom(r0, r1), a1 = SEL1_HI.selectFrom(r0, r1);
         IntVector b0 = SEL1_LO.selectFrom(r2, r3), b1 = SEL1_HI.selectFrom(r2, r3);
@@ -54,10 +62,6 @@ final class Transpose8x16 {
         SEL3_HI.selectFrom(f11, g11).reinterpretAsFloats().intoArray(dst, d + 112);
     }
 
-    private static IntVector load(float[] x, int at) {
-        return FloatVector.fromArray(S, x, at).reinterpretAsInts();
-    }
-
     /**
      * The inverse direction, for half of the columns: 8 rows of 16 values, {@code stride} floats
      * apart from {@code src[s..]}; columns {@code q = 8·half … 8·half + 7} are stored as runs of 8:
@@ -68,8 +72,14 @@ final class Transpose8x16 {
      * the method can stay in slow code for the life of the JVM).
      */
     static void columns(float[] src, int s, int stride, float[] dst, int d, int ld, int half) {
-        IntVector r0 = load(src, s), r1 = load(src, s + stride), r2 = load(src, s + 2 * stride), r3 = load(src, s + 3 * stride);
-        IntVector r4 = load(src, s + 4 * stride), r5 = load(src, s + 5 * stride), r6 = load(src, s + 6 * stride), r7 = load(src, s + 7 * stride);
+        IntVector r0 = FloatVector.fromArray(S, src, s).reinterpretAsInts();
+        IntVector r1 = FloatVector.fromArray(S, src, s + stride).reinterpretAsInts();
+        IntVector r2 = FloatVector.fromArray(S, src, s + 2 * stride).reinterpretAsInts();
+        IntVector r3 = FloatVector.fromArray(S, src, s + 3 * stride).reinterpretAsInts();
+        IntVector r4 = FloatVector.fromArray(S, src, s + 4 * stride).reinterpretAsInts();
+        IntVector r5 = FloatVector.fromArray(S, src, s + 5 * stride).reinterpretAsInts();
+        IntVector r6 = FloatVector.fromArray(S, src, s + 6 * stride).reinterpretAsInts();
+        IntVector r7 = FloatVector.fromArray(S, src, s + 7 * stride).reinterpretAsInts();
         // The second half's selection is the first's shifted by 8 columns (no phi of two constants, which the JIT cannot bind).
         IntVector sel1 = SEL1_LO.add(8 * half);
         IntVector a = sel1.selectFrom(r0, r1), bb = sel1.selectFrom(r2, r3), c = sel1.selectFrom(r4, r5), e = sel1.selectFrom(r6, r7);

@@ -56,7 +56,8 @@ public final class Transposes {
     static void block(float[] x, int s, int ld, float[] dst, int d, int ldd, float[] scratch) {
         halves(x, s, ld, scratch);
         for (int k = 0; k < 8; k++) {
-            IntVector lo = half(scratch, k, 0), hi = half(scratch, k, 1);
+            IntVector lo = FloatVector.fromArray(S, scratch, 16 * k).reinterpretAsInts();
+            IntVector hi = FloatVector.fromArray(S, scratch, 128 + 16 * k).reinterpretAsInts();
             FIRST.selectFrom(lo, hi).reinterpretAsFloats().intoArray(dst, d + 2 * k * ldd);
             SECOND.selectFrom(lo, hi).reinterpretAsFloats().intoArray(dst, d + (2 * k + 1) * ldd);
         }
@@ -70,20 +71,22 @@ public final class Transposes {
     public static void block(float[] x, int s, int ld, MemorySegment buf, long dst, long rowBytes, float[] scratch) {
         halves(x, s, ld, scratch);
         for (int k = 0; k < 8; k++) {
-            IntVector lo = half(scratch, k, 0), hi = half(scratch, k, 1);
+            IntVector lo = FloatVector.fromArray(S, scratch, 16 * k).reinterpretAsInts();
+            IntVector hi = FloatVector.fromArray(S, scratch, 128 + 16 * k).reinterpretAsInts();
             FIRST.selectFrom(lo, hi).reinterpretAsFloats().intoMemorySegment(buf, dst + 2 * k * rowBytes, NATIVE);
             SECOND.selectFrom(lo, hi).reinterpretAsFloats().intoMemorySegment(buf, dst + (2 * k + 1) * rowBytes, NATIVE);
         }
     }
 
-    /** Rows 0–7 and 8–15, each as 16 columns of 8 ({@link Transpose8x16#rows}): vector k of a half holds columns 2k and 2k + 1. */
+    /**
+     * Rows 0–7 and 8–15, each as 16 columns of 8 ({@link Transpose8x16#rows}): vector k of a half
+     * (at {@code scratch[16k]} and {@code scratch[128 + 16k]}) holds columns 2k and 2k + 1. The
+     * halves are read back in {@link #block} itself, not in a helper returning a vector: where the
+     * JIT leaves such a helper out of line, every vector it returns becomes an object.
+     */
     private static void halves(float[] x, int s, int ld, float[] scratch) {
         Transpose8x16.strided(x, s, ld, scratch, 0);
         Transpose8x16.strided(x, s + 8 * ld, ld, scratch, 128);
-    }
-
-    private static IntVector half(float[] scratch, int k, int h) {
-        return FloatVector.fromArray(S, scratch, 128 * h + 16 * k).reinterpretAsInts();
     }
 
     /** The scalar part: everything outside the first {@code rowsB × colsB} floats, in cache tiles. */

@@ -25,6 +25,11 @@ final class Pool2x2 {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     private static final int L = F.length();
+    /**
+     * Even (odd) lanes of one vector then of the next: one two-vector permute each (a two-vector
+     * rearrange is two and a blend), written out where used, since a helper returning the vector
+     * boxes it wherever the JIT leaves the helper out of line.
+     */
     private static final IntVector EVEN_I = IntVector.zero(I).addIndex(2), ODD_I = EVEN_I.add(1);
     private static final VectorShuffle<Float> DUP_LO = VectorShuffle.fromOp(F, i -> i / 2);
     private static final VectorShuffle<Float> DUP_HI = VectorShuffle.fromOp(F, i -> L / 2 + i / 2);
@@ -60,10 +65,10 @@ final class Pool2x2 {
             for (int ow = 0; ow < outW; ow += L) {
                 int c = 2 * ow;
                 VectorMask<Float> out = ow + L >= outW ? outTail : ALL;
-                FloatVector a0 = FloatVector.fromArray(F, x, r0 + c), a1 = FloatVector.fromArray(F, x, r0 + c + L);
-                FloatVector b0 = FloatVector.fromArray(F, x, r1 + c), b1 = FloatVector.fromArray(F, x, r1 + c + L);
-                FloatVector e0 = even(a0, a1), o0 = odd(a0, a1);
-                FloatVector e1 = even(b0, b1), o1 = odd(b0, b1);
+                IntVector a0 = FloatVector.fromArray(F, x, r0 + c).reinterpretAsInts(), a1 = FloatVector.fromArray(F, x, r0 + c + L).reinterpretAsInts();
+                IntVector b0 = FloatVector.fromArray(F, x, r1 + c).reinterpretAsInts(), b1 = FloatVector.fromArray(F, x, r1 + c + L).reinterpretAsInts();
+                FloatVector e0 = EVEN_I.selectFrom(a0, a1).reinterpretAsFloats(), o0 = ODD_I.selectFrom(a0, a1).reinterpretAsFloats();
+                FloatVector e1 = EVEN_I.selectFrom(b0, b1).reinterpretAsFloats(), o1 = ODD_I.selectFrom(b0, b1).reinterpretAsFloats();
                 VectorMask<Float> m1 = o0.compare(VectorOperators.GT, e0);
                 FloatVector best = e0.blend(o0, m1);
                 VectorMask<Float> m2 = e1.compare(VectorOperators.GT, best);
@@ -106,9 +111,10 @@ final class Pool2x2 {
             int r0 = plane + 2 * oh * inW, r1 = r0 + inW, o = outPlane + oh * outW;
             for (int ow = 0; ow < outW; ow += L) {
                 int c = 2 * ow;
-                FloatVector a0 = FloatVector.fromArray(F, x, r0 + c), a1 = FloatVector.fromArray(F, x, r0 + c + L);
-                FloatVector b0 = FloatVector.fromArray(F, x, r1 + c), b1 = FloatVector.fromArray(F, x, r1 + c + L);
-                even(a0, a1).add(odd(a0, a1)).add(even(b0, b1)).add(odd(b0, b1))
+                IntVector a0 = FloatVector.fromArray(F, x, r0 + c).reinterpretAsInts(), a1 = FloatVector.fromArray(F, x, r0 + c + L).reinterpretAsInts();
+                IntVector b0 = FloatVector.fromArray(F, x, r1 + c).reinterpretAsInts(), b1 = FloatVector.fromArray(F, x, r1 + c + L).reinterpretAsInts();
+                EVEN_I.selectFrom(a0, a1).reinterpretAsFloats().add(ODD_I.selectFrom(a0, a1).reinterpretAsFloats())
+                        .add(EVEN_I.selectFrom(b0, b1).reinterpretAsFloats()).add(ODD_I.selectFrom(b0, b1).reinterpretAsFloats())
                         .mul(0.25f).intoArray(y, o + ow, ow + L >= outW ? outTail : ALL);
             }
         }
@@ -202,15 +208,6 @@ final class Pool2x2 {
                 dx[r1 + c + 1] = v;
             }
         }
-    }
-
-    /** Even lanes of {@code lo} then of {@code hi}: one two-vector permute (a two-vector rearrange is two and a blend). */
-    private static FloatVector even(FloatVector lo, FloatVector hi) {
-        return EVEN_I.selectFrom(lo.reinterpretAsInts(), hi.reinterpretAsInts()).reinterpretAsFloats();
-    }
-
-    private static FloatVector odd(FloatVector lo, FloatVector hi) {
-        return ODD_I.selectFrom(lo.reinterpretAsInts(), hi.reinterpretAsInts()).reinterpretAsFloats();
     }
 
     /** The mask of lanes {@code [lo, hi)} clipped to the vector, from a bit pattern. */

@@ -32,22 +32,22 @@ final class BitmapKernels {
             for (; q + 3 < e; q += 4) {
                 int m0 = bits[q], m1 = bits[q + 1], m2 = bits[q + 2], m3 = bits[q + 3];
                 c += d[q];
-                FloatVector a0a = expanded(v, p, m0);
+                FloatVector a0a = FloatVector.fromArray(S16, v, p).expand(VectorMask.fromLong(S16, m0));
                 FloatVector a0b = FloatVector.broadcast(S16, x[c]);
                 a0 = FMA ? a0a.fma(a0b, a0) : a0a.mul(a0b).add(a0);
                 p += Integer.bitCount(m0);
                 c += d[q + 1];
-                FloatVector a1a = expanded(v, p, m1);
+                FloatVector a1a = FloatVector.fromArray(S16, v, p).expand(VectorMask.fromLong(S16, m1));
                 FloatVector a1b = FloatVector.broadcast(S16, x[c]);
                 a1 = FMA ? a1a.fma(a1b, a1) : a1a.mul(a1b).add(a1);
                 p += Integer.bitCount(m1);
                 c += d[q + 2];
-                FloatVector a2a = expanded(v, p, m2);
+                FloatVector a2a = FloatVector.fromArray(S16, v, p).expand(VectorMask.fromLong(S16, m2));
                 FloatVector a2b = FloatVector.broadcast(S16, x[c]);
                 a2 = FMA ? a2a.fma(a2b, a2) : a2a.mul(a2b).add(a2);
                 p += Integer.bitCount(m2);
                 c += d[q + 3];
-                FloatVector a3a = expanded(v, p, m3);
+                FloatVector a3a = FloatVector.fromArray(S16, v, p).expand(VectorMask.fromLong(S16, m3));
                 FloatVector a3b = FloatVector.broadcast(S16, x[c]);
                 a3 = FMA ? a3a.fma(a3b, a3) : a3a.mul(a3b).add(a3);
                 p += Integer.bitCount(m3);
@@ -55,7 +55,7 @@ final class BitmapKernels {
             for (; q < e; q++) {
                 int m0 = bits[q];
                 c += d[q];
-                FloatVector a0a = expanded(v, p, m0);
+                FloatVector a0a = FloatVector.fromArray(S16, v, p).expand(VectorMask.fromLong(S16, m0));
                 FloatVector a0b = FloatVector.broadcast(S16, x[c]);
                 a0 = FMA ? a0a.fma(a0b, a0) : a0a.mul(a0b).add(a0);
                 p += Integer.bitCount(m0);
@@ -73,10 +73,6 @@ final class BitmapKernels {
                 acc.intoArray(y, yOff + row0, tail);
             }
         }
-    }
-
-    private static FloatVector expanded(float[] v, int p, int bits) {
-        return FloatVector.fromArray(S16, v, p).expand(VectorMask.fromLong(S16, bits));
     }
 
     /**

@@ -34,7 +34,7 @@ final class NmKernels {
             for (; s < slots && c + 32 <= k; s += NmMatrix.W, c += step) {
                 FloatVector x0 = FloatVector.fromArray(S16, x, xOff + c);
                 FloatVector x1 = FloatVector.fromArray(S16, x, xOff + c + 16);
-                FloatVector picked = index(pos, base + s).selectFrom(x0, x1);
+                FloatVector picked = ((FloatVector) ByteVector.fromArray(B16, pos, base + s).convertShape(VectorOperators.B2F, S16, 0)).selectFrom(x0, x1);
                 if ((s & NmMatrix.W) == 0) acc0 = (FMA ? FloatVector.fromArray(S16, v, base + s).fma(picked, acc0) : FloatVector.fromArray(S16, v, base + s).mul(picked).add(acc0));
                 else acc1 = (FMA ? FloatVector.fromArray(S16, v, base + s).fma(picked, acc1) : FloatVector.fromArray(S16, v, base + s).mul(picked).add(acc1));
             }
@@ -43,7 +43,7 @@ final class NmKernels {
                 FloatVector x0 = FloatVector.fromArray(S16, x, xOff + c, S16.indexInRange(c, k));
                 FloatVector x1 = FloatVector.fromArray(S16, x, xOff + c + 16, S16.indexInRange(c + 16, k));
                 FloatVector acc0a = FloatVector.fromArray(S16, v, base + s);
-                FloatVector acc0b = index(pos, base + s).selectFrom(x0, x1);
+                FloatVector acc0b = ((FloatVector) ByteVector.fromArray(B16, pos, base + s).convertShape(VectorOperators.B2F, S16, 0)).selectFrom(x0, x1);
                 acc0 = FMA ? acc0a.fma(acc0b, acc0) : acc0a.mul(acc0b).add(acc0);
             }
             y[yOff + r] = Epilogue.scalar(Lanes.sum(acc0.add(acc1)), bias, r, relu);
@@ -60,7 +60,7 @@ final class NmKernels {
             FloatVector acc0 = FloatVector.zero(S16), acc1 = acc0;
             int base = r * slots, c = 0, s = 0;
             for (; s < slots && c + 64 <= k; s += NmMatrix.W, c += step) {
-                FloatVector idx = index(pos, base + s);
+                FloatVector idx = ((FloatVector) ByteVector.fromArray(B16, pos, base + s).convertShape(VectorOperators.B2F, S16, 0));
                 FloatVector lo = idx.selectFrom(FloatVector.fromArray(S16, x, xOff + c), FloatVector.fromArray(S16, x, xOff + c + 16));
                 FloatVector hi = idx.selectFrom(FloatVector.fromArray(S16, x, xOff + c + 32), FloatVector.fromArray(S16, x, xOff + c + 48));
                 FloatVector picked = lo.blend(hi, idx.compare(VectorOperators.GE, 32f));
@@ -68,7 +68,7 @@ final class NmKernels {
                 else acc1 = (FMA ? FloatVector.fromArray(S16, v, base + s).fma(picked, acc1) : FloatVector.fromArray(S16, v, base + s).mul(picked).add(acc1));
             }
             for (; s < slots; s += NmMatrix.W, c += step) {
-                FloatVector idx = index(pos, base + s);
+                FloatVector idx = ((FloatVector) ByteVector.fromArray(B16, pos, base + s).convertShape(VectorOperators.B2F, S16, 0));
                 FloatVector lo = idx.selectFrom(FloatVector.fromArray(S16, x, xOff + c, S16.indexInRange(c, k)),
                         FloatVector.fromArray(S16, x, xOff + c + 16, S16.indexInRange(c + 16, k)));
                 FloatVector hi = idx.selectFrom(FloatVector.fromArray(S16, x, xOff + c + 32, S16.indexInRange(c + 32, k)),
@@ -79,11 +79,6 @@ final class NmKernels {
             }
             y[yOff + r] = Epilogue.scalar(Lanes.sum(acc0.add(acc1)), bias, r, relu);
         }
-    }
-
-    /** The 16 byte positions of a window as float lane indices (what {@code selectFrom} takes). */
-    private static FloatVector index(byte[] pos, int at) {
-        return (FloatVector) ByteVector.fromArray(B16, pos, at).convertShape(VectorOperators.B2F, S16, 0);
     }
 
     /** Any N:M: slot by slot, two sums alternating. */

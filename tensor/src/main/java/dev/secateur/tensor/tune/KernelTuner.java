@@ -103,9 +103,14 @@ public final class KernelTuner {
 
     private KernelTuner() {}
 
-    private static String medians(Result r) {
+    /** Each candidate's median, and where it has an estimate how many times the estimate that is. */
+    private static String medians(Result r, List<Candidate> candidates) {
         StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < r.names().size(); i++) sb.append(i == 0 ? "" : " ").append(r.names().get(i)).append('=').append(r.medianNanos()[i] / 1000).append("us");
+        for (int i = 0; i < r.names().size(); i++) {
+            sb.append(i == 0 ? "" : " ").append(r.names().get(i)).append('=').append(r.medianNanos()[i] / 1000).append("us");
+            long expected = candidates.get(i).expectedNanos();
+            if (expected > 0) sb.append(String.format("(%.1fx est)", (double) r.medianNanos()[i] / expected));
+        }
         return sb.toString();
     }
 
@@ -242,7 +247,7 @@ public final class KernelTuner {
         if (!plausible(r.baselineNanos(), candidates.get(0))) r = r.withChosen(0);
         if (TRACE) System.err.printf("tune %s: proxies %d ms%s, warm-up %d ms (%s%s), timed %d ms: %s -> %s%n", key,
                 (realStart - warmStart) / 1_000_000, proxyTrace.isEmpty() ? "" : " (" + proxyTrace.substring(1) + ")", (timedStart - realStart) / 1_000_000, settled ? "settled" : "cut off",
-                retimes == 0 ? "" : ", timed again " + retimes + "x", (System.nanoTime() - timedStart) / 1_000_000, medians(r), r.chosenName());
+                retimes == 0 ? "" : ", timed again " + retimes + "x", (System.nanoTime() - timedStart) / 1_000_000, medians(r, candidates), r.chosenName());
         // A timing taken before the JIT settled may rank a kernel by its uncompiled code: it holds
         // for this call only, and the next tuning of the same key measures again.
         if (key != null && (settled || warmLimitNanos <= 0)) {
