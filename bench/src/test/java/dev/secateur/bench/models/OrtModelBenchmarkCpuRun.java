@@ -11,9 +11,13 @@ import dev.secateur.tensor.Workers;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.lang.management.ThreadMXBean;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
+import jdk.jfr.Recording;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -25,7 +29,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The host's speed drifts over seconds and moves both halves of a round alike, so the ratio is
  * also given round by round: the median of the per-round ratios and its quartiles. Run with {@code -Dsecateur.ort.cpu="lenet5:dense:1 vgg:filtered:64 ..."}
  * ({@code model:weights:batch}, weights dense, pruned, blocked or filtered as in {@link OrtModelBenchmark});
- * skipped otherwise.
+ * skipped otherwise. {@code -Dsecateur.ort.record=DIR} records each model's compile with JFR.
  */
 class OrtModelBenchmarkCpuRun {
     private static final int ROUNDS = 21, WARMUP_ROUNDS = 15;
@@ -56,6 +60,31 @@ class OrtModelBenchmarkCpuRun {
         return sb.toString();
     }
 
+    /**
+     * {@link SingleThreadEngines#compile}; with {@code -Dsecateur.ort.record=DIR} under a JFR
+     * recording of just that compile (execution samples every millisecond, deoptimisations with
+     * their stacks, every JIT compile) written to {@code DIR/<model>-<weights>-<batch>.jfr}: a JIT
+     * fault of some JVMs is timed during the kernel choice, and a recording over the whole run
+     * changes the JIT's order enough to hide it (read it with {@code jfr print --events ...}).
+     */
+    private static CompiledModel compile(Model net, int batch, String item) throws Exception {
+        String dir = System.getProperty("secateur.ort.record");
+        if (dir == null || dir.isBlank()) return SingleThreadEngines.compile(net, batch);
+        try (Recording r = new Recording()) {
+            r.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(1));
+            r.enable("jdk.Deoptimization").withStackTrace();
+            r.enable("jdk.Compilation").withThreshold(Duration.ZERO);
+            r.start();
+            CompiledModel compiled = SingleThreadEngines.compile(net, batch);
+            r.stop();
+            Path file = Path.of(dir).resolve(item.replace(':', '-') + ".jfr");
+            Files.createDirectories(file.getParent());
+            r.dump(file);
+            System.out.println("compile recorded in " + file);
+            return compiled;
+        }
+    }
+
     @Test
     void run() throws Exception {
         String spec = System.getProperty("secateur.ort.cpu");
@@ -82,7 +111,7 @@ class OrtModelBenchmarkCpuRun {
             secateur.useWorkers(Workers.single());
             float[] x = Tensor.randomUniform(1, 0, 1, batch * secateur.inputShape().size()).toArray();
             float[] y = new float[batch * secateur.outputShape().size()];
-            CompiledModel compiled = SingleThreadEngines.compile(secateur, batch);
+            CompiledModel compiled = compile(secateur, batch, item);
             OrtEnvironment env = OrtEnvironment.getEnvironment();
             try (OrtSession session = SingleThreadEngines.ortSession(env, ort);
                  OnnxTensor input = SingleThreadEngines.ortInput(env, ort, x, batch)) {
