@@ -1,6 +1,6 @@
 // Scratch harness (bench/scripts/harness/run.sh VectorFallbacks [MODEL[:dense|:blocked] [BATCH [SECONDS]]]): a
 // compiled model (as in the ONNX Runtime comparison) run under a JFR execution-sample recording
-// after its compile; prints where the samples fall: the top frame (with line, and whether it ran
+// after its compile and two seconds of calls; prints where the samples fall: the top frame (with line, and whether it ran
 // inlined, as its own compiled method or interpreted) and the nearest Secateur method below it.
 // Vector API methods left as calls (boxed vectors) and interpreted frames are marked FALLBACK;
 // library code that C2 compiled but did not turn into vector instructions (a mask built lane by
@@ -36,6 +36,9 @@ public class VectorFallbacks {
         System.out.println("kernels: " + compiled.choices().stream().map(c -> c.layer() + "=" + c.kernel()).toList());
         float[] x = Tensor.randomUniform(1, 0, 1, batch * model.inputShape().size()).toArray();
         float[] y = new float[batch * model.outputShape().size()];
+        // Layers with a single candidate (all of a dense model's) are not timed by the compile, so
+        // their code meets the JIT only now: run two seconds first, or the samples show warm-up.
+        for (long end = System.nanoTime() + 2_000_000_000L; System.nanoTime() < end; ) compiled.predict(x, 0, batch, y, 0);
         Path file = Files.createTempFile("fallbacks", ".jfr");
         long calls = 0;
         try (Recording r = new Recording()) {
