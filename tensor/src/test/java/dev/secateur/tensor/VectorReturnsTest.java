@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * No kernel helper hands a vector, mask or shuffle back to its caller, except the few listed here
  * with the reason each is harmless: C2 inlines such a helper in most JVMs, but a JVM whose compile
  * of the caller leaves it out of line boxes every vector it returns, and runs the kernel many times
- * slower for as long as that code lives (a transpose helper did so to panel CSR in some JVMs).
+ * slower for as long as that code lives (docs/ARCHITECTURE.md, "JIT tiers").
  */
 class VectorReturnsTest {
     private static final Map<String, String> ALLOWED = Map.ofEntries(

@@ -177,8 +177,8 @@ public final class CompiledModel {
     /**
      * The kernel's estimated time per call, as a bound on what its compiled code may take (0: none).
      * Only a dense layer's product is estimated: a convolution's im2col kernels also gather their
-     * patches, which the matrix estimate leaves out (a compacted first convolution ran 38 times its
-     * matrix estimate), and a timing taken as too slow for compiled code is warmed and timed again.
+     * patches, which the matrix estimate leaves out, and a timing taken as too slow for compiled
+     * code is warmed and timed again up to the warm-up limit (docs/bench/sparse.md).
      */
     private static long expectedNanos(LinearOp op, LinearKernel k, long columns) {
         return op instanceof DenseOp && k.matrix() != null ? FormatCost.expectedNanos(k.matrix(), columns) : 0;

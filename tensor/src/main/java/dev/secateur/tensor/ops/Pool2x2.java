@@ -65,10 +65,14 @@ final class Pool2x2 {
             for (int ow = 0; ow < outW; ow += L) {
                 int c = 2 * ow;
                 VectorMask<Float> out = ow + L >= outW ? outTail : ALL;
-                IntVector a0 = FloatVector.fromArray(F, x, r0 + c).reinterpretAsInts(), a1 = FloatVector.fromArray(F, x, r0 + c + L).reinterpretAsInts();
-                IntVector b0 = FloatVector.fromArray(F, x, r1 + c).reinterpretAsInts(), b1 = FloatVector.fromArray(F, x, r1 + c + L).reinterpretAsInts();
-                FloatVector e0 = EVEN_I.selectFrom(a0, a1).reinterpretAsFloats(), o0 = ODD_I.selectFrom(a0, a1).reinterpretAsFloats();
-                FloatVector e1 = EVEN_I.selectFrom(b0, b1).reinterpretAsFloats(), o1 = ODD_I.selectFrom(b0, b1).reinterpretAsFloats();
+                IntVector a0 = FloatVector.fromArray(F, x, r0 + c).reinterpretAsInts();
+                IntVector a1 = FloatVector.fromArray(F, x, r0 + c + L).reinterpretAsInts();
+                IntVector b0 = FloatVector.fromArray(F, x, r1 + c).reinterpretAsInts();
+                IntVector b1 = FloatVector.fromArray(F, x, r1 + c + L).reinterpretAsInts();
+                FloatVector e0 = EVEN_I.selectFrom(a0, a1).reinterpretAsFloats();
+                FloatVector o0 = ODD_I.selectFrom(a0, a1).reinterpretAsFloats();
+                FloatVector e1 = EVEN_I.selectFrom(b0, b1).reinterpretAsFloats();
+                FloatVector o1 = ODD_I.selectFrom(b0, b1).reinterpretAsFloats();
                 VectorMask<Float> m1 = o0.compare(VectorOperators.GT, e0);
                 FloatVector best = e0.blend(o0, m1);
                 VectorMask<Float> m2 = e1.compare(VectorOperators.GT, best);
@@ -111,8 +115,10 @@ final class Pool2x2 {
             int r0 = plane + 2 * oh * inW, r1 = r0 + inW, o = outPlane + oh * outW;
             for (int ow = 0; ow < outW; ow += L) {
                 int c = 2 * ow;
-                IntVector a0 = FloatVector.fromArray(F, x, r0 + c).reinterpretAsInts(), a1 = FloatVector.fromArray(F, x, r0 + c + L).reinterpretAsInts();
-                IntVector b0 = FloatVector.fromArray(F, x, r1 + c).reinterpretAsInts(), b1 = FloatVector.fromArray(F, x, r1 + c + L).reinterpretAsInts();
+                IntVector a0 = FloatVector.fromArray(F, x, r0 + c).reinterpretAsInts();
+                IntVector a1 = FloatVector.fromArray(F, x, r0 + c + L).reinterpretAsInts();
+                IntVector b0 = FloatVector.fromArray(F, x, r1 + c).reinterpretAsInts();
+                IntVector b1 = FloatVector.fromArray(F, x, r1 + c + L).reinterpretAsInts();
                 EVEN_I.selectFrom(a0, a1).reinterpretAsFloats().add(ODD_I.selectFrom(a0, a1).reinterpretAsFloats())
                         .add(EVEN_I.selectFrom(b0, b1).reinterpretAsFloats()).add(ODD_I.selectFrom(b0, b1).reinterpretAsFloats())
                         .mul(0.25f).intoArray(y, o + ow, ow + L >= outW ? outTail : ALL);
