@@ -109,7 +109,7 @@ public final class KernelTuner {
         for (int i = 0; i < r.names().size(); i++) {
             sb.append(i == 0 ? "" : " ").append(r.names().get(i)).append('=').append(r.medianNanos()[i] / 1000).append("us");
             long expected = candidates.get(i).expectedNanos();
-            if (expected > 0) sb.append(String.format("(%.1fx est)", (double) r.medianNanos()[i] / expected));
+            if (expected > 0) sb.append(String.format(java.util.Locale.ROOT, "(%.1fx est)", (double) r.medianNanos()[i] / expected));
         }
         return sb.toString();
     }
