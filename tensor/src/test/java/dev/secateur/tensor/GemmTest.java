@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.secateur.tensor.platform.VectorPlatform;
 import dev.secateur.tensor.reference.ReferenceGemm;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -38,13 +39,16 @@ class GemmTest {
 
     /**
      * Sizes that hit edges: 0, 1, vector width ±1, micro-tile multiples ±1 (tiles of 6 or 8 rows,
-     * 8, 16 or 32 columns), primes, block edges (KC 128–512, MC around 200).
+     * 8, 16 or 32 columns), primes, block edges (this platform's KC and MC ± 1, two K blocks and a
+     * bit).
      */
     static Arbitrary<Integer> size() {
+        int kc = VectorPlatform.GEMM.kc(), mc = VectorPlatform.GEMM.mc();
         return Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(3, Arbitraries.of(0, 1, 2, 5, 6, 7, 8, 9, 11, 12, 13, 15, 16, 17, 23, 24, 25, 31, 32, 33, 47, 48, 61, 64)),
                 net.jqwik.api.Tuple.of(2, Arbitraries.integers().between(1, 100)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.of(97, 191, 192, 193, 203, 205, 255, 256, 257, 300, 383, 385, 511, 513)));
+                net.jqwik.api.Tuple.of(1, Arbitraries.of(97, 191, 192, 193, 203, 205, 255, 256, 257, 300, 383, 385, 511, 513)),
+                net.jqwik.api.Tuple.of(1, Arbitraries.of(kc - 1, kc, kc + 1, 2 * kc + 3, mc - 1, mc + 1, 2 * mc + 5)));
     }
 
     @Provide
@@ -124,13 +128,14 @@ class GemmTest {
 
     /**
      * Shapes whose parallel call runs many stages without barriers: two row chunks of A (over
-     * 2048 rows), several K blocks, and either several B blocks with A packed once for all of K
+     * 2048 rows), two K blocks, and either several B blocks with A packed once for all of K
      * (2100×1100) or one B block with A packed per stage into alternating buffers (2100×300).
      * Every thread count must give the single-thread bits; sampled elements match the float64 sum.
      */
     @Test
     void manyStagesAreBitIdenticalForAnyThreadCount() {
-        int[][] shapes = {{2100, 1100, 600}, {2100, 300, 600}};
+        int k2 = VectorPlatform.GEMM.kc() + 77;
+        int[][] shapes = {{2100, 1100, k2}, {2100, 300, k2}};
         for (int[] s : shapes) {
             for (int t = 0; t < 4; t++) {
                 boolean ta = (t & 1) != 0, tb = (t & 2) != 0;

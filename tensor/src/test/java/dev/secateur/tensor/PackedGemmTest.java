@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.secateur.tensor.kernels.PackedSgemm;
 import dev.secateur.tensor.kernels.PackedWeight;
+import dev.secateur.tensor.platform.VectorPlatform;
 import dev.secateur.tensor.reference.ReferenceGemm;
 import java.util.Arrays;
 import net.jqwik.api.Arbitraries;
@@ -43,12 +44,14 @@ class PackedGemmTest {
         }
     }
 
-    /** Sizes around the panel (6 or 8), tile (8–32), vector (4–16) and block (KC 128–512, MC about 200) edges. */
+    /** Sizes around the panel (6 or 8), tile (8–32), vector (4–16) and block (this platform's KC and MC) edges. */
     static Arbitrary<Integer> dim() {
+        int kc = VectorPlatform.GEMM.kc(), mc = VectorPlatform.GEMM.mc();
         return Arbitraries.frequencyOf(
                 Tuple.of(3, Arbitraries.of(1, 2, 5, 6, 7, 8, 9, 12, 13, 15, 16, 17, 23, 25, 31, 33, 63, 65)),
                 Tuple.of(2, Arbitraries.integers().between(1, 120)),
-                Tuple.of(1, Arbitraries.of(191, 193, 205, 255, 257, 300, 385, 511, 513)));
+                Tuple.of(1, Arbitraries.of(191, 193, 205, 255, 257, 300, 385, 511, 513)),
+                Tuple.of(1, Arbitraries.of(kc - 1, kc + 1, 2 * kc + 3, mc - 1, mc + 1, 2 * mc + 5)));
     }
 
     @Provide

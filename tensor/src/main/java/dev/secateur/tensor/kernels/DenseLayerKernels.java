@@ -19,7 +19,7 @@ import jdk.incubator.vector.VectorSpecies;
  *       four (four weight streams), with two or four independent sums per output vector;</li>
  *   <li>{@link #sampleMajor} (samples one after another, {@code x[s·k + c]}, as the input of a
  *       model arrives): 8 samples × one panel (two vectors of outputs: 16 accumulators) per
- *       tile, in K blocks whose panel block stays in L1 while all samples pass it; each block of
+ *       tile, in K blocks (the SGEMM's depth) whose panel block stays in cache while all samples pass it; each block of
  *       the samples is interleaved once (8 samples per input: an in-register 8×16 transpose, or
  *       gathers) so that a tile's eight broadcasts share one base address; the tile is written
  *       transposed into the feature-major y;</li>
@@ -56,7 +56,7 @@ public final class DenseLayerKernels {
     public static final boolean GEMV = FMA;
     /** Below this many multiply-adds a product runs on the calling thread (as for the SGEMM). */
     private static final long PARALLEL_MIN_MACS = PackedSgemm.PARALLEL_MIN_MACS;
-    /** Depth of a K block of {@link #sampleMajor}: at most this many inputs (a full panel's block takes 32 KiB of L1d at 16 lanes). */
+    /** Depth of a K block of {@link #sampleMajor}: the SGEMM's (each block after the first re-reads the running sums). */
     private static final int KC = PackedSgemm.KC;
     /** Whether the samples are interleaved by an in-register 8×16 transpose (16 lanes). */
     private static final boolean TRANSPOSE = Transpose8x16.SUPPORTED;
@@ -140,7 +140,7 @@ public final class DenseLayerKernels {
     }
 
     /**
-     * Panels {@code [u0, u1)} times all samples, in K blocks: a block of a panel stays in L1 while
+     * Panels {@code [u0, u1)} times all samples, in K blocks: a block of a panel stays in cache while
      * every group of 8 samples passes it; the 8 × WIDTH tiles of the running sums wait in
      * {@code ws} between blocks, and the last block writes them transposed into y with the bias
      * and ReLU.

@@ -15,7 +15,7 @@ import java.util.Arrays;
  *   jc: NC columns of C      (B block KC×NC packed once, kept in L3)
  *    pc: KC of the K range   (one rank-KC update; beta applies to the first only)
  *     ic: MC rows of C       (A block MC×KC packed, kept in L2)
- *      jr: NR columns        (one B micro-panel KC×NR, kept in L1)
+ *      jr: NR columns        (one B micro-panel KC×NR, reused by the tiles down the block)
  *       ir: MR rows          (the {@link SgemmMicroKernel} MR×NR register tile)
  * </pre>
  * With several threads ({@link SgemmTask}) the B block is packed once and shared, and threads
@@ -28,7 +28,7 @@ import java.util.Arrays;
  * {@link #PACKED_GEMV_MAX_N} columns read the packed panels directly ({@link PackedSgemv}).
  */
 public final class PackedSgemm {
-    /** K depth of a packed block (L1d): see {@link GemmBlocking#kc()}. */
+    /** K depth of a packed block: see {@link GemmBlocking#kc()}. */
     static final int KC = VectorPlatform.GEMM.kc();
     /** Rows of a packed A block (L2): MC×KC floats stay in L2 beside the B micro-panels; a multiple of MR. */
     static final int MC = VectorPlatform.GEMM.mc();
@@ -40,12 +40,12 @@ public final class PackedSgemm {
      */
     static final long C_BLOCK_BYTES = VectorPlatform.GEMM.cBlockBytes();
     /**
-     * The order of the tiles inside a macro-kernel: 0 walks down the columns of C (B micro-panel
-     * in L1); otherwise along its rows when the block is wider than tall in tiles, over blocks of
+     * The order of the tiles inside a macro-kernel: 0 walks down the columns of C (one B
+     * micro-panel at a time); otherwise along its rows when the block is wider than tall in tiles, over blocks of
      * B micro-panels of at most this many bytes (L2). See {@link GemmBlocking#rowWalkBytes()}.
      */
     static final long ROW_WALK_BYTES = VectorPlatform.GEMM.rowWalkBytes();
-    /** MR-row strips that walk along C together, sharing each B micro-panel (their A micro-panels fill L1). */
+    /** MR-row strips that walk along C together, sharing each B micro-panel. */
     private static final int ROW_WALK_STRIPS = GemmBlocking.ROW_WALK_STRIPS;
     /** Fewest columns per jc block: each one re-packs A, so thinner blocks cost more packing than they save. */
     static final int NC_MIN = GemmBlocking.NC_MIN;
@@ -258,11 +258,11 @@ public final class PackedSgemm {
         if (ROW_WALK_BYTES > 0 && ceilDiv(nc, NR) > ceilDiv(mc, MR)) {
             // Along the rows of C: the tiles of one MR-row strip are consecutive in memory, a few
             // streams the hardware prefetchers follow, so C's lines arrive before the tile's
-            // read-modify-write needs them. The A micro-panel stays in L1 and the B micro-panels
-            // stream from L2, in blocks of columns that fit there. Two strips go along together,
+            // read-modify-write needs them. The A and B micro-panels stream from L2, the B ones in
+            // blocks of columns that fit there. Two strips go along together,
             // so each B micro-panel loaded from L2 serves two tiles. Only where a strip holds more
             // tiles than a column (a narrow C, as a layer's weight times a batch, reuses the B
-            // micro-panel in L1 better down its columns).
+            // micro-panel better down its columns).
             int step = Math.max(NR, (int) (ROW_WALK_BYTES / ((long) kc * Float.BYTES)) / NR * NR);
             for (int j0 = 0; j0 < nc; j0 += step) {
                 int j1 = Math.min(nc, j0 + step);
@@ -279,7 +279,7 @@ public final class PackedSgemm {
             }
             return;
         }
-        // Down the columns of C: one B micro-panel stays in L1 while the A block streams from L2.
+        // Down the columns of C: one B micro-panel serves every tile of the column while the A block streams from L2.
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             for (int ir = 0; ir < mc; ir += MR) {

@@ -40,7 +40,7 @@ import java.util.Arrays;
 final class SgemmTask implements Workers.Task {
     private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
     /**
-     * Rows of A packed per shared chunk: 2048·KC floats (1–4 MiB), shared in L3; a whole number of
+     * Rows of A packed per shared chunk: 2048·KC floats (1–8 MiB), shared in L3; a whole number of
      * MR-row panels, so that chunks packed one after another into one buffer (A kept for all of K)
      * do not overlap.
      */

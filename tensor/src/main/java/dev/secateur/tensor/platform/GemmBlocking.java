@@ -10,31 +10,34 @@ package dev.secateur.tensor.platform;
  *                   three vectors (9 accumulators) is the other 16-register shape, chosen with
  *                   {@code -Dsecateur.gemm.tile=3x3}
  * @param nr         columns of the C tile (register file): two vectors, three for the 3 × 3 tile
- * @param kc         depth of a packed block (L1d). Tiles that walk along C's rows (the 8-row tile):
- *                   the A micro-panels of the strips walking together fill about two thirds of L1d,
- *                   the B micro-panels streaming past them from L2. Tiles that walk down C's
- *                   columns: a KC×NR micro-panel of B fills about two thirds of L1d, the rest
- *                   holding the A micro-panel streaming past it and lines of C. Each K block is one
- *                   read-modify-write pass over C, so a deeper block also saves C traffic
- * @param mc         rows of a packed A block (L2). Row walk: MC×KC floats take about three eighths
- *                   of L2, beside the block of B micro-panels streamed from the other half. Column
- *                   walk: about a sixteenth of L2, so the block stays there beside the B
- *                   micro-panels and C tiles passing through, also when another core shares it
+ * @param kc         depth of a packed block: as deep as {@link #KC_MAX} while an A block of at least
+ *                   {@link #MC_MIN_STRIPS} MR-row strips fits its share of L2. Each K block is one
+ *                   read-modify-write pass over C, so a deeper block saves C traffic; the A and B
+ *                   micro-panels a tile reads stream from L2 far below its bandwidth (an A or B
+ *                   vector feeds 8 or more multiply-adds), so L1 does not bound the depth
+ * @param mc         rows of a packed A block (L2): MC×KC floats take their share of L2. Row walk:
+ *                   three eighths, beside the block of B micro-panels streamed from the other half.
+ *                   Column walk: a sixteenth, so the block stays there beside the B micro-panels and
+ *                   C tiles passing through, also when another core shares it
  * @param nc         columns of a packed B block (L3): KC×NC floats take at most an eighth of L3
  * @param cBlockBytes bytes of the m×nc block of C kept in L3 between its K passes (a quarter of L3)
- * @param rowWalkBytes 0: the macro-kernel walks down the columns of C, one B micro-panel in L1;
- *                   otherwise it walks along the rows of C (each MR-row strip a few sequential
- *                   streams that the prefetchers fetch ahead of the tiles' read-modify-write of C),
- *                   two strips' A micro-panels in L1 and blocks of B micro-panels of at most this many bytes
- *                   (half of L2) streamed from L2. Only for the 8-row tile: a B vector loaded from L2
+ * @param rowWalkBytes 0: the macro-kernel walks down the columns of C, one B micro-panel serving
+ *                   the column's tiles; otherwise it walks along the rows of C (each MR-row strip a
+ *                   few sequential streams that the prefetchers fetch ahead of the tiles'
+ *                   read-modify-write of C), two strips at a time over blocks of B micro-panels of
+ *                   at most this many bytes (half of L2) streamed from L2. Only for the 8-row tile: a B vector loaded from L2
  *                   then feeds 8 multiply-adds; the 3-row tile would need more L2 bandwidth per
  *                   multiply-add than the prefetched C saves.
  */
 public record GemmBlocking(int mr, int nr, int kc, int mc, int nc, long cBlockBytes, long rowWalkBytes) {
     /** Fewest columns per B block: each one re-packs A. */
     public static final int NC_MIN = 512;
-    /** MR-row strips that walk along C together, sharing each B micro-panel (their A micro-panels fill L1). */
+    /** MR-row strips that walk along C together, sharing each B micro-panel. */
     public static final int ROW_WALK_STRIPS = 2;
+    /** Deepest K block. */
+    public static final int KC_MAX = 1024;
+    /** Fewest MR-row strips in a packed A block. */
+    public static final int MC_MIN_STRIPS = 4;
 
     public GemmBlocking {
         if (mr <= 0 || nr <= 0 || kc <= 0 || mc < mr || mc % mr != 0 || nc <= 0 || cBlockBytes <= 0 || rowWalkBytes < 0) {
@@ -61,11 +64,11 @@ public record GemmBlocking(int mr, int nr, int kc, int mc, int nc, long cBlockBy
         int mr = tile.charAt(0) - '0';
         int nr = (tile.charAt(2) - '0') * lanes;
         boolean rowWalk = mr >= 8;
-        long l1Panels = rowWalk ? (long) ROW_WALK_STRIPS * mr : nr;
-        long kcFit = caches.l1d() * 2 / 3 / (l1Panels * Float.BYTES);
-        int kc = clamp(roundDown(kcFit, 16), 128, 512);
-        long mcFit = (rowWalk ? caches.l2() * 3 / 8 : caches.l2() / 16) / ((long) kc * Float.BYTES);
-        int mc = clamp(roundDown(mcFit, mr), 4 * mr, roundDown(960, mr));
+        long aBlockBytes = rowWalk ? caches.l2() * 3 / 8 : caches.l2() / 16;
+        long kcFit = aBlockBytes / ((long) MC_MIN_STRIPS * mr * Float.BYTES);
+        int kc = clamp(roundDown(kcFit, 16), 128, KC_MAX);
+        long mcFit = aBlockBytes / ((long) kc * Float.BYTES);
+        int mc = clamp(roundDown(mcFit, mr), MC_MIN_STRIPS * mr, roundDown(960, mr));
         long ncFit = caches.l3() / 8 / ((long) kc * Float.BYTES);
         int nc = clamp(roundDown(ncFit, nr), NC_MIN, 4096);
         long cBlock = Math.max(1L << 20, Math.min(caches.l3() / 4, 8L << 20));

@@ -50,8 +50,9 @@ class VectorPlatformTest {
         assertEquals("8x2", GemmBlocking.tile("bogus", 32, true));
         assertEquals(4, GemmBlocking.of(4, 16, false, CacheSizes.DEFAULTS).mr(), "without FMA the products need registers too");
         assertTrue(small.kc() <= large.kc() && small.mc() <= large.mc() && small.nc() <= large.nc(), small + " vs " + large);
-        // The B micro-panel (KC × NR floats) stays within the L1 it was sized for.
-        assertTrue((long) small.kc() * small.nr() * Float.BYTES <= 32 << 10, small.toString());
+        // The A block (MC × KC floats) stays within the sixteenth of L2 it was sized for (column walk).
+        assertTrue((long) small.mc() * small.kc() * Float.BYTES <= (256 << 10) / 16, small.toString());
+        assertTrue(small.kc() <= GemmBlocking.KC_MAX && large.kc() <= GemmBlocking.KC_MAX, large.toString());
         GemmBlocking wide = GemmBlocking.of(16, 32, true, CacheSizes.DEFAULTS);
         if (System.getProperty("secateur.gemm.tile") == null) {
             assertEquals(8, wide.mr());
@@ -60,16 +61,21 @@ class VectorPlatformTest {
     }
 
     @Test
-    void theRowWalkTileSizesItsBlocksByTheAPanelsInL1() {
+    void blocksAreAsDeepAsAnABlockOfFourStripsAllows() {
         if (System.getProperty("secateur.gemm.tile") != null || System.getProperty("secateur.gemm.kc") != null
                 || System.getProperty("secateur.gemm.mc") != null) return;
-        // A Zen 5 core: two 8 × 512 A micro-panels take two thirds of 48 KiB; 192 × 512 floats three eighths of 1 MiB.
-        GemmBlocking zen5 = GemmBlocking.of(16, 32, true, new CacheSizes(48 << 10, 1 << 20, 32L << 20, "test"));
-        assertEquals(512, zen5.kc(), zen5.toString());
-        assertEquals(192, zen5.mc(), zen5.toString());
-        GemmBlocking defaults = GemmBlocking.of(16, 32, true, CacheSizes.DEFAULTS);
-        assertEquals(336, defaults.kc(), defaults.toString());
-        assertEquals(144, defaults.mc(), defaults.toString());
+        // A Zen 4 or Zen 5 core (1 MiB L2): the row walk's A block, three eighths of L2, holds 96 × 1024 floats.
+        GemmBlocking zen = GemmBlocking.of(16, 32, true, new CacheSizes(32 << 10, 1 << 20, 32L << 20, "test"));
+        assertEquals(1024, zen.kc(), zen.toString());
+        assertEquals(96, zen.mc(), zen.toString());
+        // The column walk's A block is a sixteenth of L2: four strips of four rows at the deepest K block.
+        GemmBlocking avx2 = GemmBlocking.of(8, 16, true, new CacheSizes(32 << 10, 1 << 20, 32L << 20, "test"));
+        assertEquals(1024, avx2.kc(), avx2.toString());
+        assertEquals(16, avx2.mc(), avx2.toString());
+        // A small L2 (256 KiB) bounds the depth instead: 4 strips × 768 floats take three eighths of it.
+        GemmBlocking smallL2 = GemmBlocking.of(16, 32, true, new CacheSizes(32 << 10, 256 << 10, 8L << 20, "test"));
+        assertEquals(768, smallL2.kc(), smallL2.toString());
+        assertEquals(32, smallL2.mc(), smallL2.toString());
     }
 
     @Test

@@ -1,0 +1,263 @@
+import java.util.Arrays;
+import java.util.Random;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The batch-1 slot loop of the 16-lane windowed SELL ({@code wsell16}: 64-column windows, 16 rows
+ * per slice, per slot 16 values and 16 byte positions) and variants of it, on synthetic slots,
+ * alternating in one JVM (each variant on arrays of its own), median µs per product. 512-bit only.
+ *   WindowSlots ROWS COLS WIDTH VARIANTS [CALLS]
+ * WIDTH: slots per (slice, window); a negative -D gives each window the longest of 16 lanes of a
+ * random mask of density D/1000 (-100: 90% sparsity, as a random 4096² matrix at 90%).
+ * VARIANTS (comma list):
+ *   0 the library's loop: positions widened byte→int, two two-register permutes and a blend
+ *   1 one two-register permute (32-column windows)      2 no permute (positions added to x)
+ *   3 values and FMA only (no positions, no permute)     5 the upper half's positions negative,
+ *     picked by the sign                                  6 positions stored as ints
+ *   7 positions and values in one int stream (4 slots of positions, then their values)
+ *   8 variant 0 plus a scalar load of each stream -Dahead=32 slots ahead (software prefetch)
+ * A second form, WindowSlots stream MIB, sums a MIB-MiB float array with 512-, 256- and 128-bit
+ * loads (four independent sums): the cache or memory rate the slot loops compare with.
+ */
+public class WindowSlots {
+    static final VectorSpecies<Float> S16 = FloatVector.SPECIES_512;
+    static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
+    static final VectorSpecies<Integer> I16 = IntVector.SPECIES_512;
+    static final VectorSpecies<Integer> I4 = IntVector.SPECIES_128;
+    static final int AHEAD = Integer.getInteger("ahead", 32);
+    static int[] slotPtr;
+    static int touched;
+
+    static float run(int variant, float[] v, byte[] p, int[] pi, int[] packed, int slices, int nw, float[] x, float[] y) {
+        for (int s = 0; s < slices; s++) {
+            FloatVector a0 = FloatVector.zero(S16), a1 = a0;
+            for (int w = 0; w < nw; w++) {
+                int t = slotPtr[s * nw + w], e = slotPtr[s * nw + w + 1];
+                int c = w * 64;
+                IntVector x0 = FloatVector.fromArray(S16, x, c).reinterpretAsInts();
+                IntVector x1 = FloatVector.fromArray(S16, x, c + 16).reinterpretAsInts();
+                IntVector x2 = FloatVector.fromArray(S16, x, c + 32).reinterpretAsInts();
+                IntVector x3 = FloatVector.fromArray(S16, x, c + 48).reinterpretAsInts();
+                switch (variant) {
+                    case 0 -> {
+                        for (; t < e; t++) {
+                            IntVector idx = (IntVector) ByteVector.fromArray(B16, p, t * 16).convertShape(VectorOperators.B2I, I16, 0);
+                            FloatVector in = idx.selectFrom(x0, x1).blend(idx.selectFrom(x2, x3), idx.compare(VectorOperators.GE, 32)).reinterpretAsFloats();
+                            FloatVector next = FloatVector.fromArray(S16, v, t * 16).fma(in, a0);
+                            a0 = a1;
+                            a1 = next;
+                        }
+                    }
+                    case 1 -> {
+                        for (; t < e; t++) {
+                            IntVector idx = (IntVector) ByteVector.fromArray(B16, p, t * 16).convertShape(VectorOperators.B2I, I16, 0);
+                            FloatVector next = FloatVector.fromArray(S16, v, t * 16).fma(idx.selectFrom(x0, x1).reinterpretAsFloats(), a0);
+                            a0 = a1;
+                            a1 = next;
+                        }
+                    }
+                    case 2 -> {
+                        for (; t < e; t++) {
+                            IntVector idx = (IntVector) ByteVector.fromArray(B16, p, t * 16).convertShape(VectorOperators.B2I, I16, 0);
+                            FloatVector next = FloatVector.fromArray(S16, v, t * 16).fma(idx.add(x0).reinterpretAsFloats(), a0);
+                            a0 = a1;
+                            a1 = next;
+                        }
+                    }
+                    case 3 -> {
+                        for (; t < e; t++) {
+                            FloatVector next = FloatVector.fromArray(S16, v, t * 16).fma(x0.reinterpretAsFloats(), a0);
+                            a0 = a1;
+                            a1 = next;
+                        }
+                    }
+                    case 5 -> {
+                        for (; t < e; t++) {
+                            IntVector idx = (IntVector) ByteVector.fromArray(B16, p, t * 16).convertShape(VectorOperators.B2I, I16, 0);
+                            FloatVector in = idx.selectFrom(x0, x1).blend(idx.selectFrom(x2, x3), idx.compare(VectorOperators.LT, 0)).reinterpretAsFloats();
+                            FloatVector next = FloatVector.fromArray(S16, v, t * 16).fma(in, a0);
+                            a0 = a1;
+                            a1 = next;
+                        }
+                    }
+                    case 6 -> {
+                        for (; t < e; t++) {
+                            IntVector idx = IntVector.fromArray(I16, pi, t * 16);
+                            FloatVector in = idx.selectFrom(x0, x1).blend(idx.selectFrom(x2, x3), idx.compare(VectorOperators.LT, 0)).reinterpretAsFloats();
+                            FloatVector next = FloatVector.fromArray(S16, v, t * 16).fma(in, a0);
+                            a0 = a1;
+                            a1 = next;
+                        }
+                    }
+                    case 7 -> {
+                        for (; t < e; t++) {
+                            int g = (t >> 2) * 80, j = t & 3;
+                            IntVector idx = (IntVector) IntVector.fromArray(I4, packed, g + 4 * j).reinterpretAsBytes().convertShape(VectorOperators.B2I, I16, 0);
+                            FloatVector in = idx.selectFrom(x0, x1).blend(idx.selectFrom(x2, x3), idx.compare(VectorOperators.GE, 32)).reinterpretAsFloats();
+                            FloatVector next = IntVector.fromArray(I16, packed, g + 16 + 16 * j).reinterpretAsFloats().fma(in, a0);
+                            a0 = a1;
+                            a1 = next;
+                        }
+                    }
+                    default -> {
+                        for (; t < e; t++) {
+                            touched += Float.floatToRawIntBits(v[(t + AHEAD) * 16]) + p[(t + AHEAD) * 16];
+                            IntVector idx = (IntVector) ByteVector.fromArray(B16, p, t * 16).convertShape(VectorOperators.B2I, I16, 0);
+                            FloatVector in = idx.selectFrom(x0, x1).blend(idx.selectFrom(x2, x3), idx.compare(VectorOperators.GE, 32)).reinterpretAsFloats();
+                            FloatVector next = FloatVector.fromArray(S16, v, t * 16).fma(in, a0);
+                            a0 = a1;
+                            a1 = next;
+                        }
+                    }
+                }
+            }
+            a0.add(a1).intoArray(y, s * 16);
+        }
+        return y[0];
+    }
+
+    public static void main(String[] a) {
+        if (a[0].equals("stream")) {
+            stream(Integer.parseInt(a[1]));
+            return;
+        }
+        int rows = Integer.parseInt(a[0]), cols = Integer.parseInt(a[1]), width = Integer.parseInt(a[2]);
+        int[] variants = Arrays.stream(a[3].split(",")).mapToInt(Integer::parseInt).toArray();
+        int calls = a.length > 4 ? Integer.parseInt(a[4]) : 10;
+        int slices = rows / 16, nw = cols / 64;
+        Random r = new Random(1);
+        slotPtr = new int[slices * nw + 1];
+        for (int i = 0; i < slices * nw; i++) {
+            int m = width;
+            if (width < 0) {
+                m = 0;
+                for (int lane = 0; lane < 16; lane++) {
+                    int n = 0;
+                    for (int c = 0; c < 64; c++) if (r.nextInt(1000) < -width) n++;
+                    m = Math.max(m, n);
+                }
+            }
+            slotPtr[i + 1] = slotPtr[i] + m;
+        }
+        int slots = slotPtr[slices * nw], pad = 16 * (AHEAD + 1);
+        float[][] vs = new float[variants.length][slots * 16 + pad];
+        byte[][] ps = new byte[variants.length][slots * 16 + pad];
+        int[][] pis = new int[variants.length][];
+        int[][] packed = new int[variants.length][];
+        for (int i = 0; i < variants.length; i++) {
+            for (int j = 0; j < vs[i].length; j++) vs[i][j] = r.nextFloat();
+            for (int j = 0; j < ps[i].length; j++) ps[i][j] = (byte) r.nextInt(64);
+            if (variants[i] == 5 || variants[i] == 6) {
+                for (int j = 0; j < ps[i].length; j++) if (ps[i][j] >= 32) ps[i][j] -= 64;
+                pis[i] = new int[ps[i].length];
+                for (int j = 0; j < ps[i].length; j++) pis[i][j] = ps[i][j];
+            }
+            if (variants[i] == 7) {
+                packed[i] = new int[(slots / 4 + 1) * 80];
+                for (int t = 0; t < slots; t++) {
+                    int g = (t >> 2) * 80, j = t & 3;
+                    for (int l = 0; l < 16; l++) packed[i][g + 16 + 16 * j + l] = Float.floatToRawIntBits(vs[i][t * 16 + l]);
+                    for (int q = 0; q < 4; q++) {
+                        int word = 0;
+                        for (int b = 3; b >= 0; b--) word = (word << 8) | (ps[i][t * 16 + 4 * q + b] & 255);
+                        packed[i][g + 4 * j + q] = word;
+                    }
+                }
+            }
+        }
+        float[] x = new float[cols];
+        for (int j = 0; j < cols; j++) x[j] = r.nextFloat();
+        float[] y = new float[rows];
+        System.out.printf("%d slots, %.1f MB of values and positions%n", slots, slots * 80 / 1e6);
+        int rounds = 60;
+        double[][] t = new double[variants.length][rounds];
+        float sink = 0;
+        for (int round = -20; round < rounds; round++) {
+            for (int i = 0; i < variants.length; i++) {
+                for (int k = 0; k < 3; k++) sink += run(variants[i], vs[i], ps[i], pis[i], packed[i], slices, nw, x, y);
+                long t0 = System.nanoTime();
+                for (int k = 0; k < calls; k++) sink += run(variants[i], vs[i], ps[i], pis[i], packed[i], slices, nw, x, y);
+                if (round >= 0) t[i][round] = (System.nanoTime() - t0) / (double) calls;
+            }
+        }
+        for (int i = 0; i < variants.length; i++) {
+            double[] s = t[i].clone();
+            Arrays.sort(s);
+            System.out.printf("variant %d: median %.1f us (best %.1f), %.3f ns per slot%n", variants[i], s[rounds / 2] / 1e3, s[0] / 1e3, s[rounds / 2] / slots);
+        }
+        if (sink == 42 || touched == 42) System.out.println();
+    }
+
+    static void stream(int mib) {
+        float[][] arrays = new float[3][mib << 18];
+        for (float[] arr : arrays) Arrays.fill(arr, 1f);
+        String[] names = {"512-bit", "256-bit", "128-bit"};
+        double[][] t = new double[3][40];
+        float sink = 0;
+        for (int round = -10; round < 40; round++) {
+            for (int i = 0; i < 3; i++) {
+                if (FloatVector.SPECIES_PREFERRED.vectorBitSize() < 512 >> i) continue;
+                for (int k = 0; k < 3; k++) sink += sum(i, arrays[i]);
+                long t0 = System.nanoTime();
+                for (int k = 0; k < 5; k++) sink += sum(i, arrays[i]);
+                if (round >= 0) t[i][round] = (System.nanoTime() - t0) / 5.0;
+            }
+        }
+        for (int i = 0; i < 3; i++) {
+            if (FloatVector.SPECIES_PREFERRED.vectorBitSize() < 512 >> i) continue;
+            double[] s = t[i].clone();
+            Arrays.sort(s);
+            System.out.printf("%s loads: median %.0f us, %.1f GB/s%n", names[i], s[20] / 1e3, (mib << 20) / s[20]);
+        }
+        if (sink == 42) System.out.println();
+    }
+
+    /** The species of each width written out: a species passed as a parameter would not be a JIT constant. */
+    static float sum(int width, float[] a) {
+        return switch (width) {
+            case 0 -> sum512(a);
+            case 1 -> sum256(a);
+            default -> sum128(a);
+        };
+    }
+
+    static float sum512(float[] a) {
+        VectorSpecies<Float> s = FloatVector.SPECIES_512;
+        FloatVector s0 = FloatVector.zero(s), s1 = s0, s2 = s0, s3 = s0;
+        for (int i = 0; i + 64 <= a.length; i += 64) {
+            s0 = s0.add(FloatVector.fromArray(s, a, i));
+            s1 = s1.add(FloatVector.fromArray(s, a, i + 16));
+            s2 = s2.add(FloatVector.fromArray(s, a, i + 32));
+            s3 = s3.add(FloatVector.fromArray(s, a, i + 48));
+        }
+        return s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+    }
+
+    static float sum256(float[] a) {
+        VectorSpecies<Float> s = FloatVector.SPECIES_256;
+        FloatVector s0 = FloatVector.zero(s), s1 = s0, s2 = s0, s3 = s0;
+        for (int i = 0; i + 32 <= a.length; i += 32) {
+            s0 = s0.add(FloatVector.fromArray(s, a, i));
+            s1 = s1.add(FloatVector.fromArray(s, a, i + 8));
+            s2 = s2.add(FloatVector.fromArray(s, a, i + 16));
+            s3 = s3.add(FloatVector.fromArray(s, a, i + 24));
+        }
+        return s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+    }
+
+    static float sum128(float[] a) {
+        VectorSpecies<Float> s = FloatVector.SPECIES_128;
+        FloatVector s0 = FloatVector.zero(s), s1 = s0, s2 = s0, s3 = s0;
+        for (int i = 0; i + 16 <= a.length; i += 16) {
+            s0 = s0.add(FloatVector.fromArray(s, a, i));
+            s1 = s1.add(FloatVector.fromArray(s, a, i + 4));
+            s2 = s2.add(FloatVector.fromArray(s, a, i + 8));
+            s3 = s3.add(FloatVector.fromArray(s, a, i + 12));
+        }
+        return s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+    }
+}
