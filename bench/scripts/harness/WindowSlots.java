@@ -32,7 +32,21 @@ public class WindowSlots {
     static int[] slotPtr;
     static int touched;
 
+    /** One method per variant, so that each compiles on its own as a kernel would. */
     static float run(int variant, float[] v, byte[] p, int[] pi, int[] packed, int slices, int nw, float[] x, float[] y) {
+        return switch (variant) {
+            case 0 -> v0(v, p, slices, nw, x, y);
+            case 1 -> v1(v, p, slices, nw, x, y);
+            case 2 -> v2(v, p, slices, nw, x, y);
+            case 3 -> v3(v, slices, nw, x, y);
+            case 5 -> v5(v, p, slices, nw, x, y);
+            case 6 -> v6(v, pi, slices, nw, x, y);
+            case 7 -> v7(packed, slices, nw, x, y);
+            default -> v8(v, p, slices, nw, x, y);
+        };
+    }
+
+    static float v0(float[] v, byte[] p, int slices, int nw, float[] x, float[] y) {
         for (int s = 0; s < slices; s++) {
             FloatVector a0 = FloatVector.zero(S16), a1 = a0;
             for (int w = 0; w < nw; w++) {
@@ -42,77 +56,171 @@ public class WindowSlots {
                 IntVector x1 = FloatVector.fromArray(S16, x, c + 16).reinterpretAsInts();
                 IntVector x2 = FloatVector.fromArray(S16, x, c + 32).reinterpretAsInts();
                 IntVector x3 = FloatVector.fromArray(S16, x, c + 48).reinterpretAsInts();
-                switch (variant) {
-                    case 0 -> {
-                        for (; t < e; t++) {
-                            IntVector idx = (IntVector) ByteVector.fromArray(B16, p, t * 16).convertShape(VectorOperators.B2I, I16, 0);
-                            FloatVector in = idx.selectFrom(x0, x1).blend(idx.selectFrom(x2, x3), idx.compare(VectorOperators.GE, 32)).reinterpretAsFloats();
-                            FloatVector next = FloatVector.fromArray(S16, v, t * 16).fma(in, a0);
-                            a0 = a1;
-                            a1 = next;
-                        }
-                    }
-                    case 1 -> {
-                        for (; t < e; t++) {
-                            IntVector idx = (IntVector) ByteVector.fromArray(B16, p, t * 16).convertShape(VectorOperators.B2I, I16, 0);
-                            FloatVector next = FloatVector.fromArray(S16, v, t * 16).fma(idx.selectFrom(x0, x1).reinterpretAsFloats(), a0);
-                            a0 = a1;
-                            a1 = next;
-                        }
-                    }
-                    case 2 -> {
-                        for (; t < e; t++) {
-                            IntVector idx = (IntVector) ByteVector.fromArray(B16, p, t * 16).convertShape(VectorOperators.B2I, I16, 0);
-                            FloatVector next = FloatVector.fromArray(S16, v, t * 16).fma(idx.add(x0).reinterpretAsFloats(), a0);
-                            a0 = a1;
-                            a1 = next;
-                        }
-                    }
-                    case 3 -> {
-                        for (; t < e; t++) {
-                            FloatVector next = FloatVector.fromArray(S16, v, t * 16).fma(x0.reinterpretAsFloats(), a0);
-                            a0 = a1;
-                            a1 = next;
-                        }
-                    }
-                    case 5 -> {
-                        for (; t < e; t++) {
-                            IntVector idx = (IntVector) ByteVector.fromArray(B16, p, t * 16).convertShape(VectorOperators.B2I, I16, 0);
-                            FloatVector in = idx.selectFrom(x0, x1).blend(idx.selectFrom(x2, x3), idx.compare(VectorOperators.LT, 0)).reinterpretAsFloats();
-                            FloatVector next = FloatVector.fromArray(S16, v, t * 16).fma(in, a0);
-                            a0 = a1;
-                            a1 = next;
-                        }
-                    }
-                    case 6 -> {
-                        for (; t < e; t++) {
-                            IntVector idx = IntVector.fromArray(I16, pi, t * 16);
-                            FloatVector in = idx.selectFrom(x0, x1).blend(idx.selectFrom(x2, x3), idx.compare(VectorOperators.LT, 0)).reinterpretAsFloats();
-                            FloatVector next = FloatVector.fromArray(S16, v, t * 16).fma(in, a0);
-                            a0 = a1;
-                            a1 = next;
-                        }
-                    }
-                    case 7 -> {
-                        for (; t < e; t++) {
-                            int g = (t >> 2) * 80, j = t & 3;
-                            IntVector idx = (IntVector) IntVector.fromArray(I4, packed, g + 4 * j).reinterpretAsBytes().convertShape(VectorOperators.B2I, I16, 0);
-                            FloatVector in = idx.selectFrom(x0, x1).blend(idx.selectFrom(x2, x3), idx.compare(VectorOperators.GE, 32)).reinterpretAsFloats();
-                            FloatVector next = IntVector.fromArray(I16, packed, g + 16 + 16 * j).reinterpretAsFloats().fma(in, a0);
-                            a0 = a1;
-                            a1 = next;
-                        }
-                    }
-                    default -> {
-                        for (; t < e; t++) {
-                            touched += Float.floatToRawIntBits(v[(t + AHEAD) * 16]) + p[(t + AHEAD) * 16];
-                            IntVector idx = (IntVector) ByteVector.fromArray(B16, p, t * 16).convertShape(VectorOperators.B2I, I16, 0);
-                            FloatVector in = idx.selectFrom(x0, x1).blend(idx.selectFrom(x2, x3), idx.compare(VectorOperators.GE, 32)).reinterpretAsFloats();
-                            FloatVector next = FloatVector.fromArray(S16, v, t * 16).fma(in, a0);
-                            a0 = a1;
-                            a1 = next;
-                        }
-                    }
+                for (; t < e; t++) {
+                    IntVector idx = (IntVector) ByteVector.fromArray(B16, p, t * 16).convertShape(VectorOperators.B2I, I16, 0);
+                    FloatVector in = idx.selectFrom(x0, x1).blend(idx.selectFrom(x2, x3), idx.compare(VectorOperators.GE, 32)).reinterpretAsFloats();
+                    FloatVector next = FloatVector.fromArray(S16, v, t * 16).fma(in, a0);
+                    a0 = a1;
+                    a1 = next;
+                }
+            }
+            a0.add(a1).intoArray(y, s * 16);
+        }
+        return y[0];
+    }
+
+    static float v1(float[] v, byte[] p, int slices, int nw, float[] x, float[] y) {
+        for (int s = 0; s < slices; s++) {
+            FloatVector a0 = FloatVector.zero(S16), a1 = a0;
+            for (int w = 0; w < nw; w++) {
+                int t = slotPtr[s * nw + w], e = slotPtr[s * nw + w + 1];
+                int c = w * 64;
+                IntVector x0 = FloatVector.fromArray(S16, x, c).reinterpretAsInts();
+                IntVector x1 = FloatVector.fromArray(S16, x, c + 16).reinterpretAsInts();
+                IntVector x2 = FloatVector.fromArray(S16, x, c + 32).reinterpretAsInts();
+                IntVector x3 = FloatVector.fromArray(S16, x, c + 48).reinterpretAsInts();
+                for (; t < e; t++) {
+                    IntVector idx = (IntVector) ByteVector.fromArray(B16, p, t * 16).convertShape(VectorOperators.B2I, I16, 0);
+                    FloatVector next = FloatVector.fromArray(S16, v, t * 16).fma(idx.selectFrom(x0, x1).reinterpretAsFloats(), a0);
+                    a0 = a1;
+                    a1 = next;
+                }
+            }
+            a0.add(a1).intoArray(y, s * 16);
+        }
+        return y[0];
+    }
+
+    static float v2(float[] v, byte[] p, int slices, int nw, float[] x, float[] y) {
+        for (int s = 0; s < slices; s++) {
+            FloatVector a0 = FloatVector.zero(S16), a1 = a0;
+            for (int w = 0; w < nw; w++) {
+                int t = slotPtr[s * nw + w], e = slotPtr[s * nw + w + 1];
+                int c = w * 64;
+                IntVector x0 = FloatVector.fromArray(S16, x, c).reinterpretAsInts();
+                IntVector x1 = FloatVector.fromArray(S16, x, c + 16).reinterpretAsInts();
+                IntVector x2 = FloatVector.fromArray(S16, x, c + 32).reinterpretAsInts();
+                IntVector x3 = FloatVector.fromArray(S16, x, c + 48).reinterpretAsInts();
+                for (; t < e; t++) {
+                    IntVector idx = (IntVector) ByteVector.fromArray(B16, p, t * 16).convertShape(VectorOperators.B2I, I16, 0);
+                    FloatVector next = FloatVector.fromArray(S16, v, t * 16).fma(idx.add(x0).reinterpretAsFloats(), a0);
+                    a0 = a1;
+                    a1 = next;
+                }
+            }
+            a0.add(a1).intoArray(y, s * 16);
+        }
+        return y[0];
+    }
+
+    static float v3(float[] v, int slices, int nw, float[] x, float[] y) {
+        for (int s = 0; s < slices; s++) {
+            FloatVector a0 = FloatVector.zero(S16), a1 = a0;
+            for (int w = 0; w < nw; w++) {
+                int t = slotPtr[s * nw + w], e = slotPtr[s * nw + w + 1];
+                int c = w * 64;
+                IntVector x0 = FloatVector.fromArray(S16, x, c).reinterpretAsInts();
+                IntVector x1 = FloatVector.fromArray(S16, x, c + 16).reinterpretAsInts();
+                IntVector x2 = FloatVector.fromArray(S16, x, c + 32).reinterpretAsInts();
+                IntVector x3 = FloatVector.fromArray(S16, x, c + 48).reinterpretAsInts();
+                for (; t < e; t++) {
+                    FloatVector next = FloatVector.fromArray(S16, v, t * 16).fma(x0.reinterpretAsFloats(), a0);
+                    a0 = a1;
+                    a1 = next;
+                }
+            }
+            a0.add(a1).intoArray(y, s * 16);
+        }
+        return y[0];
+    }
+
+    static float v5(float[] v, byte[] p, int slices, int nw, float[] x, float[] y) {
+        for (int s = 0; s < slices; s++) {
+            FloatVector a0 = FloatVector.zero(S16), a1 = a0;
+            for (int w = 0; w < nw; w++) {
+                int t = slotPtr[s * nw + w], e = slotPtr[s * nw + w + 1];
+                int c = w * 64;
+                IntVector x0 = FloatVector.fromArray(S16, x, c).reinterpretAsInts();
+                IntVector x1 = FloatVector.fromArray(S16, x, c + 16).reinterpretAsInts();
+                IntVector x2 = FloatVector.fromArray(S16, x, c + 32).reinterpretAsInts();
+                IntVector x3 = FloatVector.fromArray(S16, x, c + 48).reinterpretAsInts();
+                for (; t < e; t++) {
+                    IntVector idx = (IntVector) ByteVector.fromArray(B16, p, t * 16).convertShape(VectorOperators.B2I, I16, 0);
+                    FloatVector in = idx.selectFrom(x0, x1).blend(idx.selectFrom(x2, x3), idx.compare(VectorOperators.LT, 0)).reinterpretAsFloats();
+                    FloatVector next = FloatVector.fromArray(S16, v, t * 16).fma(in, a0);
+                    a0 = a1;
+                    a1 = next;
+                }
+            }
+            a0.add(a1).intoArray(y, s * 16);
+        }
+        return y[0];
+    }
+
+    static float v6(float[] v, int[] pi, int slices, int nw, float[] x, float[] y) {
+        for (int s = 0; s < slices; s++) {
+            FloatVector a0 = FloatVector.zero(S16), a1 = a0;
+            for (int w = 0; w < nw; w++) {
+                int t = slotPtr[s * nw + w], e = slotPtr[s * nw + w + 1];
+                int c = w * 64;
+                IntVector x0 = FloatVector.fromArray(S16, x, c).reinterpretAsInts();
+                IntVector x1 = FloatVector.fromArray(S16, x, c + 16).reinterpretAsInts();
+                IntVector x2 = FloatVector.fromArray(S16, x, c + 32).reinterpretAsInts();
+                IntVector x3 = FloatVector.fromArray(S16, x, c + 48).reinterpretAsInts();
+                for (; t < e; t++) {
+                    IntVector idx = IntVector.fromArray(I16, pi, t * 16);
+                    FloatVector in = idx.selectFrom(x0, x1).blend(idx.selectFrom(x2, x3), idx.compare(VectorOperators.LT, 0)).reinterpretAsFloats();
+                    FloatVector next = FloatVector.fromArray(S16, v, t * 16).fma(in, a0);
+                    a0 = a1;
+                    a1 = next;
+                }
+            }
+            a0.add(a1).intoArray(y, s * 16);
+        }
+        return y[0];
+    }
+
+    static float v7(int[] packed, int slices, int nw, float[] x, float[] y) {
+        for (int s = 0; s < slices; s++) {
+            FloatVector a0 = FloatVector.zero(S16), a1 = a0;
+            for (int w = 0; w < nw; w++) {
+                int t = slotPtr[s * nw + w], e = slotPtr[s * nw + w + 1];
+                int c = w * 64;
+                IntVector x0 = FloatVector.fromArray(S16, x, c).reinterpretAsInts();
+                IntVector x1 = FloatVector.fromArray(S16, x, c + 16).reinterpretAsInts();
+                IntVector x2 = FloatVector.fromArray(S16, x, c + 32).reinterpretAsInts();
+                IntVector x3 = FloatVector.fromArray(S16, x, c + 48).reinterpretAsInts();
+                for (; t < e; t++) {
+                    int g = (t >> 2) * 80, j = t & 3;
+                    IntVector idx = (IntVector) IntVector.fromArray(I4, packed, g + 4 * j).reinterpretAsBytes().convertShape(VectorOperators.B2I, I16, 0);
+                    FloatVector in = idx.selectFrom(x0, x1).blend(idx.selectFrom(x2, x3), idx.compare(VectorOperators.GE, 32)).reinterpretAsFloats();
+                    FloatVector next = IntVector.fromArray(I16, packed, g + 16 + 16 * j).reinterpretAsFloats().fma(in, a0);
+                    a0 = a1;
+                    a1 = next;
+                }
+            }
+            a0.add(a1).intoArray(y, s * 16);
+        }
+        return y[0];
+    }
+
+    static float v8(float[] v, byte[] p, int slices, int nw, float[] x, float[] y) {
+        for (int s = 0; s < slices; s++) {
+            FloatVector a0 = FloatVector.zero(S16), a1 = a0;
+            for (int w = 0; w < nw; w++) {
+                int t = slotPtr[s * nw + w], e = slotPtr[s * nw + w + 1];
+                int c = w * 64;
+                IntVector x0 = FloatVector.fromArray(S16, x, c).reinterpretAsInts();
+                IntVector x1 = FloatVector.fromArray(S16, x, c + 16).reinterpretAsInts();
+                IntVector x2 = FloatVector.fromArray(S16, x, c + 32).reinterpretAsInts();
+                IntVector x3 = FloatVector.fromArray(S16, x, c + 48).reinterpretAsInts();
+                for (; t < e; t++) {
+                    touched += Float.floatToRawIntBits(v[(t + AHEAD) * 16]) + p[(t + AHEAD) * 16];
+                    IntVector idx = (IntVector) ByteVector.fromArray(B16, p, t * 16).convertShape(VectorOperators.B2I, I16, 0);
+                    FloatVector in = idx.selectFrom(x0, x1).blend(idx.selectFrom(x2, x3), idx.compare(VectorOperators.GE, 32)).reinterpretAsFloats();
+                    FloatVector next = FloatVector.fromArray(S16, v, t * 16).fma(in, a0);
+                    a0 = a1;
+                    a1 = next;
                 }
             }
             a0.add(a1).intoArray(y, s * 16);
