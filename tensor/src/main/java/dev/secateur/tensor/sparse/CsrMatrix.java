@@ -12,8 +12,8 @@ import java.util.function.LongPredicate;
  * {@code (c & chain) + columns[p]} with c the previous one.
  *
  * <p>Kernels: batch 1 is a scalar loop with eight independent sums per row (the vector gather
- * form, which needs 4-byte indices, is {@link GatherCsrMatrix}). Where the matrix outgrows half
- * of the L3 the platform reports and columns are absolute, each row is padded with zero weights
+ * form, which needs 4-byte indices, is {@link GatherCsrMatrix}). Where the matrix outgrows the
+ * L2 the platform reports and columns are absolute, each row is padded with zero weights
  * to a multiple of eight entries (at the row's last column, so the padding reads a line of x the
  * row reads anyway) and the batch-1 loop runs without a tail, which was faster on such matrices;
  * smaller ones keep the loop with a tail, faster on their short rows. {@link #rowEnd} marks where each row's kept entries end, and the batched kernels stop
@@ -68,10 +68,10 @@ public final class CsrMatrix extends AbstractSparseMatrix implements SparseMatri
     /**
      * As {@link #from(float[], int, int, boolean[])}, with delta columns at any width when
      * {@code chained}; rows with absolute columns are padded to whole blocks of the batch-1 loop
-     * when the matrix outgrows half of the reported L3.
+     * when the matrix outgrows the reported L2.
      */
     static CsrMatrix from(float[] dense, int rows, int cols, boolean[] mask, boolean chained) {
-        return build(dense, rows, cols, mask, chained, kept -> !chained && 6 * kept > VectorPlatform.CACHES.l3() / 2);
+        return build(dense, rows, cols, mask, chained, kept -> !chained && 6 * kept > VectorPlatform.CACHES.l2());
     }
 
     /** As {@link #from(float[], int, int, boolean[], boolean)}, padding the rows when {@code padRows} (absolute columns only). */

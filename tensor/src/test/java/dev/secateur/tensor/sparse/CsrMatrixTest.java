@@ -68,7 +68,7 @@ class CsrMatrixTest {
     }
 
     @Test
-    void paddingFollowsTheMatrixSizeAgainstL3() {
+    void paddingFollowsTheMatrixSizeAgainstL2() {
         float[] w = new float[3 * 40];
         for (int c = 0; c < 17; c++) w[c] = c + 1;
         CsrMatrix small = CsrMatrix.from(w, 3, 40);
@@ -80,7 +80,7 @@ class CsrMatrixTest {
         int rows = 1024, cols = 1021; // every weight kept: 6 MB of CSR
         float[] big = Fixtures.weights(new SplittableRandom(7), rows * cols);
         CsrMatrix a = CsrMatrix.from(big, rows, cols);
-        assertEquals(6L * rows * cols > VectorPlatform.CACHES.l3() / 2, a.padded);
+        assertEquals(6L * rows * cols > VectorPlatform.CACHES.l2(), a.padded);
         assertArrayEquals(big, a.toDense());
     }
 }
