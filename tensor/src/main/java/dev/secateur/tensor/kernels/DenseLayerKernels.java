@@ -19,8 +19,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       four (four weight streams), with two or four independent sums per output vector;</li>
  *   <li>{@link #sampleMajor} (samples one after another, {@code x[s·k + c]}, as the input of a
  *       model arrives): 8 samples × one panel (two vectors of outputs: 16 accumulators) per
- *       tile, in K blocks (the SGEMM's depth) whose panel block stays in cache while all samples pass it; each block of
- *       the samples is interleaved once (8 samples per input: an in-register 8×16 transpose, or
+ *       tile, in K blocks (the SGEMM's depth) whose panel block stays in cache while all samples
+ *       pass it; each block of the samples is interleaved once (8 samples per input: an in-register 8×16 transpose, or
  *       gathers) so that a tile's eight broadcasts share one base address; the tile is written
  *       transposed into the feature-major y;</li>
  *   <li>{@link #featureMajor} (x already {@code [k, n]}, a previous layer's output): 8 rows of

@@ -41,8 +41,8 @@ public final class PackedSgemm {
     static final long C_BLOCK_BYTES = VectorPlatform.GEMM.cBlockBytes();
     /**
      * The order of the tiles inside a macro-kernel: 0 walks down the columns of C (one B
-     * micro-panel at a time); otherwise along its rows when the block is wider than tall in tiles, over blocks of
-     * B micro-panels of at most this many bytes (L2). See {@link GemmBlocking#rowWalkBytes()}.
+     * micro-panel at a time); otherwise along its rows when the block is wider than tall in
+     * tiles, over blocks of B micro-panels of at most this many bytes (L2). See {@link GemmBlocking#rowWalkBytes()}.
      */
     static final long ROW_WALK_BYTES = VectorPlatform.GEMM.rowWalkBytes();
     /** MR-row strips that walk along C together, sharing each B micro-panel. */
@@ -259,8 +259,8 @@ public final class PackedSgemm {
             // Along the rows of C: the tiles of one MR-row strip are consecutive in memory, a few
             // streams the hardware prefetchers follow, so C's lines arrive before the tile's
             // read-modify-write needs them. The A and B micro-panels stream from L2, the B ones in
-            // blocks of columns that fit there. Two strips go along together,
-            // so each B micro-panel loaded from L2 serves two tiles. Only where a strip holds more
+            // blocks of columns that fit there. Two strips go along together, so each B
+            // micro-panel loaded from L2 serves two tiles. Only where a strip holds more
             // tiles than a column (a narrow C, as a layer's weight times a batch, reuses the B
             // micro-panel better down its columns).
             int step = Math.max(NR, (int) (ROW_WALK_BYTES / ((long) kc * Float.BYTES)) / NR * NR);
@@ -279,7 +279,8 @@ public final class PackedSgemm {
             }
             return;
         }
-        // Down the columns of C: one B micro-panel serves every tile of the column while the A block streams from L2.
+        // Down the columns of C: one B micro-panel serves every tile of the column while the A
+        // block streams from L2.
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             for (int ir = 0; ir < mc; ir += MR) {

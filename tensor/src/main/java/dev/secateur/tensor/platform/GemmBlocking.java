@@ -25,9 +25,9 @@ package dev.secateur.tensor.platform;
  *                   the column's tiles; otherwise it walks along the rows of C (each MR-row strip a
  *                   few sequential streams that the prefetchers fetch ahead of the tiles'
  *                   read-modify-write of C), two strips at a time over blocks of B micro-panels of
- *                   at most this many bytes (half of L2) streamed from L2. Only for the 8-row tile: a B vector loaded from L2
- *                   then feeds 8 multiply-adds; the 3-row tile would need more L2 bandwidth per
- *                   multiply-add than the prefetched C saves.
+ *                   at most this many bytes (half of L2) streamed from L2. Only for the 8-row
+ *                   tile: a B vector loaded from L2 then feeds 8 multiply-adds; the 3-row tile
+ *                   would need more L2 bandwidth per multiply-add than the prefetched C saves.
  */
 public record GemmBlocking(int mr, int nr, int kc, int mc, int nc, long cBlockBytes, long rowWalkBytes) {
     /** Fewest columns per B block: each one re-packs A. */
