@@ -18,8 +18,8 @@ import java.util.function.LongPredicate;
  * row reads anyway) and the batch-1 loop runs without a tail, which was faster on such matrices
  * (also where they sit in L3); smaller ones keep the loop with a tail, faster on their short
  * rows. {@link #rowEnd} marks where each row's kept entries end, and the batched kernels stop
- * there. Batch N broadcasts each weight and FMAs it against 16-wide vectors of the input row {@code X[k, ·]}, with up to 8 independent
- * vector accumulators per row. One cursor per row, not several interleaved ones: the loops'
+ * there. Batch N broadcasts each weight and FMAs it against 16-wide vectors of the input row
+ * {@code X[k, ·]}, with up to 8 independent vector accumulators per row. One cursor per row, not several interleaved ones: the loops'
  * state must fit the integer registers, or C2 keeps cursors on the stack and each step of their
  * chains becomes a store and a reload.
  */
