@@ -3,12 +3,13 @@ import java.util.*;
 // Scratch harness (bench/scripts/harness/run.sh LoadWidths MIB): one array of MIB MiB summed by
 // plain loops of 512-, 256- and 128-bit loads and by 512-bit vectors made of two 256-bit loads, in
 // rotation in one JVM; each loop reads the whole array, so none finds another's data in the caches
-// in an order the others do not. Prints the median µs and GB/s of each. One method per width: with
+// in an order the others do not. Prints the median µs and GB/s of each; a MIB below the L3 size
+// measures the cache-resident rate. One method per width: with
 // the species passed as an argument the loops were not compiled to vector instructions.
 public class LoadWidths {
     static float s512(float[] a) {
         final VectorSpecies<Float> S = FloatVector.SPECIES_512;
-        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0; int L = S.length();
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0; final int L = 16;
         for (int i = 0; i + 4 * L <= a.length; i += 4 * L) {
             s0 = s0.add(FloatVector.fromArray(S, a, i)); s1 = s1.add(FloatVector.fromArray(S, a, i + L));
             s2 = s2.add(FloatVector.fromArray(S, a, i + 2 * L)); s3 = s3.add(FloatVector.fromArray(S, a, i + 3 * L));
@@ -17,7 +18,7 @@ public class LoadWidths {
     }
     static float s256(float[] a) {
         final VectorSpecies<Float> S = FloatVector.SPECIES_256;
-        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0; int L = S.length();
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0; final int L = 8;
         for (int i = 0; i + 4 * L <= a.length; i += 4 * L) {
             s0 = s0.add(FloatVector.fromArray(S, a, i)); s1 = s1.add(FloatVector.fromArray(S, a, i + L));
             s2 = s2.add(FloatVector.fromArray(S, a, i + 2 * L)); s3 = s3.add(FloatVector.fromArray(S, a, i + 3 * L));
@@ -26,7 +27,7 @@ public class LoadWidths {
     }
     static float s128(float[] a) {
         final VectorSpecies<Float> S = FloatVector.SPECIES_128;
-        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0; int L = S.length();
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0; final int L = 4;
         for (int i = 0; i + 4 * L <= a.length; i += 4 * L) {
             s0 = s0.add(FloatVector.fromArray(S, a, i)); s1 = s1.add(FloatVector.fromArray(S, a, i + L));
             s2 = s2.add(FloatVector.fromArray(S, a, i + 2 * L)); s3 = s3.add(FloatVector.fromArray(S, a, i + 3 * L));
@@ -49,7 +50,11 @@ public class LoadWidths {
         int mb = Integer.parseInt(x[0]);
         float[] big = new float[mb << 18]; SplittableRandom r = new SplittableRandom(1);
         for (int i = 0; i < big.length; i++) big[i] = (float) r.nextDouble();
-        double[][] t = new double[4][300]; float c = 0;
+        float c = 0;
+        // Two seconds of every loop first, so that a cache-sized array (a call of a few hundred µs)
+        // is timed in C2 code too.
+        for (long end = System.nanoTime() + 2_000_000_000L; System.nanoTime() < end; ) c += s512(big) + s256(big) + s128(big) + s512x2(big);
+        double[][] t = new double[4][300];
         for (int round = 0; round < 300; round++) {
             long t0 = System.nanoTime(); c += s512(big);
             long t1 = System.nanoTime(); c += s256(big);

@@ -20,8 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  *     picked by the sign                                  6 positions stored as ints
  *   7 positions and values in one int stream (4 slots of positions, then their values)
  *   8 variant 0 plus a scalar load of each stream -Dahead=32 slots ahead (software prefetch)
- * A second form, WindowSlots stream MIB, sums a MIB-MiB float array with 512-, 256- and 128-bit
- * loads (four independent sums): the cache or memory rate the slot loops compare with.
+ * The cache or memory rate the slot loops compare with: {@code run.sh LoadWidths MIB}.
  */
 public class WindowSlots {
     static final VectorSpecies<Float> S16 = FloatVector.SPECIES_512;
@@ -229,10 +228,6 @@ public class WindowSlots {
     }
 
     public static void main(String[] a) {
-        if (a[0].equals("stream")) {
-            stream(Integer.parseInt(a[1]));
-            return;
-        }
         int rows = Integer.parseInt(a[0]), cols = Integer.parseInt(a[1]), width = Integer.parseInt(a[2]);
         int[] variants = Arrays.stream(a[3].split(",")).mapToInt(Integer::parseInt).toArray();
         int calls = a.length > 4 ? Integer.parseInt(a[4]) : 10;
@@ -298,74 +293,5 @@ public class WindowSlots {
             System.out.printf("variant %d: median %.1f us (best %.1f), %.3f ns per slot%n", variants[i], s[rounds / 2] / 1e3, s[0] / 1e3, s[rounds / 2] / slots);
         }
         if (sink == 42 || touched == 42) System.out.println();
-    }
-
-    static void stream(int mib) {
-        float[][] arrays = new float[3][mib << 18];
-        for (float[] arr : arrays) Arrays.fill(arr, 1f);
-        String[] names = {"512-bit", "256-bit", "128-bit"};
-        double[][] t = new double[3][40];
-        float sink = 0;
-        for (int round = -10; round < 40; round++) {
-            for (int i = 0; i < 3; i++) {
-                if (FloatVector.SPECIES_PREFERRED.vectorBitSize() < 512 >> i) continue;
-                for (int k = 0; k < 3; k++) sink += sum(i, arrays[i]);
-                long t0 = System.nanoTime();
-                for (int k = 0; k < 5; k++) sink += sum(i, arrays[i]);
-                if (round >= 0) t[i][round] = (System.nanoTime() - t0) / 5.0;
-            }
-        }
-        for (int i = 0; i < 3; i++) {
-            if (FloatVector.SPECIES_PREFERRED.vectorBitSize() < 512 >> i) continue;
-            double[] s = t[i].clone();
-            Arrays.sort(s);
-            System.out.printf("%s loads: median %.0f us, %.1f GB/s%n", names[i], s[20] / 1e3, (mib << 20) / s[20]);
-        }
-        if (sink == 42) System.out.println();
-    }
-
-    /** The species of each width written out: a species passed as a parameter would not be a JIT constant. */
-    static float sum(int width, float[] a) {
-        return switch (width) {
-            case 0 -> sum512(a);
-            case 1 -> sum256(a);
-            default -> sum128(a);
-        };
-    }
-
-    static float sum512(float[] a) {
-        VectorSpecies<Float> s = FloatVector.SPECIES_512;
-        FloatVector s0 = FloatVector.zero(s), s1 = s0, s2 = s0, s3 = s0;
-        for (int i = 0; i + 64 <= a.length; i += 64) {
-            s0 = s0.add(FloatVector.fromArray(s, a, i));
-            s1 = s1.add(FloatVector.fromArray(s, a, i + 16));
-            s2 = s2.add(FloatVector.fromArray(s, a, i + 32));
-            s3 = s3.add(FloatVector.fromArray(s, a, i + 48));
-        }
-        return s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
-    }
-
-    static float sum256(float[] a) {
-        VectorSpecies<Float> s = FloatVector.SPECIES_256;
-        FloatVector s0 = FloatVector.zero(s), s1 = s0, s2 = s0, s3 = s0;
-        for (int i = 0; i + 32 <= a.length; i += 32) {
-            s0 = s0.add(FloatVector.fromArray(s, a, i));
-            s1 = s1.add(FloatVector.fromArray(s, a, i + 8));
-            s2 = s2.add(FloatVector.fromArray(s, a, i + 16));
-            s3 = s3.add(FloatVector.fromArray(s, a, i + 24));
-        }
-        return s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
-    }
-
-    static float sum128(float[] a) {
-        VectorSpecies<Float> s = FloatVector.SPECIES_128;
-        FloatVector s0 = FloatVector.zero(s), s1 = s0, s2 = s0, s3 = s0;
-        for (int i = 0; i + 16 <= a.length; i += 16) {
-            s0 = s0.add(FloatVector.fromArray(s, a, i));
-            s1 = s1.add(FloatVector.fromArray(s, a, i + 4));
-            s2 = s2.add(FloatVector.fromArray(s, a, i + 8));
-            s3 = s3.add(FloatVector.fromArray(s, a, i + 12));
-        }
-        return s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
     }
 }

@@ -22,7 +22,7 @@
 #   bench/scripts/harness/run.sh CsrCursors one8,abs8,absz       # CSR's batch-1 row loop: four / one4 / one8 / abs8 / absz cursor and column layouts (a comma list alternates them in one JVM)
 #   bench/scripts/harness/run.sh Gathers sorted                  # ns per 16-lane gather for an index pattern
 #   JAVA_FLAGS=-XX:UseAVX=2 bench/scripts/harness/run.sh ConsecutiveCalls csr,wsell8   # µs of the 1st..8th consecutive call after a dense product (data coming back into cache)
-#   bench/scripts/harness/run.sh LoadWidths 64                   # a 64 MiB array streamed by 512-, 256- and 128-bit loads (and 2 × 256 joined), GB/s
+#   bench/scripts/harness/run.sh LoadWidths 64                   # a 64 MiB array streamed by 512-, 256- and 128-bit loads (and 2 × 256 joined), GB/s (12: a cache-resident one)
 #   bench/scripts/harness/run.sh ModelPair vgg:dense:1,vgg:filtered:64 direct,auto   # whole compiled models per secateur.conv.dense setting
 #   JAVA_FLAGS=-Dsecateur.kernel.cache=off bench/scripts/harness/run.sh ColdCompile lenet5:dense   # first compile of a fresh JVM vs a warm recompile, per layer
 #   JAVA_FLAGS=-Dsecateur.kernel.cache=off bench/scripts/harness/run.sh FirstCompile lenet300   # wall time of a pruned model's first compile
@@ -31,7 +31,7 @@
 #   JAVA_FLAGS=-XX:UseAVX=0 bench/scripts/harness/run.sh EpilogueBuilds /tmp/before.jar bench/target/benchmarks.jar 4 conv:32x14x14-64:cv:1 sparse:csr:300:784:0.1:64   # fused-ReLU kernels of two builds and a scalar loop, alternating blocks in one JVM
 #   JAVA_FLAGS="-XX:+PrintCompilation -XX:Tier3DelayOn=1000000 -XX:-ProfileInterpreter" bench/scripts/harness/run.sh JitTiers sgemm,sparse,conv,pool,train | grep "dev.secateur.*COMPILE SKIPPED"   # C1 bailouts of our kernels (every hot method offered to tier 3)
 #   JAVA_FLAGS="-Xss4m -XX:+UseParallelGC -Dsecateur.kernel.cache=off" bench/scripts/harness/run.sh VectorFallbacks lenet5 64 4   # JFR samples of a compiled model: top frame and line <- nearest Secateur method; Vector API calls left un-inlined flagged
-#   bench/scripts/harness/run.sh WindowSlots 4096 4096 -100 0,3    # wsell16's batch-1 slot loop and variants on synthetic slots, µs per product (or: WindowSlots stream 12, a cache-resident stream in GB/s)
+#   bench/scripts/harness/run.sh WindowSlots 4096 4096 -100 0,3    # wsell16's batch-1 slot loop and variants on synthetic slots, µs per product
 #   bench/scripts/harness/run.sh MaskStats lenet300            # row/column lengths of a pruned model's layers and windowed-SELL slot counts, rows in order vs sorted (or: MaskStats random 2048 0.1)
 #   bench/scripts/harness/run.sh GemmHalves                      # two independent single-thread SGEMM halves at once vs one alone vs the shared two-worker call
 #   bench/scripts/harness/run.sh LayerTimes vgg                    # each layer's training forward and backward alone, 1 and 2 threads, batch 64
