@@ -35,7 +35,7 @@ public final class FormatCost {
      * Nanoseconds per multiply-add, {@code {single column, batched}} (-1: not measured): medians
      * over the pruned LeNet-300-100, LeNet-5 and VGG fully connected layers at 512 bits
      * (docs/bench/compiled.md); csr's single-column rate from its batch-1 kernel on a
-     * LeNet-300-100 fc1 shape (docs/bench/sparse.md).
+     * LeNet-300-100 fc1 shape, wsell16's from its banded kernel on the same shapes (docs/bench/sparse.md).
      */
     private static final Map<String, double[]> RATES = Map.ofEntries(
             Map.entry("dense", new double[] {0.065, 0.017}),
@@ -43,7 +43,7 @@ public final class FormatCost {
             Map.entry("pcsr", new double[] {1.25, 0.065}),
             Map.entry("bitmap16", new double[] {0.10, 0.028}), // per lane of its non-empty 16-row words, not per kept weight
             Map.entry("sell16", new double[] {0.32, 0.2}),
-            Map.entry("wsell16", new double[] {0.3, 0.4}),
+            Map.entry("wsell16", new double[] {0.2, 0.4}),
             Map.entry("wsell8", new double[] {0.45, 0.42}),
             Map.entry("wsell4", new double[] {0.75, 0.37}),
             Map.entry("gcsr", new double[] {0.4, 0.4}),

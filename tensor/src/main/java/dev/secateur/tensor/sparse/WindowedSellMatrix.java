@@ -287,7 +287,7 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
     @Override void batchRange(float[] x, int xOff, int n, float[] y, int yOff, float[] bias, boolean relu, int b0, int b1) {
         float lo = relu ? 0f : Float.NEGATIVE_INFINITY;
         for (int p = b0 * BAND; p < Math.min(rows, b1 * BAND); p++) {
-            int b = p / BAND, r = RowOrder.row(order, p), m = b * windows * BAND + p - b * BAND;
+            int b = p / BAND, bw = b * windows, r = RowOrder.row(order, p), m = bw * BAND + p - b * BAND;
             float bv = bias == null ? 0f : bias[r];
             int j = 0;
             // Whole batch vectors with plain loads and stores (masked ones, even with every lane
@@ -295,7 +295,7 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
             for (; j + L <= n; j += L) {
                 FloatVector a0 = FloatVector.zero(S);
                 for (int w = 0; w < windows; w++) {
-                    int xw = xOff + w * WINDOW * n + j, at = lanes[m + w * BAND], lane = at % SLICE, q = (b * windows + w) * GROUPS + at / SLICE;
+                    int xw = xOff + w * WINDOW * n + j, at = lanes[m + w * BAND], lane = at & (SLICE - 1), q = (bw + w) * GROUPS + (at >>> 4);
                     for (int t = slotPtr[q]; t < slotPtr[q + 1]; t++) {
                         float wt = values[t * SLICE + lane];
                         if (Float.floatToRawIntBits(wt) == 0) continue;
@@ -310,7 +310,7 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
                 VectorMask<Float> mk = S.indexInRange(j, n);
                 FloatVector a0 = FloatVector.zero(S);
                 for (int w = 0; w < windows; w++) {
-                    int xw = xOff + w * WINDOW * n + j, at = lanes[m + w * BAND], lane = at % SLICE, q = (b * windows + w) * GROUPS + at / SLICE;
+                    int xw = xOff + w * WINDOW * n + j, at = lanes[m + w * BAND], lane = at & (SLICE - 1), q = (bw + w) * GROUPS + (at >>> 4);
                     for (int t = slotPtr[q]; t < slotPtr[q + 1]; t++) {
                         float wt = values[t * SLICE + lane];
                         if (Float.floatToRawIntBits(wt) == 0) continue;
