@@ -32,6 +32,7 @@
 #   JAVA_FLAGS="-XX:+PrintCompilation -XX:Tier3DelayOn=1000000 -XX:-ProfileInterpreter" bench/scripts/harness/run.sh JitTiers sgemm,sparse,conv,pool,train | grep "dev.secateur.*COMPILE SKIPPED"   # C1 bailouts of our kernels (every hot method offered to tier 3)
 #   JAVA_FLAGS="-Xss4m -XX:+UseParallelGC -Dsecateur.kernel.cache=off" bench/scripts/harness/run.sh VectorFallbacks lenet5 64 4   # JFR samples of a compiled model: top frame and line <- nearest Secateur method; Vector API calls left un-inlined flagged
 #   bench/scripts/harness/run.sh WindowSlots 4096 4096 -100 0,3    # wsell16's batch-1 slot loop and variants on synthetic slots, µs per product
+#   bench/scripts/harness/run.sh WindowBands 4096 4096 0.1 1,2,4  # wsell16's slot loop over fixed 16-row slices vs rows regrouped per window in bands of 32 / 64, µs per product
 #   bench/scripts/harness/run.sh MaskStats lenet300            # row/column lengths of a pruned model's layers and windowed-SELL slot counts, rows in order vs sorted (or: MaskStats random 2048 0.1)
 #   bench/scripts/harness/run.sh GemmHalves                      # two independent single-thread SGEMM halves at once vs one alone vs the shared two-worker call
 #   bench/scripts/harness/run.sh LayerTimes vgg                    # each layer's training forward and backward alone, 1 and 2 threads, batch 64

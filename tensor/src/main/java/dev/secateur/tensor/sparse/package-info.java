@@ -15,9 +15,9 @@
  *       column and {@code expand}: batch 1 at moderate sparsity.</li>
  *   <li>{@link dev.secateur.tensor.sparse.SellMatrix} — SELL-16 with a gather: batch 1 at high sparsity.</li>
  *   <li>{@link dev.secateur.tensor.sparse.WindowedSellMatrix} — SELL-16 over 64-column windows, inputs
- *       picked by in-register permutes; {@link dev.secateur.tensor.sparse.WindowedSell8Matrix} and
+ *       picked by in-register permutes, its rows regrouped per window inside 64-row bands; {@link dev.secateur.tensor.sparse.WindowedSell8Matrix} and
  *       {@link dev.secateur.tensor.sparse.WindowedSell4Matrix} the same at 8 and 4 lanes with a sliding
- *       window per slot. All three slice the rows longest first.</li>
+ *       window per slot. All three order the rows longest first.</li>
  *   <li>{@link dev.secateur.tensor.sparse.NmMatrix} — N:M (2:4, 1:4, …) with in-register permutes.</li>
  *   <li>{@link dev.secateur.tensor.sparse.DenseMatrix} — the dense weight behind the same interface.</li>
  * </ul>
