@@ -1,8 +1,11 @@
 // Scratch harness (bench/scripts/harness/run.sh MaskStats lenet300 | random N DENSITY): per dense layer
 // of a pruned shipped model (or one random N×N mask), row and column length statistics and the
 // slots a windowed SELL needs: sliding windows (as wsell8/wsell4 build them) and fixed windows (as
-// wsell16), at 8 and 16 lanes and several window widths, with the rows in their order or sorted
-// longest first. A simulation of the slot builders, not the formats themselves.
+// wsell16 built before bands), at 8 and 16 lanes and several window widths, with the rows in their
+// order or sorted longest first; and wsell16's 64-column windows with the rows (sorted longest first)
+// regrouped per window in bands of 32, 64 (the library's) and 128 rows, or only within each lane
+// column of four slices, as slots × 16 / kept weights. A simulation of the slot builders, not the
+// formats themselves.
 import java.util.*;
 public class MaskStats {
     public static void main(String[] a) throws Exception {
@@ -29,7 +32,33 @@ public class MaskStats {
             for (int lanes : new int[]{8, 16}) for (int window : new int[]{8, 16, 32, 64, 128}) {
                 System.out.printf("   lanes %d window %d natural %d sorted %d ideal %d fixed %d fixedSorted %d%n", lanes, window, slots(w, m, k, lanes, window, false), slots(w, m, k, lanes, window, true), (nnz + lanes - 1) / lanes, fixed(w,m,k,lanes,window,false), fixed(w,m,k,lanes,window,true));
             }
+            int[] rnk = rn;
+            Integer[] order = new Integer[m]; for (int i = 0; i < m; i++) order[i] = i;
+            Arrays.sort(order, (p, q) -> rnk[q] - rnk[p]);
+            System.out.printf("   wsell16 padding: slices %.3f, bands of 32 %.3f, 64 %.3f, 128 %.3f, lane columns of 4 slices %.3f%n",
+                16.0 * fixed(w, m, k, 16, 64, true) / nnz, 16.0 * banded(w, m, k, order, 32, false) / nnz,
+                16.0 * banded(w, m, k, order, 64, false) / nnz, 16.0 * banded(w, m, k, order, 128, false) / nnz,
+                16.0 * banded(w, m, k, order, 64, true) / nnz);
         }
+    }
+    /** Slots of 16 lanes over 64-column windows, a band's rows regrouped per window by their count there (or, lanewise, only within each lane column). */
+    static long banded(float[] w, int m, int k, Integer[] order, int band, boolean lanewise) {
+        long total = 0;
+        for (int b0 = 0; b0 < m; b0 += band) for (int c0 = 0; c0 < k; c0 += 64) {
+            int[] n = new int[band];
+            for (int i = 0; i < band && b0 + i < m; i++) { int r = order[b0 + i]; for (int c = c0; c < Math.min(k, c0 + 64); c++) if (w[r*k+c] != 0) n[i]++; }
+            if (lanewise) {
+                for (int lane = 0; lane < 16; lane++) {
+                    int[] col = new int[band / 16]; for (int g = 0; g < col.length; g++) col[g] = n[16 * g + lane];
+                    Arrays.sort(col); for (int g = 0; g < col.length; g++) n[16 * g + lane] = col[col.length - 1 - g];
+                }
+                for (int g = 0; g < band / 16; g++) { int mx = 0; for (int lane = 0; lane < 16; lane++) mx = Math.max(mx, n[16 * g + lane]); total += mx; }
+            } else {
+                Arrays.sort(n);
+                for (int g = 0; g < band / 16; g++) total += n[band - 1 - 16 * g];
+            }
+        }
+        return total;
     }
     static int fixed(float[] w, int m, int k, int lanes, int window, boolean sort) {
         Integer[] order = new Integer[m]; for (int i = 0; i < m; i++) order[i] = i;
