@@ -48,10 +48,10 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
      * {@code q = (b·windows + w)·GROUPS}.
      */
     final int[] slotPtr;
-    /** Lane map of (band b, window w): {@code lanes[(b·windows + w)·BAND + i]} = group·16 + lane of the band's i-th row. */
-    final byte[] lanes;
+    /** Lane map of (band b, window w): {@code laneMap[(b·windows + w)·BAND + i]} = group·16 + lane of the band's i-th row. */
+    final byte[] laneMap;
 
-    private WindowedSellMatrix(int rows, int cols, long nonZeros, float[] values, byte[] pos, int[] slotPtr, byte[] lanes,
+    private WindowedSellMatrix(int rows, int cols, long nonZeros, float[] values, byte[] pos, int[] slotPtr, byte[] laneMap,
                                int windows, int[] order) {
         super(rows, cols, nonZeros, bandPartition(rows, slotPtr, windows));
         this.order = order;
@@ -59,7 +59,7 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
         this.values = values;
         this.pos = pos;
         this.slotPtr = slotPtr;
-        this.lanes = lanes;
+        this.laneMap = laneMap;
     }
 
     /** One unit per band (also when K = 0: the band still writes its bias). */
@@ -83,7 +83,7 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
         int[] order = RowOrder.longestFirst(src, rows, cols);
         int bands = (rows + BAND - 1) / BAND, windows = (cols + WINDOW - 1) / WINDOW;
         int[] slotPtr = new int[Math.addExact(Math.multiplyExact(Math.multiplyExact(bands, windows), GROUPS), 1)];
-        byte[] lanes = new byte[Math.multiplyExact(Math.multiplyExact(bands, windows), BAND)];
+        byte[] laneMap = new byte[Math.multiplyExact(Math.multiplyExact(bands, windows), BAND)];
         long kept = 0;
         long[] keyed = new long[BAND];
         for (int b = 0; b < bands; b++) {
@@ -96,7 +96,7 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
                 }
                 java.util.Arrays.sort(keyed);
                 int q = (b * windows + w) * GROUPS;
-                for (int j = 0; j < BAND; j++) lanes[(b * windows + w) * BAND + (int) keyed[j]] = (byte) j;
+                for (int j = 0; j < BAND; j++) laneMap[(b * windows + w) * BAND + (int) keyed[j]] = (byte) j;
                 for (int g = 0; g < GROUPS; g++) {
                     int width = WINDOW - (int) (keyed[g * SLICE] >>> 32);
                     slotPtr[q + g + 1] = Math.addExact(slotPtr[q + g], width);
@@ -109,7 +109,7 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
         for (int b = 0; b < bands; b++) {
             for (int w = 0; w < windows; w++) {
                 for (int p = b * BAND; p < Math.min(rows, (b + 1) * BAND); p++) {
-                    int j = lanes[(b * windows + w) * BAND + p - b * BAND], lane = j % SLICE, r = RowOrder.row(order, p);
+                    int j = laneMap[(b * windows + w) * BAND + p - b * BAND], lane = j % SLICE, r = RowOrder.row(order, p);
                     int t = slotPtr[(b * windows + w) * GROUPS + j / SLICE];
                     for (int c = w * WINDOW; c < Math.min(cols, (w + 1) * WINDOW); c++) {
                         if (!src.kept(r, c)) continue;
@@ -120,7 +120,7 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
                 }
             }
         }
-        return new WindowedSellMatrix(rows, cols, kept, values, pos, slotPtr, lanes, windows, order);
+        return new WindowedSellMatrix(rows, cols, kept, values, pos, slotPtr, laneMap, windows, order);
     }
 
     /** Weights row {@code r} keeps in window {@code w}. */
@@ -131,7 +131,7 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
     }
 
     @Override public long byteSize() {
-        return 5L * values.length + 4L * slotPtr.length + lanes.length + (order == null ? 0 : 4L * order.length);
+        return 5L * values.length + 4L * slotPtr.length + laneMap.length + (order == null ? 0 : 4L * order.length);
     }
 
     /**
@@ -149,7 +149,7 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
         for (int p = 0; p < rows; p++) {
             int b = p / BAND, r = RowOrder.row(order, p);
             for (int w = 0; w < windows; w++) {
-                int j = lanes[(b * windows + w) * BAND + p - b * BAND], lane = j % SLICE, q = (b * windows + w) * GROUPS + j / SLICE;
+                int j = laneMap[(b * windows + w) * BAND + p - b * BAND], lane = j % SLICE, q = (b * windows + w) * GROUPS + j / SLICE;
                 for (int t = slotPtr[q]; t < slotPtr[q + 1]; t++) {
                     float v = values[t * SLICE + lane];
                     // Padding is +0.0 at position 0; skipping +0.0 keeps a kept weight there intact.
@@ -174,15 +174,15 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
         int r0 = b0 * BAND, r1 = Math.min(rows, b1 * BAND);
         if (order != null) {
             float[] sums = RowScratch.atLeast(b1 * BAND);
-            multiply(values, pos, slotPtr, lanes, windows, xp, sums, r0, b0, b1);
+            multiply(values, pos, slotPtr, laneMap, windows, xp, sums, r0, b0, b1);
             RowOrder.store(sums, order, y, yOff, bias, relu, r0, r1);
             return;
         }
         int full = Math.min(b1, rows / BAND);
-        multiply(values, pos, slotPtr, lanes, windows, xp, y, yOff + r0, b0, full);
+        multiply(values, pos, slotPtr, laneMap, windows, xp, y, yOff + r0, b0, full);
         if (full < b1) {
             float[] last = RowScratch.atLeast(BAND);
-            multiply(values, pos, slotPtr, lanes, windows, xp, last, 0, full, b1);
+            multiply(values, pos, slotPtr, laneMap, windows, xp, last, 0, full, b1);
             System.arraycopy(last, 0, y, yOff + full * BAND, rows - full * BAND);
         }
         if (bias != null || relu) epilogue(y, yOff, bias, relu, r0, r1);
@@ -192,7 +192,8 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
      * The batch-1 kernel on the matrix arrays over bands {@code [b0, b1)}, their 64 sums each from
      * {@code out[outOff]} on; {@code x} holds whole windows from index 0. Per slot two permutes, a
      * blend and one FMA on two chains that swap every slot (so one chain does not wait on its
-     * 4-cycle latency); per window and group one permute back to the band's rows. The x registers
+     * 4-cycle latency); per window each of the band's four row groups picks its sums from the four
+     * group sums (two permutes and a blend, by the lane map). The x registers
      * are viewed as ints so that the byte positions widen straight to int indices. Everything is
      * written out in this one body, the four groups included: a helper taking the window's vectors
      * could be left un-inlined and box them on every slot.
@@ -295,7 +296,7 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
             for (; j + L <= n; j += L) {
                 FloatVector a0 = FloatVector.zero(S);
                 for (int w = 0; w < windows; w++) {
-                    int xw = xOff + w * WINDOW * n + j, at = lanes[m + w * BAND], lane = at & (SLICE - 1), q = (bw + w) * GROUPS + (at >>> 4);
+                    int xw = xOff + w * WINDOW * n + j, at = laneMap[m + w * BAND], lane = at & (SLICE - 1), q = (bw + w) * GROUPS + (at >>> 4);
                     for (int t = slotPtr[q]; t < slotPtr[q + 1]; t++) {
                         float wt = values[t * SLICE + lane];
                         if (Float.floatToRawIntBits(wt) == 0) continue;
@@ -310,7 +311,7 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
                 VectorMask<Float> mk = S.indexInRange(j, n);
                 FloatVector a0 = FloatVector.zero(S);
                 for (int w = 0; w < windows; w++) {
-                    int xw = xOff + w * WINDOW * n + j, at = lanes[m + w * BAND], lane = at & (SLICE - 1), q = (bw + w) * GROUPS + (at >>> 4);
+                    int xw = xOff + w * WINDOW * n + j, at = laneMap[m + w * BAND], lane = at & (SLICE - 1), q = (bw + w) * GROUPS + (at >>> 4);
                     for (int t = slotPtr[q]; t < slotPtr[q + 1]; t++) {
                         float wt = values[t * SLICE + lane];
                         if (Float.floatToRawIntBits(wt) == 0) continue;

@@ -18,11 +18,11 @@ class WindowedSellMatrixTest {
         WindowedSellMatrix a = WindowedSellMatrix.from(Fixtures.weights(rnd, rows * cols), rows, cols,
                 Fixtures.mask(rnd, rows, cols, 0.9, false, null));
         int bands = (rows + WindowedSellMatrix.BAND - 1) / WindowedSellMatrix.BAND;
-        assertEquals(bands * a.windows * WindowedSellMatrix.BAND, a.lanes.length);
+        assertEquals(bands * a.windows * WindowedSellMatrix.BAND, a.laneMap.length);
         for (int m = 0; m < bands * a.windows; m++) {
             boolean[] seen = new boolean[WindowedSellMatrix.BAND];
             for (int i = 0; i < WindowedSellMatrix.BAND; i++) {
-                int at = a.lanes[m * WindowedSellMatrix.BAND + i];
+                int at = a.laneMap[m * WindowedSellMatrix.BAND + i];
                 assertTrue(at >= 0 && at < WindowedSellMatrix.BAND && !seen[at], "lane " + at + " of window block " + m);
                 seen[at] = true;
             }
