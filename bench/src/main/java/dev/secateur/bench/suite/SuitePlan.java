@@ -22,7 +22,9 @@ import java.util.stream.Stream;
  *       sweep — about ten minutes on two cores; ratios are indicative.</li>
  *   <li>{@code full}: the measurement behind BENCHMARKS.md, sized to about 45 minutes on two
  *       cores. Every configuration gets a fresh JVM; most run in one fork with 2 × 0.5 s of
- *       warm-up and 5 × 0.5 s of measurement (1 s iterations for SGEMM and whole models): five
+ *       warm-up (the SpMM benchmark first runs its product until the JIT is quiet: a 4096² batch-64
+ *       call can start in C1 code for seconds) and 5 × 0.5 s of measurement (1 s iterations for
+ *       SGEMM and whole models): five
  *       iterations, because JMH's 99.9% error uses Student's t, which is 31.6 standard errors
  *       with three iterations and 8.6 with five. Two forks only where one JVM's code layout can differ from the next's: the
  *       batch-1 dense GEMV of the 4096² SpMM sweep, every speed-up's denominator. Choices:
