@@ -296,7 +296,7 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
             for (; j + L <= n; j += L) {
                 FloatVector a0 = FloatVector.zero(S);
                 for (int w = 0; w < windows; w++) {
-                    int xw = xOff + w * WINDOW * n + j, at = laneMap[m + w * BAND], lane = at & (SLICE - 1), q = (bw + w) * GROUPS + (at >>> 4);
+                    int xw = xOff + w * WINDOW * n + j, at = laneMap[m + w * BAND], lane = at & (SLICE - 1), q = (bw + w) * GROUPS + (at >>> Integer.numberOfTrailingZeros(SLICE));
                     for (int t = slotPtr[q]; t < slotPtr[q + 1]; t++) {
                         float wt = values[t * SLICE + lane];
                         if (Float.floatToRawIntBits(wt) == 0) continue;
@@ -311,7 +311,7 @@ public final class WindowedSellMatrix extends AbstractSparseMatrix implements Sp
                 VectorMask<Float> mk = S.indexInRange(j, n);
                 FloatVector a0 = FloatVector.zero(S);
                 for (int w = 0; w < windows; w++) {
-                    int xw = xOff + w * WINDOW * n + j, at = laneMap[m + w * BAND], lane = at & (SLICE - 1), q = (bw + w) * GROUPS + (at >>> 4);
+                    int xw = xOff + w * WINDOW * n + j, at = laneMap[m + w * BAND], lane = at & (SLICE - 1), q = (bw + w) * GROUPS + (at >>> Integer.numberOfTrailingZeros(SLICE));
                     for (int t = slotPtr[q]; t < slotPtr[q + 1]; t++) {
                         float wt = values[t * SLICE + lane];
                         if (Float.floatToRawIntBits(wt) == 0) continue;
